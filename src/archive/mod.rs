@@ -1,0 +1,417 @@
+//! Index: order the articles, group them (dates, sections, tags, sources, authors),
+//! give every article its URL, and plan every page of the site with its output path.
+//! Two things that want the same output path are an error naming both.
+
+pub mod taxonomy;
+pub mod urls;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use chrono::Datelike;
+
+use crate::article::Article;
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Skipped};
+use crate::ingest::Asset;
+pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
+
+/// Articles of one month, newest first.
+#[derive(Debug, Clone)]
+pub struct Month {
+    pub month: u32,
+    pub articles: Vec<usize>,
+}
+
+/// Articles of one year, newest first, and its months, newest first.
+#[derive(Debug, Clone)]
+pub struct Year {
+    pub year: i32,
+    pub articles: Vec<usize>,
+    pub months: Vec<Month>,
+}
+
+/// A paginated list of articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Home,
+    /// Index into `Archive::years`.
+    Year(usize),
+    /// Year index, month index.
+    Month(usize, usize),
+    /// Taxonomy index, term index.
+    Term(usize, usize),
+    Undated,
+}
+
+/// Which page of a listing, and which slice of its articles it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// 1-based.
+    pub number: usize,
+    pub total: usize,
+    pub range: Range<usize>,
+}
+
+/// What a planned page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    Article(usize),
+    Listing(Listing, Pagination),
+    /// The list of terms of one taxonomy (index into `Archive::taxonomies`).
+    TermIndex(usize),
+    /// Every year and month with its count.
+    DateIndex,
+}
+
+/// One page of the output site.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Site-relative URL, e.g. `tags/iraq/page/2/`; the file is `{url}index.html`.
+    pub url: String,
+    pub kind: PageKind,
+}
+
+/// A file under `content/` copied beside an article page.
+#[derive(Debug, Clone)]
+pub struct AssetCopy {
+    pub from: PathBuf,
+    /// Site-relative output file.
+    pub to: String,
+}
+
+/// Everything downstream needs: the ordered articles, their collections, and the page plan.
+#[derive(Debug)]
+pub struct Archive {
+    /// Dated articles newest first, then undated ones by id.
+    pub articles: Vec<Article>,
+    /// `articles[..dated]` have a date.
+    pub dated: usize,
+    pub years: Vec<Year>,
+    /// Sections, tags, sources, authors, in [`TaxonomyKind::ALL`] order.
+    pub taxonomies: Vec<Taxonomy>,
+    pub pages: Vec<Page>,
+    pub asset_copies: Vec<AssetCopy>,
+    pub home: Vec<usize>,
+    pub undated: Vec<usize>,
+}
+
+/// What indexing found wrong (errors stop the build) or worth saying.
+#[derive(Debug, Default)]
+pub struct IndexReport {
+    pub diagnostics: Vec<Diagnostic>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Indexes articles and plans the site. `static_files` (site-relative output paths of
+/// `static/`) take part in the collision check.
+pub fn index(
+    mut articles: Vec<Article>,
+    assets: &[Asset],
+    static_files: &[String],
+    config: &SiteConfig,
+    report: &mut IndexReport,
+) -> Archive {
+    // One sort gives every listing its order: each collection below is filled by a
+    // single pass in this order, so it comes out newest first without sorting again.
+    articles.sort_by(|a, b| match (a.date, b.date) {
+        (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.id.cmp(&b.id),
+    });
+    let dated = articles.iter().take_while(|a| a.date.is_some()).count();
+
+    let taxonomies: Vec<Taxonomy> = TaxonomyKind::ALL
+        .iter()
+        .map(|&kind| Taxonomy::build(kind, &articles, &mut report.diagnostics))
+        .collect();
+    let sections = &taxonomies[0];
+    for (i, article) in articles.iter_mut().enumerate() {
+        let section_slug = sections.by_article[i]
+            .first()
+            .map(|&t| sections.terms[t].slug.as_str())
+            .unwrap_or("news");
+        article.url = urls::permalink(article, section_slug, config);
+    }
+
+    let years = group_by_date(&articles[..dated]);
+    let mut archive = Archive {
+        home: (0..articles.len()).collect(),
+        undated: (dated..articles.len()).collect(),
+        articles,
+        dated,
+        years,
+        taxonomies,
+        pages: Vec::new(),
+        asset_copies: Vec::new(),
+    };
+    archive.asset_copies = plan_assets(&archive.articles, assets, &mut report.skipped);
+    archive.pages = plan_pages(&archive, config);
+    check_claims(&archive, static_files, &mut report.diagnostics);
+    archive
+}
+
+fn group_by_date(dated: &[Article]) -> Vec<Year> {
+    let mut years: Vec<Year> = Vec::new();
+    for (i, article) in dated.iter().enumerate() {
+        let date = article.date.expect("dated slice");
+        if years.last().is_none_or(|y| y.year != date.year()) {
+            years.push(Year {
+                year: date.year(),
+                articles: Vec::new(),
+                months: Vec::new(),
+            });
+        }
+        let year = years.last_mut().expect("just pushed");
+        year.articles.push(i);
+        if year.months.last().is_none_or(|m| m.month != date.month()) {
+            year.months.push(Month {
+                month: date.month(),
+                articles: Vec::new(),
+            });
+        }
+        year.months
+            .last_mut()
+            .expect("just pushed")
+            .articles
+            .push(i);
+    }
+    years
+}
+
+fn plan_assets(
+    articles: &[Article],
+    assets: &[Asset],
+    skipped: &mut Vec<Skipped>,
+) -> Vec<AssetCopy> {
+    let by_rel: HashMap<&str, usize> = assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.rel.as_str(), i))
+        .collect();
+    let mut used = vec![false; assets.len()];
+    let mut copies = Vec::new();
+    for article in articles {
+        let dir = article.id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        for r in &article.asset_refs {
+            let rel = if dir.is_empty() {
+                r.clone()
+            } else {
+                format!("{dir}/{r}")
+            };
+            if let Some(&i) = by_rel.get(rel.as_str()) {
+                used[i] = true;
+                copies.push(AssetCopy {
+                    from: assets[i].path.clone(),
+                    to: format!("{}{}", article.url, r),
+                });
+            }
+        }
+    }
+    for (asset, used) in assets.iter().zip(used) {
+        if !used {
+            skipped.push(Skipped {
+                path: PathBuf::from("content").join(&asset.rel),
+                reason: "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
+            });
+        }
+    }
+    copies
+}
+
+/// Pages of a listing of `len` articles: always at least one, so an empty home still exists.
+fn paginate(base: &str, len: usize, per_page: usize, listing: Listing, pages: &mut Vec<Page>) {
+    let total = len.div_ceil(per_page).max(1);
+    for number in 1..=total {
+        let start = (number - 1) * per_page;
+        pages.push(Page {
+            url: urls::paginated(base, number),
+            kind: PageKind::Listing(
+                listing,
+                Pagination {
+                    number,
+                    total,
+                    range: start..(start + per_page).min(len),
+                },
+            ),
+        });
+    }
+}
+
+fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
+    let per = config.per_page;
+    let mut pages: Vec<Page> = archive
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Page {
+            url: a.url.clone(),
+            kind: PageKind::Article(i),
+        })
+        .collect();
+    paginate("", archive.home.len(), per, Listing::Home, &mut pages);
+    pages.push(Page {
+        url: urls::DATE_INDEX.into(),
+        kind: PageKind::DateIndex,
+    });
+    for (y, year) in archive.years.iter().enumerate() {
+        paginate(
+            &urls::year_url(year.year),
+            year.articles.len(),
+            per,
+            Listing::Year(y),
+            &mut pages,
+        );
+        for (m, month) in year.months.iter().enumerate() {
+            let base = urls::month_url(year.year, month.month);
+            paginate(
+                &base,
+                month.articles.len(),
+                per,
+                Listing::Month(y, m),
+                &mut pages,
+            );
+        }
+    }
+    if !archive.undated.is_empty() {
+        paginate(
+            urls::UNDATED,
+            archive.undated.len(),
+            per,
+            Listing::Undated,
+            &mut pages,
+        );
+    }
+    for (k, taxonomy) in archive.taxonomies.iter().enumerate() {
+        pages.push(Page {
+            url: format!("{}/", taxonomy.kind.plural()),
+            kind: PageKind::TermIndex(k),
+        });
+        for (t, term) in taxonomy.terms.iter().enumerate() {
+            let base = format!("{}/{}/", taxonomy.kind.plural(), term.slug);
+            paginate(
+                &base,
+                term.articles.len(),
+                per,
+                Listing::Term(k, t),
+                &mut pages,
+            );
+        }
+    }
+    pages
+}
+
+impl Archive {
+    /// The article indices a listing shows, in order.
+    pub fn listing_items(&self, listing: Listing) -> &[usize] {
+        match listing {
+            Listing::Home => &self.home,
+            Listing::Year(y) => &self.years[y].articles,
+            Listing::Month(y, m) => &self.years[y].months[m].articles,
+            Listing::Term(k, t) => &self.taxonomies[k].terms[t].articles,
+            Listing::Undated => &self.undated,
+        }
+    }
+
+    /// The URL of the listing's first page.
+    pub fn listing_base(&self, listing: Listing) -> String {
+        match listing {
+            Listing::Home => String::new(),
+            Listing::Year(y) => urls::year_url(self.years[y].year),
+            Listing::Month(y, m) => {
+                urls::month_url(self.years[y].year, self.years[y].months[m].month)
+            }
+            Listing::Term(k, t) => {
+                format!(
+                    "{}/{}/",
+                    self.taxonomies[k].kind.plural(),
+                    self.taxonomies[k].terms[t].slug
+                )
+            }
+            Listing::Undated => urls::UNDATED.into(),
+        }
+    }
+
+    /// Where `page` came from, for collision messages.
+    fn origin(&self, page: &Page) -> String {
+        match &page.kind {
+            PageKind::Article(i) => {
+                let a = &self.articles[*i];
+                match a.source_line {
+                    Some(line) => format!("{}:{line}", a.source_path.display()),
+                    None => a.source_path.display().to_string(),
+                }
+            }
+            PageKind::Listing(listing, p) => {
+                let what = match listing {
+                    Listing::Home => "the home page".to_string(),
+                    Listing::Year(y) => format!("the {} archive page", self.years[*y].year),
+                    Listing::Month(y, m) => format!(
+                        "the {}-{:02} archive page",
+                        self.years[*y].year, self.years[*y].months[*m].month
+                    ),
+                    Listing::Term(k, t) => format!(
+                        "the {} page for '{}'",
+                        self.taxonomies[*k].kind.singular(),
+                        self.taxonomies[*k].terms[*t].name
+                    ),
+                    Listing::Undated => "the undated articles page".to_string(),
+                };
+                if p.number > 1 {
+                    format!("{what} (page {})", p.number)
+                } else {
+                    what
+                }
+            }
+            PageKind::TermIndex(k) => format!("the {} index", self.taxonomies[*k].kind.singular()),
+            PageKind::DateIndex => "the date archive index".into(),
+        }
+    }
+}
+
+/// Every output file has exactly one origin; a second claimant is an error naming both.
+fn check_claims(archive: &Archive, static_files: &[String], diagnostics: &mut Vec<Diagnostic>) {
+    let mut claims: HashMap<String, String> = HashMap::new();
+    let mut claim = |file: String, origin: String, shown: PathBuf, line: Option<usize>| {
+        if let Some(first) = claims.get(&file) {
+            diagnostics.push(Diagnostic::error(
+                shown,
+                line,
+                format!(
+                    "{origin} and {first} both want to write /{file}; change a slug, date or file name so that each has its own URL"
+                ),
+            ));
+        } else {
+            claims.insert(file, origin);
+        }
+    };
+    for page in &archive.pages {
+        let (shown, line) = match page.kind {
+            PageKind::Article(i) => (
+                archive.articles[i].source_path.clone(),
+                archive.articles[i].source_line,
+            ),
+            _ => (PathBuf::from("content"), None),
+        };
+        claim(
+            urls::page_file(&page.url),
+            archive.origin(page),
+            shown,
+            line,
+        );
+    }
+    for copy in &archive.asset_copies {
+        claim(
+            copy.to.clone(),
+            copy.from.display().to_string(),
+            copy.from.clone(),
+            None,
+        );
+    }
+    for file in static_files {
+        let shown = PathBuf::from("static").join(file);
+        claim(file.clone(), shown.display().to_string(), shown, None);
+    }
+}

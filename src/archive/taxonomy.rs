@@ -1,0 +1,191 @@
+//! Terms of a kind (sections, tags, sources, authors) grouped case- and space-insensitively.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::article::Article;
+use crate::diagnostics::Diagnostic;
+use crate::slug::{fallback_slug, slugify, term_display, term_key};
+
+/// The four ways to browse besides dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaxonomyKind {
+    Section,
+    Tag,
+    Source,
+    Author,
+}
+
+impl TaxonomyKind {
+    pub const ALL: [TaxonomyKind; 4] = [
+        TaxonomyKind::Section,
+        TaxonomyKind::Tag,
+        TaxonomyKind::Source,
+        TaxonomyKind::Author,
+    ];
+
+    /// The URL folder and template-facing name: `sections`, `tags`, `sources`, `authors`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            TaxonomyKind::Section => "sections",
+            TaxonomyKind::Tag => "tags",
+            TaxonomyKind::Source => "sources",
+            TaxonomyKind::Author => "authors",
+        }
+    }
+
+    /// `section`, `tag`, `source`, `author`.
+    pub fn singular(self) -> &'static str {
+        match self {
+            TaxonomyKind::Section => "section",
+            TaxonomyKind::Tag => "tag",
+            TaxonomyKind::Source => "source",
+            TaxonomyKind::Author => "author",
+        }
+    }
+
+    /// Heading text: `Sections`, `Tags`, `Sources`, `Authors`.
+    pub fn title(self) -> &'static str {
+        match self {
+            TaxonomyKind::Section => "Sections",
+            TaxonomyKind::Tag => "Tags",
+            TaxonomyKind::Source => "Sources",
+            TaxonomyKind::Author => "Authors",
+        }
+    }
+
+    /// The article's raw values of this kind.
+    pub fn values(self, article: &Article) -> &[String] {
+        match self {
+            TaxonomyKind::Section => article.section.as_slice(),
+            TaxonomyKind::Tag => &article.tags,
+            TaxonomyKind::Source => &article.sources,
+            TaxonomyKind::Author => &article.authors,
+        }
+    }
+}
+
+/// One term and its articles, newest first (indices into the archive's articles).
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub articles: Vec<usize>,
+}
+
+/// All terms of one kind, sorted by name.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub kind: TaxonomyKind,
+    pub terms: Vec<Term>,
+    /// For each article, the indices of its terms (in `terms`), in the article's order.
+    pub by_article: Vec<Vec<usize>>,
+}
+
+impl Taxonomy {
+    /// Groups `articles` (already in listing order) by their values of `kind`.
+    pub fn build(
+        kind: TaxonomyKind,
+        articles: &[Article],
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Taxonomy {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut terms: Vec<Term> = Vec::new();
+        let mut by_article = Vec::with_capacity(articles.len());
+        for (i, article) in articles.iter().enumerate() {
+            let mut mine: Vec<usize> = Vec::new();
+            for value in kind.values(article) {
+                let key = term_key(value);
+                if key.is_empty() {
+                    continue;
+                }
+                let t = *index.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    terms.push(Term {
+                        name: term_display(value),
+                        slug: String::new(),
+                        articles: Vec::new(),
+                    });
+                    terms.len() - 1
+                });
+                if !mine.contains(&t) {
+                    mine.push(t);
+                    terms[t].articles.push(i);
+                }
+            }
+            by_article.push(mine);
+        }
+        assign_slugs(kind, &keys, &mut terms, articles, warnings);
+
+        // Sort by name, then remap the per-article indices.
+        let mut order: Vec<usize> = (0..terms.len()).collect();
+        order.sort_by(|&a, &b| {
+            terms[a]
+                .name
+                .to_lowercase()
+                .cmp(&terms[b].name.to_lowercase())
+                .then_with(|| terms[a].slug.cmp(&terms[b].slug))
+        });
+        let mut new_pos = vec![0; terms.len()];
+        for (pos, &old) in order.iter().enumerate() {
+            new_pos[old] = pos;
+        }
+        let mut slots: Vec<Option<Term>> = terms.into_iter().map(Some).collect();
+        let terms = order
+            .iter()
+            .map(|&old| slots[old].take().expect("each term once"))
+            .collect();
+        for mine in &mut by_article {
+            for t in mine.iter_mut() {
+                *t = new_pos[*t];
+            }
+        }
+        Taxonomy {
+            kind,
+            terms,
+            by_article,
+        }
+    }
+}
+
+/// Gives each term a unique slug; terms whose names fold to the same slug ("C++", "C")
+/// get numbered ones, with a warning, rather than sharing a page.
+fn assign_slugs(
+    kind: TaxonomyKind,
+    keys: &[String],
+    terms: &mut [Term],
+    articles: &[Article],
+    warnings: &mut Vec<Diagnostic>,
+) {
+    let mut by_key: Vec<usize> = (0..terms.len()).collect();
+    by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut taken: HashSet<String> = HashSet::new();
+    for t in by_key {
+        let base = match slugify(&terms[t].name) {
+            s if s.is_empty() => fallback_slug(kind.singular(), &keys[t]),
+            s => s,
+        };
+        let mut slug = base.clone();
+        let mut n = 2;
+        while taken.contains(&slug) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        if slug != base {
+            let first = &articles[terms[t].articles[0]];
+            warnings.push(Diagnostic::warning(
+                &first.source_path,
+                first.source_line,
+                format!(
+                    "{} '{}' has the same URL name as another {}; its page is {}/{slug}/",
+                    kind.singular(),
+                    terms[t].name,
+                    kind.singular(),
+                    kind.plural()
+                ),
+            ));
+        }
+        taken.insert(slug.clone());
+        terms[t].slug = slug;
+    }
+}

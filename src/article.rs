@@ -1,0 +1,61 @@
+//! The one normalized record every input format is turned into: the contract between
+//! ingest and everything after it.
+
+use std::path::PathBuf;
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+
+/// One news article, whatever file it came from.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Stable identity: the source path relative to `content/` (plus `#N` for the N-th
+    /// record of a multi-article file).
+    pub id: String,
+    pub title: String,
+    /// URL-safe name; only `a-z0-9-`.
+    pub slug: String,
+    /// Site-relative URL of the article page, e.g. `2023/03/07/slug/`; set by the archive stage.
+    pub url: String,
+    /// Publication time in the site's zone; `None` for an undated article.
+    pub date: Option<DateTime<Tz>>,
+    pub updated: Option<DateTime<Tz>>,
+    pub authors: Vec<String>,
+    /// News agencies (AFP, AP, Reuters...).
+    pub sources: Vec<String>,
+    pub tags: Vec<String>,
+    /// The first folder under `content/` unless set; `None` for top-level files.
+    pub section: Option<String>,
+    /// Plain text.
+    pub summary: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    pub image: Option<Image>,
+    pub draft: bool,
+    /// The file it came from, relative to the site folder.
+    pub source_path: PathBuf,
+    /// Line in `source_path` where the record starts (for multi-article files).
+    pub source_line: Option<usize>,
+    /// Relative files the article refers to (its image, links in its body), to be copied
+    /// beside its page when they sit beside its source file.
+    pub asset_refs: Vec<String>,
+}
+
+/// A photo and its caption; `src` is `None` when only the caption survived (scraped text).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Image {
+    pub src: Option<String>,
+    pub title: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// Words a reader reads per minute, for the reading time.
+pub const WORDS_PER_MINUTE: usize = 200;
+
+/// Whole minutes, at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(WORDS_PER_MINUTE).max(1)
+}

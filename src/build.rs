@@ -1,0 +1,209 @@
+//! The build driver: the pipeline's table of contents. Each step is one stage's public
+//! function; this file only wires them together and collects the report.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::archive::{self, urls, IndexReport};
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Skipped};
+use crate::ingest::{self, LoadOptions};
+use crate::output::{self, Staging};
+use crate::render::{self, theme, Renderer};
+
+/// What to build and how.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.toml`, `content/`, `templates/`, `static/`).
+    pub site_dir: PathBuf,
+    /// Overrides `output_dir` from `site.toml`; may be absolute.
+    pub output_dir: Option<PathBuf>,
+    /// Overrides `base_url` from `site.toml`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Warnings fail the build.
+    pub strict: bool,
+}
+
+/// What a build did, for the CLI to show.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub articles: usize,
+    pub pages: usize,
+    pub files_copied: usize,
+    /// Files written whose bytes changed (the rest were kept as they were).
+    pub files_changed: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub skipped: Vec<Skipped>,
+    pub elapsed: Duration,
+    pub output_dir: PathBuf,
+    /// True when the new site is in place.
+    pub success: bool,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    fn fail(mut self, d: Diagnostic, start: Instant) -> BuildReport {
+        self.diagnostics.push(d);
+        self.elapsed = start.elapsed();
+        self
+    }
+
+    /// Stops here if anything is an error (or, with `strict`, a warning).
+    fn blocked(&self, strict: bool) -> bool {
+        self.errors() > 0 || (strict && self.warnings() > 0)
+    }
+}
+
+/// Reads `site.toml` and applies command-line overrides.
+pub fn load_config(opts: &BuildOptions) -> Result<SiteConfig, Diagnostic> {
+    let mut config = SiteConfig::load(&opts.site_dir)?;
+    if let Some(url) = &opts.base_url {
+        config
+            .set_base_url(url)
+            .map_err(|m| Diagnostic::error("--base-url", None, m))?;
+    }
+    Ok(config)
+}
+
+/// The output folder a build writes to.
+pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
+    match &opts.output_dir {
+        Some(dir) if dir.is_absolute() => dir.clone(),
+        Some(dir) => opts.site_dir.join(dir),
+        None => opts.site_dir.join(&config.output_dir),
+    }
+}
+
+/// Builds the site: load -> normalize -> index -> render -> write.
+pub fn build(opts: &BuildOptions) -> BuildReport {
+    let start = Instant::now();
+    let mut report = BuildReport::default();
+    let site = &opts.site_dir;
+
+    let config = match load_config(opts) {
+        Ok(c) => c,
+        Err(d) => return report.fail(d, start),
+    };
+    let out_dir = output_dir(opts, &config);
+    report.output_dir = out_dir.clone();
+
+    // Load and normalize.
+    let loaded = ingest::load(
+        &site.join("content"),
+        site,
+        &config,
+        LoadOptions {
+            drafts: opts.drafts,
+        },
+    );
+    report.diagnostics.extend(loaded.diagnostics);
+    report.skipped.extend(loaded.skipped);
+
+    // Index and plan every output file.
+    let static_files = output::list_static(&site.join("static"));
+    let theme_files: Vec<(&str, &[u8])> = theme::FILES
+        .iter()
+        .filter(|(path, _)| !static_files.iter().any(|(rel, _)| rel == path))
+        .copied()
+        .collect();
+    let mut claimed: Vec<String> = static_files.iter().map(|(rel, _)| rel.clone()).collect();
+    claimed.extend(theme_files.iter().map(|(p, _)| p.to_string()));
+    let mut index_report = IndexReport::default();
+    let archive = archive::index(
+        loaded.articles,
+        &loaded.assets,
+        &claimed,
+        &config,
+        &mut index_report,
+    );
+    report.diagnostics.extend(index_report.diagnostics);
+    report.skipped.extend(index_report.skipped);
+    report.articles = archive.articles.len();
+    if report.blocked(opts.strict) {
+        report.elapsed = start.elapsed();
+        return report;
+    }
+
+    // Render and write into a staging folder.
+    let renderer = match Renderer::new(&site.join("templates"), site) {
+        Ok(r) => r,
+        Err(d) => return report.fail(d, start),
+    };
+    let staging = match Staging::begin(&out_dir) {
+        Ok(s) => s,
+        Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
+    };
+    let views = render::views(&archive, &config);
+    let site_view = views.site();
+    let written = archive.pages.par_iter().try_for_each(|page| {
+        let html = renderer.render(&views, &site_view, page)?;
+        staging
+            .write(&urls::page_file(&page.url), html.as_bytes())
+            .map_err(|e| {
+                Diagnostic::error(&out_dir, None, format!("cannot write {}: {e}", page.url))
+            })
+    });
+    if let Err(d) = written {
+        return report.fail(d, start);
+    }
+    report.pages = archive.pages.len();
+
+    let copies = archive
+        .asset_copies
+        .iter()
+        .map(|c| (c.to.as_str(), c.from.as_path()))
+        .chain(
+            static_files
+                .iter()
+                .map(|(rel, path)| (rel.as_str(), path.as_path())),
+        );
+    for (rel, from) in copies {
+        if let Err(e) = staging.copy(rel, from) {
+            return report.fail(
+                Diagnostic::error(from, None, format!("cannot copy to {rel}: {e}")),
+                start,
+            );
+        }
+        report.files_copied += 1;
+    }
+    for (rel, bytes) in theme_files {
+        if let Err(e) = staging.write(rel, bytes) {
+            return report.fail(
+                Diagnostic::error(&out_dir, None, format!("cannot write {rel}: {e}")),
+                start,
+            );
+        }
+    }
+
+    // Swap the new site in.
+    report.files_changed = staging.stats().written;
+    if let Err(e) = staging.commit() {
+        return report.fail(
+            Diagnostic::error(
+                &out_dir,
+                None,
+                format!("cannot put the new site in place: {e}"),
+            ),
+            start,
+        );
+    }
+    report.success = true;
+    report.elapsed = start.elapsed();
+    report
+}
+
+/// The site folder's path as given, or `.`.
+pub fn site_dir_or_current(dir: Option<&Path>) -> PathBuf {
+    dir.map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}

@@ -1,0 +1,258 @@
+//! `site.toml` read into a typed [`SiteConfig`], with defaults and validation.
+
+use std::path::{Component, Path, PathBuf};
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::diagnostics::{line_of, line_of_key, Diagnostic};
+
+/// Placeholders a permalink pattern may use.
+pub const PERMALINK_PLACEHOLDERS: [&str; 5] = ["{year}", "{month}", "{day}", "{slug}", "{section}"];
+
+/// The site's settings. Every field has a default, so an empty `site.toml` builds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    /// Shown in the header and the browser tab.
+    pub title: String,
+    /// One line under the title.
+    pub description: String,
+    /// Where the site is deployed, e.g. `https://example.org/archive/`.
+    pub base_url: String,
+    /// BCP 47 language tag for `<html lang>`.
+    pub language: String,
+    /// IANA zone name; dates without an offset are read in it and all dates are shown in it.
+    pub timezone: String,
+    /// Article URL pattern, e.g. `/{year}/{month}/{day}/{slug}/`.
+    pub permalink: String,
+    /// Articles per listing page.
+    pub per_page: usize,
+    /// Output folder, relative to the site folder.
+    pub output_dir: PathBuf,
+    /// Parsed `timezone`.
+    #[serde(skip)]
+    pub tz: Tz,
+    /// The path part of `base_url`, always starting and ending with `/`.
+    #[serde(skip)]
+    pub base_path: String,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "News archive".into(),
+            description: String::new(),
+            base_url: "http://localhost/".into(),
+            language: "en".into(),
+            timezone: "UTC".into(),
+            permalink: "/{year}/{month}/{day}/{slug}/".into(),
+            per_page: 20,
+            output_dir: PathBuf::from("public"),
+            tz: Tz::UTC,
+            base_path: "/".into(),
+        }
+    }
+}
+
+impl SiteConfig {
+    /// Reads `site.toml` from `site_dir`; a missing file means all defaults.
+    pub fn load(site_dir: &Path) -> Result<SiteConfig, Diagnostic> {
+        let path = site_dir.join("site.toml");
+        let shown = PathBuf::from("site.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(Diagnostic::error(shown, None, format!("cannot read: {e}"))),
+        };
+        Self::parse(&text, &shown)
+    }
+
+    /// Parses and validates config text; `shown` names the file in messages.
+    pub fn parse(text: &str, shown: &Path) -> Result<SiteConfig, Diagnostic> {
+        let mut config: SiteConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            Diagnostic::error(shown, line, e.message().trim().to_string())
+        })?;
+        let bad = |key: &str, msg: String| {
+            Diagnostic::error(shown, line_of_key(text, key), format!("{key}: {msg}"))
+        };
+
+        config.tz = config.timezone.parse().map_err(|_| {
+            bad(
+                "timezone",
+                format!(
+                    "'{}' is not an IANA time zone name; use one such as \"Africa/Cairo\" or \"UTC\"",
+                    config.timezone
+                ),
+            )
+        })?;
+        config.base_path = base_path(&config.base_url).map_err(|m| bad("base_url", m))?;
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        validate_permalink(&config.permalink).map_err(|m| bad("permalink", m))?;
+        if config.per_page == 0 {
+            return Err(bad("per_page", "must be at least 1".into()));
+        }
+        validate_output_dir(&config.output_dir).map_err(|m| bad("output_dir", m))?;
+        if config.language.trim().is_empty() {
+            return Err(bad(
+                "language",
+                "must not be empty; use a tag such as \"en\"".into(),
+            ));
+        }
+        Ok(config)
+    }
+
+    /// The absolute URL of a site-relative path such as `2023/03/07/slug/`.
+    pub fn absolute_url(&self, rel: &str) -> String {
+        format!("{}{}", self.base_url, rel)
+    }
+
+    /// The root-relative URL of a site-relative path, honouring a base path such as `/archive/`.
+    pub fn path_url(&self, rel: &str) -> String {
+        format!("{}{}", self.base_path, rel)
+    }
+
+    /// Replaces `base_url` (e.g. from `--base-url`), keeping the derived fields in step.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        self.base_path = base_path(url)?;
+        self.base_url = url.to_string();
+        if !self.base_url.ends_with('/') {
+            self.base_url.push('/');
+        }
+        Ok(())
+    }
+}
+
+/// `https://example.org/archive` -> `/archive/`.
+fn base_path(url: &str) -> Result<String, String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("'{url}' must start with http:// or https://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() {
+        return Err(format!("'{url}' has no host name"));
+    }
+    if path.contains(['?', '#', '\\', ' ']) {
+        return Err(format!("'{url}' must not hold a query, fragment or space"));
+    }
+    let path = path.trim_matches('/');
+    Ok(if path.is_empty() {
+        "/".into()
+    } else {
+        format!("/{path}/")
+    })
+}
+
+fn validate_permalink(pattern: &str) -> Result<(), String> {
+    if !pattern.starts_with('/') || !pattern.ends_with('/') {
+        return Err(format!(
+            "'{pattern}' must start and end with '/', e.g. \"/{{year}}/{{month}}/{{slug}}/\""
+        ));
+    }
+    if !pattern.contains("{slug}") {
+        return Err(format!(
+            "'{pattern}' must contain {{slug}} so that every article gets its own URL"
+        ));
+    }
+    for segment in pattern.trim_matches('/').split('/') {
+        let mut literal = segment.to_string();
+        for p in PERMALINK_PLACEHOLDERS {
+            literal = literal.replace(p, "");
+        }
+        if literal.contains(['{', '}']) {
+            return Err(format!(
+                "'{pattern}' has an unknown placeholder; known ones are {}",
+                PERMALINK_PLACEHOLDERS.join(", ")
+            ));
+        }
+        if segment.is_empty()
+            || segment == "."
+            || segment == ".."
+            || !literal
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            return Err(format!(
+                "'{pattern}' has the segment '{segment}'; use letters, digits, '-', '_' and placeholders"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_output_dir(dir: &Path) -> Result<(), String> {
+    let ok =
+        !dir.as_os_str().is_empty() && dir.components().all(|c| matches!(c, Component::Normal(_)));
+    if !ok {
+        return Err(format!(
+            "'{}' must be a folder inside the site folder, such as \"public\"",
+            dir.display()
+        ));
+    }
+    let first = dir.components().next().and_then(|c| c.as_os_str().to_str());
+    if matches!(
+        first,
+        Some("content" | "static" | "templates" | "src" | "tests" | ".git")
+    ) {
+        return Err(format!(
+            "'{}' would overwrite the site's own sources; choose another folder such as \"public\"",
+            dir.display()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
+        SiteConfig::parse(text, Path::new("site.toml"))
+    }
+
+    #[test]
+    fn empty_config_takes_defaults() {
+        let c = parse("").unwrap();
+        assert_eq!(c.per_page, 20);
+        assert_eq!(c.base_path, "/");
+        assert_eq!(c.tz, Tz::UTC);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let e = parse("title = \"x\"\ncolour = \"red\"\n").unwrap_err();
+        assert!(e.message.contains("colour"), "{e}");
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        for (text, key, line) in [
+            ("timezone = \"Mars/Olympus\"", "timezone", 1),
+            ("\nper_page = 0", "per_page", 2),
+            ("permalink = \"/{year}/\"", "permalink", 1),
+            ("permalink = \"/../{slug}/\"", "permalink", 1),
+            ("output_dir = \"../elsewhere\"", "output_dir", 1),
+            ("output_dir = \"content\"", "output_dir", 1),
+            ("base_url = \"example.org\"", "base_url", 1),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(e.message.starts_with(key), "{text}: {e}");
+            assert_eq!(e.line, Some(line), "{text}");
+        }
+        let e = parse("per_page = \"many\"").unwrap_err();
+        assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn base_path_from_sub_path_url() {
+        let c = parse("base_url = \"https://example.org/archive\"").unwrap();
+        assert_eq!(c.base_path, "/archive/");
+        assert_eq!(c.base_url, "https://example.org/archive/");
+        assert_eq!(c.path_url("2023/"), "/archive/2023/");
+    }
+}

@@ -1,0 +1,19 @@
+//! broadsheet: a static site generator for news archives.
+//!
+//! Data flows one way through five stages, one module each:
+//! [`ingest`] loads and normalizes content files into [`article::Article`] records,
+//! [`archive`] indexes them into collections and plans every page,
+//! [`render`] turns each planned page into HTML through Tera,
+//! and [`output`] writes the site atomically. [`config`] reads `site.toml`,
+//! [`build`] calls the stages in order, and [`cli`] is the human-facing shell.
+
+pub mod archive;
+pub mod article;
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod ingest;
+pub mod output;
+pub mod render;
+pub mod slug;

@@ -1,0 +1,134 @@
+//! Render: Tera set up with the default theme (embedded in the binary) and the site's
+//! own templates over it, turning each planned page into HTML.
+
+pub mod theme;
+pub mod views;
+
+use std::error::Error as _;
+use std::path::{Path, PathBuf};
+
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use crate::archive::{Archive, Page, PageKind};
+use crate::config::SiteConfig;
+use crate::diagnostics::{display_path, Diagnostic};
+use views::{SiteView, Views};
+
+/// Templates compiled once, shared by every render.
+pub struct Renderer {
+    tera: Tera,
+}
+
+impl Renderer {
+    /// The default theme, with templates from `templates_dir` (if it exists) overriding
+    /// it by name. Each default is also registered as `default/NAME`, so an override can
+    /// `{% extends "default/base.html" %}`.
+    pub fn new(templates_dir: &Path, site_dir: &Path) -> Result<Renderer, Diagnostic> {
+        let mut tera = Tera::default();
+        let mut defaults: Vec<(String, &str)> = Vec::new();
+        for (name, source) in theme::TEMPLATES {
+            defaults.push((name.to_string(), source));
+            defaults.push((format!("default/{name}"), source));
+        }
+        tera.add_raw_templates(defaults)
+            .map_err(|e| template_error(Path::new("(built-in theme)"), &e))?;
+
+        let user = read_user_templates(templates_dir, site_dir)?;
+        if !user.is_empty() {
+            tera.add_raw_templates(user.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
+                .map_err(|e| {
+                    // Name the file that failed when Tera tells which template it was.
+                    let text = chain(&e);
+                    let file = user
+                        .iter()
+                        .find(|(n, _, _)| text.contains(&format!("'{n}'")))
+                        .map(|(_, _, p)| p.clone())
+                        .unwrap_or_else(|| display_path(templates_dir, site_dir));
+                    template_error(&file, &e)
+                })?;
+        }
+        Ok(Renderer { tera })
+    }
+
+    /// Renders one page.
+    pub fn render(
+        &self,
+        views: &Views<'_>,
+        site: &SiteView<'_>,
+        page: &Page,
+    ) -> Result<String, Diagnostic> {
+        let template = match &page.kind {
+            PageKind::Article(_) => "article.html",
+            PageKind::Listing(crate::archive::Listing::Home, _) => "index.html",
+            PageKind::Listing(..) => "list.html",
+            PageKind::TermIndex(_) => "terms.html",
+            PageKind::DateIndex => "archive.html",
+        };
+        let ctx = views.page(site, &page.kind, &page.url);
+        let context = Context::from_serialize(&ctx)
+            .map_err(|e| Diagnostic::error(template, None, format!("cannot build context: {e}")))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| template_error(Path::new(template), &e))
+    }
+}
+
+/// Convenience for the build driver: views over an archive.
+pub fn views<'a>(archive: &'a Archive, config: &'a SiteConfig) -> Views<'a> {
+    Views { archive, config }
+}
+
+fn read_user_templates(
+    dir: &Path,
+    site_dir: &Path,
+) -> Result<Vec<(String, String, PathBuf)>, Diagnostic> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry
+            .map_err(|e| Diagnostic::error(display_path(dir, site_dir), None, e.to_string()))?;
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let shown = display_path(entry.path(), site_dir);
+        let name = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|e| Diagnostic::error(&shown, None, format!("cannot read template: {e}")))?;
+        out.push((name, text, shown));
+    }
+    Ok(out)
+}
+
+/// Tera's error and all its causes on one line (they hold the template name and line).
+fn chain(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
+    let text = chain(e);
+    // Tera's parse errors carry "--> LINE:COL".
+    let line = text
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.trim().parse().ok());
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Diagnostic::error(file, line, format!("template error: {flat}"))
+}

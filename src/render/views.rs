@@ -1,0 +1,522 @@
+//! Borrowed, serializable views of the archive for templates: no article is cloned per page.
+
+use chrono::{DateTime, Datelike};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::archive::{urls, Archive, Listing, PageKind, Pagination};
+use crate::article::Article;
+use crate::config::SiteConfig;
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// English month name, 1-based.
+pub fn month_name(month: u32) -> &'static str {
+    MONTHS[(month as usize).saturating_sub(1).min(11)]
+}
+
+#[derive(Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct NavItem {
+    pub title: &'static str,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    pub nav: Vec<NavItem>,
+    pub generator: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct DateView {
+    /// RFC 3339, for `<time datetime>`.
+    pub iso: String,
+    /// `7 March 2023`
+    pub display: String,
+    /// `7 March 2023, 10:15`
+    pub display_time: String,
+    pub year: i32,
+    pub month: u32,
+    pub month_name: &'static str,
+    pub day: u32,
+    pub year_url: String,
+    pub month_url: String,
+}
+
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ImageView<'a> {
+    /// Resolved URL, or `None` when only a caption exists.
+    pub src: Option<String>,
+    /// Text for `alt`: the caption, else the photo title, else the headline.
+    pub alt: &'a str,
+    pub title: Option<&'a str>,
+    pub caption: Option<&'a str>,
+    pub credit: Option<&'a str>,
+}
+
+/// An article as templates see it. `body` is only filled on the article's own page.
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub summary: &'a str,
+    pub body: Option<&'a str>,
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    pub section: Option<TermLink<'a>>,
+    pub tags: Vec<TermLink<'a>>,
+    pub sources: Vec<TermLink<'a>>,
+    pub authors: Vec<TermLink<'a>>,
+    pub image: Option<ImageView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    /// `None` marks a gap ("…") in the page list.
+    pub number: Option<usize>,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct PaginationView {
+    pub number: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub first_url: String,
+    pub last_url: String,
+    pub links: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+pub struct PageView {
+    /// The `<title>` and main heading.
+    pub title: String,
+    /// `article`, `home`, `year`, `month`, `section`, `tag`, `source`, `author`, `undated`,
+    /// `terms`, `archive`.
+    pub kind: &'static str,
+    pub url: String,
+    pub permalink: String,
+    pub breadcrumbs: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct TermCount<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct MonthCount {
+    pub name: &'static str,
+    pub month: u32,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct YearCount {
+    pub year: i32,
+    pub url: String,
+    pub count: usize,
+    pub months: Vec<MonthCount>,
+}
+
+/// The whole context of one page.
+#[derive(Serialize)]
+pub struct PageContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub page: PageView,
+    /// The article page's article.
+    pub article: Option<ArticleView<'a>>,
+    /// Older and newer neighbours in date order (article pages).
+    pub previous: Option<ArticleView<'a>>,
+    pub next: Option<ArticleView<'a>>,
+    /// Listing pages' articles.
+    pub articles: Vec<ArticleView<'a>>,
+    pub pagination: Option<PaginationView>,
+    /// Term index pages.
+    pub terms: Vec<TermCount<'a>>,
+    pub taxonomy: Option<&'static str>,
+    /// Date index page.
+    pub years: Vec<YearCount>,
+    pub undated_count: usize,
+    pub undated_url: String,
+}
+
+/// Builds views against one archive and config.
+pub struct Views<'a> {
+    pub archive: &'a Archive,
+    pub config: &'a SiteConfig,
+}
+
+impl<'a> Views<'a> {
+    pub fn url(&self, rel: &str) -> String {
+        self.config.path_url(rel)
+    }
+
+    pub fn site(&self) -> SiteView<'a> {
+        let c = self.config;
+        let mut nav = vec![NavItem {
+            title: "Latest",
+            url: self.url(""),
+            current: false,
+        }];
+        nav.push(NavItem {
+            title: "Archive",
+            url: self.url(urls::DATE_INDEX),
+            current: false,
+        });
+        for t in &self.archive.taxonomies {
+            nav.push(NavItem {
+                title: t.kind.title(),
+                url: self.url(&format!("{}/", t.kind.plural())),
+                current: false,
+            });
+        }
+        SiteView {
+            title: &c.title,
+            description: &c.description,
+            base_url: &c.base_url,
+            base_path: &c.base_path,
+            language: &c.language,
+            nav,
+            generator: concat!("broadsheet ", env!("CARGO_PKG_VERSION")),
+        }
+    }
+
+    pub fn date(&self, d: &DateTime<Tz>) -> DateView {
+        let (y, m) = (d.year(), d.month());
+        DateView {
+            iso: d.to_rfc3339(),
+            display: format!("{} {} {}", d.day(), month_name(m), y),
+            display_time: format!("{} {} {}, {}", d.day(), month_name(m), y, d.format("%H:%M")),
+            year: y,
+            month: m,
+            month_name: month_name(m),
+            day: d.day(),
+            year_url: self.url(&urls::year_url(y)),
+            month_url: self.url(&urls::month_url(y, m)),
+        }
+    }
+
+    fn terms_of(&self, i: usize, taxonomy: usize) -> Vec<TermLink<'a>> {
+        let t = &self.archive.taxonomies[taxonomy];
+        t.by_article[i]
+            .iter()
+            .map(|&ti| TermLink {
+                name: &t.terms[ti].name,
+                url: self.url(&format!("{}/{}/", t.kind.plural(), t.terms[ti].slug)),
+            })
+            .collect()
+    }
+
+    /// Article `i`; `with_body` for its own page.
+    pub fn article(&self, i: usize, with_body: bool) -> ArticleView<'a> {
+        let a: &'a Article = &self.archive.articles[i];
+        let image = a.image.as_ref().map(|img| ImageView {
+            src: img.src.as_ref().map(|s| {
+                if s.contains("://") || s.starts_with('/') {
+                    s.clone()
+                } else {
+                    self.url(&format!("{}{}", a.url, s))
+                }
+            }),
+            alt: img
+                .caption
+                .as_deref()
+                .or(img.title.as_deref())
+                .unwrap_or(&a.title),
+            title: img.title.as_deref(),
+            caption: img.caption.as_deref(),
+            credit: img.credit.as_deref(),
+        });
+        ArticleView {
+            title: &a.title,
+            url: self.url(&a.url),
+            permalink: self.config.absolute_url(&a.url),
+            date: a.date.as_ref().map(|d| self.date(d)),
+            updated: a.updated.as_ref().map(|d| self.date(d)),
+            summary: &a.summary,
+            body: with_body.then_some(a.body_html.as_str()),
+            word_count: a.word_count,
+            reading_minutes: a.reading_minutes,
+            section: self.terms_of(i, 0).into_iter().next(),
+            tags: self.terms_of(i, 1),
+            sources: self.terms_of(i, 2),
+            authors: self.terms_of(i, 3),
+            image,
+        }
+    }
+
+    fn pagination(&self, listing: Listing, p: &Pagination) -> PaginationView {
+        let base = self.archive.listing_base(listing);
+        let at = |n: usize| self.url(&urls::paginated(&base, n));
+        // A window around the current page plus both ends: constant size per page, so
+        // 5,000 home pages do not each list 5,000 links.
+        let mut links = Vec::new();
+        let mut last_shown = 0;
+        for n in 1..=p.total {
+            let near = n + 2 >= p.number && n <= p.number + 2;
+            if n == 1 || n == p.total || near {
+                if n > last_shown + 1 {
+                    links.push(PageLink {
+                        number: None,
+                        url: String::new(),
+                        current: false,
+                    });
+                }
+                links.push(PageLink {
+                    number: Some(n),
+                    url: at(n),
+                    current: n == p.number,
+                });
+                last_shown = n;
+            } else if n > p.number + 2 {
+                // Jump straight to the last page instead of walking every number.
+                if p.total > n {
+                    links.push(PageLink {
+                        number: None,
+                        url: String::new(),
+                        current: false,
+                    });
+                }
+                links.push(PageLink {
+                    number: Some(p.total),
+                    url: at(p.total),
+                    current: p.total == p.number,
+                });
+                break;
+            }
+        }
+        PaginationView {
+            number: p.number,
+            total: p.total,
+            prev_url: (p.number > 1).then(|| at(p.number - 1)),
+            next_url: (p.number < p.total).then(|| at(p.number + 1)),
+            first_url: at(1),
+            last_url: at(p.total),
+            links,
+        }
+    }
+
+    fn home_crumb(&self) -> Link {
+        Link {
+            title: "Home".into(),
+            url: self.url(""),
+        }
+    }
+
+    fn year_crumbs(&self, year: i32, month: Option<u32>) -> Vec<Link> {
+        let mut crumbs = vec![
+            self.home_crumb(),
+            Link {
+                title: year.to_string(),
+                url: self.url(&urls::year_url(year)),
+            },
+        ];
+        if let Some(m) = month {
+            crumbs.push(Link {
+                title: month_name(m).into(),
+                url: self.url(&urls::month_url(year, m)),
+            });
+        }
+        crumbs
+    }
+
+    /// The full context of one planned page.
+    pub fn page(&self, site: &'a SiteView<'a>, kind: &PageKind, url: &str) -> PageContext<'a> {
+        let mut ctx = PageContext {
+            site,
+            page: PageView {
+                title: String::new(),
+                kind: "",
+                url: self.url(url),
+                permalink: self.config.absolute_url(url),
+                breadcrumbs: Vec::new(),
+            },
+            article: None,
+            previous: None,
+            next: None,
+            articles: Vec::new(),
+            pagination: None,
+            terms: Vec::new(),
+            taxonomy: None,
+            years: Vec::new(),
+            undated_count: self.archive.undated.len(),
+            undated_url: self.url(urls::UNDATED),
+        };
+        match kind {
+            PageKind::Article(i) => {
+                let i = *i;
+                let a = &self.archive.articles[i];
+                ctx.page.title = a.title.clone();
+                ctx.page.kind = "article";
+                ctx.page.breadcrumbs = match a.date {
+                    Some(d) => self.year_crumbs(d.year(), Some(d.month())),
+                    None => vec![
+                        self.home_crumb(),
+                        Link {
+                            title: "Undated".into(),
+                            url: self.url(urls::UNDATED),
+                        },
+                    ],
+                };
+                ctx.article = Some(self.article(i, true));
+                // Articles are newest first: the previous (older) one follows.
+                ctx.previous =
+                    (i + 1 < self.archive.articles.len()).then(|| self.article(i + 1, false));
+                ctx.next = i.checked_sub(1).map(|j| self.article(j, false));
+            }
+            PageKind::Listing(listing, p) => {
+                let items = &self.archive.listing_items(*listing)[p.range.clone()];
+                ctx.articles = items.iter().map(|&i| self.article(i, false)).collect();
+                ctx.pagination = Some(self.pagination(*listing, p));
+                let (title, kind, crumbs) = match *listing {
+                    Listing::Home => (self.config.title.clone(), "home", Vec::new()),
+                    Listing::Year(y) => {
+                        let year = self.archive.years[y].year;
+                        (year.to_string(), "year", self.year_crumbs(year, None))
+                    }
+                    Listing::Month(y, m) => {
+                        let year = &self.archive.years[y];
+                        let month = year.months[m].month;
+                        let mut crumbs = self.year_crumbs(year.year, None);
+                        crumbs.push(Link {
+                            title: month_name(month).into(),
+                            url: self.url(&urls::month_url(year.year, month)),
+                        });
+                        (
+                            format!("{} {}", month_name(month), year.year),
+                            "month",
+                            crumbs,
+                        )
+                    }
+                    Listing::Term(k, t) => {
+                        let tax = &self.archive.taxonomies[k];
+                        let crumbs = vec![
+                            self.home_crumb(),
+                            Link {
+                                title: tax.kind.title().into(),
+                                url: self.url(&format!("{}/", tax.kind.plural())),
+                            },
+                            Link {
+                                title: tax.terms[t].name.clone(),
+                                url: self.url(&self.archive.listing_base(*listing)),
+                            },
+                        ];
+                        (tax.terms[t].name.clone(), tax.kind.singular(), crumbs)
+                    }
+                    Listing::Undated => (
+                        "Undated articles".into(),
+                        "undated",
+                        vec![
+                            self.home_crumb(),
+                            Link {
+                                title: "Undated".into(),
+                                url: self.url(urls::UNDATED),
+                            },
+                        ],
+                    ),
+                };
+                ctx.page.title = if p.number > 1 {
+                    format!("{title} (page {} of {})", p.number, p.total)
+                } else {
+                    title
+                };
+                ctx.page.kind = kind;
+                ctx.page.breadcrumbs = crumbs;
+            }
+            PageKind::TermIndex(k) => {
+                let tax = &self.archive.taxonomies[*k];
+                ctx.page.title = tax.kind.title().into();
+                ctx.page.kind = "terms";
+                ctx.taxonomy = Some(tax.kind.plural());
+                ctx.page.breadcrumbs = vec![
+                    self.home_crumb(),
+                    Link {
+                        title: tax.kind.title().into(),
+                        url: self.url(&format!("{}/", tax.kind.plural())),
+                    },
+                ];
+                ctx.terms = tax
+                    .terms
+                    .iter()
+                    .map(|t| TermCount {
+                        name: &t.name,
+                        url: self.url(&format!("{}/{}/", tax.kind.plural(), t.slug)),
+                        count: t.articles.len(),
+                    })
+                    .collect();
+            }
+            PageKind::DateIndex => {
+                ctx.page.title = "Archive".into();
+                ctx.page.kind = "archive";
+                ctx.page.breadcrumbs = vec![
+                    self.home_crumb(),
+                    Link {
+                        title: "Archive".into(),
+                        url: self.url(urls::DATE_INDEX),
+                    },
+                ];
+                ctx.years = self
+                    .archive
+                    .years
+                    .iter()
+                    .map(|y| YearCount {
+                        year: y.year,
+                        url: self.url(&urls::year_url(y.year)),
+                        count: y.articles.len(),
+                        months: y
+                            .months
+                            .iter()
+                            .map(|m| MonthCount {
+                                name: month_name(m.month),
+                                month: m.month,
+                                url: self.url(&urls::month_url(y.year, m.month)),
+                                count: m.articles.len(),
+                            })
+                            .collect(),
+                    })
+                    .collect();
+            }
+        }
+        ctx
+    }
+}
