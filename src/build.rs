@@ -33,6 +33,8 @@ pub struct BuildReport {
     pub articles: usize,
     pub pages: usize,
     pub files_copied: usize,
+    /// Files in the new site.
+    pub files_total: usize,
     /// Files written whose bytes changed (the rest were kept as they were).
     pub files_changed: usize,
     pub diagnostics: Vec<Diagnostic>,
@@ -186,7 +188,9 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     }
 
     // Swap the new site in.
-    report.files_changed = staging.stats().written;
+    let stats = staging.stats();
+    report.files_changed = stats.written;
+    report.files_total = stats.written + stats.unchanged;
     if let Err(e) = staging.commit() {
         return report.fail(
             Diagnostic::error(

@@ -21,10 +21,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output folder (public/ by default).
-    ///
-    /// Examples:
-    ///   broadsheet build
-    ///   broadsheet build --root myarchive --output-dir /tmp/site --drafts
+    #[command(
+        after_help = "Examples:\n  broadsheet build\n  broadsheet build --root myarchive --output-dir /tmp/site --drafts\n  broadsheet build --base-url https://preview.example.org/archive/ --strict"
+    )]
     Build(BuildArgs),
 }
 
@@ -86,11 +85,12 @@ pub fn print_report(report: &BuildReport, quiet: bool) {
         }
     }
     let summary = format!(
-        "{}, {} written ({} changed), {} copied, {}, {} in {:.2} s",
+        "{}: {}, {} copied ({} of {} files changed), {}, {} in {:.2} s",
         plural(report.articles, "article", "articles"),
         plural(report.pages, "page", "pages"),
-        report.files_changed,
         plural(report.files_copied, "file", "files"),
+        report.files_changed,
+        report.files_total,
         plural(report.warnings(), "warning", "warnings"),
         plural(report.errors(), "error", "errors"),
         report.elapsed.as_secs_f64()

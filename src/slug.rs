@@ -13,6 +13,10 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(folded.len());
     let mut dash = false;
     for c in folded.chars() {
+        // "Cairo's" -> "cairos", not "cairo-s".
+        if c == '\'' {
+            continue;
+        }
         if c.is_ascii_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
@@ -66,6 +70,7 @@ mod tests {
         );
         assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("!!!"), "");
+        assert_eq!(slugify("Cairo’s metro"), "cairos-metro");
     }
 
     #[test]

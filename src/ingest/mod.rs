@@ -157,7 +157,7 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
         .map(|(format, path, shown, rel)| {
             let outcome = match read_text(&path, &shown) {
                 Ok(text) => {
-                    let default_section = rel.split_once('/').map(|(first, _)| first.to_string());
+                    let default_section = rel.split_once('/').map(|(first, _)| section_name(first));
                     let file = SourceFile {
                         shown: shown.clone(),
                         rel,
@@ -206,6 +206,21 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
         }
     }
     loaded
+}
+
+/// A folder name as a section name: `middle-east` -> `Middle East`.
+fn section_name(folder: &str) -> String {
+    folder
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Reads a file as UTF-8 text, dropping a byte-order mark and normalizing CRLF.

@@ -26,6 +26,7 @@ impl Renderer {
     /// `{% extends "default/base.html" %}`.
     pub fn new(templates_dir: &Path, site_dir: &Path) -> Result<Renderer, Diagnostic> {
         let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
         let mut defaults: Vec<(String, &str)> = Vec::new();
         for (name, source) in theme::TEMPLATES {
             defaults.push((name.to_string(), source));
@@ -90,7 +91,7 @@ fn read_user_templates(
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry
             .map_err(|e| Diagnostic::error(display_path(dir, site_dir), None, e.to_string()))?;
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+        if !entry.file_type().is_file() || !is_template(entry.path()) {
             continue;
         }
         let shown = display_path(entry.path(), site_dir);
@@ -107,6 +108,32 @@ fn read_user_templates(
         out.push((name, text, shown));
     }
     Ok(out)
+}
+
+/// Escapes text for HTML text and quoted attributes. Tera's default also escapes `/`,
+/// which is safe but bloats every URL in every page.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Template files by extension; notes (`README.md`) and hidden files beside them are ignored.
+fn is_template(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    !hidden && matches!(ext, "html" | "htm" | "xml" | "txt" | "json" | "tera")
 }
 
 /// Tera's error and all its causes on one line (they hold the template name and line).

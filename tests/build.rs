@@ -1,0 +1,503 @@
+//! End-to-end builds of fixture sites, inspected as parsed HTML.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+const CONFIG: &str = "title = \"Test Archive\"\nbase_url = \"https://example.org/\"\ntimezone = \"Africa/Cairo\"\nper_page = 3\n";
+
+#[test]
+fn demo_archive_is_browsable_from_home_to_every_page() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let r = run(&[
+        "build",
+        "--root",
+        repo.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Built 13 articles"), "{}", r.stdout);
+    assert!(assert_links_resolve(&out, "/") > 500);
+
+    // Every page of the site is reachable from the home page by following links.
+    let reached = reachable(&out, "/");
+    let all_pages: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert!(all_pages.len() > 70);
+    for page in &all_pages {
+        assert!(
+            reached.contains(page),
+            "{} is not reachable from the home page",
+            page.display()
+        );
+    }
+    // The seed article is there, with its caption and credit, and the draft is not.
+    let seed = fs::read_to_string(out.join(
+        "2023/03/07/pentagon-chief-visits-iraq-nearly-20-years-after-us-led-invasion/index.html",
+    ))
+    .unwrap();
+    assert!(seed.contains("<span class=\"credit\">AFP</span>"));
+    assert!(!out.join("2024/03/01").exists(), "draft was published");
+    // The colocated image is copied beside its article; the user's base template is used.
+    assert!(out
+        .join("2023/01/30/a-green-comet-returns-after-50-000-years/comet-map.svg")
+        .is_file());
+    assert!(fs::read_to_string(out.join("index.html"))
+        .unwrap()
+        .contains("a demo archive made with broadsheet"));
+}
+
+/// Home page count and article count on the last page for `n` articles with per_page = 3.
+fn home_pages(n: usize) -> (usize, usize) {
+    let site = Site::new(CONFIG);
+    fs::create_dir_all(site.dir().join("content")).unwrap();
+    for i in 0..n {
+        site.article(
+            &format!("news/a{i}.md"),
+            &fm(&format!("Story {i}"), &format!("2023-01-{:02}", i + 1)),
+            "Body.",
+        );
+    }
+    site.build_ok();
+    assert_links_resolve(&site.out(), "/");
+    let mut pages = 1;
+    while site
+        .out()
+        .join(format!("page/{}/index.html", pages + 1))
+        .exists()
+    {
+        pages += 1;
+    }
+    let last = if pages == 1 {
+        "index.html".to_string()
+    } else {
+        format!("page/{pages}/index.html")
+    };
+    let doc = site.html(&last);
+    let items = select(&doc, "main article.card").len();
+    // Follow "Older" links from page 1 to the last page.
+    let mut file = "index.html".to_string();
+    let mut walked = 1;
+    loop {
+        let doc = site.html(&file);
+        let next = select(&doc, "a[rel=next]")
+            .first()
+            .map(|a| a.value().attr("href").unwrap().to_string());
+        match next {
+            Some(href) => {
+                file = format!("{}index.html", href.trim_start_matches('/'));
+                walked += 1;
+            }
+            None => break,
+        }
+    }
+    assert_eq!(walked, pages);
+    (pages, items)
+}
+
+#[test]
+fn pagination_boundaries() {
+    assert_eq!(home_pages(0), (1, 0));
+    assert_eq!(home_pages(1), (1, 1));
+    assert_eq!(home_pages(3), (1, 3));
+    assert_eq!(home_pages(4), (2, 1));
+}
+
+#[test]
+fn dates_near_midnight_land_on_the_site_zone_day() {
+    let site = Site::new(CONFIG);
+    // 22:30 UTC on 31 December is already 1 January in Cairo (UTC+2).
+    site.article(
+        "world/a.md",
+        "title = \"New year\"\ndate = 2023-12-31T22:30:00Z",
+        "x",
+    );
+    // A local time without offset is read in the site zone, unchanged.
+    site.article(
+        "world/b.md",
+        "title = \"Late\"\ndate = \"2023-03-31 23:59\"",
+        "x",
+    );
+    site.build_ok();
+    let doc = site.html("2024/01/01/new-year/index.html");
+    let time = select(&doc, "article.story time")[0]
+        .value()
+        .attr("datetime")
+        .unwrap()
+        .to_string();
+    assert_eq!(time, "2024-01-01T00:30:00+02:00");
+    assert!(site.out().join("2024/01/index.html").is_file());
+    assert!(site.out().join("2023/03/31/late/index.html").is_file());
+    let archive = site.html("archive/index.html");
+    let years = texts(&archive, ".year h2 a");
+    assert_eq!(years, vec!["2024", "2023"]);
+}
+
+#[test]
+fn url_collision_fails_naming_both_files() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/one.md",
+        "title = \"Same story\"\ndate = 2023-03-07",
+        "x",
+    );
+    site.article(
+        "business/two.md",
+        "title = \"Same Story!\"\ndate = 2023-03-07",
+        "y",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(r.stderr.contains("content/world/one.md"), "{}", r.stderr);
+    assert!(r.stderr.contains("content/business/two.md"), "{}", r.stderr);
+    assert!(r.stderr.contains("2023/03/07/same-story/"), "{}", r.stderr);
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn bad_front_matter_fails_with_file_and_line() {
+    let site = Site::new(CONFIG);
+    site.article("world/x.md", "title = \"Fine\"\ndate = \"Tuesday\"", "x");
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("content/world/x.md:3: date 'Tuesday' is not a date; use RFC 3339 such as 2023-03-07T10:00:00+02:00"),
+        "{}",
+        r.stderr
+    );
+    site.article(
+        "world/x.md",
+        "title = \"Fine\"\ndate = 2023-03-07\ntags = [\"a\",",
+        "x",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(r.stderr.contains("content/world/x.md:"), "{}", r.stderr);
+    site.write("content/world/x.md", "no front matter here\n");
+    let r = site.build(&[]);
+    assert!(
+        r.stderr.contains("content/world/x.md:1: no front matter"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn failed_build_leaves_previous_site_byte_for_byte() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("First", "2023-03-07"), "x");
+    site.build_ok();
+    let before = snapshot(&site.out());
+    assert!(before.len() > 5);
+
+    // A content error, then a template error: neither may touch the site.
+    site.article("world/b.md", &fm("Second", "2023-13-45"), "y");
+    assert!(!site.build(&[]).ok);
+    assert_eq!(snapshot(&site.out()), before);
+    site.article("world/b.md", &fm("Second", "2023-03-08"), "y");
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ nope.missing }}{% endblock main %}",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(r.stderr.contains("article.html"), "{}", r.stderr);
+    assert_eq!(snapshot(&site.out()), before);
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = fs::read_dir(site.dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty());
+
+    // Fixing it publishes the new site.
+    fs::remove_file(site.dir().join("templates/article.html")).unwrap();
+    site.build_ok();
+    assert!(site.out().join("2023/03/08/second/index.html").is_file());
+}
+
+#[test]
+fn rebuild_keeps_unchanged_files() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("First", "2023-03-07"), "x");
+    site.article("world/b.md", &fm("Second", "2023-03-08"), "y");
+    site.build_ok();
+    let file = site.out().join("2023/03/07/first/index.html");
+    let before = fs::metadata(&file).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.article("world/b.md", &fm("Second", "2023-03-08"), "changed body");
+    let r = site.build_ok();
+    assert_eq!(fs::metadata(&file).unwrap().modified().unwrap(), before);
+    assert!(site
+        .read("2023/03/08/second/index.html")
+        .contains("changed body"));
+    // The article and the listings showing its summary changed; nothing else was rewritten.
+    let counts = r.stdout.split('(').nth(1).unwrap();
+    let changed: usize = counts.split(' ').next().unwrap().parse().unwrap();
+    let total: usize = counts.split(' ').nth(2).unwrap().parse().unwrap();
+    assert!(changed >= 1 && changed * 2 < total, "{}", r.stdout);
+}
+
+#[test]
+fn metadata_is_escaped() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/x.md",
+        "title = \"<script>alert(1)</script>\"\ndate = 2023-03-07\ntags = [\"<b>bold</b>\"]\nauthors = [\"\\\"Quote\\\" O'Neil\"]",
+        "Body <script>alert(2)</script> and <img src=x onerror=alert(3)>.",
+    );
+    site.build_ok();
+    for (path, bytes) in snapshot(&site.out()) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("<script>alert"),
+            "{path} holds a live script"
+        );
+        assert!(!text.contains("onerror"), "{path} holds an event handler");
+        assert!(
+            !text.contains("<b>bold"),
+            "{path} holds unescaped tag markup"
+        );
+    }
+    let doc = site.html("2023/03/07/script-alert-1-script/index.html");
+    assert_eq!(
+        texts(&doc, "article.story h1"),
+        vec!["<script>alert(1)</script>"]
+    );
+    assert_eq!(texts(&doc, ".authors a"), vec!["\"Quote\" O'Neil"]);
+}
+
+#[test]
+fn hostile_names_stay_inside_the_output() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/x.md",
+        "title = \"Escape\"\ndate = 2023-03-07\nslug = \"../../etc\"\nsection = \"../../../sec\"\ntags = [\"../../tag\", \"/abs\", \"..\"]\nauthors = [\"..\\\\..\\\\win\"]",
+        "x",
+    );
+    let r = site.build_ok();
+    assert!(
+        r.stderr.contains("slug '../../etc' is not URL-safe"),
+        "{}",
+        r.stderr
+    );
+    // Nothing but the site folder's own files appear next to the output.
+    let mut names: Vec<_> = fs::read_dir(site.dir())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, vec!["content", "public", "site.toml"]);
+    assert!(site.out().join("2023/03/07/etc/index.html").is_file());
+    assert!(site.out().join("sections/sec/index.html").is_file());
+    assert!(site.out().join("tags/tag/index.html").is_file());
+    assert_links_resolve(&site.out(), "/");
+    for entry in walkdir::WalkDir::new(site.out()).into_iter().flatten() {
+        assert!(entry.path().starts_with(site.out()));
+    }
+}
+
+#[test]
+fn terms_differing_in_case_or_space_are_one() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        "title = \"A\"\ndate = 2023-03-07\ntags = [\"Iraq\"]\nsources = [\"AFP\"]",
+        "x",
+    );
+    site.article(
+        "world/b.md",
+        "title = \"B\"\ndate = 2023-03-08\ntags = [\"iraq \"]\nsources = [\"afp\"]",
+        "x",
+    );
+    site.article(
+        "world/c.md",
+        "title = \"C\"\ndate = 2023-03-09\ntags = [\"C++\", \"C\"]",
+        "x",
+    );
+    let r = site.build_ok();
+    let doc = site.html("tags/iraq/index.html");
+    assert_eq!(select(&doc, "article.card").len(), 2);
+    let tags = site.html("tags/index.html");
+    let names = texts(&tags, ".terms li a");
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.eq_ignore_ascii_case("iraq"))
+            .count(),
+        1,
+        "{names:?}"
+    );
+    assert_eq!(
+        select(&site.html("sources/afp/index.html"), "article.card").len(),
+        2
+    );
+    // "C++" and "C" both slug to "c": each keeps its own page, with a warning.
+    assert!(site.out().join("tags/c/index.html").is_file());
+    assert!(site.out().join("tags/c-2/index.html").is_file());
+    assert!(r.stderr.contains("same URL name"), "{}", r.stderr);
+}
+
+#[test]
+fn every_content_file_is_published_or_reported() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        "title = \"A\"\ndate = 2023-03-07\nimage = \"photo.jpg\"",
+        "![chart](chart.png)",
+    );
+    site.write("content/world/photo.jpg", "jpg");
+    site.write("content/world/chart.png", "png");
+    site.write("content/world/orphan.pdf", "pdf");
+    site.write("content/world/.hidden.md", "x");
+    site.article(
+        "world/draft.md",
+        "title = \"D\"\ndate = 2023-03-07\ndraft = true",
+        "x",
+    );
+    let r = site.build_ok();
+    assert_eq!(site.read("2023/03/07/a/photo.jpg"), "jpg");
+    assert_eq!(site.read("2023/03/07/a/chart.png"), "png");
+    for (file, reason) in [
+        (
+            "content/world/orphan.pdf",
+            "no article beside it refers to it",
+        ),
+        ("content/world/.hidden.md", "hidden file"),
+        ("content/world/draft.md", "draft (build with --drafts"),
+    ] {
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.contains(file) && l.contains(reason)),
+            "{file}:\n{}",
+            r.stderr
+        );
+    }
+    assert_links_resolve(&site.out(), "/");
+    let doc = site.html("2023/03/07/a/index.html");
+    assert_eq!(
+        select(&doc, ".lead-image img")[0].value().attr("src"),
+        Some("/2023/03/07/a/photo.jpg")
+    );
+
+    let r = site.build(&["--drafts"]);
+    assert!(r.ok);
+    assert!(site.out().join("2023/03/07/d/index.html").is_file());
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        "title = \"A\"\ndate = 2023-03-07\ncolour = \"red\"",
+        "x",
+    );
+    let r = site.build_ok();
+    assert!(
+        r.stderr
+            .contains("content/world/a.md:4: unknown front-matter field 'colour'"),
+        "{}",
+        r.stderr
+    );
+    let r = site.build(&["--strict"]);
+    assert!(!r.ok);
+}
+
+#[test]
+fn config_errors_name_the_key() {
+    let site = Site::new("title = \"x\"\ntimezone = \"Mars/Base\"\n");
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("site.toml:2: timezone: 'Mars/Base' is not an IANA time zone"),
+        "{}",
+        r.stderr
+    );
+    let site = Site::new("titel = \"x\"\n");
+    let r = site.build(&[]);
+    assert!(
+        r.stderr.contains("site.toml:1") && r.stderr.contains("titel"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    site.write("public/precious.txt", "keep me");
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("was not made by broadsheet"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(site.read("precious.txt"), "keep me");
+}
+
+#[test]
+fn user_templates_override_and_extend_the_theme() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    site.write(
+        "templates/article.html",
+        "{% extends \"default/article.html\" %}\n{% block main %}<p class=\"mine\">{{ article.title }}</p>{{ super() }}{% endblock main %}",
+    );
+    site.build_ok();
+    let doc = site.html("2023/03/07/a/index.html");
+    assert_eq!(texts(&doc, "p.mine"), vec!["A"]);
+    assert_eq!(select(&doc, "article.story").len(), 1);
+
+    site.write(
+        "templates/list.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(r.stderr.contains("templates/list.html:3"), "{}", r.stderr);
+}
+
+#[test]
+fn sub_path_base_url_links_resolve() {
+    let site = Site::new("base_url = \"https://example.org/archive/\"\nper_page = 2\n");
+    for i in 0..5 {
+        site.article(
+            &format!("world/a{i}.md"),
+            &fm(&format!("S{i}"), &format!("2023-03-0{}", i + 1)),
+            "x",
+        );
+    }
+    site.build_ok();
+    assert!(assert_links_resolve(&site.out(), "/archive/") > 50);
+    let doc = site.html("index.html");
+    assert_eq!(
+        select(&doc, "link[rel=canonical]")[0].value().attr("href"),
+        Some("https://example.org/archive/")
+    );
+}
+
+#[test]
+fn empty_site_builds() {
+    let site = Site::new("");
+    let r = site.build_ok();
+    assert!(r.stdout.contains("Built 0 articles"), "{}", r.stdout);
+    assert!(site.read("index.html").contains("No articles yet"));
+    assert_links_resolve(&site.out(), "/");
+}
