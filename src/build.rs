@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Warnings fail the build.
     pub strict: bool,
+    /// Fill [`BuildReport::sources`] (for tools that point from a page back to its file).
+    pub record_sources: bool,
 }
 
 /// What a build did, for the CLI to show.
@@ -43,6 +45,8 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     /// True when the new site is in place.
     pub success: bool,
+    /// Article URL -> source file, when [`BuildOptions::record_sources`] was set.
+    pub sources: Vec<(String, PathBuf)>,
 }
 
 impl BuildReport {
@@ -66,6 +70,19 @@ impl BuildReport {
     }
 }
 
+/// Watches a build as it goes (progress bars, verbose listings). Every method has a
+/// no-op default; methods are called from worker threads.
+pub trait Observer: Sync {
+    /// Rendering starts: `total` pages to go.
+    fn pages(&self, _total: usize) {}
+    /// One output file was written (site-relative path).
+    fn wrote(&self, _rel: &str) {}
+}
+
+/// An observer that does nothing.
+pub struct Quiet;
+impl Observer for Quiet {}
+
 /// Reads `site.toml` and applies command-line overrides.
 pub fn load_config(opts: &BuildOptions) -> Result<SiteConfig, Diagnostic> {
     let mut config = SiteConfig::load(&opts.site_dir)?;
@@ -88,6 +105,11 @@ pub fn output_dir(opts: &BuildOptions, config: &SiteConfig) -> PathBuf {
 
 /// Builds the site: load -> normalize -> index -> render -> write.
 pub fn build(opts: &BuildOptions) -> BuildReport {
+    build_observed(opts, &Quiet)
+}
+
+/// [`build`], telling `observer` how it goes.
+pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildReport {
     let start = Instant::now();
     let mut report = BuildReport::default();
     let site = &opts.site_dir;
@@ -131,6 +153,13 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     report.diagnostics.extend(index_report.diagnostics);
     report.skipped.extend(index_report.skipped);
     report.articles = archive.articles.len();
+    if opts.record_sources {
+        report.sources = archive
+            .articles
+            .iter()
+            .map(|a| (a.url.clone(), a.source_path.clone()))
+            .collect();
+    }
     if report.blocked(opts.strict) {
         report.elapsed = start.elapsed();
         return report;
@@ -147,13 +176,15 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     };
     let views = render::views(&archive, &config);
     let site_view = views.site();
+    observer.pages(archive.pages.len());
     let written = archive.pages.par_iter().try_for_each(|page| {
         let html = renderer.render(&views, &site_view, page)?;
-        staging
-            .write(&urls::page_file(&page.url), html.as_bytes())
-            .map_err(|e| {
-                Diagnostic::error(&out_dir, None, format!("cannot write {}: {e}", page.url))
-            })
+        let rel = urls::page_file(&page.url);
+        staging.write(&rel, html.as_bytes()).map_err(|e| {
+            Diagnostic::error(&out_dir, None, format!("cannot write {}: {e}", page.url))
+        })?;
+        observer.wrote(&rel);
+        Ok(())
     });
     if let Err(d) = written {
         return report.fail(d, start);

@@ -57,6 +57,7 @@ pub fn main() -> ExitCode {
                 base_url: args.base_url,
                 drafts: args.drafts,
                 strict: args.strict,
+                ..Default::default()
             };
             let report = build::build(&opts);
             print_report(&report, args.quiet);

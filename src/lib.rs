@@ -10,10 +10,13 @@
 pub mod archive;
 pub mod article;
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod ingest;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod slug;

@@ -1,0 +1,205 @@
+//! Checks a built site: every internal link and `#anchor` must point at something that exists.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use scraper::{Html, Selector};
+use walkdir::WalkDir;
+
+/// One link that points nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// The page holding the link, site-relative (`2023/03/07/x/index.html`).
+    pub page: String,
+    /// The link as written.
+    pub url: String,
+    /// Why it is broken.
+    pub reason: String,
+}
+
+/// Every HTML page's ids, so anchors can be checked without parsing a page twice.
+struct Page {
+    rel: String,
+    links: Vec<String>,
+    ids: HashSet<String>,
+}
+
+/// Checks every `href` and `src` inside `out` (a built site whose URLs start with
+/// `base_path`). External links are not fetched.
+pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
+    let files: Vec<PathBuf> = WalkDir::new(out)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    let html: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html" || e == "htm"))
+        .collect();
+    let link_sel = Selector::parse("[href], [src]").expect("valid selector");
+    let id_sel = Selector::parse("[id], a[name]").expect("valid selector");
+    let pages: Vec<Page> = html
+        .par_iter()
+        .filter_map(|path| {
+            let text = fs::read_to_string(path).ok()?;
+            let doc = Html::parse_document(&text);
+            let links = doc
+                .select(&link_sel)
+                .filter(|el| {
+                    el.value().name() != "link" || el.value().attr("rel") != Some("canonical")
+                })
+                .filter_map(|el| el.value().attr("href").or(el.value().attr("src")))
+                .map(str::to_string)
+                .collect();
+            let ids = doc
+                .select(&id_sel)
+                .filter_map(|el| el.value().attr("id").or(el.value().attr("name")))
+                .map(str::to_string)
+                .collect();
+            Some(Page {
+                rel: rel_path(path, out),
+                links,
+                ids,
+            })
+        })
+        .collect();
+    let ids_of: HashMap<&str, &HashSet<String>> =
+        pages.iter().map(|p| (p.rel.as_str(), &p.ids)).collect();
+    let existing: HashSet<String> = files.iter().map(|p| rel_path(p, out)).collect();
+
+    let mut broken: Vec<BrokenLink> = pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            page.links.iter().filter_map(|url| {
+                let reason = problem(url, &page.rel, base_path, &existing, &ids_of)?;
+                Some(BrokenLink {
+                    page: page.rel.clone(),
+                    url: url.clone(),
+                    reason,
+                })
+            })
+        })
+        .collect();
+    broken.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
+    broken.dedup();
+    broken
+}
+
+/// Why `url` on page `from` is broken, or `None` when it is fine or external.
+fn problem(
+    url: &str,
+    from: &str,
+    base_path: &str,
+    existing: &HashSet<String>,
+    ids_of: &HashMap<&str, &HashSet<String>>,
+) -> Option<String> {
+    let url = url.trim();
+    let external = url.contains("://") || url.starts_with("//");
+    let scheme = url
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.contains('/') && !s.contains('#'));
+    if external || scheme || url.is_empty() {
+        return None;
+    }
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (url, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        from.to_string()
+    } else if let Some(abs) = path.strip_prefix('/') {
+        let abs = format!("/{abs}");
+        match abs.strip_prefix(base_path) {
+            Some(rel) => normalize(rel)?,
+            None => return Some(format!("points outside the site's base path {base_path}")),
+        }
+    } else {
+        let dir = from
+            .rsplit_once('/')
+            .map(|(d, _)| format!("{d}/"))
+            .unwrap_or_default();
+        match normalize(&format!("{dir}{path}")) {
+            Some(t) => t,
+            None => return Some("climbs above the site root".into()),
+        }
+    };
+    let target = if target.is_empty() || target.ends_with('/') {
+        format!("{target}index.html")
+    } else {
+        target
+    };
+    let target = if existing.contains(&target) {
+        target
+    } else if existing.contains(&format!("{target}/index.html")) {
+        format!("{target}/index.html")
+    } else {
+        return Some(format!("no such file: {target}"));
+    };
+    match fragment {
+        Some(f) if !f.is_empty() => {
+            let ids = ids_of.get(target.as_str())?;
+            (!ids.contains(f)).then(|| format!("no element with id '{f}' in {target}"))
+        }
+        _ => None,
+    }
+}
+
+/// Resolves `.` and `..` in a site-relative path; `None` if it climbs above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if path.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+fn rel_path(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_missing_files_and_anchors() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::create_dir_all(out.join("a")).unwrap();
+        fs::write(
+            out.join("index.html"),
+            r##"<a href="/a/">ok</a><a href="/a/#top">ok</a><a href="/missing/">bad</a>
+               <a href="a/#nope">bad anchor</a><a href="https://x.org/">ext</a><a href="#here" id="here">self</a>
+               <img src="a/pic.png"><a href="mailto:x@y.z">m</a><a href="../../etc">up</a>"##,
+        )
+        .unwrap();
+        fs::write(out.join("a/index.html"), r#"<h1 id="top">A</h1>"#).unwrap();
+        let broken = check_links(out, "/");
+        let urls: Vec<&str> = broken.iter().map(|b| b.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            vec!["../../etc", "/missing/", "a/#nope", "a/pic.png"],
+            "{broken:?}"
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! New sites, new articles, and a copy of the built-in theme to customize.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+
+use crate::config::SiteConfig;
+use crate::render::theme;
+use crate::slug::slugify;
+
+const SITE_TOML: &str = r#"# broadsheet site settings. Every key is optional; the values shown are examples.
+
+# Shown in the header and the browser tab.
+title = "My News Archive"
+# One line under the title.
+description = "Every story we published, by date, section, tag, source and author"
+# Where the site will be deployed. A sub-path such as https://example.org/archive/ works.
+base_url = "https://example.org/"
+# <html lang="...">
+language = "en"
+# IANA time zone: dates without an offset are read in it, and all dates are shown in it.
+timezone = "UTC"
+# Article URLs. Placeholders: {year} {month} {day} {slug} {section}
+permalink = "/{year}/{month}/{day}/{slug}/"
+# Articles per listing page.
+per_page = 20
+# Where `broadsheet build` writes the site.
+output_dir = "public"
+"#;
+
+/// Creates a new site in `dir`: a commented `site.toml`, one example article, and empty
+/// `templates/` and `static/`. Refuses a non-empty folder unless `force`.
+pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+    if dir.exists() {
+        let mut entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if entries.next().is_some() && !force {
+            return Err(format!(
+                "{} is not empty; choose a new folder, or pass --force to add a site to it (existing files with the same names are replaced)",
+                dir.display()
+            ));
+        }
+    }
+    let today = Utc::now().format("%Y-%m-%d");
+    let article = format!(
+        "+++\ntitle = \"Welcome to your news archive\"\ndate = {today}\nauthors = [\"The Editors\"]\ntags = [\"Announcements\"]\n+++\n\nThis is the first article of your archive. Edit it, or add Markdown files under `content/`: the first folder is the section.\n\nRun `broadsheet serve` to see changes live, and `broadsheet build` to write the site into `public/`.\n"
+    );
+    let files = [
+        (dir.join("site.toml"), SITE_TOML.to_string()),
+        (dir.join("content/news/welcome.md"), article),
+    ];
+    let mut made = Vec::new();
+    for (path, text) in files {
+        write_new(&path, &text, true)?;
+        made.push(path);
+    }
+    for folder in ["templates", "static"] {
+        let path = dir.join(folder);
+        fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        made.push(path);
+    }
+    Ok(made)
+}
+
+/// Copies the built-in templates into `dir/templates/` and the theme's files into
+/// `dir/static/`, so they can be customized. Existing files are kept unless `force`.
+pub fn eject_theme(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+    let mut made = Vec::new();
+    let templates = theme::TEMPLATES
+        .iter()
+        .map(|(name, text)| (dir.join("templates").join(name), text.as_bytes()));
+    let files = theme::FILES
+        .iter()
+        .map(|(name, bytes)| (dir.join("static").join(name), *bytes));
+    let all: Vec<(PathBuf, &[u8])> = templates.chain(files).collect();
+    if !force {
+        if let Some((path, _)) = all.iter().find(|(p, _)| p.exists()) {
+            return Err(format!(
+                "{} already exists; pass --force to replace it",
+                path.display()
+            ));
+        }
+    }
+    for (path, bytes) in all {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        made.push(path);
+    }
+    Ok(made)
+}
+
+/// Writes a new article with today's date (in the site's zone) and a slug from the
+/// headline, under `content/SECTION/` when a section is given. Never overwrites.
+pub fn new_article(
+    site_dir: &Path,
+    config: &SiteConfig,
+    headline: &str,
+    section: Option<&str>,
+) -> Result<PathBuf, String> {
+    let headline = headline.trim();
+    if headline.is_empty() {
+        return Err("the headline is empty; use: broadsheet new \"Headline\"".into());
+    }
+    let slug = slugify(headline);
+    if slug.is_empty() {
+        return Err(format!(
+            "'{headline}' gives no URL-safe name; use a headline with letters or digits"
+        ));
+    }
+    let mut path = site_dir.join("content");
+    if let Some(section) = section {
+        let folder = slugify(section);
+        if folder.is_empty() {
+            return Err(format!(
+                "section '{section}' gives no folder name; use letters or digits"
+            ));
+        }
+        path.push(folder);
+    }
+    path.push(format!("{slug}.md"));
+    let now = Utc::now().with_timezone(&config.tz);
+    let title = toml::Value::String(headline.to_string()).to_string();
+    let mut text = format!(
+        "+++\ntitle = {title}\ndate = {}\n",
+        now.format("%Y-%m-%dT%H:%M:%S%:z")
+    );
+    text.push_str("authors = []\nsources = []\ntags = []\n+++\n\nWrite the story here.\n");
+    write_new(&path, &text, false)?;
+    Ok(path)
+}
+
+fn write_new(path: &Path, text: &str, replace: bool) -> Result<(), String> {
+    if !replace && path.exists() {
+        return Err(format!(
+            "{} already exists; broadsheet never overwrites an article",
+            path.display()
+        ));
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
