@@ -4,6 +4,7 @@
 //! [`ingest`] loads and normalizes content files into [`article::Article`] records,
 //! [`archive`] indexes them into collections and plans every page,
 //! [`render`] turns each planned page into HTML through Tera,
+//! [`search`] cuts a full-text index into small files for the browser,
 //! and [`output`] writes the site atomically. [`config`] reads `site.toml`,
 //! [`build`] calls the stages in order, and [`cli`] is the human-facing shell.
 
@@ -18,5 +19,6 @@ pub mod ingest;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod slug;

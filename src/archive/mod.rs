@@ -63,6 +63,8 @@ pub enum PageKind {
     TermIndex(usize),
     /// Every year and month with its count.
     DateIndex,
+    /// The full-text search page (`search/`), filled in the browser by `search.js`.
+    Search,
 }
 
 /// One page of the output site.
@@ -256,6 +258,10 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
         url: urls::DATE_INDEX.into(),
         kind: PageKind::DateIndex,
     });
+    pages.push(Page {
+        url: urls::SEARCH.into(),
+        kind: PageKind::Search,
+    });
     for (y, year) in archive.years.iter().enumerate() {
         paginate(
             &urls::year_url(year.year),
@@ -367,6 +373,7 @@ impl Archive {
             }
             PageKind::TermIndex(k) => format!("the {} index", self.taxonomies[*k].kind.singular()),
             PageKind::DateIndex => "the date archive index".into(),
+            PageKind::Search => "the search page".into(),
         }
     }
 }

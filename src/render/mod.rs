@@ -65,6 +65,7 @@ impl Renderer {
             PageKind::Listing(..) => "list.html",
             PageKind::TermIndex(_) => "terms.html",
             PageKind::DateIndex => "archive.html",
+            PageKind::Search => "search.html",
         };
         let ctx = views.page(site, &page.kind, &page.url);
         let context = Context::from_serialize(&ctx)
