@@ -191,7 +191,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         return report.fail(d, start);
     }
     report.pages = archive.pages.len();
-    if let Err(d) = search::write_index(&archive, &staging) {
+    if let Err(d) = search::write_index(&archive, &config, &staging) {
         return report.fail(d, start);
     }
 

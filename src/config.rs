@@ -30,6 +30,8 @@ pub struct SiteConfig {
     pub per_page: usize,
     /// Output folder, relative to the site folder.
     pub output_dir: PathBuf,
+    /// Build the full-text search index, the search page and the header search box.
+    pub search: bool,
     /// Parsed `timezone`.
     #[serde(skip)]
     pub tz: Tz,
@@ -49,6 +51,7 @@ impl Default for SiteConfig {
             permalink: "/{year}/{month}/{day}/{slug}/".into(),
             per_page: 20,
             output_dir: PathBuf::from("public"),
+            search: true,
             tz: Tz::UTC,
             base_path: "/".into(),
         }

@@ -128,3 +128,18 @@ fn hostile_metadata_stays_data() {
         Some("<script>alert(1)</script> & co")
     );
 }
+
+#[test]
+fn search_can_be_turned_off() {
+    let site = search_site("https://example.org/");
+    site.write(
+        "site.toml",
+        "title = \"x\"\nbase_url = \"https://example.org/\"\nsearch = false\n",
+    );
+    site.build_ok();
+    assert!(!site.out().join("search").exists());
+    let home = site.html("index.html");
+    assert!(select(&home, "form[role=search]").is_empty());
+    assert!(!texts(&home, "nav a").iter().any(|t| t == "Search"));
+    assert_links_resolve(&site.out(), "/");
+}

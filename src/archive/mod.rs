@@ -258,10 +258,12 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
         url: urls::DATE_INDEX.into(),
         kind: PageKind::DateIndex,
     });
-    pages.push(Page {
-        url: urls::SEARCH.into(),
-        kind: PageKind::Search,
-    });
+    if config.search {
+        pages.push(Page {
+            url: urls::SEARCH.into(),
+            kind: PageKind::Search,
+        });
+    }
     for (y, year) in archive.years.iter().enumerate() {
         paginate(
             &urls::year_url(year.year),

@@ -49,6 +49,8 @@ pub struct SiteView<'a> {
     pub base_path: &'a str,
     pub language: &'a str,
     pub nav: Vec<NavItem>,
+    /// The search page, when `search` is on (for the header's search box).
+    pub search_url: Option<String>,
     pub generator: &'static str,
 }
 
@@ -210,11 +212,14 @@ impl<'a> Views<'a> {
                 current: false,
             });
         }
-        nav.push(NavItem {
-            title: "Search",
-            url: self.url(urls::SEARCH),
-            current: false,
-        });
+        let search_url = c.search.then(|| self.url(urls::SEARCH));
+        if let Some(url) = &search_url {
+            nav.push(NavItem {
+                title: "Search",
+                url: url.clone(),
+                current: false,
+            });
+        }
         SiteView {
             title: &c.title,
             description: &c.description,
@@ -222,6 +227,7 @@ impl<'a> Views<'a> {
             base_path: &c.base_path,
             language: &c.language,
             nav,
+            search_url,
             generator: concat!("broadsheet ", env!("CARGO_PKG_VERSION")),
         }
     }

@@ -29,8 +29,8 @@
 pub mod plan;
 pub mod tokenize;
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -38,6 +38,7 @@ use serde::Serialize;
 
 use crate::archive::Archive;
 use crate::article::Article;
+use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::render::views::month_name;
@@ -47,8 +48,8 @@ pub const DIR: &str = "search/";
 /// Bytes a term shard aims at: small enough that a rare word costs little, large enough
 /// that the manifest listing every shard stays a few kilobytes at 100,000 articles.
 pub const SHARD_TARGET: usize = 24 * 1024;
-/// Articles per metadata chunk: a result page of 10 touches a few chunks of ~12 KB.
-pub const CHUNK: usize = 40;
+/// Articles per metadata chunk: a result page of 10 touches at most 10 chunks of ~6 KB.
+pub const CHUNK: usize = 20;
 /// Results per page, shared with `search.js` through `meta.json`.
 pub const PAGE: usize = 10;
 /// Longest excerpt of a summary kept in the metadata, in characters.
@@ -70,8 +71,16 @@ pub struct IndexStats {
     pub bytes: usize,
 }
 
-/// Builds the index of `archive` and writes it through `staging`.
-pub fn write_index(archive: &Archive, staging: &Staging) -> Result<IndexStats, Diagnostic> {
+/// Builds the index of `archive` and writes it through `staging`, unless the site
+/// turned search off (`search = false`): then it writes nothing and returns `None`.
+pub fn write_index(
+    archive: &Archive,
+    config: &SiteConfig,
+    staging: &Staging,
+) -> Result<Option<IndexStats>, Diagnostic> {
+    if !config.search {
+        return Ok(None);
+    }
     let (files, stats) = build_files(archive);
     files.par_iter().try_for_each(|(rel, bytes)| {
         staging.write(rel, bytes).map_err(|e| {
@@ -82,24 +91,30 @@ pub fn write_index(archive: &Archive, staging: &Staging) -> Result<IndexStats, D
             )
         })
     })?;
-    Ok(stats)
+    Ok(Some(stats))
 }
 
 /// Every file of the index (site-relative path, bytes), and what it holds.
 pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     let articles = &archive.articles;
-    let terms = postings(articles);
+    let (batches, terms) = postings(articles);
     let mut stats = IndexStats {
         terms: terms.len(),
-        postings: terms.iter().map(|(_, p)| p.len()).sum(),
+        postings: batches.iter().map(|b| b.postings.len()).sum(),
         ..IndexStats::default()
     };
 
     // Encode each term's entry in parallel, then cut sorted runs into shards.
     let entries: Vec<Vec<u8>> = terms
         .par_iter()
-        .map(|(term, list)| encode_entry(term, list))
+        .map(|(term, parts)| {
+            let list = parts
+                .iter()
+                .flat_map(|&(b, t)| batches[b as usize].list(t as usize));
+            encode_entry(term, list.copied())
+        })
         .collect();
+    drop(batches);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut first_terms: Vec<&str> = Vec::new();
     let mut shard: Vec<u8> = Vec::new();
@@ -263,95 +278,151 @@ fn excerpt(summary: &str) -> String {
 }
 
 /// Articles per parallel task when collecting postings.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 
-/// Every indexed word with its postings (`id * 4 + weight`, ids ascending), sorted by word.
-fn postings(articles: &[Article]) -> Vec<(String, Vec<u32>)> {
-    let merged = articles
-        .par_chunks(BATCH)
-        .enumerate()
-        .map(|(c, batch)| {
-            let mut map: HashMap<String, Vec<u32>> = HashMap::new();
-            let mut text = String::new();
-            for (j, a) in batch.iter().enumerate() {
-                let id = (c * BATCH + j) as u32;
-                text.clear();
-                tokenize::fold_into(&a.title, &mut text);
-                let title_end = text.len();
-                tokenize::fold_into(&a.summary, &mut text);
-                for t in a.tags.iter().chain(&a.authors).chain(&a.sources) {
-                    tokenize::fold_into(t, &mut text);
-                }
-                tokenize::html_text_into(&a.body_html, &mut text);
-                // Word and whether it came from the title; sorted, runs are one word.
-                let mut words: Vec<(&str, bool)> = Vec::with_capacity(1024);
-                let mut at = 0;
-                for w in text.split(' ') {
-                    let in_title = at < title_end;
-                    at += w.len() + 1;
-                    if !w.is_empty() && tokenize::keep(w) {
-                        words.push((w, in_title));
-                    }
-                }
-                words.sort_unstable();
-                let mut i = 0;
-                while i < words.len() {
-                    let w = words[i].0;
-                    let mut n = 0;
-                    let mut title = false;
-                    while i < words.len() && words[i].0 == w {
-                        title |= words[i].1;
-                        n += 1;
-                        i += 1;
-                    }
-                    let weight = if title {
-                        TITLE_WEIGHT
-                    } else {
-                        (n as u32 - 1).min(2)
-                    };
-                    let posting = id * 4 + weight;
-                    match map.get_mut(w) {
-                        Some(list) => list.push(posting),
-                        None => {
-                            map.insert(w.to_string(), vec![posting]);
-                        }
-                    }
-                }
-            }
-            map
-        })
-        .reduce(HashMap::new, merge);
-    let mut terms: Vec<(String, Vec<u32>)> = merged.into_iter().collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // `reduce` joins neighbours in order, so lists are already ascending; this is a
-    // cheap linear check-and-fix rather than a trust in that.
-    terms.par_iter_mut().for_each(|(_, l)| l.sort_unstable());
-    terms
+/// FxHash-style (as in rustc): a multiply-rotate hash, several times faster than SipHash
+/// on short words. Hash flooding is no concern: the keys are the site's own words.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let word = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits (which pick the bucket) poorly mixed; fold
+        // high bits down so that probe sequences stay short.
+        let h = self.0 ^ (self.0 >> 33);
+        h.wrapping_mul(0xff51_afd7_ed55_8ccd) ^ (h >> 29)
+    }
 }
 
-/// Joins two maps whose ids in `b` all follow those in `a`, keeping lists ascending.
-fn merge(
-    mut a: HashMap<String, Vec<u32>>,
-    mut b: HashMap<String, Vec<u32>>,
-) -> HashMap<String, Vec<u32>> {
-    if a.len() >= b.len() {
-        for (term, list) in b {
-            a.entry(term).or_default().extend(list);
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The postings of one batch of articles: `lists[t]` belongs to `terms[t]`.
+struct Batch {
+    terms: Vec<String>,
+    /// `postings[starts[t]..starts[t + 1]]` are term `t`'s: `id * 4 + weight`, ids ascending.
+    starts: Vec<u32>,
+    postings: Vec<u32>,
+}
+
+impl Batch {
+    fn list(&self, t: usize) -> &[u32] {
+        &self.postings[self.starts[t] as usize..self.starts[t + 1] as usize]
+    }
+}
+
+/// Every word, sorted, with where its postings sit: (batch, index in batch), in batch
+/// order, which is id order.
+type Vocabulary = Vec<(String, Vec<(u32, u32)>)>;
+
+/// Collects postings in parallel batches, then joins the batches' vocabularies.
+fn postings(articles: &[Article]) -> (Vec<Batch>, Vocabulary) {
+    let batches: Vec<Batch> = articles
+        .par_chunks(BATCH)
+        .enumerate()
+        .map(|(c, chunk)| collect_batch(c * BATCH, chunk))
+        .collect();
+    let mut index: FastMap<&str, usize> = FastMap::default();
+    let mut vocab: Vocabulary = Vec::new();
+    for (b, batch) in batches.iter().enumerate() {
+        for (t, term) in batch.terms.iter().enumerate() {
+            let g = *index.entry(term.as_str()).or_insert_with(|| {
+                vocab.push((term.clone(), Vec::new()));
+                vocab.len() - 1
+            });
+            vocab[g].1.push((b as u32, t as u32));
         }
-        a
-    } else {
-        for (term, mut list) in a {
-            match b.entry(term) {
-                Entry::Occupied(mut e) => {
-                    list.extend_from_slice(e.get());
-                    *e.get_mut() = list;
+    }
+    drop(index);
+    vocab.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    (batches, vocab)
+}
+
+/// Postings of articles `first..first + chunk.len()`.
+fn collect_batch(first: usize, chunk: &[Article]) -> Batch {
+    let mut ids: FastMap<String, u32> = FastMap::default();
+    let mut terms: Vec<String> = Vec::new();
+    let mut text = String::new();
+    // (term, posting) in article order: one flat, append-only list keeps the scan
+    // cache-friendly; it is grouped by term once at the end.
+    let mut flat: Vec<(u32, u32)> = Vec::new();
+    // Per term: the last article it was seen in, and where its posting for it sits in
+    // `flat`, so later occurrences raise the weight in place.
+    let mut last: Vec<(u32, u32)> = Vec::new();
+    for (j, a) in chunk.iter().enumerate() {
+        let id = (first + j) as u32;
+        text.clear();
+        tokenize::fold_into(&a.title, &mut text);
+        let title_end = text.len();
+        // A summary taken from the first paragraph is in the body already.
+        if !a.body_html.contains(a.summary.as_str()) {
+            tokenize::fold_into(&a.summary, &mut text);
+        }
+        for t in a.tags.iter().chain(&a.authors).chain(&a.sources) {
+            tokenize::fold_into(t, &mut text);
+        }
+        tokenize::html_text_into(&a.body_html, &mut text);
+        let mut at = 0;
+        for w in text.split(' ') {
+            let in_title = at < title_end;
+            at += w.len() + 1;
+            if w.is_empty() || !tokenize::keep(w) {
+                continue;
+            }
+            let t = match ids.get(w) {
+                Some(&t) => t,
+                None => {
+                    let t = terms.len() as u32;
+                    ids.insert(w.to_string(), t);
+                    terms.push(w.to_string());
+                    last.push((u32::MAX, 0));
+                    t
                 }
-                Entry::Vacant(e) => {
-                    e.insert(list);
+            };
+            let seen = &mut last[t as usize];
+            if seen.0 != id {
+                *seen = (id, flat.len() as u32);
+                flat.push((t, id * 4 + if in_title { TITLE_WEIGHT } else { 0 }));
+            } else {
+                // Title words come first, so a title posting is never lowered.
+                let p = &mut flat[seen.1 as usize].1;
+                if *p % 4 < 2 {
+                    *p += 1;
                 }
             }
         }
-        b
+    }
+    drop(ids);
+    // Group by term, keeping article order (a counting sort).
+    let mut starts = vec![0u32; terms.len() + 1];
+    for &(t, _) in &flat {
+        starts[t as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut fill = starts.clone();
+    let mut postings = vec![0u32; flat.len()];
+    for &(t, p) in &flat {
+        let slot = &mut fill[t as usize];
+        postings[*slot as usize] = p;
+        *slot += 1;
+    }
+    Batch {
+        terms,
+        starts,
+        postings,
     }
 }
 
@@ -382,10 +453,12 @@ pub fn read_varint(bytes: &[u8], pos: &mut usize) -> Option<u64> {
     }
 }
 
-fn encode_entry(term: &str, list: &[u32]) -> Vec<u8> {
-    let mut postings = Vec::with_capacity(list.len() + 4);
+fn encode_entry(term: &str, list: impl Iterator<Item = u32>) -> Vec<u8> {
+    let mut postings = Vec::new();
     let mut prev = 0u64;
-    for &p in list {
+    let mut df = 0u64;
+    for p in list {
+        df += 1;
         let id = u64::from(p / 4);
         push_varint(&mut postings, (id - prev) * 4 + u64::from(p % 4));
         prev = id;
@@ -394,7 +467,7 @@ fn encode_entry(term: &str, list: &[u32]) -> Vec<u8> {
     // Words are at most 40 characters, so at most 160 bytes.
     out.push(term.len() as u8);
     out.extend_from_slice(term.as_bytes());
-    push_varint(&mut out, list.len() as u64);
+    push_varint(&mut out, df);
     push_varint(&mut out, postings.len() as u64);
     out.extend_from_slice(&postings);
     out

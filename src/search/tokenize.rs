@@ -31,35 +31,67 @@ fn latin_fold(c: char) -> Option<&'static str> {
 
 /// Appends the folded form of `text` to `out`: words separated by single spaces.
 pub fn fold_into(text: &str, out: &mut String) {
-    let push_sep = |out: &mut String| {
+    fold(text, false, out);
+}
+
+/// Appends the text of an HTML fragment (tags and entities become word breaks; the
+/// sanitized bodies carry literal UTF-8, so entities are only `&amp;` and its kin).
+pub fn html_text_into(html: &str, out: &mut String) {
+    fold(html, true, out);
+}
+
+/// One pass over the bytes: ASCII, nearly all of an English archive, never decodes a char.
+fn fold(text: &str, html: bool, out: &mut String) {
+    let sep = |out: &mut String| {
         if !out.is_empty() && !out.ends_with(' ') {
             out.push(' ');
         }
     };
-    for c in text.chars() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase());
-            } else {
-                push_sep(out);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            out.push(b.to_ascii_lowercase() as char);
+            i += 1;
+        } else if b < 0x80 {
+            sep(out);
+            i += 1;
+            if html && b == b'<' {
+                if let Some(end) = bytes[i..].iter().position(|&x| x == b'>') {
+                    i += end + 1;
+                }
+            } else if html && b == b'&' {
+                // `&name;` or `&#123;`; a lone '&' is just a separator.
+                let name = bytes[i..]
+                    .iter()
+                    .take_while(|x| x.is_ascii_alphanumeric() || **x == b'#')
+                    .count();
+                if bytes.get(i + name) == Some(&b';') {
+                    i += name + 1;
+                }
             }
-        } else if is_ignored_mark(c) {
-            continue;
-        } else if let Some(ascii) = latin_fold(c) {
-            out.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
         } else {
-            push_sep(out);
+            let c = text[i..].chars().next().expect("char boundary");
+            i += c.len_utf8();
+            if is_ignored_mark(c) {
+                continue;
+            } else if let Some(ascii) = latin_fold(c) {
+                out.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
+            } else if c.is_alphanumeric() {
+                out.extend(c.to_lowercase());
+            } else {
+                sep(out);
+            }
         }
     }
-    push_sep(out);
+    sep(out);
 }
 
 /// Whether a folded word goes in the index: not a lone ASCII letter or digit, not too long.
 pub fn keep(word: &str) -> bool {
-    let short = word.len() == 1;
-    !short && word.chars().nth(MAX_WORD_CHARS).is_none()
+    // Bytes bound characters from above, so most words need no counting.
+    word.len() > 1 && (word.len() <= MAX_WORD_CHARS || word.chars().nth(MAX_WORD_CHARS).is_none())
 }
 
 /// The indexable words of `text`, folded, in order (with repeats).
@@ -71,27 +103,6 @@ pub fn words(text: &str) -> Vec<String> {
         .filter(|w| !w.is_empty() && keep(w))
         .map(str::to_string)
         .collect()
-}
-
-/// Appends the text of an HTML fragment (tags and entities become word breaks; the
-/// sanitized bodies carry literal UTF-8, so entities are only `&amp;` and its kin).
-pub fn html_text_into(html: &str, out: &mut String) {
-    let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
-        fold_into(&rest[..i], out);
-        let tail = &rest[i..];
-        let end = if tail.starts_with('<') {
-            tail.find('>')
-        } else {
-            // An entity is short; a bare '&' is just a separator.
-            tail[..tail.len().min(12)].find(';')
-        };
-        rest = match end {
-            Some(e) => &tail[e + 1..],
-            None => &tail[1..],
-        };
-    }
-    fold_into(rest, out);
 }
 
 #[cfg(test)]
@@ -113,10 +124,10 @@ mod tests {
     fn html_tags_and_entities_break_words() {
         let mut out = String::new();
         html_text_into(
-            "<p>Tom &amp; Jerry<br>went<a href=\"x\">home</a> &nbsp;now & then</p>",
+            "<p>Tom &amp; Jerry<br>went<a href=\"x\">home</a> &nbsp;now & then; &#39;ok</p>",
             &mut out,
         );
-        assert_eq!(out, "tom jerry went home now then ");
+        assert_eq!(out, "tom jerry went home now then ok ");
     }
 
     /// `search.js` folds Latin letters with tables generated from [`latin_fold`].
