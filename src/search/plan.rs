@@ -302,3 +302,20 @@ pub fn answer(out_dir: &Path, query: &Query) -> io::Result<Answer> {
     f.answer.shown = shown;
     Ok(f.answer)
 }
+
+/// Every word of the index built in `out_dir` with its document frequency, in order
+/// (for benchmarks picking common and rare words).
+pub fn vocabulary(out_dir: &Path) -> io::Result<Vec<(String, u64)>> {
+    let meta: Meta = serde_json::from_slice(&fs::read(out_dir.join(format!("{DIR}meta.json")))?)
+        .map_err(|e| bad(&e.to_string()))?;
+    let mut out = Vec::new();
+    for s in 0..meta.shards.len() {
+        let bytes = fs::read(out_dir.join(format!("{DIR}t/{s}.bin")))?;
+        out.extend(
+            parse_shard(&bytes)?
+                .into_iter()
+                .map(|(term, df, _)| (term, df)),
+        );
+    }
+    Ok(out)
+}
