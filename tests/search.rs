@@ -143,3 +143,45 @@ fn search_can_be_turned_off() {
     assert!(!texts(&home, "nav a").iter().any(|t| t == "Search"));
     assert_links_resolve(&site.out(), "/");
 }
+
+#[test]
+fn date_order_and_new_articles_keep_old_chunks() {
+    let site = Site::new("title = \"x\"\n");
+    site.article(
+        "world/old.md",
+        &fm("Old river story", "2020-01-01"),
+        "River.",
+    );
+    site.article(
+        "world/new.md",
+        &fm("New river story", "2022-01-01"),
+        "River.",
+    );
+    site.build_ok();
+    let shown = |sort: Sort| {
+        let mut q = Query::text("river");
+        q.sort = sort;
+        urls(&site, &q)
+    };
+    let (old, new) = ("2020/01/01/old-river-story/", "2022/01/01/new-river-story/");
+    assert_eq!(shown(Sort::Newest), [new, old]);
+    assert_eq!(shown(Sort::Oldest), [old, new]);
+    let mut q = Query::text("");
+    q.year = Some(2020);
+    assert_eq!(urls(&site, &q), [old]);
+
+    // Today's article gets the next id: the full chunks of older ones are untouched.
+    for i in 0..broadsheet::search::CHUNK {
+        site.article(
+            &format!("world/filler{i}.md"),
+            &fm(&format!("Filler {i}"), &format!("2021-01-{:02}", i + 1)),
+            "Filler.",
+        );
+    }
+    site.build_ok();
+    let before = site.read("search/d/0.json");
+    site.article("world/today.md", &fm("Today", "2024-01-01"), "Sun.");
+    site.build_ok();
+    assert_eq!(site.read("search/d/0.json"), before);
+    assert!(site.read("search/d/1.json").contains("Today"));
+}

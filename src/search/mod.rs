@@ -18,8 +18,11 @@
 //!   varint deltas, for filters.
 //! - `tags.json`: `[slug, name, count]` of every tag, fetched only when a tag filter is used.
 //!
-//! Article ids are positions in the archive's order (newest first), so sorting by date is
-//! sorting by id, a year is an id range, and postings are already in date order.
+//! Article ids number the archive oldest first (undated articles first of all), so sorting
+//! by date is sorting by id, a year is an id range, postings are in date order, and a new
+//! article gets the next id: adding the day's news leaves every metadata chunk but the
+//! last, and every shard without its words, byte for byte as it was, so deploys of an
+//! archive that grows stay small.
 //!
 //! Why not Pagefind: its library API grows quadratically when fed records one by one (see
 //! issue 4: 65 s and 3.4 GB for 100,000 records). Why not an `fst` dictionary: the
@@ -97,7 +100,11 @@ pub fn write_index(
 /// Every file of the index (site-relative path, bytes), and what it holds.
 pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     let articles = &archive.articles;
-    let (batches, terms) = postings(articles);
+    let n = articles.len();
+    // Id -> archive position, and back: the archive is newest first, ids oldest first.
+    let flip = |i: usize| n - 1 - i;
+    let by_id: Vec<&Article> = articles.iter().rev().collect();
+    let (batches, terms) = postings(&by_id);
     let mut stats = IndexStats {
         terms: terms.len(),
         postings: batches.iter().map(|b| b.postings.len()).sum(),
@@ -136,7 +143,7 @@ pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     stats.shards = first_terms.len();
 
     // Article metadata in chunks.
-    let chunks: Vec<(String, Vec<u8>)> = articles
+    let chunks: Vec<(String, Vec<u8>)> = by_id
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(k, chunk)| {
@@ -144,7 +151,7 @@ pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
             let docs: Vec<DocMeta> = chunk
                 .iter()
                 .enumerate()
-                .map(|(j, a)| doc_meta(archive, start + j, a))
+                .map(|(j, a)| doc_meta(archive, flip(start + j), a))
                 .collect();
             (format!("{DIR}d/{k}.json"), json(&docs))
         })
@@ -157,7 +164,12 @@ pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
         let taxonomy = &archive.taxonomies[k];
         let mut listed = Vec::new();
         for term in &taxonomy.terms {
-            let ids: Vec<u32> = term.articles.iter().map(|&i| i as u32).collect();
+            let ids: Vec<u32> = term
+                .articles
+                .iter()
+                .rev()
+                .map(|&i| flip(i) as u32)
+                .collect();
             files.push((format!("{DIR}f/{kind}/{}.bin", term.slug), encode_ids(&ids)));
             listed.push((term.slug.clone(), term.name.clone(), term.articles.len()));
         }
@@ -170,12 +182,18 @@ pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     let years: Vec<(i32, usize, usize)> = archive
         .years
         .iter()
-        .filter_map(|y| Some((y.year, *y.articles.first()?, *y.articles.last()? + 1)))
+        .filter_map(|y| {
+            Some((
+                y.year,
+                flip(*y.articles.last()?),
+                flip(*y.articles.first()?) + 1,
+            ))
+        })
         .collect();
     let meta = Meta {
         version: VERSION,
-        articles: articles.len(),
-        dated: archive.dated,
+        articles: n,
+        undated: n - archive.dated,
         chunk: CHUNK,
         page: PAGE,
         shards: first_terms,
@@ -211,8 +229,8 @@ fn json<T: Serialize>(value: &T) -> Vec<u8> {
 struct Meta<'a> {
     version: u32,
     articles: usize,
-    /// Ids below this have a date.
-    dated: usize,
+    /// Ids below this have no date.
+    undated: usize,
     chunk: usize,
     page: usize,
     /// First term of each shard, in shard order.
@@ -237,7 +255,8 @@ type DocMeta<'a> = (
     String,
 );
 
-fn doc_meta<'a>(archive: &'a Archive, id: usize, a: &'a Article) -> DocMeta<'a> {
+/// `at` is the article's position in the archive.
+fn doc_meta<'a>(archive: &'a Archive, at: usize, a: &'a Article) -> DocMeta<'a> {
     let (shown, iso) = match &a.date {
         Some(d) => (
             format!("{} {} {}", d.day(), month_name(d.month()), d.year()),
@@ -247,7 +266,7 @@ fn doc_meta<'a>(archive: &'a Archive, id: usize, a: &'a Article) -> DocMeta<'a> 
     };
     let names = |k: usize| -> Vec<&'a str> {
         let t = &archive.taxonomies[k];
-        t.by_article[id]
+        t.by_article[at]
             .iter()
             .map(|&i| t.terms[i].name.as_str())
             .collect()
@@ -327,7 +346,7 @@ impl Batch {
 type Vocabulary = Vec<(String, Vec<(u32, u32)>)>;
 
 /// Collects postings in parallel batches, then joins the batches' vocabularies.
-fn postings(articles: &[Article]) -> (Vec<Batch>, Vocabulary) {
+fn postings(articles: &[&Article]) -> (Vec<Batch>, Vocabulary) {
     let batches: Vec<Batch> = articles
         .par_chunks(BATCH)
         .enumerate()
@@ -350,7 +369,7 @@ fn postings(articles: &[Article]) -> (Vec<Batch>, Vocabulary) {
 }
 
 /// Postings of articles `first..first + chunk.len()`.
-fn collect_batch(first: usize, chunk: &[Article]) -> Batch {
+fn collect_batch(first: usize, chunk: &[&Article]) -> Batch {
     let mut ids: FastMap<String, u32> = FastMap::default();
     let mut terms: Vec<String> = Vec::new();
     let mut text = String::new();

@@ -70,7 +70,7 @@ pub struct Answer {
 #[derive(Deserialize)]
 struct Meta {
     articles: usize,
-    dated: usize,
+    undated: usize,
     chunk: usize,
     page: usize,
     shards: Vec<String>,
@@ -265,14 +265,14 @@ pub fn answer(out_dir: &Path, query: &Query) -> io::Result<Answer> {
             .collect(),
         None => Vec::new(),
     };
-    let dated = meta.dated as u32;
+    // Ids count from the oldest; undated articles (the lowest ids) always come last.
+    let undated = meta.undated as u32;
     match query.sort {
         Sort::Relevance => {
-            hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            hits.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         }
-        Sort::Newest => hits.sort_by_key(|h| h.0),
-        // Oldest first, undated ones still last.
-        Sort::Oldest => hits.sort_by_key(|h| (h.0 >= dated, std::cmp::Reverse(h.0))),
+        Sort::Newest => hits.sort_by_key(|h| std::cmp::Reverse(h.0)),
+        Sort::Oldest => hits.sort_by_key(|h| (h.0 < undated, h.0)),
     }
     f.answer.total = hits.len();
     let page = query.page.max(1);

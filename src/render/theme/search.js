@@ -178,13 +178,14 @@
       } else if (range) {
         for (var id = range[0]; id < range[1]; id++) hits.push([id, 0]);
       }
-      if (p.sort === 'newest') hits.sort(function (a, b) { return a[0] - b[0]; });
+      // Ids count from the oldest; undated articles (the lowest ids) always come last.
+      if (p.sort === 'newest') hits.sort(function (a, b) { return b[0] - a[0]; });
       else if (p.sort === 'oldest') {
         hits.sort(function (a, b) {
-          var ua = a[0] >= meta.dated, ub = b[0] >= meta.dated;
-          return ua !== ub ? (ua ? 1 : -1) : b[0] - a[0];
+          var ua = a[0] < meta.undated, ub = b[0] < meta.undated;
+          return ua !== ub ? (ua ? 1 : -1) : a[0] - b[0];
         });
-      } else hits.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+      } else hits.sort(function (a, b) { return b[1] - a[1] || b[0] - a[0]; });
       var pages = Math.max(1, Math.ceil(hits.length / meta.page));
       var page = Math.min(Math.max(1, p.page), pages);
       var ids = hits.slice((page - 1) * meta.page, page * meta.page).map(function (h) { return h[0]; });
