@@ -208,6 +208,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
             );
         }
         report.files_copied += 1;
+        observer.wrote(rel);
     }
     for (rel, bytes) in theme_files {
         if let Err(e) = staging.write(rel, bytes) {
@@ -216,6 +217,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
                 start,
             );
         }
+        observer.wrote(rel);
     }
 
     // Swap the new site in.

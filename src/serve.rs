@@ -251,14 +251,16 @@ fn serve_file(request: Request, out: &Path, url_path: &str) {
     };
     let _ = request.respond(
         Response::from_data(body)
-            .with_header(content_type(mime))
+            .with_header(content_type(&mime))
             .with_header(Header::from_bytes("Cache-Control", "no-store").expect("static header")),
     );
 }
 
 /// The file for a URL path; directories serve their `index.html`. Never leaves `out`.
 fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url_path)?;
+    let decoded = percent_encoding::percent_decode_str(url_path)
+        .decode_utf8()
+        .ok()?;
     let mut path = out.to_path_buf();
     for seg in decoded.split('/') {
         match seg {
@@ -272,23 +274,6 @@ fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
         path.push("index.html");
     }
     path.is_file().then_some(path)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Adds the live-reload script before `</body>` (only ever in served responses).
@@ -305,25 +290,13 @@ fn content_type(value: &str) -> Header {
     Header::from_bytes("Content-Type", value).expect("valid header")
 }
 
-fn mime_of(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "application/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "gz" => "application/gzip",
-        _ => "application/octet-stream",
+/// The Content-Type for a file, from its extension; text types say they are UTF-8.
+fn mime_of(path: &Path) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    match mime.type_() {
+        mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
+        _ if mime.subtype() == mime_guess::mime::JAVASCRIPT => format!("{mime}; charset=utf-8"),
+        _ => mime.to_string(),
     }
 }
 
