@@ -502,7 +502,7 @@ fn print_serve_event(event: ServeEvent, site_dir: &Path, say: Verbosity) {
             if report.success {
                 print_diagnostics(&report.diagnostics, site_dir);
                 println!(
-                    "Rebuilt {} and {} in {:.2} s",
+                    "Built {} and {} in {:.2} s",
                     plural(report.articles, "article", "articles"),
                     plural(report.pages, "page", "pages"),
                     report.elapsed.as_secs_f64()

@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use notify::RecursiveMode;
-use notify_debouncer_mini::new_debouncer;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::new_debouncer;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::build::{self, BuildOptions, BuildReport};
@@ -81,14 +81,17 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
     on_event(ServeEvent::Listening(&url));
 
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(150), tx)
+    let mut debouncer = new_debouncer(Duration::from_millis(150), None, tx)
         .map_err(|e| format!("cannot watch files: {e}"))?;
-    let site = &opts.site_dir;
+    // Absolute, so that event paths compare with it.
+    let site = &opts
+        .site_dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", opts.site_dir.display()))?;
     for folder in ["content", "templates", "static"] {
         let path = site.join(folder);
         if path.is_dir() {
             debouncer
-                .watcher()
                 .watch(&path, RecursiveMode::Recursive)
                 .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
         }
@@ -96,7 +99,6 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
     // The site folder itself, not recursively: for site.toml (editors replace the file,
     // so watching the file alone would lose it).
     debouncer
-        .watcher()
         .watch(site, RecursiveMode::NonRecursive)
         .map_err(|e| format!("cannot watch {}: {e}", site.display()))?;
 
@@ -106,11 +108,16 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         scope.spawn(move || {
             for result in rx {
                 let Ok(events) = result else { continue };
-                let changed: Vec<PathBuf> = events
+                // Reads (the build itself opening files) are not changes.
+                let mut changed: Vec<PathBuf> = events
                     .into_iter()
-                    .map(|e| e.path)
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
                     .filter(|p| is_source(p, &build_opts.site_dir))
+                    .map(|p| relative_to(&p, &build_opts.site_dir))
                     .collect();
+                changed.sort();
+                changed.dedup();
                 if !changed.is_empty() {
                     on_event(ServeEvent::Changed(&changed));
                     rebuild(build_opts, &watched, on_event);
@@ -143,6 +150,12 @@ fn is_source(path: &Path, site: &Path) -> bool {
         // Deleted files cannot be canonicalized; anything under a watched folder counts.
         Err(_) => true,
     }
+}
+
+/// `path` relative to the site folder, for messages.
+fn relative_to(path: &Path, site: &Path) -> PathBuf {
+    let site = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    path.strip_prefix(&site).unwrap_or(path).to_path_buf()
 }
 
 fn rebuild(opts: &BuildOptions, state: &Mutex<State>, on_event: &(dyn Fn(ServeEvent) + Sync)) {

@@ -231,6 +231,8 @@ fn help_has_examples_and_completions_print() {
 struct Server {
     child: Child,
     url: String,
+    /// What the server prints, line by line.
+    lines: mpsc::Receiver<String>,
 }
 
 impl Drop for Server {
@@ -252,16 +254,22 @@ fn start_server(site: &Path) -> Server {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(i) = line.find("http://") {
-                let url = line[i..].split_whitespace().next().unwrap().to_string();
-                let _ = tx.send(url);
-            }
+            let _ = tx.send(line);
         }
     });
-    let url = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("serve did not print its address");
-    Server { child, url }
+    let url = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve did not print its address");
+        if let Some(i) = line.find("http://") {
+            break line[i..].split_whitespace().next().unwrap().to_string();
+        }
+    };
+    Server {
+        child,
+        url,
+        lines: rx,
+    }
 }
 
 fn get(url: &str) -> (u16, String) {
@@ -381,4 +389,11 @@ fn serve_rebuilds_reloads_and_survives_errors() {
     assert!(eventually(10, || get(&server.url)
         .1
         .contains("Second story")));
+
+    // Left alone, it stays idle: its own reads of the files are not changes.
+    thread::sleep(Duration::from_secs(1));
+    while server.lines.try_recv().is_ok() {}
+    thread::sleep(Duration::from_secs(2));
+    let idle: Vec<String> = server.lines.try_iter().collect();
+    assert!(idle.is_empty(), "rebuilt with no change: {idle:?}");
 }
