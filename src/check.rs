@@ -9,6 +9,7 @@ use scraper::{Html, Selector};
 use walkdir::WalkDir;
 
 use crate::build::{self, BuildOptions, BuildReport};
+use crate::diagnostics::{slash_path, Diagnostic};
 
 /// One link that points nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +126,7 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
                 .map(str::to_string)
                 .collect();
             Some(Page {
-                rel: rel_path(path, out),
+                rel: slash_path(path, out),
                 links,
                 ids,
             })
@@ -133,7 +134,7 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
         .collect();
     let ids_of: HashMap<&str, &HashSet<String>> =
         pages.iter().map(|p| (p.rel.as_str(), &p.ids)).collect();
-    let existing: HashSet<String> = files.iter().map(|p| rel_path(p, out)).collect();
+    let existing: HashSet<String> = files.iter().map(|p| slash_path(p, out)).collect();
 
     let mut broken: Vec<BrokenLink> = pages
         .par_iter()
@@ -231,15 +232,6 @@ fn normalize(path: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
-}
-
-fn rel_path(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

@@ -100,3 +100,14 @@ pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
 pub fn display_path(path: &Path, base: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()
 }
+
+/// `path` under `base` as a `/`-separated relative string (`content/world/x.md` under
+/// `content` -> `world/x.md`), the same on every platform.
+pub fn slash_path(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -15,7 +15,7 @@ use walkdir::WalkDir;
 
 use crate::article::Article;
 use crate::config::SiteConfig;
-use crate::diagnostics::{display_path, Diagnostic, Skipped};
+use crate::diagnostics::{display_path, slash_path, Diagnostic, Skipped};
 
 /// What the load stage may include.
 #[derive(Debug, Clone, Copy, Default)]
@@ -141,7 +141,7 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
             });
             continue;
         }
-        let rel = relative_slash_path(path, content_dir);
+        let rel = slash_path(path, content_dir);
         match format_of(path) {
             Some(format) => inputs.push((format, path.to_path_buf(), shown, rel)),
             None => loaded.assets.push(Asset {
@@ -245,14 +245,4 @@ fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
-}
-
-/// `content/world/x.md` under `content` -> `world/x.md`.
-fn relative_slash_path(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
