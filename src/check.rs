@@ -43,13 +43,11 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
         Ok(dir) => dir,
         Err(e) => {
             let mut report = BuildReport::default();
-            report
-                .diagnostics
-                .push(crate::diagnostics::Diagnostic::error(
-                    &opts.site_dir,
-                    None,
-                    format!("cannot make a scratch folder: {e}"),
-                ));
+            report.diagnostics.push(Diagnostic::error(
+                &opts.site_dir,
+                None,
+                format!("cannot make a scratch folder: {e}"),
+            ));
             return CheckOutcome {
                 report,
                 broken: Vec::new(),
