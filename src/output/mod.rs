@@ -10,6 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use walkdir::WalkDir;
 
+pub mod extras;
+pub mod feeds;
+pub mod sitemap;
+
 /// Marks a folder as broadsheet's output, so that it is never asked to replace a folder
 /// it did not make.
 pub const MARKER: &str = ".broadsheet-output";
