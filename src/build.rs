@@ -172,10 +172,11 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
-    let staging = match Staging::begin(&out_dir) {
+    let mut staging = match Staging::begin(&out_dir) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };
+    staging.set_compress(config.compress);
     let views = render::views(&archive, &config);
     let site_view = views.site();
     observer.pages(archive.pages.len());

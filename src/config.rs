@@ -37,6 +37,8 @@ pub struct SiteConfig {
     pub feed_entries: usize,
     /// Related articles listed on each article page; 0 turns them off.
     pub related_articles: usize,
+    /// Also write `.gz` copies of HTML, CSS, JS and XML files for servers that serve them.
+    pub compress: bool,
     /// Parsed `timezone`.
     #[serde(skip)]
     pub tz: Tz,
@@ -58,6 +60,7 @@ impl Default for SiteConfig {
             output_dir: PathBuf::from("public"),
             feed_entries: 20,
             related_articles: 5,
+            compress: false,
             tz: Tz::UTC,
             base_path: "/".into(),
         }

@@ -5,6 +5,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::Read;
 use std::path::Path;
 
 use atom_syndication::Feed;
@@ -591,6 +592,45 @@ fn related_articles_are_sensible_and_deterministic() {
     let none = related_site(&format!("{CONFIG}related_articles = 0\n"));
     none.build_ok();
     assert!(select(&none.html(a), ".related").is_empty());
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("valid gzip");
+    out
+}
+
+#[test]
+fn compress_writes_gz_copies_that_decompress_to_the_same_bytes() {
+    let site = news_site(&format!("{CONFIG}compress = true\n"));
+    site.write("static/app.js", "console.log('hi');\n");
+    site.write("static/photo.png", "not text");
+    site.build_ok();
+    let files = snapshot(&site.out());
+    let mut checked = 0;
+    for (rel, bytes) in &files {
+        let ext = rel.rsplit('.').next().unwrap();
+        if ["html", "css", "js", "xml"].contains(&ext) {
+            let gz = files
+                .get(&format!("{rel}.gz"))
+                .unwrap_or_else(|| panic!("no {rel}.gz"));
+            assert_eq!(&gunzip(gz), bytes, "{rel}.gz");
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "{checked}");
+    assert!(files.contains_key("sitemap.xml.gz") && files.contains_key("app.js.gz"));
+    assert!(!files.contains_key("photo.png.gz") && !files.contains_key("robots.txt.gz"));
+
+    // Deterministic: a rebuild leaves every .gz byte-for-byte as it was.
+    site.build_ok();
+    assert_eq!(snapshot(&site.out()), files);
+    // Without compress, no .gz files.
+    let plain = news_site(CONFIG);
+    plain.build_ok();
+    assert!(snapshot(&plain.out()).keys().all(|k| !k.ends_with(".gz")));
 }
 
 #[test]
