@@ -10,6 +10,9 @@ use crate::diagnostics::{line_of, line_of_key, Diagnostic};
 /// Placeholders a permalink pattern may use.
 pub const PERMALINK_PLACEHOLDERS: [&str; 5] = ["{year}", "{month}", "{day}", "{slug}", "{section}"];
 
+/// Most related articles an article page may list (keeps pages and the build bounded).
+pub const MAX_RELATED: usize = 50;
+
 /// The site's settings. Every field has a default, so an empty `site.toml` builds.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -30,6 +33,12 @@ pub struct SiteConfig {
     pub per_page: usize,
     /// Output folder, relative to the site folder.
     pub output_dir: PathBuf,
+    /// Entries in each Atom feed (the newest ones).
+    pub feed_entries: usize,
+    /// Related articles listed on each article page; 0 turns them off.
+    pub related_articles: usize,
+    /// Also write `.gz` copies of HTML, CSS, JS and XML files for servers that serve them.
+    pub compress: bool,
     /// Parsed `timezone`.
     #[serde(skip)]
     pub tz: Tz,
@@ -49,6 +58,9 @@ impl Default for SiteConfig {
             permalink: "/{year}/{month}/{day}/{slug}/".into(),
             per_page: 20,
             output_dir: PathBuf::from("public"),
+            feed_entries: 20,
+            related_articles: 5,
+            compress: false,
             tz: Tz::UTC,
             base_path: "/".into(),
         }
@@ -94,6 +106,15 @@ impl SiteConfig {
         validate_permalink(&config.permalink).map_err(|m| bad("permalink", m))?;
         if config.per_page == 0 {
             return Err(bad("per_page", "must be at least 1".into()));
+        }
+        if config.feed_entries == 0 {
+            return Err(bad("feed_entries", "must be at least 1".into()));
+        }
+        if config.related_articles > MAX_RELATED {
+            return Err(bad(
+                "related_articles",
+                format!("must be at most {MAX_RELATED}"),
+            ));
         }
         validate_output_dir(&config.output_dir).map_err(|m| bad("output_dir", m))?;
         if config.language.trim().is_empty() {
@@ -239,6 +260,8 @@ mod tests {
             ("output_dir = \"../elsewhere\"", "output_dir", 1),
             ("output_dir = \"content\"", "output_dir", 1),
             ("base_url = \"example.org\"", "base_url", 1),
+            ("feed_entries = 0", "feed_entries", 1),
+            ("related_articles = 500", "related_articles", 1),
         ] {
             let e = parse(text).unwrap_err();
             assert!(e.message.starts_with(key), "{text}: {e}");
