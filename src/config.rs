@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::diagnostics::{line_of, line_of_key, Diagnostic};
+use crate::ingest::settings::IngestConfig;
 
 /// Placeholders a permalink pattern may use.
 pub const PERMALINK_PLACEHOLDERS: [&str; 5] = ["{year}", "{month}", "{day}", "{slug}", "{section}"];
@@ -30,6 +31,8 @@ pub struct SiteConfig {
     pub per_page: usize,
     /// Output folder, relative to the site folder.
     pub output_dir: PathBuf,
+    /// How raw text, dumps and front matter are read (`[ingest]`).
+    pub ingest: IngestConfig,
     /// Parsed `timezone`.
     #[serde(skip)]
     pub tz: Tz,
@@ -49,6 +52,7 @@ impl Default for SiteConfig {
             permalink: "/{year}/{month}/{day}/{slug}/".into(),
             per_page: 20,
             output_dir: PathBuf::from("public"),
+            ingest: IngestConfig::default(),
             tz: Tz::UTC,
             base_path: "/".into(),
         }
@@ -102,6 +106,9 @@ impl SiteConfig {
                 "must not be empty; use a tag such as \"en\"".into(),
             ));
         }
+        config.ingest.validate().map_err(|(key, m)| {
+            Diagnostic::error(shown, line_of_key(text, key), format!("ingest.{key}: {m}"))
+        })?;
         Ok(config)
     }
 
