@@ -25,6 +25,25 @@ pub enum Command {
         after_help = "Examples:\n  broadsheet build\n  broadsheet build --root myarchive --output-dir /tmp/site --drafts\n  broadsheet build --base-url https://preview.example.org/archive/ --strict"
     )]
     Build(BuildArgs),
+    /// Load and normalize every content file without writing a site, and report what
+    /// became of each (per format, problems by kind, undated, duplicates).
+    #[command(
+        after_help = "Examples:\n  broadsheet check\n  broadsheet check --report ingest-report.json"
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also write the report as JSON, with one entry per input file.
+    #[arg(long, value_name = "FILE.json")]
+    pub report: Option<PathBuf>,
+    /// Include articles marked draft = true.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Print only errors and the summary.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -67,6 +86,39 @@ pub fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+        Command::Check(args) => {
+            let site = build::site_dir_or_current(cli.root.as_deref());
+            check(&site, &args)
+        }
+    }
+}
+
+/// `broadsheet check`: diagnostics to stderr, the summary to stdout, JSON on request.
+fn check(site: &std::path::Path, args: &CheckArgs) -> ExitCode {
+    let report = match crate::report::ingest_report(site, args.drafts) {
+        Ok(r) => r,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for d in &report.diagnostics {
+        if d.is_error() || !args.quiet {
+            eprintln!("{d}");
+        }
+    }
+    println!("{}", report.summary());
+    if let Some(path) = &args.report {
+        if let Err(e) = report.write_json(path) {
+            eprintln!("error: {}: cannot write the report: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("Report written to {}", path.display());
+    }
+    if report.errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

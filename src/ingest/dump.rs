@@ -144,6 +144,12 @@ fn one(
     draft.line = Some(line);
     draft.record = Some(record);
     split_agencies(&mut draft, &config.ingest);
+    // A lowercase slug-like section ("middle-east") reads like a folder name; show it as one.
+    if let Some(s) = &draft.section {
+        if *s == s.to_lowercase() {
+            draft.section = Some(super::section_name(s));
+        }
+    }
     let Some(title) = draft.title.clone().filter(|t| !t.is_empty()) else {
         out.diagnostics.push(
             Diagnostic::warning(

@@ -343,7 +343,7 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
 }
 
 /// A folder name as a section name: `middle-east` -> `Middle East`.
-fn section_name(folder: &str) -> String {
+pub(crate) fn section_name(folder: &str) -> String {
     folder
         .split(['-', '_', ' '])
         .filter(|w| !w.is_empty())
