@@ -43,18 +43,19 @@ fn key128(feed: impl Fn(&mut std::collections::hash_map::DefaultHasher)) -> u128
 /// The body as lowercase alphanumeric words: markup, punctuation and quotes do not matter.
 fn body_key(article: &Article) -> Option<u128> {
     let text = html_to_text(&article.body_html);
-    let words: Vec<String> = text
+    let mut normal = String::with_capacity(text.len());
+    let mut words = 0;
+    for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    (words.len() >= MIN_BODY_WORDS).then(|| {
-        key128(|h| {
-            for w in &words {
-                w.hash(h);
-            }
-        })
-    })
+    {
+        if words > 0 {
+            normal.push(' ');
+        }
+        words += 1;
+        normal.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    (words >= MIN_BODY_WORDS).then(|| key128(|h| normal.hash(h)))
 }
 
 /// Title (case and spacing folded) and the day in the site's zone; an undated article

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -18,28 +19,42 @@ use crate::diagnostics::{line_of, Diagnostic};
 /// Keys of an envelope object whose array holds the articles (`{"articles": [...]}`).
 const ENVELOPES: [&str; 6] = ["articles", "items", "data", "results", "posts", "entries"];
 
-/// Parses a JSON Lines file: one record per non-blank line.
+/// Parses a JSON Lines file: one record per non-blank line. Records are read in
+/// parallel (a dump may hold the whole archive) and kept in line order.
 pub fn parse_lines(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
+    let lines: Vec<(usize, &str)> = file
+        .text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l))
+        .collect();
+    let parts: Vec<(FileOutcome, BTreeSet<String>)> = lines
+        .par_iter()
+        .enumerate()
+        .map(|(n, &(no, line))| {
+            let mut out = FileOutcome::default();
+            let mut unknown = BTreeSet::new();
+            match serde_json::from_str::<Value>(line) {
+                Ok(value) => one(value, no, n + 1, file, config, &mut out, &mut unknown),
+                Err(e) => out.diagnostics.push(
+                    Diagnostic::warning(
+                        &file.shown,
+                        Some(no),
+                        format!("record is not valid JSON ({e}); skipped"),
+                    )
+                    .with_kind("bad-record"),
+                ),
+            }
+            (out, unknown)
+        })
+        .collect();
     let mut out = FileOutcome::default();
     let mut unknown = BTreeSet::new();
-    let mut record = 0;
-    for (i, line) in file.text.lines().enumerate() {
-        let no = i + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        record += 1;
-        match serde_json::from_str::<Value>(line) {
-            Ok(value) => one(value, no, record, file, config, &mut out, &mut unknown),
-            Err(e) => out.diagnostics.push(
-                Diagnostic::warning(
-                    &file.shown,
-                    Some(no),
-                    format!("record is not valid JSON ({e}); skipped"),
-                )
-                .with_kind("bad-record"),
-            ),
-        }
+    for (part, keys) in parts {
+        out.articles.extend(part.articles);
+        out.diagnostics.extend(part.diagnostics);
+        unknown.extend(keys);
     }
     warn_unknown(file, &unknown, &mut out);
     out
@@ -274,6 +289,17 @@ mod tests {
             &SiteConfig::default(),
         );
         assert!(bad.diagnostics[0].is_error() && bad.diagnostics[0].line == Some(2));
+    }
+
+    #[test]
+    fn other_names_of_a_given_field_are_reported_once_per_file() {
+        let line =
+            "{\"title\": \"T\", \"headline\": \"H\", \"date\": \"2023-03-07\", \"body\": \"b\"}\n";
+        let out = parse_lines(&file("d.jsonl", &line.repeat(3)), &SiteConfig::default());
+        assert_eq!(out.articles.len(), 3);
+        assert_eq!(out.articles[0].title, "T");
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        assert!(out.diagnostics[0].message.contains("headline"));
     }
 
     #[test]

@@ -292,7 +292,12 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
     let (kept, folds) = dedupe::fold(articles, |a| {
         format_of(&a.source_path).map_or(u8::MAX, Format::rank)
     });
+    // Where each folded file's story was kept, for its skip reason (first fold wins).
+    let mut kept_for: HashMap<PathBuf, PathBuf> = HashMap::new();
     for fold in &folds {
+        kept_for
+            .entry(fold.path.clone())
+            .or_insert_with(|| fold.kept_path.clone());
         let kept_at = match fold.kept_line {
             Some(l) => format!("{}:{l}", fold.kept_path.display()),
             None => fold.kept_path.display().to_string(),
@@ -321,10 +326,9 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
     for entry in &mut loaded.files {
         if entry.reason.is_none() && entry.articles.is_empty() {
             entry.reason = Some(if entry.duplicates > 0 {
-                let first = folds
-                    .iter()
-                    .find(|f| f.path == entry.path)
-                    .map(|f| f.kept_path.display().to_string())
+                let first = kept_for
+                    .get(&entry.path)
+                    .map(|p| p.display().to_string())
                     .unwrap_or_default();
                 format!("duplicate: the same story as {first} is kept instead")
             } else {

@@ -138,6 +138,8 @@ pub struct Fields<'a> {
     config: &'a SiteConfig,
     /// What reading found.
     pub diagnostics: Vec<Diagnostic>,
+    /// Other names of a field already given (dumps), reported with the leftovers.
+    shadowed: Vec<String>,
 }
 
 /// The parts of an article before its body is attached.
@@ -193,6 +195,7 @@ impl<'a> Fields<'a> {
             shown,
             config,
             diagnostics: Vec::new(),
+            shadowed: Vec::new(),
         }
     }
 
@@ -241,6 +244,11 @@ impl<'a> Fields<'a> {
         let mut all = self.take_all(field).into_iter();
         let first = all.next()?;
         for (other, _) in all {
+            if self.mode == Mode::Dump {
+                // A dump repeats its shape on every record: report it once per file.
+                self.shadowed.push(other);
+                continue;
+            }
             let line = self.line(&other);
             self.diagnostics.push(
                 Diagnostic::warning(
@@ -470,9 +478,13 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Keys no field claimed.
+    /// Keys no field claimed, and other names of fields already given.
     pub fn leftover(&self) -> Vec<String> {
-        self.map.keys().cloned().collect()
+        self.map
+            .keys()
+            .chain(self.shadowed.iter())
+            .cloned()
+            .collect()
     }
 
     /// Warns about each leftover key on its own line (front matter).
