@@ -521,3 +521,27 @@ fn shared_corpus_is_accounted_for() {
         assert!(a.word_count > 0, "{}", a.id);
     }
 }
+
+#[test]
+fn records_of_one_dump_colliding_name_both_lines() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/x/dump.jsonl",
+        "{\"title\": \"Same story\", \"date\": \"2023-03-07\", \"body\": \"One.\"}\n{\"title\": \"Same Story!\", \"date\": \"2023-03-07\", \"body\": \"Two.\"}\n",
+    );
+    site.write("content/x/empty.jsonl", "{oops\n[]\n");
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("content/x/dump.jsonl:2 and content/x/dump.jsonl:1 both want to write /2023/03/07/same-story/"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("content/x/empty.jsonl: holds no article")),
+        "{}",
+        r.stderr
+    );
+}
