@@ -440,7 +440,27 @@ impl<'a> Fields<'a> {
         let sources = self.list(Field::Sources);
         let tags = self.list(Field::Tags);
         let section = self.string(Field::Section).map(|s| clean_line(&s));
-        let image_src = self.string(Field::Image);
+        let image_src = self.string(Field::Image).and_then(|src| {
+            // Only web URLs and local files: a `javascript:` or `data:` source is dropped.
+            let scheme = src.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+            let local = scheme
+                .as_deref()
+                .is_none_or(|s| s.contains(['/', '.', '?', '#']));
+            if local || matches!(scheme.as_deref(), Some("http" | "https")) {
+                Some(src)
+            } else {
+                let line = self.line("image");
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        self.shown,
+                        line,
+                        format!("image '{src}' is neither a web address nor a file; ignored"),
+                    )
+                    .with_kind("bad-field"),
+                );
+                None
+            }
+        });
         let caption = self.string(Field::Caption).map(|s| clean_line(&s));
         let credit = self.string(Field::Credit).map(|s| clean_line(&s));
         let draft = self.bool(Field::Draft);
@@ -632,6 +652,25 @@ pub fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_image_sources_are_dropped() {
+        let config = SiteConfig::default();
+        let shown = Path::new("content/d.jsonl");
+        for (src, kept) in [
+            ("photo.jpg", true),
+            ("https://x.org/a.jpg", true),
+            ("img/a:b.jpg", true),
+            ("javascript://%0aalert(1)", false),
+            ("data:image/png;base64,xx", false),
+        ] {
+            let mut map = Map::new();
+            map.insert("image".into(), Value::String(src.into()));
+            let mut f = Fields::new(map, Mode::Dump, "", 1, shown, &config);
+            let d = f.draft();
+            assert_eq!(d.image.and_then(|i| i.src).is_some(), kept, "{src}");
+        }
+    }
 
     #[test]
     fn slug_from_url_only_when_it_reads_like_one() {
