@@ -15,6 +15,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::build::{self, BuildOptions, BuildReport, Observer};
 use crate::check;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::report;
 use crate::scaffold;
 use crate::serve::{self, ServeEvent, ServeOptions};
 
@@ -80,12 +81,16 @@ the page in the browser, while the last good site stays served.")]
   broadsheet new \"Pentagon chief visits Iraq\"
   broadsheet new \"Markets rally\" --section business")]
     New(NewArgs),
-    /// Build into a temporary folder and check every internal link and anchor; publishes nothing.
+    /// Report what became of every content file, then build into a temporary folder and
+    /// check every internal link and anchor; publishes nothing.
     #[command(after_help = "Examples:
   broadsheet check
+  broadsheet check --report ingest-report.json   # one entry per input file
   broadsheet check --drafts
 
-Exits with status 1 when an input has an error or a link is broken.")]
+The report counts, per format, the files read, articles produced, undated articles and
+duplicates folded, and the warnings and errors by kind. Exits with status 1 when an input
+has an error or a link is broken.")]
     Check(CheckArgs),
     /// Print a shell completion script.
     #[command(after_help = "Examples:
@@ -167,6 +172,9 @@ pub struct CheckArgs {
     /// Include articles marked draft = true.
     #[arg(long)]
     pub drafts: bool,
+    /// Also write the ingest report as JSON, with one entry per input file.
+    #[arg(long, value_name = "FILE.json")]
+    pub report: Option<PathBuf>,
 }
 
 /// How much to print.
@@ -277,49 +285,76 @@ pub fn main() -> ExitCode {
                 Err(message) => fail(&message),
             }
         }
-        Command::Check(args) => {
-            let opts = BuildOptions {
-                site_dir,
-                drafts: args.drafts,
-                ..Default::default()
-            };
-            let outcome = check::check_site(&opts);
-            print_diagnostics(&outcome.report.diagnostics, &opts.site_dir);
-            print_skipped(&outcome.report, say);
-            for link in &outcome.broken {
-                let from = link
-                    .source
-                    .as_ref()
-                    .map(|s| format!(" (article {})", s.display()))
-                    .unwrap_or_default();
-                anstream::eprintln!(
-                    "broken link: {}{from}: '{}': {}",
-                    link.page,
-                    link.url,
-                    link.reason
-                );
-            }
-            let ok = outcome.report.success && outcome.broken.is_empty();
-            let line = format!(
-                "Checked {} and {}: {}, {}, {}",
-                plural(outcome.report.articles, "article", "articles"),
-                plural(outcome.report.pages, "page", "pages"),
-                plural(outcome.broken.len(), "broken link", "broken links"),
-                plural(outcome.report.warnings(), "warning", "warnings"),
-                plural(outcome.report.errors(), "error", "errors"),
-            );
-            if ok {
-                println!("{line}. Nothing was written.");
-            } else {
-                eprintln!("{line}.");
-            }
-            exit(ok)
-        }
+        Command::Check(args) => check(site_dir, &args, say),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "broadsheet", &mut io::stdout());
             ExitCode::SUCCESS
         }
     }
+}
+
+/// `broadsheet check`: the ingest report (problems, per-format counts, optional JSON),
+/// then the link check of a scratch build.
+fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
+    let ingest = match report::ingest_report(&site_dir, args.drafts) {
+        Ok(r) => r,
+        Err(d) => {
+            print_diagnostics(std::slice::from_ref(&d), &site_dir);
+            return ExitCode::FAILURE;
+        }
+    };
+    let shown: Vec<Diagnostic> = ingest
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() || !say.quiet)
+        .cloned()
+        .collect();
+    print_diagnostics(&shown, &site_dir);
+    println!("{}", ingest.summary());
+    if let Some(path) = &args.report {
+        if let Err(e) = ingest.write_json(path) {
+            return fail(&format!("{}: cannot write the report: {e}", path.display()));
+        }
+        println!("Report written to {}", path.display());
+    }
+    if ingest.errors > 0 {
+        eprintln!("Links not checked: fix the errors above first.");
+        return ExitCode::FAILURE;
+    }
+
+    let opts = BuildOptions {
+        site_dir,
+        drafts: args.drafts,
+        ..Default::default()
+    };
+    let outcome = check::check_site(&opts);
+    if !outcome.report.success {
+        // Problems the ingest report cannot see (templates, output).
+        print_diagnostics(&outcome.report.diagnostics, &opts.site_dir);
+    }
+    for link in &outcome.broken {
+        let from = link
+            .source
+            .as_ref()
+            .map(|s| format!(" (article {})", s.display()))
+            .unwrap_or_default();
+        eprintln!(
+            "broken link: {}{from}: '{}': {}",
+            link.page, link.url, link.reason
+        );
+    }
+    let ok = outcome.report.success && outcome.broken.is_empty();
+    let line = format!(
+        "Checked links in {}: {}",
+        plural(outcome.report.pages, "page", "pages"),
+        plural(outcome.broken.len(), "broken link", "broken links"),
+    );
+    if ok {
+        println!("{line}. Nothing was written.");
+    } else {
+        eprintln!("{line}.");
+    }
+    exit(ok)
 }
 
 fn exit(success: bool) -> ExitCode {

@@ -6,6 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::diagnostics::{line_of, line_of_key, Diagnostic};
+use crate::ingest::settings::IngestConfig;
 
 /// Placeholders a permalink pattern may use.
 pub const PERMALINK_PLACEHOLDERS: [&str; 5] = ["{year}", "{month}", "{day}", "{slug}", "{section}"];
@@ -39,6 +40,8 @@ pub struct SiteConfig {
     pub related_articles: usize,
     /// Also write `.gz` copies of HTML, CSS, JS and XML files for servers that serve them.
     pub compress: bool,
+    /// How raw text, dumps and front matter are read (`[ingest]`).
+    pub ingest: IngestConfig,
     /// Parsed `timezone`.
     #[serde(skip)]
     pub tz: Tz,
@@ -61,6 +64,7 @@ impl Default for SiteConfig {
             feed_entries: 20,
             related_articles: 5,
             compress: false,
+            ingest: IngestConfig::default(),
             tz: Tz::UTC,
             base_path: "/".into(),
         }
@@ -123,6 +127,9 @@ impl SiteConfig {
                 "must not be empty; use a tag such as \"en\"".into(),
             ));
         }
+        config.ingest.validate().map_err(|(key, m)| {
+            Diagnostic::error(shown, line_of_key(text, key), format!("ingest.{key}: {m}"))
+        })?;
         Ok(config)
     }
 

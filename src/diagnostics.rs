@@ -19,6 +19,9 @@ pub struct Diagnostic {
     /// 1-based line, when the problem has one.
     pub line: Option<usize>,
     pub message: String,
+    /// A short machine-readable class (`undated`, `bad-date`, `duplicate`...) for reports
+    /// that count problems by kind; empty when unclassified.
+    pub kind: &'static str,
 }
 
 impl Diagnostic {
@@ -32,6 +35,7 @@ impl Diagnostic {
             path: path.into(),
             line,
             message: message.into(),
+            kind: "",
         }
     }
 
@@ -45,7 +49,14 @@ impl Diagnostic {
             path: path.into(),
             line,
             message: message.into(),
+            kind: "",
         }
+    }
+
+    /// The same diagnostic, classed as `kind` for reports.
+    pub fn with_kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
     }
 
     pub fn is_error(&self) -> bool {

@@ -5,7 +5,8 @@
 //! [`archive`] indexes them into collections and plans every page,
 //! [`render`] turns each planned page into HTML through Tera,
 //! and [`output`] writes the site atomically. [`config`] reads `site.toml`,
-//! [`build`] calls the stages in order, and [`cli`] is the human-facing shell.
+//! [`build`] calls the stages in order, [`report`] runs ingest and index alone for
+//! `broadsheet check`, and [`cli`] is the human-facing shell.
 
 pub mod archive;
 pub mod article;
@@ -17,6 +18,7 @@ pub mod diagnostics;
 pub mod ingest;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod scaffold;
 pub mod serve;
 pub mod slug;
