@@ -12,6 +12,7 @@ use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::{self, LoadOptions};
 use crate::output::{self, Staging};
 use crate::render::{self, theme, Renderer};
+use crate::search;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -193,6 +194,9 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         return report.fail(d, start);
     }
     report.pages = archive.pages.len();
+    if let Err(d) = search::write_index(&archive, &staging) {
+        return report.fail(d, start);
+    }
 
     // Feeds, sitemap, robots.txt and the 404 page.
     let extras = renderer

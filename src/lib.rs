@@ -4,6 +4,7 @@
 //! [`ingest`] loads and normalizes content files into [`article::Article`] records,
 //! [`archive`] indexes them into collections and plans every page,
 //! [`render`] turns each planned page into HTML through Tera,
+//! [`search`] cuts a full-text index into small files for the browser,
 //! and [`output`] writes the site atomically. [`config`] reads `site.toml`,
 //! [`build`] calls the stages in order, [`report`] runs ingest and index alone for
 //! `broadsheet check`, and [`cli`] is the human-facing shell.
@@ -20,5 +21,6 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod slug;

@@ -64,6 +64,8 @@ pub enum PageKind {
     TermIndex(usize),
     /// Every year and month with its count.
     DateIndex,
+    /// The full-text search page (`search/`), filled in the browser by `search.js`.
+    Search,
 }
 
 /// One page of the output site.
@@ -261,6 +263,10 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
         url: urls::DATE_INDEX.into(),
         kind: PageKind::DateIndex,
     });
+    pages.push(Page {
+        url: urls::SEARCH.into(),
+        kind: PageKind::Search,
+    });
     for (y, year) in archive.years.iter().enumerate() {
         paginate(
             &urls::year_url(year.year),
@@ -372,6 +378,7 @@ impl Archive {
             }
             PageKind::TermIndex(k) => format!("the {} index", self.taxonomies[*k].kind.singular()),
             PageKind::DateIndex => "the date archive index".into(),
+            PageKind::Search => "the search page".into(),
         }
     }
 }

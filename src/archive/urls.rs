@@ -10,6 +10,8 @@ use crate::config::SiteConfig;
 pub const UNDATED: &str = "undated/";
 /// Folder of the year/month archive index.
 pub const DATE_INDEX: &str = "archive/";
+/// The search page (its index files are under `search/` too).
+pub const SEARCH: &str = "search/";
 
 /// The article's URL, e.g. `2023/03/07/slug/`, from the site's permalink pattern.
 /// `section_slug` is used for `{section}`.

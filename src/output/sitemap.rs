@@ -50,7 +50,7 @@ pub fn entries(archive: &Archive, config: &SiteConfig) -> Vec<UrlEntry> {
                     .iter()
                     .filter_map(|&i| changed(archive, i))
                     .max(),
-                PageKind::TermIndex(_) | PageKind::DateIndex => newest,
+                PageKind::TermIndex(_) | PageKind::DateIndex | PageKind::Search => newest,
             },
         })
         .collect()

@@ -66,6 +66,7 @@ impl Renderer {
             PageKind::Listing(..) => "list.html",
             PageKind::TermIndex(_) => "terms.html",
             PageKind::DateIndex => "archive.html",
+            PageKind::Search => "search.html",
         };
         let ctx = views.page(site, &page.kind, &page.url);
         self.render_context(template, &ctx)

@@ -1,7 +1,7 @@
 //! The default theme, compiled into the binary so a site needs no templates of its own.
 
 /// Template name and source, in dependency order (bases first).
-pub const TEMPLATES: [(&str, &str); 8] = [
+pub const TEMPLATES: [(&str, &str); 9] = [
     ("macros.html", include_str!("theme/macros.html")),
     ("base.html", include_str!("theme/base.html")),
     ("index.html", include_str!("theme/index.html")),
@@ -10,8 +10,12 @@ pub const TEMPLATES: [(&str, &str); 8] = [
     ("terms.html", include_str!("theme/terms.html")),
     ("archive.html", include_str!("theme/archive.html")),
     ("404.html", include_str!("theme/404.html")),
+    ("search.html", include_str!("theme/search.html")),
 ];
 
 /// Files the theme adds to every site (site-relative path, bytes). A file of the same
 /// path in the site's `static/` replaces it.
-pub const FILES: [(&str, &[u8]); 1] = [("broadsheet.css", include_bytes!("theme/broadsheet.css"))];
+pub const FILES: [(&str, &[u8]); 2] = [
+    ("broadsheet.css", include_bytes!("theme/broadsheet.css")),
+    ("search.js", include_bytes!("theme/search.js")),
+];

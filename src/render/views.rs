@@ -218,6 +218,11 @@ impl<'a> Views<'a> {
                 current: false,
             });
         }
+        nav.push(NavItem {
+            title: "Search",
+            url: self.url(urls::SEARCH),
+            current: false,
+        });
         SiteView {
             title: &c.title,
             description: &c.description,
@@ -496,6 +501,17 @@ impl<'a> Views<'a> {
                         count: t.articles.len(),
                     })
                     .collect();
+            }
+            PageKind::Search => {
+                ctx.page.title = "Search".into();
+                ctx.page.kind = "search";
+                ctx.page.breadcrumbs = vec![
+                    self.home_crumb(),
+                    Link {
+                        title: "Search".into(),
+                        url: self.url(urls::SEARCH),
+                    },
+                ];
             }
             PageKind::DateIndex => {
                 ctx.page.title = "Archive".into();

@@ -1,0 +1,147 @@
+//! Words for the search index. The browser script (`search.js` in the theme) folds a
+//! query with the same rules, so keep the two in step: lowercase; Latin letters with
+//! accents folded to ASCII (`Zürich` -> `zurich`, `Straße` -> `strasse`); combining marks
+//! and Arabic vowel signs dropped; letters of other scripts kept as they are; anything
+//! that is not a letter or digit separates words.
+
+use deunicode::deunicode_char;
+
+/// Longer words are not indexed (they are noise: URLs, hashes, runs of digits).
+pub const MAX_WORD_CHARS: usize = 40;
+
+/// Combining marks the index ignores: Latin diacritics typed separately and Arabic harakat,
+/// so that a vowelled and an unvowelled spelling match.
+fn is_ignored_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}')
+}
+
+/// Latin letters with diacritics, which are folded to ASCII.
+fn is_latin_extended(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+/// The ASCII a Latin letter with diacritics folds to (not yet lowercased), if any.
+/// `search.js` carries this mapping as a table; a test keeps the two equal.
+fn latin_fold(c: char) -> Option<&'static str> {
+    if !is_latin_extended(c) || !c.is_alphabetic() {
+        return None;
+    }
+    deunicode_char(c).filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Appends the folded form of `text` to `out`: words separated by single spaces.
+pub fn fold_into(text: &str, out: &mut String) {
+    let push_sep = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                push_sep(out);
+            }
+        } else if is_ignored_mark(c) {
+            continue;
+        } else if let Some(ascii) = latin_fold(c) {
+            out.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else {
+            push_sep(out);
+        }
+    }
+    push_sep(out);
+}
+
+/// Whether a folded word goes in the index: not a lone ASCII letter or digit, not too long.
+pub fn keep(word: &str) -> bool {
+    let short = word.len() == 1;
+    !short && word.chars().nth(MAX_WORD_CHARS).is_none()
+}
+
+/// The indexable words of `text`, folded, in order (with repeats).
+pub fn words(text: &str) -> Vec<String> {
+    let mut folded = String::new();
+    fold_into(text, &mut folded);
+    folded
+        .split(' ')
+        .filter(|w| !w.is_empty() && keep(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Appends the text of an HTML fragment (tags and entities become word breaks; the
+/// sanitized bodies carry literal UTF-8, so entities are only `&amp;` and its kin).
+pub fn html_text_into(html: &str, out: &mut String) {
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '&']) {
+        fold_into(&rest[..i], out);
+        let tail = &rest[i..];
+        let end = if tail.starts_with('<') {
+            tail.find('>')
+        } else {
+            // An entity is short; a bare '&' is just a separator.
+            tail[..tail.len().min(12)].find(';')
+        };
+        rest = match end {
+            Some(e) => &tail[e + 1..],
+            None => &tail[1..],
+        };
+    }
+    fold_into(rest, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_accents_and_punctuation() {
+        assert_eq!(
+            words("Zürich's CAFÉ, Straße—Æsir; x 42"),
+            ["zurich", "cafe", "strasse", "aesir", "42"]
+        );
+        // Other scripts stay as they are, without vowel marks.
+        assert_eq!(words("مِصر Ελλάδα"), ["مصر", "ελλάδα"]);
+        assert_eq!(words("×÷"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn html_tags_and_entities_break_words() {
+        let mut out = String::new();
+        html_text_into(
+            "<p>Tom &amp; Jerry<br>went<a href=\"x\">home</a> &nbsp;now & then</p>",
+            &mut out,
+        );
+        assert_eq!(out, "tom jerry went home now then ");
+    }
+
+    /// `search.js` folds Latin letters with tables generated from [`latin_fold`].
+    #[test]
+    fn browser_script_folds_like_the_index() {
+        let script = include_str!("../render/theme/search.js");
+        for (name, range) in [
+            ("FOLD_00C0", '\u{00C0}'..='\u{024F}'),
+            ("FOLD_1E00", '\u{1E00}'..='\u{1EFF}'),
+        ] {
+            let table: Vec<String> = range
+                .map(|c| latin_fold(c).unwrap_or("").to_ascii_lowercase())
+                .collect();
+            let line = format!("var {name} = '{}'.split('|');", table.join("|"));
+            assert!(
+                script.contains(&line),
+                "search.js must hold this line (regenerate it):\n{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_words_are_dropped() {
+        let long = "a".repeat(MAX_WORD_CHARS + 1);
+        assert!(words(&long).is_empty());
+        assert_eq!(words(&"b".repeat(MAX_WORD_CHARS)).len(), 1);
+    }
+}

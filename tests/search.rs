@@ -1,0 +1,130 @@
+//! The search index, queried the way the browser script queries it (through
+//! `broadsheet::search::plan`, the Rust mirror of `search.js`).
+
+mod common;
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
+use broadsheet::search::plan::{answer, Query, Sort};
+use common::*;
+use fixtures::*;
+
+const CRANES: &str = "2023/03/01/harbour-cranes-return-to-alexandria/";
+const FEES: &str = "2023/02/10/harbour-fees-rise-for-cargo-ships/";
+const FISHERMEN: &str = "2022/11/05/fishermen-leave-the-old-port/";
+const CORAL: &str = "2022/06/01/coral-survey-finds-signs-of-recovery/";
+
+fn built() -> Site {
+    let site = search_site("https://example.org/");
+    site.build_ok();
+    site
+}
+
+fn urls(site: &Site, q: &Query) -> Vec<String> {
+    answer(&site.out(), q).unwrap().urls
+}
+
+#[test]
+fn one_word_finds_the_one_article_holding_it() {
+    let site = built();
+    let a = answer(&site.out(), &Query::text("Zanzibar")).unwrap();
+    assert_eq!(a.urls, [CORAL]);
+    assert_eq!(a.total, 1);
+    // Manifest, one shard, one metadata chunk.
+    assert_eq!(a.files.len(), 3, "{:?}", a.files);
+    assert!(a.files[0].ends_with("meta.json"));
+    // Folding: case and accents do not matter, either way round.
+    for q in ["ZÜRICH", "zurich", "strasse", "Straße"] {
+        assert_eq!(urls(&site, &Query::text(q)), [CORAL], "{q}");
+    }
+    assert!(urls(&site, &Query::text("nowhere")).is_empty());
+    assert!(urls(&site, &Query::text("")).is_empty());
+}
+
+#[test]
+fn words_all_match_and_titles_rank_first() {
+    let site = built();
+    // Title matches (cranes, fees) before a body-only match (fishermen), newest first.
+    assert_eq!(
+        urls(&site, &Query::text("harbour ")),
+        [CRANES, FEES, FISHERMEN]
+    );
+    assert_eq!(urls(&site, &Query::text("harbour fees")), [FEES]);
+    // The last word also matches as a prefix, unless followed by a space.
+    assert_eq!(urls(&site, &Query::text("harb")).len(), 3);
+    assert!(urls(&site, &Query::text("harb ")).is_empty());
+}
+
+#[test]
+fn filters_and_sorting() {
+    let site = built();
+    let q = |f: &dyn Fn(&mut Query)| {
+        let mut q = Query::text("harbour");
+        f(&mut q);
+        urls(&site, &q)
+    };
+    assert_eq!(q(&|q| q.source = Some("afp".into())), [CRANES, FISHERMEN]);
+    assert_eq!(q(&|q| q.section = Some("business".into())), [FEES]);
+    assert_eq!(q(&|q| q.tag = Some("ports".into())), [CRANES, FEES]);
+    assert_eq!(q(&|q| q.year = Some(2022)), [FISHERMEN]);
+    assert!(q(&|q| q.source = Some("no-such-source".into())).is_empty());
+    assert_eq!(q(&|q| q.sort = Sort::Oldest), [FISHERMEN, FEES, CRANES]);
+    assert_eq!(q(&|q| q.sort = Sort::Newest), [CRANES, FEES, FISHERMEN]);
+    // Filters alone list their articles newest first.
+    let mut only = Query::text("");
+    only.source = Some("ap".into());
+    only.sort = Sort::Newest;
+    assert_eq!(urls(&site, &only), [FISHERMEN, CORAL]);
+}
+
+#[test]
+fn results_are_paged() {
+    let site = built();
+    let mut q = Query::text("");
+    q.year = Some(2023);
+    let all = answer(&site.out(), &q).unwrap();
+    assert_eq!(all.total, 3);
+    let mut q = Query::text("the");
+    let first = answer(&site.out(), &q).unwrap();
+    assert!(first.total >= 5, "{}", first.total);
+    q.page = 2;
+    let second = answer(&site.out(), &q).unwrap();
+    assert!(second.shown.is_empty(), "ten results fit on page 1");
+}
+
+#[test]
+fn search_page_and_header_box_respect_the_base_path() {
+    let site = search_site("https://example.org/archive/");
+    site.build_ok();
+    let doc = site.html("search/index.html");
+    let script = select(&doc, "script[src]");
+    assert_eq!(script[0].value().attr("src"), Some("/archive/search.js"));
+    assert_eq!(script[0].value().attr("data-base"), Some("/archive/"));
+    let home = site.html("index.html");
+    let form = select(&home, "header form[role=search]");
+    assert_eq!(form[0].value().attr("action"), Some("/archive/search/"));
+    assert_eq!(select(&home, "header form input[name=q]").len(), 1);
+    assert!(site.out().join("search/meta.json").is_file());
+    assert!(site.out().join("search.js").is_file());
+    assert_links_resolve(&site.out(), "/archive/");
+    // The index holds no markup-looking text, even for hostile titles.
+    assert!(!site.read("search/d/0.json").contains('<'));
+}
+
+#[test]
+fn hostile_metadata_stays_data() {
+    let site = Site::new("title = \"x\"\n");
+    site.article(
+        "world/x.md",
+        "title = \"<script>alert(1)</script> & co\"\ndate = 2023-03-07\ntags = [\"<b>bold</b>\"]",
+        "Body.",
+    );
+    site.build_ok();
+    let chunk = site.read("search/d/0.json");
+    assert!(chunk.contains("\\u003cscript\\u003e"), "{chunk}");
+    let parsed: serde_json::Value = serde_json::from_str(&chunk).unwrap();
+    assert_eq!(
+        parsed[0][1].as_str(),
+        Some("<script>alert(1)</script> & co")
+    );
+}
