@@ -28,6 +28,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Fill [`BuildReport::sources`] (for tools that point from a page back to its file).
     pub record_sources: bool,
+    /// URLs per sitemap file instead of the protocol's 50,000 (for tests of the split).
+    pub sitemap_limit: Option<usize>,
 }
 
 /// What a build did, for the CLI to show.
@@ -171,10 +173,11 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
-    let staging = match Staging::begin(&out_dir) {
+    let mut staging = match Staging::begin(&out_dir) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };
+    staging.set_compress(config.compress);
     let views = render::views(&archive, &config);
     let site_view = views.site();
     observer.pages(archive.pages.len());
@@ -195,6 +198,23 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         return report.fail(d, start);
     }
 
+    // Feeds, sitemap, robots.txt and the 404 page.
+    let extras = renderer
+        .render_not_found(&views, &site_view)
+        .and_then(|html| {
+            output::extras::Extras {
+                archive: &archive,
+                config: &config,
+                static_files: &static_files,
+                not_found_html: &html,
+                sitemap_limit: opts.sitemap_limit,
+            }
+            .write(&staging)
+        });
+    if let Err(d) = extras {
+        return report.fail(d, start);
+    }
+
     let copies = archive
         .asset_copies
         .iter()
@@ -212,6 +232,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
             );
         }
         report.files_copied += 1;
+        observer.wrote(rel);
     }
     for (rel, bytes) in theme_files {
         if let Err(e) = staging.write(rel, bytes) {
@@ -220,6 +241,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
                 start,
             );
         }
+        observer.wrote(rel);
     }
 
     // Swap the new site in.

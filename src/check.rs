@@ -8,6 +8,9 @@ use rayon::prelude::*;
 use scraper::{Html, Selector};
 use walkdir::WalkDir;
 
+use crate::build::{self, BuildOptions, BuildReport};
+use crate::diagnostics::{slash_path, Diagnostic};
+
 /// One link that points nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokenLink {
@@ -17,6 +20,66 @@ pub struct BrokenLink {
     pub url: String,
     /// Why it is broken.
     pub reason: String,
+    /// The article file the page was made from, when it is an article page.
+    pub source: Option<PathBuf>,
+}
+
+/// What `broadsheet check` found.
+#[derive(Debug, Default)]
+pub struct CheckOutcome {
+    /// The build into the scratch folder (its diagnostics are the input problems).
+    pub report: BuildReport,
+    /// Every broken internal link or anchor, by page.
+    pub broken: Vec<BrokenLink>,
+}
+
+/// Builds the site into a scratch folder that is deleted afterwards (nothing is
+/// published) and checks every internal link and anchor in it.
+pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
+    let scratch = match tempfile::Builder::new()
+        .prefix("broadsheet-check-")
+        .tempdir()
+    {
+        Ok(dir) => dir,
+        Err(e) => {
+            let mut report = BuildReport::default();
+            report.diagnostics.push(Diagnostic::error(
+                &opts.site_dir,
+                None,
+                format!("cannot make a scratch folder: {e}"),
+            ));
+            return CheckOutcome {
+                report,
+                broken: Vec::new(),
+            };
+        }
+    };
+    let out = scratch.path().join("site");
+    let opts = BuildOptions {
+        output_dir: Some(out.clone()),
+        record_sources: true,
+        ..opts.clone()
+    };
+    let report = build::build(&opts);
+    if !report.success {
+        return CheckOutcome {
+            report,
+            broken: Vec::new(),
+        };
+    }
+    let base_path = build::load_config(&opts)
+        .map(|c| c.base_path)
+        .unwrap_or_else(|_| "/".into());
+    let sources: HashMap<String, &PathBuf> = report
+        .sources
+        .iter()
+        .map(|(url, path)| (format!("{url}index.html"), path))
+        .collect();
+    let mut broken = check_links(&out, &base_path);
+    for link in &mut broken {
+        link.source = sources.get(&link.page).map(|p| p.to_path_buf());
+    }
+    CheckOutcome { report, broken }
 }
 
 /// Every HTML page's ids, so anchors can be checked without parsing a page twice.
@@ -61,7 +124,7 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
                 .map(str::to_string)
                 .collect();
             Some(Page {
-                rel: rel_path(path, out),
+                rel: slash_path(path, out),
                 links,
                 ids,
             })
@@ -69,7 +132,7 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
         .collect();
     let ids_of: HashMap<&str, &HashSet<String>> =
         pages.iter().map(|p| (p.rel.as_str(), &p.ids)).collect();
-    let existing: HashSet<String> = files.iter().map(|p| rel_path(p, out)).collect();
+    let existing: HashSet<String> = files.iter().map(|p| slash_path(p, out)).collect();
 
     let mut broken: Vec<BrokenLink> = pages
         .par_iter()
@@ -80,6 +143,7 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
                     page: page.rel.clone(),
                     url: url.clone(),
                     reason,
+                    source: None,
                 })
             })
         })
@@ -166,15 +230,6 @@ fn normalize(path: &str) -> Option<String> {
         out.push('/');
     }
     Some(out)
-}
-
-fn rel_path(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

@@ -1,32 +1,109 @@
-//! The command line: argument parsing and the human-facing report. No build logic here.
+//! The command line: argument parsing and the human-facing report. No build logic here:
+//! every command calls one library function and prints what it returns.
 
-use std::path::PathBuf;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use clap::{Args, Parser, Subcommand};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap_complete::Shell;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::build::{self, BuildOptions, BuildReport};
+use crate::build::{self, BuildOptions, BuildReport, Observer};
+use crate::check;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::report;
+use crate::scaffold;
+use crate::serve::{self, ServeEvent, ServeOptions};
+
+const AFTER_HELP: &str = "\
+Start a new archive and preview it with live reload:
+  broadsheet init myarchive
+  cd myarchive
+  broadsheet new \"Pentagon chief visits Iraq\" --section world
+  broadsheet serve            # open http://127.0.0.1:1111/
+
+Publish:
+  broadsheet check            # broken links and input problems, nothing written
+  broadsheet build            # writes the site into public/";
 
 /// broadsheet turns a folder of news articles into a fast, browsable static archive site.
 #[derive(Debug, Parser)]
-#[command(name = "broadsheet", version, about, long_about = None)]
+#[command(name = "broadsheet", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// The site folder (holding site.toml and content/).
+    /// The site folder (holding site.toml and content/); default: the current folder.
     #[arg(short, long, global = true, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Print only warnings, errors and the summary line; no progress bar.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// List every file written.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output folder (public/ by default).
-    #[command(
-        after_help = "Examples:\n  broadsheet build\n  broadsheet build --root myarchive --output-dir /tmp/site --drafts\n  broadsheet build --base-url https://preview.example.org/archive/ --strict"
-    )]
+    #[command(after_help = "Examples:
+  broadsheet build
+  broadsheet build --root myarchive --output-dir /tmp/site --drafts
+  broadsheet build --base-url https://preview.example.org/archive/ --strict")]
     Build(BuildArgs),
+    /// Build, serve on localhost and rebuild + reload open pages when a file changes.
+    #[command(after_help = "Examples:
+  broadsheet serve                      # http://127.0.0.1:1111/
+  broadsheet serve --port 8080 --drafts
+  broadsheet serve --interface 0.0.0.0  # reachable from other machines on the network
+
+Watched: content/, templates/, static/ and site.toml. A build error is shown here and over
+the page in the browser, while the last good site stays served.")]
+    Serve(ServeArgs),
+    /// Create a new archive: site.toml, an example article, templates/ and static/.
+    #[command(after_help = "Examples:
+  broadsheet init myarchive
+  broadsheet init --theme        # also copy the default theme in, to customize it
+  broadsheet init . --force      # add a site to a folder that is not empty")]
+    Init(InitArgs),
+    /// Copy the built-in templates and CSS into templates/ and static/ to customize them.
+    #[command(after_help = "Examples:
+  broadsheet eject
+  broadsheet eject --force       # replace files already there")]
+    Eject(EjectArgs),
+    /// Write a new article with today's date and a slug from the headline.
+    #[command(after_help = "Examples:
+  broadsheet new \"Pentagon chief visits Iraq\"
+  broadsheet new \"Markets rally\" --section business")]
+    New(NewArgs),
+    /// Report what became of every content file, then build into a temporary folder and
+    /// check every internal link and anchor; publishes nothing.
+    #[command(after_help = "Examples:
+  broadsheet check
+  broadsheet check --report ingest-report.json   # one entry per input file
+  broadsheet check --drafts
+
+The report counts, per format, the files read, articles produced, undated articles and
+duplicates folded, and the warnings and errors by kind. Exits with status 1 when an input
+has an error or a link is broken.")]
+    Check(CheckArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  broadsheet completions bash > ~/.local/share/bash-completion/completions/broadsheet
+  broadsheet completions zsh > ~/.zfunc/_broadsheet
+  broadsheet completions fish > ~/.config/fish/completions/broadsheet.fish")]
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: Shell,
+    },
 }
 
+/// Flags of `build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Write the site here instead of output_dir from site.toml.
@@ -41,31 +118,263 @@ pub struct BuildArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
-    /// Print only warnings, errors and the summary line.
-    #[arg(short, long)]
-    pub quiet: bool,
+}
+
+/// Flags of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(short, long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub interface: String,
+    /// The port to listen on (0 picks a free one).
+    #[arg(short, long, default_value_t = 1111)]
+    pub port: u16,
+    /// Include articles marked draft = true.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Flags of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create; default: the current folder.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Write into a folder that is not empty (files of the same name are replaced).
+    #[arg(long)]
+    pub force: bool,
+    /// Also copy the default theme into templates/ and static/.
+    #[arg(long)]
+    pub theme: bool,
+}
+
+/// Flags of `eject`.
+#[derive(Debug, Args)]
+pub struct EjectArgs {
+    /// Replace theme files already in templates/ or static/.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Flags of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The headline; the file name and URL come from it.
+    pub headline: String,
+    /// Put the article in this section (the folder under content/).
+    #[arg(short, long, value_name = "SECTION")]
+    pub section: Option<String>,
+}
+
+/// Flags of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Include articles marked draft = true.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Also write the ingest report as JSON, with one entry per input file.
+    #[arg(long, value_name = "FILE.json")]
+    pub report: Option<PathBuf>,
+}
+
+/// How much to print.
+#[derive(Debug, Clone, Copy)]
+struct Verbosity {
+    quiet: bool,
+    verbose: bool,
 }
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    // Die quietly on a closed pipe (`broadsheet completions bash | head`), as Unix tools do,
+    // instead of panicking inside println!.
+    // SAFETY: called first thing, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
+    let site_dir = build::site_dir_or_current(cli.root.as_deref());
+    let say = Verbosity {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     match cli.command {
         Command::Build(args) => {
             let opts = BuildOptions {
-                site_dir: build::site_dir_or_current(cli.root.as_deref()),
+                site_dir,
                 output_dir: args.output_dir,
                 base_url: args.base_url,
                 drafts: args.drafts,
                 strict: args.strict,
                 ..Default::default()
             };
-            let report = build::build(&opts);
-            print_report(&report, args.quiet);
-            if report.success {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
+            let progress = Progress::new(say);
+            let report = build::build_observed(&opts, &progress);
+            progress.finish();
+            print_report(&report, &opts.site_dir, say);
+            exit(report.success)
+        }
+        Command::Serve(args) => {
+            let opts = ServeOptions {
+                site_dir,
+                interface: args.interface,
+                port: args.port,
+                drafts: args.drafts,
+            };
+            let site = opts.site_dir.clone();
+            let result = serve::serve(&opts, &|event| print_serve_event(event, &site, say));
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => fail(&message),
             }
+        }
+        Command::Init(args) => {
+            let dir = args.dir.unwrap_or_else(|| site_dir.clone());
+            let made = scaffold::init(&dir, args.force).and_then(|mut made| {
+                if args.theme {
+                    made.extend(scaffold::eject_theme(&dir, true)?);
+                }
+                Ok(made)
+            });
+            match made {
+                Ok(made) => {
+                    list_made(&made, say);
+                    let cd = if dir == Path::new(".") {
+                        String::new()
+                    } else {
+                        format!("cd {} && ", dir.display())
+                    };
+                    println!(
+                        "Created a new archive in {}. Next: {cd}broadsheet serve",
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail(&message),
+            }
+        }
+        Command::Eject(args) => match scaffold::eject_theme(&site_dir, args.force) {
+            Ok(made) => {
+                list_made(&made, say);
+                println!(
+                    "Copied the default theme ({} files) into templates/ and static/; edit them there.",
+                    made.len()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(message) => fail(&message),
+        },
+        Command::New(args) => {
+            let opts = BuildOptions {
+                site_dir: site_dir.clone(),
+                ..Default::default()
+            };
+            let config = match build::load_config(&opts) {
+                Ok(config) => config,
+                Err(d) => {
+                    print_diagnostics(std::slice::from_ref(&d), &site_dir);
+                    return ExitCode::FAILURE;
+                }
+            };
+            match scaffold::new_article(&site_dir, &config, &args.headline, args.section.as_deref())
+            {
+                Ok(path) => {
+                    println!("Created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail(&message),
+            }
+        }
+        Command::Check(args) => check(site_dir, &args, say),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "broadsheet", &mut io::stdout());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `broadsheet check`: the ingest report (problems, per-format counts, optional JSON),
+/// then the link check of a scratch build.
+fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
+    let ingest = match report::ingest_report(&site_dir, args.drafts) {
+        Ok(r) => r,
+        Err(d) => {
+            print_diagnostics(std::slice::from_ref(&d), &site_dir);
+            return ExitCode::FAILURE;
+        }
+    };
+    let shown: Vec<Diagnostic> = ingest
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() || !say.quiet)
+        .cloned()
+        .collect();
+    print_diagnostics(&shown, &site_dir);
+    println!("{}", ingest.summary());
+    if let Some(path) = &args.report {
+        if let Err(e) = ingest.write_json(path) {
+            return fail(&format!("{}: cannot write the report: {e}", path.display()));
+        }
+        println!("Report written to {}", path.display());
+    }
+    if ingest.errors > 0 {
+        eprintln!("Links not checked: fix the errors above first.");
+        return ExitCode::FAILURE;
+    }
+
+    let opts = BuildOptions {
+        site_dir,
+        drafts: args.drafts,
+        ..Default::default()
+    };
+    let outcome = check::check_site(&opts);
+    if !outcome.report.success {
+        // Problems the ingest report cannot see (templates, output).
+        print_diagnostics(&outcome.report.diagnostics, &opts.site_dir);
+    }
+    for link in &outcome.broken {
+        let from = link
+            .source
+            .as_ref()
+            .map(|s| format!(" (article {})", s.display()))
+            .unwrap_or_default();
+        eprintln!(
+            "broken link: {}{from}: '{}': {}",
+            link.page, link.url, link.reason
+        );
+    }
+    let ok = outcome.report.success && outcome.broken.is_empty();
+    let line = format!(
+        "Checked links in {}: {}",
+        plural(outcome.report.pages, "page", "pages"),
+        plural(outcome.broken.len(), "broken link", "broken links"),
+    );
+    if ok {
+        println!("{line}. Nothing was written.");
+    } else {
+        eprintln!("{line}.");
+    }
+    exit(ok)
+}
+
+fn exit(success: bool) -> ExitCode {
+    if success {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    let report = [Group::with_title(Level::ERROR.primary_title(message))];
+    anstream::eprintln!("{}", Renderer::styled().render(&report));
+    ExitCode::FAILURE
+}
+
+fn list_made(made: &[PathBuf], say: Verbosity) {
+    if !say.quiet {
+        for path in made {
+            println!("  created {}", path.display());
         }
     }
 }
@@ -74,17 +383,60 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Diagnostics to stderr, skipped files, then one summary line.
-pub fn print_report(report: &BuildReport, quiet: bool) {
-    for d in &report.diagnostics {
-        eprintln!("{d}");
-    }
-    if !quiet && !report.skipped.is_empty() {
-        eprintln!("Skipped {}:", plural(report.skipped.len(), "file", "files"));
-        for s in &report.skipped {
-            eprintln!("  {}: {}", s.path.display(), s.reason);
+/// A progress bar for the render phase, shown only on a terminal and only once a build
+/// has taken longer than a second (short builds stay quiet); `--verbose` lists files.
+struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    shown: AtomicBool,
+    enabled: bool,
+    verbose: bool,
+}
+
+impl Progress {
+    fn new(say: Verbosity) -> Progress {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Progress {
+            bar,
+            start: Instant::now(),
+            shown: AtomicBool::new(false),
+            enabled: !say.quiet && io::stderr().is_terminal(),
+            verbose: say.verbose,
         }
     }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Observer for Progress {
+    fn pages(&self, total: usize) {
+        self.bar.set_length(total as u64);
+    }
+
+    fn wrote(&self, rel: &str) {
+        self.bar.inc(1);
+        if self.verbose {
+            self.bar.suspend(|| println!("  wrote {rel}"));
+        }
+        if self.enabled
+            && self.start.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+/// Diagnostics to stderr, skipped files, then one summary line.
+fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
+    print_diagnostics(&report.diagnostics, site_dir);
+    print_skipped(report, say);
     let summary = format!(
         "{}: {}, {} copied ({} of {} files changed), {}, {} in {:.2} s",
         plural(report.articles, "article", "articles"),
@@ -103,5 +455,97 @@ pub fn print_report(report: &BuildReport, quiet: bool) {
             "Build failed: {summary}. Nothing was written; the previous site in {} is untouched.",
             report.output_dir.display()
         );
+    }
+}
+
+fn print_skipped(report: &BuildReport, say: Verbosity) {
+    if !say.quiet && !report.skipped.is_empty() {
+        eprintln!("Skipped {}:", plural(report.skipped.len(), "file", "files"));
+        for s in &report.skipped {
+            eprintln!("  {}: {}", s.path.display(), s.reason);
+        }
+    }
+}
+
+/// How many diagnostics get the offending line shown; the rest are one line each, so
+/// a 100,000-file import with a systematic problem stays readable and fast.
+const SNIPPETS: usize = 50;
+
+/// Each diagnostic as `error: path:line: message`, followed (for the first ones) by the
+/// offending source line, rustc-style. Colour only on a terminal without `NO_COLOR`
+/// (anstream strips it otherwise).
+fn print_diagnostics(diagnostics: &[Diagnostic], site_dir: &Path) {
+    let renderer = Renderer::styled();
+    for (i, d) in diagnostics.iter().enumerate() {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = d.to_string();
+        let title = title
+            .split_once(": ")
+            .map_or(title.as_str(), |(_, rest)| rest);
+        let source = (i < SNIPPETS)
+            .then(|| source_line(site_dir, &d.path, d.line?))
+            .flatten();
+        let group = level.primary_title(title);
+        let text = match &source {
+            Some((line_no, text)) => renderer.render(&[group.element(
+                Snippet::source(text.as_str())
+                    .line_start(*line_no)
+                    .path(d.path.to_string_lossy())
+                    .annotation(AnnotationKind::Primary.span(0..text.len())),
+            )]),
+            None => renderer.render(&[Group::with_title(group)]),
+        };
+        anstream::eprintln!("{text}");
+    }
+}
+
+/// The text of line `line` of the file at `path` (relative to the site folder).
+fn source_line(site_dir: &Path, path: &Path, line: usize) -> Option<(usize, String)> {
+    let full = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        site_dir.join(path)
+    };
+    let bytes = std::fs::read(full).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text
+        .lines()
+        .nth(line.checked_sub(1)?)?
+        .trim_end()
+        .to_string();
+    (!text.trim().is_empty()).then_some((line, text))
+}
+
+fn print_serve_event(event: ServeEvent, site_dir: &Path, say: Verbosity) {
+    match event {
+        ServeEvent::Listening(url) => {
+            println!(
+                "Serving {} at {url} (Ctrl+C to stop); watching for changes",
+                site_dir.display()
+            );
+        }
+        ServeEvent::Changed(paths) => {
+            if !say.quiet {
+                let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                println!("Changed: {}", names.join(", "));
+            }
+        }
+        ServeEvent::Built(report) => {
+            if report.success {
+                print_diagnostics(&report.diagnostics, site_dir);
+                println!(
+                    "Built {} and {} in {:.2} s",
+                    plural(report.articles, "article", "articles"),
+                    plural(report.pages, "page", "pages"),
+                    report.elapsed.as_secs_f64()
+                );
+            } else {
+                print_diagnostics(&report.diagnostics, site_dir);
+                eprintln!("Build failed; still serving the last good site. Fix the file and save to retry.");
+            }
+        }
     }
 }

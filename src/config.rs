@@ -6,9 +6,13 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::diagnostics::{line_of, line_of_key, Diagnostic};
+use crate::ingest::settings::IngestConfig;
 
 /// Placeholders a permalink pattern may use.
 pub const PERMALINK_PLACEHOLDERS: [&str; 5] = ["{year}", "{month}", "{day}", "{slug}", "{section}"];
+
+/// Most related articles an article page may list (keeps pages and the build bounded).
+pub const MAX_RELATED: usize = 50;
 
 /// The site's settings. Every field has a default, so an empty `site.toml` builds.
 #[derive(Debug, Clone, Deserialize)]
@@ -32,6 +36,14 @@ pub struct SiteConfig {
     pub output_dir: PathBuf,
     /// Build the full-text search index, the search page and the header search box.
     pub search: bool,
+    /// Entries in each Atom feed (the newest ones).
+    pub feed_entries: usize,
+    /// Related articles listed on each article page; 0 turns them off.
+    pub related_articles: usize,
+    /// Also write `.gz` copies of HTML, CSS, JS and XML files for servers that serve them.
+    pub compress: bool,
+    /// How raw text, dumps and front matter are read (`[ingest]`).
+    pub ingest: IngestConfig,
     /// Parsed `timezone`.
     #[serde(skip)]
     pub tz: Tz,
@@ -52,6 +64,10 @@ impl Default for SiteConfig {
             per_page: 20,
             output_dir: PathBuf::from("public"),
             search: true,
+            feed_entries: 20,
+            related_articles: 5,
+            compress: false,
+            ingest: IngestConfig::default(),
             tz: Tz::UTC,
             base_path: "/".into(),
         }
@@ -98,6 +114,15 @@ impl SiteConfig {
         if config.per_page == 0 {
             return Err(bad("per_page", "must be at least 1".into()));
         }
+        if config.feed_entries == 0 {
+            return Err(bad("feed_entries", "must be at least 1".into()));
+        }
+        if config.related_articles > MAX_RELATED {
+            return Err(bad(
+                "related_articles",
+                format!("must be at most {MAX_RELATED}"),
+            ));
+        }
         validate_output_dir(&config.output_dir).map_err(|m| bad("output_dir", m))?;
         if config.language.trim().is_empty() {
             return Err(bad(
@@ -105,6 +130,9 @@ impl SiteConfig {
                 "must not be empty; use a tag such as \"en\"".into(),
             ));
         }
+        config.ingest.validate().map_err(|(key, m)| {
+            Diagnostic::error(shown, line_of_key(text, key), format!("ingest.{key}: {m}"))
+        })?;
         Ok(config)
     }
 
@@ -242,6 +270,8 @@ mod tests {
             ("output_dir = \"../elsewhere\"", "output_dir", 1),
             ("output_dir = \"content\"", "output_dir", 1),
             ("base_url = \"example.org\"", "base_url", 1),
+            ("feed_entries = 0", "feed_entries", 1),
+            ("related_articles = 500", "related_articles", 1),
         ] {
             let e = parse(text).unwrap_err();
             assert!(e.message.starts_with(key), "{text}: {e}");

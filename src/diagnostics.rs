@@ -19,6 +19,9 @@ pub struct Diagnostic {
     /// 1-based line, when the problem has one.
     pub line: Option<usize>,
     pub message: String,
+    /// A short machine-readable class (`undated`, `bad-date`, `duplicate`...) for reports
+    /// that count problems by kind; empty when unclassified.
+    pub kind: &'static str,
 }
 
 impl Diagnostic {
@@ -32,6 +35,7 @@ impl Diagnostic {
             path: path.into(),
             line,
             message: message.into(),
+            kind: "",
         }
     }
 
@@ -45,7 +49,14 @@ impl Diagnostic {
             path: path.into(),
             line,
             message: message.into(),
+            kind: "",
         }
+    }
+
+    /// The same diagnostic, classed as `kind` for reports.
+    pub fn with_kind(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
     }
 
     pub fn is_error(&self) -> bool {
@@ -99,4 +110,15 @@ pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
 /// A path shown relative to `base` when it lies under it.
 pub fn display_path(path: &Path, base: &Path) -> PathBuf {
     path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}
+
+/// `path` under `base` as a `/`-separated relative string (`content/world/x.md` under
+/// `content` -> `world/x.md`), the same on every platform.
+pub fn slash_path(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }

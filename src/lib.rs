@@ -6,7 +6,8 @@
 //! [`render`] turns each planned page into HTML through Tera,
 //! [`search`] cuts a full-text index into small files for the browser,
 //! and [`output`] writes the site atomically. [`config`] reads `site.toml`,
-//! [`build`] calls the stages in order, and [`cli`] is the human-facing shell.
+//! [`build`] calls the stages in order, [`report`] runs ingest and index alone for
+//! `broadsheet check`, and [`cli`] is the human-facing shell.
 
 pub mod archive;
 pub mod article;
@@ -18,6 +19,7 @@ pub mod diagnostics;
 pub mod ingest;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

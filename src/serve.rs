@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use notify::RecursiveMode;
-use notify_debouncer_mini::new_debouncer;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::new_debouncer;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::build::{self, BuildOptions, BuildReport};
@@ -81,14 +81,17 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
     on_event(ServeEvent::Listening(&url));
 
     let (tx, rx) = mpsc::channel();
-    let mut debouncer = new_debouncer(Duration::from_millis(150), tx)
+    let mut debouncer = new_debouncer(Duration::from_millis(150), None, tx)
         .map_err(|e| format!("cannot watch files: {e}"))?;
-    let site = &opts.site_dir;
+    // Absolute, so that event paths compare with it.
+    let site = &opts
+        .site_dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", opts.site_dir.display()))?;
     for folder in ["content", "templates", "static"] {
         let path = site.join(folder);
         if path.is_dir() {
             debouncer
-                .watcher()
                 .watch(&path, RecursiveMode::Recursive)
                 .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
         }
@@ -96,7 +99,6 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
     // The site folder itself, not recursively: for site.toml (editors replace the file,
     // so watching the file alone would lose it).
     debouncer
-        .watcher()
         .watch(site, RecursiveMode::NonRecursive)
         .map_err(|e| format!("cannot watch {}: {e}", site.display()))?;
 
@@ -106,11 +108,16 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         scope.spawn(move || {
             for result in rx {
                 let Ok(events) = result else { continue };
-                let changed: Vec<PathBuf> = events
+                // Reads (the build itself opening files) are not changes.
+                let mut changed: Vec<PathBuf> = events
                     .into_iter()
-                    .map(|e| e.path)
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
                     .filter(|p| is_source(p, &build_opts.site_dir))
+                    .map(|p| relative_to(&p, &build_opts.site_dir))
                     .collect();
+                changed.sort();
+                changed.dedup();
                 if !changed.is_empty() {
                     on_event(ServeEvent::Changed(&changed));
                     rebuild(build_opts, &watched, on_event);
@@ -143,6 +150,12 @@ fn is_source(path: &Path, site: &Path) -> bool {
         // Deleted files cannot be canonicalized; anything under a watched folder counts.
         Err(_) => true,
     }
+}
+
+/// `path` relative to the site folder, for messages.
+fn relative_to(path: &Path, site: &Path) -> PathBuf {
+    let site = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    path.strip_prefix(&site).unwrap_or(path).to_path_buf()
 }
 
 fn rebuild(opts: &BuildOptions, state: &Mutex<State>, on_event: &(dyn Fn(ServeEvent) + Sync)) {
@@ -251,14 +264,16 @@ fn serve_file(request: Request, out: &Path, url_path: &str) {
     };
     let _ = request.respond(
         Response::from_data(body)
-            .with_header(content_type(mime))
+            .with_header(content_type(&mime))
             .with_header(Header::from_bytes("Cache-Control", "no-store").expect("static header")),
     );
 }
 
 /// The file for a URL path; directories serve their `index.html`. Never leaves `out`.
 fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url_path)?;
+    let decoded = percent_encoding::percent_decode_str(url_path)
+        .decode_utf8()
+        .ok()?;
     let mut path = out.to_path_buf();
     for seg in decoded.split('/') {
         match seg {
@@ -272,23 +287,6 @@ fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
         path.push("index.html");
     }
     path.is_file().then_some(path)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Adds the live-reload script before `</body>` (only ever in served responses).
@@ -305,25 +303,13 @@ fn content_type(value: &str) -> Header {
     Header::from_bytes("Content-Type", value).expect("valid header")
 }
 
-fn mime_of(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "application/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "gz" => "application/gzip",
-        _ => "application/octet-stream",
+/// The Content-Type for a file, from its extension; text types say they are UTF-8.
+fn mime_of(path: &Path) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    match mime.type_() {
+        mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
+        _ if mime.subtype() == mime_guess::mime::JAVASCRIPT => format!("{mime}; charset=utf-8"),
+        _ => mime.to_string(),
     }
 }
 

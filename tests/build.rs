@@ -22,7 +22,7 @@ fn demo_archive_is_browsable_from_home_to_every_page() {
         out.to_str().unwrap(),
     ]);
     assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.stdout.contains("Built 13 articles"), "{}", r.stdout);
+    assert!(r.stdout.contains("Built 17 articles"), "{}", r.stdout);
     assert!(assert_links_resolve(&out, "/") > 500);
 
     // Every page of the site is reachable from the home page by following links.

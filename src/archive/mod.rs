@@ -2,6 +2,7 @@
 //! give every article its URL, and plan every page of the site with its output path.
 //! Two things that want the same output path are an error naming both.
 
+pub mod related;
 pub mod taxonomy;
 pub mod urls;
 
@@ -97,6 +98,8 @@ pub struct Archive {
     pub asset_copies: Vec<AssetCopy>,
     pub home: Vec<usize>,
     pub undated: Vec<usize>,
+    /// For each article, its related articles, best first (see [`related`]).
+    pub related: Vec<Vec<usize>>,
 }
 
 /// What indexing found wrong (errors stop the build) or worth saying.
@@ -139,6 +142,7 @@ pub fn index(
     }
 
     let years = group_by_date(&articles[..dated]);
+    let related = related::compute(&articles, &taxonomies, config.related_articles);
     let mut archive = Archive {
         home: (0..articles.len()).collect(),
         undated: (dated..articles.len()).collect(),
@@ -148,6 +152,7 @@ pub fn index(
         taxonomies,
         pages: Vec::new(),
         asset_copies: Vec::new(),
+        related,
     };
     archive.asset_copies = plan_assets(&archive.articles, assets, &mut report.skipped);
     archive.pages = plan_pages(&archive, config);

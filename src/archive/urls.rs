@@ -37,6 +37,11 @@ pub fn paginated(base: &str, number: usize) -> String {
     }
 }
 
+/// The Atom feed of a listing whose first page is at `base`: `tags/iraq/atom.xml`.
+pub fn feed(base: &str) -> String {
+    format!("{base}atom.xml")
+}
+
 /// `2023/`
 pub fn year_url(year: i32) -> String {
     format!("{year:04}/")

@@ -123,6 +123,191 @@ pub fn sanitize_html(html: &str) -> String {
         .to_string()
 }
 
+/// Folds the odd spaces scraped pages are full of (no-break, narrow, figure, ideographic)
+/// to plain spaces and drops zero-width characters, so text compares and wraps normally.
+pub fn fold_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    let odd = |c: char| {
+        matches!(
+            c,
+            '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{3000}' | '\u{2000}'..='\u{200a}'
+        ) || matches!(c, '\u{200b}' | '\u{feff}')
+    };
+    if !text.contains(odd) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .filter(|c| !matches!(c, '\u{200b}' | '\u{feff}'))
+            .map(|c| if odd(c) { ' ' } else { c })
+            .collect(),
+    )
+}
+
+/// Decodes HTML entities (`&amp;`, `&rsquo;`, `&#8217;`) left in scraped or exported text.
+pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('&') {
+        html_escape::decode_html_entities(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Escapes text for an HTML element's content; quotes are kept as written.
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Counts words as the Markdown renderer does: runs of non-space characters.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Plain-text paragraphs (already cleaned) as a body of `<p>` elements.
+pub fn paragraphs_body(paragraphs: &[String]) -> Body {
+    let mut html = String::new();
+    let mut words = 0;
+    for p in paragraphs {
+        words += count_words(p);
+        html.push_str("<p>");
+        html.push_str(&escape_text(p));
+        html.push_str("</p>\n");
+    }
+    Body {
+        html,
+        first_paragraph: paragraphs.first().cloned().unwrap_or_default(),
+        word_count: words,
+        refs: Vec::new(),
+    }
+}
+
+/// Plain text as paragraphs: blank lines separate them; when there is no blank line at
+/// all, each line is one. Spaces are folded, entities decoded, empty lines dropped.
+pub fn text_paragraphs(text: &str) -> Vec<String> {
+    let has_blank = text.lines().any(|l| fold_spaces(l).trim().is_empty());
+    let mut out = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let flush = |current: &mut Vec<String>, out: &mut Vec<String>| {
+        if !current.is_empty() {
+            out.push(current.join(" "));
+            current.clear();
+        }
+    };
+    for line in text.lines() {
+        let line = fold_spaces(line);
+        let line = decode_entities(&line);
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            flush(&mut current, &mut out);
+        } else {
+            current.push(line);
+            if !has_blank {
+                flush(&mut current, &mut out);
+            }
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+/// True when `text` holds markup (`<p>`, `<br/>`, `</div>`, `<!-- -->`) rather than plain text.
+pub fn looks_like_html(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+        && text.contains('>')
+}
+
+/// An HTML body (from a dump) sanitized, with its plain text facts.
+pub fn html_body(html: &str) -> Body {
+    let clean = sanitize_html(html);
+    let (first, words) = html_text_facts(&clean);
+    Body {
+        html: clean,
+        first_paragraph: first,
+        word_count: words,
+        refs: Vec::new(),
+    }
+}
+
+/// Plain text of an HTML fragment: block tags become spaces, inline tags vanish
+/// (`<em>one</em>.` stays `one.`); entities decoded.
+pub fn html_to_text(html: &str) -> String {
+    const BLOCKS: [&str; 22] = [
+        "p",
+        "br",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "section",
+        "article",
+        "hr",
+    ];
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&rest[..start]);
+        let tag = &rest[start + 1..];
+        let Some(end) = tag.find('>') else {
+            // A lone '<' is text.
+            text.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let name: String = tag[..end]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        if BLOCKS.contains(&name.as_str()) {
+            text.push(' ');
+        }
+        rest = &tag[end + 1..];
+    }
+    text.push_str(rest);
+    decode_entities(&text).into_owned()
+}
+
+/// (first non-empty paragraph's text, word count) of sanitized HTML.
+fn html_text_facts(html: &str) -> (String, usize) {
+    let text = html_to_text(html);
+    let words = count_words(&text);
+    let mut first = String::new();
+    for block in html.split("</p>").flat_map(|b| b.split("<br><br>")) {
+        let t = html_to_text(block);
+        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            first = t;
+            break;
+        }
+    }
+    (first, words)
+}
+
 /// A target is a local file reference when it has no scheme, no leading `/` or `#`, and no `..`.
 fn note_ref(dest: &str, refs: &mut Vec<String>) {
     let path = dest.split(['#', '?']).next().unwrap_or("");
@@ -174,6 +359,27 @@ mod tests {
         assert!(!b.html.contains("<script"), "{}", b.html);
         assert!(!b.html.contains("onerror"), "{}", b.html);
         assert!(!b.html.contains("javascript:"), "{}", b.html);
+    }
+
+    #[test]
+    fn plain_text_and_html_helpers() {
+        assert_eq!(fold_spaces("a\u{a0}b\u{200b}c"), "a bc");
+        assert_eq!(
+            decode_entities("Tom &amp; Jerry&rsquo;s"),
+            "Tom & Jerry\u{2019}s"
+        );
+        assert_eq!(
+            text_paragraphs("One\ntwo\n\n\u{a0}\n\nThree &quot;x&quot;\n"),
+            vec!["One two", "Three \"x\""]
+        );
+        assert_eq!(text_paragraphs("a.\nb.\n"), vec!["a.", "b."]);
+        let b = paragraphs_body(&["\"Hi\" <b> & co".to_string()]);
+        assert_eq!(b.html, "<p>\"Hi\" &lt;b&gt; &amp; co</p>\n");
+        assert!(looks_like_html("<p>x</p>") && !looks_like_html("a < b > c"));
+        let h = html_body("<p>First <em>one</em>.</p><script>x()</script><p>Second</p>");
+        assert_eq!(h.first_paragraph, "First one.");
+        assert_eq!(h.word_count, 3);
+        assert!(!h.html.contains("script"));
     }
 
     #[test]

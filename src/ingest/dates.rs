@@ -3,6 +3,172 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
+use super::settings::DateOrder;
+
+/// Why a string is not a usable date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not a date in any known form.
+    NotADate,
+    /// All-numeric (`07/03/2023`) and no `date_order` is set: never guessed.
+    Ambiguous,
+}
+
+/// Dates with a month name, after any weekday is removed; the time is in the site's zone.
+const NAMED_FORMATS: [&str; 24] = [
+    "%d %b %Y %H:%M",
+    "%d %b %Y, %H:%M",
+    "%d %b %Y",
+    "%d %b, %Y",
+    "%b %d, %Y %H:%M",
+    "%b %d, %Y, %H:%M",
+    "%b %d, %Y",
+    "%b %d %Y",
+    "%d-%b-%Y",
+    "%Y %b %d",
+    "%d %b %Y %H:%M:%S",
+    "%b %d, %Y %I:%M %p",
+    // The same with full month names (chrono's %b takes only the abbreviation).
+    "%d %B %Y %H:%M",
+    "%d %B %Y, %H:%M",
+    "%d %B %Y",
+    "%d %B, %Y",
+    "%B %d, %Y %H:%M",
+    "%B %d, %Y, %H:%M",
+    "%B %d, %Y",
+    "%B %d %Y",
+    "%d-%B-%Y",
+    "%Y %B %d",
+    "%d %B %Y %H:%M:%S",
+    "%B %d, %Y %I:%M %p",
+];
+
+/// Weekday names (and their common abbreviations) that may start a date.
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// [`parse_date`], plus the forms news sites write: RFC 2822 (`Tue, 07 Mar 2023 10:00:00
+/// +0000`), `7 Mar 2023`, `Tuesday 7 Mar 2023`, `March 7, 2023`, Jekyll's
+/// `2023-03-07 10:15:00 +0200`, and all-numeric `07/03/2023` only with `order`.
+pub fn parse_date_with(
+    text: &str,
+    tz: Tz,
+    order: Option<DateOrder>,
+) -> Result<DateTime<Tz>, DateError> {
+    let text = text.trim();
+    if let Some(d) = parse_date(text, tz) {
+        return Ok(d);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc2822(text) {
+        return Ok(dt.with_timezone(&tz));
+    }
+    for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"] {
+        if let Ok(dt) = DateTime::parse_from_str(text, format) {
+            return Ok(dt.with_timezone(&tz));
+        }
+    }
+    let named = strip_weekday(text);
+    let named = named.trim_end_matches(['.', ' ']);
+    let collapsed: String = named
+        .replace(['\u{a0}', '.'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    // "7th March 2023", "March 7th, 2023".
+    let collapsed = strip_ordinals(&collapsed);
+    for format in NAMED_FORMATS {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(&collapsed, format) {
+            return Ok(local_to_zone(naive, tz));
+        }
+        if let Ok(date) = NaiveDate::parse_from_str(&collapsed, format) {
+            return Ok(local_to_zone(date.and_time(NaiveTime::MIN), tz));
+        }
+    }
+    numeric(&collapsed, tz, order)
+}
+
+/// `07/03/2023`, `07.03.2023`, `7-3-2023`: read only with a configured order.
+fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>, DateError> {
+    let (date_part, time_part) = match text.split_once(' ') {
+        Some((d, t)) => (d, Some(t)),
+        None => (text, None),
+    };
+    let parts: Vec<&str> = date_part.split(['/', '-']).collect();
+    let looks_numeric = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[2].len() == 4
+        && parts[0].len() <= 2
+        && parts[1].len() <= 2;
+    if !looks_numeric {
+        return Err(DateError::NotADate);
+    }
+    let Some(order) = order else {
+        return Err(DateError::Ambiguous);
+    };
+    let a: u32 = parts[0].parse().map_err(|_| DateError::NotADate)?;
+    let b: u32 = parts[1].parse().map_err(|_| DateError::NotADate)?;
+    let year: i32 = parts[2].parse().map_err(|_| DateError::NotADate)?;
+    let (day, month) = match order {
+        DateOrder::DayFirst => (a, b),
+        DateOrder::MonthFirst => (b, a),
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or(DateError::NotADate)?;
+    let time = match time_part {
+        None => NaiveTime::MIN,
+        Some(t) => NaiveTime::parse_from_str(t, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
+            .map_err(|_| DateError::NotADate)?,
+    };
+    Ok(local_to_zone(date.and_time(time), tz))
+}
+
+/// `Tuesday 7 Mar 2023` / `Tue, 7 Mar 2023` -> `7 Mar 2023`.
+fn strip_weekday(text: &str) -> &str {
+    let word_end = text
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(text.len());
+    let word = text[..word_end].to_lowercase();
+    // Full names, and abbreviations of three or four letters ("Tue", "Tues", "Thur").
+    let is_weekday = WEEKDAYS
+        .iter()
+        .any(|d| *d == word || ((3..=4).contains(&word.len()) && d.starts_with(&word)));
+    if is_weekday {
+        text[word_end..].trim_start_matches(['.', ',', ' '])
+    } else {
+        text
+    }
+}
+
+/// `7th` -> `7`, `1st,` -> `1,` (only right after digits).
+fn strip_ordinals(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            let digits = w.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && digits <= 2 {
+                let rest = &w[digits..];
+                for suffix in ["st", "nd", "rd", "th"] {
+                    if let Some(tail) = rest.strip_prefix(suffix) {
+                        if tail.is_empty() || tail == "," {
+                            return format!("{}{tail}", &w[..digits]);
+                        }
+                    }
+                }
+            }
+            w.to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Formats without an offset, tried in order; the time is then in the site's zone.
 const LOCAL_FORMATS: [&str; 6] = [
     "%Y-%m-%dT%H:%M:%S%.f",
@@ -62,6 +228,58 @@ mod tests {
         assert_eq!((d.day(), d.hour()), (8, 1));
         assert!(parse_date("Tuesday", cairo).is_none());
         assert!(parse_date("2023-02-30", cairo).is_none());
+    }
+
+    #[test]
+    fn reads_news_site_forms() {
+        let utc = Tz::UTC;
+        let ymd = |d: DateTime<Tz>| (d.year(), d.month(), d.day());
+        for text in [
+            "7 Mar 2023",
+            "Tuesday 7 Mar 2023",
+            "Tue, 7 Mar 2023",
+            "March 7, 2023",
+            "Mar. 7, 2023",
+            "7th March 2023",
+            "March 7th, 2023",
+            "07 March 2023 10:15",
+            "Tue, 07 Mar 2023 10:00:00 +0000",
+            "2023-03-07 10:15:00 +0200",
+        ] {
+            let d = parse_date_with(text, utc, None).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+            assert_eq!(ymd(d), (2023, 3, 7), "{text}");
+        }
+        assert_eq!(
+            parse_date_with(
+                "Tue, 07 Mar 2023 23:30:00 +0000",
+                "Africa/Cairo".parse().unwrap(),
+                None
+            )
+            .map(|d| d.day()),
+            Ok(8)
+        );
+    }
+
+    #[test]
+    fn numeric_dates_need_an_order() {
+        let utc = Tz::UTC;
+        assert_eq!(
+            parse_date_with("07/03/2023", utc, None),
+            Err(DateError::Ambiguous)
+        );
+        let d = parse_date_with("07/03/2023", utc, Some(DateOrder::DayFirst)).unwrap();
+        assert_eq!((d.month(), d.day()), (3, 7));
+        let d = parse_date_with("07/03/2023 10:15", utc, Some(DateOrder::MonthFirst)).unwrap();
+        assert_eq!((d.month(), d.day(), d.hour()), (7, 3, 10));
+        assert_eq!(
+            parse_date_with("25/03/2023", utc, Some(DateOrder::MonthFirst)),
+            Err(DateError::NotADate)
+        );
+        assert_eq!(parse_date_with("AFP", utc, None), Err(DateError::NotADate));
+        assert_eq!(
+            parse_date_with("Tuesday", utc, None),
+            Err(DateError::NotADate)
+        );
     }
 
     #[test]

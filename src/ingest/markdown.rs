@@ -1,310 +1,198 @@
-//! Markdown files with TOML front matter between `+++` lines.
+//! Markdown files with front matter: TOML between `+++` lines, YAML between `---` lines
+//! (Jekyll, Hugo), or a JSON object at the top of the file (Hugo). All three are read
+//! through the same [`Fields`], so they accept the same fields with the same rules.
 
-use std::path::Path;
-
-use chrono::DateTime;
-use chrono_tz::Tz;
-use toml::Value;
+use serde_json::{Map, Value};
 
 use super::body::render_markdown;
-use super::dates::parse_date;
+use super::record::{finish, Fields, Mode};
 use super::{FileOutcome, SourceFile};
-use crate::article::{reading_minutes, Article, Image};
 use crate::config::SiteConfig;
-use crate::diagnostics::{line_of, line_of_key, Diagnostic};
-use crate::slug::{fallback_slug, slugify};
+use crate::diagnostics::{line_of, Diagnostic};
 
-/// The front-matter fields this format understands.
-pub const FIELDS: [&str; 14] = [
-    "title", "date", "updated", "slug", "summary", "authors", "sources", "tags", "section",
-    "image", "caption", "credit", "draft", "author",
-];
+/// Which syntax the front matter is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Toml,
+    Yaml,
+    Json,
+}
 
-/// Splits `+++` front matter from the body: (front matter, its first line, body).
-fn split_front_matter(text: &str) -> Result<(&str, usize, &str), (usize, String)> {
+/// Front matter split from the body.
+struct Split<'a> {
+    syntax: Syntax,
+    front: &'a str,
+    /// Line of `front`'s first line in the file.
+    first_line: usize,
+    body: &'a str,
+}
+
+/// Splits front matter fenced by `fence` lines.
+fn fenced<'a>(text: &'a str, fence: &str, syntax: Syntax) -> Result<Split<'a>, (usize, String)> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
-    if first.trim_end() != "+++" {
-        return Err((
-            1,
-            "no front matter: start the file with a '+++' line, then title = \"...\" and date = ..., then '+++'".into(),
-        ));
-    }
     let start = first.len();
     let mut offset = start;
     for line in lines {
-        if line.trim_end() == "+++" {
-            return Ok((&text[start..offset], 2, &text[offset + line.len()..]));
+        if line.trim_end() == fence {
+            return Ok(Split {
+                syntax,
+                front: &text[start..offset],
+                first_line: 2,
+                body: &text[offset + line.len()..],
+            });
         }
         offset += line.len();
     }
     Err((
         1,
-        "front matter opened with '+++' is never closed; add a '+++' line after it".into(),
+        format!(
+            "front matter opened with '{fence}' is never closed; add a '{fence}' line after it"
+        ),
     ))
+}
+
+/// Finds the front matter: `+++` TOML, `---` YAML or a leading `{` JSON object.
+fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {
+    let first = text.lines().next().unwrap_or("").trim_end();
+    match first {
+        "+++" => fenced(text, "+++", Syntax::Toml),
+        "---" => fenced(text, "---", Syntax::Yaml),
+        _ if first.starts_with('{') => {
+            // The object ends where the JSON parser stops; the body follows it.
+            let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+            match stream.next() {
+                Some(Ok(_)) => {
+                    let end = stream.byte_offset();
+                    Ok(Split {
+                        syntax: Syntax::Json,
+                        front: &text[..end],
+                        first_line: 1,
+                        body: &text[end..],
+                    })
+                }
+                Some(Err(e)) => Err((e.line(), format!("front matter is not valid JSON: {e}"))),
+                None => Err((1, "empty JSON front matter".into())),
+            }
+        }
+        _ => Err((
+            1,
+            "no front matter: start the file with a '+++' line (TOML), a '---' line (YAML) or a JSON object, holding title and date".into(),
+        )),
+    }
+}
+
+/// TOML values as JSON values; dates become their RFC 3339 text.
+fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+/// Parses the front matter into an object, or an error (line in the file, message).
+fn front_matter_map(split: &Split<'_>) -> Result<Map<String, Value>, (Option<usize>, String)> {
+    let object = |v: Value, what: &str| match v {
+        Value::Object(m) => Ok(m),
+        Value::Null => Ok(Map::new()),
+        _ => Err((
+            Some(split.first_line),
+            format!("{what} front matter must be a table of fields such as title: ..."),
+        )),
+    };
+    match split.syntax {
+        Syntax::Toml => {
+            let table: toml::Table = toml::from_str(split.front).map_err(|e| {
+                (
+                    e.span()
+                        .map(|s| split.first_line - 1 + line_of(split.front, s.start)),
+                    format!("front matter is not valid TOML: {}", e.message().trim()),
+                )
+            })?;
+            Ok(table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect())
+        }
+        Syntax::Yaml => {
+            let value: Value = serde_yaml_ng::from_str(split.front).map_err(|e| {
+                (
+                    e.location().map(|l| split.first_line - 1 + l.line()),
+                    format!("front matter is not valid YAML: {e}"),
+                )
+            })?;
+            object(value, "YAML")
+        }
+        Syntax::Json => {
+            let value: Value = serde_json::from_str(split.front).map_err(|e| {
+                (
+                    Some(e.line()),
+                    format!("front matter is not valid JSON: {e}"),
+                )
+            })?;
+            object(value, "JSON")
+        }
+    }
 }
 
 /// Parses one Markdown file into one article.
 pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let mut out = FileOutcome::default();
-    let (fm, fm_line, markdown) = match split_front_matter(&file.text) {
+    let split = match split_front_matter(&file.text) {
         Ok(parts) => parts,
         Err((line, msg)) => {
             out.diagnostics
-                .push(Diagnostic::error(&file.shown, Some(line), msg));
+                .push(Diagnostic::error(&file.shown, Some(line), msg).with_kind("front-matter"));
             return out;
         }
     };
-    let table: toml::Table = match toml::from_str(fm) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = e.span().map(|s| fm_line - 1 + line_of(fm, s.start));
-            out.diagnostics.push(Diagnostic::error(
-                &file.shown,
-                line,
-                format!("front matter is not valid TOML: {}", e.message().trim()),
-            ));
+    let map = match front_matter_map(&split) {
+        Ok(m) => m,
+        Err((line, msg)) => {
+            out.diagnostics
+                .push(Diagnostic::error(&file.shown, line, msg).with_kind("front-matter"));
             return out;
         }
     };
-    let mut fields = Fields {
-        table,
-        fm,
-        fm_line,
-        shown: &file.shown,
-        diagnostics: &mut out.diagnostics,
-    };
-    if let Some(article) = fields.article(file, markdown, config) {
-        out.articles.push(article);
-    }
-    out
-}
-
-/// Typed access to front-matter values, with messages naming file and line.
-struct Fields<'a> {
-    table: toml::Table,
-    fm: &'a str,
-    fm_line: usize,
-    shown: &'a Path,
-    diagnostics: &'a mut Vec<Diagnostic>,
-}
-
-impl Fields<'_> {
-    fn line(&self, key: &str) -> Option<usize> {
-        line_of_key(self.fm, key).map(|l| l + self.fm_line - 1)
-    }
-
-    fn error(&mut self, key: &str, msg: String) {
-        let line = self.line(key);
-        self.diagnostics
-            .push(Diagnostic::error(self.shown, line, msg));
-    }
-
-    fn string(&mut self, key: &str) -> Option<String> {
-        match self.table.remove(key)? {
-            Value::String(s) => Some(s),
-            other => {
-                self.error(
-                    key,
-                    format!("{key} must be a string in quotes, not {}", other.type_str()),
-                );
-                None
-            }
-        }
-    }
-
-    fn list(&mut self, key: &str) -> Vec<String> {
-        match self.table.remove(key) {
-            None => Vec::new(),
-            Some(Value::String(s)) => vec![s],
-            Some(Value::Array(items)) => {
-                let mut out = Vec::new();
-                for item in items {
-                    match item {
-                        Value::String(s) if !s.trim().is_empty() => out.push(s),
-                        Value::String(_) => {}
-                        other => self.error(
-                            key,
-                            format!(
-                                "{key} must be a list of strings; found {}",
-                                other.type_str()
-                            ),
-                        ),
-                    }
-                }
-                out
-            }
-            Some(other) => {
-                self.error(
-                    key,
-                    format!(
-                        "{key} must be a string or a list of strings, not {}",
-                        other.type_str()
-                    ),
-                );
-                Vec::new()
-            }
-        }
-    }
-
-    fn date(&mut self, key: &str, tz: Tz) -> Option<DateTime<Tz>> {
-        let text = match self.table.remove(key)? {
-            Value::String(s) => s,
-            Value::Datetime(d) => d.to_string(),
-            other => {
-                self.error(
-                    key,
-                    format!("{key} must be a date, not {}", other.type_str()),
-                );
-                return None;
-            }
-        };
-        let parsed = parse_date(&text, tz);
-        if parsed.is_none() {
-            self.error(
-                key,
-                format!(
-                    "{key} '{text}' is not a date; use RFC 3339 such as 2023-03-07T10:00:00+02:00, or 2023-03-07, or 2023-03-07 10:00"
-                ),
-            );
-        }
-        parsed
-    }
-
-    fn article(
-        &mut self,
-        file: &SourceFile,
-        markdown: &str,
-        config: &SiteConfig,
-    ) -> Option<Article> {
-        let errors_before = self.diagnostics.len();
-        let title = self.string("title").map(|t| t.trim().to_string());
-        let title = match title {
-            Some(t) if !t.is_empty() => Some(t),
-            _ => {
-                self.diagnostics.push(Diagnostic::error(
-                    self.shown,
-                    Some(self.fm_line.saturating_sub(1).max(1)),
+    let mut fields = Fields::new(
+        map,
+        Mode::FrontMatter,
+        split.front,
+        split.first_line,
+        &file.shown,
+        config,
+    );
+    let draft = fields.draft();
+    fields.warn_unknown();
+    out.diagnostics.append(&mut fields.diagnostics);
+    let title = match &draft.title {
+        Some(t) if !t.is_empty() => t.clone(),
+        _ => {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    &file.shown,
+                    Some(split.first_line.saturating_sub(1).max(1)),
                     "front matter has no title; add title = \"...\"",
-                ));
-                None
-            }
-        };
-        let has_date = self.table.contains_key("date");
-        let date = self.date("date", config.tz);
-        if !has_date {
-            self.diagnostics.push(Diagnostic::error(
-                self.shown,
-                Some(self.fm_line.saturating_sub(1).max(1)),
-                "front matter has no date; add date = 2023-03-07 (or an RFC 3339 time)",
-            ));
+                )
+                .with_kind("no-title"),
+            );
+            return out;
         }
-        let updated = self.date("updated", config.tz);
-        let slug_field = self.string("slug");
-        let summary = self.string("summary");
-        let mut authors = self.list("authors");
-        authors.extend(self.list("author"));
-        let sources = self.list("sources");
-        let tags = self.list("tags");
-        let section = self.string("section");
-        let image_src = self.string("image");
-        let caption = self.string("caption");
-        let credit = self.string("credit");
-        let draft = match self.table.remove("draft") {
-            None => false,
-            Some(Value::Boolean(b)) => b,
-            Some(other) => {
-                self.error(
-                    "draft",
-                    format!("draft must be true or false, not {}", other.type_str()),
-                );
-                false
-            }
-        };
-        let unknown: Vec<String> = self.table.keys().cloned().collect();
-        for key in unknown {
-            let line = self.line(&key);
-            self.diagnostics.push(Diagnostic::warning(
-                self.shown,
-                line,
-                format!(
-                    "unknown front-matter field '{key}' is ignored; known fields are {}",
-                    FIELDS.join(", ")
-                ),
-            ));
-        }
-        if self.diagnostics[errors_before..]
-            .iter()
-            .any(Diagnostic::is_error)
-        {
-            return None;
-        }
-        let title = title?;
-
-        let body = render_markdown(markdown);
-        let slug = match slug_field {
-            Some(s) => {
-                let s2 = slugify(&s);
-                if s2 != s {
-                    let line = self.line("slug");
-                    self.diagnostics.push(Diagnostic::warning(
-                        self.shown,
-                        line,
-                        format!(
-                            "slug '{s}' is not URL-safe; using '{}'",
-                            if s2.is_empty() { "(from title)" } else { &s2 }
-                        ),
-                    ));
-                }
-                s2
-            }
-            None => slugify(&title),
-        };
-        let slug = if slug.is_empty() {
-            slugify(&title)
-        } else {
-            slug
-        };
-        let slug = if slug.is_empty() {
-            fallback_slug("article", &file.rel)
-        } else {
-            slug
-        };
-        let mut asset_refs = body.refs;
-        if let Some(src) = &image_src {
-            if !asset_refs.contains(src) {
-                asset_refs.push(src.clone());
-            }
-        }
-        let image =
-            (image_src.is_some() || caption.is_some() || credit.is_some()).then_some(Image {
-                src: image_src,
-                title: None,
-                caption,
-                credit,
-            });
-        Some(Article {
-            id: file.rel.clone(),
-            title,
-            slug,
-            url: String::new(),
-            date,
-            updated,
-            authors,
-            sources,
-            tags,
-            section: section.or_else(|| file.default_section.clone()),
-            summary: summary.unwrap_or(body.first_paragraph),
-            word_count: body.word_count,
-            reading_minutes: reading_minutes(body.word_count),
-            body_html: body.html,
-            image,
-            draft,
-            source_path: file.shown.clone(),
-            source_line: None,
-            asset_refs,
-        })
+    };
+    if out.diagnostics.iter().any(Diagnostic::is_error) {
+        return out;
     }
+    let body = render_markdown(split.body);
+    let article = finish(draft, title, body, file, &mut out.diagnostics);
+    out.articles.push(article);
+    out
 }
 
 #[cfg(test)]
@@ -366,6 +254,51 @@ mod tests {
         assert_eq!(out.articles.len(), 1);
         assert_eq!(out.diagnostics[0].line, Some(4));
         assert!(!out.diagnostics[0].is_error());
+    }
+
+    #[test]
+    fn yaml_front_matter_like_jekyll() {
+        let out = parse_text(
+            "---\nlayout: post\ntitle: \"Cairo metro: line 3 opens\"\ndate: 2023-03-07 10:15:00 +0200\ntags:\n  - Egypt\n  - Transport\nauthor: Jane Doe\ndescription: Short.\n---\nBody *here*.\n",
+        );
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let a = &out.articles[0];
+        assert_eq!(a.title, "Cairo metro: line 3 opens");
+        assert_eq!(a.tags, vec!["Egypt", "Transport"]);
+        assert_eq!(a.authors, vec!["Jane Doe"]);
+        assert_eq!(a.summary, "Short.");
+        assert_eq!(a.date.unwrap().to_rfc3339(), "2023-03-07T08:15:00+00:00");
+    }
+
+    #[test]
+    fn yaml_errors_name_the_line() {
+        let out = parse_text("---\ntitle: x\ndate: Tuesday\n---\nbody\n");
+        assert_eq!(out.diagnostics[0].line, Some(3), "{:?}", out.diagnostics);
+        assert!(out.diagnostics[0].is_error());
+        let out = parse_text("---\ntitle: x\ndate: 2023-03-07\ntags: [a\n---\nbody\n");
+        assert!(
+            out.diagnostics[0].message.contains("not valid YAML"),
+            "{:?}",
+            out.diagnostics
+        );
+        assert!(out.diagnostics[0].line.is_some_and(|l| l >= 4));
+        let out = parse_text("---\ntitle: x\ndate: 2023-03-07\nnothing: 1\n---\nbody\n");
+        assert_eq!(out.diagnostics[0].line, Some(4));
+        assert!(!out.diagnostics[0].is_error());
+    }
+
+    #[test]
+    fn json_front_matter_like_hugo() {
+        let out = parse_text(
+            "{\n  \"title\": \"Hugo post\",\n  \"date\": \"2023-03-07\",\n  \"categories\": [\"World\"]\n}\n\nThe body.\n",
+        );
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let a = &out.articles[0];
+        assert_eq!(a.title, "Hugo post");
+        assert_eq!(a.tags, vec!["World"]);
+        assert_eq!(a.summary, "The body.");
+        let out = parse_text("{\n  \"title\": \"x\",\n  \"date\": \"soon\"\n}\nbody\n");
+        assert_eq!(out.diagnostics[0].line, Some(3), "{:?}", out.diagnostics);
     }
 
     #[test]

@@ -6,8 +6,14 @@
 
 pub mod body;
 pub mod dates;
+pub mod dedupe;
+pub mod dump;
 pub mod markdown;
+pub mod record;
+pub mod settings;
+pub mod text;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -15,7 +21,7 @@ use walkdir::WalkDir;
 
 use crate::article::Article;
 use crate::config::SiteConfig;
-use crate::diagnostics::{display_path, Diagnostic, Skipped};
+use crate::diagnostics::{display_path, slash_path, Diagnostic, Skipped};
 
 /// What the load stage may include.
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,22 +64,80 @@ pub struct Loaded {
     pub assets: Vec<Asset>,
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
-    /// Article files read, by format name.
+    /// Article files read.
     pub files_read: usize,
+    /// One entry per article file, in path order, for reports.
+    pub files: Vec<FileEntry>,
+    /// Articles kept once because the same story came in twice.
+    pub folds: Vec<dedupe::Fold>,
+}
+
+/// What became of one article file.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    /// Relative to the site folder.
+    pub path: PathBuf,
+    pub format: Format,
+    /// Ids of the articles it produced that were kept (drafts and duplicates left out).
+    pub articles: Vec<String>,
+    /// Articles produced, before drafts and duplicates were taken out.
+    pub produced: usize,
+    pub drafts: usize,
+    /// Articles folded into another file's copy of the same story.
+    pub duplicates: usize,
+    /// Why it produced no article, when it did not.
+    pub reason: Option<String>,
 }
 
 /// The input formats broadsheet reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
+    /// Markdown with TOML, YAML or JSON front matter.
     Markdown,
+    /// JSON Lines dump.
+    JsonLines,
+    /// JSON dump.
+    Json,
+    /// Raw article text.
+    Text,
 }
 
 type Parser = fn(&SourceFile, &SiteConfig) -> FileOutcome;
 
 impl Format {
+    /// Every format, in report order.
+    pub const ALL: [Format; 4] = [
+        Format::Markdown,
+        Format::Text,
+        Format::Json,
+        Format::JsonLines,
+    ];
+
     fn parser(self) -> Parser {
         match self {
             Format::Markdown => markdown::parse,
+            Format::Text => text::parse,
+            Format::Json => dump::parse_json,
+            Format::JsonLines => dump::parse_lines,
+        }
+    }
+
+    /// Short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+        }
+    }
+
+    /// Which copy of a duplicated story is kept: hand-written before exported before scraped.
+    fn rank(self) -> u8 {
+        match self {
+            Format::Markdown => 0,
+            Format::Json | Format::JsonLines => 1,
+            Format::Text => 2,
         }
     }
 }
@@ -83,6 +147,9 @@ pub fn format_of(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "md" | "markdown" => Some(Format::Markdown),
+        "txt" => Some(Format::Text),
+        "json" => Some(Format::Json),
+        "jsonl" | "ndjson" => Some(Format::JsonLines),
         _ => None,
     }
 }
@@ -141,7 +208,7 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
             });
             continue;
         }
-        let rel = relative_slash_path(path, content_dir);
+        let rel = slash_path(path, content_dir);
         match format_of(path) {
             Some(format) => inputs.push((format, path.to_path_buf(), shown, rel)),
             None => loaded.assets.push(Asset {
@@ -152,10 +219,11 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
     }
     loaded.files_read = inputs.len();
 
-    let outcomes: Vec<(PathBuf, FileOutcome)> = inputs
+    let outcomes: Vec<(Format, PathBuf, FileOutcome)> = inputs
         .into_par_iter()
         .map(|(format, path, shown, rel)| {
-            let outcome = match read_text(&path, &shown) {
+            let mut diagnostics = Vec::new();
+            let outcome = match read_text(&path, &shown, &mut diagnostics) {
                 Ok(text) => {
                     let default_section = rel.split_once('/').map(|(first, _)| section_name(first));
                     let file = SourceFile {
@@ -171,11 +239,17 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
                     diagnostics: vec![d],
                 },
             };
-            (shown, outcome)
+            diagnostics.extend(outcome.diagnostics);
+            let outcome = FileOutcome {
+                articles: outcome.articles,
+                diagnostics,
+            };
+            (format, shown, outcome)
         })
         .collect();
 
-    for (shown, outcome) in outcomes {
+    let mut entry_of: HashMap<PathBuf, usize> = HashMap::with_capacity(outcomes.len());
+    for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
         let mut drafts = 0;
         for article in outcome.articles {
@@ -191,25 +265,89 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
             .find(|d| d.is_error())
             .map(|d| d.message.clone());
         loaded.diagnostics.extend(outcome.diagnostics);
-        if produced == 0 || drafts == produced {
-            let reason = if let Some(msg) = failed {
+        let reason = if produced == 0 || drafts == produced {
+            Some(if let Some(msg) = failed {
                 format!("error: {msg}")
             } else if drafts > 0 {
                 "draft (build with --drafts to include it)".to_string()
             } else {
                 "holds no article".to_string()
-            };
+            })
+        } else {
+            None
+        };
+        entry_of.insert(shown.clone(), loaded.files.len());
+        loaded.files.push(FileEntry {
+            path: shown,
+            format,
+            articles: Vec::new(),
+            produced,
+            drafts,
+            duplicates: 0,
+            reason,
+        });
+    }
+
+    let articles = std::mem::take(&mut loaded.articles);
+    let (kept, folds) = dedupe::fold(articles, |a| {
+        format_of(&a.source_path).map_or(u8::MAX, Format::rank)
+    });
+    // Where each folded file's story was kept, for its skip reason (first fold wins).
+    let mut kept_for: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for fold in &folds {
+        kept_for
+            .entry(fold.path.clone())
+            .or_insert_with(|| fold.kept_path.clone());
+        let kept_at = match fold.kept_line {
+            Some(l) => format!("{}:{l}", fold.kept_path.display()),
+            None => fold.kept_path.display().to_string(),
+        };
+        loaded.diagnostics.push(
+            Diagnostic::warning(
+                &fold.path,
+                fold.line,
+                format!(
+                    "the same story as {kept_at} ({}); kept once, from {kept_at}",
+                    fold.reason
+                ),
+            )
+            .with_kind("duplicate"),
+        );
+        if let Some(&e) = entry_of.get(&fold.path) {
+            loaded.files[e].duplicates += 1;
+        }
+    }
+    for article in &kept {
+        if let Some(&e) = entry_of.get(&article.source_path) {
+            loaded.files[e].articles.push(article.id.clone());
+        }
+    }
+    loaded.articles = kept;
+    for entry in &mut loaded.files {
+        if entry.reason.is_none() && entry.articles.is_empty() {
+            entry.reason = Some(if entry.duplicates > 0 {
+                let first = kept_for
+                    .get(&entry.path)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                format!("duplicate: the same story as {first} is kept instead")
+            } else {
+                "draft (build with --drafts to include it)".to_string()
+            });
+        }
+        if let Some(reason) = &entry.reason {
             loaded.skipped.push(Skipped {
-                path: shown,
-                reason,
+                path: entry.path.clone(),
+                reason: reason.clone(),
             });
         }
     }
+    loaded.folds = folds;
     loaded
 }
 
 /// A folder name as a section name: `middle-east` -> `Middle East`.
-fn section_name(folder: &str) -> String {
+pub(crate) fn section_name(folder: &str) -> String {
     folder
         .split(['-', '_', ' '])
         .filter(|w| !w.is_empty())
@@ -223,36 +361,51 @@ fn section_name(folder: &str) -> String {
         .join(" ")
 }
 
-/// Reads a file as UTF-8 text, dropping a byte-order mark and normalizing CRLF.
-fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+/// Reads a file as text, dropping a byte-order mark and normalizing CRLF. UTF-8 is
+/// expected; UTF-16 with a BOM is decoded; other bytes are read as Windows-1252 (a
+/// superset of Latin-1's printable range) with a warning naming the first odd line.
+fn read_text(
+    path: &Path,
+    shown: &Path,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(shown, None, format!("cannot read: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
-        Diagnostic::error(shown, Some(line), "is not valid UTF-8; save it as UTF-8")
-    })?;
+    let text = match encoding_rs::Encoding::for_bom(&bytes) {
+        Some((encoding, bom)) => encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned(),
+        None => match std::str::from_utf8(&bytes) {
+            Ok(t) => t.to_string(),
+            Err(e) => {
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
+                warnings.push(
+                    Diagnostic::warning(
+                        shown,
+                        Some(line),
+                        "is not valid UTF-8; read as Windows-1252 (Latin-1). Save it as UTF-8 to be sure of its characters",
+                    )
+                    .with_kind("encoding"),
+                );
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(&bytes)
+                    .0
+                    .into_owned()
+            }
+        },
+    };
     Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.to_string()
+        text
     })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
-}
-
-/// `content/world/x.md` under `content` -> `world/x.md`.
-fn relative_slash_path(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }

@@ -10,6 +10,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use walkdir::WalkDir;
 
+pub mod compress;
+pub mod extras;
+pub mod feeds;
+pub mod sitemap;
+
 /// Marks a folder as broadsheet's output, so that it is never asked to replace a folder
 /// it did not make.
 pub const MARKER: &str = ".broadsheet-output";
@@ -20,6 +25,8 @@ pub struct Staging {
     target: PathBuf,
     previous: Option<PathBuf>,
     committed: bool,
+    /// Also write a `.gz` copy of each text file (see [`compress`]).
+    compress: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
 }
@@ -83,13 +90,32 @@ impl Staging {
             target: target.to_path_buf(),
             previous,
             committed: false,
+            compress: false,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
         })
     }
 
-    /// Writes `bytes` to the site-relative path `rel`.
+    /// From now on, every text file written also gets a `.gz` copy.
+    pub fn set_compress(&mut self, on: bool) {
+        self.compress = on;
+    }
+
+    /// Writes `bytes` to the site-relative path `rel` (and its `.gz` copy when compressing).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let unchanged = self.write_one(rel, bytes)?;
+        if self.compress && compress::wanted(rel) {
+            let gz = format!("{rel}.gz");
+            // Same bytes, same gzip: reuse the previous copy without compressing again.
+            if !(unchanged && self.keep_previous(&gz)?) {
+                self.write_one(&gz, &compress::gzip(bytes)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one file; true when it was identical to the previous site's and kept.
+    fn write_one(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         let dest = safe_join(&self.dir, rel)?;
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent)?;
@@ -97,12 +123,25 @@ impl Staging {
         if let Some(old) = self.previous_file(rel) {
             if fs::read(&old).is_ok_and(|b| b == bytes) && fs::hard_link(&old, &dest).is_ok() {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
+                return Ok(true);
             }
         }
         fs::write(&dest, bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        Ok(false)
+    }
+
+    /// Links the previous site's `rel` into the new one; false when there is none.
+    fn keep_previous(&self, rel: &str) -> io::Result<bool> {
+        let Some(old) = self.previous_file(rel) else {
+            return Ok(false);
+        };
+        let dest = safe_join(&self.dir, rel)?;
+        if fs::hard_link(&old, &dest).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// Copies the file at `from` to the site-relative path `rel`.

@@ -1,6 +1,7 @@
 //! Render: Tera set up with the default theme (embedded in the binary) and the site's
 //! own templates over it, turning each planned page into HTML.
 
+pub mod seo;
 pub mod theme;
 pub mod views;
 
@@ -13,7 +14,7 @@ use walkdir::WalkDir;
 use crate::archive::{Archive, Page, PageKind};
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, Diagnostic};
-use views::{SiteView, Views};
+use views::{PageContext, SiteView, Views};
 
 /// Templates compiled once, shared by every render.
 pub struct Renderer {
@@ -68,7 +69,20 @@ impl Renderer {
             PageKind::Search => "search.html",
         };
         let ctx = views.page(site, &page.kind, &page.url);
-        let context = Context::from_serialize(&ctx)
+        self.render_context(template, &ctx)
+    }
+
+    /// The 404 page (`404.html` template).
+    pub fn render_not_found(
+        &self,
+        views: &Views<'_>,
+        site: &SiteView<'_>,
+    ) -> Result<String, Diagnostic> {
+        self.render_context("404.html", &views.not_found(site))
+    }
+
+    fn render_context(&self, template: &str, ctx: &PageContext<'_>) -> Result<String, Diagnostic> {
+        let context = Context::from_serialize(ctx)
             .map_err(|e| Diagnostic::error(template, None, format!("cannot build context: {e}")))?;
         self.tera
             .render(template, &context)

@@ -1,7 +1,7 @@
 //! The default theme, compiled into the binary so a site needs no templates of its own.
 
 /// Template name and source, in dependency order (bases first).
-pub const TEMPLATES: [(&str, &str); 8] = [
+pub const TEMPLATES: [(&str, &str); 9] = [
     ("macros.html", include_str!("theme/macros.html")),
     ("base.html", include_str!("theme/base.html")),
     ("index.html", include_str!("theme/index.html")),
@@ -9,6 +9,7 @@ pub const TEMPLATES: [(&str, &str); 8] = [
     ("article.html", include_str!("theme/article.html")),
     ("terms.html", include_str!("theme/terms.html")),
     ("archive.html", include_str!("theme/archive.html")),
+    ("404.html", include_str!("theme/404.html")),
     ("search.html", include_str!("theme/search.html")),
 ];
 

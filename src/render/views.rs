@@ -180,6 +180,14 @@ pub struct PageContext<'a> {
     pub years: Vec<YearCount>,
     pub undated_count: usize,
     pub undated_url: String,
+    /// Related articles, best first (article pages).
+    pub related: Vec<ArticleView<'a>>,
+    /// Atom feeds for `<link rel="alternate">`: the page's own first, then the site's.
+    pub feeds: Vec<Link>,
+    /// OpenGraph and Twitter card tags.
+    pub meta: Vec<super::seo::MetaTag>,
+    /// schema.org JSON-LD, already escaped for a `<script>` element (article pages).
+    pub json_ld: Option<String>,
 }
 
 /// Builds views against one archive and config.
@@ -392,6 +400,10 @@ impl<'a> Views<'a> {
             years: Vec::new(),
             undated_count: self.archive.undated.len(),
             undated_url: self.url(urls::UNDATED),
+            related: Vec::new(),
+            feeds: Vec::new(),
+            meta: Vec::new(),
+            json_ld: None,
         };
         match kind {
             PageKind::Article(i) => {
@@ -539,6 +551,7 @@ impl<'a> Views<'a> {
                     .collect();
             }
         }
+        self.add_seo(&mut ctx, kind);
         ctx
     }
 }

@@ -1,0 +1,489 @@
+//! Related articles: for each article, up to N others that share its tags, authors and
+//! distinctive words, scored up for the same section and sources and for closeness in time.
+//!
+//! No pair of articles is compared unless they share something specific. Candidates come
+//! from inverted lists (one per tag, author, and word kept as a keyword), and from each
+//! list only the [`WINDOW`] articles nearest in date are read: articles are sorted by date,
+//! so that is a binary search and a slice. A tag held by a third of the archive costs the
+//! same as a rare one, and the whole pass is linear in the number of articles.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use crate::archive::{Taxonomy, TaxonomyKind};
+use crate::article::Article;
+
+/// How many articles of each inverted list are read around the article, by date.
+pub const WINDOW: usize = 32;
+/// Words kept per article as its keywords: those rarest across the archive.
+const KEYWORDS: usize = 12;
+/// Body words read per article (after the title and summary); the lead carries the topic.
+const BODY_WORDS: usize = 150;
+/// Shorter words are too vague to relate articles.
+const MIN_WORD_CHARS: usize = 4;
+
+const W_TAG: f64 = 2.0;
+const W_AUTHOR: f64 = 1.0;
+const W_WORD: f64 = 1.0;
+const W_SECTION: f64 = 0.5;
+const W_SOURCE: f64 = 0.25;
+/// At most this share added for an article published the same day, fading over months.
+const W_TIME: f64 = 0.5;
+const TIME_SCALE_DAYS: f64 = 30.0;
+
+/// Common English words that pass the length filter; the document-frequency weighting
+/// discounts the rest, but on a small site these would still look distinctive.
+const STOPWORDS: &[&str] = &[
+    "about",
+    "after",
+    "again",
+    "also",
+    "among",
+    "back",
+    "been",
+    "before",
+    "being",
+    "between",
+    "both",
+    "could",
+    "does",
+    "down",
+    "during",
+    "each",
+    "even",
+    "first",
+    "from",
+    "have",
+    "here",
+    "into",
+    "just",
+    "last",
+    "like",
+    "made",
+    "make",
+    "many",
+    "more",
+    "most",
+    "much",
+    "must",
+    "news",
+    "only",
+    "other",
+    "over",
+    "said",
+    "same",
+    "says",
+    "should",
+    "since",
+    "some",
+    "still",
+    "such",
+    "than",
+    "that",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "time",
+    "under",
+    "until",
+    "very",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "will",
+    "with",
+    "would",
+    "year",
+    "years",
+    "your",
+    "according",
+    "officials",
+    "people",
+    "percent",
+    "told",
+    "week",
+    "today",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// For each article (in archive order), the indices of up to `n` related articles, best
+/// first. The same articles always give the same lists.
+pub fn compute(articles: &[Article], taxonomies: &[Taxonomy], n: usize) -> Vec<Vec<usize>> {
+    let count = articles.len();
+    if n == 0 || count < 2 {
+        return vec![Vec::new(); count];
+    }
+    let tax = |kind: TaxonomyKind| taxonomies.iter().find(|t| t.kind == kind);
+    let keywords = Keywords::build(articles);
+    let times: Vec<Option<i64>> = articles
+        .iter()
+        .map(|a| a.date.map(|d| d.timestamp()))
+        .collect();
+    let ctx = Context {
+        count,
+        tags: tax(TaxonomyKind::Tag),
+        authors: tax(TaxonomyKind::Author),
+        sections: tax(TaxonomyKind::Section),
+        sources: tax(TaxonomyKind::Source),
+        keywords: &keywords,
+        times: &times,
+    };
+    (0..count)
+        .into_par_iter()
+        .map_init(
+            || Scratch::new(count),
+            |scratch, i| ctx.related(i, n, scratch),
+        )
+        .collect()
+}
+
+struct Context<'a> {
+    count: usize,
+    tags: Option<&'a Taxonomy>,
+    authors: Option<&'a Taxonomy>,
+    sections: Option<&'a Taxonomy>,
+    sources: Option<&'a Taxonomy>,
+    keywords: &'a Keywords,
+    times: &'a [Option<i64>],
+}
+
+/// Per-thread accumulators indexed by article, reset after each use by walking `touched`.
+struct Scratch {
+    score: Vec<f64>,
+    /// Evidence count: a shared tag or author counts 2, a shared keyword 1.
+    hits: Vec<u16>,
+    touched: Vec<usize>,
+}
+
+impl Scratch {
+    fn new(n: usize) -> Scratch {
+        Scratch {
+            score: vec![0.0; n],
+            hits: vec![0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, j: usize, weight: f64, hits: u16) {
+        if self.hits[j] == 0 {
+            self.touched.push(j);
+        }
+        self.score[j] += weight;
+        self.hits[j] = self.hits[j].saturating_add(hits);
+    }
+}
+
+/// `ln(n / df)`: a feature every article has says nothing.
+fn idf(n: usize, df: usize) -> f64 {
+    if df == 0 {
+        0.0
+    } else {
+        (n as f64 / df as f64).ln()
+    }
+}
+
+/// The part of a sorted list of article indices nearest to `i` (at most `WINDOW + 1` long).
+fn window(list: &[usize], i: usize) -> &[usize] {
+    let pos = list.partition_point(|&x| x < i);
+    let want = WINDOW + 1;
+    let lo = pos.saturating_sub(WINDOW / 2);
+    let hi = (lo + want).min(list.len());
+    &list[hi.saturating_sub(want)..hi]
+}
+
+impl Context<'_> {
+    fn related(&self, i: usize, n: usize, s: &mut Scratch) -> Vec<usize> {
+        for (tax, weight) in [(self.tags, W_TAG), (self.authors, W_AUTHOR)] {
+            let Some(tax) = tax else { continue };
+            for &t in &tax.by_article[i] {
+                let list = &tax.terms[t].articles;
+                let w = weight * idf(self.count, list.len());
+                if w > 0.0 {
+                    for &j in window(list, i) {
+                        if j != i {
+                            s.add(j, w, 2);
+                        }
+                    }
+                }
+            }
+        }
+        for &(word, w) in &self.keywords.by_article[i] {
+            for &j in window(self.keywords.postings(word), i) {
+                if j != i {
+                    s.add(j, W_WORD * w, 1);
+                }
+            }
+        }
+
+        let mut scored: Vec<(f64, usize)> = Vec::with_capacity(s.touched.len());
+        for &j in &s.touched {
+            // One shared keyword alone is too weak a link.
+            if s.hits[j] >= 2 {
+                scored.push((self.finish(i, j, s.score[j]), j));
+            }
+            s.score[j] = 0.0;
+            s.hits[j] = 0;
+        }
+        s.touched.clear();
+        // Best score first; ties go to the nearer in date, then to archive order.
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.1.abs_diff(i).cmp(&b.1.abs_diff(i)))
+                .then_with(|| a.1.cmp(&b.1))
+        });
+        scored.truncate(n);
+        scored.into_iter().map(|(_, j)| j).collect()
+    }
+
+    /// Adds the weak signals (section, sources) and the time bonus to a candidate's score.
+    fn finish(&self, i: usize, j: usize, mut score: f64) -> f64 {
+        if let Some(sec) = self.sections {
+            if !sec.by_article[i].is_empty()
+                && sec.by_article[i].first() == sec.by_article[j].first()
+            {
+                score += W_SECTION;
+            }
+        }
+        if let Some(src) = self.sources {
+            let shared = src.by_article[i]
+                .iter()
+                .filter(|t| src.by_article[j].contains(t))
+                .count();
+            score += W_SOURCE * shared as f64;
+        }
+        if let (Some(a), Some(b)) = (self.times[i], self.times[j]) {
+            let days = a.abs_diff(b) as f64 / 86_400.0;
+            score *= 1.0 + W_TIME / (1.0 + days / TIME_SCALE_DAYS);
+        }
+        score
+    }
+}
+
+/// Hash keys that are already hashes: mix the bits once instead of hashing again.
+#[derive(Default)]
+struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type HashMap64<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
+
+/// Each article's keywords (hashed words and their weights) and the inverted lists.
+struct Keywords {
+    by_article: Vec<Vec<(u64, f64)>>,
+    /// Sorted words, one per (word, article) pair, and beside them the articles: a word's
+    /// inverted list is one contiguous, date-ordered run of `articles`.
+    words: Vec<u64>,
+    articles: Vec<usize>,
+}
+
+impl Keywords {
+    fn build(articles: &[Article]) -> Keywords {
+        let n = articles.len();
+        let stop: Vec<u64> = STOPWORDS.iter().map(|w| hash_word(w)).collect();
+        let words: Vec<Vec<u64>> = articles
+            .par_iter()
+            .map(|a| article_words(a, &stop))
+            .collect();
+        let df: HashMap64<u32> = words
+            .par_iter()
+            .fold(HashMap64::default, |mut m, ws| {
+                for &w in ws {
+                    *m.entry(w).or_insert(0) += 1;
+                }
+                m
+            })
+            .reduce(HashMap64::default, |a, b| {
+                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                for (w, c) in small {
+                    *big.entry(w).or_insert(0) += c;
+                }
+                big
+            });
+        // Words in more than this many articles are too common to pick out a story.
+        let cap = (n / 20).max(10);
+        let by_article: Vec<Vec<(u64, f64)>> = words
+            .par_iter()
+            .map(|ws| {
+                let mut kept: Vec<(u32, u64)> = ws
+                    .iter()
+                    .filter_map(|w| {
+                        let d = df.get(w).copied().unwrap_or(0);
+                        (d >= 2 && (d as usize) <= cap && (d as usize) < n).then_some((d, *w))
+                    })
+                    .collect();
+                kept.sort_unstable();
+                kept.truncate(KEYWORDS);
+                kept.into_iter()
+                    .map(|(d, w)| (w, idf(n, d as usize)))
+                    .collect()
+            })
+            .collect();
+        let mut pairs: Vec<(u64, usize)> = by_article
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ws)| ws.iter().map(move |&(w, _)| (w, i)))
+            .collect();
+        pairs.par_sort_unstable();
+        let (words, articles) = pairs.into_iter().unzip();
+        Keywords {
+            by_article,
+            words,
+            articles,
+        }
+    }
+
+    /// The articles that kept `word` as a keyword, in archive (date) order.
+    fn postings(&self, word: u64) -> &[usize] {
+        let lo = self.words.partition_point(|&w| w < word);
+        let hi = lo + self.words[lo..].partition_point(|&w| w <= word);
+        &self.articles[lo..hi]
+    }
+}
+
+/// FNV-1a over the lowercased word: deterministic across runs and platforms.
+fn hash_word(word: &str) -> u64 {
+    let mut h = PreHashed(0xcbf2_9ce4_8422_2325);
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let mut buf = [0u8; 4];
+        h.write(c.encode_utf8(&mut buf).as_bytes());
+    }
+    h.0
+}
+
+/// Distinct hashed words of the title, summary and start of the body, sorted.
+fn article_words(a: &Article, stop: &[u64]) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut push = |w: &str| {
+        if w.chars().count() >= MIN_WORD_CHARS {
+            let h = hash_word(w);
+            if !stop.contains(&h) {
+                out.push(h);
+            }
+        }
+    };
+    for_each_word(&a.title, usize::MAX, &mut push);
+    for_each_word(&a.summary, usize::MAX, &mut push);
+    let body = strip_tags(&a.body_html, BODY_WORDS * 12);
+    for_each_word(&body, BODY_WORDS, &mut push);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Calls `f` with each run of letters and digits, at most `limit` times.
+fn for_each_word(text: &str, limit: usize, f: &mut impl FnMut(&str)) {
+    let mut seen = 0;
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if seen >= limit {
+            break;
+        }
+        if !word.is_empty() {
+            seen += 1;
+            f(word);
+        }
+    }
+}
+
+/// The text of (sanitized) HTML, tags and entities dropped, cut near `max_bytes`.
+fn strip_tags(html: &str, max_bytes: usize) -> String {
+    let mut out = String::with_capacity(max_bytes.min(html.len()));
+    let mut in_tag = false;
+    let mut in_entity = false;
+    for c in html.chars() {
+        if out.len() >= max_bytes {
+            break;
+        }
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            '&' if !in_tag => in_entity = true,
+            ';' if in_entity => {
+                in_entity = false;
+                out.push(' ');
+            }
+            c if in_entity && !(c.is_ascii_alphanumeric() || c == '#') => {
+                in_entity = false;
+                out.push(c);
+            }
+            c if !in_tag && !in_entity => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_is_centred_and_bounded() {
+        let list: Vec<usize> = (0..1000).collect();
+        let w = window(&list, 500);
+        assert_eq!(w.len(), WINDOW + 1);
+        assert!(w.contains(&500));
+        assert_eq!(window(&list, 0)[0], 0);
+        assert_eq!(window(&list, 0).len(), WINDOW + 1);
+        assert_eq!(*window(&list, 999).last().unwrap(), 999);
+        assert_eq!(window(&list[..3], 1).len(), 3);
+    }
+
+    #[test]
+    fn strips_tags_and_entities() {
+        assert_eq!(
+            strip_tags("<p>Cairo&amp;Giza <a href=\"x\">floods</a></p>", 100)
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["Cairo", "Giza", "floods"]
+        );
+    }
+
+    #[test]
+    fn words_fold_case() {
+        assert_eq!(hash_word("Cairo"), hash_word("cairo"));
+        assert_ne!(hash_word("cairo"), hash_word("giza"));
+    }
+}

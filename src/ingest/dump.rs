@@ -1,0 +1,320 @@
+//! JSON (`.json`: a top-level array of objects, one object, or an object holding such an
+//! array) and JSON Lines (`.jsonl`: one object per line) exports from a CMS or a news API.
+//!
+//! A dump is machine-made and may be huge, so one bad record is a warning naming its line
+//! and the others still build. Each record keeps its line as the article's source line.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::body::{html_body, looks_like_html, paragraphs_body, text_paragraphs};
+use super::record::{finish, split_agencies, Fields, Mode};
+use super::{FileOutcome, SourceFile};
+use crate::config::SiteConfig;
+use crate::diagnostics::{line_of, Diagnostic};
+
+/// Keys of an envelope object whose array holds the articles (`{"articles": [...]}`).
+const ENVELOPES: [&str; 6] = ["articles", "items", "data", "results", "posts", "entries"];
+
+/// Parses a JSON Lines file: one record per non-blank line. Records are read in
+/// parallel (a dump may hold the whole archive) and kept in line order.
+pub fn parse_lines(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
+    let lines: Vec<(usize, &str)> = file
+        .text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l))
+        .collect();
+    let parts: Vec<(FileOutcome, BTreeSet<String>)> = lines
+        .par_iter()
+        .enumerate()
+        .map(|(n, &(no, line))| {
+            let mut out = FileOutcome::default();
+            let mut unknown = BTreeSet::new();
+            match serde_json::from_str::<Value>(line) {
+                Ok(value) => one(value, no, n + 1, file, config, &mut out, &mut unknown),
+                Err(e) => out.diagnostics.push(
+                    Diagnostic::warning(
+                        &file.shown,
+                        Some(no),
+                        format!("record is not valid JSON ({e}); skipped"),
+                    )
+                    .with_kind("bad-record"),
+                ),
+            }
+            (out, unknown)
+        })
+        .collect();
+    let mut out = FileOutcome::default();
+    let mut unknown = BTreeSet::new();
+    for (part, keys) in parts {
+        out.articles.extend(part.articles);
+        out.diagnostics.extend(part.diagnostics);
+        unknown.extend(keys);
+    }
+    warn_unknown(file, &unknown, &mut out);
+    out
+}
+
+/// Parses a JSON file: an array of records, one record, or an envelope holding an array.
+pub fn parse_json(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let mut unknown = BTreeSet::new();
+    let text = file.text.as_str();
+    // Records stay raw until read, so each one's line is known from its place in the text.
+    let top: &RawValue = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    &file.shown,
+                    Some(e.line()),
+                    format!("is not valid JSON: {e}; fix the file or export it as JSON Lines so one bad record cannot hide the others"),
+                )
+                .with_kind("bad-json"),
+            );
+            return out;
+        }
+    };
+    let items: Vec<&RawValue> = match records(top) {
+        Some(items) => items,
+        None => {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    &file.shown,
+                    Some(1),
+                    "holds neither an article object nor a list of them",
+                )
+                .with_kind("bad-json"),
+            );
+            return out;
+        }
+    };
+    for (n, raw) in items.into_iter().enumerate() {
+        let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+        let line = line_of(text, offset);
+        match serde_json::from_str::<Value>(raw.get()) {
+            Ok(value) => one(value, line, n + 1, file, config, &mut out, &mut unknown),
+            Err(e) => out.diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    Some(line),
+                    format!("record is unreadable ({e}); skipped"),
+                )
+                .with_kind("bad-record"),
+            ),
+        }
+    }
+    warn_unknown(file, &unknown, &mut out);
+    out
+}
+
+/// The records of a JSON document, borrowed from its text.
+fn records(top: &RawValue) -> Option<Vec<&RawValue>> {
+    let trimmed = top.get().trim_start();
+    if trimmed.starts_with('[') {
+        return serde_json::from_str(top.get()).ok();
+    }
+    if !trimmed.starts_with('{') {
+        return None;
+    }
+    let object: std::collections::HashMap<String, &RawValue> =
+        serde_json::from_str(top.get()).ok()?;
+    let envelope = ENVELOPES.iter().find_map(|k| {
+        object
+            .get(*k)
+            .filter(|v| v.get().trim_start().starts_with('['))
+    });
+    match envelope {
+        Some(list) => serde_json::from_str(list.get()).ok(),
+        None => Some(vec![top]),
+    }
+}
+
+/// Reads one record into an article (or a warning naming its line).
+fn one(
+    value: Value,
+    line: usize,
+    record: usize,
+    file: &SourceFile,
+    config: &SiteConfig,
+    out: &mut FileOutcome,
+    unknown: &mut BTreeSet<String>,
+) {
+    let Value::Object(map) = value else {
+        out.diagnostics.push(
+            Diagnostic::warning(&file.shown, Some(line), "record is not an object; skipped")
+                .with_kind("bad-record"),
+        );
+        return;
+    };
+    let mut fields = Fields::new(map, Mode::Dump, "", line, &file.shown, config);
+    let mut draft = fields.draft();
+    unknown.extend(fields.leftover());
+    out.diagnostics.append(&mut fields.diagnostics);
+    draft.line = Some(line);
+    draft.record = Some(record);
+    split_agencies(&mut draft, &config.ingest);
+    // A lowercase slug-like section ("middle-east") reads like a folder name; show it as one.
+    if let Some(s) = &draft.section {
+        if *s == s.to_lowercase() {
+            draft.section = Some(super::section_name(s));
+        }
+    }
+    let Some(title) = draft.title.clone().filter(|t| !t.is_empty()) else {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                Some(line),
+                "record has no title (title or headline); skipped",
+            )
+            .with_kind("no-title"),
+        );
+        return;
+    };
+    if draft.date.is_none() {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                Some(line),
+                "record has no usable date; the article is listed as undated",
+            )
+            .with_kind("undated"),
+        );
+    }
+    let text = draft.body.take().unwrap_or_default();
+    let body = if looks_like_html(&text) {
+        html_body(&text)
+    } else {
+        paragraphs_body(&text_paragraphs(&text))
+    };
+    if body.word_count == 0 {
+        out.diagnostics.push(
+            Diagnostic::warning(&file.shown, Some(line), "record has no body text")
+                .with_kind("empty-body"),
+        );
+    }
+    let article = finish(draft, title, body, file, &mut out.diagnostics);
+    out.articles.push(article);
+}
+
+/// One warning per file for fields no mapping claims (a dump repeats them on every line).
+fn warn_unknown(file: &SourceFile, unknown: &BTreeSet<String>, out: &mut FileOutcome) {
+    if unknown.is_empty() {
+        return;
+    }
+    let list: Vec<&str> = unknown.iter().map(String::as_str).collect();
+    out.diagnostics.push(
+        Diagnostic::warning(
+            &file.shown,
+            None,
+            format!(
+                "fields ignored in every record: {}; map them under [ingest.fields] in site.toml if they hold article data",
+                list.join(", ")
+            ),
+        )
+        .with_kind("unknown-field"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(name: &str, text: &str) -> SourceFile {
+        SourceFile {
+            shown: PathBuf::from(format!("content/{name}")),
+            rel: name.into(),
+            default_section: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn json_lines_with_a_bad_line() {
+        let text = "{\"headline\": \"One\", \"datePublished\": \"Sun, 03 Oct 2004 19:33:00 +0000\", \"author\": \"AP\", \"articleBody\": \"P1.\\n\\nP2.\", \"keywords\": \"a, b\", \"guid\": 1}\n{not json\n\n{\"title\": \"Three\", \"date\": \"July 25, 2004\", \"author\": {\"name\": \"Jane Doe\"}, \"body\": \"<p>Hi <script>x</script></p>\"}\n[1]\n{\"date\": \"2004-01-01\"}\n";
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        assert_eq!(out.articles.len(), 2);
+        let a = &out.articles[0];
+        assert_eq!((a.id.as_str(), a.source_line), ("d.jsonl#1", Some(1)));
+        assert_eq!(a.sources, vec!["AP"]);
+        assert!(a.authors.is_empty());
+        assert_eq!(a.tags, vec!["a", "b"]);
+        assert_eq!(a.body_html, "<p>P1.</p>\n<p>P2.</p>\n");
+        let b = &out.articles[1];
+        assert_eq!((b.id.as_str(), b.source_line), ("d.jsonl#3", Some(4)));
+        assert_eq!(b.authors, vec!["Jane Doe"]);
+        assert!(!b.body_html.contains("script"));
+        let lines: Vec<(Option<usize>, &str)> =
+            out.diagnostics.iter().map(|d| (d.line, d.kind)).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (Some(2), "bad-record"),
+                (Some(5), "bad-record"),
+                (Some(6), "no-title"),
+                (None, "unknown-field")
+            ]
+        );
+    }
+
+    #[test]
+    fn json_array_records_know_their_lines() {
+        let text = "[\n  {\"title\": \"A\", \"date\": \"2023-03-07\", \"body\": \"x\"},\n  {\"title\": \"B\",\n   \"date\": \"7 Mar 2023\", \"body\": \"y\"}\n]\n";
+        let out = parse_json(&file("d.json", text), &SiteConfig::default());
+        assert_eq!(out.diagnostics, vec![]);
+        let lines: Vec<_> = out.articles.iter().map(|a| a.source_line).collect();
+        assert_eq!(lines, vec![Some(2), Some(3)]);
+        let env = "{\"articles\": [{\"title\": \"A\", \"date\": \"2023-03-07\", \"body\": \"x\"}]}";
+        assert_eq!(
+            parse_json(&file("e.json", env), &SiteConfig::default())
+                .articles
+                .len(),
+            1
+        );
+        let single = "{\"title\": \"A\", \"date\": \"2023-03-07\", \"body\": \"x\"}";
+        assert_eq!(
+            parse_json(&file("s.json", single), &SiteConfig::default())
+                .articles
+                .len(),
+            1
+        );
+        let bad = parse_json(
+            &file("b.json", "[{\"title\": \"A\"},\n oops]"),
+            &SiteConfig::default(),
+        );
+        assert!(bad.diagnostics[0].is_error() && bad.diagnostics[0].line == Some(2));
+    }
+
+    #[test]
+    fn other_names_of_a_given_field_are_reported_once_per_file() {
+        let line =
+            "{\"title\": \"T\", \"headline\": \"H\", \"date\": \"2023-03-07\", \"body\": \"b\"}\n";
+        let out = parse_lines(&file("d.jsonl", &line.repeat(3)), &SiteConfig::default());
+        assert_eq!(out.articles.len(), 3);
+        assert_eq!(out.articles[0].title, "T");
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        assert!(out.diagnostics[0].message.contains("headline"));
+    }
+
+    #[test]
+    fn configured_field_names() {
+        let mut c = SiteConfig::default();
+        c.ingest.fields.title.push("hed".into());
+        c.ingest.fields.body.push("story".into());
+        let out = parse_lines(
+            &file(
+                "d.jsonl",
+                "{\"hed\": \"Mapped\", \"story\": \"Text.\", \"date\": \"2023-03-07\"}\n",
+            ),
+            &c,
+        );
+        assert_eq!(out.articles[0].title, "Mapped");
+        assert_eq!(out.articles[0].summary, "Text.");
+    }
+}

@@ -1,0 +1,683 @@
+//! Field handling shared by every structured format: TOML, YAML and JSON front matter and
+//! JSON/JSON Lines dumps all become a JSON object, read here through one alias table
+//! into one [`Draft`], which becomes one [`Article`].
+//!
+//! Front matter is hand-written, so a wrong value is an error the author can fix; a dump
+//! is machine-made and large, so a wrong value is a warning and the record still builds.
+
+use std::path::Path;
+
+use chrono::DateTime;
+use chrono_tz::Tz;
+use serde_json::{Map, Value};
+
+use super::body::{self, Body};
+use super::dates::{parse_date_with, DateError};
+use super::settings::{FieldNames, IngestConfig};
+use super::SourceFile;
+use crate::article::{reading_minutes, Article, Image};
+use crate::config::SiteConfig;
+use crate::diagnostics::{line_of_key, Diagnostic};
+use crate::slug::{fallback_slug, slugify};
+
+/// An article field, and the names it goes by in the wild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Date,
+    Updated,
+    Slug,
+    Summary,
+    Authors,
+    Sources,
+    Tags,
+    Section,
+    Image,
+    Caption,
+    Credit,
+    Draft,
+    Body,
+    Url,
+}
+
+impl Field {
+    /// Built-in names, matched ignoring ASCII case; the first is the canonical one.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Field::Title => &["title", "headline"],
+            Field::Date => &[
+                "date",
+                "published",
+                "pubDate",
+                "datePublished",
+                "published_at",
+                "publishedAt",
+                "publish_date",
+            ],
+            Field::Updated => &[
+                "updated",
+                "lastmod",
+                "modified",
+                "dateModified",
+                "updated_at",
+            ],
+            Field::Slug => &["slug"],
+            Field::Summary => &[
+                "summary",
+                "description",
+                "short_description",
+                "excerpt",
+                "abstract",
+            ],
+            Field::Authors => &["authors", "author", "byline", "creator"],
+            Field::Sources => &["sources", "source", "agency"],
+            Field::Tags => &["tags", "keywords", "categories"],
+            Field::Section => &["section", "category"],
+            Field::Image => &["image"],
+            Field::Caption => &["caption"],
+            Field::Credit => &["credit"],
+            Field::Draft => &["draft"],
+            Field::Body => &["body", "content", "text", "articleBody"],
+            Field::Url => &["url", "link"],
+        }
+    }
+
+    /// Names from `[ingest.fields]`, tried first.
+    fn configured(self, names: &FieldNames) -> &[String] {
+        match self {
+            Field::Title => &names.title,
+            Field::Date => &names.date,
+            Field::Updated => &names.updated,
+            Field::Slug => &names.slug,
+            Field::Summary => &names.summary,
+            Field::Authors => &names.authors,
+            Field::Sources => &names.sources,
+            Field::Tags => &names.tags,
+            Field::Section => &names.section,
+            Field::Image => &names.image,
+            Field::Caption => &names.caption,
+            Field::Credit => &names.credit,
+            Field::Body => &names.body,
+            Field::Url => &names.url,
+            Field::Draft => &[],
+        }
+    }
+}
+
+/// Site-generator housekeeping that an archive moving over from Hugo or Jekyll carries;
+/// it has no meaning here and is ignored without a warning.
+const HOUSEKEEPING: [&str; 8] = [
+    "layout",
+    "permalink",
+    "aliases",
+    "weight",
+    "type",
+    "comments",
+    "published_in",
+    "toc",
+];
+
+/// Where the values came from, which decides how strict reading is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Hand-written front matter: wrong values are errors; title and date are required.
+    FrontMatter,
+    /// A record of a dump: wrong values are warnings; a missing date leaves it undated.
+    Dump,
+}
+
+/// Typed access to one object's fields, with messages naming file and line.
+pub struct Fields<'a> {
+    map: Map<String, Value>,
+    mode: Mode,
+    /// Front matter text, for finding the line of a key (empty for dumps).
+    text: &'a str,
+    /// Line of `text`'s first line (front matter) or of the record (dump).
+    first_line: usize,
+    shown: &'a Path,
+    config: &'a SiteConfig,
+    /// What reading found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Other names of a field already given (dumps), reported with the leftovers.
+    shadowed: Vec<String>,
+}
+
+/// The parts of an article before its body is attached.
+#[derive(Debug, Default)]
+pub struct Draft {
+    pub title: Option<String>,
+    pub date: Option<DateTime<Tz>>,
+    pub updated: Option<DateTime<Tz>>,
+    pub slug: Option<String>,
+    pub summary: Option<String>,
+    pub authors: Vec<String>,
+    pub sources: Vec<String>,
+    pub tags: Vec<String>,
+    pub section: Option<String>,
+    pub image: Option<Image>,
+    pub draft: bool,
+    /// The body field (dumps only).
+    pub body: Option<String>,
+    /// The original URL; its last segment may give the slug.
+    pub url: Option<String>,
+    /// Line of the record in a multi-article file.
+    pub line: Option<usize>,
+    /// The record's 1-based number in a multi-article file.
+    pub record: Option<usize>,
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "empty",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a table",
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// Reads `map`; `text` and `first_line` place keys on lines for messages.
+    pub fn new(
+        map: Map<String, Value>,
+        mode: Mode,
+        text: &'a str,
+        first_line: usize,
+        shown: &'a Path,
+        config: &'a SiteConfig,
+    ) -> Self {
+        Fields {
+            map,
+            mode,
+            text,
+            first_line,
+            shown,
+            config,
+            diagnostics: Vec::new(),
+            shadowed: Vec::new(),
+        }
+    }
+
+    fn line(&self, key: &str) -> Option<usize> {
+        match self.mode {
+            Mode::FrontMatter => line_of_key(self.text, key).map(|l| l + self.first_line - 1),
+            Mode::Dump => Some(self.first_line),
+        }
+    }
+
+    /// An error in front matter, a warning in a dump.
+    fn problem(&mut self, key: &str, kind: &'static str, msg: String) {
+        let line = self.line(key);
+        let d = match self.mode {
+            Mode::FrontMatter => Diagnostic::error(self.shown, line, msg),
+            Mode::Dump => Diagnostic::warning(self.shown, line, format!("{msg}; ignored")),
+        };
+        self.diagnostics.push(d.with_kind(kind));
+    }
+
+    /// Removes every key that names `field`, configured names first: (key, value) pairs.
+    fn take_all(&mut self, field: Field) -> Vec<(String, Value)> {
+        let configured: Vec<String> = field.configured(&self.config.ingest.fields).to_vec();
+        let mut found = Vec::new();
+        for name in configured
+            .iter()
+            .map(String::as_str)
+            .chain(field.names().iter().copied())
+        {
+            let key = self
+                .map
+                .keys()
+                .find(|k| k.eq_ignore_ascii_case(name))
+                .cloned();
+            if let Some(key) = key {
+                if let Some(v) = self.map.remove(&key) {
+                    found.push((key, v));
+                }
+            }
+        }
+        found
+    }
+
+    /// The first key naming `field`; any other name for it is warned about and ignored.
+    fn take(&mut self, field: Field) -> Option<(String, Value)> {
+        let mut all = self.take_all(field).into_iter();
+        let first = all.next()?;
+        for (other, _) in all {
+            if self.mode == Mode::Dump {
+                // A dump repeats its shape on every record: report it once per file.
+                self.shadowed.push(other);
+                continue;
+            }
+            let line = self.line(&other);
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    self.shown,
+                    line,
+                    format!(
+                        "'{other}' is ignored: '{}' already gives the {}",
+                        first.0,
+                        field.names()[0]
+                    ),
+                )
+                .with_kind("duplicate-field"),
+            );
+        }
+        Some(first)
+    }
+
+    fn string(&mut self, field: Field) -> Option<String> {
+        let (key, value) = self.take(field)?;
+        match value {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Null => None,
+            other => {
+                self.problem(
+                    &key,
+                    "bad-field",
+                    format!("{key} must be a string, not {}", type_name(&other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A string, a list of strings, or objects with a `name` (schema.org people); in dumps a
+    /// comma-separated string is split.
+    fn list(&mut self, field: Field) -> Vec<String> {
+        let mut out = Vec::new();
+        for (key, value) in self.take_all(field) {
+            match value {
+                Value::Null => {}
+                Value::String(s) => {
+                    if self.mode == Mode::Dump && matches!(field, Field::Tags) {
+                        out.extend(s.split([',', ';']).map(|t| t.trim().to_string()));
+                    } else {
+                        out.push(s);
+                    }
+                }
+                Value::Array(items) => {
+                    for item in items {
+                        match item {
+                            Value::String(s) => out.push(s),
+                            Value::Number(n) => out.push(n.to_string()),
+                            Value::Object(mut o) => match o.remove("name") {
+                                Some(Value::String(s)) => out.push(s),
+                                _ => self.problem(
+                                    &key,
+                                    "bad-field",
+                                    format!("{key} holds a table without a name"),
+                                ),
+                            },
+                            other => self.problem(
+                                &key,
+                                "bad-field",
+                                format!(
+                                    "{key} must be a list of strings; found {}",
+                                    type_name(&other)
+                                ),
+                            ),
+                        }
+                    }
+                }
+                Value::Object(mut o) => match o.remove("name") {
+                    Some(Value::String(s)) => out.push(s),
+                    _ => self.problem(
+                        &key,
+                        "bad-field",
+                        format!("{key} holds a table without a name"),
+                    ),
+                },
+                other => self.problem(
+                    &key,
+                    "bad-field",
+                    format!(
+                        "{key} must be a string or a list of strings, not {}",
+                        type_name(&other)
+                    ),
+                ),
+            }
+        }
+        out.retain(|s| !s.trim().is_empty());
+        out.iter_mut().for_each(|s| *s = clean_line(s));
+        out
+    }
+
+    /// A date; a value that is no date is an error (front matter) or a warning (dump).
+    fn date(&mut self, field: Field) -> Option<DateTime<Tz>> {
+        let (key, value) = self.take(field)?;
+        let text = match value {
+            Value::String(s) => s,
+            // Seconds since 1970, as some APIs export.
+            Value::Number(n) if n.as_i64().is_some() => {
+                let secs = n.as_i64().unwrap_or_default();
+                return match DateTime::from_timestamp(secs, 0) {
+                    Some(d) => Some(d.with_timezone(&self.config.tz)),
+                    None => {
+                        self.problem(&key, "bad-date", format!("{key} {secs} is out of range"));
+                        None
+                    }
+                };
+            }
+            Value::Null => return None,
+            other => {
+                self.problem(
+                    &key,
+                    "bad-date",
+                    format!("{key} must be a date, not {}", type_name(&other)),
+                );
+                return None;
+            }
+        };
+        match parse_date_with(&text, self.config.tz, self.config.ingest.date_order) {
+            Ok(d) => Some(d),
+            Err(DateError::Ambiguous) => {
+                self.problem(
+                    &key,
+                    "ambiguous-date",
+                    format!(
+                        "{key} '{text}' could be day-first or month-first; set date_order = \"day-first\" or \"month-first\" under [ingest] in site.toml"
+                    ),
+                );
+                None
+            }
+            Err(DateError::NotADate) => {
+                self.problem(
+                    &key,
+                    "bad-date",
+                    format!(
+                        "{key} '{text}' is not a date; use RFC 3339 such as 2023-03-07T10:00:00+02:00, or 2023-03-07, or 2023-03-07 10:00, or 7 Mar 2023"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, field: Field) -> bool {
+        match self.take(field) {
+            None => false,
+            Some((_, Value::Bool(b))) => b,
+            Some((key, other)) => {
+                self.problem(
+                    &key,
+                    "bad-field",
+                    format!("{key} must be true or false, not {}", type_name(&other)),
+                );
+                false
+            }
+        }
+    }
+
+    /// Reads every known field; what is left is unknown (see [`Fields::leftover`]).
+    pub fn draft(&mut self) -> Draft {
+        let title = self.string(Field::Title).map(|t| clean_line(&t));
+        let date_key = self.map.keys().find(|k| {
+            let names = Field::Date.names();
+            names.iter().any(|n| k.eq_ignore_ascii_case(n))
+                || Field::Date
+                    .configured(&self.config.ingest.fields)
+                    .iter()
+                    .any(|n| k.eq_ignore_ascii_case(n))
+        });
+        let has_date = date_key.is_some();
+        let date = self.date(Field::Date);
+        if self.mode == Mode::FrontMatter && !has_date {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    self.shown,
+                    Some(self.first_line.saturating_sub(1).max(1)),
+                    "front matter has no date; add date = 2023-03-07 (or an RFC 3339 time)",
+                )
+                .with_kind("no-date"),
+            );
+        }
+        let updated = self.date(Field::Updated);
+        let slug = self.string(Field::Slug);
+        let summary = self.string(Field::Summary).map(|s| clean_line(&s));
+        let authors = self.list(Field::Authors);
+        let sources = self.list(Field::Sources);
+        let tags = self.list(Field::Tags);
+        let section = self.string(Field::Section).map(|s| clean_line(&s));
+        let image_src = self.string(Field::Image).and_then(|src| {
+            // Only web URLs and local files: a `javascript:` or `data:` source is dropped.
+            let scheme = src.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+            let local = scheme
+                .as_deref()
+                .is_none_or(|s| s.contains(['/', '.', '?', '#']));
+            if local || matches!(scheme.as_deref(), Some("http" | "https")) {
+                Some(src)
+            } else {
+                let line = self.line("image");
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        self.shown,
+                        line,
+                        format!("image '{src}' is neither a web address nor a file; ignored"),
+                    )
+                    .with_kind("bad-field"),
+                );
+                None
+            }
+        });
+        let caption = self.string(Field::Caption).map(|s| clean_line(&s));
+        let credit = self.string(Field::Credit).map(|s| clean_line(&s));
+        let draft = self.bool(Field::Draft);
+        let body = match self.mode {
+            Mode::Dump => self.string(Field::Body),
+            Mode::FrontMatter => None,
+        };
+        let url = self.string(Field::Url);
+        for key in HOUSEKEEPING {
+            self.map.remove(key);
+        }
+        let image =
+            (image_src.is_some() || caption.is_some() || credit.is_some()).then_some(Image {
+                src: image_src,
+                title: None,
+                caption,
+                credit,
+            });
+        Draft {
+            title,
+            date,
+            updated,
+            slug,
+            summary,
+            authors,
+            sources,
+            tags,
+            section,
+            image,
+            draft,
+            body,
+            url,
+            line: None,
+            record: None,
+        }
+    }
+
+    /// Keys no field claimed, and other names of fields already given.
+    pub fn leftover(&self) -> Vec<String> {
+        self.map
+            .keys()
+            .chain(self.shadowed.iter())
+            .cloned()
+            .collect()
+    }
+
+    /// Warns about each leftover key on its own line (front matter).
+    pub fn warn_unknown(&mut self) {
+        for key in self.leftover() {
+            let line = self.line(&key);
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    self.shown,
+                    line,
+                    format!(
+                        "unknown front-matter field '{key}' is ignored; known fields are {}",
+                        KNOWN_FIELDS.join(", ")
+                    ),
+                )
+                .with_kind("unknown-field"),
+            );
+        }
+    }
+}
+
+/// Canonical field names, for messages.
+pub const KNOWN_FIELDS: [&str; 14] = [
+    "title", "date", "updated", "slug", "summary", "authors", "sources", "tags", "section",
+    "image", "caption", "credit", "draft", "url",
+];
+
+/// One line of metadata: spaces folded, entities decoded, whitespace collapsed.
+pub fn clean_line(text: &str) -> String {
+    let folded = body::fold_spaces(text);
+    let decoded = body::decode_entities(&folded);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Moves byline names that are known agencies from `authors` to `sources` (scraped
+/// text and dumps, where one field holds both).
+pub fn split_agencies(draft: &mut Draft, ingest: &IngestConfig) {
+    let mut authors = Vec::new();
+    for name in std::mem::take(&mut draft.authors) {
+        match ingest.agency(&name) {
+            Some(agency) => {
+                if !draft.sources.contains(&agency) {
+                    draft.sources.push(agency)
+                }
+            }
+            None => authors.push(name),
+        }
+    }
+    draft.authors = authors;
+}
+
+/// A slug from the last segment of an original URL, when it reads like one
+/// (`.../pentagon-chief-visits-iraq.html`), not an id (`.../395`).
+fn slug_from_url(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next()?.trim_end_matches('/');
+    let last = path.rsplit('/').next()?;
+    let last = last
+        .strip_suffix(".html")
+        .or_else(|| last.strip_suffix(".htm"))
+        .unwrap_or(last);
+    let slug = slugify(last);
+    (slug.contains('-') && slug.bytes().any(|b| b.is_ascii_alphabetic())).then_some(slug)
+}
+
+/// Assembles the article. `diagnostics` gets a warning when a given slug had to change.
+pub fn finish(
+    draft: Draft,
+    title: String,
+    body: Body,
+    file: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Article {
+    let line = draft.line;
+    let slug = match &draft.slug {
+        Some(s) => {
+            let s2 = slugify(s);
+            if &s2 != s {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        &file.shown,
+                        line.or_else(|| line_of_key(&file.text, "slug")),
+                        format!(
+                            "slug '{s}' is not URL-safe; using '{}'",
+                            if s2.is_empty() { "(from title)" } else { &s2 }
+                        ),
+                    )
+                    .with_kind("slug-changed"),
+                );
+            }
+            s2
+        }
+        None => draft
+            .url
+            .as_deref()
+            .and_then(slug_from_url)
+            .unwrap_or_default(),
+    };
+    let slug = if slug.is_empty() {
+        slugify(&title)
+    } else {
+        slug
+    };
+    let slug = if slug.is_empty() {
+        fallback_slug("article", &file.rel)
+    } else {
+        slug
+    };
+    let mut asset_refs = body.refs;
+    if let Some(src) = draft.image.as_ref().and_then(|i| i.src.as_ref()) {
+        if !asset_refs.contains(src) {
+            asset_refs.push(src.clone());
+        }
+    }
+    let id = match draft.record {
+        Some(n) => format!("{}#{n}", file.rel),
+        None => file.rel.clone(),
+    };
+    let summary = draft
+        .summary
+        .filter(|s| !s.is_empty())
+        .unwrap_or(body.first_paragraph);
+    Article {
+        id,
+        title,
+        slug,
+        url: String::new(),
+        date: draft.date,
+        updated: draft.updated,
+        authors: draft.authors,
+        sources: draft.sources,
+        tags: draft.tags,
+        section: draft.section.or_else(|| file.default_section.clone()),
+        summary,
+        word_count: body.word_count,
+        reading_minutes: reading_minutes(body.word_count),
+        body_html: body.html,
+        image: draft.image,
+        draft: draft.draft,
+        source_path: file.shown.clone(),
+        source_line: line,
+        asset_refs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_image_sources_are_dropped() {
+        let config = SiteConfig::default();
+        let shown = Path::new("content/d.jsonl");
+        for (src, kept) in [
+            ("photo.jpg", true),
+            ("https://x.org/a.jpg", true),
+            ("img/a:b.jpg", true),
+            ("javascript://%0aalert(1)", false),
+            ("data:image/png;base64,xx", false),
+        ] {
+            let mut map = Map::new();
+            map.insert("image".into(), Value::String(src.into()));
+            let mut f = Fields::new(map, Mode::Dump, "", 1, shown, &config);
+            let d = f.draft();
+            assert_eq!(d.image.and_then(|i| i.src).is_some(), kept, "{src}");
+        }
+    }
+
+    #[test]
+    fn slug_from_url_only_when_it_reads_like_one() {
+        assert_eq!(
+            slug_from_url("https://x.org/news/pentagon-chief-visits.html?a=1").as_deref(),
+            Some("pentagon-chief-visits")
+        );
+        assert_eq!(slug_from_url("https://news.example.org/tech/395"), None);
+    }
+}

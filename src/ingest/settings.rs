@@ -1,0 +1,177 @@
+//! The `[ingest]` table of `site.toml`: how raw text, dumps and front matter are read.
+
+use serde::Deserialize;
+
+/// News agencies recognized in bylines and author fields out of the box; a byline name
+/// that matches one (ignoring case and dots) becomes a source, any other name an author.
+pub const DEFAULT_AGENCIES: [&str; 24] = [
+    "AFP",
+    "AP",
+    "Reuters",
+    "MENA",
+    "DPA",
+    "Xinhua",
+    "EFE",
+    "ANSA",
+    "Bloomberg",
+    "AA",
+    "Ahram Online",
+    "Anadolu",
+    "Associated Press",
+    "Agence France-Presse",
+    "UPI",
+    "PA",
+    "Kyodo",
+    "Yonhap",
+    "TASS",
+    "RIA Novosti",
+    "KUNA",
+    "WAM",
+    "SPA",
+    "IRNA",
+];
+
+/// Lines that are page furniture rather than text, matched at the start of a line
+/// (ignoring case); always removed from scraped text.
+pub const DEFAULT_TRAILERS: [&str; 1] = ["Short link:"];
+
+/// How an all-numeric date such as `07/03/2023` is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateOrder {
+    /// `07/03/2023` is 7 March.
+    DayFirst,
+    /// `07/03/2023` is 3 July.
+    MonthFirst,
+}
+
+/// Extra source names for each article field, tried before the built-in ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FieldNames {
+    /// Names holding the headline.
+    pub title: Vec<String>,
+    /// Names holding the publication date.
+    pub date: Vec<String>,
+    /// Names holding the last-updated date.
+    pub updated: Vec<String>,
+    /// Names holding the writers (a string, a list, or objects with a `name`).
+    pub authors: Vec<String>,
+    /// Names holding the news agencies.
+    pub sources: Vec<String>,
+    /// Names holding the body (plain text or HTML in dumps).
+    pub body: Vec<String>,
+    /// Names holding the summary.
+    pub summary: Vec<String>,
+    /// Names holding the section.
+    pub section: Vec<String>,
+    /// Names holding the tags.
+    pub tags: Vec<String>,
+    /// Names holding the original URL (its last segment becomes the slug).
+    pub url: Vec<String>,
+    /// Names holding the slug.
+    pub slug: Vec<String>,
+    /// Names holding the image file or URL.
+    pub image: Vec<String>,
+    /// Names holding the image caption.
+    pub caption: Vec<String>,
+    /// Names holding the photo credit.
+    pub credit: Vec<String>,
+}
+
+/// Settings for the ingest stage (`[ingest]` in `site.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestConfig {
+    /// Agencies added to [`DEFAULT_AGENCIES`].
+    pub agencies: Vec<String>,
+    /// Line beginnings added to [`DEFAULT_TRAILERS`] (e.g. `"Follow us on Twitter"`).
+    pub trailers: Vec<String>,
+    /// How all-numeric dates are read; unset, they are warned about and not used.
+    pub date_order: Option<DateOrder>,
+    /// Keep a photo caption found in scraped text as a figure without a picture.
+    pub photo_captions: bool,
+    /// Extra field names for dumps and front matter.
+    pub fields: FieldNames,
+}
+
+impl Default for IngestConfig {
+    fn default() -> Self {
+        IngestConfig {
+            agencies: Vec::new(),
+            trailers: Vec::new(),
+            date_order: None,
+            photo_captions: true,
+            fields: FieldNames::default(),
+        }
+    }
+}
+
+impl IngestConfig {
+    /// Checks values serde cannot; the error names the key.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if self.agencies.iter().any(|a| a.trim().is_empty()) {
+            return Err(("agencies", "must not hold an empty name".into()));
+        }
+        if self.trailers.iter().any(|t| t.trim().is_empty()) {
+            return Err((
+                "trailers",
+                "must not hold an empty pattern (it would remove every line)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The canonical agency name if `name` is one (ignoring case, dots and spaces at the ends).
+    pub fn agency(&self, name: &str) -> Option<String> {
+        let key = agency_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        DEFAULT_AGENCIES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(self.agencies.iter().cloned())
+            .find(|a| agency_key(a) == key)
+            .map(|a| a.trim().to_string())
+    }
+
+    /// True when `line` starts with a trailer pattern.
+    pub fn is_trailer(&self, line: &str) -> bool {
+        let line = line.trim_start().to_lowercase();
+        DEFAULT_TRAILERS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(self.trailers.iter().cloned())
+            .any(|t| line.starts_with(&t.trim().to_lowercase()))
+    }
+}
+
+fn agency_key(name: &str) -> String {
+    name.trim()
+        .chars()
+        .filter(|c| *c != '.')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agencies_and_trailers() {
+        let mut c = IngestConfig::default();
+        assert_eq!(c.agency(" a.f.p. ").as_deref(), Some("AFP"));
+        assert_eq!(c.agency("Jane Doe"), None);
+        c.agencies.push("Al Ahram Weekly".into());
+        assert_eq!(
+            c.agency("al ahram weekly").as_deref(),
+            Some("Al Ahram Weekly")
+        );
+        assert!(c.is_trailer("  short LINK: http://x"));
+        assert!(!c.is_trailer("Follow us on Twitter"));
+        c.trailers.push("Follow us on Twitter".into());
+        assert!(c.is_trailer("Follow us on twitter @x"));
+    }
+}

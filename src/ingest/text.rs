@@ -1,0 +1,548 @@
+//! Raw article text (`.txt`) as scraped from news sites or shipped in news datasets.
+//!
+//! Two layouts are read with the same general rules rather than per-site cases:
+//! - scraped: headline; a byline (`AFP , AP , Tuesday 7 Mar 2023`: agencies and/or
+//!   writers and a date); the lede; an optional photo block (a short title line, then a
+//!   `File photo: ... AFP` caption ending in the credit); paragraphs; page furniture
+//!   such as `Short link:`;
+//! - plain: headline, blank line, paragraphs (BBC-style datasets).
+//!
+//! Every line is cleaned the same way: non-breaking and other odd spaces folded, HTML
+//! entities decoded, whitespace-only lines dropped, trailers removed, quotes kept.
+
+use super::body::{decode_entities, fold_spaces, paragraphs_body};
+use super::dates::{parse_date_with, DateError};
+use super::record::{finish, Draft};
+use super::{FileOutcome, SourceFile};
+use crate::article::Image;
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+
+/// Blocks after the headline searched for a byline or a date line.
+const HEADER_BLOCKS: usize = 3;
+/// Longest byline part read as a person's name, in words.
+const NAME_WORDS: usize = 5;
+/// Longest photo title or photo credit, in words.
+const SHORT_WORDS: usize = 10;
+
+/// A cleaned, non-blank line and its 1-based number in the file.
+#[derive(Debug, Clone)]
+struct Line {
+    no: usize,
+    text: String,
+}
+
+/// Consecutive non-blank lines.
+type Block = Vec<Line>;
+
+/// What a byline held.
+#[derive(Debug, Default)]
+struct Byline {
+    authors: Vec<String>,
+    sources: Vec<String>,
+    date: Option<chrono::DateTime<chrono_tz::Tz>>,
+    /// Parts that were neither a name, an agency nor a date.
+    unplaced: Vec<String>,
+    ambiguous: Option<String>,
+}
+
+/// Parses one text file into one article.
+pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
+    let mut out = FileOutcome::default();
+    let ingest = &config.ingest;
+    let mut blocks = blocks(&file.text, config);
+    if blocks.is_empty() {
+        out.diagnostics
+            .push(Diagnostic::warning(&file.shown, None, "holds no text").with_kind("empty"));
+        return out;
+    }
+
+    // Headline: the first line. Lines right under it without a blank line between are
+    // header lines in their own right.
+    let mut first = blocks.remove(0);
+    let headline = first.remove(0);
+    for (i, line) in first.into_iter().enumerate() {
+        blocks.insert(i, vec![line]);
+    }
+
+    let mut draft = Draft::default();
+    let mut header_end = 0;
+    for (i, block) in blocks.iter().enumerate().take(HEADER_BLOCKS) {
+        if block.len() != 1 || draft.date.is_some() {
+            break;
+        }
+        let line = &block[0];
+        if let Some(date) = date_line(&line.text, config) {
+            draft.date = Some(date);
+            header_end = i + 1;
+            continue;
+        }
+        let Some(byline) = byline(&line.text, config) else {
+            break;
+        };
+        if !draft.authors.is_empty() || !draft.sources.is_empty() {
+            break;
+        }
+        for part in &byline.unplaced {
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    Some(line.no),
+                    format!("could not place '{part}' from the byline (not a name, a known agency or a date); add agencies under [ingest] in site.toml if it is one"),
+                )
+                .with_kind("unplaced-line"),
+            );
+        }
+        if let Some(text) = &byline.ambiguous {
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    Some(line.no),
+                    format!("date '{text}' could be day-first or month-first; set date_order = \"day-first\" or \"month-first\" under [ingest] in site.toml"),
+                )
+                .with_kind("ambiguous-date"),
+            );
+        }
+        draft.authors = byline.authors;
+        draft.sources = byline.sources;
+        draft.date = byline.date;
+        header_end = i + 1;
+    }
+    let body_blocks = blocks.split_off(header_end);
+
+    // The first caption line anywhere in the body, with the short title line above it.
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut photo_done = false;
+    for block in body_blocks {
+        let caption_at = if photo_done {
+            None
+        } else {
+            block.iter().position(|l| is_caption(&l.text))
+        };
+        let Some(c) = caption_at else {
+            push_paragraphs(&block, &mut paragraphs);
+            continue;
+        };
+        photo_done = true;
+        let title_at = (c > 0 && is_short_title(&block[c - 1].text)).then(|| c - 1);
+        let keep_before = title_at.unwrap_or(c);
+        push_paragraphs(&block[..keep_before], &mut paragraphs);
+        if ingest.photo_captions {
+            let (caption, credit) = split_credit(&block[c].text);
+            draft.image = Some(Image {
+                src: None,
+                title: title_at.map(|t| block[t].text.clone()),
+                caption: Some(caption),
+                credit,
+            });
+        }
+        push_paragraphs(&block[c + 1..], &mut paragraphs);
+    }
+
+    if draft.date.is_none() {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                Some(headline.no),
+                "no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline); the article is listed as undated",
+            )
+            .with_kind("undated"),
+        );
+    }
+    if paragraphs.is_empty() {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                Some(headline.no),
+                "has a headline but no body text",
+            )
+            .with_kind("empty-body"),
+        );
+    }
+    let body = paragraphs_body(&paragraphs);
+    let article = finish(draft, headline.text, body, file, &mut out.diagnostics);
+    out.articles.push(article);
+    out
+}
+
+/// Cleans every line and groups the non-blank ones into blocks. Trailer lines (and a bare
+/// URL right after one) are dropped.
+fn blocks(text: &str, config: &SiteConfig) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut current: Block = Vec::new();
+    let mut after_trailer = false;
+    for (i, raw) in text.lines().enumerate() {
+        let folded = fold_spaces(raw);
+        let decoded = decode_entities(&folded);
+        let text = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.is_empty() {
+            if !current.is_empty() {
+                blocks.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if config.ingest.is_trailer(&text) {
+            after_trailer = true;
+            continue;
+        }
+        if after_trailer && !text.contains(' ') && text.contains("://") {
+            continue;
+        }
+        after_trailer = false;
+        current.push(Line { no: i + 1, text });
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+/// A block's paragraphs: lines that each end a sentence are paragraphs of their own;
+/// otherwise the block is one hard-wrapped paragraph.
+fn push_paragraphs(block: &[Line], out: &mut Vec<String>) {
+    if block.is_empty() {
+        return;
+    }
+    let ending = block.iter().filter(|l| ends_sentence(&l.text)).count();
+    if block.len() > 1 && ending * 2 >= block.len() {
+        out.extend(block.iter().map(|l| l.text.clone()));
+    } else {
+        out.push(
+            block
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.ends_with(['.', '!', '?', '"', '\'', '\u{201d}', '\u{2019}', ':', ')'])
+}
+
+/// A line that is only a date, possibly after `Published`, `Posted` or `Updated`.
+fn date_line(text: &str, config: &SiteConfig) -> Option<chrono::DateTime<chrono_tz::Tz>> {
+    let lower = text.to_lowercase();
+    let mut rest = text;
+    for prefix in [
+        "published on",
+        "published",
+        "posted on",
+        "posted",
+        "last updated",
+        "updated",
+        "date",
+    ] {
+        if lower.starts_with(prefix) {
+            rest = text[prefix.len()..].trim_start_matches([':', ' ']);
+            break;
+        }
+    }
+    parse_date_with(rest, config.tz, config.ingest.date_order).ok()
+}
+
+/// Reads `text` as a byline: comma- or bar-separated agencies, names and one date. A line
+/// is a byline when it holds a date or a known agency, or starts with "By"; otherwise `None`.
+fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
+    let mut line = text.trim();
+    let by = strip_prefix_ci(line, "by ").is_some();
+    if let Some(rest) = strip_prefix_ci(line, "by ") {
+        line = rest;
+    }
+    let parts: Vec<&str> = line
+        .split([',', '|', '\u{2022}', '\u{b7}', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() || line.len() > 200 {
+        return None;
+    }
+    let mut b = Byline::default();
+    // The date is the longest run of trailing parts that reads as one ("March 7, 2023"
+    // spans two parts); a date may also lead the line.
+    let mut names_end = parts.len();
+    let mut names_start = 0;
+    for k in 0..parts.len() {
+        let candidate = parts[k..].join(", ");
+        match parse_date_with(&candidate, config.tz, config.ingest.date_order) {
+            Ok(d) => {
+                b.date = Some(d);
+                names_end = k;
+                break;
+            }
+            Err(DateError::Ambiguous) => {
+                b.ambiguous = Some(candidate);
+                names_end = k;
+                break;
+            }
+            Err(DateError::NotADate) => {}
+        }
+    }
+    if b.date.is_none() && b.ambiguous.is_none() {
+        for k in (1..parts.len()).rev() {
+            let candidate = parts[..k].join(", ");
+            if let Ok(d) = parse_date_with(&candidate, config.tz, config.ingest.date_order) {
+                b.date = Some(d);
+                names_start = k;
+                break;
+            }
+        }
+    }
+    let mut agencies = 0;
+    let mut names = 0;
+    for part in &parts[names_start..names_end] {
+        for name in part.split(" and ").flat_map(|n| n.split(" & ")) {
+            let name = name.trim();
+            let name = strip_prefix_ci(name, "by ").unwrap_or(name);
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(agency) = config.ingest.agency(name) {
+                agencies += 1;
+                if !b.sources.contains(&agency) {
+                    b.sources.push(agency);
+                }
+            } else if is_name(name) {
+                names += 1;
+                b.authors.push(name.to_string());
+            } else {
+                b.unplaced.push(name.to_string());
+            }
+        }
+    }
+    let dated = b.date.is_some() || b.ambiguous.is_some();
+    // A date with only names/agencies, or names led by "By", or agencies: a byline. A
+    // sentence that merely starts with a date or holds a comma is not.
+    let is_byline = (dated && (b.unplaced.is_empty() || agencies > 0 || by))
+        || (by && names + agencies > 0 && b.unplaced.len() <= names)
+        || (agencies > 0 && b.unplaced.len() < agencies + names);
+    is_byline.then_some(b)
+}
+
+fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    (text.len() >= prefix.len()
+        && text.is_char_boundary(prefix.len())
+        && text[..prefix.len()].eq_ignore_ascii_case(prefix))
+    .then(|| &text[prefix.len()..])
+}
+
+/// A person's name: a few words, capitalized, without digits or sentence punctuation.
+fn is_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= NAME_WORDS
+        && !text
+            .chars()
+            .any(|c| c.is_ascii_digit() || matches!(c, '.' | '!' | '?' | ':' | '"'))
+        && words[0].chars().next().is_some_and(char::is_uppercase)
+        && words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count()
+            * 2
+            > words.len()
+}
+
+/// A caption line: `File photo: ...`, `Photo: ...`, `Picture: ...`, `Image: ...`,
+/// `Caption: ...` (a label of at most three words naming a picture, then a colon).
+fn is_caption(text: &str) -> bool {
+    let Some((label, rest)) = text.split_once(':') else {
+        return false;
+    };
+    let label = label.trim().to_lowercase();
+    !rest.trim().is_empty()
+        && label.split_whitespace().count() <= 3
+        && ["photo", "picture", "image", "caption", "pictured"]
+            .iter()
+            .any(|w| label.split_whitespace().any(|l| l == *w))
+}
+
+/// A photo title: a short line that is not a sentence.
+fn is_short_title(text: &str) -> bool {
+    text.split_whitespace().count() <= SHORT_WORDS && !text.ends_with(['.', '!', '?', ':'])
+}
+
+/// `File photo: ... troops. AFP` -> (`File photo: ... troops.`, `AFP`); also
+/// `... (Photo: Reuters)` and `... (AP)`.
+fn split_credit(caption: &str) -> (String, Option<String>) {
+    let caption = caption.trim();
+    if let Some(open) = caption.rfind('(') {
+        if caption.ends_with(')') {
+            let inner = caption[open + 1..caption.len() - 1].trim();
+            let inner = inner
+                .split_once(':')
+                .map(|(_, c)| c.trim())
+                .unwrap_or(inner);
+            if !inner.is_empty() && inner.split_whitespace().count() <= 4 {
+                return (
+                    caption[..open].trim_end().to_string(),
+                    Some(inner.to_string()),
+                );
+            }
+        }
+    }
+    // The words after the last sentence end, when short and all capitalized ("AFP",
+    // "Khaled Desouki"), and the dot does not end an abbreviation such as "Mr.".
+    if let Some(dot) = caption.rfind(['.', '!', '?']) {
+        let tail = caption[dot + 1..].trim();
+        let words: Vec<&str> = tail.split_whitespace().collect();
+        let before = caption[..dot]
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let abbreviation =
+            before.len() <= 3 && before.chars().next().is_some_and(char::is_uppercase);
+        if (1..=4).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && caption[dot + 1..].starts_with(' ')
+            && !abbreviation
+        {
+            return (caption[..=dot].to_string(), Some(tail.to_string()));
+        }
+    }
+    (caption.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+    use std::path::PathBuf;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            shown: PathBuf::from("content/world/x.txt"),
+            rel: "world/x.txt".into(),
+            default_section: Some("World".into()),
+            text: text.into(),
+        }
+    }
+
+    fn parse_text(text: &str) -> FileOutcome {
+        parse(&file(text), &SiteConfig::default())
+    }
+
+    #[test]
+    fn byline_rules() {
+        let c = SiteConfig::default();
+        let b = byline("AFP , AP , Tuesday 7 Mar 2023", &c).unwrap();
+        assert_eq!(b.sources, vec!["AFP", "AP"]);
+        assert_eq!(b.date.unwrap().day(), 7);
+        let b = byline("By Jane Doe and John Smith, Reuters, March 7, 2023", &c).unwrap();
+        assert_eq!(b.authors, vec!["Jane Doe", "John Smith"]);
+        assert_eq!(b.sources, vec!["Reuters"]);
+        assert_eq!(b.date.unwrap().month(), 3);
+        let b = byline("7 March 2023 | Ahmed Eleiba", &c).unwrap();
+        assert_eq!(b.authors, vec!["Ahmed Eleiba"]);
+        assert!(byline(
+            "Quarterly profits at US media giant TimeWarner jumped 76%.",
+            &c
+        )
+        .is_none());
+        assert!(byline("Chelsea sack Mutu", &c).is_none());
+        assert!(byline(
+            "In February, Iran's top diplomat held talks, officials said.",
+            &c
+        )
+        .is_none());
+        let b = byline("AFP, AP, Someday", &c).unwrap();
+        assert_eq!(b.unplaced, Vec::<String>::new(), "Someday reads as a name");
+        let b = byline("AFP, AP, 12 sources said", &c).unwrap();
+        assert_eq!(b.unplaced, vec!["12 sources said"]);
+    }
+
+    #[test]
+    fn captions_and_credits() {
+        assert!(is_caption("File photo: US official said. AFP"));
+        assert!(is_caption("Photo: the square at dawn (Reuters)"));
+        assert!(!is_caption("He said: nothing"));
+        assert_eq!(
+            split_credit("File photo: bases which host coalition troops. AFP"),
+            (
+                "File photo: bases which host coalition troops.".into(),
+                Some("AFP".into())
+            )
+        );
+        assert_eq!(
+            split_credit("Photo: the square (Photo: Khaled Desouki)"),
+            ("Photo: the square".into(), Some("Khaled Desouki".into()))
+        );
+        assert_eq!(
+            split_credit("Photo: Mr. Smith arrives"),
+            ("Photo: Mr. Smith arrives".into(), None)
+        );
+    }
+
+    #[test]
+    fn plain_layout_is_undated_with_a_warning() {
+        let out = parse_text(
+            "Chelsea sack Mutu \n\nChelsea have sacked Adrian Mutu.\n\nHe failed a test.\n",
+        );
+        let a = &out.articles[0];
+        assert_eq!(a.title, "Chelsea sack Mutu");
+        assert!(a.date.is_none());
+        assert_eq!(a.summary, "Chelsea have sacked Adrian Mutu.");
+        assert_eq!(a.body_html.matches("<p>").count(), 2);
+        assert_eq!(out.diagnostics.len(), 1);
+        assert_eq!(out.diagnostics[0].kind, "undated");
+        assert_eq!(out.diagnostics[0].line, Some(1));
+    }
+
+    #[test]
+    fn unplaced_byline_part_warns_with_line() {
+        let out = parse_text("Headline\n\nAFP, 12 sources said, 7 Mar 2023\n\nBody.\n");
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.kind == "unplaced-line" && d.line == Some(3)),
+            "{:?}",
+            out.diagnostics
+        );
+    }
+
+    #[test]
+    fn ambiguous_byline_date_is_not_guessed() {
+        let out = parse_text("Headline\n\nReuters, 07/03/2023\n\nBody.\n");
+        let a = &out.articles[0];
+        assert!(a.date.is_none());
+        assert_eq!(a.sources, vec!["Reuters"]);
+        assert!(out
+            .diagnostics
+            .iter()
+            .any(|d| d.kind == "ambiguous-date" && d.line == Some(3)));
+        let mut c = SiteConfig::default();
+        c.ingest.date_order = Some(super::super::settings::DateOrder::DayFirst);
+        let out = parse(&file("Headline\n\nReuters, 07/03/2023\n\nBody.\n"), &c);
+        assert_eq!(out.articles[0].date.unwrap().month(), 3);
+    }
+
+    #[test]
+    fn trailers_entities_and_photo_switch() {
+        let mut c = SiteConfig::default();
+        c.ingest.trailers.push("Follow us on Twitter".into());
+        let text = "Head &amp; shoulders\nPublished: 7 March 2023\n\nLede &ldquo;quoted&rdquo;.\n\nPhoto: a caption. AP\n\nMore.\nFollow us on Twitter @x\nShort link:\nhttps://x.org/1\n";
+        let out = parse(&file(text), &c);
+        let a = &out.articles[0];
+        assert_eq!(a.title, "Head & shoulders");
+        assert_eq!(a.summary, "Lede \u{201c}quoted\u{201d}.");
+        assert!(!a.body_html.contains("Twitter") && !a.body_html.contains("https"));
+        assert_eq!(a.image.as_ref().unwrap().credit.as_deref(), Some("AP"));
+        c.ingest.photo_captions = false;
+        let a = &parse(&file(text), &c).articles[0];
+        assert!(a.image.is_none());
+        assert!(!a.body_html.contains("caption"));
+    }
+
+    #[test]
+    fn hard_wrapped_paragraphs_are_joined() {
+        let out = parse_text(
+            "Head\n\nThis paragraph was\nwrapped at forty\ncolumns.\n\nSecond one.\nThird one.\n",
+        );
+        let a = &out.articles[0];
+        assert_eq!(a.summary, "This paragraph was wrapped at forty columns.");
+        assert_eq!(a.body_html.matches("<p>").count(), 3);
+    }
+}

@@ -1,0 +1,45 @@
+//! The files around the pages: Atom feeds, the sitemap, `robots.txt` and `404.html`.
+//! A file of the same name in `static/` wins over each of them (it is copied instead).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use crate::archive::Archive;
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::output::{feeds, sitemap, Staging};
+use crate::render::seo::NOT_FOUND;
+
+/// What the extras are made from.
+pub struct Extras<'a> {
+    pub archive: &'a Archive,
+    pub config: &'a SiteConfig,
+    /// The site's `static/` files (site-relative path, file); these are never overwritten.
+    pub static_files: &'a [(String, PathBuf)],
+    /// The rendered 404 page.
+    pub not_found_html: &'a str,
+    /// URLs per sitemap file; `None` for the protocol's [`sitemap::MAX_URLS`].
+    pub sitemap_limit: Option<usize>,
+}
+
+impl Extras<'_> {
+    /// Writes every extra file; returns how many.
+    pub fn write(&self, staging: &Staging) -> Result<usize, Diagnostic> {
+        let taken: HashSet<&str> = self.static_files.iter().map(|(r, _)| r.as_str()).collect();
+        let free = |rel: &str| !taken.contains(rel);
+        let mut count = feeds::write(staging, self.archive, self.config, &|rel| !free(rel))?;
+
+        let entries = sitemap::entries(self.archive, self.config);
+        let limit = self.sitemap_limit.unwrap_or(sitemap::MAX_URLS);
+        let mut files = sitemap::files(&entries, self.config, limit);
+        files.push((sitemap::ROBOTS.into(), sitemap::robots(self.config)));
+        files.push((NOT_FOUND.into(), self.not_found_html.to_string()));
+        for (rel, text) in files.iter().filter(|(rel, _)| free(rel)) {
+            staging.write(rel, text.as_bytes()).map_err(|e| {
+                Diagnostic::error(PathBuf::from(rel), None, format!("cannot write: {e}"))
+            })?;
+            count += 1;
+        }
+        Ok(count)
+    }
+}

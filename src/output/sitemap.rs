@@ -1,0 +1,172 @@
+//! `sitemap.xml` (the sitemaps.org protocol) listing every page with its last change, and
+//! `robots.txt` pointing at it. Past [`MAX_URLS`] URLs the sitemap is split into
+//! `sitemap-1.xml`, `sitemap-2.xml`, ... and `sitemap.xml` becomes their index, so the
+//! address given to search engines never changes.
+
+use chrono::{DateTime, SecondsFormat};
+use chrono_tz::Tz;
+
+use crate::archive::{Archive, PageKind};
+use crate::config::SiteConfig;
+
+/// URLs one sitemap file may list, by the protocol.
+pub const MAX_URLS: usize = 50_000;
+/// The file search engines are told about.
+pub const SITEMAP: &str = "sitemap.xml";
+/// The robots file, written unless `static/robots.txt` exists.
+pub const ROBOTS: &str = "robots.txt";
+
+const XMLNS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/// One page: absolute URL and last change.
+pub struct UrlEntry {
+    pub loc: String,
+    pub lastmod: Option<DateTime<Tz>>,
+}
+
+/// When an article last changed: its update time, else its date.
+fn changed(archive: &Archive, i: usize) -> Option<DateTime<Tz>> {
+    let a = &archive.articles[i];
+    match (a.date, a.updated) {
+        (Some(d), Some(u)) => Some(d.max(u)),
+        (d, u) => d.or(u),
+    }
+}
+
+/// Every page of the site in plan order: an article changed when it did; a listing page
+/// when the newest change among the articles it shows; an index page when the site did.
+pub fn entries(archive: &Archive, config: &SiteConfig) -> Vec<UrlEntry> {
+    let newest = (0..archive.articles.len())
+        .filter_map(|i| changed(archive, i))
+        .max();
+    archive
+        .pages
+        .iter()
+        .map(|page| UrlEntry {
+            loc: config.absolute_url(&page.url),
+            lastmod: match &page.kind {
+                PageKind::Article(i) => changed(archive, *i),
+                PageKind::Listing(listing, p) => archive.listing_items(*listing)[p.range.clone()]
+                    .iter()
+                    .filter_map(|&i| changed(archive, i))
+                    .max(),
+                PageKind::TermIndex(_) | PageKind::DateIndex | PageKind::Search => newest,
+            },
+        })
+        .collect()
+}
+
+/// The sitemap files (site-relative name, bytes) for `entries`, split every `limit` URLs.
+pub fn files(entries: &[UrlEntry], config: &SiteConfig, limit: usize) -> Vec<(String, String)> {
+    let limit = limit.max(1);
+    if entries.len() <= limit {
+        return vec![(SITEMAP.into(), urlset(entries))];
+    }
+    let mut files = Vec::new();
+    let mut index =
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"{XMLNS}\">\n");
+    for (n, chunk) in entries.chunks(limit).enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str("<sitemap><loc>");
+        index.push_str(&escape(&config.absolute_url(&name)));
+        index.push_str("</loc>");
+        if let Some(d) = chunk.iter().filter_map(|e| e.lastmod).max() {
+            push_lastmod(&mut index, &d);
+        }
+        index.push_str("</sitemap>\n");
+        files.push((name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, (SITEMAP.into(), index));
+    files
+}
+
+fn urlset(entries: &[UrlEntry]) -> String {
+    let mut out = String::with_capacity(64 + entries.len() * 120);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"");
+    out.push_str(XMLNS);
+    out.push_str("\">\n");
+    for e in entries {
+        out.push_str("<url><loc>");
+        out.push_str(&escape(&e.loc));
+        out.push_str("</loc>");
+        if let Some(d) = &e.lastmod {
+            push_lastmod(&mut out, d);
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// W3C datetime, as the protocol asks.
+fn push_lastmod(out: &mut String, d: &DateTime<Tz>) {
+    out.push_str("<lastmod>");
+    out.push_str(&d.to_rfc3339_opts(SecondsFormat::Secs, false));
+    out.push_str("</lastmod>");
+}
+
+/// Escapes the five XML special characters (the protocol requires it even in URLs).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `robots.txt` allowing everything and naming the sitemap.
+pub fn robots(config: &SiteConfig) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        config.absolute_url(SITEMAP)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: usize) -> UrlEntry {
+        UrlEntry {
+            loc: format!("https://example.org/a?b&c/{n}/"),
+            lastmod: None,
+        }
+    }
+
+    #[test]
+    fn small_sitemap_is_one_file_and_escaped() {
+        let config = SiteConfig::default();
+        let f = files(&[entry(1)], &config, MAX_URLS);
+        assert_eq!(f.len(), 1);
+        assert!(f[0]
+            .1
+            .contains("<loc>https://example.org/a?b&amp;c/1/</loc>"));
+    }
+
+    #[test]
+    fn splits_past_the_limit() {
+        let config = SiteConfig::default();
+        let all: Vec<UrlEntry> = (0..5).map(entry).collect();
+        let f = files(&all, &config, 2);
+        let names: Vec<&str> = f.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        assert!(f[0].1.contains("<sitemapindex"));
+        assert_eq!(f[3].1.matches("<url>").count(), 1);
+    }
+}

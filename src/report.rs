@@ -1,0 +1,329 @@
+//! The ingest report behind `broadsheet check`: load, normalize and index a site without
+//! writing anything, and account for every file under `content/` (the article it became,
+//! or why it became none), per format and per kind of problem.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::archive::{self, IndexReport};
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::ingest::{self, format_of, Format, LoadOptions};
+use crate::output;
+use crate::render::theme;
+
+/// Counts for one input format.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct FormatSummary {
+    /// `markdown`, `text`, `json` or `jsonl`.
+    pub format: &'static str,
+    /// Files of this format read.
+    pub files: usize,
+    /// Articles kept (drafts and duplicates left out).
+    pub articles: usize,
+    /// Kept articles without a date (on the undated page).
+    pub undated: usize,
+    /// Articles folded into another copy of the same story.
+    pub duplicates: usize,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+/// How often one kind of problem came up.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct KindCount {
+    /// e.g. `undated`, `duplicate`, `bad-date`, `encoding`; `other` when unclassified.
+    pub kind: &'static str,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+/// What became of one input file.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileReport {
+    /// Relative to the site folder.
+    pub path: String,
+    /// An article format's name, `asset` (a file copied beside articles) or `other`.
+    pub format: &'static str,
+    /// `published`, `skipped`, `error` or `copied`.
+    pub outcome: &'static str,
+    /// Site-relative URLs of the articles it became, in record order.
+    pub urls: Vec<String>,
+    /// Articles folded into another file's copy of the same story.
+    pub duplicates: usize,
+    /// Why it became no article (or was not copied).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Its warnings and errors, as `line: message`.
+    pub messages: Vec<String>,
+}
+
+/// Everything `broadsheet check` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestReport {
+    /// Article files read.
+    pub files_read: usize,
+    /// Articles in the site.
+    pub articles: usize,
+    pub dated: usize,
+    pub undated: usize,
+    pub duplicates: usize,
+    pub warnings: usize,
+    pub errors: usize,
+    pub seconds: f64,
+    pub formats: Vec<FormatSummary>,
+    pub kinds: Vec<KindCount>,
+    /// One entry per file under `content/`, in path order.
+    pub files: Vec<FileReport>,
+    /// Every diagnostic, for printing.
+    #[serde(skip)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl IngestReport {
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+
+    /// Writes [`IngestReport::to_json`] to `path`.
+    pub fn write_json(&self, path: &Path) -> std::io::Result<()> {
+        std::fs::write(path, self.to_json() + "\n")
+    }
+
+    /// Share of articles with a date, 0.0 to 1.0.
+    pub fn dated_share(&self) -> f64 {
+        if self.articles == 0 {
+            0.0
+        } else {
+            self.dated as f64 / self.articles as f64
+        }
+    }
+
+    /// The human summary: one line per format, one per kind of problem, then totals.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        out.push_str("format     files  articles  undated  duplicates  warnings  errors\n");
+        for f in &self.formats {
+            out.push_str(&format!(
+                "{:<9} {:>6} {:>9} {:>8} {:>11} {:>9} {:>7}\n",
+                f.format, f.files, f.articles, f.undated, f.duplicates, f.warnings, f.errors
+            ));
+        }
+        if !self.kinds.is_empty() {
+            out.push_str("problems by kind:\n");
+            for k in &self.kinds {
+                out.push_str(&format!(
+                    "  {:<16} {} warnings, {} errors\n",
+                    k.kind, k.warnings, k.errors
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "Checked {} files: {} articles ({} dated, {:.1}%; {} undated), {} duplicates folded, {} warnings, {} errors in {:.2} s",
+            self.files.len(),
+            self.articles,
+            self.dated,
+            self.dated_share() * 100.0,
+            self.undated,
+            self.duplicates,
+            self.warnings,
+            self.errors,
+            self.seconds
+        ));
+        out
+    }
+}
+
+/// Runs load, normalize and index on the site in `site_dir` without writing anything.
+/// Fails only when `site.toml` cannot be read.
+pub fn ingest_report(site_dir: &Path, drafts: bool) -> Result<IngestReport, Diagnostic> {
+    let config = SiteConfig::load(site_dir)?;
+    Ok(report_with(site_dir, &config, drafts))
+}
+
+/// [`ingest_report`] with a config already read.
+pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> IngestReport {
+    let start = Instant::now();
+    let loaded = ingest::load(
+        &site_dir.join("content"),
+        site_dir,
+        config,
+        LoadOptions { drafts },
+    );
+    let mut diagnostics = loaded.diagnostics;
+    let files = loaded.files;
+    let assets = loaded.assets;
+    let skipped = loaded.skipped;
+
+    // Index exactly as a build does, so URLs and collisions are the build's.
+    let static_files = output::list_static(&site_dir.join("static"));
+    let mut claimed: Vec<String> = static_files.iter().map(|(rel, _)| rel.clone()).collect();
+    for (path, _) in theme::FILES {
+        if !claimed.iter().any(|c| c == path) {
+            claimed.push(path.to_string());
+        }
+    }
+    let mut index_report = IndexReport::default();
+    let archive = archive::index(
+        loaded.articles,
+        &assets,
+        &claimed,
+        config,
+        &mut index_report,
+    );
+    diagnostics.extend(index_report.diagnostics);
+
+    let url_of: HashMap<&str, &str> = archive
+        .articles
+        .iter()
+        .map(|a| (a.id.as_str(), a.url.as_str()))
+        .collect();
+    let mut by_path: HashMap<&Path, Vec<&Diagnostic>> = HashMap::new();
+    for d in &diagnostics {
+        by_path.entry(d.path.as_path()).or_default().push(d);
+    }
+    let messages = |path: &Path| -> (Vec<String>, usize, usize) {
+        let list = by_path.get(path).map(Vec::as_slice).unwrap_or(&[]);
+        let errors = list.iter().filter(|d| d.is_error()).count();
+        let text = list
+            .iter()
+            .map(|d| match d.line {
+                Some(l) => format!("{l}: {}", d.message),
+                None => d.message.clone(),
+            })
+            .collect();
+        (text, list.len() - errors, errors)
+    };
+
+    let mut formats: BTreeMap<Format, FormatSummary> = Format::ALL
+        .iter()
+        .map(|&f| {
+            (
+                f,
+                FormatSummary {
+                    format: f.name(),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    let mut reports = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    for entry in &files {
+        let (msgs, warnings, errors) = messages(&entry.path);
+        let summary = formats.get_mut(&entry.format).expect("every format listed");
+        summary.files += 1;
+        summary.articles += entry.articles.len();
+        summary.duplicates += entry.duplicates;
+        summary.warnings += warnings;
+        summary.errors += errors;
+        let urls: Vec<String> = entry
+            .articles
+            .iter()
+            .filter_map(|id| url_of.get(id.as_str()).map(|u| u.to_string()))
+            .collect();
+        let outcome = if errors > 0 && urls.is_empty() {
+            "error"
+        } else if urls.is_empty() {
+            "skipped"
+        } else {
+            "published"
+        };
+        seen.insert(entry.path.clone());
+        reports.push(FileReport {
+            path: entry.path.display().to_string(),
+            format: entry.format.name(),
+            outcome,
+            urls,
+            duplicates: entry.duplicates,
+            reason: entry.reason.clone(),
+            messages: msgs,
+        });
+    }
+    for a in &archive.articles {
+        if a.date.is_none() {
+            if let Some(f) = format_of(&a.source_path).and_then(|f| formats.get_mut(&f)) {
+                f.undated += 1;
+            }
+        }
+    }
+
+    // Assets and hidden files: copied beside an article, or skipped with the reason.
+    let copied: HashSet<&Path> = archive
+        .asset_copies
+        .iter()
+        .map(|c| c.from.as_path())
+        .collect();
+    let skip_reason: HashMap<&Path, &str> = skipped
+        .iter()
+        .chain(index_report.skipped.iter())
+        .map(|s| (s.path.as_path(), s.reason.as_str()))
+        .collect();
+    for asset in &assets {
+        let shown = PathBuf::from("content").join(&asset.rel);
+        let (msgs, _, _) = messages(&shown);
+        let is_copied = copied.contains(asset.path.as_path());
+        seen.insert(shown.clone());
+        reports.push(FileReport {
+            path: shown.display().to_string(),
+            format: "asset",
+            outcome: if is_copied { "copied" } else { "skipped" },
+            urls: Vec::new(),
+            duplicates: 0,
+            reason: (!is_copied)
+                .then(|| skip_reason.get(shown.as_path()).map(|r| r.to_string()))
+                .flatten(),
+            messages: msgs,
+        });
+    }
+    for s in skipped.iter().filter(|s| !seen.contains(&s.path)) {
+        reports.push(FileReport {
+            path: s.path.display().to_string(),
+            format: "other",
+            outcome: "skipped",
+            urls: Vec::new(),
+            duplicates: 0,
+            reason: Some(s.reason.clone()),
+            messages: Vec::new(),
+        });
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let mut kinds: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    for d in &diagnostics {
+        let k = kinds
+            .entry(if d.kind.is_empty() { "other" } else { d.kind })
+            .or_default();
+        if d.is_error() {
+            k.1 += 1;
+        } else {
+            k.0 += 1;
+        }
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    IngestReport {
+        files_read: loaded.files_read,
+        articles: archive.articles.len(),
+        dated: archive.dated,
+        undated: archive.articles.len() - archive.dated,
+        duplicates: loaded.folds.len(),
+        warnings: diagnostics.len() - errors,
+        errors,
+        seconds: start.elapsed().as_secs_f64(),
+        formats: formats.into_values().filter(|f| f.files > 0).collect(),
+        kinds: kinds
+            .into_iter()
+            .map(|(kind, (warnings, errors))| KindCount {
+                kind,
+                warnings,
+                errors,
+            })
+            .collect(),
+        files: reports,
+        diagnostics,
+    }
+}

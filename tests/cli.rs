@@ -1,0 +1,399 @@
+//! The everyday commands as a user runs them: init, new, eject, check, serve, completions,
+//! and what the terminal output looks like.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{fm, run, Site};
+
+fn root(dir: &Path) -> &str {
+    dir.to_str().unwrap()
+}
+
+#[test]
+fn init_then_new_gives_a_site_that_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("myarchive");
+    let r = run(&["init", root(&dir)]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("broadsheet serve"), "{}", r.stdout);
+    for made in ["site.toml", "content", "templates", "static"] {
+        assert!(dir.join(made).exists(), "{made} missing");
+    }
+    // The site.toml explains itself.
+    let toml = std::fs::read_to_string(dir.join("site.toml")).unwrap();
+    assert!(toml.lines().filter(|l| l.starts_with('#')).count() >= 5);
+
+    let r = run(&[
+        "new",
+        "Zürich café reopens",
+        "--section",
+        "Culture",
+        "--root",
+        root(&dir),
+    ]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    let article = dir.join("content/culture/zurich-cafe-reopens.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    assert!(text.contains("title = \"Zürich café reopens\""), "{text}");
+    // Refuses to overwrite.
+    let again = run(&[
+        "new",
+        "Zürich café reopens",
+        "--section",
+        "culture",
+        "--root",
+        root(&dir),
+    ]);
+    assert!(!again.ok);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+
+    let r = run(&["build", "--root", root(&dir)]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("Built 2 articles"), "{}", r.stdout);
+    let out = dir.join("public");
+    common::assert_links_resolve(&out, "/");
+    let found = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .any(|e| e.path().ends_with("zurich-cafe-reopens/index.html"));
+    assert!(found, "the new article's page is missing");
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+    let r = run(&["init", root(tmp.path())]);
+    assert!(!r.ok);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    assert!(!tmp.path().join("site.toml").exists());
+    let r = run(&["init", root(tmp.path()), "--force"]);
+    assert!(r.ok, "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn init_theme_copies_templates_that_still_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(&["init", root(tmp.path()), "--theme"]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(tmp.path().join("templates/base.html").is_file());
+    assert!(tmp.path().join("templates/article.html").is_file());
+    assert!(tmp.path().join("static/broadsheet.css").is_file());
+    // An edit to the copied template shows in the site.
+    let base = tmp.path().join("templates/base.html");
+    let text = std::fs::read_to_string(&base)
+        .unwrap()
+        .replace("Made with broadsheet", "Made by our newsroom");
+    std::fs::write(&base, text).unwrap();
+    let r = run(&["build", "--root", root(tmp.path())]);
+    assert!(r.ok, "{}", r.stderr);
+    let home = std::fs::read_to_string(tmp.path().join("public/index.html")).unwrap();
+    assert!(home.contains("Made by our newsroom"));
+    // eject again refuses to clobber the edited copy.
+    let r = run(&["eject", "--root", root(tmp.path())]);
+    assert!(!r.ok);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+}
+
+#[test]
+fn check_names_broken_links_and_their_article() {
+    let site = Site::new("title = \"T\"\n");
+    site.article(
+        "world/good.md",
+        &fm("Good", "2023-03-07"),
+        "Fine [link](/archive/).",
+    );
+    site.article(
+        "world/bad.md",
+        &fm("Bad", "2023-03-08"),
+        "See [the missing page](/2020/01/01/nothing/) and [a missing anchor](#nowhere).",
+    );
+    let r = run(&["check", "--root", root(site.dir())]);
+    assert!(!r.ok, "check passed with a broken link:\n{}", r.stdout);
+    assert!(r.stderr.contains("content/world/bad.md"), "{}", r.stderr);
+    assert!(r.stderr.contains("/2020/01/01/nothing/"), "{}", r.stderr);
+    assert!(r.stderr.contains("#nowhere"), "{}", r.stderr);
+    assert!(r.stderr.contains("2 broken links"), "{}", r.stderr);
+    assert!(!r.stderr.contains("good.md"), "{}", r.stderr);
+    // Nothing published.
+    assert!(!site.out().exists());
+
+    site.article("world/bad.md", &fm("Bad", "2023-03-08"), "All fixed.");
+    let r = run(&["check", "--root", root(site.dir())]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("0 broken links"), "{}", r.stdout);
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn plain_output_without_a_terminal_or_with_no_color() {
+    let site = Site::new("title = \"T\"\n");
+    site.write(
+        "content/world/x.md",
+        "+++\ntitle = \"X\"\ndate = \"Tuesday\"\n+++\nText\n",
+    );
+    for no_color in [true, false] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+        cmd.args(["build", "--root", root(site.dir())]);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let out = cmd.output().unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains('\u{1b}'), "escape codes in: {stderr:?}");
+        // The message names file and line, then shows the offending line.
+        assert!(
+            stderr.contains("content/world/x.md:3: date 'Tuesday' is not a date"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("3 | date = \"Tuesday\""), "{stderr}");
+    }
+}
+
+#[test]
+fn verbose_lists_files_and_quiet_hides_skips() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Text.");
+    site.write("content/world/.hidden.md", "x");
+    let r = site.build(&["--verbose"]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("wrote 2023/03/07/a/index.html"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("wrote index.html"), "{}", r.stdout);
+    let r = site.build(&["--quiet"]);
+    assert!(r.ok);
+    assert!(!r.stdout.contains("wrote"), "{}", r.stdout);
+    assert!(!r.stderr.contains("Skipped"), "{}", r.stderr);
+    assert!(r.stdout.contains("Built 1 article"), "{}", r.stdout);
+}
+
+#[test]
+fn help_has_examples_and_completions_print() {
+    let r = run(&["--help"]);
+    assert!(r.ok);
+    for word in [
+        "build",
+        "serve",
+        "init",
+        "eject",
+        "new",
+        "check",
+        "completions",
+        "broadsheet init myarchive",
+    ] {
+        assert!(
+            r.stdout.contains(word),
+            "--help lacks {word}:\n{}",
+            r.stdout
+        );
+    }
+    for sub in [
+        "build",
+        "serve",
+        "init",
+        "eject",
+        "new",
+        "check",
+        "completions",
+    ] {
+        let r = run(&[sub, "--help"]);
+        assert!(r.ok, "{sub}");
+        assert!(
+            r.stdout.contains("Examples:"),
+            "{sub} --help has no examples"
+        );
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        let r = run(&["completions", shell]);
+        assert!(r.ok, "{shell}");
+        assert!(r.stdout.contains("serve"), "{shell}");
+    }
+}
+
+/// A running `broadsheet serve`, killed on drop.
+struct Server {
+    child: Child,
+    url: String,
+    /// What the server prints, line by line.
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(site: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+        .args(["serve", "--port", "0", "--root", root(site)])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let url = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve did not print its address");
+        if let Some(i) = line.find("http://") {
+            break line[i..].split_whitespace().next().unwrap().to_string();
+        }
+    };
+    Server {
+        child,
+        url,
+        lines: rx,
+    }
+}
+
+fn get(url: &str) -> (u16, String) {
+    match ureq::get(url).call() {
+        Ok(resp) => (resp.status(), resp.into_string().unwrap()),
+        Err(ureq::Error::Status(code, resp)) => (code, resp.into_string().unwrap()),
+        Err(e) => panic!("{url}: {e}"),
+    }
+}
+
+/// Polls `f` until it returns true or `secs` pass.
+fn eventually(secs: u64, mut f: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < end {
+        if f() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// Reads server-sent event names from the live-reload stream in the background.
+fn subscribe(base: &str) -> mpsc::Receiver<String> {
+    let resp = ureq::get(&format!("{base}__broadsheet/events"))
+        .call()
+        .unwrap();
+    assert_eq!(resp.header("Content-Type"), Some("text/event-stream"));
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut reader = BufReader::new(resp.into_reader());
+        let mut line = String::new();
+        while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+            if let Some(event) = line.trim_end().strip_prefix("event: ") {
+                if tx.send(event.to_string()).is_err() {
+                    return;
+                }
+            }
+            line.clear();
+        }
+    });
+    rx
+}
+
+fn next_event(rx: &mpsc::Receiver<String>, want: &str) -> bool {
+    let end = Instant::now() + Duration::from_secs(15);
+    while let Some(left) = end.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(event) if event == want => return true,
+            Ok(_) => continue,
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+#[test]
+fn serve_rebuilds_reloads_and_survives_errors() {
+    let site = Site::new("title = \"Live\"\nbase_url = \"https://example.org/archive/\"\n");
+    site.article(
+        "world/a.md",
+        &fm("First story", "2023-03-07"),
+        "Original text.",
+    );
+    let server = start_server(site.dir());
+    let page = format!("{}2023/03/07/first-story/", server.url);
+
+    let (status, html) = get(&page);
+    assert_eq!(status, 200);
+    assert!(html.contains("Original text."));
+    // Served pages use the local address, and get the live-reload script.
+    assert!(html.contains(&server.url), "base URL not rewritten");
+    assert!(!html.contains("https://example.org/archive/"), "{html}");
+    assert!(html.contains("__broadsheet/livereload.js"));
+    let (status, js) = get(&format!("{}__broadsheet/livereload.js", server.url));
+    assert_eq!(status, 200);
+    assert!(js.contains("EventSource"));
+    let (status, _) = get(&format!("{}no/such/page/", server.url));
+    assert_eq!(status, 404);
+    let (status, _) = get(&format!("{}../../etc/passwd", server.url));
+    assert_ne!(status, 200);
+
+    // An edit is served within seconds, and open pages are told to reload.
+    let events = subscribe(&server.url);
+    site.article(
+        "world/a.md",
+        &fm("First story", "2023-03-07"),
+        "Edited text.",
+    );
+    assert!(next_event(&events, "reload"), "no reload event");
+    assert!(eventually(10, || get(&page).1.contains("Edited text.")));
+
+    // Broken front matter: an error event, and the last good page still served.
+    site.write(
+        "content/world/a.md",
+        "+++\ntitle = \"First story\"\ndate = \"not a date\"\n+++\nBroken.\n",
+    );
+    assert!(next_event(&events, "build-error"), "no build-error event");
+    let (status, html) = get(&page);
+    assert_eq!(status, 200);
+    assert!(html.contains("Edited text."));
+    // A page opened while the build is broken hears about the error at once.
+    let late = subscribe(&server.url);
+    assert!(next_event(&late, "build-error"));
+
+    // Fixing the file recovers without a restart.
+    site.article(
+        "world/a.md",
+        &fm("First story", "2023-03-07"),
+        "Fixed text.",
+    );
+    assert!(next_event(&events, "reload"), "no reload after the fix");
+    assert!(eventually(10, || get(&page).1.contains("Fixed text.")));
+
+    // A new article appears too.
+    site.article("world/b.md", &fm("Second story", "2023-03-09"), "More.");
+    assert!(eventually(10, || get(&server.url)
+        .1
+        .contains("Second story")));
+
+    // Left alone, it stays idle: its own reads of the files are not changes.
+    thread::sleep(Duration::from_secs(1));
+    while server.lines.try_recv().is_ok() {}
+    thread::sleep(Duration::from_secs(2));
+    let idle: Vec<String> = server.lines.try_iter().collect();
+    assert!(idle.is_empty(), "rebuilt with no change: {idle:?}");
+}

@@ -1,0 +1,671 @@
+//! Feeds, sitemaps, robots.txt, 404 page, search-engine metadata, related articles and
+//! precompressed copies, checked on built fixture sites by parsing what was written.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use atom_syndication::Feed;
+use common::*;
+use quick_xml::events::Event;
+use scraper::Html;
+
+const CONFIG: &str = "title = \"Test Archive\"\nbase_url = \"https://example.org/\"\ntimezone = \"Africa/Cairo\"\nper_page = 2\nfeed_entries = 3\n";
+
+fn feed(site: &Site, rel: &str) -> Feed {
+    let text = site.read(rel);
+    Feed::read_from(text.as_bytes()).unwrap_or_else(|e| panic!("{rel} is not valid Atom: {e}"))
+}
+
+fn titles(feed: &Feed) -> Vec<&str> {
+    feed.entries
+        .iter()
+        .map(|e| e.title.value.as_str())
+        .collect()
+}
+
+/// Five dated World articles; Iraq on four of them.
+fn news_site(config: &str) -> Site {
+    let site = Site::new(config);
+    for i in 1..=5 {
+        let tags = if i == 3 { "[\"Sport\"]" } else { "[\"Iraq\"]" };
+        site.article(
+            &format!("world/s{i}.md"),
+            &format!(
+                "{}\ntags = {tags}\nsources = [\"AFP\"]\nauthors = [\"Jane Doe\"]\nsummary = \"Summary {i}: {}\"",
+                fm(&format!("Story {i} <b>&</b>"), &format!("2023-03-0{i}T10:00:00")),
+                "long words ".repeat(60).trim()
+            ),
+            &format!("Body of story {i}."),
+        );
+    }
+    site
+}
+
+/// The text content of every `<tag>` element of an XML document (checks it is well formed).
+fn xml_texts(xml: &str, tag: &str) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) if e.name().as_ref() == tag.as_bytes() => current = Some(String::new()),
+            Event::End(e) if e.name().as_ref() == tag.as_bytes() => out.extend(current.take()),
+            Event::Text(t) => {
+                if let Some(c) = &mut current {
+                    c.push_str(&t.decode().unwrap());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(c) = &mut current {
+                    c.push_str(match r.decode().unwrap().as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unexpected entity {other}"),
+                    });
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Absolute URL of every page (`index.html`) under `out`.
+fn page_urls(out: &Path, base_url: &str) -> BTreeSet<String> {
+    walkdir::WalkDir::new(out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| {
+            let rel = e.path().parent().unwrap().strip_prefix(out).unwrap();
+            let rel = rel.to_string_lossy();
+            if rel.is_empty() {
+                base_url.to_string()
+            } else {
+                format!("{base_url}{rel}/")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn feeds_are_valid_atom_with_the_newest_entries() {
+    let site = news_site(CONFIG);
+    site.build_ok();
+
+    let home = feed(&site, "atom.xml");
+    assert_eq!(
+        titles(&home),
+        ["Story 5 <b>&</b>", "Story 4 <b>&</b>", "Story 3 <b>&</b>"],
+        "newest first, feed_entries of them, text unharmed"
+    );
+    assert_eq!(home.updated.to_rfc3339(), "2023-03-05T10:00:00+02:00");
+    assert!(home
+        .links
+        .iter()
+        .any(|l| l.rel == "self" && l.href == "https://example.org/atom.xml"));
+    let e = &home.entries[0];
+    assert_eq!(e.updated.to_rfc3339(), "2023-03-05T10:00:00+02:00");
+    assert_eq!(
+        e.published.unwrap().to_rfc3339(),
+        "2023-03-05T10:00:00+02:00"
+    );
+    assert_eq!(
+        e.links[0].href,
+        "https://example.org/2023/03/05/story-5-b-b/"
+    );
+    assert_eq!(e.authors[0].name, "Jane Doe");
+    let summary = &e.summary.as_ref().unwrap().value;
+    assert!(
+        summary.starts_with("Summary 5:") && summary.len() > 600,
+        "{summary}"
+    );
+    assert!(e.categories.iter().any(|c| c.term == "Iraq"));
+    // Escaped once, not twice: the raw XML holds the title's `&` as `&amp;`.
+    assert!(site
+        .read("atom.xml")
+        .contains("Story 5 &lt;b&gt;&amp;&lt;/b&gt;"));
+
+    let iraq = feed(&site, "tags/iraq/atom.xml");
+    assert_eq!(
+        titles(&iraq),
+        ["Story 5 <b>&</b>", "Story 4 <b>&</b>", "Story 2 <b>&</b>"]
+    );
+    assert_eq!(titles(&feed(&site, "tags/sport/atom.xml")).len(), 1);
+    for rel in [
+        "sections/world/atom.xml",
+        "sources/afp/atom.xml",
+        "authors/jane-doe/atom.xml",
+    ] {
+        assert_eq!(feed(&site, rel).entries.len(), 3, "{rel}");
+    }
+
+    // Pages announce their feeds: a term page its own first, every page the site's.
+    let alternates = |rel: &str| -> Vec<String> {
+        select(
+            &site.html(rel),
+            "link[rel=alternate][type='application/atom+xml']",
+        )
+        .iter()
+        .map(|l| l.value().attr("href").unwrap().to_string())
+        .collect()
+    };
+    assert_eq!(alternates("index.html"), ["/atom.xml"]);
+    assert_eq!(alternates("page/2/index.html"), ["/atom.xml"]);
+    assert_eq!(
+        alternates("tags/iraq/index.html"),
+        ["/tags/iraq/atom.xml", "/atom.xml"]
+    );
+    assert_eq!(
+        alternates("tags/iraq/page/2/index.html")[0],
+        "/tags/iraq/atom.xml"
+    );
+    assert_eq!(
+        alternates("authors/jane-doe/index.html")[0],
+        "/authors/jane-doe/atom.xml"
+    );
+    assert_eq!(alternates("2023/03/index.html"), ["/atom.xml"]);
+    assert_links_resolve(&site.out(), "/");
+}
+
+#[test]
+fn feed_ids_are_stable_across_builds() {
+    let site = news_site(CONFIG);
+    site.build_ok();
+    let first = site.read("atom.xml");
+    let ids = |f: &Feed| -> Vec<(String, String)> {
+        f.entries
+            .iter()
+            .map(|e| (e.title.value.clone(), e.id.clone()))
+            .collect()
+    };
+    let before = ids(&feed(&site, "atom.xml"));
+    assert!(
+        before[0].1.starts_with("tag:example.org,2023-03-05:/"),
+        "{before:?}"
+    );
+
+    // The same input gives the same bytes (no clock in the feed).
+    site.build_ok();
+    assert_eq!(site.read("atom.xml"), first);
+
+    // A new article and a new permalink pattern: old entries keep their ids.
+    site.write(
+        "site.toml",
+        &format!("{CONFIG}permalink = \"/{{section}}/{{slug}}/\"\n"),
+    );
+    site.article("world/s6.md", &fm("Story 6", "2023-03-06T10:00:00"), "New.");
+    site.build_ok();
+    let after = ids(&feed(&site, "atom.xml"));
+    assert_eq!(after[0].0, "Story 6");
+    assert_eq!(&after[1..], &before[..2]);
+}
+
+#[test]
+fn empty_site_feed_is_still_valid() {
+    let empty = Site::new("");
+    empty.build_ok();
+    assert_eq!(feed(&empty, "atom.xml").entries.len(), 0);
+}
+
+#[test]
+fn sitemap_lists_every_page_and_robots_points_at_it() {
+    let site = news_site(CONFIG);
+    site.build_ok();
+    let xml = site.read("sitemap.xml");
+    let locs: Vec<String> = xml_texts(&xml, "loc");
+    let listed: BTreeSet<String> = locs.iter().cloned().collect();
+    assert_eq!(listed.len(), locs.len(), "no URL twice");
+    assert_eq!(listed, page_urls(&site.out(), "https://example.org/"));
+    // Every page here has dated articles, so every URL has a lastmod.
+    let lastmods = xml_texts(&xml, "lastmod");
+    assert_eq!(lastmods.len(), locs.len());
+    let article = locs
+        .iter()
+        .position(|l| l.ends_with("/2023/03/02/story-2-b-b/"))
+        .unwrap();
+    assert_eq!(lastmods[article], "2023-03-02T10:00:00+02:00");
+    let home = locs
+        .iter()
+        .position(|l| l == "https://example.org/")
+        .unwrap();
+    assert_eq!(lastmods[home], "2023-03-05T10:00:00+02:00");
+
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sitemap.xml\n"
+    );
+
+    // The site's own robots.txt wins.
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /private/\n");
+    site.build_ok();
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nDisallow: /private/\n"
+    );
+}
+
+#[test]
+fn sitemap_splits_into_an_index_past_the_limit() {
+    // The limit is lowered through the library's build options (not a CLI flag) so that a
+    // small fixture crosses it; the 50,000-URL split itself is checked below on a generated
+    // list of 120,001 URLs.
+    let site = news_site(CONFIG);
+    let report = broadsheet::build::build(&broadsheet::build::BuildOptions {
+        site_dir: site.dir().to_path_buf(),
+        sitemap_limit: Some(10),
+        ..Default::default()
+    });
+    assert!(report.success, "{:?}", report.diagnostics);
+    let index = site.read("sitemap.xml");
+    assert!(index.contains("<sitemapindex"), "{index}");
+    let parts = xml_texts(&index, "loc");
+    let all = page_urls(&site.out(), "https://example.org/");
+    assert_eq!(parts.len(), all.len().div_ceil(10));
+    let mut listed = BTreeSet::new();
+    for (n, part) in parts.iter().enumerate() {
+        assert_eq!(part, &format!("https://example.org/sitemap-{}.xml", n + 1));
+        let locs = xml_texts(&site.read(&format!("sitemap-{}.xml", n + 1)), "loc");
+        assert!(!locs.is_empty() && locs.len() <= 10);
+        listed.extend(locs);
+    }
+    assert_eq!(listed, all);
+    assert_eq!(xml_texts(&index, "lastmod").len(), parts.len());
+}
+
+#[test]
+fn sitemap_of_a_generated_large_archive_splits_at_50000() {
+    use broadsheet::output::sitemap::{files, UrlEntry, MAX_URLS};
+    let config = broadsheet::config::SiteConfig::default();
+    let entries: Vec<UrlEntry> = (0..120_001)
+        .map(|i| UrlEntry {
+            loc: format!("http://localhost/2023/01/01/article-{i}/"),
+            lastmod: None,
+        })
+        .collect();
+    let out = files(&entries, &config, MAX_URLS);
+    let names: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "sitemap.xml",
+            "sitemap-1.xml",
+            "sitemap-2.xml",
+            "sitemap-3.xml"
+        ]
+    );
+    let counts: Vec<usize> = out[1..]
+        .iter()
+        .map(|(_, xml)| xml_texts(xml, "loc").len())
+        .collect();
+    assert_eq!(counts, [50_000, 50_000, 20_001]);
+    assert_eq!(xml_texts(&out[0].1, "loc").len(), 3);
+    // Exactly at the limit it stays one file.
+    assert_eq!(files(&entries[..MAX_URLS], &config, MAX_URLS).len(), 1);
+}
+
+#[test]
+fn not_found_page_is_themed_and_works_at_any_depth() {
+    let site = Site::new("base_url = \"https://example.org/archive/\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-01"), "x");
+    site.build_ok();
+    let doc = site.html("404.html");
+    assert_eq!(texts(&doc, "h1"), ["Page not found"]);
+    assert_eq!(texts(&doc, ".site-title"), ["News archive"]);
+    for a in select(&doc, "a[href]") {
+        let href = a.value().attr("href").unwrap();
+        assert!(
+            href.starts_with("/archive/") || href.starts_with('#'),
+            "{href}"
+        );
+    }
+    assert_links_resolve(&site.out(), "/archive/");
+    // Sub-path deploys: feeds and sitemap use the full base URL.
+    assert!(site
+        .read("sitemap.xml")
+        .contains("<loc>https://example.org/archive/2023/03/01/a/</loc>"));
+    assert_eq!(
+        feed(&site, "atom.xml").id,
+        "https://example.org/archive/atom.xml"
+    );
+    assert!(site
+        .read("robots.txt")
+        .contains("Sitemap: https://example.org/archive/sitemap.xml"));
+}
+
+#[test]
+fn base_url_flag_reaches_feeds_sitemap_and_metadata() {
+    let site = news_site(CONFIG);
+    let r = site.build(&["--base-url", "https://preview.example.net/pr-7/"]);
+    assert!(r.ok, "{}", r.stderr);
+    assert_links_resolve(&site.out(), "/pr-7/");
+    assert!(site
+        .read("sitemap.xml")
+        .contains("<loc>https://preview.example.net/pr-7/</loc>"));
+    let f = feed(&site, "atom.xml");
+    assert_eq!(f.id, "https://preview.example.net/pr-7/atom.xml");
+    assert!(f.entries[0]
+        .id
+        .starts_with("tag:preview.example.net,2023-03-05:/pr-7/"));
+    let doc = site.html("index.html");
+    assert_eq!(
+        select(&doc, "meta[property='og:url']")[0]
+            .value()
+            .attr("content"),
+        Some("https://preview.example.net/pr-7/")
+    );
+}
+
+/// The JSON-LD of an article page, parsed.
+fn json_ld(doc: &Html) -> serde_json::Value {
+    let scripts = select(doc, "script[type='application/ld+json']");
+    assert_eq!(scripts.len(), 1);
+    let text: String = scripts[0].text().collect();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{text}"))
+}
+
+#[test]
+fn article_metadata_matches_the_visible_page() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/hostile.md",
+        "title = \"Talks </script><script>alert(1)</script> & \\\"more\\\"\"\ndate = 2023-03-07T10:30:00+02:00\nupdated = 2023-03-08T09:00:00+02:00\nauthors = [\"Jane Doe\", \"Omar <Ali>\"]\ntags = [\"Iraq\", \"Water & Power\"]\nsources = [\"AFP\"]\nimage = \"photo.jpg\"\ncaption = \"The dam at dawn\"\nsummary = \"A <summary> & more.\"",
+        "Body.",
+    );
+    site.write("content/world/photo.jpg", "not really a jpeg");
+    site.build_ok();
+    let rel = "2023/03/07/talks-script-script-alert-1-script-more/index.html";
+    let raw = site.read(rel);
+    assert!(
+        !raw.contains("<script>alert"),
+        "unescaped title in the page"
+    );
+    let doc = site.html(rel);
+    let ld = json_ld(&doc);
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "NewsArticle");
+    // Headline, dates and authors as the reader sees them.
+    assert_eq!(ld["headline"].as_str().unwrap(), texts(&doc, "h1")[0]);
+    let published = select(&doc, ".story .byline time")[0]
+        .value()
+        .attr("datetime")
+        .unwrap();
+    assert_eq!(ld["datePublished"], published);
+    assert_eq!(ld["datePublished"], "2023-03-07T10:30:00+02:00");
+    let updated = select(&doc, ".story .updated time")[0]
+        .value()
+        .attr("datetime")
+        .unwrap();
+    assert_eq!(ld["dateModified"], updated);
+    let authors: Vec<&str> = ld["author"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(authors, texts(&doc, ".story .byline .authors a"));
+    assert_eq!(
+        ld["author"][0]["url"],
+        "https://example.org/authors/jane-doe/"
+    );
+    assert_eq!(ld["publisher"]["name"], "Test Archive");
+    assert_eq!(
+        ld["image"][0],
+        "https://example.org/2023/03/07/talks-script-script-alert-1-script-more/photo.jpg"
+    );
+    assert_eq!(ld["articleSection"], "World");
+    assert_eq!(ld["keywords"], serde_json::json!(["Iraq", "Water & Power"]));
+    assert_eq!(ld["description"], "A <summary> & more.");
+    assert_eq!(
+        ld["mainEntityOfPage"]["@id"],
+        select(&doc, "link[rel=canonical]")[0]
+            .value()
+            .attr("href")
+            .unwrap()
+    );
+    // Nothing in the script can end it early.
+    let script_start = raw.find("application/ld+json").unwrap();
+    let script = &raw[script_start..script_start + raw[script_start..].find("</script>").unwrap()];
+    assert!(script.contains("\\u003c/script\\u003e") && script.contains("\\u0026"));
+
+    // OpenGraph and Twitter card tags.
+    let meta = |sel: &str| -> Vec<String> {
+        select(&doc, sel)
+            .iter()
+            .map(|m| m.value().attr("content").unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        meta("meta[property='og:title']"),
+        [texts(&doc, "h1")[0].clone()]
+    );
+    assert_eq!(meta("meta[property='og:type']"), ["article"]);
+    assert_eq!(
+        meta("meta[property='og:url']"),
+        ["https://example.org/2023/03/07/talks-script-script-alert-1-script-more/"]
+    );
+    assert_eq!(
+        meta("meta[property='og:image']"),
+        [ld["image"][0].as_str().unwrap()]
+    );
+    assert_eq!(meta("meta[property='og:image:alt']"), ["The dam at dawn"]);
+    assert_eq!(
+        meta("meta[property='article:tag']"),
+        ["Iraq", "Water & Power"]
+    );
+    assert_eq!(meta("meta[property='article:published_time']"), [published]);
+    assert_eq!(meta("meta[name='twitter:card']"), ["summary_large_image"]);
+    assert_eq!(
+        meta("meta[name='twitter:description']"),
+        ["A <summary> & more."]
+    );
+    // Listing pages describe themselves as websites and carry no article JSON-LD.
+    let home = site.html("index.html");
+    assert!(select(&home, "script[type='application/ld+json']").is_empty());
+    assert_eq!(
+        select(&home, "meta[property='og:type']")[0]
+            .value()
+            .attr("content"),
+        Some("website")
+    );
+    assert_links_resolve(&site.out(), "/");
+}
+
+/// Titles of the related articles listed on an article page.
+fn related(site: &Site, rel: &str) -> Vec<String> {
+    texts(&site.html(rel), ".related li a")
+}
+
+fn related_site(config: &str) -> Site {
+    let site = Site::new(config);
+    let body = "Engineers described the reservoir, turbines and spillway in detail.";
+    for (file, title, date, tags, section) in [
+        (
+            "a",
+            "Nile dam talks resume",
+            "2023-03-10",
+            "[\"Nile\", \"Dams\", \"Ethiopia\"]",
+            "world",
+        ),
+        (
+            "b",
+            "Dam filling begins",
+            "2023-03-12",
+            "[\"Nile\", \"Dams\", \"Ethiopia\"]",
+            "world",
+        ),
+        (
+            "c",
+            "Nile cruise season opens",
+            "2023-03-11",
+            "[\"Nile\"]",
+            "culture",
+        ),
+        (
+            "d",
+            "Dams across Africa",
+            "2021-01-01",
+            "[\"Dams\", \"Nile\"]",
+            "business",
+        ),
+        (
+            "e",
+            "Cup final tonight",
+            "2023-03-10",
+            "[\"Football\"]",
+            "world",
+        ),
+        (
+            "f",
+            "League table shifts",
+            "2023-03-09",
+            "[\"Football\"]",
+            "sport",
+        ),
+    ] {
+        let text = match file {
+            "a" | "b" | "d" => body,
+            "c" => "Boats sail at dawn.",
+            _ => "Fans sang all night.",
+        };
+        site.article(
+            &format!("{section}/{file}.md"),
+            &format!("{}\ntags = {tags}", fm(title, date)),
+            text,
+        );
+    }
+    site
+}
+
+#[test]
+fn related_articles_are_sensible_and_deterministic() {
+    let site = related_site(CONFIG);
+    site.build_ok();
+    let a = "2023/03/10/nile-dam-talks-resume/index.html";
+    let first = related(&site, a);
+    // Same three tags and words first; then shared tags, nearer in time first;
+    // a story that only shares the section and day is not related.
+    assert_eq!(first[0], "Dam filling begins");
+    assert!(first.contains(&"Dams across Africa".to_string()));
+    assert!(first.contains(&"Nile cruise season opens".to_string()));
+    assert!(
+        !first.contains(&"Cup final tonight".to_string()),
+        "{first:?}"
+    );
+    assert!(
+        !first.contains(&"Nile dam talks resume".to_string()),
+        "lists itself"
+    );
+    assert_eq!(
+        related(&site, "2023/03/10/cup-final-tonight/index.html"),
+        ["League table shifts"]
+    );
+
+    // The same input gives the same lists, in a fresh folder too.
+    site.build_ok();
+    assert_eq!(related(&site, a), first);
+    let again = related_site(CONFIG);
+    again.build_ok();
+    assert_eq!(related(&again, a), first);
+    assert_links_resolve(&site.out(), "/");
+
+    // related_articles caps the list; 0 turns it off.
+    let one = related_site(&format!("{CONFIG}related_articles = 1\n"));
+    one.build_ok();
+    assert_eq!(related(&one, a), ["Dam filling begins"]);
+    let none = related_site(&format!("{CONFIG}related_articles = 0\n"));
+    none.build_ok();
+    assert!(select(&none.html(a), ".related").is_empty());
+}
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("valid gzip");
+    out
+}
+
+#[test]
+fn compress_writes_gz_copies_that_decompress_to_the_same_bytes() {
+    let site = news_site(&format!("{CONFIG}compress = true\n"));
+    site.write("static/app.js", "console.log('hi');\n");
+    site.write("static/photo.png", "not text");
+    site.build_ok();
+    let files = snapshot(&site.out());
+    let mut checked = 0;
+    for (rel, bytes) in &files {
+        let ext = rel.rsplit('.').next().unwrap();
+        if ["html", "css", "js", "xml"].contains(&ext) {
+            let gz = files
+                .get(&format!("{rel}.gz"))
+                .unwrap_or_else(|| panic!("no {rel}.gz"));
+            assert_eq!(&gunzip(gz), bytes, "{rel}.gz");
+            checked += 1;
+        }
+    }
+    assert!(checked > 30, "{checked}");
+    assert!(files.contains_key("sitemap.xml.gz") && files.contains_key("app.js.gz"));
+    assert!(!files.contains_key("photo.png.gz") && !files.contains_key("robots.txt.gz"));
+
+    // Deterministic: a rebuild leaves every .gz byte-for-byte as it was.
+    site.build_ok();
+    assert_eq!(snapshot(&site.out()), files);
+    // Without compress, no .gz files.
+    let plain = news_site(CONFIG);
+    plain.build_ok();
+    assert!(snapshot(&plain.out()).keys().all(|k| !k.ends_with(".gz")));
+}
+
+#[test]
+fn demo_archive_has_feeds_sitemap_and_metadata() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let r = run(&[
+        "build",
+        "--root",
+        repo.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+    ]);
+    assert!(r.ok, "{}", r.stderr);
+    let home = Feed::read_from(fs::read(out.join("atom.xml")).unwrap().as_slice()).unwrap();
+    assert_eq!(home.entries.len(), 17);
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert_eq!(
+        xml_texts(&sitemap, "loc")
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
+        page_urls(&out, "https://example.org/")
+    );
+    // The demo keeps its own robots.txt, which names the sitemap.
+    assert!(fs::read_to_string(out.join("robots.txt"))
+        .unwrap()
+        .contains("Sitemap: https://example.org/sitemap.xml"));
+    let mut with_related = 0;
+    for entry in walkdir::WalkDir::new(&out).into_iter().flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == "index.html") {
+            let doc = Html::parse_document(&fs::read_to_string(path).unwrap());
+            if doc
+                .root_element()
+                .html()
+                .contains("<body class=\"article\"")
+            {
+                let ld = json_ld(&doc);
+                assert_eq!(ld["headline"].as_str().unwrap(), texts(&doc, "h1")[0]);
+                with_related += usize::from(!select(&doc, ".related li").is_empty());
+            }
+        }
+    }
+    assert!(with_related >= 10, "{with_related}");
+}
