@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
-use crate::archive::{self, urls, IndexReport};
+use crate::archive::{self, IndexReport};
+use crate::cache::BuildCache;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::{self, LoadOptions};
@@ -47,6 +46,8 @@ pub struct BuildReport {
     pub success: bool,
     /// Article URL -> source file, when [`BuildOptions::record_sources`] was set.
     pub sources: Vec<(String, PathBuf)>,
+    /// Time since the start at the end of each stage, for profiling (`BROADSHEET_TIMINGS=1`).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -121,15 +122,19 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     let out_dir = output_dir(opts, &config);
     report.output_dir = out_dir.clone();
 
-    // Load and normalize.
-    let loaded = ingest::load(
+    // Load and normalize, reusing what the cache remembers of unchanged files.
+    let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);
+    let loaded = ingest::load_memo(
         &site.join("content"),
         site,
         &config,
         LoadOptions {
             drafts: opts.drafts,
         },
+        &cache.parsed,
     );
+    cache.save_parsed();
+    report.timings.push(("load", start.elapsed()));
     report.diagnostics.extend(loaded.diagnostics);
     report.skipped.extend(loaded.skipped);
 
@@ -166,29 +171,30 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     }
 
     // Render and write into a staging folder.
+    report.timings.push(("index", start.elapsed()));
     let renderer = match Renderer::new(&site.join("templates"), site) {
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
-    let staging = match Staging::begin(&out_dir) {
+    let staging = match Staging::begin(&out_dir, Some(cache.manifest_path())) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };
     let views = render::views(&archive, &config);
-    let site_view = views.site();
+    report.timings.push(("views", start.elapsed()));
     observer.pages(archive.pages.len());
-    let written = archive.pages.par_iter().try_for_each(|page| {
-        let html = renderer.render(&views, &site_view, page)?;
-        let rel = urls::page_file(&page.url);
-        staging.write(&rel, html.as_bytes()).map_err(|e| {
-            Diagnostic::error(&out_dir, None, format!("cannot write {}: {e}", page.url))
-        })?;
-        observer.wrote(&rel);
-        Ok(())
-    });
-    if let Err(d) = written {
+    let pages = render::pages::render_pages(
+        &renderer,
+        &views,
+        &archive.pages,
+        &staging,
+        cache.seed(),
+        observer,
+    );
+    if let Err(d) = pages {
         return report.fail(d, start);
     }
+    report.timings.push(("render", start.elapsed()));
     report.pages = archive.pages.len();
 
     let copies = archive
@@ -232,6 +238,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
             start,
         );
     }
+    report.timings.push(("commit", start.elapsed()));
     report.success = true;
     report.elapsed = start.elapsed();
     report

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::article::Article;
+use crate::cache::parsed::ParseMemo;
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, Diagnostic, Skipped};
 
@@ -90,6 +91,18 @@ pub fn format_of(path: &Path) -> Option<Format> {
 /// Walks `content_dir` and parses every article file in parallel.
 /// `site_dir` is only used to show paths relative to the site.
 pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: LoadOptions) -> Loaded {
+    load_memo(content_dir, site_dir, config, opts, &ParseMemo::disabled())
+}
+
+/// [`load`], taking the outcome of unchanged files from `memo` instead of parsing them
+/// again, and recording fresh outcomes in it.
+pub fn load_memo(
+    content_dir: &Path,
+    site_dir: &Path,
+    config: &SiteConfig,
+    opts: LoadOptions,
+    memo: &ParseMemo,
+) -> Loaded {
     let mut loaded = Loaded::default();
     let mut inputs = Vec::new();
     if !content_dir.is_dir() {
@@ -155,6 +168,11 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
     let outcomes: Vec<(PathBuf, FileOutcome)> = inputs
         .into_par_iter()
         .map(|(format, path, shown, rel)| {
+            let (remembered, key) = memo.recall(&rel, &path, config.tz);
+            if let Some(outcome) = remembered {
+                return (shown, outcome);
+            }
+            let memo_rel = key.map(|k| (rel.clone(), k));
             let outcome = match read_text(&path, &shown) {
                 Ok(text) => {
                     let default_section = rel.split_once('/').map(|(first, _)| section_name(first));
@@ -171,6 +189,9 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
                     diagnostics: vec![d],
                 },
             };
+            if let Some((rel, key)) = memo_rel {
+                memo.remember(&rel, key, &outcome);
+            }
             (shown, outcome)
         })
         .collect();
