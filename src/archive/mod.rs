@@ -10,6 +10,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 use chrono::Datelike;
+use rayon::prelude::*;
 
 use crate::article::Article;
 use crate::config::SiteConfig;
@@ -123,18 +124,31 @@ pub fn index(
     });
     let dated = articles.iter().take_while(|a| a.date.is_some()).count();
 
-    let taxonomies: Vec<Taxonomy> = TaxonomyKind::ALL
-        .iter()
-        .map(|&kind| Taxonomy::build(kind, &articles, &mut report.diagnostics))
+    // The four taxonomies are independent: build them side by side.
+    let built: Vec<(Taxonomy, Vec<Diagnostic>)> = TaxonomyKind::ALL
+        .par_iter()
+        .map(|&kind| {
+            let mut warnings = Vec::new();
+            let taxonomy = Taxonomy::build(kind, &articles, &mut warnings);
+            (taxonomy, warnings)
+        })
         .collect();
-    let sections = &taxonomies[0];
-    for (i, article) in articles.iter_mut().enumerate() {
-        let section_slug = sections.by_article[i]
-            .first()
-            .map(|&t| sections.terms[t].slug.as_str())
-            .unwrap_or("news");
-        article.url = urls::permalink(article, section_slug, config);
+    let mut taxonomies = Vec::with_capacity(built.len());
+    for (taxonomy, warnings) in built {
+        taxonomies.push(taxonomy);
+        report.diagnostics.extend(warnings);
     }
+    let sections = &taxonomies[0];
+    articles
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(i, article)| {
+            let section_slug = sections.by_article[i]
+                .first()
+                .map(|&t| sections.terms[t].slug.as_str())
+                .unwrap_or("news");
+            article.url = urls::permalink(article, section_slug, config);
+        });
 
     let years = group_by_date(&articles[..dated]);
     let mut archive = Archive {
