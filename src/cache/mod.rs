@@ -160,7 +160,8 @@ pub fn remove_file(path: &Path) {
     let _ = fs::remove_file(path);
 }
 
-fn header(fingerprint: Hash) -> Vec<u8> {
+/// The header every cache file starts with.
+pub(crate) fn header(fingerprint: Hash) -> Vec<u8> {
     let mut h = FORMAT.to_vec();
     h.extend_from_slice(&fingerprint.to_le_bytes());
     h

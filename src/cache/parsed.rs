@@ -8,13 +8,15 @@
 //!
 //! Outcomes live in [`SHARDS`] files chosen by a hash of the file's path; a build
 //! rewrites only the shards in which something changed, so touching one article of
-//! 100,000 rewrites about 1/64 of the memo. Each outcome is stored as a postcard blob:
+//! 100,000 rewrites about 1/64 of the memo. Fresh outcomes are streamed to the new shard
+//! file as they are parsed (records in arrival order), not held in memory. Each outcome is stored as a postcard blob:
 //! postcard (serde, stable documented wire format, well maintained) is compact and
 //! decodes at memory speed, and a blob can be copied into a rewritten shard without
 //! decoding it again.
 
 use std::collections::HashMap;
-use std::fs::Metadata;
+use std::fs::{File, Metadata};
+use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -24,7 +26,7 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{hash_bytes, put_bytes, read_file, write_file, Hash, Reader};
+use super::{hash_bytes, header, put_bytes, read_file, Hash, Reader};
 use crate::article::{Article, Image};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ingest::FileOutcome;
@@ -72,17 +74,57 @@ impl FileKey {
     }
 }
 
-/// A file seen by this build: its path, key, and its blob when parsed afresh.
-type Seen = (String, FileKey, Option<Vec<u8>>);
-
 /// One shard: the file as read, an index into it, and what this build saw.
 #[derive(Default)]
 struct Shard {
     buf: Vec<u8>,
     old: HashMap<String, (FileKey, Range<usize>)>,
-    /// Every file of this shard seen by this build, with its blob when it was parsed
-    /// afresh (`None`: the old blob is still right).
-    seen: Mutex<Vec<Seen>>,
+    /// Files of this shard whose remembered outcome was used by this build.
+    reused: Mutex<Vec<(String, FileKey)>>,
+    /// Fresh outcomes go straight to the shard's next file, so a first build of a
+    /// 100,000-article site does not hold a second copy of every article in memory.
+    fresh: Mutex<Option<FreshFile>>,
+}
+
+/// A shard file being written: a temporary file renamed over the shard on save.
+struct FreshFile {
+    tmp: PathBuf,
+    out: BufWriter<File>,
+    failed: bool,
+}
+
+impl FreshFile {
+    fn create(dir: &Path, i: usize, fingerprint: Hash) -> Option<FreshFile> {
+        std::fs::create_dir_all(dir).ok()?;
+        let tmp = shard_path(dir, i).with_extension(format!("tmp{}", std::process::id()));
+        let mut out = BufWriter::new(File::create(&tmp).ok()?);
+        out.write_all(&header(fingerprint)).ok()?;
+        Some(FreshFile {
+            tmp,
+            out,
+            failed: false,
+        })
+    }
+
+    fn record(&mut self, rel: &str, key: FileKey, blob: &[u8]) {
+        let mut rec = Vec::with_capacity(rel.len() + blob.len() + 56);
+        put_bytes(&mut rec, rel.as_bytes());
+        key.write(&mut rec);
+        put_bytes(&mut rec, blob);
+        if self.out.write_all(&rec).is_err() {
+            self.failed = true;
+        }
+    }
+
+    /// Puts the file in place of the shard; on any failure the shard is removed
+    /// (a missing shard only means its files are parsed again).
+    fn finish(self, path: &Path) {
+        let ok = !self.failed && self.out.into_inner().is_ok();
+        if !ok || std::fs::rename(&self.tmp, path).is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// Remembered parse outcomes, shared by the parallel parse.
@@ -104,7 +146,7 @@ impl ParseMemo {
                         Some(Shard {
                             buf,
                             old,
-                            seen: Mutex::default(),
+                            ..Shard::default()
                         })
                     })
                     .unwrap_or_default()
@@ -127,11 +169,7 @@ impl ParseMemo {
     }
 
     fn shard(&self, rel: &str) -> Option<&Shard> {
-        if self.shards.is_empty() {
-            return None;
-        }
-        self.shards
-            .get((hash_bytes(rel.as_bytes()) % SHARDS as u128) as usize)
+        self.shards.get(self.shard_index(rel))
     }
 
     /// The outcome remembered for `rel` if the file at `path` is unchanged. Returns the
@@ -151,7 +189,7 @@ impl ParseMemo {
                     .ok()
                     .and_then(|c| c.restore(tz));
                 if let Some(outcome) = outcome {
-                    lock(&shard.seen).push((rel.to_string(), key, None));
+                    lock(&shard.reused).push((rel.to_string(), key));
                     return (Some(outcome), Some(key));
                 }
             }
@@ -167,11 +205,23 @@ impl ParseMemo {
         let Ok(blob) = postcard::to_allocvec(&OutcomeOut::of(outcome)) else {
             return;
         };
-        lock(&shard.seen).push((rel.to_string(), key, Some(blob)));
+        let i = self.shard_index(rel);
+        let mut fresh = lock(&shard.fresh);
+        if fresh.is_none() {
+            *fresh = FreshFile::create(&self.dir, i, self.fingerprint);
+        }
+        if let Some(f) = fresh.as_mut() {
+            f.record(rel, key, &blob);
+        }
     }
 
-    /// Writes the shards in which something changed (a file parsed afresh, or a file
-    /// gone). Unchanged shards are left as they are.
+    fn shard_index(&self, rel: &str) -> usize {
+        (hash_bytes(rel.as_bytes()) % SHARDS as u128) as usize
+    }
+
+    /// Finishes the shards in which something changed (a file parsed afresh, or a file
+    /// gone): the reused outcomes are copied after the fresh ones. Unchanged shards are
+    /// left as they are.
     pub fn save(self) {
         let dir = self.dir;
         let fingerprint = self.fingerprint;
@@ -179,28 +229,21 @@ impl ParseMemo {
             .into_par_iter()
             .enumerate()
             .for_each(|(i, shard)| {
-                let mut seen = shard.seen.into_inner().unwrap_or_else(|e| e.into_inner());
-                let fresh = seen.iter().any(|(_, _, blob)| blob.is_some());
-                if !fresh && seen.len() == shard.old.len() {
+                let reused = shard.reused.into_inner().unwrap_or_else(|e| e.into_inner());
+                let fresh = shard.fresh.into_inner().unwrap_or_else(|e| e.into_inner());
+                if fresh.is_none() && reused.len() == shard.old.len() {
                     return;
                 }
-                // Stable order, so the same inputs make the same cache bytes.
-                seen.sort_by(|a, b| a.0.cmp(&b.0));
-                seen.dedup_by(|a, b| a.0 == b.0);
-                let mut out = Vec::new();
-                for (rel, key, blob) in &seen {
-                    let blob: &[u8] = match blob {
-                        Some(b) => b,
-                        None => match shard.old.get(rel) {
-                            Some((_, range)) => &shard.buf[range.clone()],
-                            None => continue,
-                        },
-                    };
-                    put_bytes(&mut out, rel.as_bytes());
-                    key.write(&mut out);
-                    put_bytes(&mut out, blob);
+                let Some(mut file) = fresh.or_else(|| FreshFile::create(&dir, i, fingerprint))
+                else {
+                    return;
+                };
+                for (rel, key) in &reused {
+                    if let Some((_, range)) = shard.old.get(rel) {
+                        file.record(rel, *key, &shard.buf[range.clone()]);
+                    }
                 }
-                write_file(&shard_path(&dir, i), fingerprint, &out);
+                file.finish(&shard_path(&dir, i));
             });
     }
 }
