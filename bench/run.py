@@ -76,11 +76,9 @@ def generate(n, flavor, dest):
 
 
 def clean(site, tool):
-    shutil.rmtree(site / "public", ignore_errors=True)
-    if tool == "broadsheet":
-        shutil.rmtree(site / ".broadsheet-cache", ignore_errors=True)
-    else:
-        shutil.rmtree(site / "resources", ignore_errors=True)
+    # rm -rf is several times faster than shutil.rmtree on 250,000 files and folders.
+    extra = ".broadsheet-cache" if tool == "broadsheet" else "resources"
+    subprocess.run(["rm", "-rf", str(site / "public"), str(site / extra)], check=False)
 
 
 def build_cmd(tool, site, binary):
