@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
-use crate::archive::{self, urls, IndexReport};
+use crate::archive::{self, IndexReport};
+use crate::cache::BuildCache;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::{self, LoadOptions};
@@ -50,6 +49,8 @@ pub struct BuildReport {
     pub success: bool,
     /// Article URL -> source file, when [`BuildOptions::record_sources`] was set.
     pub sources: Vec<(String, PathBuf)>,
+    /// Time since the start at the end of each stage, for profiling (`BROADSHEET_TIMINGS=1`).
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 impl BuildReport {
@@ -124,15 +125,19 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     let out_dir = output_dir(opts, &config);
     report.output_dir = out_dir.clone();
 
-    // Load and normalize.
-    let loaded = ingest::load(
+    // Load and normalize, reusing what the cache remembers of unchanged files.
+    let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);
+    let loaded = ingest::load_memo(
         &site.join("content"),
         site,
         &config,
         LoadOptions {
             drafts: opts.drafts,
         },
+        &cache.parsed,
     );
+    cache.save_parsed();
+    report.timings.push(("load", start.elapsed()));
     report.diagnostics.extend(loaded.diagnostics);
     report.skipped.extend(loaded.skipped);
 
@@ -169,38 +174,40 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     }
 
     // Render and write into a staging folder.
+    report.timings.push(("index", start.elapsed()));
     let renderer = match Renderer::new(&site.join("templates"), site) {
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
-    let mut staging = match Staging::begin(&out_dir) {
+    let mut staging = match Staging::begin(&out_dir, Some(cache.manifest_path())) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };
     staging.set_compress(config.compress);
     let views = render::views(&archive, &config);
-    let site_view = views.site();
+    report.timings.push(("views", start.elapsed()));
     observer.pages(archive.pages.len());
-    let written = archive.pages.par_iter().try_for_each(|page| {
-        let html = renderer.render(&views, &site_view, page)?;
-        let rel = urls::page_file(&page.url);
-        staging.write(&rel, html.as_bytes()).map_err(|e| {
-            Diagnostic::error(&out_dir, None, format!("cannot write {}: {e}", page.url))
-        })?;
-        observer.wrote(&rel);
-        Ok(())
-    });
-    if let Err(d) = written {
+    let pages = render::pages::render_pages(
+        &renderer,
+        &views,
+        &archive.pages,
+        &staging,
+        cache.seed(),
+        observer,
+    );
+    if let Err(d) = pages {
         return report.fail(d, start);
     }
+    report.timings.push(("render", start.elapsed()));
     report.pages = archive.pages.len();
     if let Err(d) = search::write_index(&archive, &config, &staging) {
         return report.fail(d, start);
     }
+    report.timings.push(("search", start.elapsed()));
 
     // Feeds, sitemap, robots.txt and the 404 page.
     let extras = renderer
-        .render_not_found(&views, &site_view)
+        .render_not_found(&views, &views.site())
         .and_then(|html| {
             output::extras::Extras {
                 archive: &archive,
@@ -214,6 +221,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     if let Err(d) = extras {
         return report.fail(d, start);
     }
+    report.timings.push(("extras", start.elapsed()));
 
     let copies = archive
         .asset_copies
@@ -258,8 +266,13 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
             start,
         );
     }
+    report.timings.push(("commit", start.elapsed()));
     report.success = true;
     report.elapsed = start.elapsed();
+    // Freeing a 100,000-article archive takes a good part of a second; let a thread
+    // do it while the caller reports (a CLI process simply exits).
+    drop(views);
+    std::thread::spawn(move || drop(archive));
     report
 }
 

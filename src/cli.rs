@@ -448,6 +448,14 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
         plural(report.errors(), "error", "errors"),
         report.elapsed.as_secs_f64()
     );
+    if std::env::var_os("BROADSHEET_TIMINGS").is_some() {
+        let t: Vec<String> = report
+            .timings
+            .iter()
+            .map(|(stage, at)| format!("{stage} {:.3}", at.as_secs_f64()))
+            .collect();
+        eprintln!("timings (s since start): {}", t.join(", "));
+    }
     if report.success {
         println!("Built {summary} -> {}", report.output_dir.display());
     } else {

@@ -1,5 +1,6 @@
 //! Warnings and errors that point at a file and line, and the list of skipped files.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +22,7 @@ pub struct Diagnostic {
     pub message: String,
     /// A short machine-readable class (`undated`, `bad-date`, `duplicate`...) for reports
     /// that count problems by kind; empty when unclassified.
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
 }
 
 impl Diagnostic {
@@ -35,7 +36,7 @@ impl Diagnostic {
             path: path.into(),
             line,
             message: message.into(),
-            kind: "",
+            kind: Cow::Borrowed(""),
         }
     }
 
@@ -49,13 +50,13 @@ impl Diagnostic {
             path: path.into(),
             line,
             message: message.into(),
-            kind: "",
+            kind: Cow::Borrowed(""),
         }
     }
 
     /// The same diagnostic, classed as `kind` for reports.
     pub fn with_kind(mut self, kind: &'static str) -> Self {
-        self.kind = kind;
+        self.kind = Cow::Borrowed(kind);
         self
     }
 

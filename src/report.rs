@@ -36,7 +36,7 @@ pub struct FormatSummary {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct KindCount {
     /// e.g. `undated`, `duplicate`, `bad-date`, `encoding`; `other` when unclassified.
-    pub kind: &'static str,
+    pub kind: String,
     pub warnings: usize,
     pub errors: usize,
 }
@@ -293,10 +293,10 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
-    let mut kinds: BTreeMap<&'static str, (usize, usize)> = BTreeMap::new();
+    let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for d in &diagnostics {
         let k = kinds
-            .entry(if d.kind.is_empty() { "other" } else { d.kind })
+            .entry(if d.kind.is_empty() { "other" } else { &d.kind })
             .or_default();
         if d.is_error() {
             k.1 += 1;
@@ -318,7 +318,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         kinds: kinds
             .into_iter()
             .map(|(kind, (warnings, errors))| KindCount {
-                kind,
+                kind: kind.to_string(),
                 warnings,
                 errors,
             })

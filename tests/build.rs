@@ -292,14 +292,17 @@ fn hostile_names_stay_inside_the_output() {
         "{}",
         r.stderr
     );
-    // Nothing but the site folder's own files appear next to the output.
+    // Nothing but the site folder's own files (and the build cache) appear next to the output.
     let mut names: Vec<_> = fs::read_dir(site.dir())
         .unwrap()
         .flatten()
         .map(|e| e.file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, vec!["content", "public", "site.toml"]);
+    assert_eq!(
+        names,
+        vec![".broadsheet-cache", "content", "public", "site.toml"]
+    );
     assert!(site.out().join("2023/03/07/etc/index.html").is_file());
     assert!(site.out().join("sections/sec/index.html").is_file());
     assert!(site.out().join("tags/tag/index.html").is_file());

@@ -272,7 +272,7 @@ fn ambiguous_numeric_dates_warn_and_are_not_guessed() {
     let a = only(&loaded);
     assert!(a.date.is_none());
     let d = &loaded.diagnostics[0];
-    assert_eq!((d.kind, d.line), ("ambiguous-date", Some(1)));
+    assert_eq!((d.kind.as_ref(), d.line), ("ambiguous-date", Some(1)));
     assert!(d.message.contains("date_order"), "{d}");
 }
 

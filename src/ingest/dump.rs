@@ -250,8 +250,11 @@ mod tests {
         assert_eq!((b.id.as_str(), b.source_line), ("d.jsonl#3", Some(4)));
         assert_eq!(b.authors, vec!["Jane Doe"]);
         assert!(!b.body_html.contains("script"));
-        let lines: Vec<(Option<usize>, &str)> =
-            out.diagnostics.iter().map(|d| (d.line, d.kind)).collect();
+        let lines: Vec<(Option<usize>, &str)> = out
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.kind.as_ref()))
+            .collect();
         assert_eq!(
             lines,
             vec![

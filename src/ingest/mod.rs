@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::article::Article;
+use crate::cache::parsed::ParseMemo;
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, slash_path, Diagnostic, Skipped};
 
@@ -157,6 +158,18 @@ pub fn format_of(path: &Path) -> Option<Format> {
 /// Walks `content_dir` and parses every article file in parallel.
 /// `site_dir` is only used to show paths relative to the site.
 pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: LoadOptions) -> Loaded {
+    load_memo(content_dir, site_dir, config, opts, &ParseMemo::disabled())
+}
+
+/// [`load`], taking the outcome of unchanged files from `memo` instead of parsing them
+/// again, and recording fresh outcomes in it.
+pub fn load_memo(
+    content_dir: &Path,
+    site_dir: &Path,
+    config: &SiteConfig,
+    opts: LoadOptions,
+    memo: &ParseMemo,
+) -> Loaded {
     let mut loaded = Loaded::default();
     let mut inputs = Vec::new();
     if !content_dir.is_dir() {
@@ -222,6 +235,11 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
     let outcomes: Vec<(Format, PathBuf, FileOutcome)> = inputs
         .into_par_iter()
         .map(|(format, path, shown, rel)| {
+            let (remembered, key) = memo.recall(&rel, &path, config.tz);
+            if let Some(outcome) = remembered {
+                return (format, shown, outcome);
+            }
+            let memo_rel = key.map(|k| (rel.clone(), k));
             let mut diagnostics = Vec::new();
             let outcome = match read_text(&path, &shown, &mut diagnostics) {
                 Ok(text) => {
@@ -244,6 +262,9 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
                 articles: outcome.articles,
                 diagnostics,
             };
+            if let Some((rel, key)) = memo_rel {
+                memo.remember(&rel, key, &outcome);
+            }
             (format, shown, outcome)
         })
         .collect();

@@ -1,6 +1,7 @@
 //! Render: Tera set up with the default theme (embedded in the binary) and the site's
 //! own templates over it, turning each planned page into HTML.
 
+pub mod pages;
 pub mod seo;
 pub mod theme;
 pub mod views;
@@ -12,13 +13,27 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::archive::{Archive, Page, PageKind};
+use crate::cache::{hash_value, Hash, HashWriter};
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, Diagnostic};
-use views::{PageContext, SiteView, Views};
+use views::{Card, PageContext, SiteView, Views};
 
 /// Templates compiled once, shared by every render.
 pub struct Renderer {
     tera: Tera,
+    /// Hash of every template's name and source.
+    templates: Hash,
+    /// A template calls a function whose result is not fixed by the page's context
+    /// (`now()`, `get_random()`, `get_env()`), so no page may be reused from a cache.
+    volatile: bool,
+}
+
+/// A page ready to render: its context, its template, and the hash of both.
+pub struct Prepared<'a> {
+    pub template: &'static str,
+    pub context: PageContext<'a>,
+    /// Hash of everything the page is rendered from (0 when it cannot be known).
+    pub input: Hash,
 }
 
 impl Renderer {
@@ -37,6 +52,21 @@ impl Renderer {
             .map_err(|e| template_error(Path::new("(built-in theme)"), &e))?;
 
         let user = read_user_templates(templates_dir, site_dir)?;
+        let mut h = HashWriter::new(0);
+        for (name, source) in theme::TEMPLATES {
+            h.update(name.as_bytes());
+            h.update(source.as_bytes());
+        }
+        for (name, source, _) in &user {
+            h.update(name.as_bytes());
+            h.update(&[0]);
+            h.update(source.as_bytes());
+        }
+        let volatile = user.iter().any(|(_, source, _)| {
+            ["now(", "get_random(", "get_env("]
+                .iter()
+                .any(|f| source.contains(f))
+        });
         if !user.is_empty() {
             tera.add_raw_templates(user.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
                 .map_err(|e| {
@@ -50,7 +80,11 @@ impl Renderer {
                     template_error(&file, &e)
                 })?;
         }
-        Ok(Renderer { tera })
+        Ok(Renderer {
+            tera,
+            templates: h.finish(),
+            volatile,
+        })
     }
 
     /// Renders one page.
@@ -60,16 +94,36 @@ impl Renderer {
         site: &SiteView<'_>,
         page: &Page,
     ) -> Result<String, Diagnostic> {
-        let template = match &page.kind {
-            PageKind::Article(_) => "article.html",
-            PageKind::Listing(crate::archive::Listing::Home, _) => "index.html",
-            PageKind::Listing(..) => "list.html",
-            PageKind::TermIndex(_) => "terms.html",
-            PageKind::DateIndex => "archive.html",
-            PageKind::Search => "search.html",
+        let prepared = self.prepare(views, site, page, 0);
+        self.render_prepared(&prepared)
+    }
+
+    /// Builds a page's context and hashes it with `seed` (the fingerprint of the binary
+    /// and config) and the templates: equal hashes mean equal pages.
+    pub fn prepare<'s>(
+        &self,
+        views: &'s Views<'s>,
+        site: &'s SiteView<'s>,
+        page: &Page,
+        seed: Hash,
+    ) -> Prepared<'s> {
+        let template = template_of(page);
+        let context = views.page(site, &page.kind, &page.url);
+        let input = if self.volatile || seed == 0 {
+            0
+        } else {
+            hash_value(seed ^ self.templates, &(template, &context))
         };
-        let ctx = views.page(site, &page.kind, &page.url);
-        self.render_context(template, &ctx)
+        Prepared {
+            template,
+            context,
+            input,
+        }
+    }
+
+    /// Renders a prepared page.
+    pub fn render_prepared(&self, prepared: &Prepared<'_>) -> Result<String, Diagnostic> {
+        self.render_context(prepared.template, &prepared.context)
     }
 
     /// The 404 page (`404.html` template).
@@ -82,17 +136,52 @@ impl Renderer {
     }
 
     fn render_context(&self, template: &str, ctx: &PageContext<'_>) -> Result<String, Diagnostic> {
+        let cards = ctx.articles.iter().chain(&ctx.previous).chain(&ctx.next);
+        for card in cards.chain(ctx.article.as_ref().map(|a| &a.card)) {
+            self.card_value(card.0, ctx.site)?;
+        }
         let context = Context::from_serialize(ctx)
             .map_err(|e| Diagnostic::error(template, None, format!("cannot build context: {e}")))?;
         self.tera
             .render(template, &context)
             .map_err(|e| template_error(Path::new(template), &e))
     }
+
+    /// Renders a card once: `card.html` for the article, which listings include
+    /// instead of rendering the same markup again on every page that lists it.
+    fn card_value(&self, card: &Card<'_>, site: &SiteView<'_>) -> Result<(), Diagnostic> {
+        if card.html.get().is_some() {
+            return Ok(());
+        }
+        let template = "card.html";
+        let mut context = Context::new();
+        context.insert("site", site);
+        context.insert("article", &card.view);
+        let html = self
+            .tera
+            .render(template, &context)
+            .map_err(|e| template_error(Path::new(template), &e))?;
+        let _ = card.html.set(html);
+        Ok(())
+    }
+}
+
+fn template_of(page: &Page) -> &'static str {
+    {
+        match &page.kind {
+            PageKind::Article(_) => "article.html",
+            PageKind::Listing(crate::archive::Listing::Home, _) => "index.html",
+            PageKind::Listing(..) => "list.html",
+            PageKind::TermIndex(_) => "terms.html",
+            PageKind::DateIndex => "archive.html",
+            PageKind::Search => "search.html",
+        }
+    }
 }
 
 /// Convenience for the build driver: views over an archive.
 pub fn views<'a>(archive: &'a Archive, config: &'a SiteConfig) -> Views<'a> {
-    Views { archive, config }
+    Views::new(archive, config)
 }
 
 fn read_user_templates(
@@ -129,16 +218,23 @@ fn read_user_templates(
 /// which is safe but bloats every URL in every page.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copy runs of ordinary bytes whole; the escaped characters are all ASCII, so a
+    // byte scan never splits a multi-byte character.
+    let mut from = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
+    out.push_str(&text[from..]);
     out
 }
 

@@ -207,7 +207,7 @@ impl<'a> Views<'a> {
 
     /// The context of `404.html`: served for any missing URL, so every link in it is
     /// root-relative (it works at any depth).
-    pub fn not_found(&self, site: &'a SiteView<'a>) -> PageContext<'a> {
+    pub fn not_found<'s>(&'s self, site: &'s SiteView<'s>) -> PageContext<'s> {
         let mut ctx = self.page(site, &PageKind::DateIndex, NOT_FOUND);
         ctx.years.clear();
         ctx.page.title = "Page not found".into();

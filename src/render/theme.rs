@@ -1,11 +1,12 @@
 //! The default theme, compiled into the binary so a site needs no templates of its own.
 
 /// Template name and source, in dependency order (bases first).
-pub const TEMPLATES: [(&str, &str); 9] = [
+pub const TEMPLATES: [(&str, &str); 10] = [
     ("macros.html", include_str!("theme/macros.html")),
     ("base.html", include_str!("theme/base.html")),
     ("index.html", include_str!("theme/index.html")),
     ("list.html", include_str!("theme/list.html")),
+    ("card.html", include_str!("theme/card.html")),
     ("article.html", include_str!("theme/article.html")),
     ("terms.html", include_str!("theme/terms.html")),
     ("archive.html", include_str!("theme/archive.html")),

@@ -1,8 +1,13 @@
 //! Borrowed, serializable views of the archive for templates: no article is cloned per page.
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Datelike};
 use chrono_tz::Tz;
-use serde::Serialize;
+use rayon::prelude::*;
+use serde::{Serialize, Serializer};
+
+use crate::cache::{hash_value, Hash};
 
 use crate::archive::{urls, Archive, Listing, PageKind, Pagination};
 use crate::article::Article;
@@ -160,18 +165,89 @@ pub struct YearCount {
     pub months: Vec<MonthCount>,
 }
 
+/// An article as listings show it, built once per article and shared by every page
+/// that shows it (a 100,000-article site lists each article on about eight pages).
+pub struct Card<'a> {
+    pub view: ArticleView<'a>,
+    /// Hash of `view`: pages hash this instead of the whole view (see [`CardRef`]).
+    pub hash: Hash,
+    /// The rendered `card.html` for this article, made by the renderer on first use and
+    /// shown to templates as the view's `card` field.
+    pub html: OnceLock<String>,
+}
+
+/// A card as part of a page context. To templates (human-readable serializers such as
+/// Tera's) it is the article's view plus `card`; to the page-input hash (a binary
+/// serializer) it is just the card's hash, which keeps hashing a listing page cheap.
+#[derive(Clone, Copy)]
+pub struct CardRef<'a>(pub &'a Card<'a>);
+
+/// The fields templates see for a card, or for an article page's article (with `body`).
+#[derive(Serialize)]
+struct CardFields<'a> {
+    #[serde(flatten)]
+    view: &'a ArticleView<'a>,
+    card: &'a str,
+    /// After the view's own (empty) `body`, so that it wins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+}
+
+impl Serialize for CardRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            return s.serialize_u128(self.0.hash);
+        }
+        CardFields {
+            view: &self.0.view,
+            card: self.0.html.get().map(String::as_str).unwrap_or(""),
+            body: None,
+        }
+        .serialize(s)
+    }
+}
+
+/// The article of an article page: its card's fields plus `body`.
+pub struct FullArticle<'a> {
+    pub card: CardRef<'a>,
+    pub body: &'a str,
+}
+
+/// Code (metadata, JSON-LD) reads the article's fields straight through.
+impl<'a> std::ops::Deref for FullArticle<'a> {
+    type Target = ArticleView<'a>;
+    fn deref(&self) -> &ArticleView<'a> {
+        &self.card.0.view
+    }
+}
+
+impl Serialize for FullArticle<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            return (self.card, self.body).serialize(s);
+        }
+        let card = self.card.0;
+        CardFields {
+            view: &card.view,
+            card: card.html.get().map(String::as_str).unwrap_or(""),
+            body: Some(self.body),
+        }
+        .serialize(s)
+    }
+}
+
 /// The whole context of one page.
 #[derive(Serialize)]
 pub struct PageContext<'a> {
     pub site: &'a SiteView<'a>,
     pub page: PageView,
     /// The article page's article.
-    pub article: Option<ArticleView<'a>>,
+    pub article: Option<FullArticle<'a>>,
     /// Older and newer neighbours in date order (article pages).
-    pub previous: Option<ArticleView<'a>>,
-    pub next: Option<ArticleView<'a>>,
+    pub previous: Option<CardRef<'a>>,
+    pub next: Option<CardRef<'a>>,
     /// Listing pages' articles.
-    pub articles: Vec<ArticleView<'a>>,
+    pub articles: Vec<CardRef<'a>>,
     pub pagination: Option<PaginationView>,
     /// Term index pages.
     pub terms: Vec<TermCount<'a>>,
@@ -194,9 +270,36 @@ pub struct PageContext<'a> {
 pub struct Views<'a> {
     pub archive: &'a Archive,
     pub config: &'a SiteConfig,
+    /// One card per article, in archive order (see [`Views::new`]).
+    pub cards: Vec<Card<'a>>,
 }
 
 impl<'a> Views<'a> {
+    /// Views of `archive`, with every article's card built (in parallel).
+    pub fn new(archive: &'a Archive, config: &'a SiteConfig) -> Views<'a> {
+        let mut views = Views {
+            archive,
+            config,
+            cards: Vec::new(),
+        };
+        views.cards = (0..archive.articles.len())
+            .into_par_iter()
+            .map(|i| {
+                let view = views.article(i, false);
+                Card {
+                    hash: hash_value(0, &view),
+                    view,
+                    html: OnceLock::new(),
+                }
+            })
+            .collect();
+        views
+    }
+
+    fn card(&self, i: usize) -> CardRef<'_> {
+        CardRef(&self.cards[i])
+    }
+
     pub fn url(&self, rel: &str) -> String {
         self.config.path_url(rel)
     }
@@ -380,7 +483,12 @@ impl<'a> Views<'a> {
     }
 
     /// The full context of one planned page.
-    pub fn page(&self, site: &'a SiteView<'a>, kind: &PageKind, url: &str) -> PageContext<'a> {
+    pub fn page<'s>(
+        &'s self,
+        site: &'s SiteView<'s>,
+        kind: &PageKind,
+        url: &str,
+    ) -> PageContext<'s> {
         let mut ctx = PageContext {
             site,
             page: PageView {
@@ -421,15 +529,17 @@ impl<'a> Views<'a> {
                         },
                     ],
                 };
-                ctx.article = Some(self.article(i, true));
+                ctx.article = Some(FullArticle {
+                    card: self.card(i),
+                    body: &a.body_html,
+                });
                 // Articles are newest first: the previous (older) one follows.
-                ctx.previous =
-                    (i + 1 < self.archive.articles.len()).then(|| self.article(i + 1, false));
-                ctx.next = i.checked_sub(1).map(|j| self.article(j, false));
+                ctx.previous = (i + 1 < self.archive.articles.len()).then(|| self.card(i + 1));
+                ctx.next = i.checked_sub(1).map(|j| self.card(j));
             }
             PageKind::Listing(listing, p) => {
                 let items = &self.archive.listing_items(*listing)[p.range.clone()];
-                ctx.articles = items.iter().map(|&i| self.article(i, false)).collect();
+                ctx.articles = items.iter().map(|&i| self.card(i)).collect();
                 ctx.pagination = Some(self.pagination(*listing, p));
                 let (title, kind, crumbs) = match *listing {
                     Listing::Home => (self.config.title.clone(), "home", Vec::new()),

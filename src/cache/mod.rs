@@ -1,0 +1,258 @@
+//! Incremental builds: what the previous build learned, kept in a folder beside the
+//! output (`.broadsheet-cache/NAME/` next to the output folder `NAME`), so that a
+//! rebuild after a small edit re-parses only the changed files and re-renders only the
+//! pages whose inputs changed.
+//!
+//! Two things are remembered:
+//! - [`parsed::ParseMemo`]: every content file's parse outcome, keyed by the file's
+//!   size, modification and change times and inode; valid only for the same binary and
+//!   `site.toml` (the parse depends on both).
+//! - the output manifest ([`crate::output::Manifest`]): every output file's content hash
+//!   and the hash of the inputs it was rendered from. Content hashes are facts about the
+//!   files on disk (checked against their size and modification time before they are
+//!   trusted); input hashes include the fingerprint of the binary, config and templates,
+//!   so any change there re-renders everything.
+//!
+//! Every cache file starts with a header holding a format tag and the fingerprint it
+//! was made under; a missing, foreign, stale or corrupt file is silently ignored, which
+//! simply means a full build. Correctness never depends on the cache being there.
+
+pub mod parsed;
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+
+use crate::config::SiteConfig;
+
+/// A 128-bit content hash (xxh3): fast enough to hash every page of a 100,000-article
+/// site in well under a second, and wide enough that a collision is not a concern.
+pub type Hash = u128;
+
+/// Bumped whenever the layout of a cache file changes.
+const FORMAT: &[u8; 8] = b"BSCACHE2";
+
+/// Hashes bytes.
+pub fn hash_bytes(bytes: &[u8]) -> Hash {
+    xxh3_128(bytes)
+}
+
+/// An `io::Write` that hashes what is written to it.
+pub struct HashWriter(Xxh3);
+
+impl HashWriter {
+    /// An empty hash, seeded with `seed` (e.g. a fingerprint).
+    pub fn new(seed: Hash) -> HashWriter {
+        let mut h = Xxh3::new();
+        h.update(&seed.to_le_bytes());
+        HashWriter(h)
+    }
+
+    /// Adds bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The hash of everything written.
+    pub fn finish(&self) -> Hash {
+        self.0.digest128()
+    }
+}
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Hashes a value through its compact binary (postcard) serialization, seeded.
+/// Binary serializers say they are not human-readable, which views use to hash a
+/// memoized hash in place of a large nested value (see `render::views::Card`).
+pub fn hash_value<T: Serialize + ?Sized>(seed: Hash, value: &T) -> Hash {
+    let mut w = HashWriter::new(seed);
+    // Writing to a HashWriter cannot fail; a value that cannot be serialized gets a
+    // hash of its own that matches nothing, so it is simply re-rendered.
+    match postcard::to_io(value, &mut w) {
+        Ok(_) => w.finish(),
+        Err(_) => hash_bytes(b"unserializable") ^ seed ^ 1,
+    }
+}
+
+/// Identifies everything a build's results depend on besides its inputs: the binary
+/// itself (its version, size and modification time, so a rebuilt binary never trusts an
+/// older one's cache) and the effective configuration.
+pub fn fingerprint(config: &SiteConfig, drafts: bool) -> Hash {
+    let mut h = HashWriter::new(0);
+    h.update(concat!("broadsheet ", env!("CARGO_PKG_VERSION")).as_bytes());
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|p| fs::metadata(p).ok())
+    {
+        h.update(&meta.len().to_le_bytes());
+        if let Some(t) = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        {
+            h.update(&t.as_nanos().to_le_bytes());
+        }
+    } else {
+        // Unknown binary: never reuse a cache.
+        h.update(&std::process::id().to_le_bytes());
+        h.update(&format!("{:?}", std::time::SystemTime::now()).into_bytes());
+    }
+    // Debug shows every field, including ones set from the command line.
+    h.update(format!("{config:?}").as_bytes());
+    h.update(&[drafts as u8]);
+    h.finish()
+}
+
+/// The cache folder for the output folder `out_dir`: `.broadsheet-cache/NAME/` beside it.
+pub fn dir_for(out_dir: &Path) -> PathBuf {
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = out_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(".broadsheet-cache").join(name)
+}
+
+/// Reads a cache file made under `fingerprint`, returning its body; `None` if it is
+/// missing or was made by another format or fingerprint.
+pub fn read_file(path: &Path, fingerprint: Hash) -> Option<Vec<u8>> {
+    let mut bytes = fs::read(path).ok()?;
+    let header = header(fingerprint);
+    if !bytes.starts_with(&header) {
+        return None;
+    }
+    bytes.drain(..header.len());
+    Some(bytes)
+}
+
+/// Writes a cache file atomically (temporary file, then rename), so a killed build
+/// never leaves half a file behind. Errors are ignored: the cache is an optimization.
+pub fn write_file(path: &Path, fingerprint: Hash, body: &[u8]) {
+    let _ = (|| -> io::Result<()> {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut f = io::BufWriter::new(fs::File::create(&tmp)?);
+        f.write_all(&header(fingerprint))?;
+        f.write_all(body)?;
+        f.into_inner().map_err(|e| e.into_error())?;
+        fs::rename(&tmp, path)
+    })();
+}
+
+/// Removes a cache file (e.g. before a step that would make it stale).
+pub fn remove_file(path: &Path) {
+    let _ = fs::remove_file(path);
+}
+
+/// The header every cache file starts with.
+pub(crate) fn header(fingerprint: Hash) -> Vec<u8> {
+    let mut h = FORMAT.to_vec();
+    h.extend_from_slice(&fingerprint.to_le_bytes());
+    h
+}
+
+/// A little-endian record reader over a cache file body; every read is bounds-checked,
+/// so a corrupt file yields `None`, never a panic.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// Reads from the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, pos: 0 }
+    }
+
+    /// True when everything was read.
+    pub fn done(&self) -> bool {
+        self.pos == self.bytes.len()
+    }
+
+    /// The next `n` bytes.
+    pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.bytes.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+
+    /// A little-endian u64.
+    pub fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    /// A little-endian u128.
+    pub fn u128(&mut self) -> Option<u128> {
+        Some(u128::from_le_bytes(self.take(16)?.try_into().ok()?))
+    }
+
+    /// A length-prefixed byte string.
+    pub fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        self.take(n)
+    }
+
+    /// A length-prefixed UTF-8 string.
+    pub fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+}
+
+/// Appends a length-prefixed byte string (the counterpart of [`Reader::bytes`]).
+pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// The cache of one build: where it lives, what it was made under, and the parse memo.
+pub struct BuildCache {
+    dir: PathBuf,
+    fingerprint: Hash,
+    /// Parse outcomes of unchanged content files.
+    pub parsed: parsed::ParseMemo,
+}
+
+impl BuildCache {
+    /// Opens the cache of the output folder `out_dir` for a build under `config`.
+    pub fn open(out_dir: &Path, config: &SiteConfig, drafts: bool) -> BuildCache {
+        let dir = dir_for(out_dir);
+        let fingerprint = fingerprint(config, drafts);
+        BuildCache {
+            parsed: parsed::ParseMemo::open(&dir, fingerprint),
+            dir,
+            fingerprint,
+        }
+    }
+
+    /// Where the output manifest is kept.
+    pub fn manifest_path(&self) -> PathBuf {
+        self.dir.join("outputs.bin")
+    }
+
+    /// The fingerprint of the binary and config, to seed page-input hashes.
+    pub fn seed(&self) -> Hash {
+        self.fingerprint
+    }
+
+    /// Saves what changed in the parse memo.
+    pub fn save_parsed(&mut self) {
+        std::mem::replace(&mut self.parsed, parsed::ParseMemo::disabled()).save();
+    }
+}

@@ -1,0 +1,106 @@
+//! The manifest: what the previous build wrote, one record per output file. It lets a
+//! build tell that a file is unchanged without reading it, and skip rendering a page
+//! whose inputs are unchanged. Kept in the build cache; any output feature that writes
+//! through [`super::Staging`] is covered without knowing about it.
+
+use std::collections::HashMap;
+use std::fs::Metadata;
+use std::path::Path;
+
+use crate::cache::{put_bytes, read_file, write_file, Hash, Reader};
+
+/// One output file as the previous build left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputEntry {
+    /// Hash of what the file was rendered from (0: not a rendered page).
+    pub input: Hash,
+    /// Hash of the file's bytes.
+    pub content: Hash,
+    pub len: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub mtime: u128,
+}
+
+impl OutputEntry {
+    /// The record of a file with these hashes and metadata.
+    pub fn of(input: Hash, content: Hash, meta: &Metadata) -> OutputEntry {
+        OutputEntry {
+            input,
+            content,
+            len: meta.len(),
+            mtime: mtime_nanos(meta),
+        }
+    }
+
+    /// True when a file with this metadata is still the one recorded.
+    pub fn matches(&self, meta: &Metadata) -> bool {
+        meta.is_file() && meta.len() == self.len && mtime_nanos(meta) == self.mtime
+    }
+}
+
+fn mtime_nanos(meta: &Metadata) -> u128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+/// Output files by site-relative path.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    files: HashMap<String, OutputEntry>,
+}
+
+impl Manifest {
+    /// A manifest of these files.
+    pub fn from_entries(entries: impl IntoIterator<Item = (String, OutputEntry)>) -> Manifest {
+        Manifest {
+            files: entries.into_iter().collect(),
+        }
+    }
+
+    /// The record of one file.
+    pub fn get(&self, rel: &str) -> Option<&OutputEntry> {
+        self.files.get(rel)
+    }
+
+    /// Every recorded path.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Reads a saved manifest; `None` if missing or unreadable.
+    pub fn load(path: &Path) -> Option<Manifest> {
+        let bytes = read_file(path, 0)?;
+        let mut r = Reader::new(&bytes);
+        let mut files = HashMap::new();
+        while !r.done() {
+            let rel = r.str()?.to_string();
+            let entry = OutputEntry {
+                input: r.u128()?,
+                content: r.u128()?,
+                len: r.u64()?,
+                mtime: r.u128()?,
+            };
+            files.insert(rel, entry);
+        }
+        Some(Manifest { files })
+    }
+
+    /// Saves the manifest, in path order (the same site gives the same bytes).
+    pub fn save(&self, path: &Path) {
+        let mut paths: Vec<&String> = self.files.keys().collect();
+        paths.sort();
+        let mut out = Vec::with_capacity(paths.len() * 96);
+        for rel in paths {
+            let e = &self.files[rel];
+            put_bytes(&mut out, rel.as_bytes());
+            out.extend_from_slice(&e.input.to_le_bytes());
+            out.extend_from_slice(&e.content.to_le_bytes());
+            out.extend_from_slice(&e.len.to_le_bytes());
+            out.extend_from_slice(&e.mtime.to_le_bytes());
+        }
+        write_file(path, 0, &out);
+    }
+}

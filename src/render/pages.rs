@@ -1,0 +1,46 @@
+//! Renders every planned page into the staging folder, skipping the pages whose
+//! inputs are unchanged since the previous build (their files are kept as they are).
+
+use rayon::prelude::*;
+
+use super::views::Views;
+use super::Renderer;
+use crate::archive::{urls, Page};
+use crate::build::Observer;
+use crate::cache::Hash;
+use crate::diagnostics::Diagnostic;
+use crate::output::Staging;
+
+/// Renders and writes `pages` in parallel. `seed` fingerprints the binary and config
+/// (0: never reuse a previous build's page). Returns how many pages were rendered.
+pub fn render_pages(
+    renderer: &Renderer,
+    views: &Views<'_>,
+    pages: &[Page],
+    staging: &Staging,
+    seed: Hash,
+    observer: &dyn Observer,
+) -> Result<usize, Diagnostic> {
+    let site = views.site();
+    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    pages.par_iter().try_for_each(|page| {
+        let prepared = renderer.prepare(views, &site, page, seed);
+        let rel = urls::page_file(&page.url);
+        if !staging.keep(&rel, prepared.input) {
+            let html = renderer.render_prepared(&prepared)?;
+            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            staging
+                .write_page(&rel, prepared.input, html.as_bytes())
+                .map_err(|e| {
+                    Diagnostic::error(
+                        &views.config.output_dir,
+                        None,
+                        format!("cannot write {}: {e}", page.url),
+                    )
+                })?;
+        }
+        observer.wrote(&rel);
+        Ok(())
+    })?;
+    Ok(rendered.into_inner())
+}

@@ -1,0 +1,273 @@
+//! Incremental builds: after every kind of change, a rebuild that uses the cache must
+//! produce exactly the site a clean build produces, and leave the files whose bytes did
+//! not change untouched (same modification time).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::SystemTime;
+
+use common::{snapshot, Site};
+
+const CONFIG: &str =
+    "title = \"Test Archive\"\nbase_url = \"https://example.org/\"\nper_page = 3\n";
+
+/// A small archive: paginated home, sections, shared tags, sources, authors.
+fn fixture() -> Site {
+    let site = Site::new(CONFIG);
+    for i in 0..14 {
+        let section = ["world", "business"][i % 2];
+        let tags = ["Iraq", "Oil", "Elections", "Trade"];
+        site.article(
+            &format!("{section}/story-{i:02}.md"),
+            &format!(
+                "title = \"Story {i}\"\ndate = 2023-0{}-{:02}T10:00:00Z\ntags = [{:?}, {:?}]\nsources = [{:?}]\nauthors = [\"Writer {}\"]",
+                1 + i % 3,
+                1 + i,
+                tags[i % 4],
+                tags[(i + 1) % 4],
+                ["AFP", "AP"][i % 2],
+                i % 3
+            ),
+            &format!("Paragraph one of story {i}.\n\nParagraph two, with *emphasis*."),
+        );
+    }
+    site.article(
+        "world/late.md",
+        "title = \"Late\"\ndate = 2023-03-30",
+        "Latest.",
+    );
+    site
+}
+
+/// Every output file's modification time.
+fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, e.metadata().unwrap().modified().unwrap())
+        })
+        .collect()
+}
+
+/// Builds `site` into a fresh folder with no cache and returns its files.
+fn clean_build(site: &Site, name: &str) -> BTreeMap<String, Vec<u8>> {
+    let out = site.dir().join(name);
+    let _ = fs::remove_dir_all(&out);
+    let _ = fs::remove_dir_all(site.dir().join(".broadsheet-cache").join(name));
+    let r = site.build(&["--output-dir", name]);
+    assert!(r.ok, "clean build failed:\n{}\n{}", r.stdout, r.stderr);
+    let files = snapshot(&out);
+    fs::remove_dir_all(&out).unwrap();
+    fs::remove_dir_all(site.dir().join(".broadsheet-cache").join(name)).unwrap();
+    files
+}
+
+/// Builds once, applies `change`, rebuilds incrementally, and checks the result against
+/// a clean build and the previous site's modification times. Returns the second
+/// build's stdout.
+fn check_change(site: &Site, change: impl FnOnce(&Site)) -> String {
+    site.build_ok();
+    let before = snapshot(&site.out());
+    let before_times = mtimes(&site.out());
+    // Let any rewrite show up as a different modification time.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    change(site);
+    let r = site.build_ok();
+    let after = snapshot(&site.out());
+    let after_times = mtimes(&site.out());
+    let clean = clean_build(site, "clean");
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>(),
+        "incremental and clean builds hold different files"
+    );
+    for (rel, bytes) in &clean {
+        assert!(after[rel] == *bytes, "{rel} differs from a clean build");
+    }
+    for (rel, bytes) in &after {
+        if before.get(rel) == Some(bytes) {
+            assert_eq!(
+                before_times[rel], after_times[rel],
+                "{rel} did not change but was rewritten"
+            );
+        }
+    }
+    r.stdout
+}
+
+#[test]
+fn rebuild_without_changes_writes_nothing() {
+    let site = fixture();
+    let out = check_change(&site, |_| {});
+    assert!(out.contains("(0 of "), "{out}");
+}
+
+#[test]
+fn changing_an_article_matches_a_clean_build() {
+    let site = fixture();
+    check_change(&site, |s| {
+        s.article(
+            "world/story-04.md",
+            "title = \"Story 4, revised\"\ndate = 2023-02-05T10:00:00Z\ntags = [\"Elections\", \"Oil\"]\nsources = [\"AFP\"]",
+            "New text.",
+        );
+    });
+}
+
+#[test]
+fn an_edit_of_the_same_size_is_seen() {
+    let site = fixture();
+    let path = site.dir().join("content/world/story-06.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let out = check_change(&site, |_| {
+        fs::write(&path, text.replace("one of story", "ONE of story")).unwrap();
+    });
+    assert!(!out.contains("(0 of "), "{out}");
+}
+
+#[test]
+fn adding_an_article_matches_a_clean_build() {
+    let site = fixture();
+    check_change(&site, |s| {
+        s.article(
+            "business/new.md",
+            "title = \"Breaking\"\ndate = 2023-02-10T12:00:00Z\ntags = [\"Oil\", \"New Tag\"]\nsources = [\"Reuters\"]",
+            "Just in.",
+        );
+    });
+}
+
+#[test]
+fn deleting_an_article_matches_a_clean_build() {
+    let site = fixture();
+    check_change(&site, |s| {
+        fs::remove_file(s.dir().join("content/business/story-07.md")).unwrap();
+    });
+}
+
+#[test]
+fn deleting_the_last_article_of_a_term_removes_its_pages() {
+    let site = fixture();
+    site.article(
+        "world/lonely.md",
+        "title = \"Lonely\"\ndate = 2023-01-20\ntags = [\"Rare\"]",
+        "x",
+    );
+    check_change(&site, |s| {
+        fs::remove_file(s.dir().join("content/world/lonely.md")).unwrap();
+    });
+    assert!(!site.out().join("tags/rare").exists());
+}
+
+#[test]
+fn renaming_an_article_matches_a_clean_build() {
+    let site = fixture();
+    check_change(&site, |s| {
+        fs::rename(
+            s.dir().join("content/world/story-02.md"),
+            s.dir().join("content/business/story-02-moved.md"),
+        )
+        .unwrap();
+    });
+}
+
+#[test]
+fn changing_a_template_matches_a_clean_build() {
+    let site = fixture();
+    site.write(
+        "templates/base.html",
+        "{% extends \"default/base.html\" %}{% block footer %}<p>One</p>{% endblock footer %}",
+    );
+    check_change(&site, |s| {
+        s.write(
+            "templates/base.html",
+            "{% extends \"default/base.html\" %}{% block footer %}<p>Two</p>{% endblock footer %}",
+        );
+    });
+    assert!(site.read("index.html").contains("<p>Two</p>"));
+}
+
+#[test]
+fn changing_the_card_template_changes_every_listing() {
+    let site = fixture();
+    check_change(&site, |s| {
+        s.write(
+            "templates/card.html",
+            "<p class=\"mine\">{{ article.title }}</p>",
+        );
+    });
+    assert!(site.read("index.html").contains("<p class=\"mine\">"));
+}
+
+#[test]
+fn changing_site_toml_matches_a_clean_build() {
+    let site = fixture();
+    check_change(&site, |s| {
+        s.write("site.toml", &CONFIG.replace("per_page = 3", "per_page = 4"));
+    });
+    check_change(&site, |s| {
+        s.write(
+            "site.toml",
+            &format!("{CONFIG}description = \"New line\"\n"),
+        );
+    });
+}
+
+#[test]
+fn a_corrupt_or_missing_cache_means_a_full_build() {
+    let site = fixture();
+    let cache = site.dir().join(".broadsheet-cache/public");
+    check_change(&site, |s| {
+        for entry in fs::read_dir(&cache).unwrap().flatten() {
+            let bytes = fs::read(entry.path()).unwrap();
+            // Keep the header, garble the rest.
+            let cut = bytes.len().min(30);
+            let mut garbled = bytes[..cut].to_vec();
+            garbled.extend(std::iter::repeat_n(0xFF, 50));
+            fs::write(entry.path(), garbled).unwrap();
+        }
+        s.article(
+            "world/story-03.md",
+            "title = \"Changed\"\ndate = 2023-01-04",
+            "y",
+        );
+    });
+    check_change(&site, |s| {
+        fs::remove_dir_all(&cache).unwrap();
+        s.article(
+            "world/story-05.md",
+            "title = \"Changed too\"\ndate = 2023-01-06",
+            "z",
+        );
+    });
+}
+
+#[test]
+fn files_edited_in_the_output_are_put_right() {
+    let site = fixture();
+    site.build_ok();
+    fs::write(site.out().join("index.html"), "tampered").unwrap();
+    fs::remove_file(site.out().join("tags/oil/index.html")).unwrap();
+    site.build_ok();
+    assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
+}
+
+#[test]
+fn two_clean_builds_are_identical() {
+    let site = fixture();
+    let a = clean_build(&site, "first");
+    let b = clean_build(&site, "second");
+    assert!(a.len() > 20);
+    assert!(a == b, "two clean builds differ");
+}
