@@ -296,7 +296,9 @@ impl<'a> Views<'a> {
         views
     }
 
-    fn card(&self, i: usize) -> CardRef<'_> {
+    /// Article `i` as a card, for page contexts that show other articles (listings,
+    /// neighbours, related articles): cheap to hash, rendered once.
+    pub fn card(&self, i: usize) -> CardRef<'_> {
         CardRef(&self.cards[i])
     }
 
