@@ -147,10 +147,21 @@ pub fn compute(articles: &[Article], taxonomies: &[Taxonomy], n: usize) -> Vec<V
         .iter()
         .map(|a| a.date.map(|d| d.timestamp()))
         .collect();
+    // Where each article sits in each of its terms' lists, found by one walk of the lists
+    // rather than a search per article (long lists make searches cache-miss bound).
+    let mut terms: Vec<Vec<(&[usize], usize, f64)>> = vec![Vec::new(); count];
+    for (kind, weight) in [(TaxonomyKind::Tag, W_TAG), (TaxonomyKind::Author, W_AUTHOR)] {
+        for term in tax(kind).iter().flat_map(|t| &t.terms) {
+            let w = weight * idf(count, term.articles.len());
+            if w > 0.0 {
+                for (pos, &i) in term.articles.iter().enumerate() {
+                    terms[i].push((&term.articles, pos, w));
+                }
+            }
+        }
+    }
     let ctx = Context {
-        count,
-        tags: tax(TaxonomyKind::Tag),
-        authors: tax(TaxonomyKind::Author),
+        terms,
         sections: tax(TaxonomyKind::Section),
         sources: tax(TaxonomyKind::Source),
         keywords: &keywords,
@@ -158,6 +169,8 @@ pub fn compute(articles: &[Article], taxonomies: &[Taxonomy], n: usize) -> Vec<V
     };
     (0..count)
         .into_par_iter()
+        // Big chunks: each one allocates a scratch the size of the archive.
+        .with_min_len(1024)
         .map_init(
             || Scratch::new(count),
             |scratch, i| ctx.related(i, n, scratch),
@@ -166,9 +179,8 @@ pub fn compute(articles: &[Article], taxonomies: &[Taxonomy], n: usize) -> Vec<V
 }
 
 struct Context<'a> {
-    count: usize,
-    tags: Option<&'a Taxonomy>,
-    authors: Option<&'a Taxonomy>,
+    /// Per article, its tags' and authors' lists, its position in each, and the weight.
+    terms: Vec<Vec<(&'a [usize], usize, f64)>>,
     sections: Option<&'a Taxonomy>,
     sources: Option<&'a Taxonomy>,
     keywords: &'a Keywords,
@@ -210,9 +222,8 @@ fn idf(n: usize, df: usize) -> f64 {
     }
 }
 
-/// The part of a sorted list of article indices nearest to `i` (at most `WINDOW + 1` long).
-fn window(list: &[usize], i: usize) -> &[usize] {
-    let pos = list.partition_point(|&x| x < i);
+/// The part of a list nearest to position `pos` (at most `WINDOW + 1` long).
+fn window_at(list: &[usize], pos: usize) -> &[usize] {
     let want = WINDOW + 1;
     let lo = pos.saturating_sub(WINDOW / 2);
     let hi = (lo + want).min(list.len());
@@ -221,22 +232,15 @@ fn window(list: &[usize], i: usize) -> &[usize] {
 
 impl Context<'_> {
     fn related(&self, i: usize, n: usize, s: &mut Scratch) -> Vec<usize> {
-        for (tax, weight) in [(self.tags, W_TAG), (self.authors, W_AUTHOR)] {
-            let Some(tax) = tax else { continue };
-            for &t in &tax.by_article[i] {
-                let list = &tax.terms[t].articles;
-                let w = weight * idf(self.count, list.len());
-                if w > 0.0 {
-                    for &j in window(list, i) {
-                        if j != i {
-                            s.add(j, w, 2);
-                        }
-                    }
+        for &(list, pos, w) in &self.terms[i] {
+            for &j in window_at(list, pos) {
+                if j != i {
+                    s.add(j, w, 2);
                 }
             }
         }
-        for &(word, w) in &self.keywords.by_article[i] {
-            for &j in window(self.keywords.postings(word), i) {
+        for &(lo, hi, pos, w) in &self.keywords.by_article[i] {
+            for &j in window_at(&self.keywords.articles[lo..hi], pos) {
                 if j != i {
                     s.add(j, W_WORD * w, 1);
                 }
@@ -253,13 +257,18 @@ impl Context<'_> {
             s.hits[j] = 0;
         }
         s.touched.clear();
-        // Best score first; ties go to the nearer in date, then to archive order.
-        scored.sort_by(|a, b| {
+        // Best score first; ties go to the nearer in date, then to archive order. A total
+        // order, so picking the top n first and sorting only those gives the same list.
+        let order = |a: &(f64, usize), b: &(f64, usize)| {
             b.0.total_cmp(&a.0)
                 .then_with(|| a.1.abs_diff(i).cmp(&b.1.abs_diff(i)))
                 .then_with(|| a.1.cmp(&b.1))
-        });
-        scored.truncate(n);
+        };
+        if scored.len() > n {
+            scored.select_nth_unstable_by(n - 1, order);
+            scored.truncate(n);
+        }
+        scored.sort_unstable_by(order);
         scored.into_iter().map(|(_, j)| j).collect()
     }
 
@@ -307,19 +316,21 @@ impl Hasher for PreHashed {
 
 type HashMap64<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
 
-/// Each article's keywords (hashed words and their weights) and the inverted lists.
+/// Each article's keywords and the inverted lists.
 struct Keywords {
-    by_article: Vec<Vec<(u64, f64)>>,
-    /// Sorted words, one per (word, article) pair, and beside them the articles: a word's
-    /// inverted list is one contiguous, date-ordered run of `articles`.
-    words: Vec<u64>,
+    /// Per article, each keyword as the bounds of its list in `articles`, the article's
+    /// position in that list, and the keyword's weight.
+    by_article: Vec<Vec<(usize, usize, usize, f64)>>,
+    /// Every keyword's inverted list, one after another; each list is in archive (date)
+    /// order.
     articles: Vec<usize>,
 }
 
 impl Keywords {
     fn build(articles: &[Article]) -> Keywords {
         let n = articles.len();
-        let stop: Vec<u64> = STOPWORDS.iter().map(|w| hash_word(w)).collect();
+        let mut stop: Vec<u64> = STOPWORDS.iter().map(|w| hash_word(w)).collect();
+        stop.sort_unstable();
         let words: Vec<Vec<u64>> = articles
             .par_iter()
             .map(|a| article_words(a, &stop))
@@ -341,7 +352,7 @@ impl Keywords {
             });
         // Words in more than this many articles are too common to pick out a story.
         let cap = (n / 20).max(10);
-        let by_article: Vec<Vec<(u64, f64)>> = words
+        let chosen: Vec<Vec<(u64, f64)>> = words
             .par_iter()
             .map(|ws| {
                 let mut kept: Vec<(u32, u64)> = ws
@@ -358,31 +369,39 @@ impl Keywords {
                     .collect()
             })
             .collect();
-        let mut pairs: Vec<(u64, usize)> = by_article
+        let mut pairs: Vec<(u64, usize, f64)> = chosen
             .iter()
             .enumerate()
-            .flat_map(|(i, ws)| ws.iter().map(move |&(w, _)| (w, i)))
+            .flat_map(|(i, ws)| ws.iter().map(move |&(w, weight)| (w, i, weight)))
             .collect();
-        pairs.par_sort_unstable();
-        let (words, articles) = pairs.into_iter().unzip();
+        pairs.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        // Hand each article the bounds of its words' lists, so scoring never searches.
+        let mut by_article: Vec<Vec<(usize, usize, usize, f64)>> = vec![Vec::new(); n];
+        let mut lo = 0;
+        while lo < pairs.len() {
+            let word = pairs[lo].0;
+            let hi = lo + pairs[lo..].partition_point(|p| p.0 == word);
+            for (pos, &(_, i, weight)) in pairs[lo..hi].iter().enumerate() {
+                by_article[i].push((lo, hi, pos, weight));
+            }
+            lo = hi;
+        }
         Keywords {
             by_article,
-            words,
-            articles,
+            articles: pairs.into_iter().map(|p| p.1).collect(),
         }
-    }
-
-    /// The articles that kept `word` as a keyword, in archive (date) order.
-    fn postings(&self, word: u64) -> &[usize] {
-        let lo = self.words.partition_point(|&w| w < word);
-        let hi = lo + self.words[lo..].partition_point(|&w| w <= word);
-        &self.articles[lo..hi]
     }
 }
 
 /// FNV-1a over the lowercased word: deterministic across runs and platforms.
 fn hash_word(word: &str) -> u64 {
     let mut h = PreHashed(0xcbf2_9ce4_8422_2325);
+    if word.is_ascii() {
+        for b in word.bytes() {
+            h.0 = (h.0 ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3);
+        }
+        return h.0;
+    }
     for c in word.chars().flat_map(char::to_lowercase) {
         let mut buf = [0u8; 4];
         h.write(c.encode_utf8(&mut buf).as_bytes());
@@ -394,16 +413,20 @@ fn hash_word(word: &str) -> u64 {
 fn article_words(a: &Article, stop: &[u64]) -> Vec<u64> {
     let mut out = Vec::new();
     let mut push = |w: &str| {
-        if w.chars().count() >= MIN_WORD_CHARS {
+        if w.len() >= MIN_WORD_CHARS && w.chars().count() >= MIN_WORD_CHARS {
             let h = hash_word(w);
-            if !stop.contains(&h) {
+            if stop.binary_search(&h).is_err() {
                 out.push(h);
             }
         }
     };
     for_each_word(&a.title, usize::MAX, &mut push);
-    for_each_word(&a.summary, usize::MAX, &mut push);
     let body = strip_tags(&a.body_html, BODY_WORDS * 12);
+    // The summary is usually the body's first paragraph: read it only when it is not.
+    let lead: String = a.summary.chars().take(40).collect();
+    if !body.contains(lead.trim()) {
+        for_each_word(&a.summary, usize::MAX, &mut push);
+    }
     for_each_word(&body, BODY_WORDS, &mut push);
     out.sort_unstable();
     out.dedup();
@@ -461,6 +484,9 @@ mod tests {
 
     #[test]
     fn window_is_centred_and_bounded() {
+        let window = |list: &[usize], i: usize| -> Vec<usize> {
+            window_at(list, list.partition_point(|&x| x < i)).to_vec()
+        };
         let list: Vec<usize> = (0..1000).collect();
         let w = window(&list, 500);
         assert_eq!(w.len(), WINDOW + 1);
