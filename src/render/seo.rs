@@ -14,7 +14,9 @@ use crate::render::views::{month_name, ArticleView, Link, PageContext, SiteView,
 pub struct MetaTag {
     /// `property` (OpenGraph) or `name` (Twitter).
     pub attr: &'static str,
+    /// `og:title`, `twitter:card`, ...
     pub key: &'static str,
+    /// The value (escaped by the template).
     pub content: String,
 }
 
@@ -22,8 +24,11 @@ pub struct MetaTag {
 /// article page carries several.
 #[derive(Debug, Serialize)]
 pub struct RelatedView<'a> {
+    /// Headline.
     pub title: &'a str,
+    /// Root-relative URL of the article page.
     pub url: String,
+    /// Publication date; `None` when undated.
     pub date: Option<ShortDate>,
 }
 
