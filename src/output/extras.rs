@@ -12,7 +12,9 @@ use crate::render::seo::NOT_FOUND;
 
 /// What the extras are made from.
 pub struct Extras<'a> {
+    /// The indexed site.
     pub archive: &'a Archive,
+    /// Its settings (base URL, feed length).
     pub config: &'a SiteConfig,
     /// The site's `static/` files (site-relative path, file); these are never overwritten.
     pub static_files: &'a [(String, PathBuf)],

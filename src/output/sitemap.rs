@@ -20,7 +20,9 @@ const XMLNS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
 /// One page: absolute URL and last change.
 pub struct UrlEntry {
+    /// Absolute URL.
     pub loc: String,
+    /// Last change of what the page shows; `None` leaves `<lastmod>` out.
     pub lastmod: Option<DateTime<Tz>>,
 }
 

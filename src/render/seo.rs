@@ -2,19 +2,43 @@
 //! JSON-LD, its Atom feeds, its related articles, and the context of the 404 page.
 //! Everything here is data; the theme prints it (escaped) in `<head>`.
 
+use chrono::Datelike;
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::archive::{urls, Listing, PageKind};
-use crate::render::views::{ArticleView, Link, PageContext, SiteView, Views};
+use crate::render::views::{month_name, ArticleView, Link, PageContext, SiteView, Views};
 
 /// One `<meta>` tag: `<meta {attr}="{key}" content="{content}">`.
 #[derive(Debug, Serialize)]
 pub struct MetaTag {
     /// `property` (OpenGraph) or `name` (Twitter).
     pub attr: &'static str,
+    /// `og:title`, `twitter:card`, ...
     pub key: &'static str,
+    /// The value (escaped by the template).
     pub content: String,
+}
+
+/// A related article as the list under an article shows it: kept small because every
+/// article page carries several.
+#[derive(Debug, Serialize)]
+pub struct RelatedView<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// Root-relative URL of the article page.
+    pub url: String,
+    /// Publication date; `None` when undated.
+    pub date: Option<ShortDate>,
+}
+
+/// A date for a `<time>` element.
+#[derive(Debug, Serialize)]
+pub struct ShortDate {
+    /// RFC 3339.
+    pub iso: String,
+    /// `7 March 2023`
+    pub display: String,
 }
 
 /// JSON for inside `<script>`: `<`, `>` and `&` become `\u003c` and friends, so no
@@ -55,6 +79,18 @@ impl<'a> Views<'a> {
         }
     }
 
+    fn related_view(&self, j: usize) -> RelatedView<'a> {
+        let a = &self.archive.articles[j];
+        RelatedView {
+            title: &a.title,
+            url: self.url(&a.url),
+            date: a.date.map(|d| ShortDate {
+                iso: d.to_rfc3339(),
+                display: format!("{} {} {}", d.day(), month_name(d.month()), d.year()),
+            }),
+        }
+    }
+
     /// The site-wide feed, as a link for `<head>`.
     pub fn site_feed(&self) -> Link {
         Link {
@@ -79,7 +115,7 @@ impl<'a> Views<'a> {
         if let PageKind::Article(i) = kind {
             ctx.related = self.archive.related[*i]
                 .iter()
-                .map(|&j| self.article(j, false))
+                .map(|&j| self.related_view(j))
                 .collect();
         }
         let description = match &ctx.article {

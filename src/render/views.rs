@@ -257,7 +257,7 @@ pub struct PageContext<'a> {
     pub undated_count: usize,
     pub undated_url: String,
     /// Related articles, best first (article pages).
-    pub related: Vec<ArticleView<'a>>,
+    pub related: Vec<super::seo::RelatedView<'a>>,
     /// Atom feeds for `<link rel="alternate">`: the page's own first, then the site's.
     pub feeds: Vec<Link>,
     /// OpenGraph and Twitter card tags.
