@@ -75,6 +75,14 @@ def generate(n, flavor, dest):
     tmp.rename(dest)
 
 
+def broadsheet_config(site):
+    # gen.py reuses the corpus texts under new titles; Hugo builds every copy, so
+    # broadsheet must not fold them as duplicate stories.
+    (site / "site.toml").write_text(
+        'title = "Bench"\nbase_url = "https://example.org/"\nper_page = 20\n'
+        "\n[ingest]\nfold_duplicates = false\n", encoding="utf-8")
+
+
 def clean(site, tool):
     # rm -rf is several times faster than shutil.rmtree on 250,000 files and folders.
     extra = ".broadsheet-cache" if tool == "broadsheet" else "resources"
@@ -166,6 +174,8 @@ def main():
         for tool in tools:
             sites[tool] = work / f"{tool}-{n}"
             generate(n, tool, sites[tool])
+            if tool == "broadsheet":
+                broadsheet_config(sites[tool])
         results = {t: {"wall": [], "rss": [], "cpu": [], "files": 0} for t in tools}
         skipped = set()
         for run in range(args.runs):

@@ -14,7 +14,7 @@ if [ ! -d "$SITE/content" ]; then
   python3 "$SHARED/bench/gen.py" "$N" "$SITE" broadsheet "$SHARED/corpus/bbc"
 fi
 config() {
-  printf 'title = "Search bench"\nbase_url = "https://example.org/"\nper_page = 20\nsearch = %s\n' "$1" > "$SITE/site.toml"
+  printf 'title = "Search bench"\nbase_url = "https://example.org/"\nper_page = 20\nsearch = %s\n\n[ingest]\nfold_duplicates = false\n' "$1" > "$SITE/site.toml"
 }
 config true
 

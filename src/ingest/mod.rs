@@ -310,9 +310,13 @@ pub fn load_memo(
     }
 
     let articles = std::mem::take(&mut loaded.articles);
-    let (kept, folds) = dedupe::fold(articles, |a| {
-        format_of(&a.source_path).map_or(u8::MAX, Format::rank)
-    });
+    let (kept, folds) = if config.ingest.fold_duplicates {
+        dedupe::fold(articles, |a| {
+            format_of(&a.source_path).map_or(u8::MAX, Format::rank)
+        })
+    } else {
+        (articles, Vec::new())
+    };
     // Where each folded file's story was kept, for its skip reason (first fold wins).
     let mut kept_for: HashMap<PathBuf, PathBuf> = HashMap::new();
     for fold in &folds {

@@ -91,6 +91,9 @@ pub struct IngestConfig {
     pub date_order: Option<DateOrder>,
     /// Keep a photo caption found in scraped text as a figure without a picture.
     pub photo_captions: bool,
+    /// Keep one copy of a story ingested twice (same body, or same title and date).
+    /// Off keeps every file as its own article (e.g. corrections republished on purpose).
+    pub fold_duplicates: bool,
     /// Extra field names for dumps and front matter.
     pub fields: FieldNames,
 }
@@ -102,6 +105,7 @@ impl Default for IngestConfig {
             trailers: Vec::new(),
             date_order: None,
             photo_captions: true,
+            fold_duplicates: true,
             fields: FieldNames::default(),
         }
     }
