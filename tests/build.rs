@@ -3,7 +3,6 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::*;
 
@@ -11,16 +10,9 @@ const CONFIG: &str = "title = \"Test Archive\"\nbase_url = \"https://example.org
 
 #[test]
 fn demo_archive_is_browsable_from_home_to_every_page() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let r = run(&[
-        "build",
-        "--root",
-        repo.to_str().unwrap(),
-        "--output-dir",
-        out.to_str().unwrap(),
-    ]);
+    let r = common::build_demo(&out);
     assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("Built 17 articles"), "{}", r.stdout);
     assert!(assert_links_resolve(&out, "/") > 500);

@@ -44,20 +44,7 @@ fn fixture() -> Site {
 
 /// Every output file's modification time.
 fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, e.metadata().unwrap().modified().unwrap())
-        })
-        .collect()
+    common::files_with(dir, |e| e.metadata().unwrap().modified().unwrap())
 }
 
 /// Builds `site` into a fresh folder with no cache and returns its files.

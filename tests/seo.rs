@@ -627,16 +627,9 @@ fn compress_writes_gz_copies_that_decompress_to_the_same_bytes() {
 
 #[test]
 fn demo_archive_has_feeds_sitemap_and_metadata() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let r = run(&[
-        "build",
-        "--root",
-        repo.to_str().unwrap(),
-        "--output-dir",
-        out.to_str().unwrap(),
-    ]);
+    let r = common::build_demo(&out);
     assert!(r.ok, "{}", r.stderr);
     let home = Feed::read_from(fs::read(out.join("atom.xml")).unwrap().as_slice()).unwrap();
     assert_eq!(home.entries.len(), 17);

@@ -87,8 +87,8 @@ pub fn run(args: &[&str]) -> Run {
     }
 }
 
-/// Every file under `dir`, relative, with its bytes.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every file under `dir` (relative path) with what `f` makes of it.
+pub fn files_with<T>(dir: &Path, f: impl Fn(&walkdir::DirEntry) -> T) -> BTreeMap<String, T> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .flatten()
@@ -100,9 +100,26 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 .unwrap()
                 .to_string_lossy()
                 .into_owned();
-            (rel, fs::read(e.path()).unwrap())
+            (rel, f(&e))
         })
         .collect()
+}
+
+/// Every file under `dir`, relative, with its bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_with(dir, |e| fs::read(e.path()).unwrap())
+}
+
+/// Builds the repository's demo archive into `out`.
+pub fn build_demo(out: &Path) -> Run {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run(&[
+        "build",
+        "--root",
+        repo.to_str().unwrap(),
+        "--output-dir",
+        out.to_str().unwrap(),
+    ])
 }
 
 pub fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
