@@ -6,8 +6,12 @@
 //! [`render`] turns each planned page into HTML through Tera,
 //! [`search`] cuts a full-text index into small files for the browser,
 //! and [`output`] writes the site atomically. [`config`] reads `site.toml`,
-//! [`build`] calls the stages in order, [`report`] runs ingest and index alone for
-//! `broadsheet check`, and [`cli`] is the human-facing shell.
+//! [`build`] calls the stages in order, and [`cache`] remembers parsed files and
+//! rendered pages between builds so a rebuild redoes only what changed.
+//!
+//! Around the pipeline: [`report`] runs ingest and index alone and [`check`] checks the
+//! links of a scratch build (`broadsheet check`), [`serve`] previews with live reload,
+//! [`scaffold`] makes new sites and articles, and [`cli`] is the human-facing shell.
 
 pub mod archive;
 pub mod article;
