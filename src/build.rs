@@ -143,11 +143,8 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
 
     // Index and plan every output file.
     let static_files = output::list_static(&site.join("static"));
-    let theme_files: Vec<(&str, &[u8])> = theme::FILES
-        .iter()
-        .filter(|(path, _)| !static_files.iter().any(|(rel, _)| rel == path))
-        .copied()
-        .collect();
+    let static_rels: Vec<&str> = static_files.iter().map(|(rel, _)| rel.as_str()).collect();
+    let theme_files = theme::files_for(config.search, &static_rels);
     let mut claimed: Vec<String> = static_files.iter().map(|(rel, _)| rel.clone()).collect();
     claimed.extend(theme_files.iter().map(|(p, _)| p.to_string()));
     let mut index_report = IndexReport::default();

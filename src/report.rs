@@ -161,12 +161,13 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
 
     // Index exactly as a build does, so URLs and collisions are the build's.
     let static_files = output::list_static(&site_dir.join("static"));
+    let static_rels: Vec<&str> = static_files.iter().map(|(rel, _)| rel.as_str()).collect();
     let mut claimed: Vec<String> = static_files.iter().map(|(rel, _)| rel.clone()).collect();
-    for (path, _) in theme::FILES {
-        if !claimed.iter().any(|c| c == path) {
-            claimed.push(path.to_string());
-        }
-    }
+    claimed.extend(
+        theme::files_for(config.search, &static_rels)
+            .iter()
+            .map(|(p, _)| p.to_string()),
+    );
     let mut index_report = IndexReport::default();
     let archive = archive::index(
         loaded.articles,

@@ -496,3 +496,41 @@ fn empty_site_builds() {
     assert!(site.read("index.html").contains("No articles yet"));
     assert_links_resolve(&site.out(), "/");
 }
+
+#[test]
+fn a_static_file_never_silently_replaces_a_generated_one() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Text.");
+    site.build_ok();
+    let before = snapshot(&site.out());
+    site.write("static/search/meta.json", "{\"mine\": true}");
+    let r = site.build(&[]);
+    assert!(
+        !r.ok,
+        "a static file replaced the search index:\n{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("search/meta.json"), "{}", r.stderr);
+    assert_eq!(
+        snapshot(&site.out()),
+        before,
+        "the failed build touched the site"
+    );
+}
+
+#[test]
+fn search_off_writes_no_search_files() {
+    let site = Site::new("title = \"T\"\nsearch = false\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Text.");
+    site.build_ok();
+    let files = snapshot(&site.out());
+    assert!(
+        files.keys().all(|k| !k.contains("search")),
+        "{:?}",
+        files
+            .keys()
+            .filter(|k| k.contains("search"))
+            .collect::<Vec<_>>()
+    );
+    assert_links_resolve(&site.out(), "/");
+}

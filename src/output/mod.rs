@@ -251,6 +251,14 @@ impl Staging {
         let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
         // Sorted, so the manifest (and so the cache) is the same for the same site.
         files.sort_by(|a, b| a.0.cmp(&b.0));
+        // Two outputs wanting one path (a file under static/ and a generated one) would
+        // silently replace each other: refuse before anything moves.
+        if let Some(pair) = files.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(io::Error::other(format!(
+                "two files of the site want the same path {}: a file under static/ and a generated file, most likely; rename or remove the one in static/",
+                pair[0].0
+            )));
+        }
         let marker = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), "\n");
         if self.fresh {
             fs::write(self.dir.join(MARKER), marker)?;

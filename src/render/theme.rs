@@ -20,3 +20,14 @@ pub const FILES: [(&str, &[u8]); 2] = [
     ("broadsheet.css", include_bytes!("theme/broadsheet.css")),
     ("search.js", include_bytes!("theme/search.js")),
 ];
+
+/// The theme files this site gets: [`FILES`] but those the site's `static/` replaces
+/// (given as site-relative paths), and without `search.js` when search is off.
+pub fn files_for(search: bool, static_rels: &[&str]) -> Vec<(&'static str, &'static [u8])> {
+    FILES
+        .iter()
+        .filter(|(path, _)| search || *path != "search.js")
+        .filter(|(path, _)| !static_rels.contains(path))
+        .copied()
+        .collect()
+}
