@@ -77,6 +77,8 @@ impl BuildReport {
 /// Watches a build as it goes (progress bars, verbose listings). Every method has a
 /// no-op default; methods are called from worker threads.
 pub trait Observer: Sync {
+    /// A stage starts (`reading content`, `indexing`...); for stages without a count.
+    fn stage(&self, _name: &str) {}
     /// Rendering starts: `total` pages to go.
     fn pages(&self, _total: usize) {}
     /// One output file was written (site-relative path).
@@ -125,6 +127,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     let out_dir = output_dir(opts, &config);
     report.output_dir = out_dir.clone();
 
+    observer.stage("reading content");
     // Load and normalize, reusing what the cache remembers of unchanged files.
     let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);
     let loaded = ingest::load_memo(
@@ -138,6 +141,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     );
     cache.save_parsed();
     report.timings.push(("load", start.elapsed()));
+    observer.stage("indexing");
     report.diagnostics.extend(loaded.diagnostics);
     report.skipped.extend(loaded.skipped);
 
@@ -196,11 +200,13 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         return report.fail(d, start);
     }
     report.timings.push(("render", start.elapsed()));
+    observer.stage("building the search index");
     report.pages = archive.pages.len();
     if let Err(d) = search::write_index(&archive, &config, &staging) {
         return report.fail(d, start);
     }
     report.timings.push(("search", start.elapsed()));
+    observer.stage("writing feeds and sitemap");
 
     // Feeds, sitemap, robots.txt and the 404 page.
     let extras = renderer
@@ -219,6 +225,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         return report.fail(d, start);
     }
     report.timings.push(("extras", start.elapsed()));
+    observer.stage("copying files");
 
     let copies = archive
         .asset_copies

@@ -5,7 +5,8 @@ use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -383,39 +384,61 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A progress bar for the render phase, shown only on a terminal and only once a build
-/// has taken longer than a second (short builds stay quiet); `--verbose` lists files.
+/// Progress for builds that take longer than a second: a spinner naming the stage, and a
+/// bar while pages render. Shown only on a terminal, never with `--quiet`; short builds
+/// stay silent. `--verbose` lists every file written.
 struct Progress {
     bar: ProgressBar,
-    start: Instant,
-    shown: AtomicBool,
-    enabled: bool,
+    /// Set when the build is over, so the timer below never shows a finished bar.
+    done: Arc<AtomicBool>,
     verbose: bool,
 }
 
 impl Progress {
     fn new(say: Verbosity) -> Progress {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        bar.set_style(Self::spinner());
+        let done = Arc::new(AtomicBool::new(false));
+        if !say.quiet && io::stderr().is_terminal() {
+            let (bar, done) = (bar.clone(), done.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(1));
+                if !done.load(Ordering::Relaxed) {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                }
+            });
+        }
         Progress {
             bar,
-            start: Instant::now(),
-            shown: AtomicBool::new(false),
-            enabled: !say.quiet && io::stderr().is_terminal(),
+            done,
             verbose: say.verbose,
         }
     }
 
+    fn spinner() -> ProgressStyle {
+        ProgressStyle::with_template("{spinner} {msg}…")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner())
+    }
+
     fn finish(&self) {
+        self.done.store(true, Ordering::Relaxed);
         self.bar.finish_and_clear();
     }
 }
 
 impl Observer for Progress {
+    fn stage(&self, name: &str) {
+        self.bar.set_style(Self::spinner());
+        self.bar.set_message(name.to_string());
+    }
+
     fn pages(&self, total: usize) {
+        self.bar.set_style(
+            ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        self.bar.set_position(0);
         self.bar.set_length(total as u64);
     }
 
@@ -423,12 +446,6 @@ impl Observer for Progress {
         self.bar.inc(1);
         if self.verbose {
             self.bar.suspend(|| println!("  wrote {rel}"));
-        }
-        if self.enabled
-            && self.start.elapsed() > Duration::from_secs(1)
-            && !self.shown.swap(true, Ordering::Relaxed)
-        {
-            self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
     }
 }
