@@ -167,6 +167,11 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
     b.click(&b.find("#search-source"));
     b.click(&b.find("#search-source option[value=afp]"));
     b.click(&b.find("#search-form button"));
+    // The form reloads the page: wait for the new one before reading its status.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !b.url().contains("source=afp") && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(50));
+    }
     let status = wait_status(&b);
     assert!(b.url().contains("source=afp"), "{}", b.url());
     assert!(
