@@ -43,7 +43,8 @@ pub struct ShortDate {
 
 /// JSON for inside `<script>`: `<`, `>` and `&` become `\u003c` and friends, so no
 /// string in it can close the script element or open a comment, and it stays valid JSON.
-pub fn script_json(value: &Value) -> String {
+/// The search index files use it too, so none holds markup-looking text.
+pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

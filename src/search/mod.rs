@@ -211,17 +211,7 @@ pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
 /// JSON with `<`, `>` and `&` written as `\u003c`-style escapes: the same data, but no
 /// markup-looking text even if a file is ever inlined into a page.
 fn json<T: Serialize>(value: &T) -> Vec<u8> {
-    let text = serde_json::to_string(value).expect("plain data serializes");
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            c => out.push(c),
-        }
-    }
-    out.into_bytes()
+    crate::render::seo::script_json(value).into_bytes()
 }
 
 /// The manifest every query reads first.
