@@ -207,6 +207,18 @@ impl<'a> Fields<'a> {
     }
 
     /// An error in front matter, a warning in a dump.
+    /// A `{"name": ...}` table (schema.org Person or Organization) stands for its name.
+    fn object_name(&mut self, key: &str, mut o: Map<String, Value>, out: &mut Vec<String>) {
+        match o.remove("name") {
+            Some(Value::String(s)) => out.push(s),
+            _ => self.problem(
+                key,
+                "bad-field",
+                format!("{key} holds a table without a name"),
+            ),
+        }
+    }
+
     fn problem(&mut self, key: &str, kind: &'static str, msg: String) {
         let line = self.line(key);
         let d = match self.mode {
@@ -302,14 +314,7 @@ impl<'a> Fields<'a> {
                         match item {
                             Value::String(s) => out.push(s),
                             Value::Number(n) => out.push(n.to_string()),
-                            Value::Object(mut o) => match o.remove("name") {
-                                Some(Value::String(s)) => out.push(s),
-                                _ => self.problem(
-                                    &key,
-                                    "bad-field",
-                                    format!("{key} holds a table without a name"),
-                                ),
-                            },
+                            Value::Object(o) => self.object_name(&key, o, &mut out),
                             other => self.problem(
                                 &key,
                                 "bad-field",
@@ -321,14 +326,7 @@ impl<'a> Fields<'a> {
                         }
                     }
                 }
-                Value::Object(mut o) => match o.remove("name") {
-                    Some(Value::String(s)) => out.push(s),
-                    _ => self.problem(
-                        &key,
-                        "bad-field",
-                        format!("{key} holds a table without a name"),
-                    ),
-                },
+                Value::Object(o) => self.object_name(&key, o, &mut out),
                 other => self.problem(
                     &key,
                     "bad-field",
