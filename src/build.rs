@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::archive::{self, IndexReport};
+use crate::archive::{self, Archive, IndexReport};
+use crate::article::Article;
 use crate::cache::BuildCache;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
-use crate::ingest::{self, LoadOptions};
+use crate::ingest::{self, Asset, LoadOptions};
 use crate::output::{self, Staging};
 use crate::render::{self, theme, Renderer};
 use crate::search;
@@ -146,19 +147,18 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     report.skipped.extend(loaded.skipped);
 
     // Index and plan every output file.
-    let static_files = output::list_static(&site.join("static"));
-    let static_rels: Vec<&str> = static_files.iter().map(|(rel, _)| rel.as_str()).collect();
-    let theme_files = theme::files_for(config.search, &static_rels);
-    let mut claimed: Vec<String> = static_files.iter().map(|(rel, _)| rel.clone()).collect();
-    claimed.extend(theme_files.iter().map(|(p, _)| p.to_string()));
     let mut index_report = IndexReport::default();
-    let archive = archive::index(
+    let (archive, files) = index(
+        site,
+        &config,
         loaded.articles,
         &loaded.assets,
-        &claimed,
-        &config,
         &mut index_report,
     );
+    let SiteFiles {
+        static_files,
+        theme_files,
+    } = files;
     report.diagnostics.extend(index_report.diagnostics);
     report.skipped.extend(index_report.skipped);
     report.articles = archive.articles.len();
@@ -278,6 +278,39 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     drop(views);
     std::thread::spawn(move || drop(archive));
     report
+}
+
+/// The files a site gets besides its pages: `static/` and the theme's own files (those
+/// `static/` does not replace).
+pub struct SiteFiles {
+    /// Site-relative path and source file of everything under `static/`.
+    pub static_files: Vec<(String, PathBuf)>,
+    /// The theme files that go into this site.
+    pub theme_files: Vec<(&'static str, &'static [u8])>,
+}
+
+/// Indexes loaded articles into an archive, with `static/` and theme files claiming their
+/// paths first; the ingest report calls it too, so its URLs and collisions are the build's.
+pub fn index(
+    site: &Path,
+    config: &SiteConfig,
+    articles: Vec<Article>,
+    assets: &[Asset],
+    report: &mut IndexReport,
+) -> (Archive, SiteFiles) {
+    let static_files = output::list_static(&site.join("static"));
+    let static_rels: Vec<&str> = static_files.iter().map(|(rel, _)| rel.as_str()).collect();
+    let theme_files = theme::files_for(config.search, &static_rels);
+    let mut claimed: Vec<String> = static_files.iter().map(|(rel, _)| rel.clone()).collect();
+    claimed.extend(theme_files.iter().map(|(p, _)| p.to_string()));
+    let archive = archive::index(articles, assets, &claimed, config, report);
+    (
+        archive,
+        SiteFiles {
+            static_files,
+            theme_files,
+        },
+    )
 }
 
 /// The site folder's path as given, or `.`.

@@ -8,12 +8,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::archive::{self, IndexReport};
+use crate::archive::IndexReport;
+use crate::build;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::ingest::{self, format_of, Format, LoadOptions};
-use crate::output;
-use crate::render::theme;
 
 /// Counts for one input format.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -160,20 +159,12 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
     let skipped = loaded.skipped;
 
     // Index exactly as a build does, so URLs and collisions are the build's.
-    let static_files = output::list_static(&site_dir.join("static"));
-    let static_rels: Vec<&str> = static_files.iter().map(|(rel, _)| rel.as_str()).collect();
-    let mut claimed: Vec<String> = static_files.iter().map(|(rel, _)| rel.clone()).collect();
-    claimed.extend(
-        theme::files_for(config.search, &static_rels)
-            .iter()
-            .map(|(p, _)| p.to_string()),
-    );
     let mut index_report = IndexReport::default();
-    let archive = archive::index(
+    let (archive, _) = build::index(
+        site_dir,
+        config,
         loaded.articles,
         &assets,
-        &claimed,
-        config,
         &mut index_report,
     );
     diagnostics.extend(index_report.diagnostics);
