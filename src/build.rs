@@ -50,8 +50,9 @@ pub struct BuildReport {
     pub success: bool,
     /// Article URL -> source file, when [`BuildOptions::record_sources`] was set.
     pub sources: Vec<(String, PathBuf)>,
-    /// Time since the start at the end of each stage, for profiling (`BROADSHEET_TIMINGS=1`).
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Time since the start at the end of each stage, and the resident memory then
+    /// (MiB, Linux only), for profiling (`BROADSHEET_TIMINGS=1`).
+    pub timings: Vec<(&'static str, Duration, Option<u64>)>,
 }
 
 impl BuildReport {
@@ -67,6 +68,10 @@ impl BuildReport {
         self.diagnostics.push(d);
         self.elapsed = start.elapsed();
         self
+    }
+
+    fn mark(&mut self, stage: &'static str, start: Instant) {
+        self.timings.push((stage, start.elapsed(), resident_mib()));
     }
 
     /// Stops here if anything is an error (or, with `strict`, a warning).
@@ -141,7 +146,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         &cache.parsed,
     );
     cache.save_parsed();
-    report.timings.push(("load", start.elapsed()));
+    report.mark("load", start);
     observer.stage("indexing");
     report.diagnostics.extend(loaded.diagnostics);
     report.skipped.extend(loaded.skipped);
@@ -175,7 +180,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     }
 
     // Render and write into a staging folder.
-    report.timings.push(("index", start.elapsed()));
+    report.mark("index", start);
     let renderer = match Renderer::new(&site.join("templates"), site) {
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
@@ -186,7 +191,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     };
     staging.set_compress(config.compress);
     let views = render::views(&archive, &config);
-    report.timings.push(("views", start.elapsed()));
+    report.mark("views", start);
     observer.pages(archive.pages.len());
     let pages = render::pages::render_pages(
         &renderer,
@@ -199,13 +204,13 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     if let Err(d) = pages {
         return report.fail(d, start);
     }
-    report.timings.push(("render", start.elapsed()));
+    report.mark("render", start);
     observer.stage("building the search index");
     report.pages = archive.pages.len();
     if let Err(d) = search::write_index(&archive, &config, &staging) {
         return report.fail(d, start);
     }
-    report.timings.push(("search", start.elapsed()));
+    report.mark("search", start);
     observer.stage("writing feeds and sitemap");
 
     // Feeds, sitemap, robots.txt and the 404 page.
@@ -224,7 +229,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     if let Err(d) = extras {
         return report.fail(d, start);
     }
-    report.timings.push(("extras", start.elapsed()));
+    report.mark("extras", start);
     observer.stage("copying files");
 
     let copies = archive
@@ -270,7 +275,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
             start,
         );
     }
-    report.timings.push(("commit", start.elapsed()));
+    report.mark("commit", start);
     report.success = true;
     report.elapsed = start.elapsed();
     // Freeing a 100,000-article archive takes a good part of a second; let a thread
@@ -317,4 +322,12 @@ pub fn index(
 pub fn site_dir_or_current(dir: Option<&Path>) -> PathBuf {
     dir.map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The process's resident memory in MiB, where `/proc` tells it.
+fn resident_mib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }

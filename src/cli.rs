@@ -469,9 +469,12 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
         let t: Vec<String> = report
             .timings
             .iter()
-            .map(|(stage, at)| format!("{stage} {:.3}", at.as_secs_f64()))
+            .map(|(stage, at, rss)| match rss {
+                Some(mib) => format!("{stage} {:.3} ({mib} MiB)", at.as_secs_f64()),
+                None => format!("{stage} {:.3}", at.as_secs_f64()),
+            })
             .collect();
-        eprintln!("timings (s since start): {}", t.join(", "));
+        eprintln!("timings (s since start, resident memory): {}", t.join(", "));
     }
     if report.success {
         println!("Built {summary} -> {}", report.output_dir.display());
