@@ -3,7 +3,9 @@
 
 For each size N it generates an N-article archive from the real texts in
 ../shared/corpus/bbc (with ../shared/bench/gen.py, once per size, kept in --workdir),
-then builds it clean with each tool in turn, alternating, --runs times, and prints the
+then builds it clean with each tool in turn (by default both write each page as a file,
+`2023/03/07/slug.html`: broadsheet's `pretty_urls = false`, Hugo's `uglyURLs`; see
+--pretty-urls), alternating, --runs times, and prints the
 median wall time, peak memory (from /usr/bin/time -v), files written, and the ratio
 Hugo/broadsheet. Then it times broadsheet's incremental rebuilds: with no change, after
 changing one article, after adding one and after deleting one.
@@ -75,12 +77,22 @@ def generate(n, flavor, dest):
     tmp.rename(dest)
 
 
-def broadsheet_config(site):
+def broadsheet_config(site, pretty):
     # gen.py reuses the corpus texts under new titles; Hugo builds every copy, so
     # broadsheet must not fold them as duplicate stories.
     (site / "site.toml").write_text(
         'title = "Bench"\nbase_url = "https://example.org/"\nper_page = 20\n'
+        f"pretty_urls = {'true' if pretty else 'false'}\n"
         "\n[ingest]\nfold_duplicates = false\n", encoding="utf-8")
+
+
+def hugo_config(site, pretty):
+    # The same URL layout for both tools: Hugo's uglyURLs writes pages as files too.
+    conf = site / "hugo.toml"
+    lines = [l for l in conf.read_text(encoding="utf-8").splitlines() if not l.startswith("uglyURLs")]
+    if not pretty:
+        lines.insert(0, "uglyURLs = true")
+    conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def clean(site, tool):
@@ -147,6 +159,8 @@ def main():
     ap.add_argument("--workdir", default="/tmp/broadsheet-bench")
     ap.add_argument("--hugo-timeout", type=float, default=180)
     ap.add_argument("--no-incremental", action="store_true")
+    ap.add_argument("--pretty-urls", action="store_true",
+                    help="one folder per page (both tools' default) instead of one file per page")
     args = ap.parse_args()
 
     if not (SHARED / "bench/gen.py").is_file():
@@ -165,7 +179,8 @@ def main():
     work = pathlib.Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
 
-    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, runs: {args.runs}")
+    print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, runs: {args.runs}, "
+          f"pages as {'folders' if args.pretty_urls else 'files'}")
     if "hugo" in tools:
         print(subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip())
     rows = []
@@ -175,7 +190,9 @@ def main():
             sites[tool] = work / f"{tool}-{n}"
             generate(n, tool, sites[tool])
             if tool == "broadsheet":
-                broadsheet_config(sites[tool])
+                broadsheet_config(sites[tool], args.pretty_urls)
+            else:
+                hugo_config(sites[tool], args.pretty_urls)
         results = {t: {"wall": [], "rss": [], "cpu": [], "files": 0} for t in tools}
         skipped = set()
         for run in range(args.runs):

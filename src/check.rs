@@ -73,7 +73,7 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
     let sources: HashMap<String, &PathBuf> = report
         .sources
         .iter()
-        .map(|(url, path)| (format!("{url}index.html"), path))
+        .map(|(url, path)| (crate::archive::urls::page_file(url), path))
         .collect();
     let mut broken = check_links(&out, &base_path);
     for link in &mut broken {

@@ -30,6 +30,10 @@ pub struct SiteConfig {
     pub timezone: String,
     /// Article URL pattern, e.g. `/{year}/{month}/{day}/{slug}/`.
     pub permalink: String,
+    /// Pages as folders holding `index.html` (`2023/03/07/slug/`, `tags/iraq/page/2/`);
+    /// `false` makes each page one file (`2023/03/07/slug.html`, `tags/iraq/page/2.html`),
+    /// which spares a large archive one folder per page (about 140,000 at 100,000 articles).
+    pub pretty_urls: bool,
     /// Articles per listing page.
     pub per_page: usize,
     /// Output folder, relative to the site folder.
@@ -61,6 +65,7 @@ impl Default for SiteConfig {
             language: "en".into(),
             timezone: "UTC".into(),
             permalink: "/{year}/{month}/{day}/{slug}/".into(),
+            pretty_urls: true,
             per_page: 20,
             output_dir: PathBuf::from("public"),
             search: true,

@@ -534,3 +534,75 @@ fn search_off_writes_no_search_files() {
     );
     assert_links_resolve(&site.out(), "/");
 }
+
+#[test]
+fn without_pretty_urls_every_page_is_one_file() {
+    let site = Site::new(&format!("{CONFIG}pretty_urls = false\n"));
+    for i in 0..4 {
+        site.article(
+            &format!("world/a{i}.md"),
+            &fm(&format!("Story {i}"), "2023-03-07"),
+            "Body.",
+        );
+    }
+    // Articles of one day share a folder, and so the files beside them.
+    site.article(
+        "world/pic.md",
+        "title = \"Pic\"\ndate = 2023-03-07\nimage = \"photo.jpg\"",
+        "![chart](chart.png)",
+    );
+    site.write("content/world/photo.jpg", "jpg");
+    site.write("content/world/chart.png", "png");
+    site.article(
+        "sport/same.md",
+        "title = \"Same\"\ndate = 2023-03-07",
+        "![c](chart.png)",
+    );
+    site.write("content/sport/chart.png", "other png");
+    site.write(
+        "content/world/undated.txt",
+        "Undated story\n\nIt has no date.\n",
+    );
+    let r = site.build_ok();
+
+    let out = site.out();
+    assert!(out.join("2023/03/07/story-0.html").is_file());
+    assert!(out.join("undated/undated-story.html").is_file());
+    assert!(!out.join("2023/03/07/story-0").exists());
+    assert!(out.join("page/2.html").is_file(), "home page 2");
+    assert!(out.join("sections/world/page/2.html").is_file());
+    assert_eq!(site.read("2023/03/07/photo.jpg"), "jpg");
+    // The second chart.png wants the same place: reported, not silently overwritten.
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("chart.png: its place 2023/03/07/chart.png is taken by")),
+        "{}",
+        r.stderr
+    );
+    let doc = site.html("2023/03/07/pic.html");
+    assert_eq!(
+        select(&doc, ".lead-image img")[0].value().attr("src"),
+        Some("/2023/03/07/photo.jpg")
+    );
+
+    assert!(assert_links_resolve(&out, "/") > 50);
+    let reached = reachable(&out, "/");
+    let pages: Vec<_> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| e.file_name() != "404.html")
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    for page in &pages {
+        assert!(
+            reached.contains(page),
+            "{} is not reachable",
+            page.display()
+        );
+    }
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/2023/03/07/story-0.html</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/page/2.html</loc>"));
+}

@@ -213,7 +213,9 @@ fn plan_assets(
         .map(|(i, a)| (a.rel.as_str(), i))
         .collect();
     let mut used = vec![false; assets.len()];
-    let mut copies = Vec::new();
+    let mut copies: Vec<AssetCopy> = Vec::new();
+    // Without pretty URLs, articles of one day share a folder and so their files.
+    let mut taken: HashMap<String, usize> = HashMap::new();
     for article in articles {
         let dir = article.id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         for r in &article.asset_refs {
@@ -223,11 +225,28 @@ fn plan_assets(
                 format!("{dir}/{r}")
             };
             if let Some(&i) = by_rel.get(rel.as_str()) {
-                used[i] = true;
-                copies.push(AssetCopy {
-                    from: assets[i].path.clone(),
-                    to: format!("{}{}", article.url, r),
-                });
+                let to = format!("{}{}", urls::asset_dir(&article.url), r);
+                match taken.get(&to) {
+                    Some(&other) if other != i => {
+                        skipped.push(Skipped {
+                            path: PathBuf::from("content").join(&rel),
+                            reason: format!(
+                                "its place {to} is taken by {}, used by another article of the same day; rename one of the two files",
+                                assets[other].rel
+                            ),
+                        });
+                        used[i] = true;
+                    }
+                    Some(_) => {}
+                    None => {
+                        used[i] = true;
+                        taken.insert(to.clone(), i);
+                        copies.push(AssetCopy {
+                            from: assets[i].path.clone(),
+                            to,
+                        });
+                    }
+                }
             }
         }
     }
@@ -243,12 +262,13 @@ fn plan_assets(
 }
 
 /// Pages of a listing of `len` articles: always at least one, so an empty home still exists.
-fn paginate(base: &str, len: usize, per_page: usize, listing: Listing, pages: &mut Vec<Page>) {
+fn paginate(base: &str, len: usize, config: &SiteConfig, listing: Listing, pages: &mut Vec<Page>) {
+    let per_page = config.per_page;
     let total = len.div_ceil(per_page).max(1);
     for number in 1..=total {
         let start = (number - 1) * per_page;
         pages.push(Page {
-            url: urls::paginated(base, number),
+            url: urls::paginated(base, number, config.pretty_urls),
             kind: PageKind::Listing(
                 listing,
                 Pagination {
@@ -262,7 +282,6 @@ fn paginate(base: &str, len: usize, per_page: usize, listing: Listing, pages: &m
 }
 
 fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
-    let per = config.per_page;
     let mut pages: Vec<Page> = archive
         .articles
         .iter()
@@ -272,7 +291,7 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
             kind: PageKind::Article(i),
         })
         .collect();
-    paginate("", archive.home.len(), per, Listing::Home, &mut pages);
+    paginate("", archive.home.len(), config, Listing::Home, &mut pages);
     pages.push(Page {
         url: urls::DATE_INDEX.into(),
         kind: PageKind::DateIndex,
@@ -287,7 +306,7 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
         paginate(
             &urls::year_url(year.year),
             year.articles.len(),
-            per,
+            config,
             Listing::Year(y),
             &mut pages,
         );
@@ -296,7 +315,7 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
             paginate(
                 &base,
                 month.articles.len(),
-                per,
+                config,
                 Listing::Month(y, m),
                 &mut pages,
             );
@@ -306,7 +325,7 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
         paginate(
             urls::UNDATED,
             archive.undated.len(),
-            per,
+            config,
             Listing::Undated,
             &mut pages,
         );
@@ -321,7 +340,7 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
             paginate(
                 &base,
                 term.articles.len(),
-                per,
+                config,
                 Listing::Term(k, t),
                 &mut pages,
             );

@@ -379,7 +379,7 @@ impl<'a> Views<'a> {
                 if s.contains("://") || s.starts_with('/') {
                     s.clone()
                 } else {
-                    self.url(&format!("{}{}", a.url, s))
+                    self.url(&format!("{}{}", urls::asset_dir(&a.url), s))
                 }
             }),
             alt: img
@@ -411,7 +411,7 @@ impl<'a> Views<'a> {
 
     fn pagination(&self, listing: Listing, p: &Pagination) -> PaginationView {
         let base = self.archive.listing_base(listing);
-        let at = |n: usize| self.url(&urls::paginated(&base, n));
+        let at = |n: usize| self.url(&urls::paginated(&base, n, self.config.pretty_urls));
         // A window around the current page plus both ends: constant size per page, so
         // 5,000 home pages do not each list 5,000 links.
         let mut links = Vec::new();
