@@ -24,7 +24,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use walkdir::WalkDir;
@@ -351,17 +351,19 @@ struct WriteJob {
     bytes: Vec<u8>,
 }
 
-/// One thread creates every new file while the render threads go on. Creating files
-/// is mostly kernel work, and on ext4 two threads creating files at once spend far more
-/// of it than one (measured on the 2-core machine: 100,000 files took 10.2 s of system
-/// time from one process and 16.6 s from two), time the render threads need.
+/// Writer threads (one per core) create the new files while the render threads go on.
+/// Creating a file is kernel work whose cost swings with the file system's state: on
+/// this project's ext4 after a large output was deleted, 50 to 400 µs a file, more than
+/// rendering the page. Files are handed over in batches: waking a writer for every
+/// file cost the render threads 6 % of their time.
 struct Writer {
-    /// Jobs are sent in batches: waking the thread for every file cost the render
-    /// threads more than the rendering of a small page.
     batch: Mutex<Vec<WriteJob>>,
     jobs: SyncSender<Vec<WriteJob>>,
-    thread: JoinHandle<io::Result<Vec<(String, OutputEntry)>>>,
+    threads: Vec<JoinHandle<io::Result<Written>>>,
 }
+
+/// The files one writer thread created, with their records.
+type Written = Vec<(String, OutputEntry)>;
 
 /// Files per batch handed to the writer thread.
 const BATCH: usize = 32;
@@ -370,26 +372,39 @@ impl Writer {
     fn spawn() -> Writer {
         // A few batches queued ride out a slow file without holding many pages in memory.
         let (jobs, queue) = sync_channel::<Vec<WriteJob>>(4);
-        let thread = std::thread::spawn(move || {
-            let mut written = Vec::new();
-            let mut made_dir: Option<PathBuf> = None;
-            for job in queue.into_iter().flatten() {
-                let parent = job.dest.parent().map(Path::to_path_buf);
-                if parent.is_some() && parent != made_dir {
-                    if let Some(dir) = &parent {
-                        fs::create_dir_all(dir).map_err(|e| in_file(&job.rel, e))?;
+        let queue = Arc::new(Mutex::new(queue));
+        let count = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = (0..count)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                std::thread::spawn(move || {
+                    let mut written = Vec::new();
+                    let mut made_dir: Option<PathBuf> = None;
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                        let Ok(batch) = next else {
+                            return Ok(written);
+                        };
+                        for job in batch {
+                            let parent = job.dest.parent().map(Path::to_path_buf);
+                            if parent.is_some() && parent != made_dir {
+                                if let Some(dir) = &parent {
+                                    fs::create_dir_all(dir).map_err(|e| in_file(&job.rel, e))?;
+                                }
+                                made_dir = parent;
+                            }
+                            let meta = write_file(&job.dest, &job.bytes)
+                                .map_err(|e| in_file(&job.rel, e))?;
+                            written.push((job.rel, OutputEntry::of(job.input, job.content, &meta)));
+                        }
                     }
-                    made_dir = parent;
-                }
-                let meta = write_file(&job.dest, &job.bytes).map_err(|e| in_file(&job.rel, e))?;
-                written.push((job.rel, OutputEntry::of(job.input, job.content, &meta)));
-            }
-            Ok(written)
-        });
+                })
+            })
+            .collect();
         Writer {
             batch: Mutex::new(Vec::with_capacity(BATCH)),
             jobs,
-            thread,
+            threads,
         }
     }
 
@@ -405,14 +420,23 @@ impl Writer {
         }
     }
 
-    /// Lets the thread write what is queued; returns the files written, or the first error.
-    fn finish(self) -> io::Result<Vec<(String, OutputEntry)>> {
+    /// Lets the threads write what is queued; returns the files written, or the first error.
+    fn finish(self) -> io::Result<Written> {
         let rest = std::mem::take(&mut *self.batch.lock().unwrap_or_else(|e| e.into_inner()));
         let _ = self.jobs.send(rest);
         drop(self.jobs);
-        self.thread
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the file writer thread panicked")))
+        let mut written = Vec::new();
+        let mut failed = None;
+        for thread in self.threads {
+            let outcome = thread
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a file writer thread panicked")));
+            match outcome {
+                Ok(files) => written.extend(files),
+                Err(e) => failed = failed.or(Some(e)),
+            }
+        }
+        failed.map_or(Ok(written), Err)
     }
 }
 
