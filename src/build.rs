@@ -147,6 +147,14 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     );
     cache.save_parsed();
     report.mark("load", start);
+    if std::env::var_os("BS_MEM").is_some() {
+        let a = &loaded.articles;
+        let body: usize = a.iter().map(|x| x.body_html.len()).sum();
+        let cap: usize = a.iter().map(|x| x.body_html.capacity()).sum();
+        let summ: usize = a.iter().map(|x| x.summary.capacity()).sum();
+        let other: usize = a.iter().map(|x| x.title.capacity() + x.id.capacity() + x.slug.capacity() + x.tags.iter().map(|t| t.capacity() + 24).sum::<usize>()).sum();
+        eprintln!("articles {} body {} cap {} summary {} other {} struct {}", a.len(), body >> 20, cap >> 20, summ >> 20, other >> 20, (a.len() * std::mem::size_of::<crate::article::Article>()) >> 20);
+    }
     observer.stage("indexing");
     report.diagnostics.extend(loaded.diagnostics);
     report.skipped.extend(loaded.skipped);
