@@ -50,9 +50,9 @@ pub struct BuildReport {
     pub success: bool,
     /// Article URL -> source file, when [`BuildOptions::record_sources`] was set.
     pub sources: Vec<(String, PathBuf)>,
-    /// Time since the start at the end of each stage, and the resident memory then
-    /// (MiB, Linux only), for profiling (`BROADSHEET_TIMINGS=1`).
-    pub timings: Vec<(&'static str, Duration, Option<u64>)>,
+    /// Time since the start at the end of each stage, and the resident memory then and
+    /// its peak so far (MiB, Linux only), for profiling (`BROADSHEET_TIMINGS=1`).
+    pub timings: Vec<(&'static str, Duration, Option<(u64, u64)>)>,
 }
 
 impl BuildReport {
@@ -152,8 +152,24 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         let body: usize = a.iter().map(|x| x.body_html.len()).sum();
         let cap: usize = a.iter().map(|x| x.body_html.capacity()).sum();
         let summ: usize = a.iter().map(|x| x.summary.capacity()).sum();
-        let other: usize = a.iter().map(|x| x.title.capacity() + x.id.capacity() + x.slug.capacity() + x.tags.iter().map(|t| t.capacity() + 24).sum::<usize>()).sum();
-        eprintln!("articles {} body {} cap {} summary {} other {} struct {}", a.len(), body >> 20, cap >> 20, summ >> 20, other >> 20, (a.len() * std::mem::size_of::<crate::article::Article>()) >> 20);
+        let other: usize = a
+            .iter()
+            .map(|x| {
+                x.title.capacity()
+                    + x.id.capacity()
+                    + x.slug.capacity()
+                    + x.tags.iter().map(|t| t.capacity() + 24).sum::<usize>()
+            })
+            .sum();
+        eprintln!(
+            "articles {} body {} cap {} summary {} other {} struct {}",
+            a.len(),
+            body >> 20,
+            cap >> 20,
+            summ >> 20,
+            other >> 20,
+            (a.len() * std::mem::size_of::<crate::article::Article>()) >> 20
+        );
     }
     observer.stage("indexing");
     report.diagnostics.extend(loaded.diagnostics);
@@ -332,10 +348,13 @@ pub fn site_dir_or_current(dir: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// The process's resident memory in MiB, where `/proc` tells it.
-fn resident_mib() -> Option<u64> {
+/// The process's resident memory and its peak so far, in MiB, where `/proc` tells them.
+fn resident_mib() -> Option<(u64, u64)> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
+    let mib = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib / 1024)
+    };
+    Some((mib("VmRSS:")?, mib("VmHWM:")?))
 }

@@ -470,7 +470,9 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
             .timings
             .iter()
             .map(|(stage, at, rss)| match rss {
-                Some(mib) => format!("{stage} {:.3} ({mib} MiB)", at.as_secs_f64()),
+                Some((mib, peak)) => {
+                    format!("{stage} {:.3} ({mib} MiB, peak {peak})", at.as_secs_f64())
+                }
                 None => format!("{stage} {:.3}", at.as_secs_f64()),
             })
             .collect();

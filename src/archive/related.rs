@@ -168,13 +168,22 @@ pub fn compute(articles: &[Article], taxonomies: &[Taxonomy], n: usize) -> Vec<V
     };
     (0..count)
         .into_par_iter()
-        // Big chunks: each one allocates a scratch the size of the archive.
-        .with_min_len(1024)
-        .map_init(
-            || Scratch::new(count),
-            |scratch, i| ctx.related(i, n, scratch),
-        )
+        .map(|i| {
+            SCRATCH.with(|scratch| {
+                let mut scratch = scratch.borrow_mut();
+                if scratch.score.len() != count {
+                    *scratch = Scratch::new(count);
+                }
+                ctx.related(i, n, &mut scratch)
+            })
+        })
         .collect()
+}
+
+thread_local! {
+    /// One scratch per thread, the size of the archive (a megabyte at 100,000 articles):
+    /// one per rayon job instead made hundreds, and the memory stayed with the process.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new(0));
 }
 
 struct Context<'a> {
@@ -267,7 +276,9 @@ impl Context<'_> {
             scored.truncate(n);
         }
         scored.sort_unstable_by(order);
-        scored.into_iter().map(|(_, j)| j).collect()
+        // From a borrowed iterator: collecting `scored` by value would keep its buffer,
+        // sized for every candidate, for the whole build.
+        scored.iter().map(|&(_, j)| j).collect()
     }
 
     /// Adds the weak signals (section, sources) and the time bonus to a candidate's score.
@@ -387,11 +398,14 @@ impl Keywords {
                     .collect();
                 kept.sort_unstable();
                 kept.truncate(KEYWORDS);
-                kept.into_iter()
-                    .map(|(d, w)| (w, idf(n, d as usize)))
-                    .collect()
+                // Not `into_iter().collect()`: that reuses the long buffer of all the
+                // article's words, kept for every article (a hundred MB at 100,000).
+                kept.iter().map(|&(d, w)| (w, idf(n, d as usize))).collect()
             })
             .collect();
+        // Free the words before the lists are built, so their memory is reused.
+        drop(words);
+        drop(df);
         let mut pairs: Vec<(u64, usize, f64)> = chosen
             .iter()
             .enumerate()
@@ -399,7 +413,11 @@ impl Keywords {
             .collect();
         pairs.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         // Hand each article the bounds of its words' lists, so scoring never searches.
-        let mut by_article: Vec<Vec<(usize, usize, usize, f64)>> = vec![Vec::new(); n];
+        let mut by_article: Vec<Vec<(usize, usize, usize, f64)>> = chosen
+            .iter()
+            .map(|ws| Vec::with_capacity(ws.len()))
+            .collect();
+        drop(chosen);
         let mut lo = 0;
         while lo < pairs.len() {
             let word = pairs[lo].0;
@@ -411,7 +429,7 @@ impl Keywords {
         }
         Keywords {
             by_article,
-            articles: pairs.into_iter().map(|p| p.1).collect(),
+            articles: pairs.iter().map(|p| p.1).collect(),
         }
     }
 }

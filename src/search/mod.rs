@@ -125,7 +125,9 @@ pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut first_terms: Vec<&str> = Vec::new();
     let mut shard: Vec<u8> = Vec::new();
-    for ((term, _), entry) in terms.iter().zip(&entries) {
+    // By value: each entry is freed once copied into its shard, so the index is not
+    // held twice.
+    for ((term, _), entry) in terms.iter().zip(entries) {
         if !shard.is_empty() && shard.len() + entry.len() > SHARD_TARGET {
             files.push((
                 format!("{DIR}t/{}.bin", first_terms.len() - 1),
@@ -135,7 +137,7 @@ pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
         if shard.is_empty() {
             first_terms.push(term);
         }
-        shard.extend_from_slice(entry);
+        shard.extend_from_slice(&entry);
     }
     if !shard.is_empty() {
         files.push((format!("{DIR}t/{}.bin", first_terms.len() - 1), shard));
