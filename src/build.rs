@@ -50,9 +50,18 @@ pub struct BuildReport {
     pub success: bool,
     /// Article URL -> source file, when [`BuildOptions::record_sources`] was set.
     pub sources: Vec<(String, PathBuf)>,
-    /// Time since the start at the end of each stage, and the resident memory then and
-    /// its peak so far (MiB, Linux only), for profiling (`BROADSHEET_TIMINGS=1`).
-    pub timings: Vec<(&'static str, Duration, Option<(u64, u64)>)>,
+    /// The end of each stage, for profiling (`BROADSHEET_TIMINGS=1`).
+    pub timings: Vec<StageMark>,
+}
+
+/// When a stage ended, and the memory then.
+#[derive(Debug, Clone, Copy)]
+pub struct StageMark {
+    pub stage: &'static str,
+    /// Since the build started.
+    pub at: Duration,
+    /// Resident memory then and its peak so far, in MiB (Linux only).
+    pub memory: Option<(u64, u64)>,
 }
 
 impl BuildReport {
@@ -71,7 +80,11 @@ impl BuildReport {
     }
 
     fn mark(&mut self, stage: &'static str, start: Instant) {
-        self.timings.push((stage, start.elapsed(), resident_mib()));
+        self.timings.push(StageMark {
+            stage,
+            at: start.elapsed(),
+            memory: resident_mib(),
+        });
     }
 
     /// Stops here if anything is an error (or, with `strict`, a warning).

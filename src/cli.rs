@@ -469,11 +469,12 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
         let t: Vec<String> = report
             .timings
             .iter()
-            .map(|(stage, at, rss)| match rss {
-                Some((mib, peak)) => {
-                    format!("{stage} {:.3} ({mib} MiB, peak {peak})", at.as_secs_f64())
+            .map(|m| {
+                let at = m.at.as_secs_f64();
+                match m.memory {
+                    Some((mib, peak)) => format!("{} {at:.3} ({mib} MiB, peak {peak})", m.stage),
+                    None => format!("{} {at:.3}", m.stage),
                 }
-                None => format!("{stage} {:.3}", at.as_secs_f64()),
             })
             .collect();
         eprintln!("timings (s since start, resident memory): {}", t.join(", "));
