@@ -28,6 +28,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Fill [`BuildReport::sources`] (for tools that point from a page back to its file).
     pub record_sources: bool,
+    /// Fill [`BuildReport::ingest`]: what became of every content file.
+    pub ingest_report: bool,
     /// URLs per sitemap file instead of the protocol's 50,000 (for tests of the split).
     pub sitemap_limit: Option<usize>,
 }
@@ -48,6 +50,9 @@ pub struct BuildReport {
     pub output_dir: PathBuf,
     /// True when the new site is in place.
     pub success: bool,
+    /// What became of every content file, when [`BuildOptions::ingest_report`] was set
+    /// (and the content could be read).
+    pub ingest: Option<crate::report::IngestReport>,
     /// Article URL -> source file, when [`BuildOptions::record_sources`] was set.
     pub sources: Vec<(String, PathBuf)>,
     /// The end of each stage, for profiling (`BROADSHEET_TIMINGS=1`).
@@ -204,6 +209,18 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     report.diagnostics.extend(index_report.diagnostics);
     report.skipped.extend(index_report.skipped);
     report.articles = archive.articles.len();
+    if opts.ingest_report {
+        report.ingest = Some(crate::report::assemble(crate::report::Inputs {
+            files: &loaded.files,
+            files_read: loaded.files_read,
+            duplicates: loaded.folds.len(),
+            assets: &loaded.assets,
+            skipped: &report.skipped,
+            diagnostics: report.diagnostics.clone(),
+            archive: &archive,
+            seconds: start.elapsed().as_secs_f64(),
+        }));
+    }
     if opts.record_sources {
         report.sources = archive
             .articles

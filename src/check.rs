@@ -34,7 +34,8 @@ pub struct CheckOutcome {
 }
 
 /// Builds the site into a scratch folder that is deleted afterwards (nothing is
-/// published) and checks every internal link and anchor in it.
+/// published) and checks every internal link and anchor in it. The build's report
+/// holds the ingest report ([`BuildReport::ingest`]), so the content is read once.
 pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
     let scratch = match tempfile::Builder::new()
         .prefix("broadsheet-check-")
@@ -58,6 +59,7 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
     let opts = BuildOptions {
         output_dir: Some(out.clone()),
         record_sources: true,
+        ingest_report: true,
         ..opts.clone()
     };
     let report = build::build(&opts);

@@ -16,7 +16,6 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::build::{self, BuildOptions, BuildReport, Observer};
 use crate::check;
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::report;
 use crate::scaffold;
 use crate::serve::{self, ServeEvent, ServeOptions};
 
@@ -297,12 +296,17 @@ pub fn main() -> ExitCode {
 /// `broadsheet check`: the ingest report (problems, per-format counts, optional JSON),
 /// then the link check of a scratch build.
 fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
-    let ingest = match report::ingest_report(&site_dir, args.drafts) {
-        Ok(r) => r,
-        Err(d) => {
-            print_diagnostics(std::slice::from_ref(&d), &site_dir);
-            return ExitCode::FAILURE;
-        }
+    // One scratch build gives both the ingest report and the pages to check.
+    let opts = BuildOptions {
+        site_dir,
+        drafts: args.drafts,
+        ..Default::default()
+    };
+    let outcome = check::check_site(&opts);
+    let Some(ingest) = &outcome.report.ingest else {
+        // site.toml or the scratch folder failed before any content was read.
+        print_diagnostics(&outcome.report.diagnostics, &opts.site_dir);
+        return ExitCode::FAILURE;
     };
     let shown: Vec<Diagnostic> = ingest
         .diagnostics
@@ -310,7 +314,7 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
         .filter(|d| d.is_error() || !say.quiet)
         .cloned()
         .collect();
-    print_diagnostics(&shown, &site_dir);
+    print_diagnostics(&shown, &opts.site_dir);
     println!("{}", ingest.summary());
     if let Some(path) = &args.report {
         if let Err(e) = ingest.write_json(path) {
@@ -322,16 +326,14 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
         eprintln!("Links not checked: fix the errors above first.");
         return ExitCode::FAILURE;
     }
-
-    let opts = BuildOptions {
-        site_dir,
-        drafts: args.drafts,
-        ..Default::default()
-    };
-    let outcome = check::check_site(&opts);
     if !outcome.report.success {
-        // Problems the ingest report cannot see (templates, output).
-        print_diagnostics(&outcome.report.diagnostics, &opts.site_dir);
+        // Problems the ingest report cannot see (templates, output), which come after.
+        let later = outcome
+            .report
+            .diagnostics
+            .get(ingest.diagnostics.len()..)
+            .unwrap_or_default();
+        print_diagnostics(later, &opts.site_dir);
     }
     for link in &outcome.broken {
         let from = link

@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::archive::IndexReport;
+use crate::archive::{Archive, IndexReport};
 use crate::build;
 use crate::config::SiteConfig;
-use crate::diagnostics::Diagnostic;
-use crate::ingest::{self, format_of, Format, LoadOptions};
+use crate::diagnostics::{Diagnostic, Skipped};
+use crate::ingest::{self, format_of, Asset, FileEntry, Format, LoadOptions};
 
 /// Counts for one input format.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -154,9 +154,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         LoadOptions { drafts },
     );
     let mut diagnostics = loaded.diagnostics;
-    let files = loaded.files;
-    let assets = loaded.assets;
-    let skipped = loaded.skipped;
+    let mut skipped = loaded.skipped;
 
     // Index exactly as a build does, so URLs and collisions are the build's.
     let mut index_report = IndexReport::default();
@@ -164,11 +162,52 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         site_dir,
         config,
         loaded.articles,
-        &assets,
+        &loaded.assets,
         &mut index_report,
     );
     diagnostics.extend(index_report.diagnostics);
+    skipped.extend(index_report.skipped);
+    assemble(Inputs {
+        files: &loaded.files,
+        files_read: loaded.files_read,
+        duplicates: loaded.folds.len(),
+        assets: &loaded.assets,
+        skipped: &skipped,
+        diagnostics,
+        archive: &archive,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
 
+/// What a report is made from: the load and index stages' results (a build hands in
+/// its own, so `broadsheet check` reads the content once).
+pub struct Inputs<'a> {
+    pub files: &'a [FileEntry],
+    pub files_read: usize,
+    /// Articles folded into another copy of the same story.
+    pub duplicates: usize,
+    pub assets: &'a [Asset],
+    /// Files skipped by load and by index.
+    pub skipped: &'a [Skipped],
+    /// Load's and index's diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    pub archive: &'a Archive,
+    /// Time the load and index took.
+    pub seconds: f64,
+}
+
+/// Accounts for every file from a load and index's results.
+pub fn assemble(inputs: Inputs<'_>) -> IngestReport {
+    let Inputs {
+        files,
+        files_read,
+        duplicates,
+        assets,
+        skipped,
+        diagnostics,
+        archive,
+        seconds,
+    } = inputs;
     let url_of: HashMap<&str, &str> = archive
         .articles
         .iter()
@@ -205,7 +244,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         .collect();
     let mut reports = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    for entry in &files {
+    for entry in files {
         let (msgs, warnings, errors) = messages(&entry.path);
         let summary = formats.get_mut(&entry.format).expect("every format listed");
         summary.files += 1;
@@ -252,10 +291,9 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         .collect();
     let skip_reason: HashMap<&Path, &str> = skipped
         .iter()
-        .chain(index_report.skipped.iter())
         .map(|s| (s.path.as_path(), s.reason.as_str()))
         .collect();
-    for asset in &assets {
+    for asset in assets {
         let shown = PathBuf::from("content").join(&asset.rel);
         let (msgs, _, _) = messages(&shown);
         let is_copied = copied.contains(asset.path.as_path());
@@ -298,14 +336,14 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     IngestReport {
-        files_read: loaded.files_read,
+        files_read,
         articles: archive.articles.len(),
         dated: archive.dated,
         undated: archive.articles.len() - archive.dated,
-        duplicates: loaded.folds.len(),
+        duplicates,
         warnings: diagnostics.len() - errors,
         errors,
-        seconds: start.elapsed().as_secs_f64(),
+        seconds,
         formats: formats.into_values().filter(|f| f.files > 0).collect(),
         kinds: kinds
             .into_iter()
