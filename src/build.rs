@@ -4,13 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::archive::{self, Archive, IndexReport};
+use crate::archive::{self, urls, Archive, IndexReport, Reserved};
 use crate::article::Article;
 use crate::cache::BuildCache;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::{self, Asset, LoadOptions};
+use crate::output::sitemap::{ROBOTS, SITEMAP};
 use crate::output::{self, Staging};
+use crate::render::seo::NOT_FOUND;
 use crate::render::{self, theme, Renderer};
 use crate::search;
 
@@ -165,30 +167,6 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     );
     cache.save_parsed();
     report.mark("load", start);
-    if std::env::var_os("BS_MEM").is_some() {
-        let a = &loaded.articles;
-        let body: usize = a.iter().map(|x| x.body_html.len()).sum();
-        let cap: usize = a.iter().map(|x| x.body_html.capacity()).sum();
-        let summ: usize = a.iter().map(|x| x.summary.capacity()).sum();
-        let other: usize = a
-            .iter()
-            .map(|x| {
-                x.title.capacity()
-                    + x.id.capacity()
-                    + x.slug.capacity()
-                    + x.tags.iter().map(|t| t.capacity() + 24).sum::<usize>()
-            })
-            .sum();
-        eprintln!(
-            "articles {} body {} cap {} summary {} other {} struct {}",
-            a.len(),
-            body >> 20,
-            cap >> 20,
-            summ >> 20,
-            other >> 20,
-            (a.len() * std::mem::size_of::<crate::article::Article>()) >> 20
-        );
-    }
     observer.stage("indexing");
     report.diagnostics.extend(loaded.diagnostics);
     report.skipped.extend(loaded.skipped);
@@ -360,9 +338,33 @@ pub fn index(
     let static_files = output::list_static(&site.join("static"));
     let static_rels: Vec<&str> = static_files.iter().map(|(rel, _)| rel.as_str()).collect();
     let theme_files = theme::files_for(config.search, &static_rels);
-    let mut claimed: Vec<String> = static_files.iter().map(|(rel, _)| rel.clone()).collect();
-    claimed.extend(theme_files.iter().map(|(p, _)| p.to_string()));
-    let archive = archive::index(articles, assets, &claimed, config, report);
+    let mut reserved: Vec<Reserved> = static_files
+        .iter()
+        .map(|(rel, path)| Reserved {
+            path: rel.clone(),
+            by: format!("static/{rel}"),
+            file: Some(path.strip_prefix(site).unwrap_or(path).to_path_buf()),
+        })
+        .collect();
+    let theme = theme_files
+        .iter()
+        .map(|(p, _)| (p.to_string(), format!("the theme's {p}")));
+    let generated = [
+        (NOT_FOUND, "the 404 page"),
+        (SITEMAP, "the sitemap"),
+        (ROBOTS, "robots.txt"),
+        (urls::feed("").as_str(), "the site's feed"),
+    ]
+    .map(|(p, by)| (p.to_string(), by.to_string()))
+    // A file of the same name under static/ replaces each of these (see output::extras).
+    .into_iter()
+    .filter(|(p, _)| !static_rels.contains(&p.as_str()));
+    reserved.extend(theme.chain(generated).map(|(path, by)| Reserved {
+        path,
+        by,
+        file: None,
+    }));
+    let archive = archive::index(articles, assets, &reserved, config, report);
     (
         archive,
         SiteFiles {

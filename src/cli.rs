@@ -328,12 +328,16 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
     }
     if !outcome.report.success {
         // Problems the ingest report cannot see (templates, output), which come after.
-        let later = outcome
+        let later: Vec<Diagnostic> = outcome
             .report
             .diagnostics
             .get(ingest.diagnostics.len()..)
-            .unwrap_or_default();
-        print_diagnostics(later, &opts.site_dir);
+            .unwrap_or_default()
+            .iter()
+            .filter(|d| d.is_error() || !say.quiet)
+            .cloned()
+            .collect();
+        print_diagnostics(&later, &opts.site_dir);
     }
     for link in &outcome.broken {
         let from = link

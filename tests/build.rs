@@ -563,7 +563,26 @@ fn without_pretty_urls_every_page_is_one_file() {
         "content/world/undated.txt",
         "Undated story\n\nIt has no date.\n",
     );
-    let r = site.build_ok();
+    // Two different chart.png would be one file: the build stops and says which.
+    let r = site.build(&[]);
+    assert!(!r.ok, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("chart.png") && r.stderr.contains("share their files"),
+        "{}",
+        r.stderr
+    );
+    assert!(!site.out().exists(), "a failed first build wrote the site");
+    fs::rename(
+        site.dir().join("content/sport/chart.png"),
+        site.dir().join("content/sport/chart-2.png"),
+    )
+    .unwrap();
+    site.article(
+        "sport/same.md",
+        "title = \"Same\"\ndate = 2023-03-07",
+        "![c](chart-2.png)",
+    );
+    site.build_ok();
 
     let out = site.out();
     assert!(out.join("2023/03/07/story-0.html").is_file());
@@ -572,14 +591,8 @@ fn without_pretty_urls_every_page_is_one_file() {
     assert!(out.join("page/2.html").is_file(), "home page 2");
     assert!(out.join("sections/world/page/2.html").is_file());
     assert_eq!(site.read("2023/03/07/photo.jpg"), "jpg");
-    // The second chart.png wants the same place: reported, not silently overwritten.
-    assert!(
-        r.stderr
-            .lines()
-            .any(|l| l.contains("chart.png: its place 2023/03/07/chart.png is taken by")),
-        "{}",
-        r.stderr
-    );
+    assert_eq!(site.read("2023/03/07/chart.png"), "png");
+    assert_eq!(site.read("2023/03/07/chart-2.png"), "other png");
     let doc = site.html("2023/03/07/pic.html");
     assert_eq!(
         select(&doc, ".lead-image img")[0].value().attr("src"),
@@ -605,4 +618,19 @@ fn without_pretty_urls_every_page_is_one_file() {
     let sitemap = site.read("sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/2023/03/07/story-0.html</loc>"));
     assert!(sitemap.contains("<loc>https://example.org/page/2.html</loc>"));
+}
+
+#[test]
+fn a_page_cannot_take_the_place_of_a_generated_file() {
+    let site = Site::new(&format!(
+        "{CONFIG}pretty_urls = false\npermalink = \"/{{slug}}/\"\n"
+    ));
+    site.article("world/a.md", &fm("404", "2023-03-07"), "Body.");
+    let r = site.build(&[]);
+    assert!(!r.ok, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("content/world/a.md") && r.stderr.contains("the 404 page"),
+        "{}",
+        r.stderr
+    );
 }

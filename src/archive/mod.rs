@@ -115,7 +115,7 @@ pub struct IndexReport {
 pub fn index(
     mut articles: Vec<Article>,
     assets: &[Asset],
-    static_files: &[String],
+    reserved: &[Reserved],
     config: &SiteConfig,
     report: &mut IndexReport,
 ) -> Archive {
@@ -168,9 +168,9 @@ pub fn index(
         asset_copies: Vec::new(),
         related,
     };
-    archive.asset_copies = plan_assets(&archive.articles, assets, &mut report.skipped);
+    archive.asset_copies = plan_assets(&archive.articles, assets, report);
     archive.pages = plan_pages(&archive, config);
-    check_claims(&archive, static_files, &mut report.diagnostics);
+    check_claims(&archive, reserved, &mut report.diagnostics);
     archive
 }
 
@@ -202,11 +202,7 @@ fn group_by_date(dated: &[Article]) -> Vec<Year> {
     years
 }
 
-fn plan_assets(
-    articles: &[Article],
-    assets: &[Asset],
-    skipped: &mut Vec<Skipped>,
-) -> Vec<AssetCopy> {
+fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport) -> Vec<AssetCopy> {
     let by_rel: HashMap<&str, usize> = assets
         .iter()
         .enumerate()
@@ -214,8 +210,8 @@ fn plan_assets(
         .collect();
     let mut used = vec![false; assets.len()];
     let mut copies: Vec<AssetCopy> = Vec::new();
-    // Without pretty URLs, articles of one day share a folder and so their files.
-    let mut taken: HashMap<String, usize> = HashMap::new();
+    // Without pretty URLs, articles whose pages sit in one folder share their files.
+    let mut taken: HashMap<String, (usize, &Article)> = HashMap::new();
     for article in articles {
         let dir = article.id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         for r in &article.asset_refs {
@@ -227,11 +223,20 @@ fn plan_assets(
             if let Some(&i) = by_rel.get(rel.as_str()) {
                 let to = format!("{}{}", urls::asset_dir(&article.url), r);
                 match taken.get(&to) {
-                    Some(&other) if other != i => {
-                        skipped.push(Skipped {
+                    Some(&(other, owner)) if other != i => {
+                        // The page would show the other article's file: an error, not a skip.
+                        report.diagnostics.push(Diagnostic::error(
+                            &article.source_path,
+                            article.source_line,
+                            format!(
+                                "refers to {r}, which would be published as {to}, where content/{} of \"{}\" ({}) already goes: pages are files (pretty_urls = false), so articles whose pages share a folder share their files; rename one of the two files",
+                                assets[other].rel, owner.title, owner.source_path.display()
+                            ),
+                        ));
+                        report.skipped.push(Skipped {
                             path: PathBuf::from("content").join(&rel),
                             reason: format!(
-                                "its place {to} is taken by {}, used by another article of the same day; rename one of the two files",
+                                "its place {to} is taken by content/{}",
                                 assets[other].rel
                             ),
                         });
@@ -240,7 +245,7 @@ fn plan_assets(
                     Some(_) => {}
                     None => {
                         used[i] = true;
-                        taken.insert(to.clone(), i);
+                        taken.insert(to.clone(), (i, article));
                         copies.push(AssetCopy {
                             from: assets[i].path.clone(),
                             to,
@@ -252,7 +257,7 @@ fn plan_assets(
     }
     for (asset, used) in assets.iter().zip(used) {
         if !used {
-            skipped.push(Skipped {
+            report.skipped.push(Skipped {
                 path: PathBuf::from("content").join(&asset.rel),
                 reason: "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
             });
@@ -420,31 +425,39 @@ impl Archive {
 
 /// Every output file has exactly one origin; a second claimant is an error naming both.
 /// Origins are only spelled out on a collision: 100,000 articles make 140,000 claims.
-fn check_claims(archive: &Archive, static_files: &[String], diagnostics: &mut Vec<Diagnostic>) {
+/// A site-relative path some other part of the site writes (a file under `static/`, the
+/// theme's files, the 404 page, the sitemap...), and what writes it.
+#[derive(Debug, Clone)]
+pub struct Reserved {
+    pub path: String,
+    /// Shown in messages: `static/logo.png`, `the 404 page`.
+    pub by: String,
+    /// The file to point messages at, when the claim comes from one.
+    pub file: Option<PathBuf>,
+}
+
+fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy)]
     enum Claimant {
         Page(usize),
         Asset(usize),
-        Static(usize),
+        Reserved(usize),
     }
     let origin = |c: Claimant| match c {
         Claimant::Page(p) => archive.origin(&archive.pages[p]),
         Claimant::Asset(a) => archive.asset_copies[a].from.display().to_string(),
-        Claimant::Static(f) => PathBuf::from("static")
-            .join(&static_files[f])
-            .display()
-            .to_string(),
+        Claimant::Reserved(r) => reserved[r].by.clone(),
     };
     let place = |c: Claimant| match c {
         Claimant::Page(p) => match archive.pages[p].kind {
-            PageKind::Article(i) => (
+            PageKind::Article(i) => Some((
                 archive.articles[i].source_path.clone(),
                 archive.articles[i].source_line,
-            ),
-            _ => (PathBuf::from("content"), None),
+            )),
+            _ => None,
         },
-        Claimant::Asset(a) => (archive.asset_copies[a].from.clone(), None),
-        Claimant::Static(f) => (PathBuf::from("static").join(&static_files[f]), None),
+        Claimant::Asset(a) => Some((archive.asset_copies[a].from.clone(), None)),
+        Claimant::Reserved(r) => reserved[r].file.clone().map(|f| (f, None)),
     };
     let files = archive
         .pages
@@ -459,16 +472,19 @@ fn check_claims(archive: &Archive, static_files: &[String], diagnostics: &mut Ve
                 .map(|(a, copy)| (copy.to.clone(), Claimant::Asset(a))),
         )
         .chain(
-            static_files
+            reserved
                 .iter()
                 .enumerate()
-                .map(|(f, file)| (file.clone(), Claimant::Static(f))),
+                .map(|(r, res)| (res.path.clone(), Claimant::Reserved(r))),
         );
     let mut claims: HashMap<String, Claimant> = HashMap::with_capacity(archive.pages.len());
     for (file, claimant) in files {
         match claims.get(&file) {
             Some(&first) => {
-                let (shown, line) = place(claimant);
+                // At a file the user can change: the later claimant's, else the first's.
+                let (shown, line) = place(claimant)
+                    .or_else(|| place(first))
+                    .unwrap_or((PathBuf::from("content"), None));
                 diagnostics.push(Diagnostic::error(
                     shown,
                     line,

@@ -18,6 +18,7 @@ pub mod feeds;
 pub mod manifest;
 pub mod sitemap;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs;
 use std::io;
@@ -183,23 +184,31 @@ impl Staging {
     /// were made from `input` (see [`Staging::keep`]; 0 for none). Bytes equal to the
     /// previous build's are not written.
     pub fn write_page(&self, rel: &str, input: Hash, bytes: &[u8]) -> io::Result<()> {
+        self.write_with_gz(rel, input, Cow::Borrowed(bytes))
+    }
+
+    fn write_with_gz(&self, rel: &str, input: Hash, bytes: Cow<'_, [u8]>) -> io::Result<()> {
+        let gz = match self.gz_of(rel) {
+            Some(gz) => Some((gz, compress::gzip(&bytes)?)),
+            None => None,
+        };
         self.write_one(rel, input, bytes)?;
-        if let Some(gz) = self.gz_of(rel) {
-            self.write_one(&gz, input, &compress::gzip(bytes)?)?;
+        if let Some((gz, packed)) = gz {
+            self.write_one(&gz, input, Cow::Owned(packed))?;
         }
         Ok(())
     }
 
-    fn write_one(&self, rel: &str, input: Hash, bytes: &[u8]) -> io::Result<()> {
+    fn write_one(&self, rel: &str, input: Hash, bytes: Cow<'_, [u8]>) -> io::Result<()> {
         let old_path = safe_join(&self.target, rel)?;
-        let content = hash_bytes(bytes);
+        let content = hash_bytes(&bytes);
         if !self.fresh {
             let same = match self.old.as_ref() {
                 Some(old) => old
                     .get(rel)
                     .is_some_and(|e| e.content == content && self.on_disk(rel, e)),
                 // No record: compare with the old file itself.
-                None => fs::read(&old_path).is_ok_and(|b| b == bytes),
+                None => fs::read(&old_path).is_ok_and(|b| b == *bytes),
             };
             if same {
                 if let Ok(meta) = fs::metadata(&old_path) {
@@ -214,12 +223,16 @@ impl Staging {
             rel: rel.to_string(),
             input,
             content,
-            bytes: bytes.to_vec(),
+            bytes: bytes.into_owned(),
         };
-        self.written.fetch_add(1, Ordering::Relaxed);
         if let Some(writer) = &self.writer {
+            // Stop at the first failed write, with its message, rather than render on.
+            if let Some(failure) = writer.failure() {
+                return Err(io::Error::other(failure));
+            }
             writer.push(job);
         }
+        self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -237,7 +250,7 @@ impl Staging {
     /// Copies the file at `from` to the site-relative path `rel`.
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
         let bytes = fs::read(from)?;
-        self.write(rel, &bytes)
+        self.write_with_gz(rel, 0, Cow::Owned(bytes))
     }
 
     fn record(&self, rel: &str, entry: OutputEntry, staged: bool) {
@@ -357,26 +370,39 @@ struct WriteJob {
 /// rendering the page. Files are handed over in batches: waking a writer for every
 /// file cost the render threads 6 % of their time.
 struct Writer {
-    batch: Mutex<Vec<WriteJob>>,
+    /// The batch being filled, and its size in bytes.
+    batch: Mutex<(Vec<WriteJob>, usize)>,
     jobs: SyncSender<Vec<WriteJob>>,
     threads: Vec<JoinHandle<io::Result<Written>>>,
+    /// The first write that failed, so that producers stop early.
+    failed: Arc<Mutex<Option<String>>>,
 }
 
 /// The files one writer thread created, with their records.
 type Written = Vec<(String, OutputEntry)>;
 
-/// Files per batch handed to the writer thread.
+/// Files per batch handed to a writer thread.
 const BATCH: usize = 32;
+/// Bytes at which a batch goes early: queued batches of large files (photos, PDFs
+/// under static/) would otherwise hold hundreds of megabytes.
+const BATCH_BYTES: usize = 4 << 20;
 
 impl Writer {
     fn spawn() -> Writer {
         // A few batches queued ride out a slow file without holding many pages in memory.
         let (jobs, queue) = sync_channel::<Vec<WriteJob>>(4);
         let queue = Arc::new(Mutex::new(queue));
+        let failed: Arc<Mutex<Option<String>>> = Arc::default();
         let count = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = (0..count)
             .map(|_| {
                 let queue = Arc::clone(&queue);
+                let failed = Arc::clone(&failed);
+                let note = move |e: io::Error| {
+                    let mut first = failed.lock().unwrap_or_else(|e| e.into_inner());
+                    first.get_or_insert_with(|| e.to_string());
+                    e
+                };
                 std::thread::spawn(move || {
                     let mut written = Vec::new();
                     let mut made_dir: Option<PathBuf> = None;
@@ -389,12 +415,13 @@ impl Writer {
                             let parent = job.dest.parent().map(Path::to_path_buf);
                             if parent.is_some() && parent != made_dir {
                                 if let Some(dir) = &parent {
-                                    fs::create_dir_all(dir).map_err(|e| in_file(&job.rel, e))?;
+                                    fs::create_dir_all(dir)
+                                        .map_err(|e| note(in_file(&job.rel, e)))?;
                                 }
                                 made_dir = parent;
                             }
                             let meta = write_file(&job.dest, &job.bytes)
-                                .map_err(|e| in_file(&job.rel, e))?;
+                                .map_err(|e| note(in_file(&job.rel, e)))?;
                             written.push((job.rel, OutputEntry::of(job.input, job.content, &meta)));
                         }
                     }
@@ -402,17 +429,28 @@ impl Writer {
             })
             .collect();
         Writer {
-            batch: Mutex::new(Vec::with_capacity(BATCH)),
+            batch: Mutex::new((Vec::with_capacity(BATCH), 0)),
             jobs,
             threads,
+            failed,
         }
+    }
+
+    /// The message of the first write that failed, if one did.
+    fn failure(&self) -> Option<String> {
+        self.failed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn push(&self, job: WriteJob) {
         let full = {
             let mut batch = self.batch.lock().unwrap_or_else(|e| e.into_inner());
-            batch.push(job);
-            (batch.len() >= BATCH).then(|| std::mem::take(&mut *batch))
+            batch.1 += job.bytes.len();
+            batch.0.push(job);
+            (batch.0.len() >= BATCH || batch.1 >= BATCH_BYTES)
+                .then(|| std::mem::replace(&mut *batch, (Vec::with_capacity(BATCH), 0)).0)
         };
         if let Some(jobs) = full {
             // A writer that stopped has an error to report; `finish` returns it.
@@ -422,7 +460,7 @@ impl Writer {
 
     /// Lets the threads write what is queued; returns the files written, or the first error.
     fn finish(self) -> io::Result<Written> {
-        let rest = std::mem::take(&mut *self.batch.lock().unwrap_or_else(|e| e.into_inner()));
+        let rest = std::mem::take(&mut self.batch.lock().unwrap_or_else(|e| e.into_inner()).0);
         let _ = self.jobs.send(rest);
         drop(self.jobs);
         let mut written = Vec::new();
