@@ -393,7 +393,8 @@ impl Writer {
         let (jobs, queue) = sync_channel::<Vec<WriteJob>>(4);
         let queue = Arc::new(Mutex::new(queue));
         let failed: Arc<Mutex<Option<String>>> = Arc::default();
-        let count = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // More writers than this only contend in the file system.
+        let count = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let threads = (0..count)
             .map(|_| {
                 let queue = Arc::clone(&queue);
