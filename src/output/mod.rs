@@ -364,7 +364,7 @@ struct WriteJob {
     bytes: Vec<u8>,
 }
 
-/// Writer threads (one per core) create the new files while the render threads go on.
+/// Writer threads (one per core, at most four) create the new files while the render threads go on.
 /// Creating a file is kernel work whose cost swings with the file system's state: on
 /// this project's ext4 after a large output was deleted, 50 to 400 µs a file, more than
 /// rendering the page. Files are handed over in batches: waking a writer for every
