@@ -634,3 +634,54 @@ fn a_page_cannot_take_the_place_of_a_generated_file() {
         r.stderr
     );
 }
+
+#[test]
+fn a_file_where_pages_need_a_folder_fails_the_build_and_keeps_the_previous_site() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Body.");
+    site.build_ok();
+    let before = snapshot(&site.out());
+    // A file under static/ where the 2023 pages need a folder: refused when indexing,
+    // naming the file (it used to fail one of the two writes at the end).
+    site.article("world/b.md", &fm("B", "2023-03-08"), "Body.");
+    site.write("static/2023", "not a folder");
+    let r = site.build(&[]);
+    assert!(!r.ok, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("static/2023 writes /2023 as a file"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&site.out()), before, "the previous site changed");
+}
+
+#[test]
+fn a_write_that_fails_fails_the_build_and_keeps_the_previous_site() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Body.");
+    site.build_ok();
+    let before = snapshot(&site.out());
+    // A static file whose path is short enough under static/ but too long for the
+    // system under the staging folder (a longer name): its write fails (ENAMETOOLONG).
+    let static_dir = site.dir().join("static");
+    let room = 4090 - static_dir.as_os_str().len() - 1;
+    let mut rel = String::new();
+    while rel.len() + 201 < room {
+        rel.push_str(&"d".repeat(200));
+        rel.push('/');
+    }
+    rel.push_str(&"f".repeat(room - rel.len()));
+    let path = static_dir.join(&rel);
+    assert_eq!(path.as_os_str().len(), 4090);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, "x").unwrap();
+    site.article("world/b.md", &fm("B", "2023-03-08"), "Body.");
+    let r = site.build(&[]);
+    assert!(!r.ok, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("File name too long") || r.stderr.contains("name too long"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&site.out()), before, "the previous site changed");
+}

@@ -6,7 +6,7 @@ pub mod related;
 pub mod taxonomy;
 pub mod urls;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -498,6 +498,35 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
             None => {
                 claims.insert(file, claimant);
             }
+        }
+    }
+    // A file where other files need a folder (`static/2023` and the 2023 pages): one
+    // look-up per folder of each path, each folder reported once.
+    let mut reported: HashSet<&str> = HashSet::new();
+    let mut paths: Vec<&String> = claims.keys().collect();
+    paths.sort();
+    for file in paths {
+        let needs = claims[file.as_str()];
+        for (i, _) in file.match_indices('/') {
+            let folder = &file[..i];
+            let Some(&holder) = claims.get(folder) else {
+                continue;
+            };
+            if !reported.insert(folder) {
+                continue;
+            }
+            let (shown, line) = place(holder)
+                .or_else(|| place(needs))
+                .unwrap_or((PathBuf::from("content"), None));
+            diagnostics.push(Diagnostic::error(
+                shown,
+                line,
+                format!(
+                    "{} writes /{folder} as a file, but {} needs /{folder}/ as a folder (for /{file}); rename one of them",
+                    origin(holder),
+                    origin(needs)
+                ),
+            ));
         }
     }
 }
