@@ -459,6 +459,13 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
         Claimant::Asset(a) => Some((archive.asset_copies[a].from.clone(), None)),
         Claimant::Reserved(r) => reserved[r].file.clone().map(|f| (f, None)),
     };
+    // Where to point a clash between two claimants: at a file the user can change,
+    // `preferred`'s if it has one, else `other`'s.
+    let at = |preferred: Claimant, other: Claimant| {
+        place(preferred)
+            .or_else(|| place(other))
+            .unwrap_or((PathBuf::from("content"), None))
+    };
     let files = archive
         .pages
         .iter()
@@ -481,10 +488,7 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
     for (file, claimant) in files {
         match claims.get(&file) {
             Some(&first) => {
-                // At a file the user can change: the later claimant's, else the first's.
-                let (shown, line) = place(claimant)
-                    .or_else(|| place(first))
-                    .unwrap_or((PathBuf::from("content"), None));
+                let (shown, line) = at(claimant, first);
                 diagnostics.push(Diagnostic::error(
                     shown,
                     line,
@@ -515,9 +519,7 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
             if !reported.insert(folder) {
                 continue;
             }
-            let (shown, line) = place(holder)
-                .or_else(|| place(needs))
-                .unwrap_or((PathBuf::from("content"), None));
+            let (shown, line) = at(holder, needs);
             diagnostics.push(Diagnostic::error(
                 shown,
                 line,
