@@ -36,9 +36,9 @@ impl Extras<'_> {
         let mut files = sitemap::files(&entries, self.config, limit);
         files.push((sitemap::ROBOTS.into(), sitemap::robots(self.config)));
         files.push((NOT_FOUND.into(), self.not_found_html.to_string()));
-        for (rel, text) in files.iter().filter(|(rel, _)| free(rel)) {
-            staging.write(rel, text.as_bytes()).map_err(|e| {
-                Diagnostic::error(PathBuf::from(rel), None, format!("cannot write: {e}"))
+        for (rel, text) in files.into_iter().filter(|(rel, _)| free(rel)) {
+            staging.write_owned(&rel, text.into_bytes()).map_err(|e| {
+                Diagnostic::error(PathBuf::from(&rel), None, format!("cannot write: {e}"))
             })?;
             count += 1;
         }

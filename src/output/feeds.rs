@@ -68,7 +68,7 @@ pub fn write(
             let bytes = feed.write_to(Vec::new()).map_err(|e| {
                 Diagnostic::error(&p.file, None, format!("cannot write the feed: {e}"))
             })?;
-            staging.write(&p.file, &bytes).map_err(|e| {
+            staging.write_owned(&p.file, bytes).map_err(|e| {
                 Diagnostic::error(&p.file, None, format!("cannot write the feed: {e}"))
             })?;
             Ok(1)

@@ -180,6 +180,12 @@ impl Staging {
         self.write_page(rel, 0, bytes)
     }
 
+    /// [`Staging::write`] for bytes the caller no longer needs: they go to the writer
+    /// threads as they are, not copied.
+    pub fn write_owned(&self, rel: &str, bytes: Vec<u8>) -> io::Result<()> {
+        self.write_with_gz(rel, 0, Cow::Owned(bytes))
+    }
+
     /// Writes `bytes` to `rel` (and its `.gz` copy when compressing), recording that they
     /// were made from `input` (see [`Staging::keep`]; 0 for none). Bytes equal to the
     /// previous build's are not written.
@@ -249,8 +255,7 @@ impl Staging {
 
     /// Copies the file at `from` to the site-relative path `rel`.
     pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
-        let bytes = fs::read(from)?;
-        self.write_with_gz(rel, 0, Cow::Owned(bytes))
+        self.write_owned(rel, fs::read(from)?)
     }
 
     fn record(&self, rel: &str, entry: OutputEntry, staged: bool) {

@@ -85,8 +85,8 @@ pub fn write_index(
         return Ok(None);
     }
     let (files, stats) = build_files(archive);
-    files.par_iter().try_for_each(|(rel, bytes)| {
-        staging.write(rel, bytes).map_err(|e| {
+    files.into_par_iter().try_for_each(|(rel, bytes)| {
+        staging.write_owned(&rel, bytes).map_err(|e| {
             Diagnostic::error(
                 format!("(output)/{rel}"),
                 None,
