@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::archive::{self, urls, Archive, IndexReport, Reserved};
 use crate::article::Article;
+use crate::cache::stamp::{PreviousReport, Stamp};
 use crate::cache::BuildCache;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
@@ -94,6 +95,29 @@ impl BuildReport {
         });
     }
 
+    /// What a rebuild with nothing to do repeats of this report.
+    fn remembered(&self) -> PreviousReport {
+        PreviousReport {
+            articles: self.articles,
+            pages: self.pages,
+            files_copied: self.files_copied,
+            files_total: self.files_total,
+            diagnostics: self.diagnostics.clone(),
+            skipped: self.skipped.clone(),
+        }
+    }
+
+    /// Repeats the previous build's report: nothing was written this time.
+    fn repeat(&mut self, previous: PreviousReport) {
+        self.articles = previous.articles;
+        self.pages = previous.pages;
+        self.files_copied = previous.files_copied;
+        self.files_total = previous.files_total;
+        self.files_changed = 0;
+        self.diagnostics = previous.diagnostics;
+        self.skipped = previous.skipped;
+    }
+
     /// Stops here if anything is an error (or, with `strict`, a warning).
     fn blocked(&self, strict: bool) -> bool {
         self.errors() > 0 || (strict && self.warnings() > 0)
@@ -153,9 +177,20 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     let out_dir = output_dir(opts, &config);
     report.output_dir = out_dir.clone();
 
+    observer.stage("checking for changes");
+    let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);
+    let stamp = cache.stamp(site, format!("{:?}", opts.sitemap_limit).as_bytes());
+    if let Some(previous) = nothing_to_do(opts, &stamp, &cache, &out_dir) {
+        report.repeat(previous);
+        report.mark("unchanged", start);
+        report.success = !report.blocked(opts.strict);
+        report.elapsed = start.elapsed();
+        return report;
+    }
+
     observer.stage("reading content");
     // Load and normalize, reusing what the cache remembers of unchanged files.
-    let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);
+    cache.read_parsed();
     let loaded = ingest::load_memo(
         &site.join("content"),
         site,
@@ -300,6 +335,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     let stats = staging.stats();
     report.files_changed = stats.written;
     report.files_total = stats.written + stats.unchanged;
+    stamp.forget();
     if let Err(e) = staging.commit() {
         return report.fail(
             Diagnostic::error(
@@ -311,12 +347,33 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         );
     }
     report.mark("commit", start);
+    if !renderer.volatile() {
+        stamp.save(report.remembered());
+    }
     report.success = true;
     report.elapsed = start.elapsed();
     // Freeing a 100,000-article archive takes a good part of a second; let a thread
     // do it while the caller reports (a CLI process simply exits).
     std::thread::spawn(move || drop(archive));
     report
+}
+
+/// The previous build's report, when the inputs look exactly as they did for it (same
+/// binary and config) and its output is still as it left it: the build has nothing to do.
+/// Builds asked for per-file details ([`BuildOptions::ingest_report`],
+/// [`BuildOptions::record_sources`]) always do the work.
+fn nothing_to_do(
+    opts: &BuildOptions,
+    stamp: &Stamp,
+    cache: &BuildCache,
+    out_dir: &Path,
+) -> Option<PreviousReport> {
+    if opts.ingest_report || opts.record_sources {
+        return None;
+    }
+    let previous = stamp.previous()?;
+    let files = output::intact(out_dir, &cache.manifest_path())?;
+    (files == previous.files_total).then_some(previous)
 }
 
 /// The files a site gets besides its pages: `static/` and the theme's own files (those

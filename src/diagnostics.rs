@@ -4,15 +4,17 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 /// How bad a diagnostic is: warnings let the build go on, errors stop it before anything is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Severity {
     Warning,
     Error,
 }
 
 /// One message about one input, e.g. `content/world/x.md:3: date 'Tuesday' is not a date`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file, relative to the site folder where possible.
@@ -80,7 +82,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// An input file that produced no article, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub path: PathBuf,
     pub reason: String,

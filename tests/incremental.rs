@@ -258,3 +258,93 @@ fn two_clean_builds_are_identical() {
     assert!(a.len() > 20);
     assert!(a == b, "two clean builds differ");
 }
+
+/// Builds `site` through the library, as the CLI does.
+fn lib_build(site: &Site, strict: bool) -> broadsheet::build::BuildReport {
+    broadsheet::build::build(&broadsheet::build::BuildOptions {
+        site_dir: site.dir().to_path_buf(),
+        strict,
+        ..Default::default()
+    })
+}
+
+/// True when the build found nothing to do (its only stage).
+fn did_nothing(r: &broadsheet::build::BuildReport) -> bool {
+    r.timings.len() == 1 && r.timings[0].stage == "unchanged"
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_repeats_the_report_without_reading_anything() {
+    let site = fixture();
+    // A warning and a skipped file, which the quick path must report again.
+    site.write("content/world/empty.txt", "");
+    site.write("content/.notes.md", "private");
+    site.write("static/robots-extra.txt", "x");
+    // Files modified within two seconds of a build are not trusted to be unchanged.
+    let first = lib_build(&site, false);
+    assert!(
+        first.success && !did_nothing(&first),
+        "{:?}",
+        first.diagnostics
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let full = lib_build(&site, false);
+    assert!(full.success && !did_nothing(&full), "{:?}", full.timings);
+    assert!(full.warnings() > 0 && !full.skipped.is_empty());
+    let times = mtimes(&site.out());
+
+    let quick = lib_build(&site, false);
+    assert!(did_nothing(&quick), "{:?}", quick.timings);
+    assert!(quick.success);
+    assert_eq!(
+        (
+            quick.articles,
+            quick.pages,
+            quick.files_copied,
+            quick.files_total,
+            quick.files_changed
+        ),
+        (
+            full.articles,
+            full.pages,
+            full.files_copied,
+            full.files_total,
+            0
+        )
+    );
+    assert_eq!(quick.diagnostics, full.diagnostics);
+    assert_eq!(quick.skipped, full.skipped);
+    assert_eq!(mtimes(&site.out()), times);
+    // Strict builds fail on the repeated warnings, as on the first ones.
+    let strict = lib_build(&site, true);
+    assert!(did_nothing(&strict) && !strict.success);
+
+    // A tampered output is put right by a full build.
+    fs::write(site.out().join("index.html"), "tampered").unwrap();
+    let repair = lib_build(&site, false);
+    assert!(repair.success && !did_nothing(&repair));
+    assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
+
+    // An edit is seen, even one that keeps the size.
+    let path = site.dir().join("content/world/story-06.md");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("one of story", "ONE of story")).unwrap();
+    let edited = lib_build(&site, false);
+    assert!(edited.success && !did_nothing(&edited));
+    assert!(site
+        .read("2023/01/07/story-6/index.html")
+        .contains("ONE of story"));
+    // A template change too.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert!(!did_nothing(&lib_build(&site, false)));
+    assert!(did_nothing(&lib_build(&site, false)));
+    site.write("templates/article.html", "{{ article.title }}");
+    let themed = lib_build(&site, false);
+    assert!(themed.success && !did_nothing(&themed));
+    assert_eq!(site.read("2023/01/07/story-6/index.html"), "Story 6");
+    // A template that asks for the time is never taken as unchanged.
+    site.write("templates/article.html", "{{ now() | date }}");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert!(!did_nothing(&lib_build(&site, false)));
+    assert!(!did_nothing(&lib_build(&site, false)));
+}

@@ -3,7 +3,10 @@
 //! rebuild after a small edit re-parses only the changed files and re-renders only the
 //! pages whose inputs changed.
 //!
-//! Two things are remembered:
+//! Three things are remembered:
+//! - [`stamp::Stamp`]: how every input file looked to the last successful build, and
+//!   what it reported; a rebuild that finds them all unchanged, and the output as that
+//!   build left it, does nothing else.
 //! - [`parsed::ParseMemo`]: every content file's parse outcome, keyed by the file's
 //!   size, modification and change times and inode; valid only for the same binary and
 //!   `site.toml` (the parse depends on both).
@@ -18,6 +21,7 @@
 //! simply means a full build. Correctness never depends on the cache being there.
 
 pub mod parsed;
+pub mod stamp;
 
 use std::fs;
 use std::io::{self, Write};
@@ -225,20 +229,29 @@ pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 pub struct BuildCache {
     dir: PathBuf,
     fingerprint: Hash,
-    /// Parse outcomes of unchanged content files.
+    /// Parse outcomes of unchanged content files (empty until [`BuildCache::read_parsed`]).
     pub parsed: parsed::ParseMemo,
 }
 
 impl BuildCache {
-    /// Opens the cache of the output folder `out_dir` for a build under `config`.
+    /// The cache of the output folder `out_dir` for a build under `config`; reads nothing yet.
     pub fn open(out_dir: &Path, config: &SiteConfig, drafts: bool) -> BuildCache {
-        let dir = dir_for(out_dir);
-        let fingerprint = fingerprint(config, drafts);
         BuildCache {
-            parsed: parsed::ParseMemo::open(&dir, fingerprint),
-            dir,
-            fingerprint,
+            dir: dir_for(out_dir),
+            fingerprint: fingerprint(config, drafts),
+            parsed: parsed::ParseMemo::disabled(),
         }
+    }
+
+    /// The stamp of the site's inputs (see [`stamp`]); `options` are build options that
+    /// change the output without being part of the config.
+    pub fn stamp(&self, site: &Path, options: &[u8]) -> stamp::Stamp {
+        stamp::Stamp::take(site, &self.dir, self.fingerprint, options)
+    }
+
+    /// Reads the parse memo.
+    pub fn read_parsed(&mut self) {
+        self.parsed = parsed::ParseMemo::open(&self.dir, self.fingerprint);
     }
 
     /// Where the output manifest is kept.

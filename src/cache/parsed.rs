@@ -63,6 +63,13 @@ impl FileKey {
         }
     }
 
+    /// Adds the key to a hash.
+    pub fn hash_into(&self, h: &mut super::HashWriter) {
+        for n in self.0 {
+            h.update(&n.to_le_bytes());
+        }
+    }
+
     fn write(&self, out: &mut Vec<u8>) {
         for n in self.0 {
             out.extend_from_slice(&n.to_le_bytes());

@@ -65,6 +65,11 @@ impl Manifest {
         self.files.get(rel)
     }
 
+    /// Every record.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &OutputEntry)> {
+        self.files.iter().map(|(rel, e)| (rel.as_str(), e))
+    }
+
     /// Every recorded path.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)

@@ -554,6 +554,25 @@ pub fn safe_join(root: &Path, rel: &str) -> io::Result<PathBuf> {
     Ok(path)
 }
 
+/// The number of files in the output folder `target` when it still holds exactly what
+/// the manifest at `manifest_path` records (each file's size and modification time) and
+/// is marked as broadsheet's; `None` when anything differs or cannot be told.
+pub fn intact(target: &Path, manifest_path: &Path) -> Option<usize> {
+    use rayon::prelude::*;
+    if !target.join(MARKER).is_file() {
+        return None;
+    }
+    let manifest = Manifest::load(manifest_path)?;
+    let files: Vec<(&str, &OutputEntry)> = manifest.entries().collect();
+    let all = files.par_iter().all(|(rel, entry)| {
+        safe_join(target, rel)
+            .ok()
+            .and_then(|p| fs::metadata(p).ok())
+            .is_some_and(|m| entry.matches(&m))
+    });
+    all.then_some(files.len())
+}
+
 /// Files under `static/`, as (site-relative path, file), sorted.
 pub fn list_static(static_dir: &Path) -> Vec<(String, PathBuf)> {
     if !static_dir.is_dir() {

@@ -87,6 +87,12 @@ impl Renderer {
         })
     }
 
+    /// True when a template calls a function whose result is not fixed by the page's
+    /// context (`now()`...): then no output may be reused from an earlier build.
+    pub fn volatile(&self) -> bool {
+        self.volatile
+    }
+
     /// Renders one page.
     pub fn render(
         &self,
