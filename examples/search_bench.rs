@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use broadsheet::archive::{self, IndexReport};
+use broadsheet::cache::Memo;
 use broadsheet::config::SiteConfig;
 use broadsheet::ingest::{self, LoadOptions};
 use broadsheet::search::{self, plan};
@@ -61,6 +62,7 @@ fn main() {
         &[],
         &config,
         &mut IndexReport::default(),
+        &Memo::disabled(),
     );
     println!(
         "loaded and indexed {} articles in {:.2} s",
@@ -71,7 +73,7 @@ fn main() {
     let (_, rss_before) = memory();
     let t = Instant::now();
     let cpu = cpu_seconds();
-    let (files, stats) = search::build_files(&archive);
+    let (files, stats) = search::build_files(&archive, &Memo::disabled());
     let build_s = t.elapsed().as_secs_f64();
     let build_cpu = cpu_seconds() - cpu;
     let (peak_after, _) = memory();

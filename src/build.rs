@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::archive::{self, urls, Archive, IndexReport, Reserved};
 use crate::article::Article;
 use crate::cache::stamp::{PreviousReport, Stamp};
-use crate::cache::BuildCache;
+use crate::cache::{BuildCache, Memo};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::{self, Asset, LoadOptions};
@@ -208,13 +208,16 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
 
     // Index and plan every output file.
     let mut index_report = IndexReport::default();
+    let related = cache.memo("related");
     let (archive, files) = index(
         site,
         &config,
         loaded.articles,
         &loaded.assets,
         &mut index_report,
+        &related,
     );
+    related.finish();
     let SiteFiles {
         static_files,
         theme_files,
@@ -281,9 +284,11 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     report.mark("render", start);
     observer.stage("building the search index");
     report.pages = archive.pages.len();
-    if let Err(d) = search::write_index(&archive, &config, &staging) {
+    let postings = cache.memo("postings");
+    if let Err(d) = search::write_index(&archive, &config, &staging, &postings) {
         return report.fail(d, start);
     }
+    postings.finish();
     report.mark("search", start);
     observer.stage("writing feeds and sitemap");
 
@@ -387,12 +392,14 @@ pub struct SiteFiles {
 
 /// Indexes loaded articles into an archive, with `static/` and theme files claiming their
 /// paths first; the ingest report calls it too, so its URLs and collisions are the build's.
+/// `memo` keeps what the related lists are computed from (see [`archive::related`]).
 pub fn index(
     site: &Path,
     config: &SiteConfig,
     articles: Vec<Article>,
     assets: &[Asset],
     report: &mut IndexReport,
+    memo: &Memo,
 ) -> (Archive, SiteFiles) {
     let static_files = output::list_static(&site.join("static"));
     let static_rels: Vec<&str> = static_files.iter().map(|(rel, _)| rel.as_str()).collect();
@@ -423,7 +430,7 @@ pub fn index(
         by,
         file: None,
     }));
-    let archive = archive::index(articles, assets, &reserved, config, report);
+    let archive = archive::index(articles, assets, &reserved, config, report, memo);
     (
         archive,
         SiteFiles {

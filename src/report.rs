@@ -164,6 +164,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         loaded.articles,
         &loaded.assets,
         &mut index_report,
+        &crate::cache::Memo::disabled(),
     );
     diagnostics.extend(index_report.diagnostics);
     skipped.extend(index_report.skipped);

@@ -14,6 +14,7 @@ use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::article::Article;
+use crate::cache::Memo;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::Asset;
@@ -118,6 +119,7 @@ pub fn index(
     reserved: &[Reserved],
     config: &SiteConfig,
     report: &mut IndexReport,
+    memo: &Memo,
 ) -> Archive {
     // One sort gives every listing its order: each collection below is filled by a
     // single pass in this order, so it comes out newest first without sorting again.
@@ -156,7 +158,7 @@ pub fn index(
         });
 
     let years = group_by_date(&articles[..dated]);
-    let related = related::compute(&articles, &taxonomies, config.related_articles);
+    let related = related::compute(&articles, &taxonomies, config.related_articles, memo);
     let mut archive = Archive {
         home: (0..articles.len()).collect(),
         undated: (dated..articles.len()).collect(),

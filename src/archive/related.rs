@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::archive::{Taxonomy, TaxonomyKind};
 use crate::article::Article;
+use crate::cache::{cut_runs, Hash, HashWriter, Memo, Reader};
 
 /// How many articles of each inverted list are read around the article, by date.
 pub const WINDOW: usize = 32;
@@ -136,18 +137,37 @@ const STOPWORDS: &[&str] = &[
 
 /// For each article (in archive order), the indices of up to `n` related articles, best
 /// first. The same articles always give the same lists.
-pub fn compute(articles: &[Article], taxonomies: &[Taxonomy], n: usize) -> Vec<Vec<usize>> {
+///
+/// `memo` keeps each run of articles' words, and the lists themselves under the hash of
+/// everything they are computed from: an edit that leaves every article's words, dates,
+/// tags, authors, sections and sources as they were reuses the lists of the last build.
+pub fn compute(
+    articles: &[Article],
+    taxonomies: &[Taxonomy],
+    n: usize,
+    memo: &Memo,
+) -> Vec<Vec<usize>> {
     let count = articles.len();
     if n == 0 || count < 2 {
         return vec![Vec::new(); count];
     }
     let tax = |kind: TaxonomyKind| taxonomies.iter().find(|t| t.kind == kind);
-    let keywords = Keywords::build(articles);
+    let words = words_of(articles, memo);
     let facts = Facts::gather(
         articles,
         tax(TaxonomyKind::Section),
         tax(TaxonomyKind::Source),
     );
+    let input = lists_input(
+        n,
+        &words,
+        &facts,
+        [tax(TaxonomyKind::Tag), tax(TaxonomyKind::Author)],
+    );
+    if let Some(lists) = memo.get(input).and_then(|b| decode_lists(&b, count, n)) {
+        return lists;
+    }
+    let keywords = Keywords::build(words);
     // Where each article sits in each of its terms' lists, found by one walk of the lists
     // rather than a search per article (long lists make searches cache-miss bound).
     let mut terms: Vec<Vec<(&[usize], usize, f64)>> = vec![Vec::new(); count];
@@ -166,7 +186,7 @@ pub fn compute(articles: &[Article], taxonomies: &[Taxonomy], n: usize) -> Vec<V
         keywords: &keywords,
         facts: &facts,
     };
-    (0..count)
+    let lists: Vec<Vec<usize>> = (0..count)
         .into_par_iter()
         .map(|i| {
             SCRATCH.with(|scratch| {
@@ -177,7 +197,144 @@ pub fn compute(articles: &[Article], taxonomies: &[Taxonomy], n: usize) -> Vec<V
                 ctx.related(i, n, &mut scratch)
             })
         })
-        .collect()
+        .collect();
+    memo.put(input, &encode_lists(&lists));
+    lists
+}
+
+/// Articles per run whose words are remembered together.
+const WORDS_RUN: usize = 1024;
+
+/// Every article's words ([`article_words`]), by runs of articles, each run recalled from
+/// `memo` when its articles' text is unchanged.
+fn words_of(articles: &[Article], memo: &Memo) -> Vec<Vec<u64>> {
+    let mut stop: Vec<u64> = STOPWORDS.iter().map(|w| hash_word(w)).collect();
+    stop.sort_unstable();
+    let runs = cut_runs(articles.iter().map(|a| a.id.as_str()), WORDS_RUN);
+    let per_run: Vec<Vec<Vec<u64>>> = runs
+        .into_par_iter()
+        .map(|run| {
+            let chunk = &articles[run];
+            let mut h = HashWriter::new(WORDS_SEED);
+            for a in chunk {
+                for text in [&a.title, &a.summary, &a.body_html] {
+                    h.update(&(text.len() as u64).to_le_bytes());
+                    h.update(text.as_bytes());
+                }
+            }
+            let input = h.finish();
+            if let Some(words) = memo.get(input).and_then(|b| decode_words(&b, chunk.len())) {
+                return words;
+            }
+            let words: Vec<Vec<u64>> = chunk.iter().map(|a| article_words(a, &stop)).collect();
+            memo.put(input, &encode_words(&words));
+            words
+        })
+        .collect();
+    per_run.into_iter().flatten().collect()
+}
+
+/// Seeds that keep the two kinds of memo entry apart (and change with their layout).
+const WORDS_SEED: Hash = 0x7265_6c61_7465_645f_776f_7264_735f_3031;
+const LISTS_SEED: Hash = 0x7265_6c61_7465_645f_6c69_7374_735f_3031;
+
+/// Hash of everything the related lists are computed from besides the words' text.
+fn lists_input(
+    n: usize,
+    words: &[Vec<u64>],
+    facts: &[Facts],
+    lists: [Option<&Taxonomy>; 2],
+) -> Hash {
+    let mut h = HashWriter::new(LISTS_SEED);
+    h.update(&(n as u64).to_le_bytes());
+    h.update(&(words.len() as u64).to_le_bytes());
+    for (ws, f) in words.iter().zip(facts) {
+        h.update(&(ws.len() as u64).to_le_bytes());
+        for w in ws {
+            h.update(&w.to_le_bytes());
+        }
+        h.update(&f.time.to_le_bytes());
+        h.update(&f.sources.to_le_bytes());
+        h.update(&f.section.to_le_bytes());
+    }
+    for taxonomy in lists {
+        let terms = taxonomy.map_or(&[][..], |t| &t.terms[..]);
+        h.update(&(terms.len() as u64).to_le_bytes());
+        for term in terms {
+            h.update(&(term.articles.len() as u64).to_le_bytes());
+            for &i in &term.articles {
+                h.update(&(i as u64).to_le_bytes());
+            }
+        }
+    }
+    h.finish()
+}
+
+/// Lists of numbers as memo bytes: per list, its length, then its items (u64 each).
+fn encode_nested<T: Copy + Into<u64>>(lists: &[Vec<T>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for list in lists {
+        out.extend_from_slice(&(list.len() as u64).to_le_bytes());
+        for &x in list {
+            out.extend_from_slice(&x.into().to_le_bytes());
+        }
+    }
+    out
+}
+
+/// `count` lists back from [`encode_nested`], each at most `max` long with items
+/// `ok`; `None` if the bytes say otherwise.
+fn decode_nested(
+    bytes: &[u8],
+    count: usize,
+    max: usize,
+    ok: impl Fn(u64) -> bool,
+) -> Option<Vec<Vec<u64>>> {
+    let mut r = Reader::new(bytes);
+    let mut lists = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = usize::try_from(r.u64()?).ok()?;
+        // A garbled length must not ask for more memory than the bytes could hold.
+        if len > max || len > r.remaining() / 8 {
+            return None;
+        }
+        let mut list = Vec::with_capacity(len);
+        for _ in 0..len {
+            let x = r.u64()?;
+            if !ok(x) {
+                return None;
+            }
+            list.push(x);
+        }
+        lists.push(list);
+    }
+    r.done().then_some(lists)
+}
+
+fn encode_words(words: &[Vec<u64>]) -> Vec<u8> {
+    encode_nested(words)
+}
+
+fn decode_words(bytes: &[u8], count: usize) -> Option<Vec<Vec<u64>>> {
+    decode_nested(bytes, count, usize::MAX, |_| true)
+}
+
+fn encode_lists(lists: &[Vec<usize>]) -> Vec<u8> {
+    let lists: Vec<Vec<u64>> = lists
+        .iter()
+        .map(|l| l.iter().map(|&i| i as u64).collect())
+        .collect();
+    encode_nested(&lists)
+}
+
+fn decode_lists(bytes: &[u8], count: usize, n: usize) -> Option<Vec<Vec<usize>>> {
+    let lists = decode_nested(bytes, count, n, |i| (i as usize) < count)?;
+    Some(
+        lists
+            .into_iter()
+            .map(|l| l.into_iter().map(|i| i as usize).collect())
+            .collect(),
+    )
 }
 
 thread_local! {
@@ -361,14 +518,9 @@ struct Keywords {
 }
 
 impl Keywords {
-    fn build(articles: &[Article]) -> Keywords {
-        let n = articles.len();
-        let mut stop: Vec<u64> = STOPWORDS.iter().map(|w| hash_word(w)).collect();
-        stop.sort_unstable();
-        let words: Vec<Vec<u64>> = articles
-            .par_iter()
-            .map(|a| article_words(a, &stop))
-            .collect();
+    /// From every article's words.
+    fn build(words: Vec<Vec<u64>>) -> Keywords {
+        let n = words.len();
         let df: HashMap64<u32> = words
             .par_iter()
             .fold(HashMap64::default, |mut m, ws| {

@@ -28,7 +28,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use xxhash_rust::xxh3::{xxh3_128, Xxh3};
+use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
 
 use crate::config::SiteConfig;
 
@@ -189,6 +189,11 @@ impl<'a> Reader<'a> {
         self.pos == self.bytes.len()
     }
 
+    /// How many bytes are left to read.
+    pub fn remaining(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.pos.checked_add(n)?;
@@ -225,6 +230,124 @@ pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
+/// Results of a pure computation, each filed under the hash of its input: a build asks
+/// for the result of an input it has seen before and computes only the rest. Results
+/// not asked for by a build are removed when it [`Memo::finish`]es, so the folder holds
+/// one build's worth.
+pub struct Memo {
+    dir: PathBuf,
+    fingerprint: Hash,
+    used: std::sync::Mutex<Vec<String>>,
+    recalled: std::sync::atomic::AtomicUsize,
+}
+
+impl Memo {
+    /// The memo in folder `dir`, valid under `fingerprint`.
+    pub fn open(dir: PathBuf, fingerprint: Hash) -> Memo {
+        Memo {
+            dir,
+            fingerprint,
+            used: std::sync::Mutex::new(Vec::new()),
+            recalled: Default::default(),
+        }
+    }
+
+    /// A memo that remembers nothing (builds without a cache, tests).
+    pub fn disabled() -> Memo {
+        Memo::open(PathBuf::new(), 0)
+    }
+
+    fn name(input: Hash) -> String {
+        format!("{input:032x}.bin")
+    }
+
+    fn enabled(&self) -> bool {
+        !self.dir.as_os_str().is_empty()
+    }
+
+    fn touch(&self, name: String) {
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(name);
+    }
+
+    /// The result filed under `input`, if any.
+    pub fn get(&self, input: Hash) -> Option<Vec<u8>> {
+        if !self.enabled() {
+            return None;
+        }
+        let name = Memo::name(input);
+        let bytes = read_file(&self.dir.join(&name), self.fingerprint)?;
+        self.touch(name);
+        self.recalled
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Some(bytes)
+    }
+
+    /// How many results were found so far (for tests and reports). A result found but
+    /// then refused by its reader as corrupt still counts.
+    pub fn recalled(&self) -> usize {
+        self.recalled.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Files `bytes` as the result of `input`.
+    pub fn put(&self, input: Hash, bytes: &[u8]) {
+        if !self.enabled() {
+            return;
+        }
+        let name = Memo::name(input);
+        write_file(&self.dir.join(&name), self.fingerprint, bytes);
+        self.touch(name);
+    }
+
+    /// Removes every result this build neither read nor filed.
+    pub fn finish(self) {
+        if !self.enabled() {
+            return;
+        }
+        let used: std::collections::HashSet<String> = self
+            .used
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
+        if let Ok(entries) = fs::read_dir(&self.dir) {
+            for entry in entries.flatten() {
+                if !used.contains(entry.file_name().to_string_lossy().as_ref()) {
+                    let _ = fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+}
+
+/// Cuts a list of items into runs of `average` items on average (at most `4 * average`)
+/// for memoizing per run: a cut falls before each item whose identity hashes to a
+/// multiple of `average`, so cuts follow the items, not their positions, and adding or
+/// removing one item changes only its own run.
+pub fn cut_runs<'a>(
+    ids: impl Iterator<Item = &'a str>,
+    average: usize,
+) -> Vec<std::ops::Range<usize>> {
+    let average = average.max(1);
+    let mut runs = Vec::new();
+    let (mut start, mut end) = (0, 0);
+    for (i, id) in ids.enumerate() {
+        let len = i - start;
+        if len > 0 && (len >= 4 * average || xxh3_64(id.as_bytes()).is_multiple_of(average as u64))
+        {
+            runs.push(start..i);
+            start = i;
+        }
+        end = i + 1;
+    }
+    if start < end {
+        runs.push(start..end);
+    }
+    runs
+}
+
 /// The cache of one build: where it lives, what it was made under, and the parse memo.
 pub struct BuildCache {
     dir: PathBuf,
@@ -249,6 +372,11 @@ impl BuildCache {
         stamp::Stamp::take(site, &self.dir, self.fingerprint, options)
     }
 
+    /// The memo named `name` (a folder of the cache).
+    pub fn memo(&self, name: &str) -> Memo {
+        Memo::open(self.dir.join(name), self.fingerprint)
+    }
+
     /// Reads the parse memo.
     pub fn read_parsed(&mut self) {
         self.parsed = parsed::ParseMemo::open(&self.dir, self.fingerprint);
@@ -267,5 +395,33 @@ impl BuildCache {
     /// Saves what changed in the parse memo.
     pub fn save_parsed(&mut self) {
         std::mem::replace(&mut self.parsed, parsed::ParseMemo::disabled()).save();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_cover_everything_and_follow_the_items() {
+        let ids: Vec<String> = (0..5000).map(|i| format!("a/{i}.md")).collect();
+        let runs = cut_runs(ids.iter().map(String::as_str), 100);
+        assert_eq!(runs.first().map(|r| r.start), Some(0));
+        assert_eq!(runs.last().map(|r| r.end), Some(ids.len()));
+        assert!(runs.windows(2).all(|w| w[0].end == w[1].start));
+        assert!(runs.iter().all(|r| !r.is_empty() && r.len() <= 400));
+        assert!(runs.len() > 20 && runs.len() < 100, "{} runs", runs.len());
+        // Removing one item changes only the run that held it.
+        let at = runs[10].start + 1;
+        let mut fewer = ids.clone();
+        fewer.remove(at);
+        let after = cut_runs(fewer.iter().map(String::as_str), 100);
+        let names = |ids: &[String], runs: &[std::ops::Range<usize>]| -> Vec<Vec<String>> {
+            runs.iter().map(|r| ids[r.clone()].to_vec()).collect()
+        };
+        let (old, new) = (names(&ids, &runs), names(&fewer, &after));
+        let kept = old.iter().filter(|run| new.contains(run)).count();
+        assert_eq!(kept, old.len() - 1);
+        assert!(cut_runs(std::iter::empty(), 100).is_empty());
     }
 }

@@ -41,6 +41,7 @@ use serde::Serialize;
 
 use crate::archive::Archive;
 use crate::article::Article;
+use crate::cache::{cut_runs, HashWriter, Memo, Reader};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
@@ -80,11 +81,12 @@ pub fn write_index(
     archive: &Archive,
     config: &SiteConfig,
     staging: &Staging,
+    memo: &Memo,
 ) -> Result<Option<IndexStats>, Diagnostic> {
     if !config.search {
         return Ok(None);
     }
-    let (files, stats) = build_files(archive);
+    let (files, stats) = build_files(archive, memo);
     files.into_par_iter().try_for_each(|(rel, bytes)| {
         staging.write_owned(&rel, bytes).map_err(|e| {
             Diagnostic::error(
@@ -97,14 +99,15 @@ pub fn write_index(
     Ok(Some(stats))
 }
 
-/// Every file of the index (site-relative path, bytes), and what it holds.
-pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
+/// Every file of the index (site-relative path, bytes), and what it holds. The postings
+/// of batches of articles already seen are taken from `memo`.
+pub fn build_files(archive: &Archive, memo: &Memo) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     let articles = &archive.articles;
     let n = articles.len();
     // Id -> archive position, and back: the archive is newest first, ids oldest first.
     let flip = |i: usize| n - 1 - i;
     let by_id: Vec<&Article> = articles.iter().rev().collect();
-    let (batches, terms) = postings(&by_id);
+    let (batches, terms) = postings(&by_id, memo);
     let mut stats = IndexStats {
         terms: terms.len(),
         postings: batches.iter().map(|b| b.postings.len()).sum(),
@@ -118,7 +121,7 @@ pub fn build_files(archive: &Archive) -> (Vec<(String, Vec<u8>)>, IndexStats) {
             let list = parts
                 .iter()
                 .flat_map(|&(b, t)| batches[b as usize].list(t as usize));
-            encode_entry(term, list.copied())
+            encode_entry(term, list)
         })
         .collect();
     drop(batches);
@@ -288,8 +291,31 @@ fn excerpt(summary: &str) -> String {
     }
 }
 
-/// Articles per parallel task when collecting postings.
+/// Articles per batch of postings, on average. Batches are collected in parallel and
+/// remembered between builds; their cuts follow the articles (see
+/// [`crate::cache::cut_runs`]), so an added or deleted article changes only its own batch.
 const BATCH: usize = 1024;
+
+/// Hash of everything [`collect_batch`] reads of these articles.
+fn batch_input(chunk: &[&Article]) -> crate::cache::Hash {
+    let mut h = HashWriter::new(u128::from(VERSION));
+    let mut field = |text: &str| {
+        h.update(&(text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    };
+    for a in chunk {
+        field(&a.title);
+        field(&a.summary);
+        field(&a.body_html);
+        for list in [&a.tags, &a.authors, &a.sources] {
+            field(&list.len().to_string());
+            for t in list {
+                field(t);
+            }
+        }
+    }
+    h.finish()
+}
 
 /// FxHash-style (as in rustc): a multiply-rotate hash, several times faster than SipHash
 /// on short words. Hash flooding is no concern: the keys are the site's own words.
@@ -319,17 +345,85 @@ impl Hasher for FxHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// The postings of one batch of articles: `lists[t]` belongs to `terms[t]`.
+/// The postings of one batch of articles.
 struct Batch {
-    terms: Vec<String>,
+    /// Id of the batch's first article: postings hold ids within the batch, so a batch
+    /// is the same wherever it sits in the archive.
+    first: u32,
+    /// The terms, one after another; term `t` ends at `ends[t]`.
+    text: String,
+    ends: Vec<u32>,
     /// `postings[starts[t]..starts[t + 1]]` are term `t`'s: `id * 4 + weight`, ids ascending.
     starts: Vec<u32>,
     postings: Vec<u32>,
 }
 
 impl Batch {
-    fn list(&self, t: usize) -> &[u32] {
-        &self.postings[self.starts[t] as usize..self.starts[t + 1] as usize]
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn term(&self, t: usize) -> &str {
+        let from = if t == 0 { 0 } else { self.ends[t - 1] as usize };
+        &self.text[from..self.ends[t] as usize]
+    }
+
+    /// Term `t`'s postings, with archive-wide ids.
+    fn list(&self, t: usize) -> impl Iterator<Item = u32> + '_ {
+        let offset = self.first * 4;
+        self.postings[self.starts[t] as usize..self.starts[t + 1] as usize]
+            .iter()
+            .map(move |p| p + offset)
+    }
+
+    /// The batch as memo bytes.
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(
+            self.text.len() + 4 * (self.ends.len() + self.starts.len() + self.postings.len()) + 32,
+        );
+        crate::cache::put_bytes(&mut out, self.text.as_bytes());
+        for list in [&self.ends, &self.starts, &self.postings] {
+            out.extend_from_slice(&(list.len() as u64).to_le_bytes());
+            for n in list {
+                out.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// A batch of `len` articles from memo bytes; `None` unless every part is consistent.
+    fn decode(bytes: &[u8], len: usize) -> Option<Batch> {
+        let mut r = Reader::new(bytes);
+        let text = r.str()?.to_string();
+        let mut list = || -> Option<Vec<u32>> {
+            let n = usize::try_from(r.u64()?).ok()?;
+            let raw = r.take(n.checked_mul(4)?)?;
+            Some(
+                raw.chunks_exact(4)
+                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect(),
+            )
+        };
+        let (ends, starts, postings) = (list()?, list()?, list()?);
+        let sorted = |v: &[u32]| v.windows(2).all(|w| w[0] <= w[1]);
+        let ok = r.done()
+            && sorted(&ends)
+            && ends
+                .last()
+                .map_or(text.is_empty(), |&e| e as usize == text.len())
+            && ends.iter().all(|&e| text.is_char_boundary(e as usize))
+            && starts.len() == ends.len() + 1
+            && starts[0] == 0
+            && sorted(&starts)
+            && starts.last().is_some_and(|&e| e as usize == postings.len())
+            && postings.iter().all(|&p| ((p / 4) as usize) < len);
+        ok.then_some(Batch {
+            first: 0,
+            text,
+            ends,
+            starts,
+            postings,
+        })
     }
 }
 
@@ -337,19 +431,33 @@ impl Batch {
 /// order, which is id order.
 type Vocabulary = Vec<(String, Vec<(u32, u32)>)>;
 
-/// Collects postings in parallel batches, then joins the batches' vocabularies.
-fn postings(articles: &[&Article]) -> (Vec<Batch>, Vocabulary) {
-    let batches: Vec<Batch> = articles
-        .par_chunks(BATCH)
-        .enumerate()
-        .map(|(c, chunk)| collect_batch(c * BATCH, chunk))
+/// Collects postings in parallel batches (or recalls them from `memo`), then joins the
+/// batches' vocabularies.
+fn postings(articles: &[&Article], memo: &Memo) -> (Vec<Batch>, Vocabulary) {
+    let batches: Vec<Batch> = cut_runs(articles.iter().map(|a| a.id.as_str()), BATCH)
+        .into_par_iter()
+        .map(|range| {
+            let chunk = &articles[range.clone()];
+            let input = batch_input(chunk);
+            let mut batch = match memo.get(input).and_then(|b| Batch::decode(&b, chunk.len())) {
+                Some(batch) => batch,
+                None => {
+                    let batch = collect_batch(chunk);
+                    memo.put(input, &batch.encode());
+                    batch
+                }
+            };
+            batch.first = range.start as u32;
+            batch
+        })
         .collect();
     let mut index: FastMap<&str, usize> = FastMap::default();
     let mut vocab: Vocabulary = Vec::new();
     for (b, batch) in batches.iter().enumerate() {
-        for (t, term) in batch.terms.iter().enumerate() {
-            let g = *index.entry(term.as_str()).or_insert_with(|| {
-                vocab.push((term.clone(), Vec::new()));
+        for t in 0..batch.len() {
+            let term = batch.term(t);
+            let g = *index.entry(term).or_insert_with(|| {
+                vocab.push((term.to_string(), Vec::new()));
                 vocab.len() - 1
             });
             vocab[g].1.push((b as u32, t as u32));
@@ -360,8 +468,8 @@ fn postings(articles: &[&Article]) -> (Vec<Batch>, Vocabulary) {
     (batches, vocab)
 }
 
-/// Postings of articles `first..first + chunk.len()`.
-fn collect_batch(first: usize, chunk: &[&Article]) -> Batch {
+/// Postings of a batch of articles, with ids counted from the batch's first.
+fn collect_batch(chunk: &[&Article]) -> Batch {
     let mut ids: FastMap<String, u32> = FastMap::default();
     let mut terms: Vec<String> = Vec::new();
     let mut text = String::new();
@@ -372,7 +480,7 @@ fn collect_batch(first: usize, chunk: &[&Article]) -> Batch {
     // `flat`, so later occurrences raise the weight in place.
     let mut last: Vec<(u32, u32)> = Vec::new();
     for (j, a) in chunk.iter().enumerate() {
-        let id = (first + j) as u32;
+        let id = j as u32;
         text.clear();
         tokenize::fold_into(&a.title, &mut text);
         let title_end = text.len();
@@ -430,8 +538,16 @@ fn collect_batch(first: usize, chunk: &[&Article]) -> Batch {
         postings[*slot as usize] = p;
         *slot += 1;
     }
+    let mut ends = Vec::with_capacity(terms.len());
+    let mut text = String::with_capacity(terms.iter().map(String::len).sum());
+    for t in &terms {
+        text.push_str(t);
+        ends.push(text.len() as u32);
+    }
     Batch {
-        terms,
+        first: 0,
+        text,
+        ends,
         starts,
         postings,
     }
