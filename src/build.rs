@@ -187,6 +187,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         report.elapsed = start.elapsed();
         return report;
     }
+    report.mark("stamp", start);
 
     observer.stage("reading content");
     // Load and normalize, reusing what the cache remembers of unchanged files.
