@@ -101,11 +101,12 @@ impl Renderer {
         page: &Page,
     ) -> Result<String, Diagnostic> {
         let prepared = self.prepare(views, site, page, 0);
-        self.render_prepared(&prepared)
+        self.render_prepared(views, prepared)
     }
 
     /// Builds a page's context and hashes it with `seed` (the fingerprint of the binary
-    /// and config) and the templates: equal hashes mean equal pages.
+    /// and config) and the templates: equal hashes mean equal pages. The meta tags and
+    /// JSON-LD, made from the rest of the context, are added by [`Renderer::render_prepared`].
     pub fn prepare<'s>(
         &self,
         views: &'s Views<'s>,
@@ -128,8 +129,14 @@ impl Renderer {
     }
 
     /// Renders a prepared page.
-    pub fn render_prepared(&self, prepared: &Prepared<'_>) -> Result<String, Diagnostic> {
-        self.render_context(prepared.template, &prepared.context)
+    pub fn render_prepared<'s>(
+        &self,
+        views: &'s Views<'s>,
+        prepared: Prepared<'s>,
+    ) -> Result<String, Diagnostic> {
+        let mut context = prepared.context;
+        views.add_meta(&mut context);
+        self.render_context(prepared.template, &context)
     }
 
     /// The 404 page (`404.html` template).

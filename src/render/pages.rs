@@ -27,10 +27,11 @@ pub fn render_pages(
         let prepared = renderer.prepare(views, &site, page, seed);
         let rel = urls::page_file(&page.url);
         if !staging.keep(&rel, prepared.input) {
-            let html = renderer.render_prepared(&prepared)?;
+            let input = prepared.input;
+            let html = renderer.render_prepared(views, prepared)?;
             rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             staging
-                .write_page(&rel, prepared.input, html.as_bytes())
+                .write_page(&rel, input, html.as_bytes())
                 .map_err(|e| {
                     Diagnostic::error(
                         &views.config.output_dir,

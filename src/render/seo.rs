@@ -100,9 +100,9 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Fills the machine-facing parts of a page's context: meta tags, JSON-LD, feeds and
-    /// related articles.
-    pub fn add_seo(&self, ctx: &mut PageContext<'a>, kind: &PageKind) {
+    /// Fills the links of a page's context that come from elsewhere in the archive: feeds
+    /// and related articles.
+    pub fn add_links(&self, ctx: &mut PageContext<'a>, kind: &PageKind) {
         ctx.feeds = vec![self.site_feed()];
         if let PageKind::Listing(listing @ Listing::Term(..), _) = kind {
             ctx.feeds.insert(
@@ -119,6 +119,13 @@ impl<'a> Views<'a> {
                 .map(|&j| self.related_view(j))
                 .collect();
         }
+    }
+
+    /// Fills the meta tags and JSON-LD, which restate the rest of the context for
+    /// machines. They are made from nothing but the context and the config, so a page's
+    /// input hash is taken before this (it is the costliest part of a context to build)
+    /// and it runs only for pages that are rendered.
+    pub fn add_meta(&self, ctx: &mut PageContext<'a>) {
         let description = match &ctx.article {
             Some(a) if !a.summary.is_empty() => a.summary.to_string(),
             _ => self.config.description.clone(),
@@ -250,7 +257,6 @@ impl<'a> Views<'a> {
         ctx.page.title = "Page not found".into();
         ctx.page.kind = "not-found";
         ctx.page.breadcrumbs.clear();
-        ctx.meta.clear();
         ctx
     }
 }

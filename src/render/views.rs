@@ -484,7 +484,8 @@ impl<'a> Views<'a> {
         crumbs
     }
 
-    /// The full context of one planned page.
+    /// The context of one planned page, all but its meta tags and JSON-LD (see
+    /// [`Views::add_meta`]).
     pub fn page<'s>(
         &'s self,
         site: &'s SiteView<'s>,
@@ -663,7 +664,7 @@ impl<'a> Views<'a> {
                     .collect();
             }
         }
-        self.add_seo(&mut ctx, kind);
+        self.add_links(&mut ctx, kind);
         ctx
     }
 }
