@@ -179,8 +179,13 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
 
     observer.stage("checking for changes");
     let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);
-    let stamp = cache.stamp(site, format!("{:?}", opts.sitemap_limit).as_bytes());
-    if let Some(previous) = nothing_to_do(opts, &stamp, &cache, &out_dir) {
+    // Builds asked for per-file details always do the work: no need to look.
+    let stamp = if opts.ingest_report || opts.record_sources {
+        cache.no_stamp()
+    } else {
+        cache.stamp(site, format!("{:?}", opts.sitemap_limit).as_bytes())
+    };
+    if let Some(previous) = nothing_to_do(&stamp, &cache, &out_dir) {
         report.repeat(previous);
         report.mark("unchanged", start);
         report.success = !report.blocked(opts.strict);
@@ -366,17 +371,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
 
 /// The previous build's report, when the inputs look exactly as they did for it (same
 /// binary and config) and its output is still as it left it: the build has nothing to do.
-/// Builds asked for per-file details ([`BuildOptions::ingest_report`],
-/// [`BuildOptions::record_sources`]) always do the work.
-fn nothing_to_do(
-    opts: &BuildOptions,
-    stamp: &Stamp,
-    cache: &BuildCache,
-    out_dir: &Path,
-) -> Option<PreviousReport> {
-    if opts.ingest_report || opts.record_sources {
-        return None;
-    }
+fn nothing_to_do(stamp: &Stamp, cache: &BuildCache, out_dir: &Path) -> Option<PreviousReport> {
     let previous = stamp.previous()?;
     let files = output::intact(out_dir, &cache.manifest_path())?;
     (files == previous.files_total).then_some(previous)

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::archive::{Taxonomy, TaxonomyKind};
 use crate::article::Article;
-use crate::cache::{cut_runs, Hash, HashWriter, Memo, Reader};
+use crate::cache::{cut_runs, put_u64s, Hash, HashWriter, Memo, Reader};
 
 /// How many articles of each inverted list are read around the article, by date.
 pub const WINDOW: usize = 32;
@@ -164,8 +164,14 @@ pub fn compute(
         &facts,
         [tax(TaxonomyKind::Tag), tax(TaxonomyKind::Author)],
     );
-    if let Some(lists) = memo.get(input).and_then(|b| decode_lists(&b, count, n)) {
-        return lists;
+    let recalled = memo
+        .get(input)
+        .and_then(|b| decode_lists(&b, count, n, |j| (j as usize) < count));
+    if let Some(lists) = recalled {
+        return lists
+            .into_iter()
+            .map(|l| l.into_iter().map(|j| j as usize).collect())
+            .collect();
     }
     let keywords = Keywords::build(words);
     // Where each article sits in each of its terms' lists, found by one walk of the lists
@@ -198,7 +204,8 @@ pub fn compute(
             })
         })
         .collect();
-    memo.put(input, &encode_lists(&lists));
+    let as_u64 = |l: &Vec<usize>| l.iter().map(|&j| j as u64).collect();
+    memo.put(input, &encode_lists(lists.iter().map(as_u64)));
     lists
 }
 
@@ -218,16 +225,18 @@ fn words_of(articles: &[Article], memo: &Memo) -> Vec<Vec<u64>> {
             let mut h = HashWriter::new(WORDS_SEED);
             for a in chunk {
                 for text in [&a.title, &a.summary, &a.body_html] {
-                    h.update(&(text.len() as u64).to_le_bytes());
-                    h.update(text.as_bytes());
+                    h.update_prefixed(text);
                 }
             }
             let input = h.finish();
-            if let Some(words) = memo.get(input).and_then(|b| decode_words(&b, chunk.len())) {
+            let recalled = memo
+                .get(input)
+                .and_then(|b| decode_lists(&b, chunk.len(), usize::MAX, |_| true));
+            if let Some(words) = recalled {
                 return words;
             }
             let words: Vec<Vec<u64>> = chunk.iter().map(|a| article_words(a, &stop)).collect();
-            memo.put(input, &encode_words(&words));
+            memo.put(input, &encode_lists(words.iter().cloned()));
             words
         })
         .collect();
@@ -270,71 +279,31 @@ fn lists_input(
     h.finish()
 }
 
-/// Lists of numbers as memo bytes: per list, its length, then its items (u64 each).
-fn encode_nested<T: Copy + Into<u64>>(lists: &[Vec<T>]) -> Vec<u8> {
+/// Lists of numbers as memo bytes.
+fn encode_lists(lists: impl Iterator<Item = Vec<u64>>) -> Vec<u8> {
     let mut out = Vec::new();
     for list in lists {
-        out.extend_from_slice(&(list.len() as u64).to_le_bytes());
-        for &x in list {
-            out.extend_from_slice(&x.into().to_le_bytes());
-        }
+        put_u64s(&mut out, &list);
     }
     out
 }
 
-/// `count` lists back from [`encode_nested`], each at most `max` long with items
-/// `ok`; `None` if the bytes say otherwise.
-fn decode_nested(
+/// `count` lists back from [`encode_lists`], each at most `max` long with items that
+/// pass `ok`; `None` if the bytes say otherwise.
+fn decode_lists(
     bytes: &[u8],
     count: usize,
     max: usize,
     ok: impl Fn(u64) -> bool,
 ) -> Option<Vec<Vec<u64>>> {
     let mut r = Reader::new(bytes);
-    let mut lists = Vec::with_capacity(count);
-    for _ in 0..count {
-        let len = usize::try_from(r.u64()?).ok()?;
-        // A garbled length must not ask for more memory than the bytes could hold.
-        if len > max || len > r.remaining() / 8 {
-            return None;
-        }
-        let mut list = Vec::with_capacity(len);
-        for _ in 0..len {
-            let x = r.u64()?;
-            if !ok(x) {
-                return None;
-            }
-            list.push(x);
-        }
-        lists.push(list);
-    }
-    r.done().then_some(lists)
-}
-
-fn encode_words(words: &[Vec<u64>]) -> Vec<u8> {
-    encode_nested(words)
-}
-
-fn decode_words(bytes: &[u8], count: usize) -> Option<Vec<Vec<u64>>> {
-    decode_nested(bytes, count, usize::MAX, |_| true)
-}
-
-fn encode_lists(lists: &[Vec<usize>]) -> Vec<u8> {
-    let lists: Vec<Vec<u64>> = lists
-        .iter()
-        .map(|l| l.iter().map(|&i| i as u64).collect())
+    let lists: Option<Vec<Vec<u64>>> = (0..count)
+        .map(|_| {
+            r.u64s()
+                .filter(|l| l.len() <= max && l.iter().all(|&x| ok(x)))
+        })
         .collect();
-    encode_nested(&lists)
-}
-
-fn decode_lists(bytes: &[u8], count: usize, n: usize) -> Option<Vec<Vec<usize>>> {
-    let lists = decode_nested(bytes, count, n, |i| (i as usize) < count)?;
-    Some(
-        lists
-            .into_iter()
-            .map(|l| l.into_iter().map(|i| i as usize).collect())
-            .collect(),
-    )
+    lists.filter(|_| r.done())
 }
 
 thread_local! {

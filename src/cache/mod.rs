@@ -37,7 +37,7 @@ use crate::config::SiteConfig;
 pub type Hash = u128;
 
 /// Bumped whenever the layout of a cache file changes.
-const FORMAT: &[u8; 8] = b"BSCACHE2";
+const FORMAT: &[u8; 8] = b"BSCACHE3";
 
 /// Hashes bytes.
 pub fn hash_bytes(bytes: &[u8]) -> Hash {
@@ -58,6 +58,13 @@ impl HashWriter {
     /// Adds bytes.
     pub fn update(&mut self, bytes: &[u8]) {
         self.0.update(bytes);
+    }
+
+    /// Adds a string preceded by its length, so that consecutive strings cannot run
+    /// into each other (`ab`,`c` and `a`,`bc` hash differently).
+    pub fn update_prefixed(&mut self, text: &str) {
+        self.update(&(text.len() as u64).to_le_bytes());
+        self.update(text.as_bytes());
     }
 
     /// The hash of everything written.
@@ -132,13 +139,20 @@ pub fn dir_for(out_dir: &Path) -> PathBuf {
 }
 
 /// Reads a cache file made under `fingerprint`, returning its body; `None` if it is
-/// missing or was made by another format or fingerprint.
+/// missing, was made by another format or fingerprint, or its body does not match the
+/// checksum that ends it (a damaged file is never decoded).
 pub fn read_file(path: &Path, fingerprint: Hash) -> Option<Vec<u8>> {
     let mut bytes = fs::read(path).ok()?;
     let header = header(fingerprint);
-    if !bytes.starts_with(&header) {
+    let body_end = bytes.len().checked_sub(16)?;
+    if !bytes.starts_with(&header) || body_end < header.len() {
         return None;
     }
+    let sum = u128::from_le_bytes(bytes[body_end..].try_into().ok()?);
+    if hash_bytes(&bytes[header.len()..body_end]) != sum {
+        return None;
+    }
+    bytes.truncate(body_end);
     bytes.drain(..header.len());
     Some(bytes)
 }
@@ -154,6 +168,7 @@ pub fn write_file(path: &Path, fingerprint: Hash, body: &[u8]) {
         let mut f = io::BufWriter::new(fs::File::create(&tmp)?);
         f.write_all(&header(fingerprint))?;
         f.write_all(body)?;
+        f.write_all(&hash_bytes(body).to_le_bytes())?;
         f.into_inner().map_err(|e| e.into_error())?;
         fs::rename(&tmp, path)
     })();
@@ -164,7 +179,7 @@ pub fn remove_file(path: &Path) {
     let _ = fs::remove_file(path);
 }
 
-/// The header every cache file starts with.
+/// The header every cache file starts with; the xxh3-128 of the body follows the body.
 pub(crate) fn header(fingerprint: Hash) -> Vec<u8> {
     let mut h = FORMAT.to_vec();
     h.extend_from_slice(&fingerprint.to_le_bytes());
@@ -222,6 +237,45 @@ impl<'a> Reader<'a> {
     pub fn str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.bytes()?).ok()
     }
+
+    /// A length-prefixed list of little-endian u32s (see [`put_u32s`]).
+    pub fn u32s(&mut self) -> Option<Vec<u32>> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        // Bounds-checked before anything is allocated for a garbled length.
+        let raw = self.take(n.checked_mul(4)?)?;
+        Some(
+            raw.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        )
+    }
+
+    /// A length-prefixed list of little-endian u64s (see [`put_u64s`]).
+    pub fn u64s(&mut self) -> Option<Vec<u64>> {
+        let n = usize::try_from(self.u64()?).ok()?;
+        let raw = self.take(n.checked_mul(8)?)?;
+        Some(
+            raw.chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+                .collect(),
+        )
+    }
+}
+
+/// Appends a length-prefixed list of u32s (the counterpart of [`Reader::u32s`]).
+pub fn put_u32s(out: &mut Vec<u8>, list: &[u32]) {
+    out.extend_from_slice(&(list.len() as u64).to_le_bytes());
+    for n in list {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+}
+
+/// Appends a length-prefixed list of u64s (the counterpart of [`Reader::u64s`]).
+pub fn put_u64s(out: &mut Vec<u8>, list: &[u64]) {
+    out.extend_from_slice(&(list.len() as u64).to_le_bytes());
+    for n in list {
+        out.extend_from_slice(&n.to_le_bytes());
+    }
 }
 
 /// Appends a length-prefixed byte string (the counterpart of [`Reader::bytes`]).
@@ -235,7 +289,8 @@ pub fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 /// not asked for by a build are removed when it [`Memo::finish`]es, so the folder holds
 /// one build's worth.
 pub struct Memo {
-    dir: PathBuf,
+    /// `None`: remembers nothing.
+    dir: Option<PathBuf>,
     fingerprint: Hash,
     used: std::sync::Mutex<Vec<String>>,
     recalled: std::sync::atomic::AtomicUsize,
@@ -245,7 +300,7 @@ impl Memo {
     /// The memo in folder `dir`, valid under `fingerprint`.
     pub fn open(dir: PathBuf, fingerprint: Hash) -> Memo {
         Memo {
-            dir,
+            dir: Some(dir),
             fingerprint,
             used: std::sync::Mutex::new(Vec::new()),
             recalled: Default::default(),
@@ -254,15 +309,14 @@ impl Memo {
 
     /// A memo that remembers nothing (builds without a cache, tests).
     pub fn disabled() -> Memo {
-        Memo::open(PathBuf::new(), 0)
+        Memo {
+            dir: None,
+            ..Memo::open(PathBuf::new(), 0)
+        }
     }
 
     fn name(input: Hash) -> String {
         format!("{input:032x}.bin")
-    }
-
-    fn enabled(&self) -> bool {
-        !self.dir.as_os_str().is_empty()
     }
 
     fn touch(&self, name: String) {
@@ -274,11 +328,9 @@ impl Memo {
 
     /// The result filed under `input`, if any.
     pub fn get(&self, input: Hash) -> Option<Vec<u8>> {
-        if !self.enabled() {
-            return None;
-        }
+        let dir = self.dir.as_ref()?;
         let name = Memo::name(input);
-        let bytes = read_file(&self.dir.join(&name), self.fingerprint)?;
+        let bytes = read_file(&dir.join(&name), self.fingerprint)?;
         self.touch(name);
         self.recalled
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -293,26 +345,26 @@ impl Memo {
 
     /// Files `bytes` as the result of `input`.
     pub fn put(&self, input: Hash, bytes: &[u8]) {
-        if !self.enabled() {
+        let Some(dir) = &self.dir else {
             return;
-        }
+        };
         let name = Memo::name(input);
-        write_file(&self.dir.join(&name), self.fingerprint, bytes);
+        write_file(&dir.join(&name), self.fingerprint, bytes);
         self.touch(name);
     }
 
     /// Removes every result this build neither read nor filed.
     pub fn finish(self) {
-        if !self.enabled() {
+        let Memo { dir, used, .. } = self;
+        let Some(dir) = dir else {
             return;
-        }
-        let used: std::collections::HashSet<String> = self
-            .used
+        };
+        let used: std::collections::HashSet<String> = used
             .into_inner()
             .unwrap_or_else(|e| e.into_inner())
             .into_iter()
             .collect();
-        if let Ok(entries) = fs::read_dir(&self.dir) {
+        if let Ok(entries) = fs::read_dir(&dir) {
             for entry in entries.flatten() {
                 if !used.contains(entry.file_name().to_string_lossy().as_ref()) {
                     let _ = fs::remove_file(entry.path());
@@ -325,7 +377,8 @@ impl Memo {
 /// Cuts a list of items into runs of `average` items on average (at most `4 * average`)
 /// for memoizing per run: a cut falls before each item whose identity hashes to a
 /// multiple of `average`, so cuts follow the items, not their positions, and adding or
-/// removing one item changes only its own run.
+/// removing one item changes only its own run (and, in the rare stretch where runs hit
+/// the length limit, the runs up to the next cut that follows an item).
 pub fn cut_runs<'a>(
     ids: impl Iterator<Item = &'a str>,
     average: usize,
@@ -370,6 +423,11 @@ impl BuildCache {
     /// change the output without being part of the config.
     pub fn stamp(&self, site: &Path, options: &[u8]) -> stamp::Stamp {
         stamp::Stamp::take(site, &self.dir, self.fingerprint, options)
+    }
+
+    /// A stamp that matches nothing, for builds that do the work whatever the inputs.
+    pub fn no_stamp(&self) -> stamp::Stamp {
+        stamp::Stamp::none(self.dir.join("stamp.bin"), self.fingerprint)
     }
 
     /// The memo named `name` (a folder of the cache).

@@ -63,14 +63,8 @@ impl FileKey {
         }
     }
 
-    /// Adds the key to a hash.
-    pub fn hash_into(&self, h: &mut super::HashWriter) {
-        for n in self.0 {
-            h.update(&n.to_le_bytes());
-        }
-    }
-
-    fn write(&self, out: &mut Vec<u8>) {
+    /// Appends the key's bytes.
+    pub fn write(&self, out: &mut Vec<u8>) {
         for n in self.0 {
             out.extend_from_slice(&n.to_le_bytes());
         }
@@ -97,6 +91,8 @@ struct Shard {
 struct FreshFile {
     tmp: PathBuf,
     out: BufWriter<File>,
+    /// Of the body so far, for the checksum that ends every cache file.
+    sum: xxhash_rust::xxh3::Xxh3,
     failed: bool,
 }
 
@@ -109,6 +105,7 @@ impl FreshFile {
         Some(FreshFile {
             tmp,
             out,
+            sum: xxhash_rust::xxh3::Xxh3::new(),
             failed: false,
         })
     }
@@ -118,6 +115,7 @@ impl FreshFile {
         put_bytes(&mut rec, rel.as_bytes());
         key.write(&mut rec);
         put_bytes(&mut rec, blob);
+        self.sum.update(&rec);
         if self.out.write_all(&rec).is_err() {
             self.failed = true;
         }
@@ -125,8 +123,9 @@ impl FreshFile {
 
     /// Puts the file in place of the shard; on any failure the shard is removed
     /// (a missing shard only means its files are parsed again).
-    fn finish(self, path: &Path) {
-        let ok = !self.failed && self.out.into_inner().is_ok();
+    fn finish(mut self, path: &Path) {
+        let sum = self.sum.digest128().to_le_bytes();
+        let ok = !self.failed && self.out.write_all(&sum).is_ok() && self.out.into_inner().is_ok();
         if !ok || std::fs::rename(&self.tmp, path).is_err() {
             let _ = std::fs::remove_file(&self.tmp);
             let _ = std::fs::remove_file(path);

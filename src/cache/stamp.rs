@@ -5,11 +5,13 @@
 //! nothing to do: it repeats the report without reading or parsing anything. `make`
 //! decides the same way from timestamps.
 //!
-//! Like Git's index, the stamp distrusts files modified within [`RACY`] of the moment
-//! it was taken: a second edit of the same size in the same clock tick (or within a
-//! coarse file system's timestamp resolution) would leave the file's times unchanged.
-//! Such a stamp is not saved, so the next build does the full work.
+//! Like Git's index, the stamp does not trust the times of a file modified within
+//! [`RACY`] of the moment it was taken: a second edit of the same size in the same
+//! clock tick (or within a coarse file system's timestamp resolution) would leave them
+//! unchanged. Such "racy" files are stamped by their content as well, and the stamp
+//! lists them, so the next build hashes the content of those same files to compare.
 
+use std::collections::HashSet;
 use std::fs::{self, Metadata};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -29,17 +31,25 @@ pub const RACY: Duration = Duration::from_secs(2);
 /// What a successful build reported, for a rebuild with nothing to do to repeat.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PreviousReport {
+    /// Articles published.
     pub articles: usize,
+    /// Pages rendered.
     pub pages: usize,
+    /// Files copied from `static/` and beside articles.
     pub files_copied: usize,
+    /// Files in the site.
     pub files_total: usize,
+    /// Warnings (a successful build had no errors).
     pub diagnostics: Vec<Diagnostic>,
+    /// Content files that produced no article, and why.
     pub skipped: Vec<Skipped>,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Saved {
     inputs: Hash,
+    /// Files whose content is part of `inputs` (see the module's notes on racy files).
+    racy: Vec<String>,
     report: PreviousReport,
 }
 
@@ -47,8 +57,13 @@ struct Saved {
 pub struct Stamp {
     path: PathBuf,
     fingerprint: Hash,
-    /// `None` when an input could not be read or was modified too recently to trust.
-    inputs: Option<Hash>,
+    /// The previous stamp, when there is one.
+    saved: Option<Saved>,
+    /// These inputs hashed as the previous stamp hashed its own (content of its racy
+    /// files included), to compare; `None` when an input could not be read.
+    check: Option<Hash>,
+    /// These inputs hashed with this build's racy files' content included, to save.
+    inputs: Option<(Hash, Vec<String>)>,
 }
 
 impl Stamp {
@@ -56,36 +71,93 @@ impl Stamp {
     /// under `fingerprint`. `options` are build options that change the output but are
     /// not part of the configuration.
     pub fn take(site: &Path, dir: &Path, fingerprint: Hash, options: &[u8]) -> Stamp {
-        let taken = SystemTime::now();
-        let mut h = HashWriter::new(fingerprint);
-        h.update(options);
-        let ok = ["content", "static", "templates"]
+        let path = dir.join("stamp.bin");
+        if !TRUSTED_KEYS {
+            return Stamp::none(path, fingerprint);
+        }
+        let saved: Option<Saved> =
+            read_file(&path, fingerprint).and_then(|bytes| postcard::from_bytes(&bytes).ok());
+        let was_racy: HashSet<&str> = saved
             .iter()
-            .all(|folder| hash_folder(&site.join(folder), folder, taken, &mut h));
+            .flat_map(|s| s.racy.iter().map(String::as_str))
+            .collect();
+        let taken = SystemTime::now();
+        let mut files = Vec::new();
+        let listed = ["content", "static", "templates"]
+            .iter()
+            .all(|folder| list_folder(&site.join(folder), folder, &mut files));
+        // Statting is most of the cost at 100,000 files; the walk only reads folders.
+        let seen: Option<Vec<Seen>> = files
+            .par_iter()
+            .map(|(name, path)| seen(name, path.as_deref(), taken, &was_racy))
+            .collect();
+        let (check, inputs) = match seen.filter(|_| listed) {
+            Some(seen) => {
+                let mut check = HashWriter::new(fingerprint);
+                let mut now = HashWriter::new(fingerprint);
+                check.update(options);
+                now.update(options);
+                let mut racy = Vec::new();
+                for ((name, _), s) in files.iter().zip(&seen) {
+                    check.update(name.as_bytes());
+                    now.update(name.as_bytes());
+                    check.update(&s.key);
+                    now.update(&s.key);
+                    if let Some(content) = s.content {
+                        if was_racy.contains(name.as_str()) {
+                            check.update(&content.to_le_bytes());
+                        }
+                        if s.racy {
+                            now.update(&content.to_le_bytes());
+                            racy.push(name.clone());
+                        }
+                    }
+                }
+                (Some(check.finish()), Some((now.finish(), racy)))
+            }
+            None => (None, None),
+        };
         Stamp {
-            path: dir.join("stamp.bin"),
+            path,
             fingerprint,
-            inputs: ok.then(|| h.finish()),
+            saved,
+            check,
+            inputs,
+        }
+    }
+
+    /// A stamp that matches nothing and saves nothing, for builds that must do the work
+    /// anyway (the stamp file is removed when they succeed).
+    pub fn none(path: PathBuf, fingerprint: Hash) -> Stamp {
+        Stamp {
+            path,
+            fingerprint,
+            saved: None,
+            check: None,
+            inputs: None,
         }
     }
 
     /// What the previous build reported, if its inputs looked exactly like these.
     pub fn previous(&self) -> Option<PreviousReport> {
-        let inputs = self.inputs?;
-        let bytes = read_file(&self.path, self.fingerprint)?;
-        let saved: Saved = postcard::from_bytes(&bytes).ok()?;
-        (saved.inputs == inputs).then_some(saved.report)
+        let saved = self.saved.as_ref()?;
+        (Some(saved.inputs) == self.check).then(|| saved.report.clone())
     }
 
     /// Records these inputs as built, with the build's report; forgets any previous
-    /// stamp when these inputs cannot be trusted.
+    /// stamp when these inputs could not be read.
     pub fn save(&self, report: PreviousReport) {
-        match self.inputs {
-            Some(inputs) => match postcard::to_stdvec(&Saved { inputs, report }) {
-                Ok(bytes) => write_file(&self.path, self.fingerprint, &bytes),
-                Err(_) => remove_file(&self.path),
-            },
-            None => remove_file(&self.path),
+        let Some((inputs, racy)) = &self.inputs else {
+            return remove_file(&self.path);
+        };
+        let saved = Saved {
+            inputs: *inputs,
+            racy: racy.clone(),
+            report,
+        };
+        match postcard::to_stdvec(&saved) {
+            Ok(bytes) => write_file(&self.path, self.fingerprint, &bytes),
+            Err(_) => remove_file(&self.path),
         }
     }
 
@@ -95,16 +167,55 @@ impl Stamp {
     }
 }
 
-/// Adds every entry under `root` (named `label`) to `h`: folders by name, files by name
-/// and [`FileKey`]. Hidden folders of `content/` are not entered, as ingest skips them
-/// by name. False when something cannot be read or a file is too recent to trust.
-fn hash_folder(root: &Path, label: &str, taken: SystemTime, h: &mut HashWriter) -> bool {
-    h.update(label.as_bytes());
+/// Outside Unix a [`FileKey`] holds only size and modification time, which copies that
+/// keep the time (`cp -p`, `robocopy`) leave unchanged: no stamp is trusted there.
+const TRUSTED_KEYS: bool = cfg!(unix);
+
+/// One entry as the stamp sees it.
+struct Seen {
+    /// The [`FileKey`]'s bytes; empty for a folder.
+    key: Vec<u8>,
+    /// Modified within [`RACY`] of the stamp.
+    racy: bool,
+    /// Hash of the file's bytes, for racy files and those racy in the previous stamp.
+    content: Option<Hash>,
+}
+
+/// How the file at `path` (`None`: a folder) looks; `None` if it cannot be read.
+fn seen(
+    name: &str,
+    path: Option<&Path>,
+    taken: SystemTime,
+    was_racy: &HashSet<&str>,
+) -> Option<Seen> {
+    let Some(path) = path else {
+        return Some(Seen {
+            key: Vec::new(),
+            racy: false,
+            content: None,
+        });
+    };
+    // Followed, as ingest and the static copy read through links.
+    let meta = fs::metadata(path).ok()?;
+    let racy = recent(&meta, taken);
+    let content = if racy || was_racy.contains(name) {
+        Some(super::hash_bytes(&fs::read(path).ok()?))
+    } else {
+        None
+    };
+    let mut key = Vec::with_capacity(32);
+    FileKey::of(&meta).write(&mut key);
+    Some(Seen { key, racy, content })
+}
+
+/// Lists every entry under `root` (named `label`) as (`label/relative path`, the file's
+/// path or `None` for a folder), in name order. Hidden folders of `content/` are not
+/// entered, as ingest skips them by name. False when something cannot be read.
+fn list_folder(root: &Path, label: &str, out: &mut Vec<(String, Option<PathBuf>)>) -> bool {
     if !root.exists() {
-        h.update(b"\0absent");
+        out.push((format!("{label}\0absent"), None));
         return true;
     }
-    let mut entries: Vec<(PathBuf, bool)> = Vec::new();
     let mut walker = WalkDir::new(root).sort_by_file_name().into_iter();
     while let Some(entry) = walker.next() {
         let Ok(entry) = entry else {
@@ -115,35 +226,9 @@ fn hash_folder(root: &Path, label: &str, taken: SystemTime, h: &mut HashWriter) 
         if dir && hidden && entry.depth() > 0 && label == "content" {
             walker.skip_current_dir();
         }
-        entries.push((entry.into_path(), dir));
-    }
-    // Statting is most of the cost at 100,000 files; the walk above only reads folders.
-    let keys: Vec<Option<Option<FileKey>>> = entries
-        .par_iter()
-        .map(|(path, dir)| {
-            if *dir {
-                return Some(None);
-            }
-            // Followed, as ingest and the static copy read through links.
-            let meta = fs::metadata(path).ok()?;
-            (!recent(&meta, taken)).then(|| Some(FileKey::of(&meta)))
-        })
-        .collect();
-    for ((path, _), key) in entries.iter().zip(keys) {
-        let Some(key) = key else {
-            return false;
-        };
-        h.update(
-            path.strip_prefix(root)
-                .unwrap_or(path)
-                .as_os_str()
-                .as_encoded_bytes(),
-        );
-        h.update(&[0]);
-        match key {
-            Some(key) => key.hash_into(h),
-            None => h.update(b"/"),
-        }
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let name = format!("{label}/{}", rel.to_string_lossy());
+        out.push((name, (!dir).then(|| entry.into_path())));
     }
     true
 }

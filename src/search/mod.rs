@@ -41,7 +41,7 @@ use serde::Serialize;
 
 use crate::archive::Archive;
 use crate::article::Article;
-use crate::cache::{cut_runs, HashWriter, Memo, Reader};
+use crate::cache::{cut_runs, put_bytes, put_u32s, HashWriter, Memo, Reader};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
@@ -296,21 +296,21 @@ fn excerpt(summary: &str) -> String {
 /// [`crate::cache::cut_runs`]), so an added or deleted article changes only its own batch.
 const BATCH: usize = 1024;
 
+/// Seeds the hash of a batch's input; changed whenever the memo layout of a batch or what
+/// [`collect_batch`] makes of its articles changes.
+const BATCH_MEMO: u128 = 0x7365_6172_6368_5f70_6f73_7469_6e67_7301;
+
 /// Hash of everything [`collect_batch`] reads of these articles.
 fn batch_input(chunk: &[&Article]) -> crate::cache::Hash {
-    let mut h = HashWriter::new(u128::from(VERSION));
-    let mut field = |text: &str| {
-        h.update(&(text.len() as u64).to_le_bytes());
-        h.update(text.as_bytes());
-    };
+    let mut h = HashWriter::new(BATCH_MEMO);
     for a in chunk {
-        field(&a.title);
-        field(&a.summary);
-        field(&a.body_html);
+        h.update_prefixed(&a.title);
+        h.update_prefixed(&a.summary);
+        h.update_prefixed(&a.body_html);
         for list in [&a.tags, &a.authors, &a.sources] {
-            field(&list.len().to_string());
+            h.update(&(list.len() as u64).to_le_bytes());
             for t in list {
-                field(t);
+                h.update_prefixed(t);
             }
         }
     }
@@ -381,32 +381,22 @@ impl Batch {
         let mut out = Vec::with_capacity(
             self.text.len() + 4 * (self.ends.len() + self.starts.len() + self.postings.len()) + 32,
         );
-        crate::cache::put_bytes(&mut out, self.text.as_bytes());
+        put_bytes(&mut out, self.text.as_bytes());
         for list in [&self.ends, &self.starts, &self.postings] {
-            out.extend_from_slice(&(list.len() as u64).to_le_bytes());
-            for n in list {
-                out.extend_from_slice(&n.to_le_bytes());
-            }
+            put_u32s(&mut out, list);
         }
         out
     }
 
-    /// A batch of `len` articles from memo bytes; `None` unless every part is consistent.
+    /// A batch of `len` articles from memo bytes; `None` unless every part is consistent
+    /// (the memo's checksum already refuses damaged files; this refuses what would make
+    /// the encoder misbehave, whatever the bytes).
     fn decode(bytes: &[u8], len: usize) -> Option<Batch> {
         let mut r = Reader::new(bytes);
         let text = r.str()?.to_string();
-        let mut list = || -> Option<Vec<u32>> {
-            let n = usize::try_from(r.u64()?).ok()?;
-            let raw = r.take(n.checked_mul(4)?)?;
-            Some(
-                raw.chunks_exact(4)
-                    .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect(),
-            )
-        };
-        let (ends, starts, postings) = (list()?, list()?, list()?);
+        let (ends, starts, postings) = (r.u32s()?, r.u32s()?, r.u32s()?);
         let sorted = |v: &[u32]| v.windows(2).all(|w| w[0] <= w[1]);
-        let ok = r.done()
+        let shaped = r.done()
             && sorted(&ends)
             && ends
                 .last()
@@ -415,15 +405,25 @@ impl Batch {
             && starts.len() == ends.len() + 1
             && starts[0] == 0
             && sorted(&starts)
-            && starts.last().is_some_and(|&e| e as usize == postings.len())
-            && postings.iter().all(|&p| ((p / 4) as usize) < len);
-        ok.then_some(Batch {
+            && starts.last().is_some_and(|&e| e as usize == postings.len());
+        if !shaped {
+            return None;
+        }
+        let batch = Batch {
             first: 0,
             text,
             ends,
             starts,
             postings,
-        })
+        };
+        // Each term 1 to 160 bytes (40 characters), its article ids rising.
+        let sound = (0..batch.len()).all(|t| {
+            let ids = &batch.postings[batch.starts[t] as usize..batch.starts[t + 1] as usize];
+            (1..=160).contains(&batch.term(t).len())
+                && ids.windows(2).all(|w| w[0] / 4 < w[1] / 4)
+                && ids.last().is_none_or(|&p| ((p / 4) as usize) < len)
+        });
+        sound.then_some(batch)
     }
 }
 
