@@ -4,5 +4,14 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // mimalloc asks for transparent huge pages, and then each reuse of memory it gave
+    // back costs the kernel zeroing 2 MiB: a third of the system time of a 100,000-article
+    // build (4-8 % of its wall time). Small pages it is.
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE takes integer arguments only and changes
+    // nothing but this process's page-size policy.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     broadsheet::cli::main()
 }
