@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::archive::{Taxonomy, TaxonomyKind};
 use crate::article::Article;
 use crate::cache::{cut_runs, put_u64s, Hash, HashWriter, Memo, Reader};
+use crate::ingest::dates::{MONTHS, WEEKDAYS};
 
 /// How many articles of each inverted list are read around the article, by date.
 pub const WINDOW: usize = 32;
@@ -35,7 +36,8 @@ const W_TIME: f64 = 0.5;
 const TIME_SCALE_DAYS: f64 = 30.0;
 
 /// Common English words that pass the length filter; the document-frequency weighting
-/// discounts the rest, but on a small site these would still look distinctive.
+/// discounts the rest, but on a small site these would still look distinctive. Weekday
+/// and month names are stop words too ([`WEEKDAYS`], [`MONTHS`]).
 const STOPWORDS: &[&str] = &[
     "about",
     "after",
@@ -115,24 +117,6 @@ const STOPWORDS: &[&str] = &[
     "told",
     "week",
     "today",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
 ];
 
 /// For each article (in archive order), the indices of up to `n` related articles, best
@@ -215,7 +199,12 @@ const WORDS_RUN: usize = 1024;
 /// Every article's words ([`article_words`]), by runs of articles, each run recalled from
 /// `memo` when its articles' text is unchanged.
 fn words_of(articles: &[Article], memo: &Memo) -> Vec<Vec<u64>> {
-    let mut stop: Vec<u64> = STOPWORDS.iter().map(|w| hash_word(w)).collect();
+    let calendar = WEEKDAYS.iter().chain(&MONTHS);
+    let mut stop: Vec<u64> = STOPWORDS
+        .iter()
+        .chain(calendar)
+        .map(|w| hash_word(w))
+        .collect();
     stop.sort_unstable();
     let runs = cut_runs(articles.iter().map(|a| a.id.as_str()), WORDS_RUN);
     let per_run: Vec<Vec<Vec<u64>>> = runs

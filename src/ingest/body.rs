@@ -154,16 +154,7 @@ pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Escapes text for an HTML element's content; quotes are kept as written.
 pub fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html_escape::encode_text(text).into_owned()
 }
 
 /// Counts words as the Markdown renderer does: runs of non-space characters.

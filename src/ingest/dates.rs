@@ -43,8 +43,24 @@ const NAMED_FORMATS: [&str; 24] = [
     "%B %d, %Y %I:%M %p",
 ];
 
+/// English month names, as pages show them.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Weekday names (and their common abbreviations) that may start a date.
-const WEEKDAYS: [&str; 7] = [
+pub const WEEKDAYS: [&str; 7] = [
     "monday",
     "tuesday",
     "wednesday",

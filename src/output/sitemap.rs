@@ -70,7 +70,7 @@ pub fn files(entries: &[UrlEntry], config: &SiteConfig, limit: usize) -> Vec<(St
     for (n, chunk) in entries.chunks(limit).enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
         index.push_str("<sitemap><loc>");
-        index.push_str(&escape(&config.absolute_url(&name)));
+        index.push_str(&xml_escape(&config.absolute_url(&name)));
         index.push_str("</loc>");
         if let Some(d) = chunk.iter().filter_map(|e| e.lastmod).max() {
             push_lastmod(&mut index, &d);
@@ -90,7 +90,7 @@ fn urlset(entries: &[UrlEntry]) -> String {
     out.push_str("\">\n");
     for e in entries {
         out.push_str("<url><loc>");
-        out.push_str(&escape(&e.loc));
+        out.push_str(&xml_escape(&e.loc));
         out.push_str("</loc>");
         if let Some(d) = &e.lastmod {
             push_lastmod(&mut out, d);
@@ -108,20 +108,10 @@ fn push_lastmod(out: &mut String, d: &DateTime<Tz>) {
     out.push_str("</lastmod>");
 }
 
-/// Escapes the five XML special characters (the protocol requires it even in URLs).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// The five XML special characters escaped, as the protocol requires even in URLs (the
+/// apostrophe as `&#x27;`, XML's numeric form of `&apos;`).
+fn xml_escape(text: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_quoted_attribute(text)
 }
 
 /// `robots.txt` allowing everything and naming the sitemap.

@@ -230,25 +230,7 @@ fn read_user_templates(
 /// Escapes text for HTML text and quoted attributes. Tera's default also escapes `/`,
 /// which is safe but bloats every URL in every page.
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    // Copy runs of ordinary bytes whole; the escaped characters are all ASCII, so a
-    // byte scan never splits a multi-byte character.
-    let mut from = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[from..i]);
-        out.push_str(entity);
-        from = i + 1;
-    }
-    out.push_str(&text[from..]);
-    out
+    html_escape::encode_quoted_attribute(text).into_owned()
 }
 
 /// Template files by extension; notes (`README.md`) and hidden files beside them are ignored.

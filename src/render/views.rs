@@ -13,24 +13,9 @@ use crate::archive::{urls, Archive, Listing, PageKind, Pagination};
 use crate::article::Article;
 use crate::config::SiteConfig;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// English month name, 1-based.
 pub fn month_name(month: u32) -> &'static str {
-    MONTHS[(month as usize).saturating_sub(1).min(11)]
+    crate::ingest::dates::MONTHS[(month as usize).saturating_sub(1).min(11)]
 }
 
 #[derive(Serialize)]
