@@ -179,11 +179,16 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
 
     observer.stage("checking for changes");
     let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);
+    let content = ingest::list(&site.join("content"), site);
     // Builds asked for per-file details always do the work: no need to look.
     let stamp = if opts.ingest_report || opts.record_sources {
         cache.no_stamp()
     } else {
-        cache.stamp(site, format!("{:?}", opts.sitemap_limit).as_bytes())
+        cache.stamp(
+            site,
+            &content,
+            format!("{:?}", opts.sitemap_limit).as_bytes(),
+        )
     };
     if let Some(previous) = nothing_to_do(&stamp, &cache, &out_dir) {
         report.repeat(previous);
@@ -197,15 +202,8 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     observer.stage("reading content");
     // Load and normalize, reusing what the cache remembers of unchanged files.
     cache.read_parsed();
-    let loaded = ingest::load_memo(
-        &site.join("content"),
-        site,
-        &config,
-        LoadOptions {
-            drafts: opts.drafts,
-        },
-        &cache.parsed,
-    );
+    let drafts = opts.drafts;
+    let loaded = ingest::load_listed(content, &config, LoadOptions { drafts }, &cache.parsed);
     cache.save_parsed();
     report.mark("load", start);
     observer.stage("indexing");

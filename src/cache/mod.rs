@@ -419,10 +419,15 @@ impl BuildCache {
         }
     }
 
-    /// The stamp of the site's inputs (see [`stamp`]); `options` are build options that
-    /// change the output without being part of the config.
-    pub fn stamp(&self, site: &Path, options: &[u8]) -> stamp::Stamp {
-        stamp::Stamp::take(site, &self.dir, self.fingerprint, options)
+    /// The stamp of the site's inputs (see [`stamp`]), `content/` as listed; `options`
+    /// are build options that change the output without being part of the config.
+    pub fn stamp(
+        &self,
+        site: &Path,
+        content: &crate::ingest::Listing,
+        options: &[u8],
+    ) -> stamp::Stamp {
+        stamp::Stamp::take(site, content, &self.dir, self.fingerprint, options)
     }
 
     /// A stamp that matches nothing, for builds that do the work whatever the inputs.

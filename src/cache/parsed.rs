@@ -178,17 +178,20 @@ impl ParseMemo {
         self.shards.get(self.shard_index(rel))
     }
 
-    /// The outcome remembered for `rel` if the file at `path` is unchanged. Returns the
-    /// file's key too (to pass to [`ParseMemo::remember`] after a fresh parse), or
-    /// `None` when the memo is disabled or the file cannot be stat'ed.
-    pub fn recall(&self, rel: &str, path: &Path, tz: Tz) -> (Option<FileOutcome>, Option<FileKey>) {
-        let Some(shard) = self.shard(rel) else {
+    /// The outcome remembered for `rel` if the file, whose metadata (as listed) is
+    /// `meta`, is unchanged. Returns the file's key too (to pass to
+    /// [`ParseMemo::remember`] after a fresh parse), or `None` when the memo is disabled
+    /// or the file could not be stat'ed.
+    pub fn recall(
+        &self,
+        rel: &str,
+        meta: Option<&Metadata>,
+        tz: Tz,
+    ) -> (Option<FileOutcome>, Option<FileKey>) {
+        let (Some(shard), Some(meta)) = (self.shard(rel), meta) else {
             return (None, None);
         };
-        let Ok(meta) = std::fs::metadata(path) else {
-            return (None, None);
-        };
-        let key = FileKey::of(&meta);
+        let key = FileKey::of(meta);
         if let Some((old_key, range)) = shard.old.get(rel) {
             if *old_key == key {
                 let outcome = postcard::from_bytes::<CachedOutcome>(&shard.buf[range.clone()])

@@ -23,6 +23,7 @@ use walkdir::WalkDir;
 use super::parsed::FileKey;
 use super::{read_file, remove_file, write_file, Hash, HashWriter};
 use crate::diagnostics::{Diagnostic, Skipped};
+use crate::ingest::Listing;
 
 /// Files modified this close to the stamp (or later) make it unusable. Two seconds
 /// covers the coarsest common timestamp resolution (FAT).
@@ -67,10 +68,16 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    /// Takes the stamp of the site folder `site` for a build whose cache lives in `dir`
-    /// under `fingerprint`. `options` are build options that change the output but are
-    /// not part of the configuration.
-    pub fn take(site: &Path, dir: &Path, fingerprint: Hash, options: &[u8]) -> Stamp {
+    /// Takes the stamp of the site folder `site`, whose `content/` was listed as
+    /// `content`, for a build whose cache lives in `dir` under `fingerprint`. `options`
+    /// are build options that change the output but are not part of the configuration.
+    pub fn take(
+        site: &Path,
+        content: &Listing,
+        dir: &Path,
+        fingerprint: Hash,
+        options: &[u8],
+    ) -> Stamp {
         let path = dir.join("stamp.bin");
         if !TRUSTED_KEYS {
             return Stamp::none(path, fingerprint);
@@ -83,13 +90,14 @@ impl Stamp {
             .collect();
         let taken = SystemTime::now();
         let mut files = Vec::new();
-        let listed = ["content", "static", "templates"]
-            .iter()
-            .all(|folder| list_folder(&site.join(folder), folder, &mut files));
+        let listed = content_entries(content, &mut files)
+            && ["static", "templates"]
+                .iter()
+                .all(|folder| list_folder(&site.join(folder), folder, &mut files));
         // Statting is most of the cost at 100,000 files; the walk only reads folders.
         let seen: Option<Vec<Seen>> = files
             .par_iter()
-            .map(|(name, path)| seen(name, path.as_deref(), taken, &was_racy))
+            .map(|(name, entry)| seen(name, entry, taken, &was_racy))
             .collect();
         let (check, inputs) = match seen.filter(|_| listed) {
             Some(seen) => {
@@ -181,54 +189,89 @@ struct Seen {
     content: Option<Hash>,
 }
 
-/// How the file at `path` (`None`: a folder) looks; `None` if it cannot be read.
+/// One entry of the inputs, as listed.
+enum Entry<'a> {
+    /// A folder, or a name that counts by itself (a skipped file, a message).
+    Mark,
+    /// A file yet to be stat'ed.
+    File(PathBuf),
+    /// A file of the content listing, with its metadata (`None`: could not be read).
+    Listed(&'a Path, Option<&'a Metadata>),
+}
+
+/// How an entry looks; `None` if it cannot be read.
 fn seen(
     name: &str,
-    path: Option<&Path>,
+    entry: &Entry<'_>,
     taken: SystemTime,
     was_racy: &HashSet<&str>,
 ) -> Option<Seen> {
-    let Some(path) = path else {
-        return Some(Seen {
-            key: Vec::new(),
-            racy: false,
-            content: None,
-        });
+    let stat;
+    let (path, meta) = match entry {
+        Entry::Mark => {
+            return Some(Seen {
+                key: Vec::new(),
+                racy: false,
+                content: None,
+            })
+        }
+        Entry::File(path) => {
+            // Followed, as ingest and the static copy read through links.
+            stat = fs::metadata(path).ok()?;
+            (path.as_path(), &stat)
+        }
+        Entry::Listed(path, meta) => (*path, (*meta)?),
     };
-    // Followed, as ingest and the static copy read through links.
-    let meta = fs::metadata(path).ok()?;
-    let racy = recent(&meta, taken);
+    let racy = recent(meta, taken);
     let content = if racy || was_racy.contains(name) {
         Some(super::hash_bytes(&fs::read(path).ok()?))
     } else {
         None
     };
     let mut key = Vec::with_capacity(32);
-    FileKey::of(&meta).write(&mut key);
+    FileKey::of(meta).write(&mut key);
     Some(Seen { key, racy, content })
 }
 
-/// Lists every entry under `root` (named `label`) as (`label/relative path`, the file's
-/// path or `None` for a folder), in name order. Hidden folders of `content/` are not
-/// entered, as ingest skips them by name. False when something cannot be read.
-fn list_folder(root: &Path, label: &str, out: &mut Vec<(String, Option<PathBuf>)>) -> bool {
+/// The content listing's files and what its walk reported, as stamp entries; false when
+/// a folder could not be read.
+fn content_entries<'a>(content: &'a Listing, out: &mut Vec<(String, Entry<'a>)>) -> bool {
+    if content.diagnostics.iter().any(Diagnostic::is_error) {
+        return false;
+    }
+    for d in &content.diagnostics {
+        out.push((format!("content\0{}", d.message), Entry::Mark));
+    }
+    for s in &content.skipped {
+        out.push((format!("content\0{}", s.path.display()), Entry::Mark));
+    }
+    for f in &content.files {
+        out.push((
+            format!("content/{}", f.rel),
+            Entry::Listed(&f.path, f.meta.as_ref()),
+        ));
+    }
+    true
+}
+
+/// Lists every entry under `root` (named `label`) in name order. False when something
+/// cannot be read.
+fn list_folder(root: &Path, label: &str, out: &mut Vec<(String, Entry<'_>)>) -> bool {
     if !root.exists() {
-        out.push((format!("{label}\0absent"), None));
+        out.push((format!("{label}\0absent"), Entry::Mark));
         return true;
     }
-    let mut walker = WalkDir::new(root).sort_by_file_name().into_iter();
-    while let Some(entry) = walker.next() {
+    for entry in WalkDir::new(root).sort_by_file_name() {
         let Ok(entry) = entry else {
             return false;
         };
-        let dir = entry.file_type().is_dir();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if dir && hidden && entry.depth() > 0 && label == "content" {
-            walker.skip_current_dir();
-        }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let name = format!("{label}/{}", rel.to_string_lossy());
-        out.push((name, (!dir).then(|| entry.into_path())));
+        let entry = match entry.file_type().is_dir() {
+            true => Entry::Mark,
+            false => Entry::File(entry.into_path()),
+        };
+        out.push((name, entry));
     }
     true
 }

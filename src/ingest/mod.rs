@@ -158,27 +158,52 @@ pub fn format_of(path: &Path) -> Option<Format> {
 /// Walks `content_dir` and parses every article file in parallel.
 /// `site_dir` is only used to show paths relative to the site.
 pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: LoadOptions) -> Loaded {
-    load_memo(content_dir, site_dir, config, opts, &ParseMemo::disabled())
+    load_listed(
+        list(content_dir, site_dir),
+        config,
+        opts,
+        &ParseMemo::disabled(),
+    )
 }
 
-/// [`load`], taking the outcome of unchanged files from `memo` instead of parsing them
-/// again, and recording fresh outcomes in it.
-pub fn load_memo(
-    content_dir: &Path,
-    site_dir: &Path,
-    config: &SiteConfig,
-    opts: LoadOptions,
-    memo: &ParseMemo,
-) -> Loaded {
-    let mut loaded = Loaded::default();
-    let mut inputs = Vec::new();
+/// One walk of `content/`: every file that may become an article or an asset, with its
+/// metadata, and what the walk itself has to report. A build stamps it (see
+/// [`crate::cache::stamp`]) and then loads from it, so the folder is walked and every
+/// file stat'ed once.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Article and asset files, in path order.
+    pub files: Vec<Listed>,
+    /// Folders that could not be read, or no content folder at all.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Hidden files and folders, links to folders: left out, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// One file found under `content/`.
+#[derive(Debug)]
+pub struct Listed {
+    pub path: PathBuf,
+    /// Relative to the site folder, for messages.
+    pub shown: PathBuf,
+    /// Relative to `content/`, `/`-separated.
+    pub rel: String,
+    /// `None` for an asset (an image beside its article...).
+    pub format: Option<Format>,
+    /// Its metadata (through links) when it was listed; `None` if it could not be read.
+    pub meta: Option<std::fs::Metadata>,
+}
+
+/// Walks `content_dir` (in name order) and stats every file found, in parallel.
+pub fn list(content_dir: &Path, site_dir: &Path) -> Listing {
+    let mut listing = Listing::default();
     if !content_dir.is_dir() {
-        loaded.diagnostics.push(Diagnostic::warning(
+        listing.diagnostics.push(Diagnostic::warning(
             display_path(content_dir, site_dir),
             None,
             "no content folder; the site will have no articles",
         ));
-        return loaded;
+        return listing;
     }
     let mut walker = WalkDir::new(content_dir).sort_by_file_name().into_iter();
     while let Some(entry) = walker.next() {
@@ -189,9 +214,11 @@ pub fn load_memo(
                     .path()
                     .map(|p| display_path(p, site_dir))
                     .unwrap_or_default();
-                loaded
-                    .diagnostics
-                    .push(Diagnostic::error(path, None, format!("cannot read: {e}")));
+                listing.diagnostics.push(Diagnostic::error(
+                    path,
+                    None,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -205,7 +232,7 @@ pub fn load_memo(
             } else {
                 "hidden file"
             };
-            loaded.skipped.push(Skipped {
+            listing.skipped.push(Skipped {
                 path: shown,
                 reason: format!("{what} (names starting with '.' are not published)"),
             });
@@ -215,18 +242,47 @@ pub fn load_memo(
             continue;
         }
         if entry.path_is_symlink() && path.is_dir() {
-            loaded.skipped.push(Skipped {
+            listing.skipped.push(Skipped {
                 path: shown,
                 reason: "symbolic link to a folder is not followed".into(),
             });
             continue;
         }
-        let rel = slash_path(path, content_dir);
-        match format_of(path) {
-            Some(format) => inputs.push((format, path.to_path_buf(), shown, rel)),
+        listing.files.push(Listed {
+            rel: slash_path(path, content_dir),
+            format: format_of(path),
+            path: entry.into_path(),
+            shown,
+            meta: None,
+        });
+    }
+    listing
+        .files
+        .par_iter_mut()
+        .for_each(|f| f.meta = std::fs::metadata(&f.path).ok());
+    listing
+}
+
+/// Parses the article files of `listing` in parallel, taking the outcome of unchanged
+/// files from `memo` instead of parsing them again, and recording fresh outcomes in it.
+pub fn load_listed(
+    listing: Listing,
+    config: &SiteConfig,
+    opts: LoadOptions,
+    memo: &ParseMemo,
+) -> Loaded {
+    let mut loaded = Loaded {
+        diagnostics: listing.diagnostics,
+        skipped: listing.skipped,
+        ..Loaded::default()
+    };
+    let mut inputs = Vec::new();
+    for f in listing.files {
+        match f.format {
+            Some(format) => inputs.push((format, f.path, f.shown, f.rel, f.meta)),
             None => loaded.assets.push(Asset {
-                path: path.to_path_buf(),
-                rel,
+                path: f.path,
+                rel: f.rel,
             }),
         }
     }
@@ -234,8 +290,8 @@ pub fn load_memo(
 
     let outcomes: Vec<(Format, PathBuf, FileOutcome)> = inputs
         .into_par_iter()
-        .map(|(format, path, shown, rel)| {
-            let (remembered, key) = memo.recall(&rel, &path, config.tz);
+        .map(|(format, path, shown, rel, meta)| {
+            let (remembered, key) = memo.recall(&rel, meta.as_ref(), config.tz);
             if let Some(outcome) = remembered {
                 return (format, shown, outcome);
             }
