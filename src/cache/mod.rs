@@ -424,7 +424,7 @@ impl BuildCache {
     pub fn stamp(
         &self,
         site: &Path,
-        content: &crate::ingest::Listing,
+        content: &crate::ingest::ContentListing,
         options: &[u8],
     ) -> stamp::Stamp {
         stamp::Stamp::take(site, content, &self.dir, self.fingerprint, options)

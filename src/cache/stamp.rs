@@ -23,7 +23,7 @@ use walkdir::WalkDir;
 use super::parsed::FileKey;
 use super::{read_file, remove_file, write_file, Hash, HashWriter};
 use crate::diagnostics::{Diagnostic, Skipped};
-use crate::ingest::Listing;
+use crate::ingest::ContentListing;
 
 /// Files modified this close to the stamp (or later) make it unusable. Two seconds
 /// covers the coarsest common timestamp resolution (FAT).
@@ -73,7 +73,7 @@ impl Stamp {
     /// are build options that change the output but are not part of the configuration.
     pub fn take(
         site: &Path,
-        content: &Listing,
+        content: &ContentListing,
         dir: &Path,
         fingerprint: Hash,
         options: &[u8],
@@ -235,15 +235,17 @@ fn seen(
 
 /// The content listing's files and what its walk reported, as stamp entries; false when
 /// a folder could not be read.
-fn content_entries<'a>(content: &'a Listing, out: &mut Vec<(String, Entry<'a>)>) -> bool {
+fn content_entries<'a>(content: &'a ContentListing, out: &mut Vec<(String, Entry<'a>)>) -> bool {
     if content.diagnostics.iter().any(Diagnostic::is_error) {
         return false;
     }
     for d in &content.diagnostics {
-        out.push((format!("content\0{}", d.message), Entry::Mark));
+        let name = format!("content\0{}\0{}", d.path.display(), d.message);
+        out.push((name, Entry::Mark));
     }
     for s in &content.skipped {
-        out.push((format!("content\0{}", s.path.display()), Entry::Mark));
+        let name = format!("content\0{}\0{}", s.path.display(), s.reason);
+        out.push((name, Entry::Mark));
     }
     for f in &content.files {
         out.push((
@@ -276,8 +278,9 @@ fn list_folder(root: &Path, label: &str, out: &mut Vec<(String, Entry<'_>)>) -> 
     true
 }
 
-/// True when the file's content or metadata changed within [`RACY`] of `taken`.
-fn recent(meta: &Metadata, taken: SystemTime) -> bool {
+/// True when the file's content or metadata changed within [`RACY`] of `taken`: its times
+/// cannot yet tell a later same-size edit from this version.
+pub fn recent(meta: &Metadata, taken: SystemTime) -> bool {
     let limit = taken.checked_sub(RACY).unwrap_or(SystemTime::UNIX_EPOCH);
     let modified = meta.modified().unwrap_or(taken);
     #[cfg(unix)]

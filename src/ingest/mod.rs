@@ -21,6 +21,7 @@ use walkdir::WalkDir;
 
 use crate::article::Article;
 use crate::cache::parsed::ParseMemo;
+use crate::cache::stamp::recent;
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, slash_path, Diagnostic, Skipped};
 
@@ -171,7 +172,7 @@ pub fn load(content_dir: &Path, site_dir: &Path, config: &SiteConfig, opts: Load
 /// [`crate::cache::stamp`]) and then loads from it, so the folder is walked and every
 /// file stat'ed once.
 #[derive(Debug, Default)]
-pub struct Listing {
+pub struct ContentListing {
     /// Article and asset files, in path order.
     pub files: Vec<Listed>,
     /// Folders that could not be read, or no content folder at all.
@@ -183,6 +184,7 @@ pub struct Listing {
 /// One file found under `content/`.
 #[derive(Debug)]
 pub struct Listed {
+    /// Where it is (under the content folder as given).
     pub path: PathBuf,
     /// Relative to the site folder, for messages.
     pub shown: PathBuf,
@@ -195,8 +197,8 @@ pub struct Listed {
 }
 
 /// Walks `content_dir` (in name order) and stats every file found, in parallel.
-pub fn list(content_dir: &Path, site_dir: &Path) -> Listing {
-    let mut listing = Listing::default();
+pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
+    let mut listing = ContentListing::default();
     if !content_dir.is_dir() {
         listing.diagnostics.push(Diagnostic::warning(
             display_path(content_dir, site_dir),
@@ -266,7 +268,7 @@ pub fn list(content_dir: &Path, site_dir: &Path) -> Listing {
 /// Parses the article files of `listing` in parallel, taking the outcome of unchanged
 /// files from `memo` instead of parsing them again, and recording fresh outcomes in it.
 pub fn load_listed(
-    listing: Listing,
+    listing: ContentListing,
     config: &SiteConfig,
     opts: LoadOptions,
     memo: &ParseMemo,
@@ -287,6 +289,7 @@ pub fn load_listed(
         }
     }
     loaded.files_read = inputs.len();
+    let started = std::time::SystemTime::now();
 
     let outcomes: Vec<(Format, PathBuf, FileOutcome)> = inputs
         .into_par_iter()
@@ -295,7 +298,10 @@ pub fn load_listed(
             if let Some(outcome) = remembered {
                 return (format, shown, outcome);
             }
-            let memo_rel = key.map(|k| (rel.clone(), k));
+            // A file changed moments ago may change again within its timestamps'
+            // resolution, keeping its key: its parse is not remembered until it settles.
+            let settled = meta.as_ref().is_some_and(|m| !recent(m, started));
+            let memo_rel = key.filter(|_| settled).map(|k| (rel.clone(), k));
             let mut diagnostics = Vec::new();
             let outcome = match read_text(&path, &shown, &mut diagnostics) {
                 Ok(text) => {
