@@ -479,14 +479,13 @@ fn read_text(
             .decode_without_bom_handling(&bytes[bom..])
             .0
             .into_owned(),
-        None => match std::str::from_utf8(&bytes) {
-            Ok(t) => t.to_string(),
+        // Taken over as it is when valid, not copied.
+        None => match String::from_utf8(bytes) {
+            Ok(t) => t,
             Err(e) => {
-                let line = bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
                 warnings.push(
                     Diagnostic::warning(
                         shown,
