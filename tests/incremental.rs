@@ -318,11 +318,19 @@ fn a_rebuild_with_nothing_changed_repeats_the_report_without_reading_anything() 
     let strict = lib_build(&site, true);
     assert!(did_nothing(&strict) && !strict.success);
 
-    // A tampered output is put right by a full build.
+    // A tampered or deleted output file is put right by a full build.
     fs::write(site.out().join("index.html"), "tampered").unwrap();
     let repair = lib_build(&site, false);
     assert!(repair.success && !did_nothing(&repair));
     assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
+    fs::remove_file(site.out().join("robots-extra.txt")).unwrap();
+    assert!(!did_nothing(&lib_build(&site, false)));
+    assert_eq!(site.read("robots-extra.txt"), "x");
+    // A changed static file is copied again.
+    site.write("static/robots-extra.txt", "y");
+    assert!(!did_nothing(&lib_build(&site, false)));
+    assert_eq!(site.read("robots-extra.txt"), "y");
+    assert!(did_nothing(&lib_build(&site, false)));
 
     // An edit is seen, even one that keeps the size.
     let path = site.dir().join("content/world/story-06.md");
