@@ -317,6 +317,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         .map(|c| (c.to.as_str(), c.from.as_path()))
         .chain(
             static_files
+                .files
                 .iter()
                 .map(|(rel, path)| (rel.as_str(), path.as_path())),
         );
@@ -378,8 +379,8 @@ fn nothing_to_do(stamp: &Stamp, cache: &BuildCache, out_dir: &Path) -> Option<Pr
 /// The files a site gets besides its pages: `static/` and the theme's own files (those
 /// `static/` does not replace).
 pub struct SiteFiles {
-    /// Site-relative path and source file of everything under `static/`.
-    pub static_files: Vec<(String, PathBuf)>,
+    /// Everything under `static/`.
+    pub static_files: output::StaticFiles,
     /// The theme files that go into this site.
     pub theme_files: Vec<(&'static str, &'static [u8])>,
 }
@@ -395,10 +396,10 @@ pub fn index(
     report: &mut IndexReport,
     memo: &Memo,
 ) -> (Archive, SiteFiles) {
-    let static_files = output::list_static(&site.join("static"));
-    let static_rels: Vec<&str> = static_files.iter().map(|(rel, _)| rel.as_str()).collect();
-    let theme_files = theme::files_for(config.search, &static_rels);
+    let static_files = output::StaticFiles::list(&site.join("static"));
+    let theme_files = theme::files_for(config.search, |p| static_files.replaces(p));
     let mut reserved: Vec<Reserved> = static_files
+        .files
         .iter()
         .map(|(rel, path)| Reserved {
             path: rel.clone(),
@@ -416,9 +417,8 @@ pub fn index(
         (urls::feed("").as_str(), "the site's feed"),
     ]
     .map(|(p, by)| (p.to_string(), by.to_string()))
-    // A file of the same name under static/ replaces each of these (see output::extras).
     .into_iter()
-    .filter(|(p, _)| !static_rels.contains(&p.as_str()));
+    .filter(|(p, _)| !static_files.replaces(p));
     reserved.extend(theme.chain(generated).map(|(path, by)| Reserved {
         path,
         by,

@@ -1,13 +1,12 @@
-//! The files around the pages: Atom feeds, the sitemap, `robots.txt` and `404.html`.
-//! A file of the same name in `static/` wins over each of them (it is copied instead).
+//! The files around the pages: Atom feeds, the sitemap, `robots.txt` and `404.html`,
+//! each unless `static/` provides it (see [`StaticFiles`]).
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::archive::Archive;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
-use crate::output::{feeds, sitemap, Staging};
+use crate::output::{feeds, sitemap, Staging, StaticFiles};
 use crate::render::seo::NOT_FOUND;
 
 /// What the extras are made from.
@@ -16,8 +15,8 @@ pub struct Extras<'a> {
     pub archive: &'a Archive,
     /// Its settings (base URL, feed length).
     pub config: &'a SiteConfig,
-    /// The site's `static/` files (site-relative path, file); these are never overwritten.
-    pub static_files: &'a [(String, PathBuf)],
+    /// The site's `static/` files, which are never overwritten.
+    pub static_files: &'a StaticFiles,
     /// The rendered 404 page.
     pub not_found_html: &'a str,
     /// URLs per sitemap file; `None` for the protocol's [`sitemap::MAX_URLS`].
@@ -27,9 +26,9 @@ pub struct Extras<'a> {
 impl Extras<'_> {
     /// Writes every extra file; returns how many.
     pub fn write(&self, staging: &Staging) -> Result<usize, Diagnostic> {
-        let taken: HashSet<&str> = self.static_files.iter().map(|(r, _)| r.as_str()).collect();
-        let free = |rel: &str| !taken.contains(rel);
-        let mut count = feeds::write(staging, self.archive, self.config, &|rel| !free(rel))?;
+        let free = |rel: &str| !self.static_files.replaces(rel);
+        let replaced = |rel: &str| self.static_files.replaces(rel);
+        let mut count = feeds::write(staging, self.archive, self.config, &replaced)?;
 
         let entries = sitemap::entries(self.archive, self.config);
         let limit = self.sitemap_limit.unwrap_or(sitemap::MAX_URLS);

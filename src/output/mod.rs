@@ -573,8 +573,32 @@ pub fn intact(target: &Path, manifest_path: &Path) -> Option<usize> {
     all.then_some(files.len())
 }
 
+/// The files under `static/`. Each is copied to the same path in the site, and takes the
+/// place of any file the build would otherwise generate there (a theme file, the site's
+/// feed, the sitemap, `robots.txt`, `404.html`): a site overrides those by providing them.
+#[derive(Debug, Default)]
+pub struct StaticFiles {
+    /// Site-relative path and source file, sorted by path.
+    pub files: Vec<(String, PathBuf)>,
+    paths: HashSet<String>,
+}
+
+impl StaticFiles {
+    /// Lists `static_dir` (nothing if it does not exist).
+    pub fn list(static_dir: &Path) -> StaticFiles {
+        let files = list_static(static_dir);
+        let paths = files.iter().map(|(rel, _)| rel.clone()).collect();
+        StaticFiles { files, paths }
+    }
+
+    /// True when a static file takes the place of the generated file at `rel`.
+    pub fn replaces(&self, rel: &str) -> bool {
+        self.paths.contains(rel)
+    }
+}
+
 /// Files under `static/`, as (site-relative path, file), sorted.
-pub fn list_static(static_dir: &Path) -> Vec<(String, PathBuf)> {
+fn list_static(static_dir: &Path) -> Vec<(String, PathBuf)> {
     if !static_dir.is_dir() {
         return Vec::new();
     }

@@ -21,13 +21,16 @@ pub const FILES: [(&str, &[u8]); 2] = [
     ("search.js", include_bytes!("theme/search.js")),
 ];
 
-/// The theme files this site gets: [`FILES`] but those the site's `static/` replaces
-/// (given as site-relative paths), and without `search.js` when search is off.
-pub fn files_for(search: bool, static_rels: &[&str]) -> Vec<(&'static str, &'static [u8])> {
+/// The theme files this site gets: [`FILES`] but those `replaced` (by the site's own
+/// `static/` files), and without `search.js` when search is off.
+pub fn files_for(
+    search: bool,
+    replaced: impl Fn(&str) -> bool,
+) -> Vec<(&'static str, &'static [u8])> {
     FILES
         .iter()
         .filter(|(path, _)| search || *path != "search.js")
-        .filter(|(path, _)| !static_rels.contains(path))
+        .filter(|(path, _)| !replaced(path))
         .copied()
         .collect()
 }
