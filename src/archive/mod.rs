@@ -425,8 +425,6 @@ impl Archive {
     }
 }
 
-/// Every output file has exactly one origin; a second claimant is an error naming both.
-/// Origins are only spelled out on a collision: 100,000 articles make 140,000 claims.
 /// A site-relative path some other part of the site writes (a file under `static/`, the
 /// theme's files, the 404 page, the sitemap...), and what writes it.
 #[derive(Debug, Clone)]
@@ -438,6 +436,8 @@ pub struct Reserved {
     pub file: Option<PathBuf>,
 }
 
+/// Every output file has exactly one origin; a second claimant is an error naming both.
+/// Origins are only spelled out on a collision: 100,000 articles make 140,000 claims.
 fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy)]
     enum Claimant {

@@ -25,8 +25,9 @@ use super::{read_file, remove_file, write_file, Hash, HashWriter};
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::ContentListing;
 
-/// Files modified this close to the stamp (or later) make it unusable. Two seconds
-/// covers the coarsest common timestamp resolution (FAT).
+/// Files modified this close to the stamp (or later) are stamped by content too, as their
+/// times cannot yet be trusted. Two seconds covers the coarsest common timestamp
+/// resolution (FAT).
 pub const RACY: Duration = Duration::from_secs(2);
 
 /// What a successful build reported, for a rebuild with nothing to do to repeat.

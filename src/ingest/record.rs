@@ -206,7 +206,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An error in front matter, a warning in a dump.
     /// A `{"name": ...}` table (schema.org Person or Organization) stands for its name.
     fn object_name(&mut self, key: &str, mut o: Map<String, Value>, out: &mut Vec<String>) {
         match o.remove("name") {
@@ -219,6 +218,7 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// An error in front matter, a warning in a dump.
     fn problem(&mut self, key: &str, kind: &'static str, msg: String) {
         let line = self.line(key);
         let d = match self.mode {
