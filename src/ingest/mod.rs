@@ -435,7 +435,8 @@ pub fn load_listed(
 }
 
 /// Copies each article's large strings into new allocations, made by this (non-worker)
-/// thread one after another, and frees the old ones. The parse workers allocate each
+/// thread one after another, and frees the old ones; each copy is also exactly as long
+/// as its text (a body built by appending can hold up to twice its length). The parse workers allocate each
 /// article's text among the much larger temporaries of its parse (file text, Markdown
 /// events, the sanitizer's tree); once those are freed, the text kept for the rest of the
 /// build pins their allocator pages, which cannot be reused or returned. At 100,000

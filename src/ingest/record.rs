@@ -638,13 +638,7 @@ pub fn finish(
         summary,
         word_count: body.word_count,
         reading_minutes: reading_minutes(body.word_count),
-        // Built by appending, the body can hold up to twice its length, and every body
-        // stays in memory until the pages are written.
-        body_html: {
-            let mut html = body.html;
-            html.shrink_to_fit();
-            html
-        },
+        body_html: body.html,
         image: draft.image,
         draft: draft.draft,
         source_path: file.shown.clone(),

@@ -26,7 +26,6 @@ pub struct Extras<'a> {
 impl Extras<'_> {
     /// Writes every extra file; returns how many.
     pub fn write(&self, staging: &Staging) -> Result<usize, Diagnostic> {
-        let free = |rel: &str| !self.static_files.replaces(rel);
         let replaced = |rel: &str| self.static_files.replaces(rel);
         let mut count = feeds::write(staging, self.archive, self.config, &replaced)?;
 
@@ -35,7 +34,7 @@ impl Extras<'_> {
         let mut files = sitemap::files(&entries, self.config, limit);
         files.push((sitemap::ROBOTS.into(), sitemap::robots(self.config)));
         files.push((NOT_FOUND.into(), self.not_found_html.to_string()));
-        for (rel, text) in files.into_iter().filter(|(rel, _)| free(rel)) {
+        for (rel, text) in files.into_iter().filter(|(rel, _)| !replaced(rel)) {
             staging.write_owned(&rel, text.into_bytes()).map_err(|e| {
                 Diagnostic::error(PathBuf::from(&rel), None, format!("cannot write: {e}"))
             })?;
