@@ -153,7 +153,7 @@ impl Staging {
         };
         let keepable = |rel: &str| {
             old.get(rel)
-                .filter(|e| input != 0 && e.input == input && self.on_disk(rel, e))
+                .filter(|e| input != 0 && e.input == input && on_disk(&self.target, rel, e))
         };
         let gz = self.gz_of(rel);
         let gz_entry = match &gz {
@@ -212,7 +212,7 @@ impl Staging {
             let same = match self.old.as_ref() {
                 Some(old) => old
                     .get(rel)
-                    .is_some_and(|e| e.content == content && self.on_disk(rel, e)),
+                    .is_some_and(|e| e.content == content && on_disk(&self.target, rel, e)),
                 // No record: compare with the old file itself.
                 None => fs::read(&old_path).is_ok_and(|b| b == *bytes),
             };
@@ -263,15 +263,6 @@ impl Staging {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((rel.to_string(), entry, staged));
-    }
-
-    /// True when the output file at `rel` still has the size and modification time
-    /// recorded in `e` (nobody changed it since).
-    fn on_disk(&self, rel: &str, e: &OutputEntry) -> bool {
-        safe_join(&self.target, rel)
-            .ok()
-            .and_then(|p| fs::metadata(p).ok())
-            .is_some_and(|m| e.matches(&m))
     }
 
     pub fn stats(&self) -> WriteStats {
@@ -564,13 +555,19 @@ pub fn intact(target: &Path, manifest_path: &Path) -> Option<usize> {
     }
     let manifest = Manifest::load(manifest_path)?;
     let files: Vec<(&str, &OutputEntry)> = manifest.entries().collect();
-    let all = files.par_iter().all(|(rel, entry)| {
-        safe_join(target, rel)
-            .ok()
-            .and_then(|p| fs::metadata(p).ok())
-            .is_some_and(|m| entry.matches(&m))
-    });
+    let all = files
+        .par_iter()
+        .all(|(rel, entry)| on_disk(target, rel, entry));
     all.then_some(files.len())
+}
+
+/// True when the file at `rel` under `target` still has the size and modification time
+/// recorded in `e` (nobody changed it since).
+fn on_disk(target: &Path, rel: &str, e: &OutputEntry) -> bool {
+    safe_join(target, rel)
+        .ok()
+        .and_then(|p| fs::metadata(p).ok())
+        .is_some_and(|m| e.matches(&m))
 }
 
 /// The files under `static/`. Each is copied to the same path in the site, and takes the
