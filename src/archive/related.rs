@@ -148,15 +148,36 @@ pub fn compute(
         &facts,
         [tax(TaxonomyKind::Tag), tax(TaxonomyKind::Author)],
     );
-    let recalled = memo
-        .get(input)
-        .and_then(|b| decode_lists(&b, count, n, |j| (j as usize) < count));
-    if let Some(lists) = recalled {
-        return lists
-            .into_iter()
-            .map(|l| l.into_iter().map(|j| j as usize).collect())
-            .collect();
-    }
+    let decode = |bytes: &[u8]| {
+        let lists = decode_lists(bytes, count, n, |j| (j as usize) < count)?;
+        Some(
+            lists
+                .into_iter()
+                .map(|l| l.into_iter().map(|j| j as usize).collect())
+                .collect(),
+        )
+    };
+    let encode = |lists: &Vec<Vec<usize>>| {
+        encode_lists(
+            lists
+                .iter()
+                .map(|l| l.iter().map(|&j| j as u64).collect::<Vec<_>>()),
+        )
+    };
+    let score = || score_all(words, &facts, taxonomies, n);
+    memo.recall_or(input, decode, score, encode)
+}
+
+/// Scores every article's candidates and keeps the best `n` of each (see the module's
+/// notes): the lists [`compute`] returns when they are not remembered.
+fn score_all(
+    words: Vec<Vec<u64>>,
+    facts: &[Facts],
+    taxonomies: &[Taxonomy],
+    n: usize,
+) -> Vec<Vec<usize>> {
+    let count = words.len();
+    let tax = |kind: TaxonomyKind| taxonomies.iter().find(|t| t.kind == kind);
     let keywords = Keywords::build(words);
     // Where each article sits in each of its terms' lists, found by one walk of the lists
     // rather than a search per article (long lists make searches cache-miss bound).
@@ -174,9 +195,9 @@ pub fn compute(
     let ctx = Context {
         terms,
         keywords: &keywords,
-        facts: &facts,
+        facts,
     };
-    let lists: Vec<Vec<usize>> = (0..count)
+    (0..count)
         .into_par_iter()
         .map(|i| {
             SCRATCH.with(|scratch| {
@@ -187,10 +208,7 @@ pub fn compute(
                 ctx.related(i, n, &mut scratch)
             })
         })
-        .collect();
-    let as_u64 = |l: &Vec<usize>| l.iter().map(|&j| j as u64).collect();
-    memo.put(input, &encode_lists(lists.iter().map(as_u64)));
-    lists
+        .collect()
 }
 
 /// Articles per run whose words are remembered together.
@@ -218,15 +236,12 @@ fn words_of(articles: &[Article], memo: &Memo) -> Vec<Vec<u64>> {
                 }
             }
             let input = h.finish();
-            let recalled = memo
-                .get(input)
-                .and_then(|b| decode_lists(&b, chunk.len(), usize::MAX, |_| true));
-            if let Some(words) = recalled {
-                return words;
-            }
-            let words: Vec<Vec<u64>> = chunk.iter().map(|a| article_words(a, &stop)).collect();
-            memo.put(input, &encode_lists(words.iter().cloned()));
-            words
+            memo.recall_or(
+                input,
+                |bytes| decode_lists(bytes, chunk.len(), usize::MAX, |_| true),
+                || chunk.iter().map(|a| article_words(a, &stop)).collect(),
+                |words| encode_lists(words),
+            )
         })
         .collect();
     per_run.into_iter().flatten().collect()
@@ -269,10 +284,10 @@ fn lists_input(
 }
 
 /// Lists of numbers as memo bytes.
-fn encode_lists(lists: impl Iterator<Item = Vec<u64>>) -> Vec<u8> {
+fn encode_lists<L: AsRef<[u64]>>(lists: impl IntoIterator<Item = L>) -> Vec<u8> {
     let mut out = Vec::new();
     for list in lists {
-        put_u64s(&mut out, &list);
+        put_u64s(&mut out, list.as_ref());
     }
     out
 }

@@ -326,8 +326,27 @@ impl Memo {
             .push(name);
     }
 
+    /// The result for `input`: the one filed under it when `decode` accepts its bytes,
+    /// else `compute`d and filed (as `encode` writes it).
+    pub fn recall_or<T>(
+        &self,
+        input: Hash,
+        decode: impl FnOnce(&[u8]) -> Option<T>,
+        compute: impl FnOnce() -> T,
+        encode: impl FnOnce(&T) -> Vec<u8>,
+    ) -> T {
+        if let Some(value) = self.get(input).and_then(|bytes| decode(&bytes)) {
+            return value;
+        }
+        let value = compute();
+        if self.dir.is_some() {
+            self.put(input, &encode(&value));
+        }
+        value
+    }
+
     /// The result filed under `input`, if any.
-    pub fn get(&self, input: Hash) -> Option<Vec<u8>> {
+    fn get(&self, input: Hash) -> Option<Vec<u8>> {
         let dir = self.dir.as_ref()?;
         let name = Memo::name(input);
         let bytes = read_file(&dir.join(&name), self.fingerprint)?;
@@ -344,7 +363,7 @@ impl Memo {
     }
 
     /// Files `bytes` as the result of `input`.
-    pub fn put(&self, input: Hash, bytes: &[u8]) {
+    fn put(&self, input: Hash, bytes: &[u8]) {
         let Some(dir) = &self.dir else {
             return;
         };

@@ -439,14 +439,12 @@ fn postings(articles: &[&Article], memo: &Memo) -> (Vec<Batch>, Vocabulary) {
         .map(|range| {
             let chunk = &articles[range.clone()];
             let input = batch_input(chunk);
-            let mut batch = match memo.get(input).and_then(|b| Batch::decode(&b, chunk.len())) {
-                Some(batch) => batch,
-                None => {
-                    let batch = collect_batch(chunk);
-                    memo.put(input, &batch.encode());
-                    batch
-                }
-            };
+            let mut batch = memo.recall_or(
+                input,
+                |bytes| Batch::decode(bytes, chunk.len()),
+                || collect_batch(chunk),
+                Batch::encode,
+            );
             batch.first = range.start as u32;
             batch
         })
