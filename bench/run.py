@@ -10,6 +10,14 @@ median wall time, peak memory (from /usr/bin/time -v), files written, and the ra
 Hugo/broadsheet. Then it times broadsheet's incremental rebuilds: with no change, after
 changing one article, after adding one and after deleting one.
 
+Each clean run writes into a new output folder (--workdir/out/TOOL-N-RUN), and the
+folders are deleted only when the benchmark ends. Deleting the previous run's 150,000
+files just before a run made the next run's file creation slow by up to 10 s of kernel
+time (ext4 skips recently freed inodes when it allocates: `recently_deleted` in a
+profile), whichever tool came next, so figures swung by half between identical runs.
+When the disk runs short of space (--min-free-gb), a size's folders are deleted as soon
+as it is done, and the report says so.
+
     python3 bench/run.py                          # N = 1000, 3 runs
     python3 bench/run.py --sizes 1000,10000,20000,100000
     python3 bench/run.py --sizes 300 --runs 1 --tools broadsheet --binary target/debug/broadsheet
@@ -95,16 +103,34 @@ def hugo_config(site, pretty):
     conf.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def clean(site, tool):
+def remove(*paths):
     # rm -rf is several times faster than shutil.rmtree on 250,000 files and folders.
-    extra = ".broadsheet-cache" if tool == "broadsheet" else "resources"
-    subprocess.run(["rm", "-rf", str(site / "public"), str(site / extra)], check=False)
+    subprocess.run(["rm", "-rf"] + [str(p) for p in paths], check=False)
 
 
-def build_cmd(tool, site, binary):
+def clean(site, tool):
+    """Removes what a tool keeps in the site folder between builds (Hugo's resources)."""
+    if tool == "hugo":
+        remove(site / "resources")
+
+
+def fresh_output(work, tool, n, run):
+    """A new output folder for one clean run; broadsheet's cache sits beside it."""
+    out = work / "out" / f"{tool}-{n}-{run}"
+    if out.exists():
+        remove(out, out.parent / ".broadsheet-cache" / out.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def build_cmd(tool, site, binary, out):
     if tool == "broadsheet":
-        return [binary, "build", "--root", str(site), "--quiet"]
-    return ["hugo", "--quiet", "--source", str(site), "--destination", "public"]
+        return [binary, "build", "--root", str(site), "--output-dir", str(out), "--quiet"]
+    return ["hugo", "--quiet", "--source", str(site), "--destination", str(out)]
+
+
+def free_gb(path):
+    return shutil.disk_usage(path).free / 2**30
 
 
 def median(xs):
@@ -117,11 +143,12 @@ def pick_articles(site):
     return files[len(files) // 2], files[len(files) // 3]
 
 
-def incremental(site, binary, runs):
-    """Times rebuilds of an already built site after small changes; restores it after."""
+def incremental(site, binary, runs, out):
+    """Times rebuilds of a site already built into `out` after small changes; restores
+    it after."""
     times = {"no change": [], "change one": [], "add one": [], "delete one": []}
     changed = {k: [] for k in times}
-    cmd = build_cmd("broadsheet", site, binary)
+    cmd = build_cmd("broadsheet", site, binary, out)
     target, victim = pick_articles(site)
     original = target.read_text(encoding="utf-8")
     victim_text = victim.read_text(encoding="utf-8")
@@ -159,6 +186,8 @@ def main():
     ap.add_argument("--workdir", default="/tmp/broadsheet-bench")
     ap.add_argument("--hugo-timeout", type=float, default=180)
     ap.add_argument("--no-incremental", action="store_true")
+    ap.add_argument("--min-free-gb", type=float, default=4,
+                    help="delete a size's output folders when it is done if less is free")
     ap.add_argument("--pretty-urls", action="store_true",
                     help="one folder per page (both tools' default) instead of one file per page")
     args = ap.parse_args()
@@ -183,7 +212,11 @@ def main():
           f"pages as {'folders' if args.pretty_urls else 'files'}")
     if "hugo" in tools:
         print(subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip())
+    if (work / "out").exists():
+        print(f"  removing {work / 'out'} left by an interrupted run", flush=True)
+        remove(work / "out")
     rows = []
+    outputs = []
     for n in [int(s) for s in args.sizes.split(",")]:
         sites = {}
         for tool in tools:
@@ -195,6 +228,7 @@ def main():
                 hugo_config(sites[tool], args.pretty_urls)
         results = {t: {"wall": [], "rss": [], "cpu": [], "files": 0} for t in tools}
         skipped = set()
+        last_output = {}
         for run in range(args.runs):
             # Alternate tools, so both see the same machine load.
             order = tools if run % 2 == 0 else tools[::-1]
@@ -202,9 +236,12 @@ def main():
                 if tool in skipped:
                     continue
                 clean(sites[tool], tool)
+                out = fresh_output(work, tool, n, run + 1)
+                outputs.append(out)
+                last_output[tool] = out
                 timeout = args.hugo_timeout if tool == "hugo" else None
                 try:
-                    wall, rss, _, cpu = timed(build_cmd(tool, sites[tool], binary), timeout)
+                    wall, rss, _, cpu = timed(build_cmd(tool, sites[tool], binary, out), timeout)
                 except subprocess.TimeoutExpired:
                     skipped.add(tool)
                     print(f"  N={n}: {tool} took over {timeout:.0f} s; skipped at this size")
@@ -212,19 +249,25 @@ def main():
                 results[tool]["wall"].append(wall)
                 results[tool]["rss"].append(rss)
                 results[tool]["cpu"].append(cpu)
-                results[tool]["files"] = count_files(sites[tool] / "public")
+                results[tool]["files"] = count_files(out)
                 print(f"  N={n} run {run + 1} {tool}: {wall:.2f} s, {cpu:.2f} s CPU, {rss:.0f} MiB",
                       flush=True)
         for tool in tools:
             r = results[tool]
             rows.append((n, tool, median(r["wall"]), max(r["rss"], default=float("nan")),
                          r["files"], len(r["wall"]), median(r["cpu"])))
-        if "broadsheet" in tools and not args.no_incremental:
-            inc = incremental(sites["broadsheet"], binary, args.runs)
+        if "broadsheet" in last_output and not args.no_incremental:
+            inc = incremental(sites["broadsheet"], binary, args.runs, last_output["broadsheet"])
             for name, (t, ch) in inc.items():
                 print(f"  N={n} incremental, {name}: {t:.2f} s ({ch} files rewritten)")
             results["broadsheet"]["incremental"] = inc
             rows.append((n, "incremental", inc, None, None, None, None))
+        if free_gb(work) < args.min_free_gb:
+            print(f"  N={n}: under {args.min_free_gb:g} GB free: deleting this size's output "
+                  "folders now (later clean runs may be slowed by the file system)", flush=True)
+            remove(*outputs, work / "out" / ".broadsheet-cache")
+            outputs.clear()
+    remove(work / "out")
 
     print()
     print(f"{'N':>7}  {'tool':<11} {'median s':>9} {'CPU s':>7} {'peak MiB':>9} {'files':>8}  runs")
