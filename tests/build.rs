@@ -393,6 +393,53 @@ fn every_content_file_is_published_or_reported() {
     assert!(site.out().join("2023/03/07/d/index.html").is_file());
 }
 
+/// The content walk: hidden folders and links to folders are reported, not entered;
+/// a link to an article file is published; nested folders are all read.
+#[cfg(unix)]
+#[test]
+fn content_walk_reports_what_it_leaves_out() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/deep/er/b.md",
+        "title = \"B\"\ndate = 2023-03-08",
+        "x",
+    );
+    site.article("world/a.md", "title = \"A\"\ndate = 2023-03-07", "x");
+    site.article("elsewhere/c.md", "title = \"C\"\ndate = 2023-03-09", "x");
+    site.write("content/.drafts/secret.md", "x");
+    let content = site.dir().join("content");
+    std::os::unix::fs::symlink(content.join("world/deep"), content.join("linked-folder")).unwrap();
+    std::os::unix::fs::symlink(
+        content.join("elsewhere/c.md"),
+        content.join("world/c-link.md"),
+    )
+    .unwrap();
+    let r = site.build_ok();
+    for (file, reason) in [
+        ("content/.drafts", "hidden folder"),
+        (
+            "content/linked-folder",
+            "symbolic link to a folder is not followed",
+        ),
+    ] {
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.contains(file) && l.contains(reason)),
+            "{file}:\n{}",
+            r.stderr
+        );
+    }
+    assert!(!r.stderr.contains("secret.md"), "{}", r.stderr);
+    for page in ["2023/03/07/a/index.html", "2023/03/08/b/index.html"] {
+        assert!(site.out().join(page).is_file(), "{page}");
+    }
+    // c.md is published once from its own file; its link is the same story under
+    // another path, which the report names rather than dropping silently.
+    assert!(r.stderr.contains("c-link.md"), "{}", r.stderr);
+    assert_links_resolve(&site.out(), "/");
+}
+
 #[test]
 fn strict_turns_warnings_into_errors() {
     let site = Site::new(CONFIG);

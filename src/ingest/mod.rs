@@ -17,7 +17,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::article::Article;
 use crate::cache::parsed::ParseMemo;
@@ -196,10 +195,12 @@ pub struct Listed {
     pub meta: Option<std::fs::Metadata>,
 }
 
-/// Walks `content_dir` (in name order) and stats every file found, in parallel.
+/// Walks `content_dir` (in name order) and stats every file found. Folders are read in
+/// parallel and their files stat'ed in parallel: at 100,000 files a one-thread walk
+/// was a tenth of a rebuild that changes one article.
 pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
-    let mut listing = ContentListing::default();
     if !content_dir.is_dir() {
+        let mut listing = ContentListing::default();
         listing.diagnostics.push(Diagnostic::warning(
             display_path(content_dir, site_dir),
             None,
@@ -207,61 +208,80 @@ pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
         ));
         return listing;
     }
-    let mut walker = WalkDir::new(content_dir).sort_by_file_name().into_iter();
-    while let Some(entry) = walker.next() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| display_path(p, site_dir))
-                    .unwrap_or_default();
-                listing.diagnostics.push(Diagnostic::error(
-                    path,
-                    None,
-                    format!("cannot read: {e}"),
-                ));
-                continue;
-            }
-        };
-        let path = entry.path();
-        let shown = display_path(path, site_dir);
-        if entry.depth() > 0 && is_hidden(entry.file_name()) {
-            // Hidden files are left out on purpose; say so, so nothing vanishes silently.
-            let what = if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-                "hidden folder"
-            } else {
-                "hidden file"
-            };
-            listing.skipped.push(Skipped {
-                path: shown,
-                reason: format!("{what} (names starting with '.' are not published)"),
-            });
-            continue;
+    list_folder(content_dir, content_dir, site_dir)
+}
+
+/// The listing of one folder under `content_dir`, its subfolders' in place (name order,
+/// as a depth-first walk gives).
+fn list_folder(dir: &Path, content_dir: &Path, site_dir: &Path) -> ContentListing {
+    let mut entries: Vec<std::fs::DirEntry> = Vec::new();
+    let mut listing = ContentListing::default();
+    let read = std::fs::read_dir(dir).and_then(|d| {
+        for entry in d {
+            entries.push(entry?);
         }
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        if entry.path_is_symlink() && path.is_dir() {
-            listing.skipped.push(Skipped {
-                path: shown,
-                reason: "symbolic link to a folder is not followed".into(),
-            });
-            continue;
-        }
-        listing.files.push(Listed {
-            rel: slash_path(path, content_dir),
-            format: format_of(path),
-            path: entry.into_path(),
-            shown,
-            meta: None,
-        });
+        Ok(())
+    });
+    if let Err(e) = read {
+        listing.diagnostics.push(Diagnostic::error(
+            display_path(dir, site_dir),
+            None,
+            format!("cannot read this folder: {e}"),
+        ));
+        return listing;
+    }
+    entries.sort_by_key(|e| e.file_name());
+    let parts: Vec<ContentListing> = entries
+        .into_par_iter()
+        .map(|entry| list_entry(entry, content_dir, site_dir))
+        .collect();
+    for part in parts {
+        listing.files.extend(part.files);
+        listing.diagnostics.extend(part.diagnostics);
+        listing.skipped.extend(part.skipped);
     }
     listing
-        .files
-        .par_iter_mut()
-        .for_each(|f| f.meta = std::fs::metadata(&f.path).ok());
+}
+
+/// One entry of a folder: a file (with its metadata, through links), a subfolder's
+/// listing, or the reason it is left out. Links to folders are not followed.
+fn list_entry(entry: std::fs::DirEntry, content_dir: &Path, site_dir: &Path) -> ContentListing {
+    let mut listing = ContentListing::default();
+    let path = entry.path();
+    let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+    if is_hidden(&entry.file_name()) {
+        // Hidden files are left out on purpose; say so, so nothing vanishes silently.
+        let what = if is_dir {
+            "hidden folder"
+        } else {
+            "hidden file"
+        };
+        listing.skipped.push(Skipped {
+            path: display_path(&path, site_dir),
+            reason: format!("{what} (names starting with '.' are not published)"),
+        });
+        return listing;
+    }
+    if is_dir {
+        return list_folder(&path, content_dir, site_dir);
+    }
+    let meta = std::fs::metadata(&path).ok();
+    let shown = display_path(&path, site_dir);
+    if entry.file_type().is_ok_and(|t| t.is_symlink()) && meta.as_ref().is_some_and(|m| m.is_dir())
+    {
+        listing.skipped.push(Skipped {
+            path: shown,
+            reason: "symbolic link to a folder is not followed".into(),
+        });
+        return listing;
+    }
+    listing.files.push(Listed {
+        rel: slash_path(&path, content_dir),
+        format: format_of(&path),
+        path,
+        shown,
+        meta,
+    });
     listing
 }
 
