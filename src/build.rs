@@ -213,13 +213,19 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     // Index and plan every output file.
     let mut index_report = IndexReport::default();
     let related = cache.memo("related");
-    let (archive, files) = index(
-        site,
-        &config,
-        loaded.articles,
-        &loaded.assets,
-        &mut index_report,
-        &related,
+    // The previous output's manifest is read while the archive is indexed.
+    let ((archive, files), staging) = rayon::join(
+        || {
+            index(
+                site,
+                &config,
+                loaded.articles,
+                &loaded.assets,
+                &mut index_report,
+                &related,
+            )
+        },
+        || Staging::begin(&out_dir, Some(cache.manifest_path())),
     );
     related.finish();
     let SiteFiles {
@@ -259,7 +265,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
-    let mut staging = match Staging::begin(&out_dir, Some(cache.manifest_path())) {
+    let mut staging = match staging {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };
@@ -286,29 +292,27 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     // index, the build's largest transient allocation (a lower peak at 100,000 articles).
     drop(views);
     report.mark("render", start);
-    observer.stage("building the search index");
+    observer.stage("building the search index, feeds and sitemap");
     report.pages = archive.pages.len();
+    // The search index and the extras (feeds, sitemap, robots.txt, the 404 page) are
+    // independent: each fills the cores while the other runs a sequential step.
     let postings = cache.memo("postings");
-    if let Err(d) = search::write_index(&archive, &config, &staging, &postings) {
-        return report.fail(d, start);
-    }
-    postings.finish();
-    report.mark("search", start);
-    observer.stage("writing feeds and sitemap");
-
-    // Feeds, sitemap, robots.txt and the 404 page.
     let extras = output::extras::Extras {
         archive: &archive,
         config: &config,
         static_files: &static_files,
         not_found_html: &not_found,
         sitemap_limit: opts.sitemap_limit,
-    }
-    .write(&staging);
-    if let Err(d) = extras {
+    };
+    let (search, extras) = rayon::join(
+        || search::write_index(&archive, &config, &staging, &postings),
+        || extras.write(&staging),
+    );
+    if let Err(d) = search.and(extras) {
         return report.fail(d, start);
     }
-    report.mark("extras", start);
+    postings.finish();
+    report.mark("search+extras", start);
     observer.stage("copying files");
 
     let copies = archive

@@ -123,7 +123,7 @@ pub fn index(
 ) -> Archive {
     // One sort gives every listing its order: each collection below is filled by a
     // single pass in this order, so it comes out newest first without sorting again.
-    articles.sort_by(|a, b| match (a.date, b.date) {
+    articles.par_sort_by(|a, b| match (a.date, b.date) {
         (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.id.cmp(&b.id)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
