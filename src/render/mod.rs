@@ -26,7 +26,16 @@ pub struct Renderer {
     /// A template calls a function whose result is not fixed by the page's context
     /// (`now()`, `get_random()`, `get_env()`), so no page may be reused from a cache.
     volatile: bool,
+    /// Page templates rendered wholly by the built-in theme, whose listed articles and
+    /// neighbours can be lean (see [`PageContext::lean_cards`]).
+    lean: Vec<&'static str>,
 }
+
+/// The built-in templates that read only `title`, `url` and `card` of listed articles
+/// and neighbours (`tests/templates.rs` checks that lean cards change no byte of them),
+/// and the built-in templates they extend or import.
+const LEAN_TEMPLATES: [&str; 3] = ["index.html", "list.html", "article.html"];
+const LEAN_SHARED: [&str; 2] = ["base.html", "macros.html"];
 
 /// A page ready to render: its context, its template, and the hash of both.
 pub struct Prepared<'a> {
@@ -80,10 +89,20 @@ impl Renderer {
                     template_error(&file, &e)
                 })?;
         }
+        let overridden = |name: &str| user.iter().any(|(n, _, _)| n == name);
+        let lean = if LEAN_SHARED.iter().any(|n| overridden(n)) {
+            Vec::new()
+        } else {
+            LEAN_TEMPLATES
+                .into_iter()
+                .filter(|n| !overridden(n))
+                .collect()
+        };
         Ok(Renderer {
             tera,
             templates: h.finish(),
             volatile,
+            lean,
         })
     }
 
@@ -115,7 +134,10 @@ impl Renderer {
         seed: Hash,
     ) -> Prepared<'s> {
         let template = template_of(page);
-        let context = views.page(site, &page.kind, &page.url);
+        let mut context = views.page(site, &page.kind, &page.url);
+        if self.lean.contains(&template) {
+            context.lean_cards();
+        }
         let input = if self.volatile || seed == 0 {
             0
         } else {
@@ -151,7 +173,7 @@ impl Renderer {
     fn render_context(&self, template: &str, ctx: &PageContext<'_>) -> Result<String, Diagnostic> {
         let cards = ctx.articles.iter().chain(&ctx.previous).chain(&ctx.next);
         for card in cards.chain(ctx.article.as_ref().map(|a| &a.card)) {
-            self.card_value(card.0, ctx.site)?;
+            self.card_value(card.card, ctx.site)?;
         }
         let context = Context::from_serialize(ctx)
             .map_err(|e| Diagnostic::error(template, None, format!("cannot build context: {e}")))?;

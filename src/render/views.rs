@@ -162,10 +162,23 @@ pub struct Card<'a> {
 }
 
 /// A card as part of a page context. To templates (human-readable serializers such as
-/// Tera's) it is the article's view plus `card`; to the page-input hash (a binary
-/// serializer) it is just the card's hash, which keeps hashing a listing page cheap.
+/// Tera's) it is the article's view plus `card`, or only `title`, `url` and `card` when
+/// `lean`; to the page-input hash (a binary serializer) it is just the card's hash, which
+/// keeps hashing a listing page cheap.
 #[derive(Clone, Copy)]
-pub struct CardRef<'a>(pub &'a Card<'a>);
+pub struct CardRef<'a> {
+    pub card: &'a Card<'a>,
+    /// The page's templates read no other field (see [`PageContext::lean_cards`]).
+    pub lean: bool,
+}
+
+/// The fields of a lean card.
+#[derive(Serialize)]
+struct LeanCard<'a> {
+    title: &'a str,
+    url: &'a str,
+    card: &'a str,
+}
 
 /// The fields templates see for a card, or for an article page's article (with `body`).
 #[derive(Serialize)]
@@ -181,11 +194,20 @@ struct CardFields<'a> {
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if !s.is_human_readable() {
-            return s.serialize_u128(self.0.hash);
+            return s.serialize_u128(self.card.hash);
+        }
+        let html = self.card.html.get().map(String::as_str).unwrap_or("");
+        if self.lean {
+            return LeanCard {
+                title: self.card.view.title,
+                url: &self.card.view.url,
+                card: html,
+            }
+            .serialize(s);
         }
         CardFields {
-            view: &self.0.view,
-            card: self.0.html.get().map(String::as_str).unwrap_or(""),
+            view: &self.card.view,
+            card: html,
             body: None,
         }
         .serialize(s)
@@ -202,7 +224,7 @@ pub struct FullArticle<'a> {
 impl<'a> std::ops::Deref for FullArticle<'a> {
     type Target = ArticleView<'a>;
     fn deref(&self) -> &ArticleView<'a> {
-        &self.card.0.view
+        &self.card.card.view
     }
 }
 
@@ -211,7 +233,7 @@ impl Serialize for FullArticle<'_> {
         if !s.is_human_readable() {
             return (self.card, self.body).serialize(s);
         }
-        let card = self.card.0;
+        let card = self.card.card;
         CardFields {
             view: &card.view,
             card: card.html.get().map(String::as_str).unwrap_or(""),
@@ -251,6 +273,18 @@ pub struct PageContext<'a> {
     pub json_ld: Option<String>,
 }
 
+impl PageContext<'_> {
+    /// Lets the listed articles and the neighbours carry only `title`, `url` and `card`:
+    /// for pages whose templates read nothing else of them (the built-in theme's). At
+    /// 100,000 articles the other fields were a tenth of a clean build.
+    pub fn lean_cards(&mut self) {
+        let neighbours = self.previous.iter_mut().chain(self.next.iter_mut());
+        for card in self.articles.iter_mut().chain(neighbours) {
+            card.lean = true;
+        }
+    }
+}
+
 /// Builds views against one archive and config.
 pub struct Views<'a> {
     pub archive: &'a Archive,
@@ -284,7 +318,10 @@ impl<'a> Views<'a> {
     /// Article `i` as a card, for page contexts that show other articles (listings,
     /// neighbours, related articles): cheap to hash, rendered once.
     pub fn card(&self, i: usize) -> CardRef<'_> {
-        CardRef(&self.cards[i])
+        CardRef {
+            card: &self.cards[i],
+            lean: false,
+        }
     }
 
     pub fn url(&self, rel: &str) -> String {
