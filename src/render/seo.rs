@@ -190,6 +190,17 @@ impl<'a> Views<'a> {
             tag(tw, "twitter:image", src);
             tag(tw, "twitter:image:alt", alt.to_string());
         }
+        ctx.meta_html = meta
+            .iter()
+            .map(|m| {
+                format!(
+                    "<meta {}=\"{}\" content=\"{}\">\n",
+                    m.attr,
+                    m.key,
+                    super::escape_html(&m.content)
+                )
+            })
+            .collect();
         ctx.meta = meta;
         ctx.json_ld = article.map(|a| script_json(&self.news_article(a)));
     }

@@ -39,6 +39,8 @@ pub struct SiteView<'a> {
     pub base_path: &'a str,
     pub language: &'a str,
     pub nav: Vec<NavItem>,
+    /// `nav` as the `<li>` items of a list, escaped (printed by the built-in `base.html`).
+    pub nav_html: String,
     /// The search page, when `search` is on (for the header's search box).
     pub search_url: Option<String>,
     pub generator: &'static str,
@@ -269,6 +271,9 @@ pub struct PageContext<'a> {
     pub feeds: Vec<Link>,
     /// OpenGraph and Twitter card tags.
     pub meta: Vec<super::seo::MetaTag>,
+    /// `meta` as `<meta>` elements, one per line, escaped (the built-in `base.html`
+    /// prints this: a loop over `meta` was a tenth of rendering an article page).
+    pub meta_html: String,
     /// schema.org JSON-LD, already escaped for a `<script>` element (article pages).
     pub json_ld: Option<String>,
 }
@@ -355,7 +360,18 @@ impl<'a> Views<'a> {
                 current: false,
             });
         }
+        let nav_html = nav
+            .iter()
+            .map(|item| {
+                format!(
+                    "<li><a href=\"{}\">{}</a></li>",
+                    super::escape_html(&item.url),
+                    super::escape_html(item.title)
+                )
+            })
+            .collect();
         SiteView {
+            nav_html,
             title: &c.title,
             description: &c.description,
             base_url: &c.base_url,
@@ -536,6 +552,7 @@ impl<'a> Views<'a> {
             related: Vec::new(),
             feeds: Vec::new(),
             meta: Vec::new(),
+            meta_html: String::new(),
             json_ld: None,
         };
         match kind {
