@@ -1,6 +1,7 @@
-//! The built-in theme's listing and article templates get lean cards (only `title`,
-//! `url` and `card` of listed articles and neighbours); the same templates given as the
-//! site's own get every field. Both must make the same site, byte for byte.
+//! Pages rendered wholly by the built-in theme get lean contexts (only `title`, `url`
+//! and `card` of listed articles and neighbours; no `meta` list, as `meta_html` holds the
+//! tags); the same templates given as the site's own get every field. Both must make the
+//! same site, byte for byte.
 
 mod common;
 
@@ -46,6 +47,9 @@ fn lean_cards_change_no_byte_of_the_built_in_theme() {
         "index.html",
         "list.html",
         "article.html",
+        "terms.html",
+        "archive.html",
+        "search.html",
         "base.html",
         "macros.html",
     ] {

@@ -26,15 +26,23 @@ pub struct Renderer {
     /// A template calls a function whose result is not fixed by the page's context
     /// (`now()`, `get_random()`, `get_env()`), so no page may be reused from a cache.
     volatile: bool,
-    /// Page templates rendered wholly by the built-in theme, whose listed articles and
-    /// neighbours can be lean (see [`PageContext::lean_cards`]).
+    /// Page templates rendered wholly by the built-in theme, whose contexts can leave
+    /// out what those templates do not read (see [`PageContext::make_lean`]).
     lean: Vec<&'static str>,
 }
 
-/// The built-in templates that read only `title`, `url` and `card` of listed articles
-/// and neighbours (`tests/templates.rs` checks that lean cards change no byte of them),
-/// and the built-in templates they extend or import.
-const LEAN_TEMPLATES: [&str; 3] = ["index.html", "list.html", "article.html"];
+/// The built-in page templates: they read only `title`, `url` and `card` of listed
+/// articles and neighbours, and print `meta_html` rather than `meta`
+/// (`tests/templates.rs` checks that lean contexts change no byte of them). They extend
+/// or import only the built-in templates in [`LEAN_SHARED`].
+const LEAN_TEMPLATES: [&str; 6] = [
+    "index.html",
+    "list.html",
+    "article.html",
+    "terms.html",
+    "archive.html",
+    "search.html",
+];
 const LEAN_SHARED: [&str; 2] = ["base.html", "macros.html"];
 
 /// A page ready to render: its context, its template, and the hash of both.
@@ -136,7 +144,7 @@ impl Renderer {
         let template = template_of(page);
         let mut context = views.page(site, &page.kind, &page.url);
         if self.lean.contains(&template) {
-            context.lean_cards();
+            context.make_lean();
         }
         let input = if self.volatile || seed == 0 {
             0

@@ -201,7 +201,9 @@ impl<'a> Views<'a> {
                 )
             })
             .collect();
-        ctx.meta = meta;
+        if !ctx.lean {
+            ctx.meta = meta;
+        }
         ctx.json_ld = article.map(|a| script_json(&self.news_article(a)));
     }
 
