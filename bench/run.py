@@ -13,10 +13,13 @@ changing one article, after adding one and after deleting one.
 Each clean run writes into a new output folder (--workdir/out/TOOL-N-RUN), and the
 folders are deleted only when the benchmark ends. Deleting the previous run's 150,000
 files just before a run made the next run's file creation slow by up to 10 s of kernel
-time (ext4 skips recently freed inodes when it allocates: `recently_deleted` in a
-profile), whichever tool came next, so figures swung by half between identical runs.
-When the disk runs short of space (--min-free-gb), a size's folders are deleted as soon
-as it is done, and the report says so.
+time (ext4 skips inodes freed in the last minute when it allocates: `recently_deleted`
+in a profile), whichever tool came next, so figures swung by half between identical
+runs. After deleting outputs the benchmark syncs, and no timed run starts within a
+minute of it (a benchmark started right after another waits, and says so). When the
+disk runs short of space (--min-free-gb), a size's folders are deleted as soon as it is
+done. Before each timed build the file system is synced
+(untimed), so no run pays for writing back the previous run's output.
 
     python3 bench/run.py                          # N = 1000, 3 runs
     python3 bench/run.py --sizes 1000,10000,20000,100000
@@ -45,7 +48,11 @@ def sh(cmd, **kw):
 
 
 def timed(cmd, timeout=None):
-    """Runs cmd under /usr/bin/time -v: (wall seconds, peak RSS MiB, stdout, CPU seconds)."""
+    """Runs cmd under /usr/bin/time -v: (wall seconds, peak RSS MiB, stdout, CPU seconds).
+
+    Dirty pages are flushed first (not timed), so that no run pays for writing back
+    the output of the run before it."""
+    os.sync()
     start = time.monotonic()
     p = subprocess.run(
         ["/usr/bin/time", "-v"] + cmd,
@@ -127,6 +134,31 @@ def build_cmd(tool, site, binary, out):
     if tool == "broadsheet":
         return [binary, "build", "--root", str(site), "--output-dir", str(out), "--quiet"]
     return ["hugo", "--quiet", "--source", str(site), "--destination", str(out)]
+
+
+# ext4 skips inodes freed in the last 60 s (300 s more while their table block is dirty)
+# when it allocates new ones, scanning past each: a run right after a large deletion
+# spends seconds in the kernel. Deletions are therefore synced and followed by a wait.
+SETTLE_S = 61
+
+
+def delete_and_settle(work, *paths):
+    """Deletes `paths`, syncs, and records when, so that timing waits for the settling."""
+    remove(*paths)
+    os.sync()
+    (work / ".deleted-at").write_text(str(time.time()))
+
+
+def wait_settled(work):
+    marker = work / ".deleted-at"
+    try:
+        left = float(marker.read_text()) + SETTLE_S - time.time()
+    except (OSError, ValueError):
+        return
+    if left > 0:
+        print(f"  waiting {left:.0f} s for the file system to settle after deleting outputs",
+              flush=True)
+        time.sleep(left)
 
 
 def free_gb(path):
@@ -214,7 +246,8 @@ def main():
         print(subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip())
     if (work / "out").exists():
         print(f"  removing {work / 'out'} left by an interrupted run", flush=True)
-        remove(work / "out")
+        delete_and_settle(work, work / "out")
+    wait_settled(work)
     rows = []
     outputs = []
     for n in [int(s) for s in args.sizes.split(",")]:
@@ -265,9 +298,11 @@ def main():
         if free_gb(work) < args.min_free_gb:
             print(f"  N={n}: under {args.min_free_gb:g} GB free: deleting this size's output "
                   "folders now (later clean runs may be slowed by the file system)", flush=True)
-            remove(*outputs, work / "out" / ".broadsheet-cache")
+            delete_and_settle(work, *outputs, work / "out" / ".broadsheet-cache")
             outputs.clear()
-    remove(work / "out")
+            wait_settled(work)
+    # The next benchmark waits out the settling of this deletion (see SETTLE_S).
+    delete_and_settle(work, work / "out")
 
     print()
     print(f"{'N':>7}  {'tool':<11} {'median s':>9} {'CPU s':>7} {'peak MiB':>9} {'files':>8}  runs")
