@@ -15,8 +15,8 @@ folders are deleted only when the benchmark ends. Deleting the previous run's 15
 files just before a run made the next run's file creation slow by up to 10 s of kernel
 time (ext4 skips inodes freed in the last minute when it allocates: `recently_deleted`
 in a profile), whichever tool came next, so figures swung by half between identical
-runs. After deleting outputs the benchmark syncs, and no timed run starts within a
-minute of it (a benchmark started right after another waits, and says so). When the
+runs. After deleting outputs the benchmark syncs, and no timed run starts within six
+minutes of it (a benchmark started right after another waits, and says so). When the
 disk runs short of space (--min-free-gb), a size's folders are deleted as soon as it is
 done. Before each timed build the file system is synced
 (untimed), so no run pays for writing back the previous run's output.
@@ -136,10 +136,12 @@ def build_cmd(tool, site, binary, out):
     return ["hugo", "--quiet", "--source", str(site), "--destination", str(out)]
 
 
-# ext4 skips inodes freed in the last 60 s (300 s more while their table block is dirty)
-# when it allocates new ones, scanning past each: a run right after a large deletion
-# spends seconds in the kernel. Deletions are therefore synced and followed by a wait.
-SETTLE_S = 61
+# ext4 without a journal skips inodes freed in the last 60 s (360 s while their table
+# block is dirty) when it allocates new ones, scanning past each: a run after a large
+# deletion spends seconds in the kernel. Measured here, a sync and 50 s were not enough
+# (1,000 and 10,000 articles ran at half speed), so deletions are followed by the
+# longer window.
+SETTLE_S = 360
 
 
 def delete_and_settle(work, *paths):
