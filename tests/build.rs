@@ -345,6 +345,18 @@ fn terms_differing_in_case_or_space_are_one() {
     assert!(r.stderr.contains("same URL name"), "{}", r.stderr);
 }
 
+/// Each file is named on a line of the report with its reason.
+fn assert_reported(stderr: &str, files: &[(&str, &str)]) {
+    for (file, reason) in files {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(file) && l.contains(reason)),
+            "{file}:\n{stderr}"
+        );
+    }
+}
+
 #[test]
 fn every_content_file_is_published_or_reported() {
     let site = Site::new(CONFIG);
@@ -365,22 +377,17 @@ fn every_content_file_is_published_or_reported() {
     let r = site.build_ok();
     assert_eq!(site.read("2023/03/07/a/photo.jpg"), "jpg");
     assert_eq!(site.read("2023/03/07/a/chart.png"), "png");
-    for (file, reason) in [
-        (
-            "content/world/orphan.pdf",
-            "no article beside it refers to it",
-        ),
-        ("content/world/.hidden.md", "hidden file"),
-        ("content/world/draft.md", "draft (build with --drafts"),
-    ] {
-        assert!(
-            r.stderr
-                .lines()
-                .any(|l| l.contains(file) && l.contains(reason)),
-            "{file}:\n{}",
-            r.stderr
-        );
-    }
+    assert_reported(
+        &r.stderr,
+        &[
+            (
+                "content/world/orphan.pdf",
+                "no article beside it refers to it",
+            ),
+            ("content/world/.hidden.md", "hidden file"),
+            ("content/world/draft.md", "draft (build with --drafts"),
+        ],
+    );
     assert_links_resolve(&site.out(), "/");
     let doc = site.html("2023/03/07/a/index.html");
     assert_eq!(
@@ -415,21 +422,16 @@ fn content_walk_reports_what_it_leaves_out() {
     )
     .unwrap();
     let r = site.build_ok();
-    for (file, reason) in [
-        ("content/.drafts", "hidden folder"),
-        (
-            "content/linked-folder",
-            "symbolic link to a folder is not followed",
-        ),
-    ] {
-        assert!(
-            r.stderr
-                .lines()
-                .any(|l| l.contains(file) && l.contains(reason)),
-            "{file}:\n{}",
-            r.stderr
-        );
-    }
+    assert_reported(
+        &r.stderr,
+        &[
+            ("content/.drafts", "hidden folder"),
+            (
+                "content/linked-folder",
+                "symbolic link to a folder is not followed",
+            ),
+        ],
+    );
     assert!(!r.stderr.contains("secret.md"), "{}", r.stderr);
     for page in ["2023/03/07/a/index.html", "2023/03/08/b/index.html"] {
         assert!(site.out().join(page).is_file(), "{page}");
