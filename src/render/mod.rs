@@ -32,7 +32,8 @@ pub struct Renderer {
 }
 
 /// The built-in page templates: they read only `title`, `url` and `card` of listed
-/// articles and neighbours, and print `meta_html` rather than `meta`
+/// articles and neighbours, and print `meta_html`, `page.breadcrumbs_html` and
+/// `related_html` rather than `meta`, `page.breadcrumbs` and `related`
 /// (`tests/templates.rs` checks that lean contexts change no byte of them). They extend
 /// or import only the built-in templates in [`LEAN_SHARED`].
 const LEAN_TEMPLATES: [&str; 6] = [
@@ -165,7 +166,7 @@ impl Renderer {
         prepared: Prepared<'s>,
     ) -> Result<String, Diagnostic> {
         let mut context = prepared.context;
-        views.add_meta(&mut context);
+        views.add_markup(&mut context);
         self.render_context(prepared.template, &context)
     }
 

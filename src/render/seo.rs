@@ -124,8 +124,8 @@ impl<'a> Views<'a> {
     /// Fills the meta tags and JSON-LD, which restate the rest of the context for
     /// machines. They are made from nothing but the context and the config, so a page's
     /// input hash is taken before this (it is the costliest part of a context to build)
-    /// and it runs only for pages that are rendered.
-    pub fn add_meta(&self, ctx: &mut PageContext<'a>) {
+    /// and it runs only for pages that are rendered (see [`Views::add_markup`]).
+    pub(super) fn add_meta(&self, ctx: &mut PageContext<'a>) {
         let description = match &ctx.article {
             Some(a) if !a.summary.is_empty() => a.summary.to_string(),
             _ => self.config.description.clone(),

@@ -127,6 +127,9 @@ pub struct PageView {
     pub url: String,
     pub permalink: String,
     pub breadcrumbs: Vec<Link>,
+    /// `breadcrumbs` as the `<li>` items of the trail, escaped, the current page marked
+    /// (the built-in `base.html` prints this; see [`Views::add_markup`]).
+    pub breadcrumbs_html: String,
 }
 
 #[derive(Serialize)]
@@ -267,6 +270,8 @@ pub struct PageContext<'a> {
     pub undated_url: String,
     /// Related articles, best first (article pages).
     pub related: Vec<super::seo::RelatedView<'a>>,
+    /// `related` as `<li>` items, escaped (printed by the built-in `article.html`).
+    pub related_html: String,
     /// Atom feeds for `<link rel="alternate">`: the page's own first, then the site's.
     pub feeds: Vec<Link>,
     /// OpenGraph and Twitter card tags.
@@ -284,8 +289,9 @@ pub struct PageContext<'a> {
 impl PageContext<'_> {
     /// For a page rendered wholly by the built-in theme, leaves out what its templates do
     /// not read: listed articles and neighbours carry only `title`, `url` and `card` (at
-    /// 100,000 articles the other fields were a tenth of a clean build), and `meta` is
-    /// left empty (`meta_html` holds the same tags).
+    /// 100,000 articles the other fields were a tenth of a clean build), and `meta`,
+    /// `related` and `page.breadcrumbs` are left empty once their `_html` forms are made
+    /// (see [`Views::add_markup`]).
     pub fn make_lean(&mut self) {
         self.lean = true;
         let neighbours = self.previous.iter_mut().chain(self.next.iter_mut());
@@ -527,8 +533,58 @@ impl<'a> Views<'a> {
         crumbs
     }
 
-    /// The context of one planned page, all but its meta tags and JSON-LD (see
-    /// [`Views::add_meta`]).
+    /// Fills what a page's context restates as ready HTML for the built-in templates
+    /// (meta tags, breadcrumbs, related articles) and its JSON-LD. All of it is made from
+    /// the rest of the context, so it is added after the page's input hash is taken, and
+    /// only for pages that are rendered. Tera looks up every `{{ c.url }}` in a loop
+    /// afresh (splitting and copying the path); these loops were a fifth of rendering
+    /// an article page.
+    pub fn add_markup(&self, ctx: &mut PageContext<'a>) {
+        use super::escape_html as esc;
+        use std::fmt::Write as _;
+        self.add_meta(ctx);
+        let page = &mut ctx.page;
+        let article = page.kind == "article";
+        let last = page.breadcrumbs.len().saturating_sub(1);
+        let mut html = String::new();
+        for (i, c) in page.breadcrumbs.iter().enumerate() {
+            let current = if i == last && !article {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            let _ = write!(
+                html,
+                "<li><a href=\"{}\"{current}>{}</a></li>",
+                esc(&c.url),
+                esc(&c.title)
+            );
+        }
+        if article && !page.breadcrumbs.is_empty() {
+            let _ = write!(html, "<li aria-current=\"page\">{}</li>", esc(&page.title));
+        }
+        page.breadcrumbs_html = html;
+        let mut html = String::new();
+        for r in &ctx.related {
+            let _ = write!(html, "<li><a href=\"{}\">{}</a>", esc(&r.url), esc(r.title));
+            if let Some(d) = &r.date {
+                let _ = write!(
+                    html,
+                    " <time datetime=\"{}\">{}</time>",
+                    esc(&d.iso),
+                    esc(&d.display)
+                );
+            }
+            html.push_str("</li>");
+        }
+        ctx.related_html = html;
+        if ctx.lean {
+            ctx.related.clear();
+            ctx.page.breadcrumbs.clear();
+        }
+    }
+
+    /// The context of one planned page, all but what [`Views::add_markup`] adds.
     pub fn page<'s>(
         &'s self,
         site: &'s SiteView<'s>,
@@ -543,6 +599,7 @@ impl<'a> Views<'a> {
                 url: self.url(url),
                 permalink: self.config.absolute_url(url),
                 breadcrumbs: Vec::new(),
+                breadcrumbs_html: String::new(),
             },
             article: None,
             previous: None,
@@ -555,6 +612,7 @@ impl<'a> Views<'a> {
             undated_count: self.archive.undated.len(),
             undated_url: self.url(urls::UNDATED),
             related: Vec::new(),
+            related_html: String::new(),
             feeds: Vec::new(),
             meta: Vec::new(),
             meta_html: String::new(),
