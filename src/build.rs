@@ -12,7 +12,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::{self, Asset, LoadOptions};
 use crate::output::sitemap::{ROBOTS, SITEMAP};
-use crate::output::{self, Staging};
+use crate::output::{self, PreviousOutput, Staging};
 use crate::render::seo::NOT_FOUND;
 use crate::render::{self, theme, Renderer};
 use crate::search;
@@ -214,7 +214,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     let mut index_report = IndexReport::default();
     let related = cache.memo("related");
     // The previous output's manifest is read while the archive is indexed.
-    let ((archive, files), staging) = rayon::join(
+    let ((archive, files), previous) = rayon::join(
         || {
             index(
                 site,
@@ -225,7 +225,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
                 &related,
             )
         },
-        || Staging::begin(&out_dir, Some(cache.manifest_path())),
+        || PreviousOutput::read(cache.manifest_path()),
     );
     related.finish();
     let SiteFiles {
@@ -265,7 +265,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
-    let mut staging = match staging {
+    let mut staging = match Staging::begin(&out_dir, Some(previous)) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };

@@ -438,7 +438,13 @@ fn content_walk_reports_what_it_leaves_out() {
     }
     // c.md is published once from its own file; its link is the same story under
     // another path, which the report names rather than dropping silently.
-    assert!(r.stderr.contains("c-link.md"), "{}", r.stderr);
+    assert_reported(
+        &r.stderr,
+        &[(
+            "content/world/c-link.md",
+            "the same story as content/elsewhere/c.md",
+        )],
+    );
     assert_links_resolve(&site.out(), "/");
 }
 

@@ -1,7 +1,7 @@
 //! Pages rendered wholly by the built-in theme get lean contexts (only `title`, `url`
-//! and `card` of listed articles and neighbours; no `meta` list, as `meta_html` holds the
-//! tags); the same templates given as the site's own get every field. Both must make the
-//! same site, byte for byte.
+//! and `card` of listed articles and neighbours; no `meta`, `related` or breadcrumb
+//! lists, as their ready `_html` forms are printed); the same templates given as the
+//! site's own get every field. Both must make the same site, byte for byte.
 
 mod common;
 
@@ -21,12 +21,20 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// The demo archive's content and settings, without its templates, in a new folder.
+/// The demo archive's content and settings, without its templates, plus an article
+/// whose metadata needs escaping everywhere, in a new folder.
 fn demo_site() -> tempfile::TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&repo.join("content"), &tmp.path().join("content"));
     fs::copy(repo.join("site.toml"), tmp.path().join("site.toml")).unwrap();
+    fs::write(
+        tmp.path().join("content/world/hostile.md"),
+        "+++\ntitle = \"Talks <b>&</b> \\\"quotes\\\" 'n' </script>\"\ndate = 2023-03-07\n\
+         tags = [\"Water & <Power>\", \"Iraq\"]\nauthors = [\"O'Neil <Ali>\"]\n\
+         summary = \"A <summary> & \\\"more\\\".\"\n+++\n\nIraq water talks & more.\n",
+    )
+    .unwrap();
     tmp
 }
 
@@ -36,34 +44,106 @@ fn build(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     snapshot(&site.join("public"))
 }
 
+fn assert_same_site(
+    a: &std::collections::BTreeMap<String, Vec<u8>>,
+    b: &std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    assert!(a.len() > 100, "{} files", a.len());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (rel, bytes) in a {
+        assert!(
+            bytes == &b[rel],
+            "{rel} differs:\n--- a\n{}\n--- b\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&b[rel])
+        );
+    }
+}
+
+/// `text` with `from` replaced by `to`, which must be there.
+fn swap(text: &str, from: &str, to: &str) -> String {
+    assert!(
+        text.contains(from),
+        "template changed; update this test: {from}"
+    );
+    text.replace(from, to)
+}
+
+/// The built-in `base.html` with Tera loops over `meta`, `site.nav` and
+/// `page.breadcrumbs` in place of the ready `_html` forms.
+fn base_with_loops(theme: &Path) -> String {
+    let base = fs::read_to_string(theme.join("base.html")).unwrap();
+    let base = swap(
+        &base,
+        "{{ meta_html | safe }}",
+        "{% for m in meta %}<meta {{ m.attr }}=\"{{ m.key }}\" content=\"{{ m.content }}\">\n{% endfor %}",
+    );
+    let base = swap(
+        &base,
+        "{{ site.nav_html | safe }}",
+        "{% for item in site.nav %}<li><a href=\"{{ item.url }}\">{{ item.title }}</a></li>{% endfor %}",
+    );
+    let base = swap(
+        &base,
+        "{% if page.breadcrumbs_html %}",
+        "{% if page.breadcrumbs | length > 0 %}",
+    );
+    swap(
+        &base,
+        "{{ page.breadcrumbs_html | safe }}",
+        "{% for c in page.breadcrumbs %}<li><a href=\"{{ c.url }}\"{% if loop.last and page.kind != \"article\" %} aria-current=\"page\"{% endif %}>{{ c.title }}</a></li>{% endfor %}{% if page.kind == \"article\" %}<li aria-current=\"page\">{{ page.title }}</li>{% endif %}",
+    )
+}
+
+/// The built-in `article.html` with a Tera loop over `related` in place of `related_html`.
+fn article_with_loop(theme: &Path) -> String {
+    let article = fs::read_to_string(theme.join("article.html")).unwrap();
+    let article = swap(
+        &article,
+        "{% if related_html %}",
+        "{% if related | length > 0 %}",
+    );
+    swap(
+        &article,
+        "{{ related_html | safe }}",
+        "{% for r in related %}<li><a href=\"{{ r.url }}\">{{ r.title }}</a>{% if r.date %} <time datetime=\"{{ r.date.iso }}\">{{ r.date.display }}</time>{% endif %}</li>{% endfor %}",
+    )
+}
+
+/// Three ways to the same site: the built-in theme (lean contexts, ready HTML); every
+/// built-in template as the site's own, with Tera loops over the full lists instead of
+/// the ready HTML (full contexts: the HTML made in Rust must escape as Tera does); and
+/// only that `base.html` as the site's own (overriding it must turn lean contexts off
+/// for every page, or its loops would find nothing).
 #[test]
-fn lean_cards_change_no_byte_of_the_built_in_theme() {
+fn lean_contexts_change_no_byte_of_the_built_in_theme() {
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/theme");
     let lean = demo_site();
     let full = demo_site();
-    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/theme");
     let templates = full.path().join("templates");
     fs::create_dir_all(&templates).unwrap();
-    // Every built-in template, as the site's own: no page gets a lean context.
     for entry in fs::read_dir(&theme).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "html") {
             fs::copy(&path, templates.join(path.file_name().unwrap())).unwrap();
         }
     }
-    let (lean, full) = (build(lean.path()), build(full.path()));
-    assert!(lean.len() > 100, "{} files", lean.len());
-    assert_eq!(
-        lean.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>()
-    );
-    for (rel, bytes) in &lean {
-        assert!(
-            bytes == &full[rel],
-            "{rel} differs:\n--- lean\n{}\n--- full\n{}",
-            String::from_utf8_lossy(bytes),
-            String::from_utf8_lossy(&full[rel])
-        );
-    }
+    fs::write(templates.join("base.html"), base_with_loops(&theme)).unwrap();
+    fs::write(templates.join("article.html"), article_with_loop(&theme)).unwrap();
+    let base_only = demo_site();
+    fs::create_dir_all(base_only.path().join("templates")).unwrap();
+    fs::write(
+        base_only.path().join("templates/base.html"),
+        base_with_loops(&theme),
+    )
+    .unwrap();
+
+    let lean = build(lean.path());
+    let page = String::from_utf8_lossy(&lean["2023/03/07/talks-b-b-quotes-n-script/index.html"]);
+    assert!(page.contains("og:title"), "{page}");
+    assert!(page.contains("Talks &lt;b&gt;&amp;&lt;/b&gt;"), "{page}");
+    assert_same_site(&lean, &build(full.path()));
+    assert_same_site(&lean, &build(base_only.path()));
 }
 
 /// A site's own listing template still sees every field of a listed article.

@@ -195,12 +195,14 @@ pub struct Listed {
     pub meta: Option<std::fs::Metadata>,
 }
 
-/// Walks `content_dir` (in name order) and stats every file found. Folders are read in
-/// parallel and their files stat'ed in parallel: at 100,000 files a one-thread walk
-/// was a tenth of a rebuild that changes one article.
+/// Walks `content_dir` and stats every file found; the listing is in path order (a
+/// depth-first walk with each folder's entries by name). The folders of each depth are
+/// read in parallel and their files stat'ed in parallel: at 100,000 files a one-thread
+/// walk was a tenth of a rebuild that changes one article. Depth by depth, not by
+/// recursion, so that no nesting depth can exhaust a thread's stack.
 pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
+    let mut listing = ContentListing::default();
     if !content_dir.is_dir() {
-        let mut listing = ContentListing::default();
         listing.diagnostics.push(Diagnostic::warning(
             display_path(content_dir, site_dir),
             None,
@@ -208,81 +210,136 @@ pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
         ));
         return listing;
     }
-    list_folder(content_dir, content_dir, site_dir)
-}
-
-/// The listing of one folder under `content_dir`, its subfolders' in place (name order,
-/// as a depth-first walk gives).
-fn list_folder(dir: &Path, content_dir: &Path, site_dir: &Path) -> ContentListing {
-    let mut entries: Vec<std::fs::DirEntry> = Vec::new();
-    let mut listing = ContentListing::default();
-    let read = std::fs::read_dir(dir).and_then(|d| {
-        for entry in d {
-            entries.push(entry?);
+    let mut folders = vec![content_dir.to_path_buf()];
+    // (path, diagnostic) and (path, skipped), sorted into walk order at the end.
+    let mut diagnostics: Vec<(PathBuf, Diagnostic)> = Vec::new();
+    let mut skipped: Vec<(PathBuf, Skipped)> = Vec::new();
+    while !folders.is_empty() {
+        let read: Vec<Folder> = folders
+            .par_iter()
+            .map(|dir| list_folder(dir, content_dir, site_dir))
+            .collect();
+        folders = Vec::new();
+        for folder in read {
+            listing.files.extend(folder.files);
+            folders.extend(folder.subfolders);
+            diagnostics.extend(folder.diagnostics);
+            skipped.extend(folder.skipped);
         }
-        Ok(())
-    });
-    if let Err(e) = read {
-        listing.diagnostics.push(Diagnostic::error(
-            display_path(dir, site_dir),
-            None,
-            format!("cannot read this folder: {e}"),
-        ));
-        return listing;
     }
-    entries.sort_by_key(|e| e.file_name());
-    let parts: Vec<ContentListing> = entries
-        .into_par_iter()
-        .map(|entry| list_entry(entry, content_dir, site_dir))
-        .collect();
-    for part in parts {
-        listing.files.extend(part.files);
-        listing.diagnostics.extend(part.diagnostics);
-        listing.skipped.extend(part.skipped);
-    }
+    // Path order is component by component, which is the order of a depth-first walk
+    // that visits each folder's entries by name.
+    listing.files.par_sort_by(|a, b| a.path.cmp(&b.path));
+    diagnostics.sort_by(|a, b| a.0.cmp(&b.0));
+    skipped.sort_by(|a, b| a.0.cmp(&b.0));
+    listing.diagnostics = diagnostics.into_iter().map(|(_, d)| d).collect();
+    listing.skipped = skipped.into_iter().map(|(_, s)| s).collect();
     listing
 }
 
-/// One entry of a folder: a file (with its metadata, through links), a subfolder's
-/// listing, or the reason it is left out. Links to folders are not followed.
-fn list_entry(entry: std::fs::DirEntry, content_dir: &Path, site_dir: &Path) -> ContentListing {
-    let mut listing = ContentListing::default();
-    let path = entry.path();
-    let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-    if is_hidden(&entry.file_name()) {
+/// What one folder under `content/` holds.
+#[derive(Default)]
+struct Folder {
+    files: Vec<Listed>,
+    subfolders: Vec<PathBuf>,
+    diagnostics: Vec<(PathBuf, Diagnostic)>,
+    skipped: Vec<(PathBuf, Skipped)>,
+}
+
+/// Reads one folder: its files (with their metadata, through links, stat'ed in
+/// parallel), its subfolders to read next, and what it leaves out with the reason
+/// (hidden entries, links to folders, entries that cannot be read).
+fn list_folder(dir: &Path, content_dir: &Path, site_dir: &Path) -> Folder {
+    let mut folder = Folder::default();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let d = Diagnostic::error(
+                display_path(dir, site_dir),
+                None,
+                format!("cannot read this folder: {e}"),
+            );
+            folder.diagnostics.push((dir.to_path_buf(), d));
+            return folder;
+        }
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                paths.push((entry.path(), is_dir));
+            }
+            Err(e) => {
+                let d = Diagnostic::error(
+                    display_path(dir, site_dir),
+                    None,
+                    format!("cannot read an entry of this folder: {e}"),
+                );
+                folder.diagnostics.push((dir.to_path_buf(), d));
+            }
+        }
+    }
+    let entries: Vec<Entry> = paths
+        .into_par_iter()
+        .map(|(path, is_dir)| entry_of(path, is_dir, content_dir, site_dir))
+        .collect();
+    for entry in entries {
+        match entry {
+            Entry::File(f) => folder.files.push(f),
+            Entry::Folder(p) => folder.subfolders.push(p),
+            Entry::Skipped(p, s) => folder.skipped.push((p, s)),
+        }
+    }
+    folder
+}
+
+enum Entry {
+    File(Listed),
+    Folder(PathBuf),
+    Skipped(PathBuf, Skipped),
+}
+
+/// One entry of a folder. Links to folders are not followed; links to files are.
+fn entry_of(path: PathBuf, is_dir: bool, content_dir: &Path, site_dir: &Path) -> Entry {
+    let shown = display_path(&path, site_dir);
+    if path.file_name().is_some_and(is_hidden) {
         // Hidden files are left out on purpose; say so, so nothing vanishes silently.
         let what = if is_dir {
             "hidden folder"
         } else {
             "hidden file"
         };
-        listing.skipped.push(Skipped {
-            path: display_path(&path, site_dir),
-            reason: format!("{what} (names starting with '.' are not published)"),
-        });
-        return listing;
+        let reason = format!("{what} (names starting with '.' are not published)");
+        return Entry::Skipped(
+            path,
+            Skipped {
+                path: shown,
+                reason,
+            },
+        );
     }
     if is_dir {
-        return list_folder(&path, content_dir, site_dir);
+        return Entry::Folder(path);
     }
     let meta = std::fs::metadata(&path).ok();
-    let shown = display_path(&path, site_dir);
-    if entry.file_type().is_ok_and(|t| t.is_symlink()) && meta.as_ref().is_some_and(|m| m.is_dir())
-    {
-        listing.skipped.push(Skipped {
-            path: shown,
-            reason: "symbolic link to a folder is not followed".into(),
-        });
-        return listing;
+    if meta.as_ref().is_some_and(|m| m.is_dir()) {
+        let reason = "symbolic link to a folder is not followed".into();
+        return Entry::Skipped(
+            path,
+            Skipped {
+                path: shown,
+                reason,
+            },
+        );
     }
-    listing.files.push(Listed {
+    Entry::File(Listed {
         rel: slash_path(&path, content_dir),
         format: format_of(&path),
         path,
         shown,
         meta,
-    });
-    listing
+    })
 }
 
 /// Parses the article files of `listing` in parallel, taking the outcome of unchanged
