@@ -211,9 +211,6 @@ pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
         return listing;
     }
     let mut folders = vec![content_dir.to_path_buf()];
-    // (path, diagnostic) and (path, skipped), sorted into walk order at the end.
-    let mut diagnostics: Vec<(PathBuf, Diagnostic)> = Vec::new();
-    let mut skipped: Vec<(PathBuf, Skipped)> = Vec::new();
     while !folders.is_empty() {
         let read: Vec<Folder> = folders
             .par_iter()
@@ -223,17 +220,16 @@ pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
         for folder in read {
             listing.files.extend(folder.files);
             folders.extend(folder.subfolders);
-            diagnostics.extend(folder.diagnostics);
-            skipped.extend(folder.skipped);
+            listing.diagnostics.extend(folder.diagnostics);
+            listing.skipped.extend(folder.skipped);
         }
     }
     // Path order is component by component, which is the order of a depth-first walk
-    // that visits each folder's entries by name.
+    // that visits each folder's entries by name. The paths shown in reports all sit
+    // under the content folder as shown, so they sort the same way.
     listing.files.par_sort_by(|a, b| a.path.cmp(&b.path));
-    diagnostics.sort_by(|a, b| a.0.cmp(&b.0));
-    skipped.sort_by(|a, b| a.0.cmp(&b.0));
-    listing.diagnostics = diagnostics.into_iter().map(|(_, d)| d).collect();
-    listing.skipped = skipped.into_iter().map(|(_, s)| s).collect();
+    listing.diagnostics.sort_by(|a, b| a.path.cmp(&b.path));
+    listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     listing
 }
 
@@ -242,8 +238,8 @@ pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
 struct Folder {
     files: Vec<Listed>,
     subfolders: Vec<PathBuf>,
-    diagnostics: Vec<(PathBuf, Diagnostic)>,
-    skipped: Vec<(PathBuf, Skipped)>,
+    diagnostics: Vec<Diagnostic>,
+    skipped: Vec<Skipped>,
 }
 
 /// Reads one folder: its files (with their metadata, through links, stat'ed in
@@ -251,15 +247,17 @@ struct Folder {
 /// (hidden entries, links to folders, entries that cannot be read).
 fn list_folder(dir: &Path, content_dir: &Path, site_dir: &Path) -> Folder {
     let mut folder = Folder::default();
+    let unreadable = |what: &str, e: std::io::Error| {
+        Diagnostic::error(
+            display_path(dir, site_dir),
+            None,
+            format!("cannot read {what}: {e}"),
+        )
+    };
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            let d = Diagnostic::error(
-                display_path(dir, site_dir),
-                None,
-                format!("cannot read this folder: {e}"),
-            );
-            folder.diagnostics.push((dir.to_path_buf(), d));
+            folder.diagnostics.push(unreadable("this folder", e));
             return folder;
         }
     };
@@ -270,14 +268,9 @@ fn list_folder(dir: &Path, content_dir: &Path, site_dir: &Path) -> Folder {
                 let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
                 paths.push((entry.path(), is_dir));
             }
-            Err(e) => {
-                let d = Diagnostic::error(
-                    display_path(dir, site_dir),
-                    None,
-                    format!("cannot read an entry of this folder: {e}"),
-                );
-                folder.diagnostics.push((dir.to_path_buf(), d));
-            }
+            Err(e) => folder
+                .diagnostics
+                .push(unreadable("an entry of this folder", e)),
         }
     }
     let entries: Vec<Entry> = paths
@@ -288,16 +281,19 @@ fn list_folder(dir: &Path, content_dir: &Path, site_dir: &Path) -> Folder {
         match entry {
             Entry::File(f) => folder.files.push(f),
             Entry::Folder(p) => folder.subfolders.push(p),
-            Entry::Skipped(p, s) => folder.skipped.push((p, s)),
+            Entry::Skipped(s) => folder.skipped.push(s),
         }
     }
     folder
 }
 
+// Nearly every entry is a file, and entries live only until their folder is sorted
+// out: boxing the large variant would only add an allocation per file.
+#[allow(clippy::large_enum_variant)]
 enum Entry {
     File(Listed),
     Folder(PathBuf),
-    Skipped(PathBuf, Skipped),
+    Skipped(Skipped),
 }
 
 /// One entry of a folder. Links to folders are not followed; links to files are.
@@ -311,13 +307,10 @@ fn entry_of(path: PathBuf, is_dir: bool, content_dir: &Path, site_dir: &Path) ->
             "hidden file"
         };
         let reason = format!("{what} (names starting with '.' are not published)");
-        return Entry::Skipped(
-            path,
-            Skipped {
-                path: shown,
-                reason,
-            },
-        );
+        return Entry::Skipped(Skipped {
+            path: shown,
+            reason,
+        });
     }
     if is_dir {
         return Entry::Folder(path);
@@ -325,13 +318,10 @@ fn entry_of(path: PathBuf, is_dir: bool, content_dir: &Path, site_dir: &Path) ->
     let meta = std::fs::metadata(&path).ok();
     if meta.as_ref().is_some_and(|m| m.is_dir()) {
         let reason = "symbolic link to a folder is not followed".into();
-        return Entry::Skipped(
-            path,
-            Skipped {
-                path: shown,
-                reason,
-            },
-        );
+        return Entry::Skipped(Skipped {
+            path: shown,
+            reason,
+        });
     }
     Entry::File(Listed {
         rel: slash_path(&path, content_dir),
