@@ -70,6 +70,9 @@ pub struct StageMark {
     pub at: Duration,
     /// Resident memory then and its peak so far, in MiB (Linux only).
     pub memory: Option<(u64, u64)>,
+    /// CPU time (user and system, all threads) used so far, in seconds (Linux only):
+    /// against `at`, how well a stage kept the cores busy.
+    pub cpu: Option<f64>,
 }
 
 impl BuildReport {
@@ -92,6 +95,7 @@ impl BuildReport {
             stage,
             at: start.elapsed(),
             memory: resident_mib(),
+            cpu: cpu_seconds(),
         });
     }
 
@@ -442,6 +446,19 @@ pub fn index(
 pub fn site_dir_or_current(dir: Option<&Path>) -> PathBuf {
     dir.map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The CPU time the process has used so far (user and system, all threads), in seconds.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (ticks > 0).then(|| (utime + stime) as f64 / ticks as f64)
 }
 
 /// The process's resident memory and its peak so far, in MiB, where `/proc` tells them.

@@ -477,13 +477,19 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
             .iter()
             .map(|m| {
                 let at = m.at.as_secs_f64();
+                let cpu = m.cpu.map(|c| format!(", cpu {c:.2}")).unwrap_or_default();
                 match m.memory {
-                    Some((mib, peak)) => format!("{} {at:.3} ({mib} MiB, peak {peak})", m.stage),
+                    Some((mib, peak)) => {
+                        format!("{} {at:.3} ({mib} MiB, peak {peak}{cpu})", m.stage)
+                    }
                     None => format!("{} {at:.3}", m.stage),
                 }
             })
             .collect();
-        eprintln!("timings (s since start, resident memory): {}", t.join(", "));
+        eprintln!(
+            "timings (s since start; resident memory, CPU s): {}",
+            t.join(", ")
+        );
     }
     if report.success {
         println!("Built {summary} -> {}", report.output_dir.display());
