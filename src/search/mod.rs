@@ -468,8 +468,9 @@ fn postings(articles: &[&Article], memo: &Memo) -> (Vec<Batch>, Vocabulary) {
 
 /// Postings of a batch of articles, with ids counted from the batch's first.
 fn collect_batch(chunk: &[&Article]) -> Batch {
-    let mut ids: FastMap<String, u32> = FastMap::default();
-    let mut terms: Vec<String> = Vec::new();
+    // Terms by first appearance: each is stored once, in `terms.text`, and found again
+    // through a table of term numbers hashed by their text (no String per term).
+    let mut terms = Terms::default();
     let mut text = String::new();
     // (term, posting) in article order: one flat, append-only list keeps the scan
     // cache-friendly; it is grouped by term once at the end.
@@ -483,7 +484,7 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
         tokenize::fold_into(&a.title, &mut text);
         let title_end = text.len();
         // A summary taken from the first paragraph is in the body already.
-        if !a.body_html.contains(a.summary.as_str()) {
+        if memchr::memmem::find(a.body_html.as_bytes(), a.summary.as_bytes()).is_none() {
             tokenize::fold_into(&a.summary, &mut text);
         }
         for t in a.tags.iter().chain(&a.authors).chain(&a.sources) {
@@ -497,16 +498,10 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
             if w.is_empty() || !tokenize::keep(w) {
                 continue;
             }
-            let t = match ids.get(w) {
-                Some(&t) => t,
-                None => {
-                    let t = terms.len() as u32;
-                    ids.insert(w.to_string(), t);
-                    terms.push(w.to_string());
-                    last.push((u32::MAX, 0));
-                    t
-                }
-            };
+            let t = terms.number(w);
+            if t as usize == last.len() {
+                last.push((u32::MAX, 0));
+            }
             let seen = &mut last[t as usize];
             if seen.0 != id {
                 *seen = (id, flat.len() as u32);
@@ -520,9 +515,9 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
             }
         }
     }
-    drop(ids);
     // Group by term, keeping article order (a counting sort).
-    let mut starts = vec![0u32; terms.len() + 1];
+    let Terms { text, ends, .. } = terms;
+    let mut starts = vec![0u32; ends.len() + 1];
     for &(t, _) in &flat {
         starts[t as usize + 1] += 1;
     }
@@ -536,12 +531,6 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
         postings[*slot as usize] = p;
         *slot += 1;
     }
-    let mut ends = Vec::with_capacity(terms.len());
-    let mut text = String::with_capacity(terms.iter().map(String::len).sum());
-    for t in &terms {
-        text.push_str(t);
-        ends.push(text.len() as u32);
-    }
     Batch {
         first: 0,
         text,
@@ -549,6 +538,50 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
         starts,
         postings,
     }
+}
+
+/// A batch's distinct terms, numbered in order of first appearance.
+#[derive(Default)]
+struct Terms {
+    /// The terms, one after another; term `t` ends at `ends[t]` (as in [`Batch`]).
+    text: String,
+    ends: Vec<u32>,
+    /// Term numbers, hashed by their text.
+    table: hashbrown::HashTable<u32>,
+}
+
+impl Terms {
+    fn term(&self, t: u32) -> &str {
+        let t = t as usize;
+        let from = if t == 0 { 0 } else { self.ends[t - 1] as usize };
+        &self.text[from..self.ends[t] as usize]
+    }
+
+    /// The number of `word`, a new one if it was not seen before.
+    fn number(&mut self, word: &str) -> u32 {
+        let hash = hash_term(word);
+        if let Some(&t) = self.table.find(hash, |&t| self.term(t) == word) {
+            return t;
+        }
+        let t = self.ends.len() as u32;
+        self.text.push_str(word);
+        self.ends.push(self.text.len() as u32);
+        let Terms {
+            text, ends, table, ..
+        } = self;
+        table.insert_unique(hash, t, |&u| {
+            let u = u as usize;
+            let from = if u == 0 { 0 } else { ends[u - 1] as usize };
+            hash_term(&text[from..ends[u] as usize])
+        });
+        t
+    }
+}
+
+fn hash_term(word: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(word.as_bytes());
+    h.finish()
 }
 
 /// LEB128: 7 bits a byte, low bits first.
