@@ -1,6 +1,6 @@
 //! Pages rendered wholly by the built-in theme get lean contexts (only `title`, `url`
-//! and `card` of listed articles and neighbours; no `meta`, `related` or breadcrumb
-//! lists, as their ready `_html` forms are printed); the same templates given as the
+//! and `card` of neighbours; no `meta`, `related`, `articles` or breadcrumb lists, as
+//! their ready `_html` forms are printed); the same templates given as the
 //! site's own get every field. Both must make the same site, byte for byte.
 
 mod common;
@@ -110,6 +110,21 @@ fn article_with_loop(theme: &Path) -> String {
     )
 }
 
+/// A built-in listing template with a Tera loop over `articles` in place of `cards_html`.
+fn listing_with_loop(theme: &Path, name: &str) -> String {
+    let listing = fs::read_to_string(theme.join(name)).unwrap();
+    let listing = swap(
+        &listing,
+        "{% if not cards_html %}",
+        "{% if articles | length == 0 %}",
+    );
+    swap(
+        &listing,
+        "{{ cards_html | safe }}",
+        "{% for a in articles %}{{ a.card | safe }}{% endfor %}",
+    )
+}
+
 /// Three ways to the same site: the built-in theme (lean contexts, ready HTML); every
 /// built-in template as the site's own, with Tera loops over the full lists instead of
 /// the ready HTML (full contexts: the HTML made in Rust must escape as Tera does); and
@@ -130,6 +145,9 @@ fn lean_contexts_change_no_byte_of_the_built_in_theme() {
     }
     fs::write(templates.join("base.html"), base_with_loops(&theme)).unwrap();
     fs::write(templates.join("article.html"), article_with_loop(&theme)).unwrap();
+    for name in ["index.html", "list.html"] {
+        fs::write(templates.join(name), listing_with_loop(&theme, name)).unwrap();
+    }
     let base_only = demo_site();
     fs::create_dir_all(base_only.path().join("templates")).unwrap();
     fs::write(

@@ -31,9 +31,9 @@ pub struct Renderer {
     lean: Vec<&'static str>,
 }
 
-/// The built-in page templates: they read only `title`, `url` and `card` of listed
-/// articles and neighbours, and print `meta_html`, `page.breadcrumbs_html` and
-/// `related_html` rather than `meta`, `page.breadcrumbs` and `related`
+/// The built-in page templates: they read only `title` and `url` of neighbours, not the
+/// article's own `card`, and print `meta_html`, `page.breadcrumbs_html`, `related_html`
+/// and `cards_html` rather than `meta`, `page.breadcrumbs`, `related` and `articles`
 /// (`tests/templates.rs` checks that lean contexts change no byte of them). They extend
 /// or import only the built-in templates in [`LEAN_SHARED`].
 const LEAN_TEMPLATES: [&str; 6] = [
@@ -166,6 +166,7 @@ impl Renderer {
         prepared: Prepared<'s>,
     ) -> Result<String, Diagnostic> {
         let mut context = prepared.context;
+        self.render_cards(&context)?;
         views.add_markup(&mut context);
         self.render_context(prepared.template, &context)
     }
@@ -179,11 +180,16 @@ impl Renderer {
         self.render_context("404.html", &views.not_found(site))
     }
 
-    fn render_context(&self, template: &str, ctx: &PageContext<'_>) -> Result<String, Diagnostic> {
+    /// Renders the cards a page shows that no page rendered before it.
+    fn render_cards(&self, ctx: &PageContext<'_>) -> Result<(), Diagnostic> {
         let cards = ctx.articles.iter().chain(&ctx.previous).chain(&ctx.next);
         for card in cards.chain(ctx.article.as_ref().map(|a| &a.card)) {
             self.card_value(card.card, ctx.site)?;
         }
+        Ok(())
+    }
+
+    fn render_context(&self, template: &str, ctx: &PageContext<'_>) -> Result<String, Diagnostic> {
         let context = Context::from_serialize(ctx)
             .map_err(|e| Diagnostic::error(template, None, format!("cannot build context: {e}")))?;
         self.tera

@@ -167,8 +167,8 @@ pub struct Card<'a> {
 }
 
 /// A card as part of a page context. To templates (human-readable serializers such as
-/// Tera's) it is the article's view plus `card`, or only `title`, `url` and `card` when
-/// `lean`; to the page-input hash (a binary serializer) it is just the card's hash, which
+/// Tera's) it is the article's view plus `card`, or only `title` and `url` when `lean`;
+/// to the page-input hash (a binary serializer) it is just the card's hash, which
 /// keeps hashing a listing page cheap.
 #[derive(Clone, Copy)]
 pub struct CardRef<'a> {
@@ -177,12 +177,12 @@ pub struct CardRef<'a> {
     pub lean: bool,
 }
 
-/// The fields of a lean card.
+/// The fields of a lean card: a neighbour's link is all the built-in `article.html`
+/// reads of it.
 #[derive(Serialize)]
 struct LeanCard<'a> {
     title: &'a str,
     url: &'a str,
-    card: &'a str,
 }
 
 /// The fields templates see for a card, or for an article page's article (with `body`).
@@ -190,7 +190,10 @@ struct LeanCard<'a> {
 struct CardFields<'a> {
     #[serde(flatten)]
     view: &'a ArticleView<'a>,
-    card: &'a str,
+    /// Left out of a lean article page's article (the built-in `article.html` does not
+    /// print its own card).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card: Option<&'a str>,
     /// After the view's own (empty) `body`, so that it wins.
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<&'a str>,
@@ -201,18 +204,16 @@ impl Serialize for CardRef<'_> {
         if !s.is_human_readable() {
             return s.serialize_u128(self.card.hash);
         }
-        let html = self.card.html.get().map(String::as_str).unwrap_or("");
         if self.lean {
             return LeanCard {
                 title: self.card.view.title,
                 url: &self.card.view.url,
-                card: html,
             }
             .serialize(s);
         }
         CardFields {
             view: &self.card.view,
-            card: html,
+            card: Some(self.card.html.get().map(String::as_str).unwrap_or("")),
             body: None,
         }
         .serialize(s)
@@ -239,9 +240,10 @@ impl Serialize for FullArticle<'_> {
             return (self.card, self.body).serialize(s);
         }
         let card = self.card.card;
+        let html = card.html.get().map(String::as_str).unwrap_or("");
         CardFields {
             view: &card.view,
-            card: card.html.get().map(String::as_str).unwrap_or(""),
+            card: (!self.card.lean).then_some(html),
             body: Some(self.body),
         }
         .serialize(s)
@@ -260,6 +262,9 @@ pub struct PageContext<'a> {
     pub next: Option<CardRef<'a>>,
     /// Listing pages' articles.
     pub articles: Vec<CardRef<'a>>,
+    /// The `card` of each of `articles`, one after another (printed by the built-in
+    /// `index.html` and `list.html`).
+    pub cards_html: String,
     pub pagination: Option<PaginationView>,
     /// Term index pages.
     pub terms: Vec<TermCount<'a>>,
@@ -288,14 +293,15 @@ pub struct PageContext<'a> {
 
 impl PageContext<'_> {
     /// For a page rendered wholly by the built-in theme, leaves out what its templates do
-    /// not read: listed articles and neighbours carry only `title`, `url` and `card` (at
-    /// 100,000 articles the other fields were a tenth of a clean build), and `meta`,
-    /// `related` and `page.breadcrumbs` are left empty once their `_html` forms are made
-    /// (see [`Views::add_markup`]).
+    /// not read: neighbours carry only `title` and `url`, the article not its own card,
+    /// and `meta`, `related`, `articles` and `page.breadcrumbs` are left empty once
+    /// their `_html` forms are made (see [`Views::add_markup`]). At 100,000 articles,
+    /// copying the rest into every page was a tenth of a clean build.
     pub fn make_lean(&mut self) {
         self.lean = true;
         let neighbours = self.previous.iter_mut().chain(self.next.iter_mut());
-        for card in self.articles.iter_mut().chain(neighbours) {
+        let own = self.article.iter_mut().map(|a| &mut a.card);
+        for card in self.articles.iter_mut().chain(neighbours).chain(own) {
             card.lean = true;
         }
     }
@@ -534,7 +540,7 @@ impl<'a> Views<'a> {
     }
 
     /// Fills what a page's context restates as ready HTML for the built-in templates
-    /// (meta tags, breadcrumbs, related articles) and its JSON-LD. All of it is made from
+    /// (meta tags, breadcrumbs, related articles, listed cards) and its JSON-LD. All of it is made from
     /// the rest of the context, so it is added after the page's input hash is taken, and
     /// only for pages that are rendered. Tera looks up every `{{ c.url }}` in a loop
     /// afresh (splitting and copying the path); these loops were a fifth of rendering
@@ -578,9 +584,14 @@ impl<'a> Views<'a> {
             html.push_str("</li>");
         }
         ctx.related_html = html;
+        // The cards were rendered before (see `Renderer::render_prepared`); one string
+        // saves copying each card, with its title and URL, into the page's context.
+        let cards = ctx.articles.iter().filter_map(|c| c.card.html.get());
+        ctx.cards_html = cards.map(String::as_str).collect();
         if ctx.lean {
             ctx.related.clear();
             ctx.page.breadcrumbs.clear();
+            ctx.articles.clear();
         }
     }
 
@@ -605,6 +616,7 @@ impl<'a> Views<'a> {
             previous: None,
             next: None,
             articles: Vec::new(),
+            cards_html: String::new(),
             pagination: None,
             terms: Vec::new(),
             taxonomy: None,
