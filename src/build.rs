@@ -4,9 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 use crate::archive::{self, urls, Archive, IndexReport, Reserved};
 use crate::article::Article;
-use crate::cache::stamp::{PreviousReport, Stamp};
+use crate::cache::stamp::Stamp;
 use crate::cache::{BuildCache, Memo};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
@@ -40,15 +42,11 @@ pub struct BuildOptions {
 /// What a build did, for the CLI to show.
 #[derive(Debug, Default)]
 pub struct BuildReport {
-    pub articles: usize,
-    pub pages: usize,
-    pub files_copied: usize,
-    /// Files in the new site.
-    pub files_total: usize,
-    /// Files written whose bytes changed (the rest were kept as they were).
+    /// What the build produced and found: all a rebuild with nothing to do repeats.
+    pub outcome: Outcome,
+    /// Files written whose bytes changed (the rest were kept as they were); a rebuild
+    /// with nothing to do changes none, so this is not part of [`Outcome`].
     pub files_changed: usize,
-    pub diagnostics: Vec<Diagnostic>,
-    pub skipped: Vec<Skipped>,
     pub elapsed: Duration,
     pub output_dir: PathBuf,
     /// True when the new site is in place.
@@ -60,6 +58,45 @@ pub struct BuildReport {
     pub sources: Vec<(String, PathBuf)>,
     /// The end of each stage, for profiling (`BROADSHEET_TIMINGS=1`).
     pub timings: Vec<StageMark>,
+}
+
+/// What a build produced and found, apart from what it wrote this time and how long it
+/// took: the stamp saves it as is, so a rebuild with nothing to do repeats it.
+///
+/// The stamp stores it with postcard, which encodes fields in order without names:
+/// reordering, adding or changing a field changes the stamp's layout (bump the cache
+/// format).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Articles published, to say how big the site is.
+    pub articles: usize,
+    /// Pages rendered, to say how big the site is.
+    pub pages: usize,
+    /// Files copied from `static/` and beside articles, counted apart from pages.
+    pub files_copied: usize,
+    /// Files in the site; a rebuild compares it with the output's to trust the stamp.
+    pub files_total: usize,
+    /// Warnings and errors, to show and to decide whether the build may go on.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Content files that produced no article, and why, so none vanishes silently.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Outcome {
+    /// Diagnostics that stop the build.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Diagnostics that stop the build only with `strict`.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// Stops here if anything is an error (or, with `strict`, a warning).
+    fn blocked(&self, strict: bool) -> bool {
+        self.errors() > 0 || (strict && self.warnings() > 0)
+    }
 }
 
 /// When a stage ended, and the memory then.
@@ -76,16 +113,8 @@ pub struct StageMark {
 }
 
 impl BuildReport {
-    pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
-    }
-
     fn fail(mut self, d: Diagnostic, start: Instant) -> BuildReport {
-        self.diagnostics.push(d);
+        self.outcome.diagnostics.push(d);
         self.elapsed = start.elapsed();
         self
     }
@@ -97,34 +126,6 @@ impl BuildReport {
             memory: resident_mib(),
             cpu: cpu_seconds(),
         });
-    }
-
-    /// What a rebuild with nothing to do repeats of this report.
-    fn remembered(&self) -> PreviousReport {
-        PreviousReport {
-            articles: self.articles,
-            pages: self.pages,
-            files_copied: self.files_copied,
-            files_total: self.files_total,
-            diagnostics: self.diagnostics.clone(),
-            skipped: self.skipped.clone(),
-        }
-    }
-
-    /// Repeats the previous build's report: nothing was written this time.
-    fn repeat(&mut self, previous: PreviousReport) {
-        self.articles = previous.articles;
-        self.pages = previous.pages;
-        self.files_copied = previous.files_copied;
-        self.files_total = previous.files_total;
-        self.files_changed = 0;
-        self.diagnostics = previous.diagnostics;
-        self.skipped = previous.skipped;
-    }
-
-    /// Stops here if anything is an error (or, with `strict`, a warning).
-    fn blocked(&self, strict: bool) -> bool {
-        self.errors() > 0 || (strict && self.warnings() > 0)
     }
 }
 
@@ -195,9 +196,11 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         )
     };
     if let Some(previous) = nothing_to_do(&stamp, &cache, &out_dir) {
-        report.repeat(previous);
+        // Nothing is written this time.
+        report.outcome = previous;
+        report.files_changed = 0;
         report.mark("unchanged", start);
-        report.success = !report.blocked(opts.strict);
+        report.success = !report.outcome.blocked(opts.strict);
         report.elapsed = start.elapsed();
         return report;
     }
@@ -211,8 +214,8 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     cache.save_parsed();
     report.mark("load", start);
     observer.stage("indexing");
-    report.diagnostics.extend(loaded.diagnostics);
-    report.skipped.extend(loaded.skipped);
+    report.outcome.diagnostics.extend(loaded.diagnostics);
+    report.outcome.skipped.extend(loaded.skipped);
 
     // Index and plan every output file.
     let mut index_report = IndexReport::default();
@@ -236,17 +239,17 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         static_files,
         theme_files,
     } = files;
-    report.diagnostics.extend(index_report.diagnostics);
-    report.skipped.extend(index_report.skipped);
-    report.articles = archive.articles.len();
+    report.outcome.diagnostics.extend(index_report.diagnostics);
+    report.outcome.skipped.extend(index_report.skipped);
+    report.outcome.articles = archive.articles.len();
     if opts.ingest_report {
         report.ingest = Some(crate::report::assemble(crate::report::Inputs {
             files: &loaded.files,
             files_read: loaded.files_read,
             duplicates: loaded.folds.len(),
             assets: &loaded.assets,
-            skipped: &report.skipped,
-            diagnostics: report.diagnostics.clone(),
+            skipped: &report.outcome.skipped,
+            diagnostics: report.outcome.diagnostics.clone(),
             archive: &archive,
             seconds: start.elapsed().as_secs_f64(),
         }));
@@ -258,7 +261,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
             .map(|a| (a.url.clone(), a.source_path.clone()))
             .collect();
     }
-    if report.blocked(opts.strict) {
+    if report.outcome.blocked(opts.strict) {
         report.elapsed = start.elapsed();
         return report;
     }
@@ -297,7 +300,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     drop(views);
     report.mark("render", start);
     observer.stage("building the search index, feeds and sitemap");
-    report.pages = archive.pages.len();
+    report.outcome.pages = archive.pages.len();
     // The search index and the extras (feeds, sitemap, robots.txt, the 404 page) are
     // independent: each fills the cores while the other runs a sequential step.
     let postings = cache.memo("postings");
@@ -336,7 +339,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
                 start,
             );
         }
-        report.files_copied += 1;
+        report.outcome.files_copied += 1;
         observer.wrote(rel);
     }
     for (rel, bytes) in theme_files {
@@ -352,7 +355,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     // Swap the new site in.
     let stats = staging.stats();
     report.files_changed = stats.written;
-    report.files_total = stats.written + stats.unchanged;
+    report.outcome.files_total = stats.written + stats.unchanged;
     stamp.forget();
     if let Err(e) = staging.commit() {
         return report.fail(
@@ -366,7 +369,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     }
     report.mark("commit", start);
     if !renderer.volatile() {
-        stamp.save(report.remembered());
+        stamp.save(&report.outcome);
     }
     report.success = true;
     report.elapsed = start.elapsed();
@@ -376,9 +379,9 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     report
 }
 
-/// The previous build's report, when the inputs look exactly as they did for it (same
+/// The previous build's outcome, when the inputs look exactly as they did for it (same
 /// binary and config) and its output is still as it left it: the build has nothing to do.
-fn nothing_to_do(stamp: &Stamp, cache: &BuildCache, out_dir: &Path) -> Option<PreviousReport> {
+fn nothing_to_do(stamp: &Stamp, cache: &BuildCache, out_dir: &Path) -> Option<Outcome> {
     let previous = stamp.previous()?;
     let files = output::intact(out_dir, &cache.manifest_path())?;
     (files == previous.files_total).then_some(previous)

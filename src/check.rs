@@ -44,7 +44,7 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
         Ok(dir) => dir,
         Err(e) => {
             let mut report = BuildReport::default();
-            report.diagnostics.push(Diagnostic::error(
+            report.outcome.diagnostics.push(Diagnostic::error(
                 &opts.site_dir,
                 None,
                 format!("cannot make a scratch folder: {e}"),

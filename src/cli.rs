@@ -302,10 +302,10 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
         drafts: args.drafts,
         ..Default::default()
     };
-    let outcome = check::check_site(&opts);
-    let Some(ingest) = &outcome.report.ingest else {
+    let checked = check::check_site(&opts);
+    let Some(ingest) = &checked.report.ingest else {
         // site.toml or the scratch folder failed before any content was read.
-        print_diagnostics(&outcome.report.diagnostics, &opts.site_dir);
+        print_diagnostics(&checked.report.outcome.diagnostics, &opts.site_dir);
         return ExitCode::FAILURE;
     };
     let shown: Vec<Diagnostic> = ingest
@@ -326,10 +326,11 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
         eprintln!("Links not checked: fix the errors above first.");
         return ExitCode::FAILURE;
     }
-    if !outcome.report.success {
+    if !checked.report.success {
         // Problems the ingest report cannot see (templates, output), which come after.
-        let later: Vec<Diagnostic> = outcome
+        let later: Vec<Diagnostic> = checked
             .report
+            .outcome
             .diagnostics
             .get(ingest.diagnostics.len()..)
             .unwrap_or_default()
@@ -339,7 +340,7 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
             .collect();
         print_diagnostics(&later, &opts.site_dir);
     }
-    for link in &outcome.broken {
+    for link in &checked.broken {
         let from = link
             .source
             .as_ref()
@@ -350,11 +351,11 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
             link.page, link.url, link.reason
         );
     }
-    let ok = outcome.report.success && outcome.broken.is_empty();
+    let ok = checked.report.success && checked.broken.is_empty();
     let line = format!(
         "Checked links in {}: {}",
-        plural(outcome.report.pages, "page", "pages"),
-        plural(outcome.broken.len(), "broken link", "broken links"),
+        plural(checked.report.outcome.pages, "page", "pages"),
+        plural(checked.broken.len(), "broken link", "broken links"),
     );
     if ok {
         println!("{line}. Nothing was written.");
@@ -458,17 +459,17 @@ impl Observer for Progress {
 
 /// Diagnostics to stderr, skipped files, then one summary line.
 fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
-    print_diagnostics(&report.diagnostics, site_dir);
+    print_diagnostics(&report.outcome.diagnostics, site_dir);
     print_skipped(report, say);
     let summary = format!(
         "{}: {}, {} copied ({} of {} files changed), {}, {} in {:.2} s",
-        plural(report.articles, "article", "articles"),
-        plural(report.pages, "page", "pages"),
-        plural(report.files_copied, "file", "files"),
+        plural(report.outcome.articles, "article", "articles"),
+        plural(report.outcome.pages, "page", "pages"),
+        plural(report.outcome.files_copied, "file", "files"),
         report.files_changed,
-        report.files_total,
-        plural(report.warnings(), "warning", "warnings"),
-        plural(report.errors(), "error", "errors"),
+        report.outcome.files_total,
+        plural(report.outcome.warnings(), "warning", "warnings"),
+        plural(report.outcome.errors(), "error", "errors"),
         report.elapsed.as_secs_f64()
     );
     if std::env::var_os("BROADSHEET_TIMINGS").is_some() {
@@ -502,9 +503,12 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
 }
 
 fn print_skipped(report: &BuildReport, say: Verbosity) {
-    if !say.quiet && !report.skipped.is_empty() {
-        eprintln!("Skipped {}:", plural(report.skipped.len(), "file", "files"));
-        for s in &report.skipped {
+    if !say.quiet && !report.outcome.skipped.is_empty() {
+        eprintln!(
+            "Skipped {}:",
+            plural(report.outcome.skipped.len(), "file", "files")
+        );
+        for s in &report.outcome.skipped {
             eprintln!("  {}: {}", s.path.display(), s.reason);
         }
     }
@@ -578,15 +582,15 @@ fn print_serve_event(event: ServeEvent, site_dir: &Path, say: Verbosity) {
         }
         ServeEvent::Built(report) => {
             if report.success {
-                print_diagnostics(&report.diagnostics, site_dir);
+                print_diagnostics(&report.outcome.diagnostics, site_dir);
                 println!(
                     "Built {} and {} in {:.2} s",
-                    plural(report.articles, "article", "articles"),
-                    plural(report.pages, "page", "pages"),
+                    plural(report.outcome.articles, "article", "articles"),
+                    plural(report.outcome.pages, "page", "pages"),
                     report.elapsed.as_secs_f64()
                 );
             } else {
-                print_diagnostics(&report.diagnostics, site_dir);
+                print_diagnostics(&report.outcome.diagnostics, site_dir);
                 eprintln!("Build failed; still serving the last good site. Fix the file and save to retry.");
             }
         }

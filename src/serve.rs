@@ -175,6 +175,7 @@ fn rebuild(opts: &BuildOptions, state: &Mutex<State>, on_event: &(dyn Fn(ServeEv
         state.broadcast("reload", "");
     } else {
         let text = report
+            .outcome
             .diagnostics
             .iter()
             .filter(|d| d.is_error())

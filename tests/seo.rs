@@ -264,7 +264,7 @@ fn sitemap_splits_into_an_index_past_the_limit() {
         sitemap_limit: Some(10),
         ..Default::default()
     });
-    assert!(report.success, "{:?}", report.diagnostics);
+    assert!(report.success, "{:?}", report.outcome.diagnostics);
     let index = site.read("sitemap.xml");
     assert!(index.contains("<sitemapindex"), "{index}");
     let parts = xml_texts(&index, "loc");

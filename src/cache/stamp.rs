@@ -11,6 +11,7 @@
 //! unchanged. Such "racy" files are stamped by their content as well, and the stamp
 //! lists them, so the next build hashes the content of those same files to compare.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fs::{self, Metadata};
 use std::path::{Path, PathBuf};
@@ -22,7 +23,8 @@ use walkdir::WalkDir;
 
 use super::parsed::FileKey;
 use super::{read_file, remove_file, write_file, Hash, HashWriter};
-use crate::diagnostics::{Diagnostic, Skipped};
+use crate::build::Outcome;
+use crate::diagnostics::Diagnostic;
 use crate::ingest::ContentListing;
 
 /// Files modified this close to the stamp (or later) are stamped by content too, as their
@@ -30,29 +32,14 @@ use crate::ingest::ContentListing;
 /// resolution (FAT).
 pub const RACY: Duration = Duration::from_secs(2);
 
-/// What a successful build reported, for a rebuild with nothing to do to repeat.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct PreviousReport {
-    /// Articles published.
-    pub articles: usize,
-    /// Pages rendered.
-    pub pages: usize,
-    /// Files copied from `static/` and beside articles.
-    pub files_copied: usize,
-    /// Files in the site.
-    pub files_total: usize,
-    /// Warnings (a successful build had no errors).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Content files that produced no article, and why.
-    pub skipped: Vec<Skipped>,
-}
-
+/// The stamp file's content. The outcome is borrowed to save it and owned when read.
 #[derive(Serialize, Deserialize)]
-struct Saved {
+struct Saved<'a> {
     inputs: Hash,
     /// Files whose content is part of `inputs` (see the module's notes on racy files).
     racy: Vec<String>,
-    report: PreviousReport,
+    /// What the build reported, for a rebuild with nothing to do to repeat.
+    report: Cow<'a, Outcome>,
 }
 
 /// The inputs of this build, as the file system describes them.
@@ -60,7 +47,7 @@ pub struct Stamp {
     path: PathBuf,
     fingerprint: Hash,
     /// The previous stamp, when there is one.
-    saved: Option<Saved>,
+    saved: Option<Saved<'static>>,
     /// These inputs hashed as the previous stamp hashed its own (content of its racy
     /// files included), to compare; `None` when an input could not be read.
     check: Option<Hash>,
@@ -83,7 +70,7 @@ impl Stamp {
         if !TRUSTED_KEYS {
             return Stamp::none(path, fingerprint);
         }
-        let saved: Option<Saved> =
+        let saved: Option<Saved<'static>> =
             read_file(&path, fingerprint).and_then(|bytes| postcard::from_bytes(&bytes).ok());
         let was_racy: HashSet<&str> = saved
             .iter()
@@ -148,21 +135,21 @@ impl Stamp {
     }
 
     /// What the previous build reported, if its inputs looked exactly like these.
-    pub fn previous(&self) -> Option<PreviousReport> {
+    pub fn previous(&self) -> Option<Outcome> {
         let saved = self.saved.as_ref()?;
-        (Some(saved.inputs) == self.check).then(|| saved.report.clone())
+        (Some(saved.inputs) == self.check).then(|| Outcome::clone(&saved.report))
     }
 
-    /// Records these inputs as built, with the build's report; forgets any previous
+    /// Records these inputs as built, with the build's outcome; forgets any previous
     /// stamp when these inputs could not be read.
-    pub fn save(&self, report: PreviousReport) {
+    pub fn save(&self, report: &Outcome) {
         let Some((inputs, racy)) = &self.inputs else {
             return remove_file(&self.path);
         };
         let saved = Saved {
             inputs: *inputs,
             racy: racy.clone(),
-            report,
+            report: Cow::Borrowed(report),
         };
         match postcard::to_stdvec(&saved) {
             Ok(bytes) => write_file(&self.path, self.fingerprint, &bytes),
