@@ -2,12 +2,11 @@
 //! JSON-LD, its Atom feeds, its related articles, and the context of the 404 page.
 //! Everything here is data; the theme prints it (escaped) in `<head>`.
 
-use chrono::Datelike;
 use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::archive::{urls, Listing, PageKind};
-use crate::render::views::{month_name, ArticleView, Link, PageContext, SiteView, Views};
+use crate::render::views::{ArticleView, Link, PageContext, SiteView, Views};
 
 /// One `<meta>` tag: `<meta {attr}="{key}" content="{content}">`.
 #[derive(Debug, Serialize)]
@@ -21,24 +20,25 @@ pub struct MetaTag {
 }
 
 /// A related article as the list under an article shows it: kept small because every
-/// article page carries several.
+/// article page carries several, and borrowed from the article's card, which has
+/// formatted its URL and date already.
 #[derive(Debug, Serialize)]
 pub struct RelatedView<'a> {
     /// Headline.
     pub title: &'a str,
     /// Root-relative URL of the article page.
-    pub url: String,
+    pub url: &'a str,
     /// Publication date; `None` when undated.
-    pub date: Option<ShortDate>,
+    pub date: Option<ShortDate<'a>>,
 }
 
 /// A date for a `<time>` element.
 #[derive(Debug, Serialize)]
-pub struct ShortDate {
+pub struct ShortDate<'a> {
     /// RFC 3339.
-    pub iso: String,
+    pub iso: &'a str,
     /// `7 March 2023`
-    pub display: String,
+    pub display: &'a str,
 }
 
 /// JSON for inside `<script>`: `<`, `>` and `&` become `\u003c` and friends, so no
@@ -80,14 +80,14 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn related_view(&self, j: usize) -> RelatedView<'a> {
-        let a = &self.archive.articles[j];
+    fn related_view(&self, j: usize) -> RelatedView<'_> {
+        let v = &self.cards[j].view;
         RelatedView {
-            title: &a.title,
-            url: self.url(&a.url),
-            date: a.date.map(|d| ShortDate {
-                iso: d.to_rfc3339(),
-                display: format!("{} {} {}", d.day(), month_name(d.month()), d.year()),
+            title: v.title,
+            url: &v.url,
+            date: v.date.as_ref().map(|d| ShortDate {
+                iso: &d.iso,
+                display: &d.display,
             }),
         }
     }
@@ -102,7 +102,7 @@ impl<'a> Views<'a> {
 
     /// Fills the links of a page's context that come from elsewhere in the archive: feeds
     /// and related articles.
-    pub fn add_links(&self, ctx: &mut PageContext<'a>, kind: &PageKind) {
+    pub fn add_links<'s>(&'s self, ctx: &mut PageContext<'s>, kind: &PageKind) {
         ctx.feeds = vec![self.site_feed()];
         if let PageKind::Listing(listing @ Listing::Term(..), _) = kind {
             ctx.feeds.insert(
