@@ -16,7 +16,7 @@ use crate::archive::{Archive, Page, PageKind};
 use crate::cache::{hash_value, Hash, HashWriter};
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, Diagnostic};
-use views::{Card, PageContext, SiteView, Views};
+use views::{Card, PageContext, SiteView, Sites, Views};
 
 /// Templates compiled once, shared by every render.
 pub struct Renderer {
@@ -125,10 +125,10 @@ impl Renderer {
     pub fn render(
         &self,
         views: &Views<'_>,
-        site: &SiteView<'_>,
+        sites: &Sites<'_>,
         page: &Page,
     ) -> Result<String, Diagnostic> {
-        let prepared = self.prepare(views, site, page, 0);
+        let prepared = self.prepare(views, sites, page, 0);
         self.render_prepared(views, prepared)
     }
 
@@ -138,13 +138,15 @@ impl Renderer {
     pub fn prepare<'s>(
         &self,
         views: &'s Views<'s>,
-        site: &'s SiteView<'s>,
+        sites: &'s Sites<'s>,
         page: &Page,
         seed: Hash,
     ) -> Prepared<'s> {
         let template = template_of(page);
+        let lean = self.lean.contains(&template);
+        let site = if lean { &sites.lean } else { &sites.full };
         let mut context = views.page(site, &page.kind, &page.url);
-        if self.lean.contains(&template) {
+        if lean {
             context.make_lean();
         }
         let input = if self.volatile || seed == 0 {

@@ -21,10 +21,10 @@ pub fn render_pages(
     seed: Hash,
     observer: &dyn Observer,
 ) -> Result<usize, Diagnostic> {
-    let site = views.site();
+    let sites = views.sites();
     let rendered = std::sync::atomic::AtomicUsize::new(0);
     pages.par_iter().try_for_each(|page| {
-        let prepared = renderer.prepare(views, &site, page, seed);
+        let prepared = renderer.prepare(views, &sites, page, seed);
         let rel = urls::page_file(&page.url);
         if !staging.keep(&rel, prepared.input) {
             let input = prepared.input;

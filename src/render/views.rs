@@ -46,6 +46,12 @@ pub struct SiteView<'a> {
     pub generator: &'static str,
 }
 
+/// [`SiteView`] in full and for lean pages.
+pub struct Sites<'a> {
+    pub full: SiteView<'a>,
+    pub lean: SiteView<'a>,
+}
+
 #[derive(Serialize)]
 pub struct DateView {
     /// RFC 3339, for `<time datetime>`.
@@ -294,7 +300,8 @@ pub struct PageContext<'a> {
 impl PageContext<'_> {
     /// For a page rendered wholly by the built-in theme, leaves out what its templates do
     /// not read: neighbours carry only `title` and `url`, the article not its own card,
-    /// and `meta`, `related`, `articles` and `page.breadcrumbs` are left empty once
+    /// and `meta`, `related`, `articles` and `page.breadcrumbs` (and `site.nav`, see
+    /// [`Views::sites`]) are left empty once
     /// their `_html` forms are made (see [`Views::add_markup`]). At 100,000 articles,
     /// copying the rest into every page was a tenth of a clean build.
     pub fn make_lean(&mut self) {
@@ -348,6 +355,18 @@ impl<'a> Views<'a> {
 
     pub fn url(&self, rel: &str) -> String {
         self.config.path_url(rel)
+    }
+
+    /// The site for page contexts: in full, and for lean pages (see
+    /// [`PageContext::make_lean`]) without `nav`, which the built-in `base.html` prints
+    /// as `nav_html`.
+    pub fn sites(&self) -> Sites<'a> {
+        let mut lean = self.site();
+        lean.nav.clear();
+        Sites {
+            full: self.site(),
+            lean,
+        }
     }
 
     pub fn site(&self) -> SiteView<'a> {
