@@ -85,7 +85,7 @@ fn base_with_loops(theme: &Path) -> String {
     );
     let base = swap(
         &base,
-        "{% if page.breadcrumbs_html %}",
+        "{% if page.breadcrumbs_html | safe %}",
         "{% if page.breadcrumbs | length > 0 %}",
     );
     swap(
@@ -100,7 +100,7 @@ fn article_with_loop(theme: &Path) -> String {
     let article = fs::read_to_string(theme.join("article.html")).unwrap();
     let article = swap(
         &article,
-        "{% if related_html %}",
+        "{% if related_html | safe %}",
         "{% if related | length > 0 %}",
     );
     swap(
