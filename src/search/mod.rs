@@ -471,7 +471,7 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
     // Terms by first appearance: each is stored once, in `terms.text`, and found again
     // through a table of term numbers hashed by their text (no String per term).
     let mut terms = Terms::default();
-    let mut text = String::new();
+    let mut word = String::new();
     // (term, posting) in article order: one flat, append-only list keeps the scan
     // cache-friendly; it is grouped by term once at the end.
     let mut flat: Vec<(u32, u32)> = Vec::new();
@@ -480,23 +480,9 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
     let mut last: Vec<(u32, u32)> = Vec::new();
     for (j, a) in chunk.iter().enumerate() {
         let id = j as u32;
-        text.clear();
-        tokenize::fold_into(&a.title, &mut text);
-        let title_end = text.len();
-        // A summary taken from the first paragraph is in the body already.
-        if memchr::memmem::find(a.body_html.as_bytes(), a.summary.as_bytes()).is_none() {
-            tokenize::fold_into(&a.summary, &mut text);
-        }
-        for t in a.tags.iter().chain(&a.authors).chain(&a.sources) {
-            tokenize::fold_into(t, &mut text);
-        }
-        tokenize::html_text_into(&a.body_html, &mut text);
-        let mut at = 0;
-        for w in text.split(' ') {
-            let in_title = at < title_end;
-            at += w.len() + 1;
-            if w.is_empty() || !tokenize::keep(w) {
-                continue;
+        let mut add = |w: &str, in_title: bool| {
+            if !tokenize::keep(w) {
+                return;
             }
             let t = terms.number(w);
             if t as usize == last.len() {
@@ -513,7 +499,17 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
                     *p += 1;
                 }
             }
+        };
+        tokenize::for_each_word(&a.title, false, &mut word, &mut |w| add(w, true));
+        let mut rest = |w: &str| add(w, false);
+        // A summary taken from the first paragraph is in the body already.
+        if memchr::memmem::find(a.body_html.as_bytes(), a.summary.as_bytes()).is_none() {
+            tokenize::for_each_word(&a.summary, false, &mut word, &mut rest);
         }
+        for t in a.tags.iter().chain(&a.authors).chain(&a.sources) {
+            tokenize::for_each_word(t, false, &mut word, &mut rest);
+        }
+        tokenize::for_each_word(&a.body_html, true, &mut word, &mut rest);
     }
     // Group by term, keeping article order (a counting sort).
     let Terms { text, ends, .. } = terms;

@@ -31,35 +31,37 @@ fn latin_fold(c: char) -> Option<&'static str> {
 
 /// Appends the folded form of `text` to `out`: words separated by single spaces.
 pub fn fold_into(text: &str, out: &mut String) {
-    fold(text, false, out);
+    for_each_word(text, false, &mut String::new(), &mut |w| {
+        out.push_str(w);
+        out.push(' ');
+    });
 }
 
-/// Appends the text of an HTML fragment (tags and entities become word breaks; the
-/// sanitized bodies carry literal UTF-8, so entities are only `&amp;` and its kin).
-pub fn html_text_into(html: &str, out: &mut String) {
-    fold(html, true, out);
-}
-
-/// One pass over the bytes: ASCII, nearly all of an English archive, never decodes a char.
-fn fold(text: &str, html: bool, out: &mut String) {
-    let sep = |out: &mut String| {
-        if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
+/// Calls `f` with each folded word of `text`, in order (with repeats). With `html`, tags
+/// and entities break words (the sanitized bodies carry literal UTF-8, so entities are
+/// only `&amp;` and its kin). `word` is scratch space, reused between calls.
+pub fn for_each_word(text: &str, html: bool, word: &mut String, f: &mut impl FnMut(&str)) {
+    let mut end = |word: &mut String| {
+        if !word.is_empty() {
+            f(word);
+            word.clear();
         }
     };
+    word.clear();
+    // One pass over the bytes: ASCII, nearly all of an English archive, never decodes a char.
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii_alphanumeric() {
-            out.push(b.to_ascii_lowercase() as char);
+            word.push(b.to_ascii_lowercase() as char);
             i += 1;
         } else if b < 0x80 {
-            sep(out);
+            end(word);
             i += 1;
             if html && b == b'<' {
-                if let Some(end) = bytes[i..].iter().position(|&x| x == b'>') {
-                    i += end + 1;
+                if let Some(skip) = memchr::memchr(b'>', &bytes[i..]) {
+                    i += skip + 1;
                 }
             } else if html && b == b'&' {
                 // `&name;` or `&#123;`; a lone '&' is just a separator.
@@ -77,15 +79,15 @@ fn fold(text: &str, html: bool, out: &mut String) {
             if is_ignored_mark(c) {
                 continue;
             } else if let Some(ascii) = latin_fold(c) {
-                out.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
+                word.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
             } else if c.is_alphanumeric() {
-                out.extend(c.to_lowercase());
+                word.extend(c.to_lowercase());
             } else {
-                sep(out);
+                end(word);
             }
         }
     }
-    sep(out);
+    end(word);
 }
 
 /// Whether a folded word goes in the index: not a lone ASCII letter or digit, not too long.
@@ -96,13 +98,13 @@ pub fn keep(word: &str) -> bool {
 
 /// The indexable words of `text`, folded, in order (with repeats).
 pub fn words(text: &str) -> Vec<String> {
-    let mut folded = String::new();
-    fold_into(text, &mut folded);
-    folded
-        .split(' ')
-        .filter(|w| !w.is_empty() && keep(w))
-        .map(str::to_string)
-        .collect()
+    let mut out = Vec::new();
+    for_each_word(text, false, &mut String::new(), &mut |w| {
+        if keep(w) {
+            out.push(w.to_string());
+        }
+    });
+    out
 }
 
 #[cfg(test)]
@@ -122,12 +124,17 @@ mod tests {
 
     #[test]
     fn html_tags_and_entities_break_words() {
-        let mut out = String::new();
-        html_text_into(
+        let mut out = Vec::new();
+        for_each_word(
             "<p>Tom &amp; Jerry<br>went<a href=\"x\">home</a> &nbsp;now & then; &#39;ok</p>",
-            &mut out,
+            true,
+            &mut String::new(),
+            &mut |w| out.push(w.to_string()),
         );
-        assert_eq!(out, "tom jerry went home now then ok ");
+        assert_eq!(out, ["tom", "jerry", "went", "home", "now", "then", "ok"]);
+        let mut folded = String::new();
+        fold_into("Zürich, CAFÉ", &mut folded);
+        assert_eq!(folded, "zurich cafe ");
     }
 
     /// `search.js` folds Latin letters with tables generated from [`latin_fold`].
