@@ -591,13 +591,13 @@ impl<'a> Views<'a> {
         page.breadcrumbs_html = html;
         let mut html = String::new();
         for r in &ctx.related {
-            let _ = write!(html, "<li><a href=\"{}\">{}</a>", esc(&r.url), esc(r.title));
+            let _ = write!(html, "<li><a href=\"{}\">{}</a>", esc(r.url), esc(r.title));
             if let Some(d) = &r.date {
                 let _ = write!(
                     html,
                     " <time datetime=\"{}\">{}</time>",
-                    esc(&d.iso),
-                    esc(&d.display)
+                    esc(d.iso),
+                    esc(d.display)
                 );
             }
             html.push_str("</li>");
