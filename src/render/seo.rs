@@ -3,7 +3,6 @@
 //! Everything here is data; the theme prints it (escaped) in `<head>`.
 
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use crate::archive::{urls, Listing, PageKind};
 use crate::render::views::{ArticleView, Link, PageContext, SiteView, Views};
@@ -46,18 +45,80 @@ pub struct ShortDate<'a> {
 /// The search index files use it too, so none holds markup-looking text.
 pub fn script_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "{}".into());
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    // Bytes, not chars: what is replaced is ASCII or U+2028/U+2029 whole, and runs of
+    // other text (nearly all of it) are copied as they are.
+    let mut out = String::with_capacity(text.len() + 16);
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let with = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9: replaced at their first byte.
+            0xE2 if bytes[i + 1..].starts_with(&[0x80, 0xA8]) => "\\u2028",
+            0xE2 if bytes[i + 1..].starts_with(&[0x80, 0xA9]) => "\\u2029",
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(with);
+        copied = i + if b == 0xE2 { 3 } else { 1 };
     }
+    out.push_str(&text[copied..]);
     out
+}
+
+/// schema.org `NewsArticle`, as JSON-LD. Fields are in the order of their names, as the
+/// `serde_json::Value` this replaced printed them (so pages did not change).
+#[derive(Serialize)]
+pub struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "articleSection", skip_serializing_if = "Option::is_none")]
+    article_section: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<Thing<'a>>,
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    date_modified: Option<&'a str>,
+    #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+    date_published: Option<&'a str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<String>,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    keywords: Vec<&'a str>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: WebPage<'a>,
+    publisher: Thing<'a>,
+    #[serde(rename = "sourceOrganization", skip_serializing_if = "Vec::is_empty")]
+    source_organization: Vec<Thing<'a>>,
+    url: &'a str,
+    #[serde(rename = "wordCount")]
+    word_count: usize,
+}
+
+/// A schema.org person or organization.
+#[derive(Serialize)]
+struct Thing<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WebPage<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
 }
 
 impl<'a> Views<'a> {
@@ -208,58 +269,59 @@ impl<'a> Views<'a> {
     }
 
     /// schema.org `NewsArticle` for an article, from the same view the page shows.
-    pub fn news_article(&self, a: &ArticleView<'_>) -> Value {
-        let mut v = json!({
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": a.title,
-            "url": a.permalink,
-            "mainEntityOfPage": { "@type": "WebPage", "@id": a.permalink },
-            "inLanguage": self.config.language,
-            "wordCount": a.word_count,
-            "publisher": {
-                "@type": "Organization",
-                "name": self.config.title,
-                "url": self.config.base_url,
-            },
-        });
-        let obj = v.as_object_mut().expect("built as an object");
-        if !a.summary.is_empty() {
-            obj.insert("description".into(), json!(a.summary));
-        }
-        if let Some(d) = &a.date {
-            obj.insert("datePublished".into(), json!(d.iso));
-        }
-        if let Some(d) = a.updated.as_ref().or(a.date.as_ref()) {
-            obj.insert("dateModified".into(), json!(d.iso));
-        }
-        if !a.authors.is_empty() {
-            let authors: Vec<Value> = a
+    pub fn news_article<'v>(&'v self, a: &'v ArticleView<'_>) -> NewsArticle<'v> {
+        let c = self.config;
+        NewsArticle {
+            context: "https://schema.org",
+            kind: "NewsArticle",
+            article_section: a.section.as_ref().map(|s| s.name),
+            author: a
                 .authors
                 .iter()
-                .map(|t| json!({ "@type": "Person", "name": t.name, "url": self.absolute(&t.url) }))
-                .collect();
-            obj.insert("author".into(), Value::Array(authors));
-        }
-        if let Some(src) = a.image.as_ref().and_then(|i| i.src.as_ref()) {
-            obj.insert("image".into(), json!([self.absolute(src)]));
-        }
-        if let Some(s) = &a.section {
-            obj.insert("articleSection".into(), json!(s.name));
-        }
-        if !a.tags.is_empty() {
-            let tags: Vec<&str> = a.tags.iter().map(|t| t.name).collect();
-            obj.insert("keywords".into(), json!(tags));
-        }
-        if !a.sources.is_empty() {
-            let sources: Vec<Value> = a
+                .map(|t| Thing {
+                    kind: "Person",
+                    name: t.name,
+                    url: Some(self.absolute(&t.url)),
+                })
+                .collect(),
+            date_modified: a
+                .updated
+                .as_ref()
+                .or(a.date.as_ref())
+                .map(|d| d.iso.as_str()),
+            date_published: a.date.as_ref().map(|d| d.iso.as_str()),
+            description: a.summary,
+            headline: a.title,
+            image: a
+                .image
+                .as_ref()
+                .and_then(|i| i.src.as_ref())
+                .map(|src| self.absolute(src))
+                .into_iter()
+                .collect(),
+            in_language: &c.language,
+            keywords: a.tags.iter().map(|t| t.name).collect(),
+            main_entity_of_page: WebPage {
+                id: &a.permalink,
+                kind: "WebPage",
+            },
+            publisher: Thing {
+                kind: "Organization",
+                name: &c.title,
+                url: Some(c.base_url.clone()),
+            },
+            source_organization: a
                 .sources
                 .iter()
-                .map(|t| json!({ "@type": "Organization", "name": t.name }))
-                .collect();
-            obj.insert("sourceOrganization".into(), Value::Array(sources));
+                .map(|t| Thing {
+                    kind: "Organization",
+                    name: t.name,
+                    url: None,
+                })
+                .collect(),
+            url: &a.permalink,
+            word_count: a.word_count,
         }
-        v
     }
 
     /// The context of `404.html`: served for any missing URL, so every link in it is
@@ -276,3 +338,17 @@ impl<'a> Views<'a> {
 
 /// The 404 page's file, at the top of the site where static hosts look for it.
 pub const NOT_FOUND: &str = "404.html";
+
+#[cfg(test)]
+mod tests {
+    use super::script_json;
+
+    #[test]
+    fn script_json_escapes_what_could_end_a_script() {
+        // `—` (E2 80 94) shares its first two bytes with U+2028 and stays as it is.
+        assert_eq!(
+            script_json("a</script>&\u{2028}b\u{2029}é—"),
+            "\"a\\u003c/script\\u003e\\u0026\\u2028b\\u2029é—\""
+        );
+    }
+}
