@@ -188,54 +188,63 @@ impl<'a> Views<'a> {
     /// and it runs only for pages that are rendered (see [`Views::add_markup`]).
     pub(super) fn add_meta(&self, ctx: &mut PageContext<'a>) {
         let description = match &ctx.article {
-            Some(a) if !a.summary.is_empty() => a.summary.to_string(),
-            _ => self.config.description.clone(),
+            Some(a) if !a.summary.is_empty() => a.summary,
+            _ => self.config.description.as_str(),
         };
+        // Each tag is written straight into `meta_html`; the list of tags is kept only
+        // for templates that read it (not lean pages).
+        let keep = !ctx.lean;
         let mut meta = Vec::new();
-        let mut tag = |attr: &'static str, key: &'static str, content: String| {
-            if !content.is_empty() {
+        let mut html = String::new();
+        let mut tag = |attr: &'static str, key: &'static str, content: &str| {
+            if content.is_empty() {
+                return;
+            }
+            for part in ["<meta ", attr, "=\"", key, "\" content=\""] {
+                html.push_str(part);
+            }
+            html_escape::encode_quoted_attribute_to_string(content, &mut html);
+            html.push_str("\">\n");
+            if keep {
+                let content = content.to_string();
                 meta.push(MetaTag { attr, key, content });
             }
         };
         let og = "property";
-        tag(og, "og:site_name", self.config.title.clone());
-        tag(og, "og:title", ctx.page.title.clone());
-        tag(og, "og:url", ctx.page.permalink.clone());
-        tag(og, "og:description", description.clone());
+        tag(og, "og:site_name", &self.config.title);
+        tag(og, "og:title", &ctx.page.title);
+        tag(og, "og:url", &ctx.page.permalink);
+        tag(og, "og:description", description);
         let article = ctx.article.as_ref();
-        tag(
-            og,
-            "og:type",
-            if article.is_some() {
-                "article"
-            } else {
-                "website"
-            }
-            .into(),
-        );
+        let kind = if article.is_some() {
+            "article"
+        } else {
+            "website"
+        };
+        tag(og, "og:type", kind);
         let image = article.and_then(|a| {
             let img = a.image.as_ref()?;
             Some((self.absolute(img.src.as_ref()?), img.alt))
         });
         if let Some((src, alt)) = &image {
-            tag(og, "og:image", src.clone());
-            tag(og, "og:image:alt", alt.to_string());
+            tag(og, "og:image", src);
+            tag(og, "og:image:alt", alt);
         }
         if let Some(a) = article {
             if let Some(d) = &a.date {
-                tag(og, "article:published_time", d.iso.clone());
+                tag(og, "article:published_time", &d.iso);
             }
             if let Some(d) = a.updated.as_ref().or(a.date.as_ref()) {
-                tag(og, "article:modified_time", d.iso.clone());
+                tag(og, "article:modified_time", &d.iso);
             }
             if let Some(s) = &a.section {
-                tag(og, "article:section", s.name.to_string());
+                tag(og, "article:section", s.name);
             }
             for t in &a.tags {
-                tag(og, "article:tag", t.name.to_string());
+                tag(og, "article:tag", t.name);
             }
             for t in &a.authors {
-                tag(og, "article:author", self.absolute(&t.url));
+                tag(og, "article:author", &self.absolute(&t.url));
             }
         }
         let tw = "name";
@@ -244,27 +253,15 @@ impl<'a> Views<'a> {
         } else {
             "summary"
         };
-        tag(tw, "twitter:card", card.into());
-        tag(tw, "twitter:title", ctx.page.title.clone());
+        tag(tw, "twitter:card", card);
+        tag(tw, "twitter:title", &ctx.page.title);
         tag(tw, "twitter:description", description);
-        if let Some((src, alt)) = image {
+        if let Some((src, alt)) = &image {
             tag(tw, "twitter:image", src);
-            tag(tw, "twitter:image:alt", alt.to_string());
+            tag(tw, "twitter:image:alt", alt);
         }
-        ctx.meta_html = meta
-            .iter()
-            .map(|m| {
-                format!(
-                    "<meta {}=\"{}\" content=\"{}\">\n",
-                    m.attr,
-                    m.key,
-                    super::escape_html(&m.content)
-                )
-            })
-            .collect();
-        if !ctx.lean {
-            ctx.meta = meta;
-        }
+        ctx.meta_html = html;
+        ctx.meta = meta;
         ctx.json_ld = article.map(|a| script_json(&self.news_article(a)));
     }
 
