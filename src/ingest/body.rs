@@ -17,6 +17,31 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// Counts the starts of runs of non-whitespace in `text` (Unicode whitespace, as
+/// `char::is_whitespace`), `in_word` carrying over from the text before. Bytes, not chars:
+/// ASCII needs no decoding.
+fn count_word_starts(text: &str, in_word: &mut bool, count: &mut usize) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let space = if b < 0x80 {
+            i += 1;
+            matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            i += c.len_utf8();
+            c.is_whitespace()
+        };
+        if space {
+            *in_word = false;
+        } else if !*in_word {
+            *in_word = true;
+            *count += 1;
+        }
+    }
+}
+
 /// Renders Markdown with tables, footnotes and strikethrough. Raw HTML in the source is
 /// sanitized; links with script-capable schemes are neutralized.
 pub fn render_markdown(markdown: &str) -> Body {
@@ -39,14 +64,7 @@ pub fn render_markdown(markdown: &str) -> Body {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                for c in t.chars() {
-                    if c.is_whitespace() {
-                        in_word = false;
-                    } else if !in_word {
-                        in_word = true;
-                        body.word_count += 1;
-                    }
-                }
+                count_word_starts(t, &mut in_word, &mut body.word_count);
                 if paragraph_depth > 0 && !first_done {
                     first.push_str(t);
                 }
@@ -334,6 +352,21 @@ fn safe_url(dest: CowStr<'_>) -> CowStr<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_words_as_char_is_whitespace_splits_them() {
+        let text = "one\u{0B}two\u{A0}three\u{3000}four—five  é\tsix\n";
+        let mut in_word = false;
+        let mut count = 0;
+        count_word_starts(text, &mut in_word, &mut count);
+        assert_eq!(
+            count,
+            text.split(char::is_whitespace)
+                .filter(|w| !w.is_empty())
+                .count()
+        );
+        assert_eq!(count, 6);
+    }
 
     #[test]
     fn tables_footnotes_strikethrough() {
