@@ -495,10 +495,16 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
     if report.success {
         println!("Built {summary} -> {}", report.output_dir.display());
     } else {
-        eprintln!(
-            "Build failed: {summary}. Nothing was written; the previous site in {} is untouched.",
-            report.output_dir.display()
-        );
+        // Without a readable site.toml the output folder is not known.
+        let kept = if report.output_dir.as_os_str().is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; the previous site in {} is untouched",
+                report.output_dir.display()
+            )
+        };
+        eprintln!("Build failed: {summary}. Nothing was written{kept}.");
     }
 }
 

@@ -485,6 +485,12 @@ fn config_errors_name_the_key() {
         "{}",
         r.stderr
     );
+    // An unreadable site.toml names no output folder (it is not known).
+    assert!(
+        r.stderr.contains("Nothing was written.") && !r.stderr.contains("site in "),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
