@@ -194,7 +194,7 @@ impl Staging {
 
     /// Writes `bytes` to the site-relative path `rel`.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        self.write_page(rel, 0, bytes)
+        self.write_with_gz(rel, 0, Cow::Borrowed(bytes))
     }
 
     /// [`Staging::write`] for bytes the caller no longer needs: they go to the writer
@@ -203,11 +203,12 @@ impl Staging {
         self.write_with_gz(rel, 0, Cow::Owned(bytes))
     }
 
-    /// Writes `bytes` to `rel` (and its `.gz` copy when compressing), recording that they
-    /// were made from `input` (see [`Staging::keep`]; 0 for none). Bytes equal to the
-    /// previous build's are not written.
-    pub fn write_page(&self, rel: &str, input: Hash, bytes: &[u8]) -> io::Result<()> {
-        self.write_with_gz(rel, input, Cow::Borrowed(bytes))
+    /// Writes a rendered page's `bytes` to `rel` (and its `.gz` copy when compressing),
+    /// recording that they were made from `input` (see [`Staging::keep`]; 0 for none).
+    /// Bytes equal to the previous build's are not written; new ones go to the writer
+    /// threads as they are, not copied.
+    pub fn write_page(&self, rel: &str, input: Hash, bytes: Vec<u8>) -> io::Result<()> {
+        self.write_with_gz(rel, input, Cow::Owned(bytes))
     }
 
     fn write_with_gz(&self, rel: &str, input: Hash, bytes: Cow<'_, [u8]>) -> io::Result<()> {

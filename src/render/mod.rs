@@ -121,17 +121,6 @@ impl Renderer {
         self.volatile
     }
 
-    /// Renders one page.
-    pub fn render(
-        &self,
-        views: &Views<'_>,
-        sites: &Sites<'_>,
-        page: &Page,
-    ) -> Result<String, Diagnostic> {
-        let prepared = self.prepare(views, sites, page, 0);
-        self.render_prepared(views, prepared)
-    }
-
     /// Builds a page's context and hashes it with `seed` (the fingerprint of the binary
     /// and config) and the templates: equal hashes mean equal pages. The meta tags and
     /// JSON-LD, made from the rest of the context, are added by [`Renderer::render_prepared`].
@@ -166,7 +155,7 @@ impl Renderer {
         &self,
         views: &'s Views<'s>,
         prepared: Prepared<'s>,
-    ) -> Result<String, Diagnostic> {
+    ) -> Result<Vec<u8>, Diagnostic> {
         let mut context = prepared.context;
         self.render_cards(&context)?;
         views.add_markup(&mut context);
@@ -179,7 +168,9 @@ impl Renderer {
         views: &Views<'_>,
         site: &SiteView<'_>,
     ) -> Result<String, Diagnostic> {
-        self.render_context("404.html", &views.not_found(site))
+        let html = self.render_context("404.html", &views.not_found(site))?;
+        // Tera writes only UTF-8 (its templates and values are strings).
+        Ok(String::from_utf8_lossy(&html).into_owned())
     }
 
     /// Renders the cards a page shows that no page rendered before it.
@@ -191,12 +182,16 @@ impl Renderer {
         Ok(())
     }
 
-    fn render_context(&self, template: &str, ctx: &PageContext<'_>) -> Result<String, Diagnostic> {
+    /// Bytes, not a String: they go straight to a file, and a String would check that
+    /// every page is valid UTF-8 again.
+    fn render_context(&self, template: &str, ctx: &PageContext<'_>) -> Result<Vec<u8>, Diagnostic> {
         let context = Context::from_serialize(ctx)
             .map_err(|e| Diagnostic::error(template, None, format!("cannot build context: {e}")))?;
+        let mut html = Vec::with_capacity(16 * 1024);
         self.tera
-            .render(template, &context)
-            .map_err(|e| template_error(Path::new(template), &e))
+            .render_to(template, &context, &mut html)
+            .map_err(|e| template_error(Path::new(template), &e))?;
+        Ok(html)
     }
 
     /// Renders a card once: `card.html` for the article, which listings include

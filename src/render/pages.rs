@@ -30,15 +30,13 @@ pub fn render_pages(
             let input = prepared.input;
             let html = renderer.render_prepared(views, prepared)?;
             rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            staging
-                .write_page(&rel, input, html.as_bytes())
-                .map_err(|e| {
-                    Diagnostic::error(
-                        &views.config.output_dir,
-                        None,
-                        format!("cannot write {}: {e}", page.url),
-                    )
-                })?;
+            staging.write_page(&rel, input, html).map_err(|e| {
+                Diagnostic::error(
+                    &views.config.output_dir,
+                    None,
+                    format!("cannot write {}: {e}", page.url),
+                )
+            })?;
         }
         observer.wrote(&rel);
         Ok(())
