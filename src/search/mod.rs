@@ -475,29 +475,11 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
     // (term, posting) in article order: one flat, append-only list keeps the scan
     // cache-friendly; it is grouped by term once at the end.
     let mut flat: Vec<(u32, u32)> = Vec::new();
-    // Per term: the last article it was seen in, and where its posting for it sits in
-    // `flat`, so later occurrences raise the weight in place.
-    let mut last: Vec<(u32, u32)> = Vec::new();
     for (j, a) in chunk.iter().enumerate() {
         let id = j as u32;
         let mut add = |w: &str, in_title: bool| {
-            if !tokenize::keep(w) {
-                return;
-            }
-            let t = terms.number(w);
-            if t as usize == last.len() {
-                last.push((u32::MAX, 0));
-            }
-            let seen = &mut last[t as usize];
-            if seen.0 != id {
-                *seen = (id, flat.len() as u32);
-                flat.push((t, id * 4 + if in_title { TITLE_WEIGHT } else { 0 }));
-            } else {
-                // Title words come first, so a title posting is never lowered.
-                let p = &mut flat[seen.1 as usize].1;
-                if *p % 4 < 2 {
-                    *p += 1;
-                }
+            if tokenize::keep(w) {
+                terms.post(w, id, in_title, &mut flat);
             }
         };
         tokenize::for_each_word(&a.title, false, &mut word, &mut |w| add(w, true));
@@ -542,35 +524,62 @@ struct Terms {
     /// The terms, one after another; term `t` ends at `ends[t]` (as in [`Batch`]).
     text: String,
     ends: Vec<u32>,
-    /// Term numbers, hashed by their text.
-    table: hashbrown::HashTable<u32>,
+    /// The terms, hashed by their text.
+    table: hashbrown::HashTable<Slot>,
+}
+
+/// A term in [`Terms::table`]: all a word's lookup touches is here (its text aside).
+struct Slot {
+    /// Where the term is in [`Terms::text`].
+    from: u32,
+    to: u32,
+    /// Its number.
+    term: u32,
+    /// The last article it was seen in, and where its posting for that article sits in
+    /// the batch's flat list, so that later occurrences raise the weight in place.
+    seen: u32,
+    at: u32,
 }
 
 impl Terms {
-    fn term(&self, t: u32) -> &str {
-        let t = t as usize;
-        let from = if t == 0 { 0 } else { self.ends[t - 1] as usize };
-        &self.text[from..self.ends[t] as usize]
-    }
-
-    /// The number of `word`, a new one if it was not seen before.
-    fn number(&mut self, word: &str) -> u32 {
+    /// Records `word` in article `id` (in its title when `in_title`): a new posting in
+    /// `flat`, or a higher weight for the article's posting there.
+    fn post(&mut self, word: &str, id: u32, in_title: bool, flat: &mut Vec<(u32, u32)>) {
         let hash = hash_term(word);
-        if let Some(&t) = self.table.find(hash, |&t| self.term(t) == word) {
-            return t;
+        let Terms { text, ends, table } = self;
+        let posting = id * 4 + if in_title { TITLE_WEIGHT } else { 0 };
+        let same = |s: &Slot| &text[s.from as usize..s.to as usize] == word;
+        if let Some(slot) = table.find_mut(hash, same) {
+            if slot.seen != id {
+                slot.seen = id;
+                slot.at = flat.len() as u32;
+                flat.push((slot.term, posting));
+            } else {
+                // Title words come first, so a title posting is never lowered.
+                let p = &mut flat[slot.at as usize].1;
+                if *p % 4 < 2 {
+                    *p += 1;
+                }
+            }
+            return;
         }
-        let t = self.ends.len() as u32;
-        self.text.push_str(word);
-        self.ends.push(self.text.len() as u32);
-        let Terms {
-            text, ends, table, ..
-        } = self;
-        table.insert_unique(hash, t, |&u| {
-            let u = u as usize;
-            let from = if u == 0 { 0 } else { ends[u - 1] as usize };
-            hash_term(&text[from..ends[u] as usize])
+        let from = text.len() as u32;
+        text.push_str(word);
+        let to = text.len() as u32;
+        let term = ends.len() as u32;
+        ends.push(to);
+        let at = flat.len() as u32;
+        flat.push((term, posting));
+        let slot = Slot {
+            from,
+            to,
+            term,
+            seen: id,
+            at,
+        };
+        table.insert_unique(hash, slot, |s| {
+            hash_term(&text[s.from as usize..s.to as usize])
         });
-        t
     }
 }
 
