@@ -632,15 +632,40 @@ fn for_each_word(text: &str, limit: usize, f: &mut impl FnMut(&str)) {
     }
 }
 
-/// The text of (sanitized) HTML, tags and entities dropped, cut near `max_bytes`.
+/// The text of (sanitized) HTML, tags and entities dropped, cut near `max_bytes` (the
+/// character that reaches it is kept whole).
 fn strip_tags(html: &str, max_bytes: usize) -> String {
-    let mut out = String::with_capacity(max_bytes.min(html.len()));
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(max_bytes.min(html.len()) + 4);
     let mut in_tag = false;
     let mut in_entity = false;
-    for c in html.chars() {
-        if out.len() >= max_bytes {
-            break;
+    let mut i = 0;
+    while i < bytes.len() && out.len() < max_bytes {
+        if !in_tag && !in_entity {
+            // Text up to the next tag or entity, copied whole.
+            let run = memchr::memchr2(b'<', b'&', &bytes[i..]).unwrap_or(bytes.len() - i);
+            let mut take = run.min(max_bytes - out.len());
+            while !html.is_char_boundary(i + take) {
+                take += 1;
+            }
+            out.push_str(&html[i..i + take]);
+            i += take;
+            if take < run {
+                break;
+            }
+            if run > 0 {
+                continue;
+            }
         }
+        if in_tag && !in_entity {
+            // Nothing in a tag is kept until it ends.
+            i += memchr::memchr(b'>', &bytes[i..]).unwrap_or(bytes.len() - i);
+            if i == bytes.len() {
+                break;
+            }
+        }
+        let c = html[i..].chars().next().expect("char boundary");
+        i += c.len_utf8();
         match c {
             '<' => in_tag = true,
             '>' if in_tag => {
@@ -680,6 +705,56 @@ mod tests {
         assert_eq!(window(&list, 0).len(), WINDOW + 1);
         assert_eq!(*window(&list, 999).last().unwrap(), 999);
         assert_eq!(window(&list[..3], 1).len(), 3);
+    }
+
+    /// The character-by-character reading `strip_tags` must match, cut included.
+    fn strip_tags_by_chars(html: &str, max_bytes: usize) -> String {
+        let mut out = String::new();
+        let (mut in_tag, mut in_entity) = (false, false);
+        for c in html.chars() {
+            if out.len() >= max_bytes {
+                break;
+            }
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    out.push(' ');
+                }
+                '&' if !in_tag => in_entity = true,
+                ';' if in_entity => {
+                    in_entity = false;
+                    out.push(' ');
+                }
+                c if in_entity && !(c.is_ascii_alphanumeric() || c == '#') => {
+                    in_entity = false;
+                    out.push(c);
+                }
+                c if !in_tag && !in_entity => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn strip_tags_reads_as_char_by_char() {
+        let samples = [
+            "<p>Cairo&amp;Giza <a href=\"x\">floods</a></p>",
+            "Zürich — café<br>é&nbsp;x&amp<b>y</b>;z &#39;q&unterminated",
+            "<unclosed tag é and text",
+            "plain é text with ünïcode all along, no tags at all",
+            "&amp<i>é</i>; a>b < c & d;",
+        ];
+        for html in samples {
+            for max in 0..html.len() + 3 {
+                assert_eq!(
+                    strip_tags(html, max),
+                    strip_tags_by_chars(html, max),
+                    "{html:?} cut at {max}"
+                );
+            }
+        }
     }
 
     #[test]
