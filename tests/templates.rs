@@ -1,5 +1,5 @@
-//! Pages rendered wholly by the built-in theme get lean contexts (only `title`, `url`
-//! and `card` of neighbours; no `meta`, `related`, `articles` or breadcrumb lists, as
+//! Pages rendered wholly by the built-in theme get lean contexts (only `title` and `url`
+//! of neighbours; no `meta`, `related`, `articles`, `site.nav` or breadcrumb lists, as
 //! their ready `_html` forms are printed); the same templates given as the
 //! site's own get every field. Both must make the same site, byte for byte.
 
@@ -115,7 +115,7 @@ fn listing_with_loop(theme: &Path, name: &str) -> String {
     let listing = fs::read_to_string(theme.join(name)).unwrap();
     let listing = swap(
         &listing,
-        "{% if not cards_html %}",
+        "{% if listed == 0 %}",
         "{% if articles | length == 0 %}",
     );
     swap(
@@ -184,4 +184,26 @@ fn own_listing_template_sees_every_field() {
     let fields: Vec<&str> = first.split("</p>").next().unwrap().split('|').collect();
     assert_eq!(fields.len(), 4, "{first}");
     assert!(fields.iter().all(|f| !f.trim().is_empty()), "{fields:?}");
+}
+
+/// A site's own `card.html` keeps the built-in listings lean; it still gets the whole
+/// site (its nav too), and cards that print nothing do not make a listing "empty".
+#[test]
+fn own_card_template_sees_the_whole_site() {
+    let with_card = |card: &str| {
+        let site = demo_site();
+        let templates = site.path().join("templates");
+        fs::create_dir_all(&templates).unwrap();
+        fs::write(templates.join("card.html"), card).unwrap();
+        build(site.path())
+    };
+    let out = with_card("<p class=\"c\">nav={{ site.nav | length }}</p>");
+    let home = String::from_utf8_lossy(&out["index.html"]).into_owned();
+    assert!(home.contains("<p class=\"c\">nav="), "{home}");
+    assert!(!home.contains("nav=0"), "{home}");
+    let out = with_card("");
+    for page in ["index.html", "sections/world/index.html", "2023/index.html"] {
+        let html = String::from_utf8_lossy(&out[page]);
+        assert!(!html.contains("class=\"empty\""), "{page}: {html}");
+    }
 }

@@ -150,14 +150,15 @@ impl Renderer {
         }
     }
 
-    /// Renders a prepared page.
+    /// Renders a prepared page; `sites` as given to [`Renderer::prepare`].
     pub fn render_prepared<'s>(
         &self,
         views: &'s Views<'s>,
+        sites: &Sites<'_>,
         prepared: Prepared<'s>,
     ) -> Result<Vec<u8>, Diagnostic> {
         let mut context = prepared.context;
-        self.render_cards(&context)?;
+        self.render_cards(&context, &sites.full)?;
         views.add_markup(&mut context);
         self.render_context(prepared.template, &context)
     }
@@ -173,11 +174,17 @@ impl Renderer {
         Ok(String::from_utf8_lossy(&html).into_owned())
     }
 
-    /// Renders the cards a page shows that no page rendered before it.
-    fn render_cards(&self, ctx: &PageContext<'_>) -> Result<(), Diagnostic> {
-        let cards = ctx.articles.iter().chain(&ctx.previous).chain(&ctx.next);
-        for card in cards.chain(ctx.article.as_ref().map(|a| &a.card)) {
-            self.card_value(card.card, ctx.site)?;
+    /// Renders the cards a page prints that no page rendered before it. Each gets the
+    /// whole site (`site`), whichever page renders it first: a card is rendered once for
+    /// every page that shows it.
+    fn render_cards(&self, ctx: &PageContext<'_>, site: &SiteView<'_>) -> Result<(), Diagnostic> {
+        // A lean page prints only its listed cards (see `PageContext::make_lean`).
+        let others = (!ctx.lean).then(|| {
+            let own = ctx.article.as_ref().map(|a| &a.card);
+            ctx.previous.iter().chain(&ctx.next).chain(own)
+        });
+        for card in ctx.articles.iter().chain(others.into_iter().flatten()) {
+            self.card_value(card.card, site)?;
         }
         Ok(())
     }

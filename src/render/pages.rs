@@ -28,7 +28,7 @@ pub fn render_pages(
         let rel = urls::page_file(&page.url);
         if !staging.keep(&rel, prepared.input) {
             let input = prepared.input;
-            let html = renderer.render_prepared(views, prepared)?;
+            let html = renderer.render_prepared(views, &sites, prepared)?;
             rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             staging.write_page(&rel, input, html).map_err(|e| {
                 Diagnostic::error(

@@ -271,6 +271,9 @@ pub struct PageContext<'a> {
     /// The `card` of each of `articles`, one after another (printed by the built-in
     /// `index.html` and `list.html`).
     pub cards_html: String,
+    /// How many articles the page lists: `articles` is left empty on lean pages, and
+    /// `cards_html` is empty when `card.html` prints nothing.
+    pub listed: usize,
     pub pagination: Option<PaginationView>,
     /// Term index pages.
     pub terms: Vec<TermCount<'a>>,
@@ -301,9 +304,9 @@ impl PageContext<'_> {
     /// For a page rendered wholly by the built-in theme, leaves out what its templates do
     /// not read: neighbours carry only `title` and `url`, the article not its own card,
     /// and `meta`, `related`, `articles` and `page.breadcrumbs` (and `site.nav`, see
-    /// [`Views::sites`]) are left empty once
-    /// their `_html` forms are made (see [`Views::add_markup`]). At 100,000 articles,
-    /// copying the rest into every page was a tenth of a clean build.
+    /// [`Views::sites`]) are left empty once their `_html` forms are made (see
+    /// [`Views::add_markup`]). At 100,000 articles, copying the rest into every page was
+    /// a tenth of a clean build.
     pub fn make_lean(&mut self) {
         self.lean = true;
         let neighbours = self.previous.iter_mut().chain(self.next.iter_mut());
@@ -559,9 +562,9 @@ impl<'a> Views<'a> {
     }
 
     /// Fills what a page's context restates as ready HTML for the built-in templates
-    /// (meta tags, breadcrumbs, related articles, listed cards) and its JSON-LD. All of it is made from
-    /// the rest of the context, so it is added after the page's input hash is taken, and
-    /// only for pages that are rendered. Tera looks up every `{{ c.url }}` in a loop
+    /// (meta tags, breadcrumbs, related articles, listed cards) and its JSON-LD. All of it
+    /// is made from the rest of the context, so it is added after the page's input hash
+    /// is taken, and only for pages that are rendered. Tera looks up every `{{ c.url }}` in a loop
     /// afresh (splitting and copying the path); these loops were a fifth of rendering
     /// an article page.
     pub fn add_markup(&self, ctx: &mut PageContext<'a>) {
@@ -636,6 +639,7 @@ impl<'a> Views<'a> {
             next: None,
             articles: Vec::new(),
             cards_html: String::new(),
+            listed: 0,
             pagination: None,
             terms: Vec::new(),
             taxonomy: None,
@@ -677,6 +681,7 @@ impl<'a> Views<'a> {
             PageKind::Listing(listing, p) => {
                 let items = &self.archive.listing_items(*listing)[p.range.clone()];
                 ctx.articles = items.iter().map(|&i| self.card(i)).collect();
+                ctx.listed = items.len();
                 ctx.pagination = Some(self.pagination(*listing, p));
                 let (title, kind, crumbs) = match *listing {
                     Listing::Home => (self.config.title.clone(), "home", Vec::new()),
