@@ -666,26 +666,32 @@ fn strip_tags(html: &str, max_bytes: usize) -> String {
         }
         let c = html[i..].chars().next().expect("char boundary");
         i += c.len_utf8();
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
-            }
-            '&' if !in_tag => in_entity = true,
-            ';' if in_entity => {
-                in_entity = false;
-                out.push(' ');
-            }
-            c if in_entity && !(c.is_ascii_alphanumeric() || c == '#') => {
-                in_entity = false;
-                out.push(c);
-            }
-            c if !in_tag && !in_entity => out.push(c),
-            _ => {}
-        }
+        strip_step(c, &mut in_tag, &mut in_entity, &mut out);
     }
     out
+}
+
+/// One character of [`strip_tags`]: tags become a space, entities a space (or end at
+/// the first character that cannot be part of one), anything else is kept.
+fn strip_step(c: char, in_tag: &mut bool, in_entity: &mut bool, out: &mut String) {
+    match c {
+        '<' => *in_tag = true,
+        '>' if *in_tag => {
+            *in_tag = false;
+            out.push(' ');
+        }
+        '&' if !*in_tag => *in_entity = true,
+        ';' if *in_entity => {
+            *in_entity = false;
+            out.push(' ');
+        }
+        c if *in_entity && !(c.is_ascii_alphanumeric() || c == '#') => {
+            *in_entity = false;
+            out.push(c);
+        }
+        c if !*in_tag && !*in_entity => out.push(c),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -715,24 +721,7 @@ mod tests {
             if out.len() >= max_bytes {
                 break;
             }
-            match c {
-                '<' => in_tag = true,
-                '>' if in_tag => {
-                    in_tag = false;
-                    out.push(' ');
-                }
-                '&' if !in_tag => in_entity = true,
-                ';' if in_entity => {
-                    in_entity = false;
-                    out.push(' ');
-                }
-                c if in_entity && !(c.is_ascii_alphanumeric() || c == '#') => {
-                    in_entity = false;
-                    out.push(c);
-                }
-                c if !in_tag && !in_entity => out.push(c),
-                _ => {}
-            }
+            strip_step(c, &mut in_tag, &mut in_entity, &mut out);
         }
         out
     }
