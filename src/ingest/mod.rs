@@ -398,7 +398,10 @@ pub fn load_listed(
         })
         .collect();
 
-    let mut entry_of: HashMap<PathBuf, usize> = HashMap::with_capacity(outcomes.len());
+    // One entry per content file, looked up once per article: hashbrown's default hasher
+    // (foldhash) rather than std's SipHash, which this sequential step spent its time in.
+    let mut entry_of: hashbrown::HashMap<PathBuf, usize> =
+        hashbrown::HashMap::with_capacity(outcomes.len());
     for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
         let mut drafts = 0;
