@@ -29,6 +29,9 @@ pub struct Renderer {
     /// Page templates rendered wholly by the built-in theme, whose contexts can leave
     /// out what those templates do not read (see [`PageContext::make_lean`]).
     lean: Vec<&'static str>,
+    /// The site's own `card.html` may read `site`; the built-in one does not (it calls a
+    /// macro, and Tera's macros see only their arguments), so cards go without it.
+    card_site: bool,
 }
 
 /// The built-in page templates: they read only `title` and `url` of neighbours, not the
@@ -107,11 +110,13 @@ impl Renderer {
                 .filter(|n| !overridden(n))
                 .collect()
         };
+        let card_site = overridden("card.html");
         Ok(Renderer {
             tera,
             templates: h.finish(),
             volatile,
             lean,
+            card_site,
         })
     }
 
@@ -209,7 +214,9 @@ impl Renderer {
         }
         let template = "card.html";
         let mut context = Context::new();
-        context.insert("site", site);
+        if self.card_site {
+            context.insert("site", site);
+        }
         context.insert("article", &card.view);
         let html = self
             .tera
