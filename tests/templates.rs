@@ -187,7 +187,8 @@ fn own_listing_template_sees_every_field() {
 }
 
 /// A site's own `card.html` keeps the built-in listings lean; it still gets the whole
-/// site (its nav too), and cards that print nothing do not make a listing "empty".
+/// site (its nav too), and cards that print nothing do not make a listing "empty". A
+/// site's own `card` macro gets the site as well.
 #[test]
 fn own_card_template_sees_the_whole_site() {
     let with_card = |card: &str| {
@@ -206,4 +207,22 @@ fn own_card_template_sees_the_whole_site() {
         let html = String::from_utf8_lossy(&out[page]);
         assert!(!html.contains("class=\"empty\""), "{page}: {html}");
     }
+    // Tera's macros see the context of the template calling them: the site's own `card`
+    // macro, called by the built-in card.html, reads `site` too.
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/theme");
+    let macros = fs::read_to_string(theme.join("macros.html")).unwrap();
+    let macros = swap(
+        &macros,
+        "<article class=\"card\">",
+        "<article class=\"card\" data-site=\"{{ site.title }}\">",
+    );
+    let site = demo_site();
+    fs::create_dir_all(site.path().join("templates")).unwrap();
+    fs::write(site.path().join("templates/macros.html"), macros).unwrap();
+    let out = build(site.path());
+    let home = String::from_utf8_lossy(&out["index.html"]).into_owned();
+    assert!(
+        home.contains("data-site=\"The Broadsheet Archive\""),
+        "{home}"
+    );
 }

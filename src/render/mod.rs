@@ -29,8 +29,9 @@ pub struct Renderer {
     /// Page templates rendered wholly by the built-in theme, whose contexts can leave
     /// out what those templates do not read (see [`PageContext::make_lean`]).
     lean: Vec<&'static str>,
-    /// The site's own `card.html` may read `site`; the built-in one does not (it calls a
-    /// macro, and Tera's macros see only their arguments), so cards go without it.
+    /// Cards get `site` only when the site has its own `card.html` or `macros.html` (whose
+    /// `card` macro, called by the built-in `card.html`, sees the card's context too); the
+    /// built-in ones do not read it.
     card_site: bool,
 }
 
@@ -110,7 +111,7 @@ impl Renderer {
                 .filter(|n| !overridden(n))
                 .collect()
         };
-        let card_site = overridden("card.html");
+        let card_site = overridden("card.html") || overridden("macros.html");
         Ok(Renderer {
             tera,
             templates: h.finish(),
