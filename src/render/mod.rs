@@ -279,7 +279,14 @@ fn read_user_templates(
 /// Escapes text for HTML text and quoted attributes. Tera's default also escapes `/`,
 /// which is safe but bloats every URL in every page.
 pub fn escape_html(text: &str) -> String {
-    html_escape::encode_quoted_attribute(text).into_owned()
+    let mut out = String::with_capacity(text.len());
+    escape_html_into(text, &mut out);
+    out
+}
+
+/// [`escape_html`], appending to `out` (for markup made in Rust).
+pub fn escape_html_into(text: &str, out: &mut String) {
+    html_escape::encode_quoted_attribute_to_string(text, out);
 }
 
 /// Template files by extension; notes (`README.md`) and hidden files beside them are ignored.

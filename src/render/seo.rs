@@ -203,7 +203,7 @@ impl<'a> Views<'a> {
             for part in ["<meta ", attr, "=\"", key, "\" content=\""] {
                 html.push_str(part);
             }
-            html_escape::encode_quoted_attribute_to_string(content, &mut html);
+            super::escape_html_into(content, &mut html);
             html.push_str("\">\n");
             if keep {
                 let content = content.to_string();
