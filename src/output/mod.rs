@@ -200,7 +200,7 @@ impl Staging {
     /// [`Staging::write`] for bytes the caller no longer needs: they go to the writer
     /// threads as they are, not copied.
     pub fn write_owned(&self, rel: &str, bytes: Vec<u8>) -> io::Result<()> {
-        self.write_with_gz(rel, 0, Cow::Owned(bytes))
+        self.write_page(rel, 0, bytes)
     }
 
     /// Writes a rendered page's `bytes` to `rel` (and its `.gz` copy when compressing),
