@@ -548,7 +548,7 @@ impl Terms {
         let hash = hash_term(word);
         let Terms { text, ends, table } = self;
         let posting = id * 4 + if in_title { TITLE_WEIGHT } else { 0 };
-        let same = |s: &Slot| &text[s.from as usize..s.to as usize] == word;
+        let same = |s: &Slot| s.text(text) == word;
         if let Some(slot) = table.find_mut(hash, same) {
             if slot.seen != id {
                 slot.seen = id;
@@ -577,9 +577,14 @@ impl Terms {
             seen: id,
             at,
         };
-        table.insert_unique(hash, slot, |s| {
-            hash_term(&text[s.from as usize..s.to as usize])
-        });
+        table.insert_unique(hash, slot, |s| hash_term(s.text(text)));
+    }
+}
+
+impl Slot {
+    /// The term, from the batch's text.
+    fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.from as usize..self.to as usize]
     }
 }
 
