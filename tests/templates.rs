@@ -60,68 +60,74 @@ fn assert_same_site(
     }
 }
 
-/// `text` with `from` replaced by `to`, which must be there.
-fn swap(text: &str, from: &str, to: &str) -> String {
-    assert!(
-        text.contains(from),
-        "template changed; update this test: {from}"
-    );
-    text.replace(from, to)
+/// The built-in template `name` with each `(from, to)` replaced; every `from` must be
+/// there.
+fn theme_with(theme: &Path, name: &str, swaps: &[(&str, &str)]) -> String {
+    let mut text = fs::read_to_string(theme.join(name)).unwrap();
+    for (from, to) in swaps {
+        assert!(
+            text.contains(from),
+            "{name} changed; update this test: {from}"
+        );
+        text = text.replace(from, to);
+    }
+    text
 }
 
 /// The built-in `base.html` with Tera loops over `meta`, `site.nav` and
 /// `page.breadcrumbs` in place of the ready `_html` forms.
 fn base_with_loops(theme: &Path) -> String {
-    let base = fs::read_to_string(theme.join("base.html")).unwrap();
-    let base = swap(
-        &base,
-        "{{ meta_html | safe }}",
-        "{% for m in meta %}<meta {{ m.attr }}=\"{{ m.key }}\" content=\"{{ m.content }}\">\n{% endfor %}",
-    );
-    let base = swap(
-        &base,
-        "{{ site.nav_html | safe }}",
-        "{% for item in site.nav %}<li><a href=\"{{ item.url }}\">{{ item.title }}</a></li>{% endfor %}",
-    );
-    let base = swap(
-        &base,
-        "{% if page.breadcrumbs_html | safe %}",
-        "{% if page.breadcrumbs | length > 0 %}",
-    );
-    swap(
-        &base,
-        "{{ page.breadcrumbs_html | safe }}",
-        "{% for c in page.breadcrumbs %}<li><a href=\"{{ c.url }}\"{% if loop.last and page.kind != \"article\" %} aria-current=\"page\"{% endif %}>{{ c.title }}</a></li>{% endfor %}{% if page.kind == \"article\" %}<li aria-current=\"page\">{{ page.title }}</li>{% endif %}",
+    theme_with(
+        theme,
+        "base.html",
+        &[
+            (
+                "{{ meta_html | safe }}",
+                "{% for m in meta %}<meta {{ m.attr }}=\"{{ m.key }}\" content=\"{{ m.content }}\">\n{% endfor %}",
+            ),
+            (
+                "{{ site.nav_html | safe }}",
+                "{% for item in site.nav %}<li><a href=\"{{ item.url }}\">{{ item.title }}</a></li>{% endfor %}",
+            ),
+            (
+                "{% if page.breadcrumbs_html | safe %}",
+                "{% if page.breadcrumbs | length > 0 %}",
+            ),
+            (
+                "{{ page.breadcrumbs_html | safe }}",
+                "{% for c in page.breadcrumbs %}<li><a href=\"{{ c.url }}\"{% if loop.last and page.kind != \"article\" %} aria-current=\"page\"{% endif %}>{{ c.title }}</a></li>{% endfor %}{% if page.kind == \"article\" %}<li aria-current=\"page\">{{ page.title }}</li>{% endif %}",
+            ),
+        ],
     )
 }
 
 /// The built-in `article.html` with a Tera loop over `related` in place of `related_html`.
 fn article_with_loop(theme: &Path) -> String {
-    let article = fs::read_to_string(theme.join("article.html")).unwrap();
-    let article = swap(
-        &article,
-        "{% if related_html | safe %}",
-        "{% if related | length > 0 %}",
-    );
-    swap(
-        &article,
-        "{{ related_html | safe }}",
-        "{% for r in related %}<li><a href=\"{{ r.url }}\">{{ r.title }}</a>{% if r.date %} <time datetime=\"{{ r.date.iso }}\">{{ r.date.display }}</time>{% endif %}</li>{% endfor %}",
+    theme_with(
+        theme,
+        "article.html",
+        &[
+            ("{% if related_html | safe %}", "{% if related | length > 0 %}"),
+            (
+                "{{ related_html | safe }}",
+                "{% for r in related %}<li><a href=\"{{ r.url }}\">{{ r.title }}</a>{% if r.date %} <time datetime=\"{{ r.date.iso }}\">{{ r.date.display }}</time>{% endif %}</li>{% endfor %}",
+            ),
+        ],
     )
 }
 
 /// A built-in listing template with a Tera loop over `articles` in place of `cards_html`.
 fn listing_with_loop(theme: &Path, name: &str) -> String {
-    let listing = fs::read_to_string(theme.join(name)).unwrap();
-    let listing = swap(
-        &listing,
-        "{% if listed == 0 %}",
-        "{% if articles | length == 0 %}",
-    );
-    swap(
-        &listing,
-        "{{ cards_html | safe }}",
-        "{% for a in articles %}{{ a.card | safe }}{% endfor %}",
+    theme_with(
+        theme,
+        name,
+        &[
+            ("{% if listed == 0 %}", "{% if articles | length == 0 %}"),
+            (
+                "{{ cards_html | safe }}",
+                "{% for a in articles %}{{ a.card | safe }}{% endfor %}",
+            ),
+        ],
     )
 }
 
@@ -210,11 +216,13 @@ fn own_card_template_sees_the_whole_site() {
     // Tera's macros see the context of the template calling them: the site's own `card`
     // macro, called by the built-in card.html, reads `site` too.
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/theme");
-    let macros = fs::read_to_string(theme.join("macros.html")).unwrap();
-    let macros = swap(
-        &macros,
-        "<article class=\"card\">",
-        "<article class=\"card\" data-site=\"{{ site.title }}\">",
+    let macros = theme_with(
+        &theme,
+        "macros.html",
+        &[(
+            "<article class=\"card\">",
+            "<article class=\"card\" data-site=\"{{ site.title }}\">",
+        )],
     );
     let site = demo_site();
     fs::create_dir_all(site.path().join("templates")).unwrap();
