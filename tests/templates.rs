@@ -22,7 +22,7 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// The demo archive's content and settings, without its templates, plus an article
-/// whose metadata needs escaping everywhere, in a new folder.
+/// whose metadata needs escaping everywhere and a bare undated one, in a new folder.
 fn demo_site() -> tempfile::TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
@@ -33,6 +33,12 @@ fn demo_site() -> tempfile::TempDir {
         "+++\ntitle = \"Talks <b>&</b> \\\"quotes\\\" 'n' </script>\"\ndate = 2023-03-07\n\
          tags = [\"Water & <Power>\", \"Iraq\"]\nauthors = [\"O'Neil <Ali>\"]\n\
          summary = \"A <summary> & \\\"more\\\".\"\n+++\n\nIraq water talks & more.\n",
+    )
+    .unwrap();
+    // Undated, with no section, author or source: the other branches of a byline and card.
+    fs::write(
+        tmp.path().join("content/note.txt"),
+        "A note & <more>\n\nJust a line of text about nothing in particular, long enough.\n",
     )
     .unwrap();
     tmp
@@ -163,6 +169,11 @@ fn lean_contexts_change_no_byte_of_the_built_in_theme() {
     .unwrap();
 
     let lean = build(lean.path());
+    let undated = String::from_utf8_lossy(&lean["undated/index.html"]);
+    assert!(
+        undated.contains("<span class=\"undated\">Undated</span>"),
+        "{undated}"
+    );
     let page = String::from_utf8_lossy(&lean["2023/03/07/talks-b-b-quotes-n-script/index.html"]);
     assert!(page.contains("og:title"), "{page}");
     assert!(page.contains("Talks &lt;b&gt;&amp;&lt;/b&gt;"), "{page}");
@@ -178,7 +189,7 @@ fn own_listing_template_sees_every_field() {
     fs::create_dir_all(&templates).unwrap();
     fs::write(
         templates.join("list.html"),
-        "{% for a in articles %}<p class=\"x\">{{ a.title }}|{{ a.date.display }}|{{ a.summary }}|{{ a.word_count }}</p>{% endfor %}",
+        "{% for a in articles %}<p class=\"x\">{{ a.title }}|{{ a.date.display | default(value=\"undated\") }}|{{ a.summary }}|{{ a.word_count }}</p>{% endfor %}",
     )
     .unwrap();
     let out = build(site.path());

@@ -1,6 +1,7 @@
 //! Render: Tera set up with the default theme (embedded in the binary) and the site's
 //! own templates over it, turning each planned page into HTML.
 
+pub mod markup;
 pub mod pages;
 pub mod seo;
 pub mod theme;
@@ -29,10 +30,13 @@ pub struct Renderer {
     /// Page templates rendered wholly by the built-in theme, whose contexts can leave
     /// out what those templates do not read (see [`PageContext::make_lean`]).
     lean: Vec<&'static str>,
-    /// Cards get `site` only when the site has its own `card.html` or `macros.html` (whose
-    /// `card` macro, called by the built-in `card.html`, sees the card's context too); the
-    /// built-in ones do not read it.
-    card_site: bool,
+    /// The site has its own `card.html` or `macros.html` (whose `card` macro, called by
+    /// the built-in `card.html`, sees the card's context too): cards are rendered by Tera,
+    /// with `site`. Otherwise they are made in Rust ([`markup::card`]).
+    own_cards: bool,
+    /// The site has its own `macros.html`: the built-in `article.html` calls its `byline`
+    /// rather than printing `byline_html` ([`markup::byline`]).
+    own_macros: bool,
 }
 
 /// The built-in page templates: they read only `title` and `url` of neighbours, not the
@@ -111,13 +115,14 @@ impl Renderer {
                 .filter(|n| !overridden(n))
                 .collect()
         };
-        let card_site = overridden("card.html") || overridden("macros.html");
+        let own_macros = overridden("macros.html");
         Ok(Renderer {
             tera,
             templates: h.finish(),
             volatile,
             lean,
-            card_site,
+            own_cards: own_macros || overridden("card.html"),
+            own_macros,
         })
     }
 
@@ -166,6 +171,11 @@ impl Renderer {
         let mut context = prepared.context;
         self.render_cards(&context, &sites.full)?;
         views.add_markup(&mut context);
+        if !self.own_macros {
+            if let Some(a) = &context.article {
+                context.byline_html = markup::byline(a);
+            }
+        }
         self.render_context(prepared.template, &context)
     }
 
@@ -213,11 +223,13 @@ impl Renderer {
         if card.html.get().is_some() {
             return Ok(());
         }
+        if !self.own_cards {
+            let _ = card.html.set(markup::card(&card.view));
+            return Ok(());
+        }
         let template = "card.html";
         let mut context = Context::new();
-        if self.card_site {
-            context.insert("site", site);
-        }
+        context.insert("site", site);
         context.insert("article", &card.view);
         let html = self
             .tera

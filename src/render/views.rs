@@ -295,6 +295,9 @@ pub struct PageContext<'a> {
     pub meta_html: String,
     /// schema.org JSON-LD, already escaped for a `<script>` element (article pages).
     pub json_ld: Option<String>,
+    /// The article's byline as the built-in `byline` macro makes it (printed by the
+    /// built-in `article.html`); empty when the site has its own `macros.html`.
+    pub byline_html: String,
     /// Set by [`PageContext::make_lean`].
     #[serde(skip)]
     pub lean: bool,
@@ -652,6 +655,7 @@ impl<'a> Views<'a> {
             meta: Vec::new(),
             meta_html: String::new(),
             json_ld: None,
+            byline_html: String::new(),
             lean: false,
         };
         match kind {
