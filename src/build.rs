@@ -278,31 +278,13 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     };
     staging.set_compress(config.compress);
     let views = render::views(&archive, &config);
-    report.mark("views", start);
-    observer.pages(archive.pages.len());
-    let pages = render::pages::render_pages(
-        &renderer,
-        &views,
-        &archive.pages,
-        &staging,
-        cache.seed(),
-        observer,
-    );
-    if let Err(d) = pages {
-        return report.fail(d, start);
-    }
     let not_found = match renderer.render_not_found(&views, &views.site()) {
         Ok(html) => html,
         Err(d) => return report.fail(d, start),
     };
-    // The cards and their rendered markup are done with: free them before the search
-    // index, the build's largest transient allocation (a lower peak at 100,000 articles).
-    drop(views);
-    report.mark("render", start);
-    observer.stage("building the search index, feeds and sitemap");
+    report.mark("views", start);
+    observer.pages(archive.pages.len());
     report.outcome.pages = archive.pages.len();
-    // The search index and the extras (feeds, sitemap, robots.txt, the 404 page) are
-    // independent: each fills the cores while the other runs a sequential step.
     let postings = cache.memo("postings");
     let extras = output::extras::Extras {
         archive: &archive,
@@ -311,15 +293,21 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         not_found_html: &not_found,
         sitemap_limit: opts.sitemap_limit,
     };
-    let (search, extras) = rayon::join(
-        || search::write_index(&archive, &config, &staging, &postings),
-        || extras.write(&staging),
+    let written = write_site(
+        &renderer,
+        &views,
+        &staging,
+        cache.seed(),
+        &postings,
+        &extras,
+        observer,
     );
-    if let Err(d) = search.and(extras) {
+    if let Err(d) = written {
         return report.fail(d, start);
     }
     postings.finish();
-    report.mark("search+extras", start);
+    drop(views);
+    report.mark("render+search+extras", start);
     observer.stage("copying files");
 
     let copies = archive
@@ -377,6 +365,35 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     // do it while the caller reports (a CLI process simply exits).
     std::thread::spawn(move || drop(archive));
     report
+}
+
+/// Renders the pages and writes the search index and the extras (feeds, sitemap,
+/// robots.txt, the 404 page) into `staging`. The three are independent, so they run
+/// side by side: each fills the cores while another waits (on the writer threads, or
+/// in a sequential step).
+fn write_site(
+    renderer: &Renderer,
+    views: &render::views::Views<'_>,
+    staging: &Staging,
+    seed: crate::cache::Hash,
+    postings: &Memo,
+    extras: &output::extras::Extras<'_>,
+    observer: &dyn Observer,
+) -> Result<(), Diagnostic> {
+    let (archive, config) = (views.archive, views.config);
+    let (pages, (search, extras)) = rayon::join(
+        || render::pages::render_pages(renderer, views, &archive.pages, staging, seed, observer),
+        || {
+            rayon::join(
+                || search::write_index(archive, config, staging, postings),
+                || extras.write(staging),
+            )
+        },
+    );
+    pages?;
+    search?;
+    extras?;
+    Ok(())
 }
 
 /// The previous build's outcome, when the inputs look exactly as they did for it (same
