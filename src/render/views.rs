@@ -240,12 +240,43 @@ impl<'a> std::ops::Deref for FullArticle<'a> {
     }
 }
 
+/// The fields of a lean article page's article: those the built-in `article.html`
+/// reads (its byline is printed as `byline_html`, and the rest of the page is made from
+/// the view in Rust).
+#[derive(Serialize)]
+struct LeanArticle<'a> {
+    title: &'a str,
+    summary: &'a str,
+    section: &'a Option<TermLink<'a>>,
+    updated: &'a Option<DateView>,
+    reading_minutes: usize,
+    word_count: usize,
+    image: &'a Option<ImageView<'a>>,
+    tags: &'a [TermLink<'a>],
+    body: &'a str,
+}
+
 impl Serialize for FullArticle<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if !s.is_human_readable() {
             return (self.card, self.body).serialize(s);
         }
         let card = self.card.card;
+        if self.card.lean {
+            let v = &card.view;
+            return LeanArticle {
+                title: v.title,
+                summary: v.summary,
+                section: &v.section,
+                updated: &v.updated,
+                reading_minutes: v.reading_minutes,
+                word_count: v.word_count,
+                image: &v.image,
+                tags: &v.tags,
+                body: self.body,
+            }
+            .serialize(s);
+        }
         let html = card.html.get().map(String::as_str).unwrap_or("");
         CardFields {
             view: &card.view,
@@ -306,7 +337,7 @@ pub struct PageContext<'a> {
 impl PageContext<'_> {
     /// For a page rendered wholly by the built-in theme, leaves out what its templates do
     /// not read: neighbours carry only `title` and `url`, the article not its own card,
-    /// and `meta`, `related`, `articles` and `page.breadcrumbs` (and `site.nav`, see
+    /// URLs, date, authors or sources (see `LeanArticle`), and `meta`, `related`, `articles` and `page.breadcrumbs` (and `site.nav`, see
     /// [`Views::sites`]) are left empty once their `_html` forms are made (see
     /// [`Views::add_markup`]). At 100,000 articles, copying the rest into every page was
     /// a tenth of a clean build.
@@ -611,8 +642,10 @@ impl<'a> Views<'a> {
         ctx.related_html = html;
         // The cards were rendered before (see `Renderer::render_prepared`); one string
         // saves copying each card, with its title and URL, into the page's context.
-        let cards = ctx.articles.iter().filter_map(|c| c.card.html.get());
-        ctx.cards_html = cards.map(String::as_str).collect();
+        let cards = || ctx.articles.iter().filter_map(|c| c.card.html.get());
+        let mut html = String::with_capacity(cards().map(String::len).sum());
+        cards().for_each(|card| html.push_str(card));
+        ctx.cards_html = html;
         if ctx.lean {
             ctx.related.clear();
             ctx.page.breadcrumbs.clear();
