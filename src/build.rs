@@ -382,7 +382,19 @@ fn write_site(
 ) -> Result<(), Diagnostic> {
     let (archive, config) = (views.archive, views.config);
     let (pages, (search, extras)) = rayon::join(
-        || render::pages::render_pages(renderer, views, &archive.pages, staging, seed, observer),
+        || {
+            let pages = render::pages::render_pages(
+                renderer,
+                views,
+                &archive.pages,
+                staging,
+                seed,
+                observer,
+            );
+            // Shown while the other two finish, if they have not.
+            observer.stage("building the search index, feeds and sitemap");
+            pages
+        },
         || {
             rayon::join(
                 || search::write_index(archive, config, staging, postings),

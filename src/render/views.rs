@@ -196,10 +196,7 @@ struct LeanCard<'a> {
 struct CardFields<'a> {
     #[serde(flatten)]
     view: &'a ArticleView<'a>,
-    /// Left out of a lean article page's article (the built-in `article.html` does not
-    /// print its own card).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    card: Option<&'a str>,
+    card: &'a str,
     /// After the view's own (empty) `body`, so that it wins.
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<&'a str>,
@@ -219,7 +216,7 @@ impl Serialize for CardRef<'_> {
         }
         CardFields {
             view: &self.card.view,
-            card: Some(self.card.html.get().map(String::as_str).unwrap_or("")),
+            card: self.card.html.get().map(String::as_str).unwrap_or(""),
             body: None,
         }
         .serialize(s)
@@ -280,7 +277,7 @@ impl Serialize for FullArticle<'_> {
         let html = card.html.get().map(String::as_str).unwrap_or("");
         CardFields {
             view: &card.view,
-            card: (!self.card.lean).then_some(html),
+            card: html,
             body: Some(self.body),
         }
         .serialize(s)
