@@ -92,13 +92,14 @@ def generate(n, flavor, dest):
     tmp.rename(dest)
 
 
-def broadsheet_config(site, pretty):
+def broadsheet_config(site, pretty, search=True):
     # gen.py reuses the corpus texts under new titles; Hugo builds every copy, so
     # broadsheet must not fold them as duplicate stories.
     (site / "site.toml").write_text(
         'title = "Bench"\nbase_url = "https://example.org/"\nper_page = 20\n'
         f"pretty_urls = {'true' if pretty else 'false'}\n"
-        "\n[ingest]\nfold_duplicates = false\n", encoding="utf-8")
+        + ("" if search else "search = false\n")
+        + "\n[ingest]\nfold_duplicates = false\n", encoding="utf-8")
 
 
 def hugo_config(site, pretty):
@@ -224,6 +225,9 @@ def main():
                     help="delete a size's output folders when it is done if less is free")
     ap.add_argument("--pretty-urls", action="store_true",
                     help="one folder per page (both tools' default) instead of one file per page")
+    ap.add_argument("--no-search", action="store_true",
+                    help="broadsheet without its search index (the Hugo site has none): the "
+                    "pages alone, like for like")
     args = ap.parse_args()
 
     if not (SHARED / "bench/gen.py").is_file():
@@ -243,7 +247,8 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
 
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, runs: {args.runs}, "
-          f"pages as {'folders' if args.pretty_urls else 'files'}")
+          f"pages as {'folders' if args.pretty_urls else 'files'}"
+          + (", broadsheet without search" if args.no_search else ""))
     if "hugo" in tools:
         print(subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip())
     if (work / "out").exists():
@@ -258,7 +263,7 @@ def main():
             sites[tool] = work / f"{tool}-{n}"
             generate(n, tool, sites[tool])
             if tool == "broadsheet":
-                broadsheet_config(sites[tool], args.pretty_urls)
+                broadsheet_config(sites[tool], args.pretty_urls, not args.no_search)
             else:
                 hugo_config(sites[tool], args.pretty_urls)
         results = {t: {"wall": [], "rss": [], "cpu": [], "files": 0} for t in tools}
