@@ -112,6 +112,31 @@ fn changing_an_article_matches_a_clean_build() {
     });
 }
 
+/// Other article pages list the retitled article as related: their related lists (whose
+/// page-input hash is the cards' hashes) must show the new title.
+#[test]
+fn retitling_an_article_updates_the_pages_relating_to_it() {
+    let site = fixture();
+    let path = site.dir().join("content/world/story-06.md");
+    let text = fs::read_to_string(&path).unwrap();
+    check_change(&site, |_| {
+        fs::write(&path, text.replace("\"Story 6\"", "\"Story six\"")).unwrap();
+    });
+    let shown = snapshot(&site.out())
+        .into_iter()
+        .filter(|(rel, bytes)| {
+            rel.ends_with(".html")
+                && !rel.contains("story-six")
+                && String::from_utf8_lossy(bytes)
+                    .contains("<li><a href=\"/2023/01/07/story-six/\">Story six</a>")
+        })
+        .count();
+    assert!(
+        shown > 0,
+        "no other page lists the retitled article as related"
+    );
+}
+
 #[test]
 fn an_edit_of_the_same_size_is_seen() {
     let site = fixture();

@@ -21,7 +21,7 @@ pub struct MetaTag {
 /// A related article as the list under an article shows it: kept small because every
 /// article page carries several, and borrowed from the article's card, which has
 /// formatted its URL and date already.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct RelatedView<'a> {
     /// Headline.
     pub title: &'a str,
@@ -29,6 +29,24 @@ pub struct RelatedView<'a> {
     pub url: &'a str,
     /// Publication date; `None` when undated.
     pub date: Option<ShortDate<'a>>,
+    /// The card's hash, which covers all of the above.
+    pub card_hash: crate::cache::Hash,
+}
+
+/// To templates, `title`, `url` and `date`; to the page-input hash (a binary serializer),
+/// the card's hash, as for listed cards (`views::CardRef`).
+impl Serialize for RelatedView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if !s.is_human_readable() {
+            return s.serialize_u128(self.card_hash);
+        }
+        let mut st = s.serialize_struct("RelatedView", 3)?;
+        st.serialize_field("title", self.title)?;
+        st.serialize_field("url", self.url)?;
+        st.serialize_field("date", &self.date)?;
+        st.end()
+    }
 }
 
 /// A date for a `<time>` element.
@@ -144,6 +162,7 @@ impl<'a> Views<'a> {
     fn related_view(&self, j: usize) -> RelatedView<'_> {
         let v = &self.cards[j].view;
         RelatedView {
+            card_hash: self.cards[j].hash,
             title: v.title,
             url: &v.url,
             date: v.date.as_ref().map(|d| ShortDate {

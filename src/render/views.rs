@@ -31,7 +31,6 @@ pub struct NavItem {
     pub current: bool,
 }
 
-#[derive(Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -44,6 +43,31 @@ pub struct SiteView<'a> {
     /// The search page, when `search` is on (for the header's search box).
     pub search_url: Option<String>,
     pub generator: &'static str,
+    /// Hash of the fields above once [`Views::sites`] has taken it (0 before): pages hash
+    /// this instead of the same site again and again.
+    pub hash: Hash,
+}
+
+/// To templates, every field but `hash`; to the page-input hash (a binary serializer),
+/// `hash` once it is known.
+impl Serialize for SiteView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if !s.is_human_readable() && self.hash != 0 {
+            return s.serialize_u128(self.hash);
+        }
+        let mut st = s.serialize_struct("SiteView", 9)?;
+        st.serialize_field("title", self.title)?;
+        st.serialize_field("description", self.description)?;
+        st.serialize_field("base_url", self.base_url)?;
+        st.serialize_field("base_path", self.base_path)?;
+        st.serialize_field("language", self.language)?;
+        st.serialize_field("nav", &self.nav)?;
+        st.serialize_field("nav_html", &self.nav_html)?;
+        st.serialize_field("search_url", &self.search_url)?;
+        st.serialize_field("generator", self.generator)?;
+        st.end()
+    }
 }
 
 /// [`SiteView`] in full and for lean pages.
@@ -397,10 +421,11 @@ impl<'a> Views<'a> {
     pub fn sites(&self) -> Sites<'a> {
         let mut lean = self.site();
         lean.nav.clear();
-        Sites {
-            full: self.site(),
-            lean,
+        let mut full = self.site();
+        for site in [&mut full, &mut lean] {
+            site.hash = hash_value(0, site);
         }
+        Sites { full, lean }
     }
 
     pub fn site(&self) -> SiteView<'a> {
@@ -450,6 +475,7 @@ impl<'a> Views<'a> {
             nav,
             search_url,
             generator: concat!("broadsheet ", env!("CARGO_PKG_VERSION")),
+            hash: 0,
         }
     }
 
