@@ -590,7 +590,9 @@ fn article_words(a: &Article, stop: &[u64]) -> Vec<u64> {
     let body = strip_tags(&a.body_html, BODY_WORDS * 12);
     // The summary is usually the body's first paragraph: read it only when it is not.
     let lead: String = a.summary.chars().take(40).collect();
-    if !body.contains(lead.trim()) {
+    let lead = lead.trim();
+    // Where it is, it opens the body: test that before searching the whole text.
+    if !(body.trim_start().starts_with(lead) || body.contains(lead)) {
         for_each_word(&a.summary, usize::MAX, &mut push);
     }
     for_each_word(&body, BODY_WORDS, &mut push);
