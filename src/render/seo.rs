@@ -38,13 +38,20 @@ pub struct RelatedView<'a> {
 impl Serialize for RelatedView<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        // Named one by one, so that a new field cannot be left out of either form.
+        let RelatedView {
+            title,
+            url,
+            date,
+            card_hash,
+        } = self;
         if !s.is_human_readable() {
-            return s.serialize_u128(self.card_hash);
+            return s.serialize_u128(*card_hash);
         }
         let mut st = s.serialize_struct("RelatedView", 3)?;
-        st.serialize_field("title", self.title)?;
-        st.serialize_field("url", self.url)?;
-        st.serialize_field("date", &self.date)?;
+        st.serialize_field("title", title)?;
+        st.serialize_field("url", url)?;
+        st.serialize_field("date", date)?;
         st.end()
     }
 }

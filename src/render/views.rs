@@ -53,19 +53,32 @@ pub struct SiteView<'a> {
 impl Serialize for SiteView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        if !s.is_human_readable() && self.hash != 0 {
-            return s.serialize_u128(self.hash);
+        // Named one by one, so that a new field cannot be left out of either form.
+        let SiteView {
+            title,
+            description,
+            base_url,
+            base_path,
+            language,
+            nav,
+            nav_html,
+            search_url,
+            generator,
+            hash,
+        } = self;
+        if !s.is_human_readable() && *hash != 0 {
+            return s.serialize_u128(*hash);
         }
         let mut st = s.serialize_struct("SiteView", 9)?;
-        st.serialize_field("title", self.title)?;
-        st.serialize_field("description", self.description)?;
-        st.serialize_field("base_url", self.base_url)?;
-        st.serialize_field("base_path", self.base_path)?;
-        st.serialize_field("language", self.language)?;
-        st.serialize_field("nav", &self.nav)?;
-        st.serialize_field("nav_html", &self.nav_html)?;
-        st.serialize_field("search_url", &self.search_url)?;
-        st.serialize_field("generator", self.generator)?;
+        st.serialize_field("title", title)?;
+        st.serialize_field("description", description)?;
+        st.serialize_field("base_url", base_url)?;
+        st.serialize_field("base_path", base_path)?;
+        st.serialize_field("language", language)?;
+        st.serialize_field("nav", nav)?;
+        st.serialize_field("nav_html", nav_html)?;
+        st.serialize_field("search_url", search_url)?;
+        st.serialize_field("generator", generator)?;
         st.end()
     }
 }
