@@ -1,8 +1,10 @@
-//! The built-in `card` and `byline` macros (`theme/macros.html`) made in Rust, byte for
-//! byte. Every article's card is rendered once and its byline twice (card and page); as
-//! Tera macro calls they were a tenth of a clean build. A site with its own
-//! `macros.html` or `card.html` gets Tera's rendering instead (see `Renderer`), and
-//! `tests/templates.rs` holds these to the templates they replace.
+//! Markup the built-in theme prints, made in Rust byte for byte: the `card` and `byline`
+//! macros (`theme/macros.html`), and the links and times that the lists made in
+//! [`super::views::Views::add_markup`] share with them. Every article's card is rendered
+//! once and its byline twice (card and page); as Tera macro calls they were a tenth of a
+//! clean build. A site with its own `macros.html` or `card.html` gets Tera's rendering
+//! instead (see `Renderer`), and `tests/templates.rs` holds all of it to the templates
+//! it replaces.
 
 use super::escape_html_into as esc;
 use super::views::{ArticleView, TermLink};
@@ -12,17 +14,13 @@ pub fn card(a: &ArticleView<'_>) -> String {
     let mut out = String::with_capacity(256 + a.title.len() + a.summary.len());
     out.push_str("\n<article class=\"card\">\n  ");
     if let Some(s) = &a.section {
-        out.push_str("<p class=\"kicker\"><a href=\"");
-        esc(&s.url, &mut out);
-        out.push_str("\">");
-        esc(s.name, &mut out);
-        out.push_str("</a></p>");
+        out.push_str("<p class=\"kicker\">");
+        link_into(&s.url, "", s.name, &mut out);
+        out.push_str("</p>");
     }
-    out.push_str("\n  <h2><a href=\"");
-    esc(&a.url, &mut out);
-    out.push_str("\">");
-    esc(a.title, &mut out);
-    out.push_str("</a></h2>\n  ");
+    out.push_str("\n  <h2>");
+    link_into(&a.url, "", a.title, &mut out);
+    out.push_str("</h2>\n  ");
     byline_into(a, &mut out);
     out.push_str("\n  ");
     if !a.summary.is_empty() {
@@ -44,13 +42,7 @@ pub fn byline(a: &ArticleView<'_>) -> String {
 fn byline_into(a: &ArticleView<'_>, out: &mut String) {
     out.push_str("\n<p class=\"byline\">");
     match &a.date {
-        Some(d) => {
-            out.push_str("<time datetime=\"");
-            esc(&d.iso, out);
-            out.push_str("\">");
-            esc(&d.display, out);
-            out.push_str("</time>");
-        }
+        Some(d) => time_into(&d.iso, &d.display, out),
         None => out.push_str("<span class=\"undated\">Undated</span>"),
     }
     if !a.authors.is_empty() {
@@ -66,18 +58,33 @@ fn byline_into(a: &ArticleView<'_>, out: &mut String) {
     out.push_str("\n</p>\n");
 }
 
-/// `<a href="URL"REL>NAME</a>` for each term, comma-separated.
-fn links(terms: &[TermLink<'_>], rel: &str, out: &mut String) {
+/// A link to each term, comma-separated.
+fn links(terms: &[TermLink<'_>], attrs: &str, out: &mut String) {
     for (i, t) in terms.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        out.push_str("<a href=\"");
-        esc(&t.url, out);
-        out.push('"');
-        out.push_str(rel);
-        out.push('>');
-        esc(t.name, out);
-        out.push_str("</a>");
+        link_into(&t.url, attrs, t.name, out);
     }
+}
+
+/// `<a href="URL"ATTRS>TEXT</a>`: the URL and the text escaped, `attrs` (such as
+/// ` rel="author"`) written as given.
+pub fn link_into(url: &str, attrs: &str, text: &str, out: &mut String) {
+    out.push_str("<a href=\"");
+    esc(url, out);
+    out.push('"');
+    out.push_str(attrs);
+    out.push('>');
+    esc(text, out);
+    out.push_str("</a>");
+}
+
+/// `<time datetime="ISO">SHOWN</time>`, both escaped.
+pub fn time_into(iso: &str, shown: &str, out: &mut String) {
+    out.push_str("<time datetime=\"");
+    esc(iso, out);
+    out.push_str("\">");
+    esc(shown, out);
+    out.push_str("</time>");
 }

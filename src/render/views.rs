@@ -468,16 +468,12 @@ impl<'a> Views<'a> {
                 current: false,
             });
         }
-        let nav_html = nav
-            .iter()
-            .map(|item| {
-                format!(
-                    "<li><a href=\"{}\">{}</a></li>",
-                    super::escape_html(&item.url),
-                    super::escape_html(item.title)
-                )
-            })
-            .collect();
+        let mut nav_html = String::new();
+        for item in &nav {
+            nav_html.push_str("<li>");
+            super::markup::link_into(&item.url, "", item.title, &mut nav_html);
+            nav_html.push_str("</li>");
+        }
         SiteView {
             nav_html,
             title: &c.title,
@@ -638,8 +634,7 @@ impl<'a> Views<'a> {
     /// afresh (splitting and copying the path); these loops were a fifth of rendering
     /// an article page.
     pub fn add_markup(&self, ctx: &mut PageContext<'a>) {
-        use super::escape_html as esc;
-        use std::fmt::Write as _;
+        use super::markup::{link_into, time_into};
         self.add_meta(ctx);
         let page = &mut ctx.page;
         let article = page.kind == "article";
@@ -651,27 +646,23 @@ impl<'a> Views<'a> {
             } else {
                 ""
             };
-            let _ = write!(
-                html,
-                "<li><a href=\"{}\"{current}>{}</a></li>",
-                esc(&c.url),
-                esc(&c.title)
-            );
+            html.push_str("<li>");
+            link_into(&c.url, current, &c.title, &mut html);
+            html.push_str("</li>");
         }
         if article && !page.breadcrumbs.is_empty() {
-            let _ = write!(html, "<li aria-current=\"page\">{}</li>", esc(&page.title));
+            html.push_str("<li aria-current=\"page\">");
+            super::escape_html_into(&page.title, &mut html);
+            html.push_str("</li>");
         }
         page.breadcrumbs_html = html;
         let mut html = String::new();
         for r in &ctx.related {
-            let _ = write!(html, "<li><a href=\"{}\">{}</a>", esc(r.url), esc(r.title));
+            html.push_str("<li>");
+            link_into(r.url, "", r.title, &mut html);
             if let Some(d) = &r.date {
-                let _ = write!(
-                    html,
-                    " <time datetime=\"{}\">{}</time>",
-                    esc(d.iso),
-                    esc(d.display)
-                );
+                html.push(' ');
+                time_into(d.iso, d.display, &mut html);
             }
             html.push_str("</li>");
         }
