@@ -170,12 +170,8 @@ impl Renderer {
     ) -> Result<Vec<u8>, Diagnostic> {
         let mut context = prepared.context;
         self.render_cards(&context, &sites.full)?;
-        views.add_markup(&mut context);
-        if !self.own_macros {
-            if let Some(a) = &context.article {
-                context.byline_html = markup::byline(a);
-            }
-        }
+        // The byline is made in Rust only while the built-in macro is the one it restates.
+        views.add_markup(&mut context, !self.own_macros);
         self.render_context(prepared.template, &context)
     }
 

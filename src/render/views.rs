@@ -628,14 +628,17 @@ impl<'a> Views<'a> {
     }
 
     /// Fills what a page's context restates as ready HTML for the built-in templates
-    /// (meta tags, breadcrumbs, related articles, listed cards) and its JSON-LD. All of it
-    /// is made from the rest of the context, so it is added after the page's input hash
-    /// is taken, and only for pages that are rendered. Tera looks up every `{{ c.url }}` in a loop
-    /// afresh (splitting and copying the path); these loops were a fifth of rendering
-    /// an article page.
-    pub fn add_markup(&self, ctx: &mut PageContext<'a>) {
+    /// (meta tags, breadcrumbs, related articles, listed cards and, with `byline`, the
+    /// article's byline) and its JSON-LD. All of it is made from the rest of the context,
+    /// so it is added after the page's input hash is taken, and only for pages that are
+    /// rendered. Tera looks up every `{{ c.url }}` in a loop afresh (splitting and copying
+    /// the path); these loops were a fifth of rendering an article page.
+    pub fn add_markup(&self, ctx: &mut PageContext<'a>, byline: bool) {
         use super::markup::{link_into, time_into};
         self.add_meta(ctx);
+        if let Some(a) = ctx.article.as_ref().filter(|_| byline) {
+            ctx.byline_html = super::markup::byline(a);
+        }
         let page = &mut ctx.page;
         let article = page.kind == "article";
         let last = page.breadcrumbs.len().saturating_sub(1);
