@@ -306,6 +306,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         return report.fail(d, start);
     }
     postings.finish();
+    // The cards and their markup are done with: free them before copying and the commit.
     drop(views);
     report.mark("render+search+extras", start);
     observer.stage("copying files");

@@ -371,10 +371,10 @@ pub struct PageContext<'a> {
 impl PageContext<'_> {
     /// For a page rendered wholly by the built-in theme, leaves out what its templates do
     /// not read: neighbours carry only `title` and `url`, the article not its own card,
-    /// URLs, date, authors or sources (see `LeanArticle`), and `meta`, `related`, `articles` and `page.breadcrumbs` (and `site.nav`, see
-    /// [`Views::sites`]) are left empty once their `_html` forms are made (see
-    /// [`Views::add_markup`]). At 100,000 articles, copying the rest into every page was
-    /// a tenth of a clean build.
+    /// URLs, date, authors or sources (see `LeanArticle`), and `meta`, `related`,
+    /// `articles` and `page.breadcrumbs` (and `site.nav`, see [`Views::sites`]) are left
+    /// empty once their `_html` forms are made (see [`Views::add_markup`]). At 100,000
+    /// articles, copying the rest into every page was a tenth of a clean build.
     pub fn make_lean(&mut self) {
         self.lean = true;
         let neighbours = self.previous.iter_mut().chain(self.next.iter_mut());
