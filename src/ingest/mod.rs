@@ -227,10 +227,23 @@ pub fn list(content_dir: &Path, site_dir: &Path) -> ContentListing {
     // Path order is component by component, which is the order of a depth-first walk
     // that visits each folder's entries by name. The paths shown in reports all sit
     // under the content folder as shown, so they sort the same way.
-    listing.files.par_sort_by(|a, b| a.path.cmp(&b.path));
+    listing
+        .files
+        .par_sort_by(|a, b| by_components(&a.rel, &b.rel).then_with(|| a.path.cmp(&b.path)));
     listing.diagnostics.sort_by(|a, b| a.path.cmp(&b.path));
     listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     listing
+}
+
+/// Orders two `/`-separated paths as [`Path`]'s order does, component by component: as
+/// bytes, with the separator below every other byte. Comparing `Path`s splits both into
+/// components on every comparison, which was most of sorting 100,000 files.
+fn by_components(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |c: u8| if c == b'/' { 0 } else { u16::from(c) + 1 };
+    match a.bytes().zip(b.bytes()).find(|(x, y)| x != y) {
+        Some((x, y)) => key(x).cmp(&key(y)),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
 /// What one folder under `content/` holds.
@@ -581,4 +594,32 @@ fn read_text(
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_components;
+    use std::path::Path;
+
+    #[test]
+    fn paths_sort_component_by_component() {
+        let mut names = vec![
+            "a-b/c.md",
+            "a/b.md",
+            "a/b/c.md",
+            "a.md",
+            "a/b-c.md",
+            "ab.md",
+            "a/b.txt",
+            "A.md",
+            "a/b/c/d.md",
+            "é.md",
+            "e.md",
+            "a/ b.md",
+        ];
+        names.sort_by(|x, y| by_components(x, y));
+        let mut by_path = names.clone();
+        by_path.sort_by(|x, y| Path::new(x).cmp(Path::new(y)));
+        assert_eq!(names, by_path);
+    }
 }

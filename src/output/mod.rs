@@ -28,6 +28,7 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::cache::{hash_bytes, Hash};
@@ -297,7 +298,7 @@ impl Staging {
         self.finish_writes()?;
         let mut files = std::mem::take(&mut *self.files.lock().unwrap_or_else(|e| e.into_inner()));
         // Sorted, so the manifest (and so the cache) is the same for the same site.
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // Two outputs wanting one path (a file under static/ and a generated one) would
         // silently replace each other: refuse before anything moves.
         if let Some(pair) = files.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -317,7 +318,8 @@ impl Staging {
                 crate::cache::remove_file(path);
             }
             // Removals first, so that a folder can take the place of a file and back.
-            let keep: HashSet<&str> = files.iter().map(|(rel, _, _)| rel.as_str()).collect();
+            let keep: hashbrown::HashSet<&str> =
+                files.iter().map(|(rel, _, _)| rel.as_str()).collect();
             let gone: Vec<String> = match &self.old {
                 Some(old) => old
                     .paths()
@@ -351,7 +353,7 @@ impl Staging {
         }
         self.committed = true;
         if let Some(path) = &self.manifest_path {
-            Manifest::from_entries(files.into_iter().map(|(rel, e, _)| (rel, e))).save(path);
+            Manifest::save_sorted(path, files.iter().map(|(rel, e, _)| (rel.as_str(), e)));
         }
         Ok(())
     }
@@ -567,7 +569,6 @@ pub fn safe_join(root: &Path, rel: &str) -> io::Result<PathBuf> {
 /// the manifest at `manifest_path` records (each file's size and modification time) and
 /// is marked as broadsheet's; `None` when anything differs or cannot be told.
 pub fn intact(target: &Path, manifest_path: &Path) -> Option<usize> {
-    use rayon::prelude::*;
     if !target.join(MARKER).is_file() {
         return None;
     }
