@@ -136,7 +136,7 @@ fn dates_near_midnight_land_on_the_site_zone_day() {
 }
 
 #[test]
-fn url_collision_fails_naming_both_files() {
+fn articles_wanting_one_url_are_both_published_but_a_static_file_in_the_way_fails() {
     let site = Site::new(CONFIG);
     site.article(
         "world/one.md",
@@ -148,12 +148,32 @@ fn url_collision_fails_naming_both_files() {
         "title = \"Same Story!\"\ndate = 2023-03-07",
         "y",
     );
+    // Same day: the first by file keeps the URL, the other gets the next free slug.
+    let r = site.build_ok();
+    assert!(
+        r.stderr.contains("warning: content/world/one.md: content/business/two.md already has the URL /2023/03/07/same-story/; this article is published at /2023/03/07/same-story-2/ instead"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        texts(&site.html("2023/03/07/same-story/index.html"), "h1"),
+        ["Same Story!"]
+    );
+    assert_eq!(
+        texts(&site.html("2023/03/07/same-story-2/index.html"), "h1"),
+        ["Same story"]
+    );
+
+    // A file under static/ where an article's page goes is refused, naming both.
+    site.write("static/2023/03/07/same-story/index.html", "mine");
     let r = site.build(&[]);
     assert!(!r.ok);
-    assert!(r.stderr.contains("content/world/one.md"), "{}", r.stderr);
     assert!(r.stderr.contains("content/business/two.md"), "{}", r.stderr);
-    assert!(r.stderr.contains("2023/03/07/same-story/"), "{}", r.stderr);
-    assert!(!site.out().exists());
+    assert!(
+        r.stderr.contains("static/2023/03/07/same-story/index.html"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -156,6 +156,7 @@ pub fn index(
                 .unwrap_or("news");
             article.url = urls::permalink(article, section_slug, config);
         });
+    give_each_its_own_url(&mut articles, sections, config, &mut report.diagnostics);
 
     let years = group_by_date(&articles[..dated]);
     let related = related::compute(&articles, &taxonomies, config.related_articles, memo);
@@ -174,6 +175,77 @@ pub fn index(
     archive.pages = plan_pages(&archive, config);
     check_claims(&archive, reserved, &mut report.diagnostics);
     archive
+}
+
+/// Two articles that want one URL (the same slug on the same day: a recurring headline,
+/// records that set no slug) are both published: the earlier one, by date and then by
+/// source, keeps the URL and each later one gets the first free `-2`, `-3`... slug, with
+/// a warning naming both files. Collisions with anything else are left to the claims
+/// check, which refuses them.
+fn give_each_its_own_url(
+    articles: &mut [Article],
+    sections: &Taxonomy,
+    config: &SiteConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut by_url: HashMap<&str, Vec<usize>> = HashMap::with_capacity(articles.len());
+    for (i, a) in articles.iter().enumerate() {
+        by_url.entry(a.url.as_str()).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<usize>> = by_url.into_values().filter(|g| g.len() > 1).collect();
+    if groups.is_empty() {
+        return;
+    }
+    let mut taken: std::collections::HashSet<String> =
+        articles.iter().map(|a| a.url.clone()).collect();
+    let first_come = |a: &Article| (a.date, a.source_path.clone(), a.source_line);
+    groups.sort_by_key(|g| g.iter().map(|&i| first_come(&articles[i])).min());
+    for mut group in groups {
+        group.sort_by_key(|&i| first_come(&articles[i]));
+        let keeper = group[0];
+        for &i in &group[1..] {
+            let section_slug = sections.by_article[i]
+                .first()
+                .map(|&t| sections.terms[t].slug.clone())
+                .unwrap_or_else(|| "news".into());
+            let base = articles[i].slug.clone();
+            let wanted = articles[i].url.clone();
+            let free = (2..)
+                .map(|n| format!("{base}-{n}"))
+                .take(1000)
+                .find_map(|slug| {
+                    articles[i].slug = slug;
+                    let url = urls::permalink(&articles[i], &section_slug, config);
+                    (!taken.contains(&url)).then_some(url)
+                });
+            let Some(url) = free else {
+                articles[i].slug = base;
+                continue;
+            };
+            taken.insert(url.clone());
+            let (a, kept) = (&articles[i], &articles[keeper]);
+            diagnostics.push(
+                Diagnostic::warning(
+                    &a.source_path,
+                    a.source_line,
+                    format!(
+                        "{} already has the URL /{wanted}; this article is published at /{url} instead (give it a slug of its own to choose its URL)",
+                        place_of(kept)
+                    ),
+                )
+                .with_kind("url-taken"),
+            );
+            articles[i].url = url;
+        }
+    }
+}
+
+/// `content/x.jsonl:3`, or the file alone when the article is the whole file.
+fn place_of(a: &Article) -> String {
+    match a.source_line {
+        Some(line) => format!("{}:{line}", a.source_path.display()),
+        None => a.source_path.display().to_string(),
+    }
 }
 
 fn group_by_date(dated: &[Article]) -> Vec<Year> {
@@ -390,13 +462,7 @@ impl Archive {
     /// Where `page` came from, for collision messages.
     fn origin(&self, page: &Page) -> String {
         match &page.kind {
-            PageKind::Article(i) => {
-                let a = &self.articles[*i];
-                match a.source_line {
-                    Some(line) => format!("{}:{line}", a.source_path.display()),
-                    None => a.source_path.display().to_string(),
-                }
-            }
+            PageKind::Article(i) => place_of(&self.articles[*i]),
             PageKind::Listing(listing, p) => {
                 let what = match listing {
                     Listing::Home => "the home page".to_string(),

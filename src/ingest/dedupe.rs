@@ -1,6 +1,8 @@
 //! The same story ingested twice is kept once: same body after normalization, or same
-//! title (ignoring case and spacing) on the same day (undated: in the same section). One hash lookup per article, so
-//! 100,000 articles cost one pass, never a comparison of every pair.
+//! title (ignoring case and spacing) on the same day (undated: in the same section) with
+//! bodies that are mostly the same or too short to tell. One hash lookup per article, so
+//! 100,000 articles cost one pass, never a comparison of every pair; bodies are compared
+//! only between articles whose titles match.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -14,6 +16,12 @@ use crate::article::Article;
 
 /// Bodies shorter than this many words are not compared: "TBA" is not a story.
 const MIN_BODY_WORDS: usize = 12;
+/// Runs of this many words are what two bodies are compared by.
+const SHINGLE_WORDS: usize = 3;
+/// Two bodies under one title tell the same story when at least this share of the
+/// shorter one's word runs are in the other: a re-issue keeps most of its sentences,
+/// while "Market report" or "Corrections" of another edition shares few.
+const SAME_STORY_SHARE: f64 = 0.5;
 
 /// One article folded into another.
 #[derive(Debug, Clone)]
@@ -25,7 +33,7 @@ pub struct Fold {
     pub kept_path: PathBuf,
     pub kept_line: Option<usize>,
     pub kept_id: String,
-    /// `same body` or `same title and date`.
+    /// `same body`, `same title and date` or `same title and section, undated`.
     pub reason: &'static str,
 }
 
@@ -40,8 +48,9 @@ fn key128(feed: impl Fn(&mut std::collections::hash_map::DefaultHasher)) -> u128
     ((a.finish() as u128) << 64) | b.finish() as u128
 }
 
-/// The body as lowercase alphanumeric words: markup, punctuation and quotes do not matter.
-fn body_key(article: &Article) -> Option<u128> {
+/// The body as lowercase alphanumeric words, one space apart, and how many: markup,
+/// punctuation and quotes do not matter.
+fn normal_body(article: &Article) -> (String, usize) {
     let text = html_to_text(&article.body_html);
     let mut normal = String::with_capacity(text.len());
     let mut words = 0;
@@ -55,7 +64,37 @@ fn body_key(article: &Article) -> Option<u128> {
         words += 1;
         normal.extend(word.chars().flat_map(char::to_lowercase));
     }
+    (normal, words)
+}
+
+fn body_key(article: &Article) -> Option<u128> {
+    let (normal, words) = normal_body(article);
     (words >= MIN_BODY_WORDS).then(|| key128(|h| normal.hash(h)))
+}
+
+/// Whether two articles whose titles match tell the same story: their bodies share most
+/// word runs, or one is too short to tell (a stub scraped under the same headline).
+fn same_story(a: &Article, b: &Article) -> bool {
+    let shingles = |article: &Article| -> Option<std::collections::HashSet<u128>> {
+        let (normal, count) = normal_body(article);
+        let words: Vec<&str> = normal.split(' ').collect();
+        (count >= MIN_BODY_WORDS).then(|| {
+            words
+                .windows(SHINGLE_WORDS)
+                .map(|run| key128(|h| run.hash(h)))
+                .collect()
+        })
+    };
+    let (Some(x), Some(y)) = (shingles(a), shingles(b)) else {
+        return true;
+    };
+    let (small, large) = if x.len() <= y.len() {
+        (&x, &y)
+    } else {
+        (&y, &x)
+    };
+    let shared = small.iter().filter(|s| large.contains(s)).count();
+    shared as f64 >= SAME_STORY_SHARE * small.len() as f64
 }
 
 /// Title (case and spacing folded) and the day in the site's zone; an undated article
@@ -90,20 +129,34 @@ pub fn fold(
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by_key(|&i| (keys[i].2, i));
     let mut by_body: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
-    let mut by_title: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
+    // Every kept article under each title key: a title shared by stories that differ
+    // (a daily "Market report") keeps each, and a later copy folds into the one it repeats.
+    let mut by_title: HashMap<u128, Vec<usize>> = HashMap::with_capacity(articles.len());
     let mut folded_into: Vec<Option<(usize, &'static str)>> = vec![None; articles.len()];
     for i in order {
         let (body, title, _) = keys[i];
+        let title_reason = if articles[i].date.is_some() {
+            "same title and date"
+        } else {
+            "same title and section, undated"
+        };
         let hit = body
             .and_then(|k| by_body.get(&k).map(|&j| (j, "same body")))
-            .or_else(|| by_title.get(&title).map(|&j| (j, "same title and date")));
+            .or_else(|| {
+                let kept = by_title.get(&title)?;
+                let j = kept
+                    .iter()
+                    .copied()
+                    .find(|&j| same_story(&articles[i], &articles[j]))?;
+                Some((j, title_reason))
+            });
         match hit {
             Some(h) => folded_into[i] = Some(h),
             None => {
                 if let Some(k) = body {
                     by_body.insert(k, i);
                 }
-                by_title.insert(title, i);
+                by_title.entry(title).or_default().push(i);
             }
         }
     }
