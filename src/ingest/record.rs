@@ -537,21 +537,69 @@ pub fn clean_line(text: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Moves byline names that are known agencies from `authors` to `sources` (scraped
-/// text and dumps, where one field holds both).
+/// Reads a dump's author fields as bylines: `By Jane Doe, Reuters` or `Jane Doe and John
+/// Smith` in one string are split into names, and names that are known agencies move
+/// from `authors` to `sources` (dumps often hold both in one field).
 pub fn split_agencies(draft: &mut Draft, ingest: &IngestConfig) {
     let mut authors = Vec::new();
-    for name in std::mem::take(&mut draft.authors) {
-        match ingest.agency(&name) {
-            Some(agency) => {
-                if !draft.sources.contains(&agency) {
-                    draft.sources.push(agency)
+    for field in std::mem::take(&mut draft.authors) {
+        for name in byline_names(&field, ingest) {
+            match ingest.agency(&name) {
+                Some(agency) => {
+                    if !draft.sources.contains(&agency) {
+                        draft.sources.push(agency)
+                    }
+                }
+                None => {
+                    if !authors.contains(&name) {
+                        authors.push(name)
+                    }
                 }
             }
-            None => authors.push(name),
         }
     }
     draft.authors = authors;
+}
+
+/// The names in one byline string. A leading `By` goes; `;`, `|` and middle dots always
+/// separate names, `and` and `&` too; a comma does when every part it makes is a known
+/// agency or has more than one word, so `Doe, Jane` stays one name. Parts holding digits
+/// (a date or time in the byline) are not names.
+fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
+    let by = |s: &str| -> String {
+        let s = s.trim();
+        match s.get(..3) {
+            Some(p) if p.eq_ignore_ascii_case("by ") => s[3..].trim().to_string(),
+            _ => s.to_string(),
+        }
+    };
+    let mut names = Vec::new();
+    for part in field.split([';', '|', '\u{2022}', '\u{b7}']) {
+        let part = by(part);
+        let commas: Vec<&str> = part
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty() && !p.chars().any(|c| c.is_ascii_digit()))
+            .collect();
+        let split_commas = commas
+            .iter()
+            .all(|p| ingest.agency(p).is_some() || p.split_whitespace().count() > 1);
+        let joined = commas.join(", ");
+        let pieces = if split_commas {
+            commas
+        } else {
+            vec![joined.as_str()]
+        };
+        for piece in pieces {
+            for name in piece.split(" and ").flat_map(|n| n.split(" & ")) {
+                let name = by(name);
+                if !name.is_empty() {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
 }
 
 /// A slug from the last segment of an original URL, when it reads like one
@@ -650,6 +698,38 @@ pub fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dump_bylines_are_split_into_names_and_agencies() {
+        let ingest = SiteConfig::default().ingest;
+        for (field, names) in [
+            ("By Jane Doe, Reuters", vec!["Jane Doe", "Reuters"]),
+            ("Jane Doe and John Smith", vec!["Jane Doe", "John Smith"]),
+            (
+                "by Jane Doe & John Smith; AFP",
+                vec!["Jane Doe", "John Smith", "AFP"],
+            ),
+            ("Doe, Jane", vec!["Doe, Jane"]),
+            (
+                "By Jane Doe, Reuters, March 7, 2023",
+                vec!["Jane Doe", "Reuters"],
+            ),
+            ("AP, Reuters", vec!["AP", "Reuters"]),
+            ("Bylines Desk", vec!["Bylines Desk"]),
+        ] {
+            assert_eq!(byline_names(field, &ingest), names, "{field}");
+        }
+        let mut draft = Draft {
+            authors: vec![
+                "By Jane Doe, Reuters".into(),
+                "Jane Doe and John Smith".into(),
+            ],
+            ..Draft::default()
+        };
+        split_agencies(&mut draft, &ingest);
+        assert_eq!(draft.authors, ["Jane Doe", "John Smith"]);
+        assert_eq!(draft.sources, ["Reuters"]);
+    }
 
     #[test]
     fn script_image_sources_are_dropped() {
