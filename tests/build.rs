@@ -766,3 +766,30 @@ fn a_write_that_fails_fails_the_build_and_keeps_the_previous_site() {
     );
     assert_eq!(snapshot(&site.out()), before, "the previous site changed");
 }
+
+/// A tag spelled two ways is shown as most articles spell it, and on a tie with capitals,
+/// wherever it appears: its page, the tag list, and the articles' tag links.
+#[test]
+fn a_term_is_shown_as_most_articles_spell_it() {
+    let site = Site::new(CONFIG);
+    let tags = |t: &str| format!("\ntags = [{t:?}]");
+    site.article("world/a.md", &(fm("A", "2023-03-09") + &tags("iraq ")), "x");
+    site.article("world/b.md", &(fm("B", "2023-03-08") + &tags("Iraq")), "x");
+    site.article("world/c.md", &(fm("C", "2023-03-07") + &tags("Iraq")), "x");
+    // A tie between a lowercase and a capitalized spelling, the lowercase one newest.
+    site.article("world/d.md", &(fm("D", "2023-03-06") + &tags("basra")), "x");
+    site.article("world/e.md", &(fm("E", "2023-03-05") + &tags("Basra")), "x");
+    site.build_ok();
+    assert_eq!(
+        texts(&site.html("tags/iraq/index.html"), "h1"),
+        ["Tag: Iraq"]
+    );
+    assert_eq!(
+        texts(&site.html("tags/basra/index.html"), "h1"),
+        ["Tag: Basra"]
+    );
+    assert_eq!(
+        texts(&site.html("2023/03/09/a/index.html"), ".tags a"),
+        ["Iraq"]
+    );
+}

@@ -92,6 +92,8 @@ impl Taxonomy {
         let mut keys: Vec<String> = Vec::new();
         let mut terms: Vec<Term> = Vec::new();
         let mut by_article = Vec::with_capacity(articles.len());
+        // Each term's spellings ("Iraq", "iraq") and how many articles use each.
+        let mut spellings: Vec<Vec<(String, usize)>> = Vec::new();
         for (i, article) in articles.iter().enumerate() {
             let mut mine: Vec<usize> = Vec::new();
             for value in kind.values(article) {
@@ -102,18 +104,37 @@ impl Taxonomy {
                 let t = *index.entry(key.clone()).or_insert_with(|| {
                     keys.push(key);
                     terms.push(Term {
-                        name: term_display(value),
+                        name: String::new(),
                         slug: String::new(),
                         articles: Vec::new(),
                     });
+                    spellings.push(Vec::new());
                     terms.len() - 1
                 });
                 if !mine.contains(&t) {
                     mine.push(t);
                     terms[t].articles.push(i);
+                    let shown = term_display(value);
+                    match spellings[t].iter_mut().find(|(s, _)| *s == shown) {
+                        Some((_, n)) => *n += 1,
+                        None => spellings[t].push((shown, 1)),
+                    }
                 }
             }
             by_article.push(mine);
+        }
+        // A term is shown as most of its articles spell it; on a tie, with capitals
+        // ("Iraq" over "iraq"), then as the newest article does.
+        for (term, spelled) in terms.iter_mut().zip(spellings) {
+            let capitals = |s: &str| s.chars().any(char::is_uppercase);
+            let best = spelled.iter().enumerate().max_by(|(i, a), (j, b)| {
+                a.1.cmp(&b.1)
+                    .then_with(|| capitals(&a.0).cmp(&capitals(&b.0)))
+                    .then_with(|| j.cmp(i))
+            });
+            if let Some((_, (name, _))) = best {
+                term.name = name.clone();
+            }
         }
         assign_slugs(kind, &keys, &mut terms, articles, warnings);
 
