@@ -85,7 +85,15 @@ pub fn parse_date_with(
     if let Ok(dt) = DateTime::parse_from_rfc2822(text) {
         return Ok(dt.with_timezone(&tz));
     }
-    for format in ["%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z"] {
+    // With the offset apart or joined without a colon (`2023-03-07T10:00:00+0200`, as
+    // many feeds and dumps write it).
+    for format in [
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%d %H:%M %z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(text, format) {
             return Ok(dt.with_timezone(&tz));
         }
@@ -261,10 +269,18 @@ mod tests {
             "07 March 2023 10:15",
             "Tue, 07 Mar 2023 10:00:00 +0000",
             "2023-03-07 10:15:00 +0200",
+            "2023-03-07T10:00:00+0200",
+            "2023-03-07T10:00:00.250+0200",
+            "2023-03-07T10:00-0500",
         ] {
             let d = parse_date_with(text, utc, None).unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert_eq!(ymd(d), (2023, 3, 7), "{text}");
         }
+        // The offset is applied: 23:30 at -0100 is already the 8th in UTC.
+        assert_eq!(
+            parse_date_with("2023-03-07T23:30:00-0100", utc, None).map(|d| d.day()),
+            Ok(8)
+        );
         assert_eq!(
             parse_date_with(
                 "Tue, 07 Mar 2023 23:30:00 +0000",
