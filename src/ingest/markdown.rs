@@ -123,9 +123,13 @@ fn front_matter_map(split: &Split<'_>) -> Result<Map<String, Value>, (Option<usi
         }
         Syntax::Yaml => {
             let value: Value = serde_yaml_ng::from_str(split.front).map_err(|e| {
+                let shift = split.first_line - 1;
                 (
-                    e.location().map(|l| split.first_line - 1 + l.line()),
-                    format!("front matter is not valid YAML: {e}"),
+                    e.location().map(|l| shift + l.line()),
+                    format!(
+                        "front matter is not valid YAML: {}",
+                        file_lines(&e.to_string(), shift)
+                    ),
                 )
             })?;
             object(value, "YAML")
@@ -192,6 +196,25 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let body = render_markdown(split.body);
     let article = finish(draft, title, body, file, &mut out.diagnostics);
     out.articles.push(article);
+    out
+}
+
+/// A YAML message's `at line N` counted in the file, not in the front matter: `shift`
+/// lines come before the front matter's first.
+fn file_lines(message: &str, shift: usize) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("line ") {
+        let (before, after) = rest.split_at(at + "line ".len());
+        out.push_str(before);
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match after[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + shift).to_string()),
+            Err(_) => out.push_str(&after[..digits]),
+        }
+        rest = &after[digits..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -282,6 +305,12 @@ mod tests {
             out.diagnostics
         );
         assert!(out.diagnostics[0].line.is_some_and(|l| l >= 4));
+        // The lines the message names are the file's, as the diagnostic's is.
+        let out = parse_text("---\ntitle: \"x\ndate: [2023\n---\nbody\n");
+        let d = &out.diagnostics[0];
+        assert_eq!(d.line, Some(4), "{d:?}");
+        assert!(d.message.contains("at line 4 column 1"), "{d:?}");
+        assert!(d.message.contains("at line 2 column 8"), "{d:?}");
         let out = parse_text("---\ntitle: x\ndate: 2023-03-07\nnothing: 1\n---\nbody\n");
         assert_eq!(out.diagnostics[0].line, Some(4));
         assert!(!out.diagnostics[0].is_error());
