@@ -94,6 +94,24 @@ fn home_pages(n: usize) -> (usize, usize) {
         }
     }
     assert_eq!(walked, pages);
+    // Every page of the home listing has its own title, and headings say the page as
+    // other listings do.
+    for k in 1..=pages {
+        let file = match k {
+            1 => "index.html".to_string(),
+            k => format!("page/{k}/index.html"),
+        };
+        let doc = site.html(&file);
+        let (title, h1) = match k {
+            1 => ("Test Archive".to_string(), "Latest news".to_string()),
+            k => (
+                format!("Test Archive (page {k} of {pages})"),
+                format!("Latest news (page {k} of {pages})"),
+            ),
+        };
+        assert_eq!(texts(&doc, "title"), [title], "{file}");
+        assert_eq!(texts(&doc, "h1"), [h1], "{file}");
+    }
     (pages, items)
 }
 
