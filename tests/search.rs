@@ -185,3 +185,39 @@ fn date_order_and_new_articles_keep_old_chunks() {
     assert_eq!(site.read("search/d/0.json"), before);
     assert!(site.read("search/d/1.json").contains("Today"));
 }
+
+/// While a reader types, the last word also matches the longer words it begins, but
+/// those never rank above the word itself: a rare "Courtney" in a title came before
+/// "court" in a body, since its rarity outweighed the discount of a partial match.
+#[test]
+fn a_word_itself_ranks_above_longer_words_it_begins() {
+    let site = Site::new("title = \"T\"\nbase_url = \"https://example.org/\"\n");
+    for i in 0..6 {
+        site.article(
+            &format!("news/court-{i}.md"),
+            &fm(
+                &format!("Ruling number {i}"),
+                &format!("2023-03-0{}", i + 1),
+            ),
+            "The court heard the case on Monday.",
+        );
+    }
+    site.article(
+        "news/singer.md",
+        &fm("No jail for singer Courtney Love", "2023-03-09"),
+        "The singer was fined.",
+    );
+    site.build_ok();
+    let got = urls(&site, &Query::text("court"));
+    assert_eq!(got.len(), 7, "{got:?}");
+    assert_eq!(
+        got.last().map(String::as_str),
+        Some("2023/03/09/no-jail-for-singer-courtney-love/"),
+        "{got:?}"
+    );
+    // Typed in part, the longer words compete on their own.
+    assert_eq!(
+        urls(&site, &Query::text("courtn")),
+        ["2023/03/09/no-jail-for-singer-courtney-love/"]
+    );
+}

@@ -192,6 +192,7 @@ pub fn answer(out_dir: &Path, query: &Query) -> io::Result<Answer> {
         }
         let mut mine: HashMap<u32, f64> = HashMap::new();
         let mut expanded = 0;
+        let mut exact_idf: Option<f64> = None;
         for s in shard_ids {
             if meta.shards.is_empty() {
                 break;
@@ -207,8 +208,21 @@ pub fn answer(out_dir: &Path, query: &Query) -> io::Result<Answer> {
                     }
                     expanded += 1;
                 }
-                let idf = (1.0 + n / df.max(1) as f64).ln();
-                let factor = if exact { 1.0 } else { 0.5 };
+                let mut idf = (1.0 + n / df.max(1) as f64).ln();
+                // As search.js: with the word itself in the index (it sorts first), a
+                // longer word it begins scores below any match of it: at most a fifth of
+                // its idf, times the weight (at most 4), against its idf at least.
+                let factor = match exact_idf {
+                    _ if exact => {
+                        exact_idf = Some(idf);
+                        1.0
+                    }
+                    Some(cap) => {
+                        idf = idf.min(cap);
+                        0.2
+                    }
+                    None => 0.5,
+                };
                 for (id, w) in decode_postings(postings) {
                     let s = idf * (1.0 + w as f64) * factor;
                     let e = mine.entry(id).or_insert(0.0);

@@ -103,7 +103,7 @@
     }
     if (!meta.shards.length) return Promise.resolve(new Map());
     return Promise.all(ids.map(function (s) { return get('t/' + s + '.bin'); })).then(function (shards) {
-      var mine = new Map(), expanded = 0, n = meta.articles;
+      var mine = new Map(), expanded = 0, n = meta.articles, exactIdf = null;
       shards.forEach(function (bytes) {
         if (!bytes) return;
         parseShard(bytes).forEach(function (e) {
@@ -112,7 +112,12 @@
             if (!prefix || !e.term.startsWith(word) || expanded >= PREFIX_MAX_TERMS) return;
             expanded++;
           }
-          var idf = Math.log(1 + n / Math.max(e.df, 1)), factor = exact ? 1 : 0.5;
+          var idf = Math.log(1 + n / Math.max(e.df, 1)), factor = 1;
+          /* The word itself sorts before the words it begins: when it is in the index, a
+             longer word never outscores it (a rarer "courtney" above "court"). */
+          if (exact) exactIdf = idf;
+          else if (exactIdf !== null) { idf = Math.min(idf, exactIdf); factor = 0.2; }
+          else factor = 0.5;
           eachPosting(e.postings, function (id, w) {
             var s = idf * (1 + w) * factor;
             if (!(mine.get(id) >= s)) mine.set(id, s);
