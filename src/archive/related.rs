@@ -249,7 +249,7 @@ fn words_of(articles: &[Article], memo: &Memo) -> Vec<Vec<u64>> {
 
 /// Seeds that keep the two kinds of memo entry apart (and change with their layout).
 const WORDS_SEED: Hash = 0x7265_6c61_7465_645f_776f_7264_735f_3031;
-const LISTS_SEED: Hash = 0x7265_6c61_7465_645f_6c69_7374_735f_3031;
+const LISTS_SEED: Hash = 0x7265_6c61_7465_645f_6c69_7374_735f_3032;
 
 /// Hash of everything the related lists are computed from besides the words' text.
 fn lists_input(
@@ -386,10 +386,23 @@ impl Context<'_> {
 
         let mut scored: Vec<(f64, usize)> = Vec::with_capacity(s.touched.len());
         for &j in &s.touched {
-            // One shared keyword alone is too weak a link.
             if s.hits[j] >= 2 {
                 scored.push((self.finish(i, j, s.score[j]), j));
             }
+        }
+        // One shared keyword alone is a weak link, used only to fill a list the stronger
+        // ones leave short (an archive without tags has few of those), and only within
+        // the article's section (or among articles without one), where one shared rare
+        // word most likely means the same subject.
+        let mut weak: Vec<(f64, usize)> = Vec::new();
+        if scored.len() < n {
+            for &j in &s.touched {
+                if s.hits[j] < 2 && self.facts[i].section == self.facts[j].section {
+                    weak.push((self.finish(i, j, s.score[j]), j));
+                }
+            }
+        }
+        for &j in &s.touched {
             s.score[j] = 0.0;
             s.hits[j] = 0;
         }
@@ -406,6 +419,15 @@ impl Context<'_> {
             scored.truncate(n);
         }
         scored.sort_unstable_by(order);
+        let short = n - scored.len();
+        if short > 0 && !weak.is_empty() {
+            if weak.len() > short {
+                weak.select_nth_unstable_by(short - 1, order);
+                weak.truncate(short);
+            }
+            weak.sort_unstable_by(order);
+            scored.extend(weak);
+        }
         // From a borrowed iterator: collecting `scored` by value would keep its buffer,
         // sized for every candidate, for the whole build.
         scored.iter().map(|&(_, j)| j).collect()
