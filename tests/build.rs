@@ -400,6 +400,80 @@ fn every_content_file_is_published_or_reported() {
     assert!(site.out().join("2023/03/07/d/index.html").is_file());
 }
 
+/// A file beside an article is found however the article spells its path (`./x`,
+/// `a/./b`, `a/../b`), in raw HTML as in Markdown, and in the `image` field; the page
+/// links the file that was copied, so nothing is broken.
+#[test]
+fn files_beside_an_article_are_found_however_they_are_spelled() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/pictures.md",
+        "title = \"Pictures\"\ndate = 2023-04-01\nimage = \"./lead.gif\"",
+        "![d](./photo.gif) ![c](charts/./bar.gif)\n\n<img src=\"raw.gif\"> <a href=\"docs/../report.pdf#p2\">report</a>",
+    );
+    let files = [
+        "lead.gif",
+        "photo.gif",
+        "charts/bar.gif",
+        "raw.gif",
+        "report.pdf",
+    ];
+    for f in files {
+        site.write(&format!("content/world/{f}"), f);
+    }
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("refers to it"), "{}", r.stderr);
+    for f in files {
+        assert_eq!(site.read(&format!("2023/04/01/pictures/{f}")), f);
+    }
+    let doc = site.html("2023/04/01/pictures/index.html");
+    let attrs = |css: &str, attr: &str| -> Vec<String> {
+        select(&doc, css)
+            .iter()
+            .map(|e| e.value().attr(attr).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        attrs(".lead-image img", "src"),
+        ["/2023/04/01/pictures/lead.gif"]
+    );
+    assert_eq!(
+        attrs("meta[property='og:image']", "content"),
+        ["https://example.org/2023/04/01/pictures/lead.gif"]
+    );
+    assert_eq!(
+        attrs(".body img", "src"),
+        ["photo.gif", "charts/bar.gif", "raw.gif"]
+    );
+    assert_eq!(attrs(".body a", "href"), ["report.pdf#p2"]);
+    assert_links_resolve(&site.out(), "/");
+
+    // A dump's image field and HTML body are read the same way.
+    site.write(
+        "content/business/wire.jsonl",
+        "{\"title\": \"Wire story\", \"date\": \"2023-04-02\", \"image\": \"./w-lead.gif\", \"body\": \"<p>Text <img src=\\\"./w-raw.gif\\\"></p>\"}\n",
+    );
+    site.write("content/business/w-lead.gif", "w-lead");
+    site.write("content/business/w-raw.gif", "w-raw");
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("refers to it"), "{}", r.stderr);
+    assert_eq!(site.read("2023/04/02/wire-story/w-lead.gif"), "w-lead");
+    assert_eq!(site.read("2023/04/02/wire-story/w-raw.gif"), "w-raw");
+    let doc = site.html("2023/04/02/wire-story/index.html");
+    assert_eq!(
+        select(&doc, ".lead-image img")[0].value().attr("src"),
+        Some("/2023/04/02/wire-story/w-lead.gif")
+    );
+    assert_eq!(
+        select(&doc, ".body img")[0].value().attr("src"),
+        Some("w-raw.gif")
+    );
+
+    let r = run(&["check", "--root", site.dir().to_str().unwrap()]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("0 broken links"), "{}", r.stdout);
+}
+
 /// The content walk: hidden folders and links to folders are reported, not entered;
 /// a link to an article file is published; nested folders are all read.
 #[cfg(unix)]
