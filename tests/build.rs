@@ -474,6 +474,55 @@ fn files_beside_an_article_are_found_however_they_are_spelled() {
     assert!(r.stdout.contains("0 broken links"), "{}", r.stdout);
 }
 
+/// A path that climbs out of the article's folder is refused: a warning at its line
+/// says what to do, nothing outside is copied, and the file it names is skipped with a
+/// reason naming the article.
+#[test]
+fn paths_out_of_an_article_folder_are_refused_and_explained() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/sub/a.md",
+        "title = \"A\"\ndate = 2023-04-01\nimage = \"../lead.gif\"",
+        "Text.\n\n![up](../up.gif)\n\n<img src=\"./../../../secret.gif\">",
+    );
+    site.write("content/world/lead.gif", "lead");
+    site.write("content/world/up.gif", "up");
+    site.write("secret.gif", "secret");
+    let r = site.build_ok();
+    for (line, what) in [
+        (4, "image '../lead.gif' leads out of the article's folder"),
+        (9, "path '../up.gif' leads out of the article's folder"),
+        (
+            11,
+            "path './../../../secret.gif' leads out of the article's folder",
+        ),
+    ] {
+        let shown = format!("content/world/sub/a.md:{line}: {what}");
+        assert!(r.stderr.contains(&shown), "{shown}\n{}", r.stderr);
+    }
+    assert!(r.stderr.contains("image = \"lead.gif\""), "{}", r.stderr);
+    assert_reported(
+        &r.stderr,
+        &[
+            (
+                "content/world/lead.gif",
+                "content/world/sub/a.md refers to it as '../lead.gif'",
+            ),
+            (
+                "content/world/up.gif",
+                "content/world/sub/a.md refers to it as '../up.gif'",
+            ),
+        ],
+    );
+    let copied: Vec<String> = files_with(&site.out().join("2023/04/01"), |_| ())
+        .into_keys()
+        .collect();
+    assert_eq!(copied, ["a/index.html"]);
+    let doc = site.html("2023/04/01/a/index.html");
+    assert!(select(&doc, ".lead-image img").is_empty());
+    assert!(select(&doc, "meta[property='og:image']").is_empty());
+}
+
 /// The content walk: hidden folders and links to folders are reported, not entered;
 /// a link to an article file is published; nested folders are all read.
 #[cfg(unix)]
