@@ -372,8 +372,9 @@ fn every_content_file_is_published_or_reported() {
     site.article(
         "world/draft.md",
         "title = \"D\"\ndate = 2023-03-07\ndraft = true",
-        "x",
+        "![d](./d.gif)",
     );
+    site.write("content/world/d.gif", "gif");
     let r = site.build_ok();
     assert_eq!(site.read("2023/03/07/a/photo.jpg"), "jpg");
     assert_eq!(site.read("2023/03/07/a/chart.png"), "png");
@@ -386,6 +387,10 @@ fn every_content_file_is_published_or_reported() {
             ),
             ("content/world/.hidden.md", "hidden file"),
             ("content/world/draft.md", "draft (build with --drafts"),
+            (
+                "content/world/d.gif",
+                "only content/world/draft.md, a draft, refers to it (build with --drafts",
+            ),
         ],
     );
     assert_links_resolve(&site.out(), "/");
@@ -398,6 +403,7 @@ fn every_content_file_is_published_or_reported() {
     let r = site.build(&["--drafts"]);
     assert!(r.ok);
     assert!(site.out().join("2023/03/07/d/index.html").is_file());
+    assert_eq!(site.read("2023/03/07/d/d.gif"), "gif");
 }
 
 /// A file beside an article is found however the article spells its path (`./x`,

@@ -284,7 +284,13 @@ fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport)
                     article.source_path.display()
                 )
             }
-            None => "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
+            None => match &asset.draft_ref {
+                Some(draft) => format!(
+                    "only {}, a draft, refers to it (build with --drafts to include both)",
+                    draft.display()
+                ),
+                None => "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
+            },
         };
         report.skipped.push(Skipped {
             path: PathBuf::from("content").join(&asset.rel),
