@@ -41,6 +41,9 @@ pub struct Article {
     /// Relative files the article refers to (its image, links in its body), to be copied
     /// beside its page when they sit beside its source file.
     pub asset_refs: Vec<String>,
+    /// Relative paths it refers to that climb out of its folder (`../x.jpg`), as written:
+    /// never copied, kept to tell why a file they might name is skipped.
+    pub refused_refs: Vec<String>,
 }
 
 /// A photo and its caption; `src` is `None` when only the caption survived (scraped text).

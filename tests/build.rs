@@ -410,8 +410,9 @@ fn every_content_file_is_published_or_reported() {
     site.article(
         "world/draft.md",
         "title = \"D\"\ndate = 2023-03-07\ndraft = true",
-        "x",
+        "![d](./d.gif)",
     );
+    site.write("content/world/d.gif", "gif");
     let r = site.build_ok();
     assert_eq!(site.read("2023/03/07/a/photo.jpg"), "jpg");
     assert_eq!(site.read("2023/03/07/a/chart.png"), "png");
@@ -424,6 +425,10 @@ fn every_content_file_is_published_or_reported() {
             ),
             ("content/world/.hidden.md", "hidden file"),
             ("content/world/draft.md", "draft (build with --drafts"),
+            (
+                "content/world/d.gif",
+                "only content/world/draft.md, a draft, refers to it (build with --drafts",
+            ),
         ],
     );
     assert_links_resolve(&site.out(), "/");
@@ -436,6 +441,130 @@ fn every_content_file_is_published_or_reported() {
     let r = site.build(&["--drafts"]);
     assert!(r.ok);
     assert!(site.out().join("2023/03/07/d/index.html").is_file());
+    assert_eq!(site.read("2023/03/07/d/d.gif"), "gif");
+}
+
+/// A file beside an article is found however the article spells its path (`./x`,
+/// `a/./b`, `a/../b`), in raw HTML as in Markdown, and in the `image` field; the page
+/// links the file that was copied, so nothing is broken.
+#[test]
+fn files_beside_an_article_are_found_however_they_are_spelled() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/pictures.md",
+        "title = \"Pictures\"\ndate = 2023-04-01\nimage = \"./lead.gif\"",
+        "![d](./photo.gif) ![c](charts/./bar.gif)\n\n<img src=\"raw.gif\"> <a href=\"docs/../report.pdf#p2\">report</a>",
+    );
+    let files = [
+        "lead.gif",
+        "photo.gif",
+        "charts/bar.gif",
+        "raw.gif",
+        "report.pdf",
+    ];
+    for f in files {
+        site.write(&format!("content/world/{f}"), f);
+    }
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("refers to it"), "{}", r.stderr);
+    for f in files {
+        assert_eq!(site.read(&format!("2023/04/01/pictures/{f}")), f);
+    }
+    let doc = site.html("2023/04/01/pictures/index.html");
+    let attrs = |css: &str, attr: &str| -> Vec<String> {
+        select(&doc, css)
+            .iter()
+            .map(|e| e.value().attr(attr).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        attrs(".lead-image img", "src"),
+        ["/2023/04/01/pictures/lead.gif"]
+    );
+    assert_eq!(
+        attrs("meta[property='og:image']", "content"),
+        ["https://example.org/2023/04/01/pictures/lead.gif"]
+    );
+    assert_eq!(
+        attrs(".body img", "src"),
+        ["photo.gif", "charts/bar.gif", "raw.gif"]
+    );
+    assert_eq!(attrs(".body a", "href"), ["report.pdf#p2"]);
+    assert_links_resolve(&site.out(), "/");
+
+    // A dump's image field and HTML body are read the same way.
+    site.write(
+        "content/business/wire.jsonl",
+        "{\"title\": \"Wire story\", \"date\": \"2023-04-02\", \"image\": \"./w-lead.gif\", \"body\": \"<p>Text <img src=\\\"./w-raw.gif\\\"></p>\"}\n",
+    );
+    site.write("content/business/w-lead.gif", "w-lead");
+    site.write("content/business/w-raw.gif", "w-raw");
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("refers to it"), "{}", r.stderr);
+    assert_eq!(site.read("2023/04/02/wire-story/w-lead.gif"), "w-lead");
+    assert_eq!(site.read("2023/04/02/wire-story/w-raw.gif"), "w-raw");
+    let doc = site.html("2023/04/02/wire-story/index.html");
+    assert_eq!(
+        select(&doc, ".lead-image img")[0].value().attr("src"),
+        Some("/2023/04/02/wire-story/w-lead.gif")
+    );
+    assert_eq!(
+        select(&doc, ".body img")[0].value().attr("src"),
+        Some("w-raw.gif")
+    );
+
+    let r = run(&["check", "--root", site.dir().to_str().unwrap()]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("0 broken links"), "{}", r.stdout);
+}
+
+/// A path that climbs out of the article's folder is refused: a warning at its line
+/// says what to do, nothing outside is copied, and the file it names is skipped with a
+/// reason naming the article.
+#[test]
+fn paths_out_of_an_article_folder_are_refused_and_explained() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/sub/a.md",
+        "title = \"A\"\ndate = 2023-04-01\nimage = \"../lead.gif\"",
+        "Text.\n\n![up](../up.gif)\n\n<img src=\"./../../../secret.gif\">",
+    );
+    site.write("content/world/lead.gif", "lead");
+    site.write("content/world/up.gif", "up");
+    site.write("secret.gif", "secret");
+    let r = site.build_ok();
+    for (line, what) in [
+        (4, "image '../lead.gif' leads out of the article's folder"),
+        (9, "path '../up.gif' leads out of the article's folder"),
+        (
+            11,
+            "path './../../../secret.gif' leads out of the article's folder",
+        ),
+    ] {
+        let shown = format!("content/world/sub/a.md:{line}: {what}");
+        assert!(r.stderr.contains(&shown), "{shown}\n{}", r.stderr);
+    }
+    assert!(r.stderr.contains("image = \"lead.gif\""), "{}", r.stderr);
+    assert_reported(
+        &r.stderr,
+        &[
+            (
+                "content/world/lead.gif",
+                "content/world/sub/a.md refers to it as '../lead.gif'",
+            ),
+            (
+                "content/world/up.gif",
+                "content/world/sub/a.md refers to it as '../up.gif'",
+            ),
+        ],
+    );
+    let copied: Vec<String> = files_with(&site.out().join("2023/04/01"), |_| ())
+        .into_keys()
+        .collect();
+    assert_eq!(copied, ["a/index.html"]);
+    let doc = site.html("2023/04/01/a/index.html");
+    assert!(select(&doc, ".lead-image img").is_empty());
+    assert!(select(&doc, "meta[property='og:image']").is_empty());
 }
 
 /// The content walk: hidden folders and links to folders are reported, not entered;

@@ -68,6 +68,7 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         source_path: format!("content/news/story-{i}.md").into(),
         source_line: None,
         asset_refs: Vec::new(),
+        refused_refs: Vec::new(),
         title,
     }
 }

@@ -329,13 +329,45 @@ fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport)
             }
         }
     }
-    for (asset, used) in assets.iter().zip(used) {
-        if !used {
-            report.skipped.push(Skipped {
-                path: PathBuf::from("content").join(&asset.rel),
-                reason: "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
-            });
+    // A file a `../` refers to is never copied, but the skip reason says who meant it.
+    let mut refused_by: HashMap<usize, (&Article, &str)> = HashMap::new();
+    for article in articles {
+        let dir = article.id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        for r in &article.refused_refs {
+            // Lexical only, and only names files already listed under content/.
+            let joined = format!("{dir}/{r}");
+            let Some(segments) = crate::ingest::body::resolve_below(&joined) else {
+                continue;
+            };
+            if let Some(&i) = by_rel.get(segments.join("/").as_str()) {
+                refused_by.entry(i).or_insert((article, r));
+            }
         }
+    }
+    for (i, (asset, used)) in assets.iter().zip(used).enumerate() {
+        if used {
+            continue;
+        }
+        let reason = match refused_by.get(&i) {
+            Some((article, r)) => {
+                let name = asset.rel.rsplit('/').next().unwrap_or(&asset.rel);
+                format!(
+                    "{} refers to it as '{r}', which leads out of that article's folder: files are copied only from an article's folder and the folders under it; move it beside the article and link it as '{name}'",
+                    article.source_path.display()
+                )
+            }
+            None => match &asset.draft_ref {
+                Some(draft) => format!(
+                    "only {}, a draft, refers to it (build with --drafts to include both)",
+                    draft.display()
+                ),
+                None => "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
+            },
+        };
+        report.skipped.push(Skipped {
+            path: PathBuf::from("content").join(&asset.rel),
+            reason,
+        });
     }
     copies
 }

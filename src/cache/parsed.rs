@@ -322,6 +322,7 @@ struct ArticleOut<'a> {
     source_path: &'a Path,
     source_line: Option<usize>,
     asset_refs: &'a [String],
+    refused_refs: &'a [String],
 }
 
 /// [`Article`] as read back. A field added to `Article` must be added here and to
@@ -348,6 +349,7 @@ struct CachedArticle {
     source_path: PathBuf,
     source_line: Option<usize>,
     asset_refs: Vec<String>,
+    refused_refs: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -398,6 +400,7 @@ impl<'a> OutcomeOut<'a> {
                         source_path,
                         source_line,
                         asset_refs,
+                        refused_refs,
                     } = a;
                     ArticleOut {
                         id,
@@ -426,6 +429,7 @@ impl<'a> OutcomeOut<'a> {
                         source_path,
                         source_line: *source_line,
                         asset_refs,
+                        refused_refs,
                     }
                 })
                 .collect(),
@@ -482,6 +486,7 @@ impl CachedOutcome {
                 source_path: a.source_path,
                 source_line: a.source_line,
                 asset_refs: a.asset_refs,
+                refused_refs: a.refused_refs,
             });
         }
         let diagnostics = self

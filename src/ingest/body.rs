@@ -1,5 +1,9 @@
 //! Markdown bodies into safe HTML, with the facts the record needs (summary, words, refs).
 
+use std::borrow::Cow;
+use std::sync::Mutex;
+
+use ammonia::{UrlRelative, UrlRelativeEvaluate};
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// A rendered body and what was learned while rendering it.
@@ -9,8 +13,152 @@ pub struct Body {
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
     pub word_count: usize,
-    /// Relative link and image targets (candidates for files copied beside the page).
+    /// Relative link and image targets, normalised (candidates for files copied beside
+    /// the page).
     pub refs: Vec<String>,
+    /// Relative targets that climb out of the article's folder (`../x.jpg`), path only as
+    /// written, with their line in the file when known: refused, never looked up.
+    pub refused: Vec<(String, Option<usize>)>,
+}
+
+/// What a link or image target in a body (or an `image` field) means for the files beside
+/// the article.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// Not a file beside the article: a web or mail address, a site path (`/x`), an anchor,
+    /// a folder (`sub/`, `../`).
+    Elsewhere,
+    /// A file in the article's folder or a folder under it: `path` normalised
+    /// (`./a/../b.jpg` is `b.jpg`), `rest` its query and fragment as written.
+    Beside { path: String, rest: &'a str },
+    /// A relative path that climbs out of the article's folder (`../x.jpg`, `a/../../x`).
+    Outside,
+}
+
+/// A `.` or `..` path segment, also percent-encoded (`%2e%2e`), as browsers read them.
+fn dot_segment(segment: &str) -> Option<bool> {
+    if segment.len() > 6 {
+        return None;
+    }
+    match segment.to_ascii_lowercase().as_str() {
+        "." | "%2e" => Some(false),
+        ".." | ".%2e" | "%2e." | "%2e%2e" => Some(true),
+        _ => None,
+    }
+}
+
+/// Resolves `path` (segments split at `/` or `\`, which browsers read as `/`) below a
+/// root: `.` and empty segments go, `..` takes one back. `None` when a `..` climbs above
+/// the root: nothing outside the folder is ever named.
+pub fn resolve_below(path: &str) -> Option<Vec<&str>> {
+    let mut segments: Vec<&str> = Vec::new();
+    for segment in path.split(['/', '\\']) {
+        match dot_segment(segment) {
+            Some(true) => {
+                segments.pop()?;
+            }
+            Some(false) => {}
+            None if segment.is_empty() => {}
+            None => segments.push(segment),
+        }
+    }
+    Some(segments)
+}
+
+/// Classifies a link or image target written in an article.
+pub fn target(dest: &str) -> Target<'_> {
+    let dest = dest.trim();
+    let (path, rest) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
+    // A scheme as `safe_url` sees one: a colon before the first slash.
+    let scheme = path
+        .find(':')
+        .is_some_and(|i| !path[..i].contains(['/', '\\']));
+    if path.is_empty() || path.starts_with(['/', '\\']) || scheme {
+        return Target::Elsewhere;
+    }
+    let last = path.rsplit(['/', '\\']).next().unwrap_or("");
+    if last.is_empty() || dot_segment(last).is_some() {
+        return Target::Elsewhere;
+    }
+    match resolve_below(path) {
+        Some(segments) => Target::Beside {
+            path: segments.join("/"),
+            rest,
+        },
+        None => Target::Outside,
+    }
+}
+
+/// The relative targets of one body, gathered from Markdown links and from the URL
+/// attributes of its (sanitized) HTML.
+#[derive(Debug, Default)]
+struct Refs {
+    refs: Vec<String>,
+    refused: Vec<(String, Option<usize>)>,
+}
+
+impl Refs {
+    /// Notes `dest`; returns it normalised when that changes it, so the page links the
+    /// same file that is copied. `line` is asked only for a refused target.
+    fn note(&mut self, dest: &str, line: impl FnOnce() -> Option<usize>) -> Option<String> {
+        match target(dest) {
+            Target::Beside { path, rest } => {
+                let written = format!("{path}{rest}");
+                if !self.refs.contains(&path) {
+                    self.refs.push(path);
+                }
+                (written != dest).then_some(written)
+            }
+            Target::Outside => {
+                let path = dest.trim().split(['?', '#']).next().unwrap_or("");
+                if !self.refused.iter().any(|(r, _)| r == path) {
+                    self.refused.push((path.to_string(), line()));
+                }
+                None
+            }
+            Target::Elsewhere => None,
+        }
+    }
+
+    /// [`Refs::note`] for a Markdown link's target.
+    fn note_url<'m>(
+        &mut self,
+        dest: CowStr<'m>,
+        line: impl FnOnce() -> Option<usize>,
+    ) -> CowStr<'m> {
+        match self.note(&dest, line) {
+            Some(normalised) => CowStr::from(normalised),
+            None => dest,
+        }
+    }
+}
+
+/// The sanitizer's hook for relative URLs (`href`, `src`...): raw HTML in a body refers
+/// to files as much as Markdown links do.
+struct NoteRelative<'a> {
+    refs: &'a Mutex<Refs>,
+    /// The source text and its first line, to find the line of a refused target.
+    source: Option<(&'a str, usize)>,
+}
+
+impl<'a> UrlRelativeEvaluate<'a> for NoteRelative<'a> {
+    fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
+        let line = || {
+            let (text, first) = self.source?;
+            let at = text.find(url.trim())?;
+            Some(first + line_offset(text, at))
+        };
+        let mut refs = self.refs.lock().unwrap_or_else(|e| e.into_inner());
+        Some(match refs.note(url, line) {
+            Some(normalised) => Cow::Owned(normalised),
+            None => Cow::Borrowed(url),
+        })
+    }
+}
+
+/// Lines before byte `at` of `text`.
+fn line_offset(text: &str, at: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count()
 }
 
 fn options() -> Options {
@@ -43,9 +191,11 @@ fn count_word_starts(text: &str, in_word: &mut bool, count: &mut usize) {
 }
 
 /// Renders Markdown with tables, footnotes and strikethrough. Raw HTML in the source is
-/// sanitized; links with script-capable schemes are neutralized.
-pub fn render_markdown(markdown: &str) -> Body {
+/// sanitized; links with script-capable schemes are neutralized. `first_line` is the
+/// line of the file the Markdown starts on.
+pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
     let mut body = Body::default();
+    let mut refs = Refs::default();
     let mut raw_html = false;
     let mut paragraph_depth = 0usize;
     let mut first_done = false;
@@ -54,7 +204,9 @@ pub fn render_markdown(markdown: &str) -> Body {
     // in-word state carries over between text events and resets at breaks.
     let mut in_word = false;
 
-    let events = Parser::new_ext(markdown, options()).map(|event| {
+    // Offsets give the line of a refused link for its warning.
+    let parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    let events = parser.map(|(event, range)| {
         match &event {
             Event::Start(Tag::Paragraph) => paragraph_depth += 1,
             Event::End(TagEnd::Paragraph) => {
@@ -94,49 +246,58 @@ pub fn render_markdown(markdown: &str) -> Body {
         {
             in_word = false;
         }
+        let line = || Some(first_line + line_offset(markdown, range.start));
         match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                note_ref(&dest_url, &mut body.refs);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: safe_url(dest_url),
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe_url(refs.note_url(dest_url, line)),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                note_ref(&dest_url, &mut body.refs);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: safe_url(dest_url),
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: safe_url(refs.note_url(dest_url, line)),
+                title,
+                id,
+            }),
             other => other,
         }
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events);
-    body.html = if raw_html { sanitize_html(&out) } else { out };
+    body.html = if raw_html {
+        let refs = Mutex::new(std::mem::take(&mut refs));
+        let html = sanitize(&out, &refs, Some((markdown, first_line)));
+        (body.refs, body.refused) = {
+            let r = refs.into_inner().unwrap_or_else(|e| e.into_inner());
+            (r.refs, r.refused)
+        };
+        html
+    } else {
+        (body.refs, body.refused) = (refs.refs, refs.refused);
+        out
+    };
     body.first_paragraph = first.split_whitespace().collect::<Vec<_>>().join(" ");
     body
 }
 
 /// Cleans untrusted HTML: scripts, event handlers and script URLs go, structure stays.
-pub fn sanitize_html(html: &str) -> String {
+/// Relative URLs left in it are noted in `refs` and normalised; `source` is the text
+/// the HTML came from and its first line, to find a refused target's line.
+fn sanitize(html: &str, refs: &Mutex<Refs>, source: Option<(&str, usize)>) -> String {
     ammonia::Builder::default()
         .add_generic_attributes(["id", "class"])
+        .url_relative(UrlRelative::Custom(Box::new(NoteRelative { refs, source })))
         .clean(html)
         .to_string()
 }
@@ -195,6 +356,7 @@ pub fn paragraphs_body(paragraphs: &[String]) -> Body {
         first_paragraph: paragraphs.first().cloned().unwrap_or_default(),
         word_count: words,
         refs: Vec::new(),
+        refused: Vec::new(),
     }
 }
 
@@ -236,15 +398,19 @@ pub fn looks_like_html(text: &str) -> bool {
         && text.contains('>')
 }
 
-/// An HTML body (from a dump) sanitized, with its plain text facts.
+/// An HTML body (from a dump) sanitized, with its plain text facts and the files it
+/// refers to, as a Markdown body's.
 pub fn html_body(html: &str) -> Body {
-    let clean = sanitize_html(html);
+    let refs = Mutex::new(Refs::default());
+    let clean = sanitize(html, &refs, None);
     let (first, words) = html_text_facts(&clean);
+    let refs = refs.into_inner().unwrap_or_else(|e| e.into_inner());
     Body {
         html: clean,
         first_paragraph: first,
         word_count: words,
-        refs: Vec::new(),
+        refs: refs.refs,
+        refused: refs.refused,
     }
 }
 
@@ -317,20 +483,6 @@ fn html_text_facts(html: &str) -> (String, usize) {
     (first, words)
 }
 
-/// A target is a local file reference when it has no scheme, no leading `/` or `#`, and no `..`.
-fn note_ref(dest: &str, refs: &mut Vec<String>) {
-    let path = dest.split(['#', '?']).next().unwrap_or("");
-    let local = !path.is_empty()
-        && !path.starts_with('/')
-        && !path.contains(':')
-        && path
-            .split('/')
-            .all(|s| !s.is_empty() && s != "." && s != "..");
-    if local && !refs.iter().any(|r| r == path) {
-        refs.push(path.to_string());
-    }
-}
-
 /// Keeps web, mail and relative URLs; anything else (javascript:, data:...) becomes `#`.
 fn safe_url(dest: CowStr<'_>) -> CowStr<'_> {
     let lower = dest.trim_start().to_ascii_lowercase();
@@ -370,7 +522,10 @@ mod tests {
 
     #[test]
     fn tables_footnotes_strikethrough() {
-        let b = render_markdown("a ~~b~~ c[^1]\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n[^1]: note\n");
+        let b = render_markdown(
+            "a ~~b~~ c[^1]\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n[^1]: note\n",
+            1,
+        );
         assert!(b.html.contains("<del>b</del>"), "{}", b.html);
         assert!(b.html.contains("<table>"));
         assert!(b.html.contains("footnote-definition"));
@@ -379,7 +534,7 @@ mod tests {
 
     #[test]
     fn scripts_are_removed() {
-        let b = render_markdown("hi <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))");
+        let b = render_markdown("hi <script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))", 1);
         assert!(!b.html.contains("<script"), "{}", b.html);
         assert!(!b.html.contains("onerror"), "{}", b.html);
         assert!(!b.html.contains("javascript:"), "{}", b.html);
@@ -410,7 +565,62 @@ mod tests {
     fn collects_local_refs_only() {
         let b = render_markdown(
             "![p](photo.jpg) [a](https://x.org) [b](/abs) [c](../up.pdf) [d](doc.pdf#p2)",
+            1,
         );
         assert_eq!(b.refs, vec!["photo.jpg", "doc.pdf"]);
+        assert_eq!(b.refused, vec![("../up.pdf".to_string(), Some(1))]);
+    }
+
+    #[test]
+    fn targets_are_normalised_below_the_article_folder() {
+        let beside = |path: &str, rest| Target::Beside {
+            path: path.into(),
+            rest,
+        };
+        assert_eq!(target("./x.gif"), beside("x.gif", ""));
+        assert_eq!(target("a/./b.gif?v=2#top"), beside("a/b.gif", "?v=2#top"));
+        assert_eq!(target("a/../b.gif"), beside("b.gif", ""));
+        assert_eq!(target("a//b.gif"), beside("a/b.gif", ""));
+        assert_eq!(target("img/a:b.jpg"), beside("img/a:b.jpg", ""));
+        for outside in [
+            "../x.gif",
+            "a/../../x.gif",
+            "..\\x.gif",
+            "%2e%2e/x.gif",
+            "./../x",
+        ] {
+            assert_eq!(target(outside), Target::Outside, "{outside}");
+        }
+        for elsewhere in [
+            "",
+            "#top",
+            "/abs.gif",
+            "//host/x.gif",
+            "https://x.org/a.gif",
+            "mailto:a@b",
+            "sub/",
+            "../",
+            "..",
+            "C:\\x.gif",
+        ] {
+            assert_eq!(target(elsewhere), Target::Elsewhere, "{elsewhere}");
+        }
+    }
+
+    #[test]
+    fn raw_html_refers_to_files_too() {
+        let b = render_markdown(
+            "![d](./photo.gif)\n\n<img src=\"raw.gif\"> <a href=\"./docs/../report.pdf#p2\">r</a>\n\n<img src=\"../up.gif\">\n",
+            5,
+        );
+        assert_eq!(b.refs, vec!["photo.gif", "raw.gif", "report.pdf"]);
+        assert_eq!(b.refused, vec![("../up.gif".to_string(), Some(9))]);
+        assert!(b.html.contains("src=\"photo.gif\""), "{}", b.html);
+        assert!(b.html.contains("href=\"report.pdf#p2\""), "{}", b.html);
+        assert!(!b.html.contains("\"./"), "{}", b.html);
+        let h = html_body("<p><img src=\"./a/b.gif\"><img src=\"../c.gif\"></p>");
+        assert_eq!(h.refs, vec!["a/b.gif"]);
+        assert_eq!(h.refused, vec![("../c.gif".to_string(), None)]);
+        assert!(h.html.contains("src=\"a/b.gif\""), "{}", h.html);
     }
 }

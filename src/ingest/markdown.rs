@@ -193,7 +193,9 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     if out.diagnostics.iter().any(Diagnostic::is_error) {
         return out;
     }
-    let body = render_markdown(split.body);
+    // The body is the end of the file: its first line is one past the lines before it.
+    let before = &file.text[..file.text.len() - split.body.len()];
+    let body = render_markdown(split.body, 1 + before.matches('\n').count());
     let article = finish(draft, title, body, file, &mut out.diagnostics);
     out.articles.push(article);
     out

@@ -56,6 +56,8 @@ pub struct Asset {
     pub path: PathBuf,
     /// Relative to `content/`, `/`-separated.
     pub rel: String,
+    /// A draft left out of this build that refers to it, for its skip reason.
+    pub draft_ref: Option<PathBuf>,
 }
 
 /// Everything the load stage found.
@@ -365,6 +367,7 @@ pub fn load_listed(
             None => loaded.assets.push(Asset {
                 path: f.path,
                 rel: f.rel,
+                draft_ref: None,
             }),
         }
     }
@@ -415,12 +418,31 @@ pub fn load_listed(
     // (foldhash) rather than std's SipHash, which this sequential step spent its time in.
     let mut entry_of: hashbrown::HashMap<PathBuf, usize> =
         hashbrown::HashMap::with_capacity(outcomes.len());
+    let asset_of: hashbrown::HashMap<&str, usize> = loaded
+        .assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.rel.as_str(), i))
+        .collect();
+    // (asset, draft) pairs: a file only a draft refers to is not "referred to by no article".
+    let mut draft_refs: Vec<(usize, PathBuf)> = Vec::new();
     for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
         let mut drafts = 0;
         for article in outcome.articles {
             if article.draft && !opts.drafts {
                 drafts += 1;
+                let dir = article.id.rsplit_once('/').map_or("", |(d, _)| d);
+                for r in &article.asset_refs {
+                    let rel = if dir.is_empty() {
+                        r.clone()
+                    } else {
+                        format!("{dir}/{r}")
+                    };
+                    if let Some(&i) = asset_of.get(rel.as_str()) {
+                        draft_refs.push((i, article.source_path.clone()));
+                    }
+                }
             } else {
                 loaded.articles.push(article);
             }
@@ -454,6 +476,10 @@ pub fn load_listed(
         });
     }
 
+    drop(asset_of);
+    for (i, draft) in draft_refs {
+        loaded.assets[i].draft_ref.get_or_insert(draft);
+    }
     let articles = std::mem::take(&mut loaded.articles);
     let (kept, folds) = if config.ingest.fold_duplicates {
         dedupe::fold(articles, |a| {

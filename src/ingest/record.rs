@@ -164,6 +164,8 @@ pub struct Draft {
     pub line: Option<usize>,
     /// The record's 1-based number in a multi-article file.
     pub record: Option<usize>,
+    /// An `image` refused because it climbs out of the article's folder, as written.
+    pub refused_image: Option<String>,
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -438,8 +440,31 @@ impl<'a> Fields<'a> {
         let sources = self.list(Field::Sources);
         let tags = self.list(Field::Tags);
         let section = self.string(Field::Section).map(|s| clean_line(&s));
+        let mut refused_image = None;
         let image_src = self.string(Field::Image).and_then(|src| {
-            // Only web URLs and local files: a `javascript:` or `data:` source is dropped.
+            // A file beside the article is named as the body names it (`./a.jpg` is
+            // `a.jpg`), so the page shows the file that is copied.
+            match body::target(&src) {
+                body::Target::Beside { path, rest } => return Some(format!("{path}{rest}")),
+                body::Target::Outside => {
+                    let line = self.line("image");
+                    let name = src.rsplit(['/', '\\']).next().unwrap_or_default();
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            self.shown,
+                            line,
+                            format!(
+                                "image '{src}' leads out of the article's folder, and files are copied only from that folder and the folders under it; ignored: move the file beside the article and write image = \"{name}\""
+                            ),
+                        )
+                        .with_kind("outside-folder"),
+                    );
+                    refused_image = Some(src);
+                    return None;
+                }
+                body::Target::Elsewhere => {}
+            }
+            // Only web URLs and site paths: a `javascript:` or `data:` source is dropped.
             let scheme = src.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
             let local = scheme
                 .as_deref()
@@ -493,6 +518,7 @@ impl<'a> Fields<'a> {
             url,
             line: None,
             record: None,
+            refused_image,
         }
     }
 
@@ -660,8 +686,27 @@ pub fn finish(
     };
     let mut asset_refs = body.refs;
     if let Some(src) = draft.image.as_ref().and_then(|i| i.src.as_ref()) {
-        if !asset_refs.contains(src) {
-            asset_refs.push(src.clone());
+        if let body::Target::Beside { path, .. } = body::target(src) {
+            if !asset_refs.contains(&path) {
+                asset_refs.push(path);
+            }
+        }
+    }
+    let mut refused_refs: Vec<String> = draft.refused_image.into_iter().collect();
+    for (target, at) in body.refused {
+        let name = target.rsplit(['/', '\\']).next().unwrap_or_default();
+        diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                at.or(line),
+                format!(
+                    "path '{target}' leads out of the article's folder, and files are copied only from that folder and the folders under it, so it is left as written and will likely be broken: move the file beside the article and link it as '{name}'"
+                ),
+            )
+            .with_kind("outside-folder"),
+        );
+        if !refused_refs.contains(&target) {
+            refused_refs.push(target);
         }
     }
     let id = match draft.record {
@@ -692,6 +737,7 @@ pub fn finish(
         source_path: file.shown.clone(),
         source_line: line,
         asset_refs,
+        refused_refs,
     }
 }
 

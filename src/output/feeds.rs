@@ -276,6 +276,7 @@ mod tests {
             source_path: Default::default(),
             source_line: None,
             asset_refs: Vec::new(),
+            refused_refs: Vec::new(),
         };
         assert_eq!(
             entry_id(&a, &config),
