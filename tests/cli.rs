@@ -137,6 +137,22 @@ fn check_names_broken_links_and_their_article() {
 }
 
 #[test]
+fn check_finds_files_named_with_spaces_and_accents() {
+    let site = Site::new("title = \"T\"\n");
+    site.article(
+        "news/a.md",
+        &fm("A", "2023-04-01"),
+        "![x](café.gif) ![y](<my photo.gif>) [again](caf%C3%A9.gif#top)",
+    );
+    site.write("content/news/café.gif", "GIF89a");
+    site.write("content/news/my photo.gif", "GIF89a");
+    let r = run(&["check", "--root", root(site.dir())]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("broken link"), "{}", r.stderr);
+    assert!(r.stdout.contains("0 broken links"), "{}", r.stdout);
+}
+
+#[test]
 fn plain_output_without_a_terminal_or_with_no_color() {
     let site = Site::new("title = \"T\"\n");
     site.write(
