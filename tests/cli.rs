@@ -201,6 +201,27 @@ fn verbose_lists_files_and_quiet_hides_skips() {
 }
 
 #[test]
+fn quiet_still_shows_warnings_in_build_and_check() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Text.");
+    site.article(
+        "world/b.md",
+        &format!("{}\ncolour = \"red\"", fm("B", "2023-03-08")),
+        "Text.",
+    );
+    for command in ["build", "check"] {
+        let r = run(&[command, "--quiet", "--root", root(site.dir())]);
+        assert!(r.ok, "{command}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("warning: content/world/b.md:4: unknown front-matter field 'colour'"),
+            "{command} --quiet hid the warning:\n{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn help_has_examples_and_completions_print() {
     let r = run(&["--help"]);
     assert!(r.ok);
