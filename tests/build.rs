@@ -494,6 +494,32 @@ fn config_errors_name_the_key() {
 }
 
 #[test]
+fn output_dir_flag_may_not_overwrite_the_sites_sources() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    for dir in ["static", "./templates", "content/out", ".", ".."] {
+        let r = site.build(&["--output-dir", dir]);
+        assert!(!r.ok, "built into {dir}");
+        assert!(
+            r.stderr.contains(&format!("error: --output-dir: '{dir}'")),
+            "{dir}: {}",
+            r.stderr
+        );
+    }
+    assert!(!site.dir().join("static").exists());
+    assert!(!site.dir().join("templates").exists());
+    assert!(!site.dir().join("content/out").exists());
+    // The refused attempts left nothing behind: the next build is clean.
+    site.build_ok();
+    let outside = tempfile::tempdir().unwrap();
+    let r = site.build(&[
+        "--output-dir",
+        outside.path().join("site").to_str().unwrap(),
+    ]);
+    assert!(r.ok, "{}", r.stderr);
+}
+
+#[test]
 fn refuses_to_replace_a_folder_it_did_not_make() {
     let site = Site::new(CONFIG);
     site.article("world/a.md", &fm("A", "2023-03-07"), "x");
