@@ -270,6 +270,9 @@ struct Server {
     url: String,
     /// What the server prints, line by line.
     lines: mpsc::Receiver<String>,
+    /// The server's TMPDIR, where it makes its temporary folder (removed after `drop`
+    /// has killed the server).
+    tmp: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -280,9 +283,11 @@ impl Drop for Server {
 }
 
 fn start_server(site: &Path) -> Server {
+    let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
         .args(["serve", "--port", "0", "--root", root(site)])
         .env("NO_COLOR", "1")
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -306,6 +311,41 @@ fn start_server(site: &Path) -> Server {
         child,
         url,
         lines: rx,
+        tmp,
+    }
+}
+
+/// The folders in the server's TMPDIR.
+fn temp_folders(server: &Server) -> Vec<String> {
+    std::fs::read_dir(server.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn serve_removes_its_temporary_folder_when_stopped() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Text.");
+    for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+        let mut server = start_server(site.dir());
+        let made = temp_folders(&server);
+        assert!(
+            made.len() == 1 && made[0].starts_with("broadsheet-serve-"),
+            "{made:?}"
+        );
+        let pid = libc::pid_t::try_from(server.child.id()).unwrap();
+        // SAFETY: a plain kill(2) of the child this test started and still owns.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        assert!(
+            eventually(10, || server.child.try_wait().unwrap().is_some()),
+            "signal {signal} did not stop the server"
+        );
+        assert_eq!(
+            temp_folders(&server),
+            Vec::<String>::new(),
+            "signal {signal} left the temporary folder"
+        );
     }
 }
 
