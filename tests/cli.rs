@@ -315,6 +315,40 @@ fn start_server(site: &Path) -> Server {
     }
 }
 
+#[test]
+fn serve_redirects_a_folder_without_its_slash() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "![x](pic.gif)");
+    site.write("content/world/pic.gif", "GIF89a");
+    let server = start_server(site.dir());
+    let no_redirects = ureq::AgentBuilder::new().redirects(0).build();
+    let head = |path: &str| {
+        let url = format!("{}{path}", server.url);
+        match no_redirects.get(&url).call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => {
+                (r.status(), r.header("Location").map(str::to_string))
+            }
+            Err(e) => panic!("{url}: {e}"),
+        }
+    };
+    // Without the slash, `pic.gif` on the page would be asked for as /2023/03/07/pic.gif.
+    assert_eq!(
+        head("2023/03/07/a"),
+        (301, Some("/2023/03/07/a/".to_string()))
+    );
+    assert_eq!(
+        head("2023/03/07/a?x=1"),
+        (301, Some("/2023/03/07/a/?x=1".to_string()))
+    );
+    assert_eq!(head("2023/03/07/a/"), (200, None));
+    assert_eq!(head("2023/03/07/a/pic.gif"), (200, None));
+    assert_eq!(head("2023/03/07/nothing"), (404, None));
+    // Followed, the redirect gives the page.
+    let (status, html) = get(&format!("{}2023/03/07/a", server.url));
+    assert_eq!(status, 200);
+    assert!(html.contains("pic.gif"), "{html}");
+}
+
 /// The folders in the server's TMPDIR.
 fn temp_folders(server: &Server) -> Vec<String> {
     std::fs::read_dir(server.tmp.path())
