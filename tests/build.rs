@@ -520,6 +520,45 @@ fn output_dir_flag_may_not_overwrite_the_sites_sources() {
 }
 
 #[test]
+fn template_render_errors_name_the_file_to_fix() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    // Every page extends base.html; 404.html, rendered first, is not the site's.
+    site.write(
+        "templates/base.html",
+        "<html><body><h1>{{ site.title | nosuchfilter }}</h1>{% block main %}{% endblock main %}</body></html>",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("error: templates/base.html: template error:")
+            && r.stderr.contains("nosuchfilter"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("error: 404.html"), "{}", r.stderr);
+
+    // An error in a block of the site's own page template names that template.
+    site.write(
+        "templates/base.html",
+        "<html><body>{% block main %}{% endblock main %}</body></html>",
+    );
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}{{ article.title | nosuchfilter }}{% endblock main %}",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("error: templates/article.html: template error:"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn refuses_to_replace_a_folder_it_did_not_make() {
     let site = Site::new(CONFIG);
     site.article("world/a.md", &fm("A", "2023-03-07"), "x");
