@@ -211,7 +211,7 @@ pub fn main() -> ExitCode {
             let progress = Progress::new(say);
             let report = build::build_observed(&opts, &progress);
             progress.finish();
-            print_report(&report, &opts.site_dir, say);
+            print_report(&report, &opts, say);
             exit(report.success)
         }
         Command::Serve(args) => {
@@ -449,8 +449,8 @@ impl Observer for Progress {
 }
 
 /// Diagnostics to stderr, skipped files, then one summary line.
-fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
-    print_diagnostics(&report.outcome.diagnostics, site_dir);
+fn print_report(report: &BuildReport, opts: &BuildOptions, say: Verbosity) {
+    print_diagnostics(&report.outcome.diagnostics, &opts.site_dir);
     print_skipped(report, say);
     let summary = format!(
         "{}: {}, {} copied ({} of {} files changed), {}, {} in {:.2} s",
@@ -495,7 +495,13 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
                 report.output_dir.display()
             )
         };
-        eprintln!("Build failed: {summary}. Nothing was written{kept}.");
+        // Else "2 warnings, 0 errors" reads as no reason to fail.
+        let strict = if opts.strict && report.outcome.warnings() > 0 {
+            "; --strict turns warnings into errors"
+        } else {
+            ""
+        };
+        eprintln!("Build failed: {summary}{strict}. Nothing was written{kept}.");
     }
 }
 

@@ -465,6 +465,14 @@ fn strict_turns_warnings_into_errors() {
     );
     let r = site.build(&["--strict"]);
     assert!(!r.ok);
+    // The summary says why "1 warning, 0 errors" failed.
+    assert!(
+        r.stderr.contains("1 warning, 0 errors in")
+            && r.stderr
+                .contains("; --strict turns warnings into errors. Nothing was written"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
