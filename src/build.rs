@@ -144,13 +144,18 @@ pub trait Observer: Sync {
 pub struct Quiet;
 impl Observer for Quiet {}
 
-/// Reads `site.toml` and applies command-line overrides.
+/// Reads `site.toml` and applies command-line overrides, refusing an output folder that
+/// would overwrite the site's sources.
 pub fn load_config(opts: &BuildOptions) -> Result<SiteConfig, Diagnostic> {
     let mut config = SiteConfig::load(&opts.site_dir)?;
     if let Some(url) = &opts.base_url {
         config
             .set_base_url(url)
             .map_err(|m| Diagnostic::error("--base-url", None, m))?;
+    }
+    if let Some(dir) = &opts.output_dir {
+        crate::config::validate_output_override(&opts.site_dir, dir)
+            .map_err(|m| Diagnostic::error("--output-dir", None, m))?;
     }
     Ok(config)
 }

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 use scraper::{Html, Selector};
 use walkdir::WalkDir;
@@ -176,11 +177,18 @@ fn problem(
         None => (url, None),
     };
     let path = path.split('?').next().unwrap_or("");
+    // Pages write file names percent-encoded (`caf%C3%A9.gif`, `my%20photo.gif`) and
+    // browsers decode them before asking for the file, so the files are looked up decoded.
+    let Ok(path) = percent_decode_str(path).decode_utf8() else {
+        return Some("its %-escapes do not decode to UTF-8 text".into());
+    };
     let target = if path.is_empty() {
         from.to_string()
     } else if let Some(abs) = path.strip_prefix('/') {
         let abs = format!("/{abs}");
-        match abs.strip_prefix(base_path) {
+        // Compared decoded, like the path (a base URL may be written `/caf%C3%A9/`).
+        let base = percent_decode_str(base_path).decode_utf8_lossy();
+        match abs.strip_prefix(base.as_ref()) {
             Some(rel) => normalize(rel)?,
             None => return Some(format!("points outside the site's base path {base_path}")),
         }
@@ -209,7 +217,10 @@ fn problem(
     match fragment {
         Some(f) if !f.is_empty() => {
             let ids = ids_of.get(target.as_str())?;
-            (!ids.contains(f)).then(|| format!("no element with id '{f}' in {target}"))
+            // Browsers try the fragment as written, then decoded (`#caf%C3%A9` finds `café`).
+            let decoded = percent_decode_str(f).decode_utf8_lossy();
+            (!ids.contains(f) && !ids.contains(decoded.as_ref()))
+                .then(|| format!("no element with id '{f}' in {target}"))
         }
         _ => None,
     }
@@ -257,6 +268,34 @@ mod tests {
             urls,
             vec!["../../etc", "/missing/", "a/#nope", "a/pic.png"],
             "{broken:?}"
+        );
+    }
+
+    #[test]
+    fn percent_encoded_names_are_looked_up_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::create_dir_all(out.join("a")).unwrap();
+        fs::write(out.join("a/café.gif"), "GIF89a").unwrap();
+        fs::write(out.join("a/my photo.gif"), "GIF89a").unwrap();
+        fs::write(
+            out.join("a/index.html"),
+            r##"<h2 id="café">C</h2><img src="caf%C3%A9.gif"><img src="my%20photo.gif?v=1#x">
+               <a href="/a/caf%C3%A9.gif">abs</a><a href="#caf%C3%A9">anchor</a>
+               <img src="caf%C3%A9-not.gif"><img src="%FF.gif">"##,
+        )
+        .unwrap();
+        let broken = check_links(out, "/");
+        let found: Vec<(&str, &str)> = broken
+            .iter()
+            .map(|b| (b.url.as_str(), b.reason.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("%FF.gif", "its %-escapes do not decode to UTF-8 text"),
+                ("caf%C3%A9-not.gif", "no such file: a/café-not.gif"),
+            ],
         );
     }
 }

@@ -211,7 +211,7 @@ pub fn main() -> ExitCode {
             let progress = Progress::new(say);
             let report = build::build_observed(&opts, &progress);
             progress.finish();
-            print_report(&report, &opts.site_dir, say);
+            print_report(&report, &opts, say);
             exit(report.success)
         }
         Command::Serve(args) => {
@@ -285,7 +285,7 @@ pub fn main() -> ExitCode {
                 Err(message) => fail(&message),
             }
         }
-        Command::Check(args) => check(site_dir, &args, say),
+        Command::Check(args) => check(site_dir, &args),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "broadsheet", &mut io::stdout());
             ExitCode::SUCCESS
@@ -294,8 +294,9 @@ pub fn main() -> ExitCode {
 }
 
 /// `broadsheet check`: the ingest report (problems, per-format counts, optional JSON),
-/// then the link check of a scratch build.
-fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
+/// then the link check of a scratch build. `--quiet` changes nothing here: it keeps
+/// warnings, errors and the summary, which is all `check` prints besides its tables.
+fn check(site_dir: PathBuf, args: &CheckArgs) -> ExitCode {
     // One scratch build gives both the ingest report and the pages to check.
     let opts = BuildOptions {
         site_dir,
@@ -308,13 +309,7 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
         print_diagnostics(&checked.report.outcome.diagnostics, &opts.site_dir);
         return ExitCode::FAILURE;
     };
-    let shown: Vec<Diagnostic> = ingest
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error() || !say.quiet)
-        .cloned()
-        .collect();
-    print_diagnostics(&shown, &opts.site_dir);
+    print_diagnostics(&ingest.diagnostics, &opts.site_dir);
     println!("{}", ingest.summary());
     if let Some(path) = &args.report {
         if let Err(e) = ingest.write_json(path) {
@@ -328,17 +323,13 @@ fn check(site_dir: PathBuf, args: &CheckArgs, say: Verbosity) -> ExitCode {
     }
     if !checked.report.success {
         // Problems the ingest report cannot see (templates, output), which come after.
-        let later: Vec<Diagnostic> = checked
+        let later = checked
             .report
             .outcome
             .diagnostics
             .get(ingest.diagnostics.len()..)
-            .unwrap_or_default()
-            .iter()
-            .filter(|d| d.is_error() || !say.quiet)
-            .cloned()
-            .collect();
-        print_diagnostics(&later, &opts.site_dir);
+            .unwrap_or_default();
+        print_diagnostics(later, &opts.site_dir);
     }
     for link in &checked.broken {
         let from = link
@@ -458,8 +449,8 @@ impl Observer for Progress {
 }
 
 /// Diagnostics to stderr, skipped files, then one summary line.
-fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
-    print_diagnostics(&report.outcome.diagnostics, site_dir);
+fn print_report(report: &BuildReport, opts: &BuildOptions, say: Verbosity) {
+    print_diagnostics(&report.outcome.diagnostics, &opts.site_dir);
     print_skipped(report, say);
     let summary = format!(
         "{}: {}, {} copied ({} of {} files changed), {}, {} in {:.2} s",
@@ -504,7 +495,13 @@ fn print_report(report: &BuildReport, site_dir: &Path, say: Verbosity) {
                 report.output_dir.display()
             )
         };
-        eprintln!("Build failed: {summary}. Nothing was written{kept}.");
+        // Else "2 warnings, 0 errors" reads as no reason to fail.
+        let strict = if opts.strict && report.outcome.warnings() > 0 {
+            "; --strict turns warnings into errors"
+        } else {
+            ""
+        };
+        eprintln!("Build failed: {summary}{strict}. Nothing was written{kept}.");
     }
 }
 

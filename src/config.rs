@@ -229,17 +229,79 @@ fn validate_output_dir(dir: &Path) -> Result<(), String> {
             dir.display()
         ));
     }
-    let first = dir.components().next().and_then(|c| c.as_os_str().to_str());
-    if matches!(
-        first,
-        Some("content" | "static" | "templates" | "src" | "tests" | ".git")
-    ) {
-        return Err(format!(
-            "'{}' would overwrite the site's own sources; choose another folder such as \"public\"",
-            dir.display()
-        ));
+    if holds_sources(dir) {
+        return Err(overwrites_sources(dir));
     }
     Ok(())
+}
+
+/// A folder inside the site (relative to it) that is or lies in one of its sources.
+fn holds_sources(rel: &Path) -> bool {
+    let first = rel.components().next().and_then(|c| c.as_os_str().to_str());
+    matches!(
+        first,
+        Some("content" | "static" | "templates" | "src" | "tests" | ".git")
+    )
+}
+
+fn overwrites_sources(dir: &Path) -> String {
+    format!(
+        "'{}' would overwrite the site's own sources; choose another folder such as \"public\"",
+        dir.display()
+    )
+}
+
+/// Checks an output folder given on the command line (`build -o DIR`, relative to the
+/// site folder or absolute) against the rule for `output_dir`, applied to where it lands:
+/// the output folder is replaced whole, so it must not be the site folder, hold it, or
+/// lie in its sources. A folder outside the site is fine.
+pub fn validate_output_override(site_dir: &Path, dir: &Path) -> Result<(), String> {
+    let site = resolve(&std::path::absolute(site_dir).map_err(|e| e.to_string())?);
+    let out = resolve(&site.join(dir));
+    match out.strip_prefix(&site) {
+        Ok(rel) if rel.as_os_str().is_empty() => Err(format!(
+            "'{}' is the site folder itself; choose a folder inside it such as \"public\", or one outside it",
+            dir.display()
+        )),
+        Ok(rel) if holds_sources(rel) => Err(overwrites_sources(dir)),
+        Ok(_) => Ok(()),
+        Err(_) if site.starts_with(&out) => Err(format!(
+            "'{}' holds the site folder and would overwrite its sources; choose a folder such as \"public\"",
+            dir.display()
+        )),
+        Err(_) => Ok(()),
+    }
+}
+
+/// An absolute path with `.` and `..` removed and its longest existing ancestor
+/// canonicalized, so that paths through symlinks (`/tmp` on macOS) compare equal; the
+/// output folder need not exist yet.
+fn resolve(path: &Path) -> PathBuf {
+    let mut plain = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                plain.pop();
+            }
+            Component::CurDir => {}
+            c => plain.push(c),
+        }
+    }
+    let mut missing = Vec::new();
+    let mut existing = plain.as_path();
+    loop {
+        if let Ok(mut real) = existing.canonicalize() {
+            real.extend(missing.iter().rev());
+            return real;
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name);
+                existing = parent;
+            }
+            _ => return plain,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -284,6 +346,37 @@ mod tests {
         }
         let e = parse("per_page = \"many\"").unwrap_err();
         assert_eq!(e.line, Some(1));
+    }
+
+    #[test]
+    fn output_override_may_not_overwrite_sources() {
+        let site = tempfile::tempdir().unwrap();
+        let s = site.path();
+        std::fs::create_dir_all(s.join("static")).unwrap();
+        for bad in [
+            "static",
+            "./static",
+            "content/x",
+            "templates",
+            ".",
+            "..",
+            "public/..",
+        ] {
+            let e = validate_output_override(s, Path::new(bad)).unwrap_err();
+            assert!(e.contains(&format!("'{bad}'")), "{bad}: {e}");
+        }
+        for bad in [s.join("static/x"), s.to_path_buf()] {
+            assert!(validate_output_override(s, &bad).is_err(), "{bad:?}");
+        }
+        let elsewhere = tempfile::tempdir().unwrap();
+        for good in [
+            Path::new("public"),
+            Path::new("out/site"),
+            Path::new("../elsewhere"),
+            elsewhere.path(),
+        ] {
+            assert_eq!(validate_output_override(s, good), Ok(()), "{good:?}");
+        }
     }
 
     #[test]

@@ -69,14 +69,15 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         .tempdir()
         .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let out = tmp.path().join("site");
-    // Ctrl+C ends the process without running destructors: remove the preview site
+    // Ctrl+C, SIGTERM (kill, systemd, an IDE's stop button) and SIGHUP (a closed
+    // terminal) end the process without running destructors: remove the preview site
     // (and its build cache) ourselves, so a day of previews leaves nothing in /tmp.
     let scratch = tmp.path().to_path_buf();
     ctrlc::set_handler(move || {
         let _ = fs::remove_dir_all(&scratch);
         std::process::exit(0);
     })
-    .map_err(|e| format!("cannot handle Ctrl+C: {e}"))?;
+    .map_err(|e| format!("cannot handle Ctrl+C and stop signals: {e}"))?;
     let build_opts = BuildOptions {
         site_dir: opts.site_dir.clone(),
         output_dir: Some(out.clone()),
@@ -250,6 +251,28 @@ fn stream_events(request: Request, state: &Mutex<State>) {
 }
 
 fn serve_file(request: Request, out: &Path, url_path: &str) {
+    // A folder asked for without its slash (`/2023/04/01/pictures`): relative links on its
+    // page resolve against the folder only with the slash, so send the browser there, as
+    // static hosts do. The path is rebuilt with one leading `/`, so `//host` cannot
+    // become a redirect to another site.
+    if !url_path.ends_with('/')
+        && local_path(out, url_path).is_some_and(|p| p.join("index.html").is_file())
+    {
+        let query = request
+            .url()
+            .split_once('?')
+            .map(|(_, q)| format!("?{q}"))
+            .unwrap_or_default();
+        let target = format!("/{}/{query}", url_path.trim_start_matches('/'));
+        if let Ok(location) = Header::from_bytes("Location", target.as_bytes()) {
+            let _ = request.respond(
+                Response::from_string(format!("moved to {target}"))
+                    .with_status_code(301)
+                    .with_header(location),
+            );
+            return;
+        }
+    }
     let Some(file) = resolve(out, url_path) else {
         let body =
             fs::read(out.join("404.html")).unwrap_or_else(|_| b"<h1>Not found</h1>".to_vec());
@@ -280,6 +303,15 @@ fn serve_file(request: Request, out: &Path, url_path: &str) {
 
 /// The file for a URL path; directories serve their `index.html`. Never leaves `out`.
 fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
+    let mut path = local_path(out, url_path)?;
+    if path.is_dir() {
+        path.push("index.html");
+    }
+    path.is_file().then_some(path)
+}
+
+/// The path under `out` that a URL path names, decoded; `None` if it would leave `out`.
+fn local_path(out: &Path, url_path: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(url_path)
         .decode_utf8()
         .ok()?;
@@ -292,10 +324,7 @@ fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
             s => path.push(s),
         }
     }
-    if path.is_dir() {
-        path.push("index.html");
-    }
-    path.is_file().then_some(path)
+    Some(path)
 }
 
 /// Adds the live-reload script before `</body>` (only ever in served responses).

@@ -632,6 +632,14 @@ fn strict_turns_warnings_into_errors() {
     );
     let r = site.build(&["--strict"]);
     assert!(!r.ok);
+    // The summary says why "1 warning, 0 errors" failed.
+    assert!(
+        r.stderr.contains("1 warning, 0 errors in")
+            && r.stderr
+                .contains("; --strict turns warnings into errors. Nothing was written"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -655,6 +663,71 @@ fn config_errors_name_the_key() {
     // An unreadable site.toml names no output folder (it is not known).
     assert!(
         r.stderr.contains("Nothing was written.") && !r.stderr.contains("site in "),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn output_dir_flag_may_not_overwrite_the_sites_sources() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    for dir in ["static", "./templates", "content/out", ".", ".."] {
+        let r = site.build(&["--output-dir", dir]);
+        assert!(!r.ok, "built into {dir}");
+        assert!(
+            r.stderr.contains(&format!("error: --output-dir: '{dir}'")),
+            "{dir}: {}",
+            r.stderr
+        );
+    }
+    assert!(!site.dir().join("static").exists());
+    assert!(!site.dir().join("templates").exists());
+    assert!(!site.dir().join("content/out").exists());
+    // The refused attempts left nothing behind: the next build is clean.
+    site.build_ok();
+    let outside = tempfile::tempdir().unwrap();
+    let r = site.build(&[
+        "--output-dir",
+        outside.path().join("site").to_str().unwrap(),
+    ]);
+    assert!(r.ok, "{}", r.stderr);
+}
+
+#[test]
+fn template_render_errors_name_the_file_to_fix() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    // Every page extends base.html; 404.html, rendered first, is not the site's.
+    site.write(
+        "templates/base.html",
+        "<html><body><h1>{{ site.title | nosuchfilter }}</h1>{% block main %}{% endblock main %}</body></html>",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("error: templates/base.html: template error:")
+            && r.stderr.contains("nosuchfilter"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("error: 404.html"), "{}", r.stderr);
+
+    // An error in a block of the site's own page template names that template.
+    site.write(
+        "templates/base.html",
+        "<html><body>{% block main %}{% endblock main %}</body></html>",
+    );
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block main %}{{ article.title | nosuchfilter }}{% endblock main %}",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("error: templates/article.html: template error:"),
         "{}",
         r.stderr
     );

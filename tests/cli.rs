@@ -137,6 +137,22 @@ fn check_names_broken_links_and_their_article() {
 }
 
 #[test]
+fn check_finds_files_named_with_spaces_and_accents() {
+    let site = Site::new("title = \"T\"\n");
+    site.article(
+        "news/a.md",
+        &fm("A", "2023-04-01"),
+        "![x](café.gif) ![y](<my photo.gif>) [again](caf%C3%A9.gif#top)",
+    );
+    site.write("content/news/café.gif", "GIF89a");
+    site.write("content/news/my photo.gif", "GIF89a");
+    let r = run(&["check", "--root", root(site.dir())]);
+    assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("broken link"), "{}", r.stderr);
+    assert!(r.stdout.contains("0 broken links"), "{}", r.stdout);
+}
+
+#[test]
 fn plain_output_without_a_terminal_or_with_no_color() {
     let site = Site::new("title = \"T\"\n");
     site.write(
@@ -182,6 +198,27 @@ fn verbose_lists_files_and_quiet_hides_skips() {
     assert!(!r.stdout.contains("wrote"), "{}", r.stdout);
     assert!(!r.stderr.contains("Skipped"), "{}", r.stderr);
     assert!(r.stdout.contains("Built 1 article"), "{}", r.stdout);
+}
+
+#[test]
+fn quiet_still_shows_warnings_in_build_and_check() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Text.");
+    site.article(
+        "world/b.md",
+        &format!("{}\ncolour = \"red\"", fm("B", "2023-03-08")),
+        "Text.",
+    );
+    for command in ["build", "check"] {
+        let r = run(&[command, "--quiet", "--root", root(site.dir())]);
+        assert!(r.ok, "{command}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("warning: content/world/b.md:4: unknown front-matter field 'colour'"),
+            "{command} --quiet hid the warning:\n{}",
+            r.stderr
+        );
+    }
 }
 
 #[test]
@@ -233,6 +270,9 @@ struct Server {
     url: String,
     /// What the server prints, line by line.
     lines: mpsc::Receiver<String>,
+    /// The server's TMPDIR, where it makes its temporary folder (removed after `drop`
+    /// has killed the server).
+    tmp: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -243,9 +283,11 @@ impl Drop for Server {
 }
 
 fn start_server(site: &Path) -> Server {
+    let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
         .args(["serve", "--port", "0", "--root", root(site)])
         .env("NO_COLOR", "1")
+        .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -269,6 +311,75 @@ fn start_server(site: &Path) -> Server {
         child,
         url,
         lines: rx,
+        tmp,
+    }
+}
+
+#[test]
+fn serve_redirects_a_folder_without_its_slash() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "![x](pic.gif)");
+    site.write("content/world/pic.gif", "GIF89a");
+    let server = start_server(site.dir());
+    let no_redirects = ureq::AgentBuilder::new().redirects(0).build();
+    let head = |path: &str| {
+        let url = format!("{}{path}", server.url);
+        match no_redirects.get(&url).call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => {
+                (r.status(), r.header("Location").map(str::to_string))
+            }
+            Err(e) => panic!("{url}: {e}"),
+        }
+    };
+    // Without the slash, `pic.gif` on the page would be asked for as /2023/03/07/pic.gif.
+    assert_eq!(
+        head("2023/03/07/a"),
+        (301, Some("/2023/03/07/a/".to_string()))
+    );
+    assert_eq!(
+        head("2023/03/07/a?x=1"),
+        (301, Some("/2023/03/07/a/?x=1".to_string()))
+    );
+    assert_eq!(head("2023/03/07/a/"), (200, None));
+    assert_eq!(head("2023/03/07/a/pic.gif"), (200, None));
+    assert_eq!(head("2023/03/07/nothing"), (404, None));
+    // Followed, the redirect gives the page.
+    let (status, html) = get(&format!("{}2023/03/07/a", server.url));
+    assert_eq!(status, 200);
+    assert!(html.contains("pic.gif"), "{html}");
+}
+
+/// The folders in the server's TMPDIR.
+fn temp_folders(server: &Server) -> Vec<String> {
+    std::fs::read_dir(server.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn serve_removes_its_temporary_folder_when_stopped() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Text.");
+    for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+        let mut server = start_server(site.dir());
+        let made = temp_folders(&server);
+        assert!(
+            made.len() == 1 && made[0].starts_with("broadsheet-serve-"),
+            "{made:?}"
+        );
+        let pid = libc::pid_t::try_from(server.child.id()).unwrap();
+        // SAFETY: a plain kill(2) of the child this test started and still owns.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        assert!(
+            eventually(10, || server.child.try_wait().unwrap().is_some()),
+            "signal {signal} did not stop the server"
+        );
+        assert_eq!(
+            temp_folders(&server),
+            Vec::<String>::new(),
+            "signal {signal} left the temporary folder"
+        );
     }
 }
 

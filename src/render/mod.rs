@@ -37,6 +37,9 @@ pub struct Renderer {
     /// The site has its own `macros.html`: the built-in `article.html` calls its `byline`
     /// rather than printing `byline_html` ([`markup::byline`]).
     own_macros: bool,
+    /// The site's own templates by name, with their files (`templates/base.html`), to
+    /// name the file a render error is in.
+    user_files: Vec<(String, PathBuf)>,
 }
 
 /// The built-in page templates: they read only `title` and `url` of neighbours, not the
@@ -123,6 +126,7 @@ impl Renderer {
             lean,
             own_cards: own_macros || overridden("card.html"),
             own_macros,
+            user_files: user.into_iter().map(|(n, _, p)| (n, p)).collect(),
         })
     }
 
@@ -209,7 +213,7 @@ impl Renderer {
         let mut html = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(template, &context, &mut html)
-            .map_err(|e| template_error(Path::new(template), &e))?;
+            .map_err(|e| self.render_error(template, &e))?;
         Ok(html)
     }
 
@@ -230,9 +234,51 @@ impl Renderer {
         let html = self
             .tera
             .render(template, &context)
-            .map_err(|e| template_error(Path::new(template), &e))?;
+            .map_err(|e| self.render_error(template, &e))?;
         let _ = card.html.set(html);
         Ok(())
+    }
+
+    /// A failed render of `template`, named by the site's template file the error is in.
+    /// The page being rendered is often not that file: `404.html` is rendered first, so
+    /// a mistake in `templates/base.html`, which every page extends, fails there.
+    fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let text = chain(e);
+        let file = failed_in(&text, template)
+            .and_then(|name| self.user_files.iter().find(|(n, _)| n == name))
+            .map(|(_, file)| file);
+        match file {
+            Some(file) => template_error(file, e),
+            // Tera did not say which file, or it is a built-in one: say what was being
+            // rendered rather than blame a page template the site may not have.
+            None => {
+                let folder = if self.user_files.is_empty() {
+                    "(built-in theme)"
+                } else {
+                    "templates"
+                };
+                let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                Diagnostic::error(
+                    folder,
+                    None,
+                    format!("template error while rendering {template}: {flat}"),
+                )
+            }
+        }
+    }
+}
+
+/// The template a render error happened in, from Tera's message: "Failed to render
+/// 'page.html' (error happened in 'base.html')", or the page's own template when no other
+/// is named. `None` when Tera cannot tell (inside a macro, whose file it does not name,
+/// or "in a parent template").
+fn failed_in<'t>(text: &'t str, template: &'t str) -> Option<&'t str> {
+    if text.contains("error while rendering macro") || text.contains("in a parent template") {
+        return None;
+    }
+    match text.split_once("(error happened in '") {
+        Some((_, rest)) => rest.split_once("')").map(|(name, _)| name),
+        None => Some(template),
     }
 }
 
@@ -328,4 +374,24 @@ fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
         .and_then(|n| n.trim().parse().ok());
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     Diagnostic::error(file, line, format!("template error: {flat}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn render_errors_are_placed_only_where_tera_says() {
+        let base =
+            "Failed to render '404.html' (error happened in 'base.html').: Filter 'x' not found";
+        assert_eq!(failed_in(base, "404.html"), Some("base.html"));
+        let own = "Failed to render '404.html': Filter 'x' not found";
+        assert_eq!(failed_in(own, "404.html"), Some("404.html"));
+        for unknown in [
+            "Failed to render 'article.html': error while rendering macro `macros::byline`: x",
+            "Failed to render 'list.html' (error happened in a parent template): x",
+        ] {
+            assert_eq!(failed_in(unknown, "list.html"), None, "{unknown}");
+        }
+    }
 }
