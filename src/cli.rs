@@ -559,8 +559,9 @@ fn source_line(site_dir: &Path, path: &Path, line: usize) -> Option<(usize, Stri
     } else {
         site_dir.join(path)
     };
-    let bytes = std::fs::read(full).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
+    // Decoded as ingest decodes it, so a Windows-1252 or UTF-16 file's line reads as
+    // its text, not as replacement characters.
+    let (text, _) = crate::ingest::decode_text(std::fs::read(full).ok()?);
     let text = text
         .lines()
         .nth(line.checked_sub(1)?)?

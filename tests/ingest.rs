@@ -206,6 +206,14 @@ fn latin1_crlf_and_bom_are_read() {
         .body_html
         .contains("pound\u{2019}s rise"));
     assert_eq!(by_title("Bom headline").sources, vec!["AP"]);
+    // The warning quotes the line as it was read, not as replacement characters.
+    let r = site.build_ok();
+    assert!(
+        r.stderr.contains("| Pound hits \u{a3} high"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains('\u{fffd}'), "{}", r.stderr);
 }
 
 #[test]

@@ -584,6 +584,26 @@ fn read_text(
 ) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(shown, None, format!("cannot read: {e}")))?;
+    let (text, not_utf8) = decode_text(bytes);
+    if let Some(line) = not_utf8 {
+        warnings.push(
+            Diagnostic::warning(
+                shown,
+                Some(line),
+                "is not valid UTF-8; read as Windows-1252 (Latin-1). Save it as UTF-8 to be sure of its characters",
+            )
+            .with_kind("encoding"),
+        );
+    }
+    Ok(text)
+}
+
+/// A content file's text as ingest reads it: in the encoding its byte order mark names,
+/// else as UTF-8, else as Windows-1252 (Latin-1); line ends made `\n`. Also the line of
+/// the first byte that is not UTF-8, when it was read as Windows-1252. Messages quote
+/// lines of files through this too, so they show what was read.
+pub fn decode_text(bytes: Vec<u8>) -> (String, Option<usize>) {
+    let mut not_utf8 = None;
     let text = match encoding_rs::Encoding::for_bom(&bytes) {
         Some((encoding, bom)) => encoding
             .decode_without_bom_handling(&bytes[bom..])
@@ -595,15 +615,7 @@ fn read_text(
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
-                let line = bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
-                warnings.push(
-                    Diagnostic::warning(
-                        shown,
-                        Some(line),
-                        "is not valid UTF-8; read as Windows-1252 (Latin-1). Save it as UTF-8 to be sure of its characters",
-                    )
-                    .with_kind("encoding"),
-                );
+                not_utf8 = Some(bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1);
                 encoding_rs::WINDOWS_1252
                     .decode_without_bom_handling(&bytes)
                     .0
@@ -611,11 +623,12 @@ fn read_text(
             }
         },
     };
-    Ok(if text.contains('\r') {
+    let text = if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
-    })
+    };
+    (text, not_utf8)
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
