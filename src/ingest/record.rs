@@ -297,6 +297,49 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The image field: a URL, or a schema.org `ImageObject` (`{"url": ..., "caption":
+    /// ...}`, `contentUrl` for the URL), or a list of either (the first is the lead image).
+    /// Returns the URL and the object's caption.
+    fn image(&mut self) -> (Option<String>, Option<String>) {
+        let Some((key, mut value)) = self.take(Field::Image) else {
+            return (None, None);
+        };
+        if let Value::Array(items) = value {
+            value = items.into_iter().next().unwrap_or(Value::Null);
+        }
+        match value {
+            Value::String(s) => (Some(s), None),
+            Value::Null => (None, None),
+            Value::Object(mut o) => {
+                let mut text = |name: &str| match o.remove(name) {
+                    Some(Value::String(s)) if !s.trim().is_empty() => Some(s),
+                    _ => None,
+                };
+                let url = text("url").or_else(|| text("contentUrl"));
+                let caption = text("caption");
+                if url.is_none() {
+                    self.problem(
+                        &key,
+                        "bad-field",
+                        format!("{key} is an object without a url"),
+                    );
+                }
+                (url, caption)
+            }
+            other => {
+                self.problem(
+                    &key,
+                    "bad-field",
+                    format!(
+                        "{key} must be a URL or an object with a url, not {}",
+                        type_name(&other)
+                    ),
+                );
+                (None, None)
+            }
+        }
+    }
+
     /// A string, a list of strings, or objects with a `name` (schema.org people); in dumps a
     /// comma-separated string is split.
     fn list(&mut self, field: Field) -> Vec<String> {
@@ -441,7 +484,8 @@ impl<'a> Fields<'a> {
         let tags = self.list(Field::Tags);
         let section = self.string(Field::Section).map(|s| clean_line(&s));
         let mut refused_image = None;
-        let image_src = self.string(Field::Image).and_then(|src| {
+        let (image_field, image_caption) = self.image();
+        let image_src = image_field.and_then(|src| {
             // A file beside the article is named as the body names it (`./a.jpg` is
             // `a.jpg`), so the page shows the file that is copied.
             match body::target(&src) {
@@ -484,7 +528,10 @@ impl<'a> Fields<'a> {
                 None
             }
         });
-        let caption = self.string(Field::Caption).map(|s| clean_line(&s));
+        let caption = self
+            .string(Field::Caption)
+            .or(image_caption)
+            .map(|s| clean_line(&s));
         let credit = self.string(Field::Credit).map(|s| clean_line(&s));
         let draft = self.bool(Field::Draft);
         let body = match self.mode {
@@ -775,6 +822,32 @@ mod tests {
         split_agencies(&mut draft, &ingest);
         assert_eq!(draft.authors, ["Jane Doe", "John Smith"]);
         assert_eq!(draft.sources, ["Reuters"]);
+    }
+
+    #[test]
+    fn schema_org_image_objects_give_the_url_and_caption() {
+        let config = SiteConfig::default();
+        let shown = Path::new("content/d.jsonl");
+        let draft = |image: Value| {
+            let mut map = Map::new();
+            map.insert("image".into(), image);
+            let mut f = Fields::new(map, Mode::Dump, "", 1, shown, &config);
+            (f.draft(), f.diagnostics)
+        };
+        let object = serde_json::json!({"@type": "ImageObject", "url": "https://x.org/a.jpg", "caption": "Dawn over the port"});
+        let (d, problems) = draft(object.clone());
+        let image = d.image.unwrap();
+        assert_eq!(image.src.as_deref(), Some("https://x.org/a.jpg"));
+        assert_eq!(image.caption.as_deref(), Some("Dawn over the port"));
+        assert!(problems.is_empty(), "{problems:?}");
+        let (d, _) = draft(serde_json::json!([{"contentUrl": "b.jpg"}, "c.jpg"]));
+        assert_eq!(d.image.unwrap().src.as_deref(), Some("b.jpg"));
+        let (d, problems) = draft(serde_json::json!({"caption": "no url"}));
+        assert!(d.image.and_then(|i| i.src).is_none());
+        assert!(
+            problems[0].message.contains("without a url"),
+            "{problems:?}"
+        );
     }
 
     #[test]
