@@ -89,6 +89,38 @@ pub fn target(dest: &str) -> Target<'_> {
     }
 }
 
+/// The link to write for a file beside the article, `path` normalised: with `./` before
+/// it when its first segment holds a colon, which would otherwise read as a scheme
+/// (`./javascript:x` must not become `javascript:x`).
+pub fn beside_link(path: &str, rest: &str) -> String {
+    let first = path.split('/').next().unwrap_or("");
+    if first.contains(':') {
+        format!("./{path}{rest}")
+    } else {
+        format!("{path}{rest}")
+    }
+}
+
+/// The file a normalised `path` names, as a browser asks the server for it: each segment
+/// percent-decoded (`my%20photo.gif` is `my photo.gif`). A segment whose decoded form
+/// would be a separator, a dot segment or not UTF-8 is kept as written, so decoding can
+/// never lead out of the article's folder.
+pub fn beside_file(path: &str) -> String {
+    path.split('/')
+        .map(
+            |segment| match percent_encoding::percent_decode_str(segment).decode_utf8() {
+                Ok(decoded)
+                    if !decoded.contains(['/', '\\', '\0']) && !matches!(&*decoded, "." | "..") =>
+                {
+                    decoded.into_owned()
+                }
+                _ => segment.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// The relative targets of one body, gathered from Markdown links and from the URL
 /// attributes of its (sanitized) HTML.
 #[derive(Debug, Default)]
@@ -103,9 +135,10 @@ impl Refs {
     fn note(&mut self, dest: &str, line: impl FnOnce() -> Option<usize>) -> Option<String> {
         match target(dest) {
             Target::Beside { path, rest } => {
-                let written = format!("{path}{rest}");
-                if !self.refs.contains(&path) {
-                    self.refs.push(path);
+                let written = beside_link(&path, rest);
+                let file = beside_file(&path);
+                if !self.refs.contains(&file) {
+                    self.refs.push(file);
                 }
                 (written != dest).then_some(written)
             }
@@ -622,5 +655,44 @@ mod tests {
         assert_eq!(h.refs, vec!["a/b.gif"]);
         assert_eq!(h.refused, vec![("../c.gif".to_string(), None)]);
         assert!(h.html.contains("src=\"a/b.gif\""), "{}", h.html);
+    }
+
+    /// A relative path that normalises to something reading as a scheme keeps a `./`
+    /// before it: raw HTML passes the hook's output through unchecked.
+    #[test]
+    fn normalising_never_makes_a_scheme() {
+        for (html, bad) in [
+            ("<a href=\"./javascript:alert(1)\">x</a>", "\"javascript:"),
+            (
+                "<a href=\"a/../javascript:alert(1)\">x</a>",
+                "\"javascript:",
+            ),
+            ("<img src=\"./data:image/svg+xml,x\">", "\"data:"),
+            (
+                "<a href=\"x/..//javascript:alert(1)\">x</a>",
+                "\"javascript:",
+            ),
+        ] {
+            let md = render_markdown(&format!("{html}\n"), 1);
+            let dump = html_body(html);
+            for out in [&md.html, &dump.html] {
+                assert!(!out.to_lowercase().contains(bad), "{html} -> {out}");
+            }
+        }
+        assert_eq!(beside_link("javascript:x", ""), "./javascript:x");
+        assert_eq!(beside_link("a/b:c.gif", "#t"), "a/b:c.gif#t");
+    }
+
+    /// Files are named as a browser asks for them: decoded, but never into a separator.
+    #[test]
+    fn file_names_are_percent_decoded() {
+        assert_eq!(beside_file("my%20photo.gif"), "my photo.gif");
+        assert_eq!(beside_file("caf%C3%A9/a%2Eb.gif"), "café/a.b.gif");
+        assert_eq!(beside_file("a%2Fb.gif"), "a%2Fb.gif");
+        assert_eq!(beside_file("x/%2E%2E/y.gif"), "x/%2E%2E/y.gif");
+        assert_eq!(beside_file("bad%FF.gif"), "bad%FF.gif");
+        let b = render_markdown("![p](my%20photo.gif)\n", 1);
+        assert_eq!(b.refs, vec!["my photo.gif"]);
+        assert!(b.html.contains("src=\"my%20photo.gif\""), "{}", b.html);
     }
 }

@@ -489,7 +489,7 @@ impl<'a> Fields<'a> {
             // A file beside the article is named as the body names it (`./a.jpg` is
             // `a.jpg`), so the page shows the file that is copied.
             match body::target(&src) {
-                body::Target::Beside { path, rest } => return Some(format!("{path}{rest}")),
+                body::Target::Beside { path, rest } => return Some(body::beside_link(&path, rest)),
                 body::Target::Outside => {
                     let line = self.line("image");
                     let name = src.rsplit(['/', '\\']).next().unwrap_or_default();
@@ -734,8 +734,9 @@ pub fn finish(
     let mut asset_refs = body.refs;
     if let Some(src) = draft.image.as_ref().and_then(|i| i.src.as_ref()) {
         if let body::Target::Beside { path, .. } = body::target(src) {
-            if !asset_refs.contains(&path) {
-                asset_refs.push(path);
+            let file = body::beside_file(&path);
+            if !asset_refs.contains(&file) {
+                asset_refs.push(file);
             }
         }
     }
