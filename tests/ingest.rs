@@ -452,6 +452,47 @@ fn a_recurring_headline_over_different_stories_keeps_each() {
     );
 }
 
+/// A stub under a headline (kept first) folds later stubs, but never takes in a full
+/// story under that headline: the story would be lost with it.
+#[test]
+fn a_stub_never_absorbs_a_full_story() {
+    let site = Site::new(CONFIG);
+    let record = |body: &str| {
+        format!(
+            "{{\"title\": \"Market report\", \"date\": \"2023-03-07\", \"body\": \"{body}\"}}\n"
+        )
+    };
+    let morning = "Shares rose on the exchange this morning as traders weighed fresh data on inflation and jobs in the region.";
+    let evening = "Stocks closed lower in the afternoon session after the central bank signalled that rates would stay high.";
+    site.write(
+        "content/markets/dump.jsonl",
+        &[
+            record("To follow."),
+            record(morning),
+            record("More soon."),
+            record(evening),
+        ]
+        .concat(),
+    );
+    let r = site.build_ok();
+    let folded: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("kept once"))
+        .collect();
+    assert_eq!(folded.len(), 1, "{}", r.stderr);
+    assert!(folded[0].contains("dump.jsonl:3"), "{}", r.stderr);
+    for url in ["market-report", "market-report-2", "market-report-3"] {
+        assert!(
+            site.out()
+                .join(format!("2023/03/07/{url}/index.html"))
+                .is_file(),
+            "{url}: {}",
+            r.stderr
+        );
+    }
+}
+
 #[test]
 fn mixed_formats_make_one_archive_and_check_accounts_for_every_file() {
     let site = Site::new(CONFIG);

@@ -200,9 +200,14 @@ fn give_each_its_own_url(
         articles.iter().map(|a| a.url.clone()).collect();
     let first_come = |a: &Article| (a.date, a.source_path.clone(), a.source_line);
     groups.sort_by_key(|g| g.iter().map(|&i| first_come(&articles[i])).min());
+    // Every URL holds the slug (the config requires `{slug}`), so each number tried gives
+    // a new URL: at most one per taken URL is passed over, and the search ends.
+    let limit = taken.len() + articles.len() + 2;
     for mut group in groups {
         group.sort_by_key(|&i| first_come(&articles[i]));
         let keeper = group[0];
+        // Numbers go up across the group, so a group of k costs k tries, not k² / 2.
+        let mut n = 2;
         for &i in &group[1..] {
             let section_slug = sections.by_article[i]
                 .first()
@@ -210,18 +215,17 @@ fn give_each_its_own_url(
                 .unwrap_or_else(|| "news".into());
             let base = articles[i].slug.clone();
             let wanted = articles[i].url.clone();
-            let free = (2..)
-                .map(|n| format!("{base}-{n}"))
-                .take(1000)
-                .find_map(|slug| {
-                    articles[i].slug = slug;
-                    let url = urls::permalink(&articles[i], &section_slug, config);
-                    (!taken.contains(&url)).then_some(url)
-                });
-            let Some(url) = free else {
+            let free = (n..limit).find_map(|k| {
+                articles[i].slug = format!("{base}-{k}");
+                let url = urls::permalink(&articles[i], &section_slug, config);
+                (!taken.contains(&url)).then_some((k, url))
+            });
+            let Some((k, url)) = free else {
+                // Left to the claims check, which names both files.
                 articles[i].slug = base;
                 continue;
             };
+            n = k + 1;
             taken.insert(url.clone());
             let (a, kept) = (&articles[i], &articles[keeper]);
             diagnostics.push(

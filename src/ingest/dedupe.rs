@@ -72,29 +72,71 @@ fn body_key(article: &Article) -> Option<u128> {
     (words >= MIN_BODY_WORDS).then(|| key128(|h| normal.hash(h)))
 }
 
-/// Whether two articles whose titles match tell the same story: their bodies share most
-/// word runs, or one is too short to tell (a stub scraped under the same headline).
-fn same_story(a: &Article, b: &Article) -> bool {
-    let shingles = |article: &Article| -> Option<std::collections::HashSet<u128>> {
-        let (normal, count) = normal_body(article);
-        let words: Vec<&str> = normal.split(' ').collect();
-        (count >= MIN_BODY_WORDS).then(|| {
-            words
-                .windows(SHINGLE_WORDS)
-                .map(|run| key128(|h| run.hash(h)))
-                .collect()
+/// The body's distinct runs of [`SHINGLE_WORDS`] words, hashed and sorted; `None` for a
+/// body too short to compare.
+fn shingles(article: &Article) -> Option<Vec<u64>> {
+    let (normal, count) = normal_body(article);
+    if count < MIN_BODY_WORDS {
+        return None;
+    }
+    let words: Vec<&str> = normal.split(' ').collect();
+    let mut runs: Vec<u64> = words
+        .windows(SHINGLE_WORDS)
+        .map(|run| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            run.hash(&mut h);
+            h.finish()
         })
-    };
-    let (Some(x), Some(y)) = (shingles(a), shingles(b)) else {
-        return true;
-    };
-    let (small, large) = if x.len() <= y.len() {
-        (&x, &y)
-    } else {
-        (&y, &x)
-    };
-    let shared = small.iter().filter(|s| large.contains(s)).count();
-    shared as f64 >= SAME_STORY_SHARE * small.len() as f64
+        .collect();
+    runs.sort_unstable();
+    runs.dedup();
+    Some(runs)
+}
+
+/// The stories kept so far under one title key, to tell whether another article under
+/// that title repeats one of them.
+#[derive(Default)]
+struct TitleGroup {
+    /// The first article kept under the title: a stub folds into it.
+    first: Option<usize>,
+    /// Kept articles with a body long enough to compare, and their shingle counts.
+    long: Vec<(usize, usize)>,
+    /// Shingle -> positions in `long` of the kept bodies holding it.
+    holders: HashMap<u64, Vec<u32>>,
+}
+
+impl TitleGroup {
+    /// The kept article that `runs` (an article's shingles; `None` for a stub) repeats:
+    /// half of the shorter body's runs or more in common, found by counting through
+    /// `holders`, so each article costs its own length rather than a comparison with
+    /// every kept body. A stub repeats the first kept article, whatever it is; a long
+    /// body never folds into a stub (the stub would take its story with it).
+    fn repeated_by(&self, runs: Option<&[u64]>) -> Option<usize> {
+        let Some(runs) = runs else {
+            return self.first;
+        };
+        let mut shared = vec![0u32; self.long.len()];
+        for run in runs {
+            for &k in self.holders.get(run).into_iter().flatten() {
+                shared[k as usize] += 1;
+            }
+        }
+        self.long.iter().zip(shared).find_map(|(&(j, len), n)| {
+            let shorter = len.min(runs.len());
+            (f64::from(n) >= SAME_STORY_SHARE * shorter as f64).then_some(j)
+        })
+    }
+
+    fn keep(&mut self, i: usize, runs: Option<Vec<u64>>) {
+        self.first.get_or_insert(i);
+        if let Some(runs) = runs {
+            let k = self.long.len() as u32;
+            self.long.push((i, runs.len()));
+            for run in runs {
+                self.holders.entry(run).or_default().push(k);
+            }
+        }
+    }
 }
 
 /// Title (case and spacing folded) and the day in the site's zone; an undated article
@@ -126,12 +168,22 @@ pub fn fold(
         .par_iter()
         .map(|a| (body_key(a), title_key(a), rank(a)))
         .collect();
+    // Bodies are compared only under a title that more than one article has.
+    let mut per_title: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
+    for k in &keys {
+        *per_title.entry(k.1).or_insert(0) += 1;
+    }
+    let mut runs: Vec<Option<Vec<u64>>> = articles
+        .par_iter()
+        .zip(&keys)
+        .map(|(a, k)| (per_title[&k.1] > 1).then(|| shingles(a)).flatten())
+        .collect();
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by_key(|&i| (keys[i].2, i));
     let mut by_body: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
-    // Every kept article under each title key: a title shared by stories that differ
-    // (a daily "Market report") keeps each, and a later copy folds into the one it repeats.
-    let mut by_title: HashMap<u128, Vec<usize>> = HashMap::with_capacity(articles.len());
+    // The stories kept under each title: a title shared by stories that differ (a daily
+    // "Market report") keeps each, and a later copy folds into the one it repeats.
+    let mut by_title: HashMap<u128, TitleGroup> = HashMap::new();
     let mut folded_into: Vec<Option<(usize, &'static str)>> = vec![None; articles.len()];
     for i in order {
         let (body, title, _) = keys[i];
@@ -143,11 +195,7 @@ pub fn fold(
         let hit = body
             .and_then(|k| by_body.get(&k).map(|&j| (j, "same body")))
             .or_else(|| {
-                let kept = by_title.get(&title)?;
-                let j = kept
-                    .iter()
-                    .copied()
-                    .find(|&j| same_story(&articles[i], &articles[j]))?;
+                let j = by_title.get(&title)?.repeated_by(runs[i].as_deref())?;
                 Some((j, title_reason))
             });
         match hit {
@@ -156,7 +204,9 @@ pub fn fold(
                 if let Some(k) = body {
                     by_body.insert(k, i);
                 }
-                by_title.entry(title).or_default().push(i);
+                if per_title[&title] > 1 {
+                    by_title.entry(title).or_default().keep(i, runs[i].take());
+                }
             }
         }
     }
