@@ -565,6 +565,22 @@ fn paths_out_of_an_article_folder_are_refused_and_explained() {
     let doc = site.html("2023/04/01/a/index.html");
     assert!(select(&doc, ".lead-image img").is_empty());
     assert!(select(&doc, "meta[property='og:image']").is_empty());
+
+    // A dump's scraped HTML links its old site's pages with ../: no warning per link,
+    // but a file under content/ that such a link names is still explained.
+    site.write(
+        "content/world/sub/dump.jsonl",
+        "{\"title\": \"D\", \"date\": \"2023-04-02\", \"body\": \"<p><a href=\\\"../../old/page.html\\\">old</a> <img src=\\\"../up.gif\\\"></p>\"}\n",
+    );
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("dump.jsonl:1: path"), "{}", r.stderr);
+    assert_reported(
+        &r.stderr,
+        &[(
+            "content/world/up.gif",
+            "content/world/sub/dump.jsonl refers to it as '../up.gif'",
+        )],
+    );
 }
 
 /// The content walk: hidden folders and links to folders are reported, not entered;

@@ -741,8 +741,18 @@ pub fn finish(
         }
     }
     let mut refused_refs: Vec<String> = draft.refused_image.into_iter().collect();
+    // A dump's HTML was scraped from pages whose `../` links pointed at their own site:
+    // a warning per link would bury the others (at 100,000 records), so only a file under
+    // content/ that such a link names is reported, as a skipped file (see `plan_assets`).
+    let per_link = draft.record.is_none();
     for (target, at) in body.refused {
         let name = target.rsplit(['/', '\\']).next().unwrap_or_default();
+        if !per_link {
+            if !refused_refs.contains(&target) {
+                refused_refs.push(target);
+            }
+            continue;
+        }
         diagnostics.push(
             Diagnostic::warning(
                 &file.shown,
