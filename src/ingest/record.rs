@@ -634,10 +634,36 @@ pub fn split_agencies(draft: &mut Draft, ingest: &IngestConfig) {
     draft.authors = authors;
 }
 
+/// Words that make a byline part a job title ("Staff Writer", "Associated Press
+/// Writer", "Middle East correspondent"), not a name.
+const ROLE_WORDS: &[&str] = &[
+    "writer",
+    "writers",
+    "correspondent",
+    "correspondents",
+    "editor",
+    "editors",
+    "reporter",
+    "reporters",
+    "staff",
+    "contributor",
+    "columnist",
+    "bureau",
+    "desk",
+    "chief",
+    "photographer",
+];
+
+/// A byline part naming a role: one of its words is a role word.
+fn is_role(part: &str) -> bool {
+    part.split_whitespace()
+        .any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
 /// The names in one byline string. A leading `By` goes; `;`, `|` and middle dots always
 /// separate names, `and` and `&` too; a comma does when every part it makes is a known
 /// agency or has more than one word, so `Doe, Jane` stays one name. Parts holding digits
-/// (a date or time in the byline) are not names.
+/// (a date or time in the byline) and job titles (`Staff Writer`) are not names.
 fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
     let by = |s: &str| -> String {
         let s = s.trim();
@@ -653,6 +679,7 @@ fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
             .split(',')
             .map(str::trim)
             .filter(|p| !p.is_empty() && !p.chars().any(|c| c.is_ascii_digit()))
+            .filter(|p| !is_role(p))
             .collect();
         let split_commas = commas
             .iter()
@@ -819,7 +846,12 @@ mod tests {
                 vec!["Jane Doe", "Reuters"],
             ),
             ("AP, Reuters", vec!["AP", "Reuters"]),
-            ("Bylines Desk", vec!["Bylines Desk"]),
+            ("By Jane Doe, Staff Writer", vec!["Jane Doe"]),
+            ("Jane Doe, Associated Press Writer", vec!["Jane Doe"]),
+            (
+                "John Smith, Middle East correspondent, Reuters",
+                vec!["John Smith", "Reuters"],
+            ),
         ] {
             assert_eq!(byline_names(field, &ingest), names, "{field}");
         }
