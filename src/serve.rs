@@ -255,7 +255,10 @@ fn serve_file(request: Request, out: &Path, url_path: &str) {
     // page resolve against the folder only with the slash, so send the browser there, as
     // static hosts do. The path is rebuilt with one leading `/`, so `//host` cannot
     // become a redirect to another site.
+    // The site's root (an empty path, from a client that sends one) is served as is:
+    // rebuilt, it would read `//`.
     if !url_path.ends_with('/')
+        && !url_path.trim_start_matches('/').is_empty()
         && local_path(out, url_path).is_some_and(|p| p.join("index.html").is_file())
     {
         let query = request
