@@ -46,6 +46,22 @@ pub struct Article {
     pub refused_refs: Vec<String>,
 }
 
+impl Article {
+    /// Each file the article refers to ([`Article::asset_refs`]), as its path under
+    /// `content/` (the article's folder joined to the reference) and as referred to.
+    pub fn asset_paths(&self) -> impl Iterator<Item = (String, &str)> + '_ {
+        let dir = self.id.rsplit_once('/').map_or("", |(d, _)| d);
+        self.asset_refs.iter().map(move |r| {
+            let rel = if dir.is_empty() {
+                r.clone()
+            } else {
+                format!("{dir}/{r}")
+            };
+            (rel, r.as_str())
+        })
+    }
+}
+
 /// A photo and its caption; `src` is `None` when only the caption survived (scraped text).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Image {

@@ -291,13 +291,7 @@ fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport)
     // Without pretty URLs, articles whose pages sit in one folder share their files.
     let mut taken: HashMap<String, (usize, &Article)> = HashMap::new();
     for article in articles {
-        let dir = article.id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        for r in &article.asset_refs {
-            let rel = if dir.is_empty() {
-                r.clone()
-            } else {
-                format!("{dir}/{r}")
-            };
+        for (rel, r) in article.asset_paths() {
             if let Some(&i) = by_rel.get(rel.as_str()) {
                 let to = format!("{}{}", urls::asset_dir(&article.url), r);
                 match taken.get(&to) {

@@ -432,13 +432,7 @@ pub fn load_listed(
         for article in outcome.articles {
             if article.draft && !opts.drafts {
                 drafts += 1;
-                let dir = article.id.rsplit_once('/').map_or("", |(d, _)| d);
-                for r in &article.asset_refs {
-                    let rel = if dir.is_empty() {
-                        r.clone()
-                    } else {
-                        format!("{dir}/{r}")
-                    };
+                for (rel, _) in article.asset_paths() {
                     if let Some(&i) = asset_of.get(rel.as_str()) {
                         draft_refs.push((i, article.source_path.clone()));
                     }
