@@ -244,15 +244,17 @@ impl Renderer {
     /// a mistake in `templates/base.html`, which every page extends, fails there.
     fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
         let text = chain(e);
-        let file = failed_in(&text, template)
+        let named = failed_in(&text, template);
+        let file = named
             .and_then(|name| self.user_files.iter().find(|(n, _)| n == name))
             .map(|(_, file)| file);
         match file {
             Some(file) => template_error(file, e),
-            // Tera did not say which file, or it is a built-in one: say what was being
-            // rendered rather than blame a page template the site may not have.
+            // Tera named a built-in template, or did not say which: say what was being
+            // rendered rather than blame a page template the site may not have, and
+            // point at the site's templates only when the failing one may be among them.
             None => {
-                let folder = if self.user_files.is_empty() {
+                let folder = if named.is_some() || self.user_files.is_empty() {
                     "(built-in theme)"
                 } else {
                     "templates"
