@@ -273,33 +273,36 @@ pub fn validate_output_override(site_dir: &Path, dir: &Path) -> Result<(), Strin
     }
 }
 
-/// An absolute path with `.` and `..` removed and its longest existing ancestor
-/// canonicalized, so that paths through symlinks (`/tmp` on macOS) compare equal; the
-/// output folder need not exist yet.
+/// An absolute path with its longest existing ancestor canonicalized (so that paths
+/// through symlinks compare equal: `/tmp` on macOS, a link inside the site) and `.` and
+/// `..` then removed from the rest, which does not exist yet. Canonicalizing first
+/// matters: `link/../x` is where the system puts it, beside the link's target, not `x`.
 fn resolve(path: &Path) -> PathBuf {
-    let mut plain = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::ParentDir => {
-                plain.pop();
+    let lexical = |start: PathBuf, rest: &mut dyn Iterator<Item = Component<'_>>| {
+        let mut out = start;
+        for c in rest {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                c => out.push(c),
             }
-            Component::CurDir => {}
-            c => plain.push(c),
         }
-    }
-    let mut missing = Vec::new();
-    let mut existing = plain.as_path();
+        out
+    };
+    let mut missing: Vec<Component<'_>> = Vec::new();
+    let mut existing = path;
     loop {
-        if let Ok(mut real) = existing.canonicalize() {
-            real.extend(missing.iter().rev());
-            return real;
+        if let Ok(real) = existing.canonicalize() {
+            return lexical(real, &mut missing.iter().rev().copied());
         }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                missing.push(name);
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                missing.push(last);
                 existing = parent;
             }
-            _ => return plain,
+            _ => return lexical(PathBuf::new(), &mut path.components()),
         }
     }
 }
@@ -376,6 +379,15 @@ mod tests {
             elsewhere.path(),
         ] {
             assert_eq!(validate_output_override(s, good), Ok(()), "{good:?}");
+        }
+        // Through a link inside the site, `..` is the target's parent, as the system
+        // reads it: `link/../x` with `link` -> `content/deep` is `content/x`.
+        #[cfg(unix)]
+        {
+            std::fs::create_dir_all(s.join("content/deep")).unwrap();
+            std::os::unix::fs::symlink(s.join("content/deep"), s.join("link")).unwrap();
+            let e = validate_output_override(s, Path::new("link/../x")).unwrap_err();
+            assert!(e.contains("would overwrite"), "{e}");
         }
     }
 
