@@ -67,18 +67,9 @@ fn normal_body(article: &Article) -> (String, usize) {
     (normal, words)
 }
 
-fn body_key(article: &Article) -> Option<u128> {
-    let (normal, words) = normal_body(article);
-    (words >= MIN_BODY_WORDS).then(|| key128(|h| normal.hash(h)))
-}
-
-/// The body's distinct runs of [`SHINGLE_WORDS`] words, hashed and sorted; `None` for a
-/// body too short to compare.
-fn shingles(article: &Article) -> Option<Vec<u64>> {
-    let (normal, count) = normal_body(article);
-    if count < MIN_BODY_WORDS {
-        return None;
-    }
+/// The body's distinct runs of [`SHINGLE_WORDS`] words (of its [`normal_body`]), hashed
+/// and sorted.
+fn shingles(normal: &str) -> Vec<u64> {
     let words: Vec<&str> = normal.split(' ').collect();
     let mut runs: Vec<u64> = words
         .windows(SHINGLE_WORDS)
@@ -90,7 +81,7 @@ fn shingles(article: &Article) -> Option<Vec<u64>> {
         .collect();
     runs.sort_unstable();
     runs.dedup();
-    Some(runs)
+    runs
 }
 
 /// The stories kept so far under one title key, to tell whether another article under
@@ -164,19 +155,30 @@ pub fn fold(
     articles: Vec<Article>,
     rank: impl Fn(&Article) -> u8 + Sync,
 ) -> (Vec<Article>, Vec<Fold>) {
-    let keys: Vec<(Option<u128>, u128, u8)> = articles
-        .par_iter()
-        .map(|a| (body_key(a), title_key(a), rank(a)))
-        .collect();
+    let titles: Vec<u128> = articles.par_iter().map(title_key).collect();
     // Bodies are compared only under a title that more than one article has.
     let mut per_title: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
-    for k in &keys {
-        *per_title.entry(k.1).or_insert(0) += 1;
+    for &t in &titles {
+        *per_title.entry(t).or_insert(0) += 1;
     }
-    let mut runs: Vec<Option<Vec<u64>>> = articles
+    // Each body is normalised once, for its key and, under a shared title, its runs; a
+    // body too short to compare has neither.
+    let (bodies, mut runs): (Vec<Option<u128>>, Vec<Option<Vec<u64>>>) = articles
         .par_iter()
-        .zip(&keys)
-        .map(|(a, k)| (per_title[&k.1] > 1).then(|| shingles(a)).flatten())
+        .zip(&titles)
+        .map(|(a, t)| {
+            let (normal, words) = normal_body(a);
+            if words < MIN_BODY_WORDS {
+                return (None, None);
+            }
+            let key = key128(|h| normal.hash(h));
+            (Some(key), (per_title[t] > 1).then(|| shingles(&normal)))
+        })
+        .unzip();
+    let keys: Vec<(Option<u128>, u128, u8)> = articles
+        .iter()
+        .zip(bodies.into_iter().zip(titles))
+        .map(|(a, (body, title))| (body, title, rank(a)))
         .collect();
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by_key(|&i| (keys[i].2, i));
