@@ -244,12 +244,10 @@ fn give_each_its_own_url(
     }
 }
 
-/// `content/x.jsonl:3`, or the file alone when the article is the whole file.
+/// Where an article comes from: `content/x.jsonl:3`, or the file alone when the article
+/// is the whole file.
 fn place_of(a: &Article) -> String {
-    match a.source_line {
-        Some(line) => format!("{}:{line}", a.source_path.display()),
-        None => a.source_path.display().to_string(),
-    }
+    crate::diagnostics::place(&a.source_path, a.source_line)
 }
 
 fn group_by_date(dated: &[Article]) -> Vec<Year> {

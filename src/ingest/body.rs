@@ -6,6 +6,8 @@ use std::sync::Mutex;
 use ammonia::{UrlRelative, UrlRelativeEvaluate};
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::diagnostics::line_of;
+
 /// A rendered body and what was learned while rendering it.
 #[derive(Debug, Default)]
 pub struct Body {
@@ -179,7 +181,7 @@ impl<'a> UrlRelativeEvaluate<'a> for NoteRelative<'a> {
         let line = || {
             let (text, first) = self.source?;
             let at = text.find(url.trim())?;
-            Some(first + line_offset(text, at))
+            Some(first - 1 + line_of(text, at))
         };
         let mut refs = self.refs.lock().unwrap_or_else(|e| e.into_inner());
         Some(match refs.note(url, line) {
@@ -187,11 +189,6 @@ impl<'a> UrlRelativeEvaluate<'a> for NoteRelative<'a> {
             None => Cow::Borrowed(url),
         })
     }
-}
-
-/// Lines before byte `at` of `text`.
-fn line_offset(text: &str, at: usize) -> usize {
-    memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count()
 }
 
 fn options() -> Options {
@@ -279,7 +276,7 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
         {
             in_word = false;
         }
-        let line = || Some(first_line + line_offset(markdown, range.start));
+        let line = || Some(first_line - 1 + line_of(markdown, range.start));
         match event {
             Event::Start(Tag::Link {
                 link_type,

@@ -488,10 +488,7 @@ pub fn load_listed(
         kept_for
             .entry(fold.path.clone())
             .or_insert_with(|| fold.kept_path.clone());
-        let kept_at = match fold.kept_line {
-            Some(l) => format!("{}:{l}", fold.kept_path.display()),
-            None => fold.kept_path.display().to_string(),
-        };
+        let kept_at = crate::diagnostics::place(&fold.kept_path, fold.kept_line);
         loaded.diagnostics.push(
             Diagnostic::warning(
                 &fold.path,
