@@ -47,10 +47,15 @@ pub struct Article {
 }
 
 impl Article {
+    /// The folder of its source file under `content/` (`world`; empty at the top).
+    pub fn folder(&self) -> &str {
+        self.id.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
     /// Each file the article refers to ([`Article::asset_refs`]), as its path under
     /// `content/` (the article's folder joined to the reference) and as referred to.
     pub fn asset_paths(&self) -> impl Iterator<Item = (String, &str)> + '_ {
-        let dir = self.id.rsplit_once('/').map_or("", |(d, _)| d);
+        let dir = self.folder();
         self.asset_refs.iter().map(move |r| {
             let rel = if dir.is_empty() {
                 r.clone()

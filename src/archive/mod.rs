@@ -328,10 +328,9 @@ fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport)
     // A file a `../` refers to is never copied, but the skip reason says who meant it.
     let mut refused_by: HashMap<usize, (&Article, &str)> = HashMap::new();
     for article in articles {
-        let dir = article.id.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         for r in &article.refused_refs {
             // Lexical only, and only names files already listed under content/.
-            let joined = format!("{dir}/{r}");
+            let joined = format!("{}/{r}", article.folder());
             let Some(segments) = crate::ingest::body::resolve_below(&joined) else {
                 continue;
             };

@@ -773,23 +773,19 @@ pub fn finish(
     // content/ that such a link names is reported, as a skipped file (see `plan_assets`).
     let per_link = draft.record.is_none();
     for (target, at) in body.refused {
-        let name = target.rsplit(['/', '\\']).next().unwrap_or_default();
-        if !per_link {
-            if !refused_refs.contains(&target) {
-                refused_refs.push(target);
-            }
-            continue;
+        if per_link {
+            let name = target.rsplit(['/', '\\']).next().unwrap_or_default();
+            diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    at.or(line),
+                    format!(
+                        "path '{target}' leads out of the article's folder, and files are copied only from that folder and the folders under it, so it is left as written and will likely be broken: move the file beside the article and link it as '{name}'"
+                    ),
+                )
+                .with_kind("outside-folder"),
+            );
         }
-        diagnostics.push(
-            Diagnostic::warning(
-                &file.shown,
-                at.or(line),
-                format!(
-                    "path '{target}' leads out of the article's folder, and files are copied only from that folder and the folders under it, so it is left as written and will likely be broken: move the file beside the article and link it as '{name}'"
-                ),
-            )
-            .with_kind("outside-folder"),
-        );
         if !refused_refs.contains(&target) {
             refused_refs.push(target);
         }
