@@ -665,16 +665,9 @@ fn is_role(part: &str) -> bool {
 /// agency or has more than one word, so `Doe, Jane` stays one name. Parts holding digits
 /// (a date or time in the byline) and job titles (`Staff Writer`) are not names.
 fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
-    let by = |s: &str| -> String {
-        let s = s.trim();
-        match s.get(..3) {
-            Some(p) if p.eq_ignore_ascii_case("by ") => s[3..].trim().to_string(),
-            _ => s.to_string(),
-        }
-    };
     let mut names = Vec::new();
     for part in field.split([';', '|', '\u{2022}', '\u{b7}']) {
-        let part = by(part);
+        let part = without_by(part);
         let commas: Vec<&str> = part
             .split(',')
             .map(str::trim)
@@ -691,15 +684,33 @@ fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
             vec![joined.as_str()]
         };
         for piece in pieces {
-            for name in piece.split(" and ").flat_map(|n| n.split(" & ")) {
-                let name = by(name);
-                if !name.is_empty() {
-                    names.push(name);
-                }
-            }
+            names.extend(names_in(piece).map(str::to_string));
         }
     }
     names
+}
+
+/// The names in one part of a byline (scraped or a dump's): split at `and` and `&`,
+/// each trimmed and without a leading `By`, empty ones left out.
+pub(crate) fn names_in(part: &str) -> impl Iterator<Item = &str> {
+    part.split(" and ")
+        .flat_map(|n| n.split(" & "))
+        .map(without_by)
+        .filter(|n| !n.is_empty())
+}
+
+/// `text` trimmed, without a leading `By ` (any case).
+fn without_by(text: &str) -> &str {
+    let text = text.trim();
+    strip_prefix_ci(text, "by ").map_or(text, str::trim)
+}
+
+/// `text` without `prefix`, compared ignoring ASCII case.
+pub(crate) fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    (text.len() >= prefix.len()
+        && text.is_char_boundary(prefix.len())
+        && text[..prefix.len()].eq_ignore_ascii_case(prefix))
+    .then(|| &text[prefix.len()..])
 }
 
 /// A slug from the last segment of an original URL, when it reads like one

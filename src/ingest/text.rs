@@ -12,7 +12,7 @@
 
 use super::body::{decode_entities, fold_spaces, paragraphs_body};
 use super::dates::{parse_date_with, DateError};
-use super::record::{finish, Draft};
+use super::record::{finish, names_in, strip_prefix_ci, Draft};
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
 use crate::config::SiteConfig;
@@ -292,12 +292,7 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     let mut agencies = 0;
     let mut names = 0;
     for part in &parts[names_start..names_end] {
-        for name in part.split(" and ").flat_map(|n| n.split(" & ")) {
-            let name = name.trim();
-            let name = strip_prefix_ci(name, "by ").unwrap_or(name);
-            if name.is_empty() {
-                continue;
-            }
+        for name in names_in(part) {
             if let Some(agency) = config.ingest.agency(name) {
                 agencies += 1;
                 if !b.sources.contains(&agency) {
@@ -318,13 +313,6 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
         || (by && names + agencies > 0 && b.unplaced.len() <= names)
         || (agencies > 0 && b.unplaced.len() < agencies + names);
     is_byline.then_some(b)
-}
-
-fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    (text.len() >= prefix.len()
-        && text.is_char_boundary(prefix.len())
-        && text[..prefix.len()].eq_ignore_ascii_case(prefix))
-    .then(|| &text[prefix.len()..])
 }
 
 /// A person's name: a few words, capitalized, without digits or sentence punctuation.
