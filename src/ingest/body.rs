@@ -33,8 +33,9 @@ pub enum Target<'a> {
     /// A file in the article's folder or a folder under it: `path` normalised
     /// (`./a/../b.jpg` is `b.jpg`), `rest` its query and fragment as written.
     Beside { path: String, rest: &'a str },
-    /// A relative path that climbs out of the article's folder (`../x.jpg`, `a/../../x`).
-    Outside,
+    /// A relative path that climbs out of the article's folder (`../x.jpg`, `a/../../x`),
+    /// as written, without its query and fragment.
+    Outside { path: &'a str },
 }
 
 /// A `.` or `..` path segment, also percent-encoded (`%2e%2e`), as browsers read them.
@@ -87,7 +88,7 @@ pub fn target(dest: &str) -> Target<'_> {
             path: segments.join("/"),
             rest,
         },
-        None => Target::Outside,
+        None => Target::Outside { path },
     }
 }
 
@@ -144,8 +145,7 @@ impl Refs {
                 }
                 (written != dest).then_some(written)
             }
-            Target::Outside => {
-                let path = dest.trim().split(['?', '#']).next().unwrap_or("");
+            Target::Outside { path } => {
                 if !self.refused.iter().any(|(r, _)| r == path) {
                     self.refused.push((path.to_string(), line()));
                 }
@@ -619,7 +619,11 @@ mod tests {
             "%2e%2e/x.gif",
             "./../x",
         ] {
-            assert_eq!(target(outside), Target::Outside, "{outside}");
+            assert_eq!(
+                target(outside),
+                Target::Outside { path: outside },
+                "{outside}"
+            );
         }
         for elsewhere in [
             "",

@@ -490,7 +490,7 @@ impl<'a> Fields<'a> {
             // `a.jpg`), so the page shows the file that is copied.
             match body::target(&src) {
                 body::Target::Beside { path, rest } => return Some(body::beside_link(&path, rest)),
-                body::Target::Outside => {
+                body::Target::Outside { .. } => {
                     let line = self.line("image");
                     let name = src.rsplit(['/', '\\']).next().unwrap_or_default();
                     self.diagnostics.push(
