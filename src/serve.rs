@@ -254,9 +254,8 @@ fn serve_file(request: Request, out: &Path, url_path: &str) {
     // A folder asked for without its slash (`/2023/04/01/pictures`): relative links on its
     // page resolve against the folder only with the slash, so send the browser there, as
     // static hosts do. The path is rebuilt with one leading `/`, so `//host` cannot
-    // become a redirect to another site.
-    // The site's root (an empty path, from a client that sends one) is served as is:
-    // rebuilt, it would read `//`.
+    // become a redirect to another site; the root itself (an empty path) is served as
+    // is, as rebuilt it would read `//`.
     if !url_path.ends_with('/')
         && !url_path.trim_start_matches('/').is_empty()
         && local_path(out, url_path).is_some_and(|p| p.join("index.html").is_file())
