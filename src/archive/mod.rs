@@ -150,11 +150,7 @@ pub fn index(
         .par_iter_mut()
         .enumerate()
         .for_each(|(i, article)| {
-            let section_slug = sections.by_article[i]
-                .first()
-                .map(|&t| sections.terms[t].slug.as_str())
-                .unwrap_or("news");
-            article.url = urls::permalink(article, section_slug, config);
+            article.url = urls::permalink(article, section_slug(sections, i), config);
         });
     give_each_its_own_url(&mut articles, sections, config, &mut report.diagnostics);
 
@@ -209,15 +205,12 @@ fn give_each_its_own_url(
         // Numbers go up across the group, so a group of k costs k tries, not k² / 2.
         let mut n = 2;
         for &i in &group[1..] {
-            let section_slug = sections.by_article[i]
-                .first()
-                .map(|&t| sections.terms[t].slug.clone())
-                .unwrap_or_else(|| "news".into());
+            let section_slug = section_slug(sections, i);
             let base = articles[i].slug.clone();
             let wanted = articles[i].url.clone();
             let free = (n..limit).find_map(|k| {
                 articles[i].slug = format!("{base}-{k}");
-                let url = urls::permalink(&articles[i], &section_slug, config);
+                let url = urls::permalink(&articles[i], section_slug, config);
                 (!taken.contains(&url)).then_some((k, url))
             });
             let Some((k, url)) = free else {
@@ -242,6 +235,14 @@ fn give_each_its_own_url(
             articles[i].url = url;
         }
     }
+}
+
+/// The slug `{section}` stands for in article `i`'s permalink: its first section's, else
+/// `news`.
+fn section_slug(sections: &Taxonomy, i: usize) -> &str {
+    sections.by_article[i]
+        .first()
+        .map_or("news", |&t| sections.terms[t].slug.as_str())
 }
 
 /// Where an article comes from: `content/x.jsonl:3`, or the file alone when the article
