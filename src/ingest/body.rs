@@ -419,13 +419,124 @@ pub fn text_paragraphs(text: &str) -> Vec<String> {
     out
 }
 
-/// True when `text` holds markup (`<p>`, `<br/>`, `</div>`, `<!-- -->`) rather than plain text.
+/// Elements whose tags make a dump's text markup rather than plain text.
+const HTML_ELEMENTS: [&str; 52] = [
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "iframe",
+    "img",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "script",
+    "section",
+    "small",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "sup",
+    "table",
+    "td",
+    "u",
+    "ul",
+];
+
+/// Elements that make paragraphs of their own: markup without any of them is inline
+/// markup in plain text, whose paragraphs are still its blank lines.
+const BLOCK_ELEMENTS: [&str; 21] = [
+    "article",
+    "blockquote",
+    "br",
+    "div",
+    "dl",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+];
+
+/// The element names of the tags in `text` (`<p class=x>` and `</p>` give `p`), lowercased;
+/// a `<` that does not open a tag (`5 < 6`, `a <not a tag.`) gives nothing.
+fn tag_names(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.match_indices('<').filter_map(move |(at, _)| {
+        let rest = text[at + 1..].strip_prefix('/').unwrap_or(&text[at + 1..]);
+        let name_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let after = rest[name_len..].chars().next()?;
+        (name_len > 0 && (after == '>' || after == '/' || after.is_whitespace()))
+            .then(|| rest[..name_len].to_ascii_lowercase())
+    })
+}
+
+/// True when `text` holds markup (`<p>`, `<br/>`, `</div>`, `<!-- -->`) rather than plain
+/// text: tags of known HTML elements, closed somewhere by a `>`.
 pub fn looks_like_html(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes
-        .windows(2)
-        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
-        && text.contains('>')
+    text.contains('>')
+        && (text.contains("<!--")
+            || tag_names(text).any(|name| HTML_ELEMENTS.contains(&name.as_str())))
+}
+
+/// A dump's body that is markup: sanitized as is when it has paragraphs of its own, else
+/// (inline markup such as `<b>` in plain text) its blank lines separate paragraphs.
+pub fn dump_html_body(text: &str) -> Body {
+    if tag_names(text).any(|name| BLOCK_ELEMENTS.contains(&name.as_str())) {
+        return html_body(text);
+    }
+    let mut html = String::with_capacity(text.len() + 64);
+    for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        html.push_str("<p>");
+        html.push_str(paragraph);
+        html.push_str("</p>\n");
+    }
+    html_body(&html)
 }
 
 /// An HTML body (from a dump) sanitized, with its plain text facts and the files it
@@ -585,6 +696,13 @@ mod tests {
         let b = paragraphs_body(&["\"Hi\" <b> & co".to_string()]);
         assert_eq!(b.html, "<p>\"Hi\" &lt;b&gt; &amp; co</p>\n");
         assert!(looks_like_html("<p>x</p>") && !looks_like_html("a < b > c"));
+        assert!(!looks_like_html("5 < 6 and x > y and a <not a tag."));
+        assert!(looks_like_html("He wrote <b>bold</b> words.") && looks_like_html("<br/>"));
+        let inline = dump_html_body("He wrote <b>bold</b> words.\n\nSecond para.");
+        assert_eq!(
+            inline.html,
+            "<p>He wrote <b>bold</b> words.</p>\n<p>Second para.</p>\n"
+        );
         let h = html_body("<p>First <em>one</em>.</p><script>x()</script><p>Second</p>");
         assert_eq!(h.first_paragraph, "First one.");
         assert_eq!(h.word_count, 3);

@@ -1,6 +1,6 @@
 //! Date and time strings as archives write them, read in the site's time zone.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
 use super::settings::DateOrder;
@@ -78,7 +78,23 @@ pub fn parse_date_with(
     tz: Tz,
     order: Option<DateOrder>,
 ) -> Result<DateTime<Tz>, DateError> {
-    let text = text.trim();
+    let d = parse_any(text.trim(), tz, order)?;
+    match d.year() {
+        // A two-digit year (`7 Mar 23`): chrono reads it as the year 23. Read it as
+        // POSIX's `%y` does: 69 and below in this century, the rest in the last.
+        0..=99 => {
+            let year = d.year() + if d.year() <= 68 { 2000 } else { 1900 };
+            let naive = d.naive_local();
+            let moved = naive.with_year(year).ok_or(DateError::NotADate)?;
+            Ok(local_to_zone(moved, tz))
+        }
+        // No news archive holds these: a typo, or a number that was not a year.
+        100..=999 | 10_000.. | ..0 => Err(DateError::NotADate),
+        _ => Ok(d),
+    }
+}
+
+fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>, DateError> {
     if let Some(d) = parse_date(text, tz) {
         return Ok(d);
     }
@@ -116,6 +132,27 @@ pub fn parse_date_with(
         }
     }
     numeric(&collapsed, tz, order)
+}
+
+/// Whether `text`, which is not a date, would be one with another day of the month: a
+/// day the month does not have (`2023-02-30`, `31 April 2023`), not a wrong format.
+pub fn is_missing_day(text: &str, tz: Tz, order: Option<DateOrder>) -> bool {
+    // The first number of one or two digits from 29 to 31 is the day, if any is.
+    let mut start = None;
+    for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (c.is_ascii_digit(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                start = None;
+                if matches!(&text[s..i], "29" | "30" | "31") {
+                    let moved = format!("{}28{}", &text[..s], &text[i..]);
+                    return parse_date_with(&moved, tz, order).is_ok();
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `07/03/2023`, `07.03.2023`, `7-3-2023`: read only with a configured order.
@@ -219,7 +256,9 @@ pub fn parse_date(text: &str, tz: Tz) -> Option<DateTime<Tz>> {
             return Some(local_to_zone(naive, tz));
         }
     }
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y/%m/%d"))
+        .ok()?;
     Some(local_to_zone(date.and_time(NaiveTime::MIN), tz))
 }
 
@@ -238,7 +277,7 @@ pub fn local_to_zone(naive: NaiveDateTime, tz: Tz) -> DateTime<Tz> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{Datelike, Timelike};
+    use chrono::Timelike;
 
     #[test]
     fn reads_the_documented_forms() {
@@ -312,6 +351,30 @@ mod tests {
             parse_date_with("Tuesday", utc, None),
             Err(DateError::NotADate)
         );
+    }
+
+    #[test]
+    fn two_digit_years_are_read_as_such_and_odd_years_refused() {
+        let utc = Tz::UTC;
+        let year = |text: &str| parse_date_with(text, utc, None).map(|d| d.year());
+        assert_eq!(year("7 Mar 23"), Ok(2023));
+        assert_eq!(year("March 7, 99"), Ok(1999));
+        assert_eq!(year("Tuesday 7 Mar 23"), Ok(2023));
+        assert_eq!(year("7 Mar 2023"), Ok(2023));
+        assert_eq!(year("7 Mar 203"), Err(DateError::NotADate));
+        assert_eq!(year("0203-03-07"), Err(DateError::NotADate));
+        assert_eq!(year("2023/03/07"), Ok(2023));
+    }
+
+    #[test]
+    fn days_a_month_lacks_are_told_apart_from_bad_formats() {
+        let utc = Tz::UTC;
+        assert!(is_missing_day("2023-02-30", utc, None));
+        assert!(is_missing_day("31 April 2023", utc, None));
+        assert!(is_missing_day("Wednesday, 29 Feb 2023", utc, None));
+        assert!(!is_missing_day("2023-02-40", utc, None));
+        assert!(!is_missing_day("30 Mar 20233", utc, None));
+        assert!(!is_missing_day("yesterday", utc, None));
     }
 
     #[test]

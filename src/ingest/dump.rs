@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::body::{html_body, looks_like_html, paragraphs_body, text_paragraphs};
+use super::body::{dump_html_body, looks_like_html, paragraphs_body, text_paragraphs};
 use super::record::{finish, split_agencies, Fields, Mode};
 use super::{FileOutcome, SourceFile};
 use crate::config::SiteConfig;
@@ -188,7 +188,7 @@ fn one(
     }
     let text = draft.body.take().unwrap_or_default();
     let body = if looks_like_html(&text) {
-        html_body(&text)
+        dump_html_body(&text)
     } else {
         paragraphs_body(&text_paragraphs(&text))
     };
@@ -263,6 +263,28 @@ mod tests {
                 (Some(6), "no-title"),
                 (None, "unknown-field")
             ]
+        );
+    }
+
+    #[test]
+    fn plain_text_bodies_and_millisecond_dates() {
+        let text = "{\"title\": \"A\", \"date\": 1678183200000, \"body\": \"5 < 6 and x > y and a <not a tag.\\n\\nTwo.\"}\n{\"title\": \"B\", \"date\": 1678183200, \"body\": \"x\"}\n{\"title\": \"C\", \"date\": 99999999999999999, \"body\": \"x\"}\n";
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        let a = &out.articles[0];
+        assert_eq!(
+            a.body_html,
+            "<p>5 &lt; 6 and x &gt; y and a &lt;not a tag.</p>\n<p>Two.</p>\n"
+        );
+        let day = |i: usize| out.articles[i].date.map(|d| d.date_naive().to_string());
+        assert_eq!(day(0).as_deref(), Some("2023-03-07"));
+        assert_eq!(day(1).as_deref(), Some("2023-03-07"));
+        assert_eq!(day(2), None);
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.message.contains("out of range") && d.line == Some(3)),
+            "{:?}",
+            out.diagnostics
         );
     }
 

@@ -7,12 +7,12 @@
 
 use std::path::Path;
 
-use chrono::DateTime;
+use chrono::{DateTime, Datelike};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
 use super::body::{self, Body};
-use super::dates::{parse_date_with, DateError};
+use super::dates::{is_missing_day, parse_date_with, DateError};
 use super::settings::{FieldNames, IngestConfig};
 use super::SourceFile;
 use crate::article::{reading_minutes, Article, Image};
@@ -392,13 +392,23 @@ impl<'a> Fields<'a> {
         let (key, value) = self.take(field)?;
         let text = match value {
             Value::String(s) => s,
-            // Seconds since 1970, as some APIs export.
+            // Seconds since 1970, as some APIs export, or milliseconds (JavaScript's
+            // `Date.now()`): a count of seconds that large would be after the year 5000.
             Value::Number(n) if n.as_i64().is_some() => {
-                let secs = n.as_i64().unwrap_or_default();
-                return match DateTime::from_timestamp(secs, 0) {
+                let count = n.as_i64().unwrap_or_default();
+                let date = if count.abs() >= 100_000_000_000 {
+                    DateTime::from_timestamp_millis(count)
+                } else {
+                    DateTime::from_timestamp(count, 0)
+                };
+                return match date.filter(|d| (1000..=9999).contains(&d.year())) {
                     Some(d) => Some(d.with_timezone(&self.config.tz)),
                     None => {
-                        self.problem(&key, "bad-date", format!("{key} {secs} is out of range"));
+                        self.problem(
+                            &key,
+                            "bad-date",
+                            format!("{key} {count} is out of range (expected seconds or milliseconds since 1970)"),
+                        );
                         None
                     }
                 };
@@ -422,6 +432,16 @@ impl<'a> Fields<'a> {
                     format!(
                         "{key} '{text}' could be day-first or month-first; set date_order = \"day-first\" or \"month-first\" under [ingest] in site.toml"
                     ),
+                );
+                None
+            }
+            Err(DateError::NotADate)
+                if is_missing_day(&text, self.config.tz, self.config.ingest.date_order) =>
+            {
+                self.problem(
+                    &key,
+                    "bad-date",
+                    format!("{key} '{text}' names a day its month does not have"),
                 );
                 None
             }

@@ -11,7 +11,7 @@
 //! entities decoded, whitespace-only lines dropped, trailers removed, quotes kept.
 
 use super::body::{decode_entities, fold_spaces, paragraphs_body};
-use super::dates::{parse_date_with, DateError};
+use super::dates::{is_missing_day, parse_date_with, DateError};
 use super::record::{finish, names_in, strip_prefix_ci, Draft};
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
@@ -44,6 +44,8 @@ struct Byline {
     /// Parts that were neither a name, an agency nor a date.
     unplaced: Vec<String>,
     ambiguous: Option<String>,
+    /// A date whose day its month does not have (`29 Feb 2023`).
+    missing_day: Option<String>,
 }
 
 /// Parses one text file into one article.
@@ -67,6 +69,8 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
 
     let mut draft = Draft::default();
     let mut header_end = 0;
+    // A byline's date was refused with a warning of its own.
+    let mut date_refused = false;
     for (i, block) in blocks.iter().enumerate().take(HEADER_BLOCKS) {
         if block.len() != 1 || draft.date.is_some() {
             break;
@@ -91,6 +95,17 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                     format!("could not place '{part}' from the byline (not a name, a known agency or a date); add agencies under [ingest] in site.toml if it is one"),
                 )
                 .with_kind("unplaced-line"),
+            );
+        }
+        if let Some(text) = &byline.missing_day {
+            date_refused = true;
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    Some(line.no),
+                    format!("date '{text}' names a day its month does not have; the article is listed as undated until it is corrected"),
+                )
+                .with_kind("bad-date"),
             );
         }
         if let Some(text) = &byline.ambiguous {
@@ -139,7 +154,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         push_paragraphs(&block[c + 1..], &mut paragraphs);
     }
 
-    if draft.date.is_none() {
+    if draft.date.is_none() && !date_refused {
         out.diagnostics.push(
             Diagnostic::warning(
                 &file.shown,
@@ -276,7 +291,15 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
                 names_end = k;
                 break;
             }
-            Err(DateError::NotADate) => {}
+            Err(DateError::NotADate) => {
+                if b.missing_day.is_none()
+                    && is_missing_day(&candidate, config.tz, config.ingest.date_order)
+                {
+                    b.missing_day = Some(candidate);
+                    names_end = k;
+                    break;
+                }
+            }
         }
     }
     if b.date.is_none() && b.ambiguous.is_none() {
@@ -306,7 +329,7 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
             }
         }
     }
-    let dated = b.date.is_some() || b.ambiguous.is_some();
+    let dated = b.date.is_some() || b.ambiguous.is_some() || b.missing_day.is_some();
     // A date with only names/agencies, or names led by "By", or agencies: a byline. A
     // sentence that merely starts with a date or holds a comma is not.
     let is_byline = (dated && (b.unplaced.is_empty() || agencies > 0 || by))
@@ -477,6 +500,23 @@ mod tests {
         assert_eq!(out.diagnostics.len(), 1);
         assert_eq!(out.diagnostics[0].kind, "undated");
         assert_eq!(out.diagnostics[0].line, Some(1));
+    }
+
+    #[test]
+    fn byline_dates_with_two_digit_years_or_missing_days() {
+        let out = parse_text("Headline\n\nAFP, 7 Mar 23\n\nBody.\n");
+        let a = &out.articles[0];
+        assert_eq!(a.date.map(|d| d.year()), Some(2023));
+        assert_eq!(a.sources, ["AFP"]);
+        assert!(!a.body_html.contains("Mar"), "{}", a.body_html);
+
+        let out = parse_text("Headline\n\nAFP, 29 Feb 2023\n\nBody.\n");
+        let a = &out.articles[0];
+        assert!(a.date.is_none());
+        assert_eq!(a.sources, ["AFP"]);
+        let kinds: Vec<(&str, Option<usize>)> =
+            out.diagnostics.iter().map(|d| (&*d.kind, d.line)).collect();
+        assert_eq!(kinds, [("bad-date", Some(3))], "{:?}", out.diagnostics);
     }
 
     #[test]
