@@ -561,7 +561,7 @@ fn source_line(site_dir: &Path, path: &Path, line: usize) -> Option<(usize, Stri
     };
     // Decoded as ingest decodes it, so a Windows-1252 or UTF-16 file's line reads as
     // its text, not as replacement characters.
-    let (text, _) = crate::ingest::decode_text(std::fs::read(full).ok()?);
+    let text = crate::ingest::decode_text(std::fs::read(full).ok()?).text;
     let text = text
         .lines()
         .nth(line.checked_sub(1)?)?

@@ -446,12 +446,19 @@ pub fn load_listed(
             .iter()
             .find(|d| d.is_error())
             .map(|d| d.message.clone());
+        let refused = outcome
+            .diagnostics
+            .iter()
+            .find(|d| d.kind == "binary")
+            .map(|d| d.message.to_string());
         loaded.diagnostics.extend(outcome.diagnostics);
         let reason = if produced == 0 || drafts == produced {
             Some(if let Some(msg) = failed {
                 format!("error: {msg}")
             } else if drafts > 0 {
                 "draft (build with --drafts to include it)".to_string()
+            } else if let Some(msg) = refused {
+                msg
             } else {
                 "holds no article".to_string()
             })
@@ -566,17 +573,36 @@ pub(crate) fn section_name(folder: &str) -> String {
 }
 
 /// Reads a file as text, dropping a byte-order mark and normalizing CRLF. UTF-8 is
-/// expected; UTF-16 with a BOM is decoded; other bytes are read as Windows-1252 (a
-/// superset of Latin-1's printable range) with a warning naming the first odd line.
+/// expected; UTF-16 is decoded; other bytes are read as Windows-1252 (a superset of
+/// Latin-1's printable range) with a warning naming the first odd line. A binary file (an
+/// image or a program saved under an article's name) is refused with a warning.
 fn read_text(
     path: &Path,
     shown: &Path,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(shown, None, format!("cannot read: {e}")))?;
-    let (text, not_utf8) = decode_text(bytes);
-    if let Some(line) = not_utf8 {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let broken_link = e.kind() == std::io::ErrorKind::NotFound && path.is_symlink();
+        if broken_link {
+            Diagnostic::error(
+                shown,
+                None,
+                "is a symbolic link to a file that does not exist; remove the link or restore its target",
+            )
+        } else {
+            Diagnostic::error(shown, None, format!("cannot read: {e}"))
+        }
+    })?;
+    let decoded = decode_text(bytes);
+    if decoded.binary {
+        return Err(Diagnostic::warning(
+            shown,
+            None,
+            "is not text (it holds NUL bytes, as images and programs do); skipped. Give it another extension if it is not an article",
+        )
+        .with_kind("binary"));
+    }
+    if let Some(line) = decoded.not_utf8 {
         warnings.push(
             Diagnostic::warning(
                 shown,
@@ -586,16 +612,28 @@ fn read_text(
             .with_kind("encoding"),
         );
     }
-    Ok(text)
+    Ok(decoded.text)
+}
+
+/// A content file's text, as [`decode_text`] reads it.
+pub struct Decoded {
+    /// Line ends made `\n`, control characters (but tabs) dropped.
+    pub text: String,
+    /// The line of the first byte that is not UTF-8, when the file was read as
+    /// Windows-1252.
+    pub not_utf8: Option<usize>,
+    /// The file holds NUL bytes outside UTF-16: it is not text.
+    pub binary: bool,
 }
 
 /// A content file's text as ingest reads it: in the encoding its byte order mark names,
-/// else as UTF-8, else as Windows-1252 (Latin-1); line ends made `\n`. Also the line of
-/// the first byte that is not UTF-8, when it was read as Windows-1252. Messages quote
-/// lines of files through this too, so they show what was read.
-pub fn decode_text(bytes: Vec<u8>) -> (String, Option<usize>) {
+/// else as UTF-16 when every other byte of its start is NUL, else as UTF-8, else as
+/// Windows-1252 (Latin-1). Messages quote lines of files through this too, so they show
+/// what was read.
+pub fn decode_text(bytes: Vec<u8>) -> Decoded {
     let mut not_utf8 = None;
-    let text = match encoding_rs::Encoding::for_bom(&bytes) {
+    let declared = encoding_rs::Encoding::for_bom(&bytes).or_else(|| utf16_by_its_nuls(&bytes));
+    let text = match declared {
         Some((encoding, bom)) => encoding
             .decode_without_bom_handling(&bytes[bom..])
             .0
@@ -614,12 +652,52 @@ pub fn decode_text(bytes: Vec<u8>) -> (String, Option<usize>) {
             }
         },
     };
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+    let binary = text.contains('\0');
+    // Control characters (a stray ESC or BEL from a terminal) would reach titles and
+    // pages as they are; carriage returns become line ends.
+    let text = if text
+        .bytes()
+        .any(|b| b < 0x20 && b != b'\n' && b != b'\t' || b == 0x7f)
+    {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        text.chars()
+            .filter(|&c| c == '\n' || c == '\t' || !c.is_control() || !c.is_ascii())
+            .collect()
     } else {
         text
     };
-    (text, not_utf8)
+    Decoded {
+        text,
+        not_utf8,
+        binary,
+    }
+}
+
+/// UTF-16 without a byte order mark, told by its NUL bytes: mostly-ASCII text in UTF-16
+/// has a NUL in every other byte (the high byte, after the low one in little-endian).
+fn utf16_by_its_nuls(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, usize)> {
+    let start = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = start.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let nuls_at = |odd: usize| {
+        start
+            .iter()
+            .skip(odd)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nuls_at(0), nuls_at(1));
+    // Most high bytes NUL, and no low byte: text, not a binary that happens to hold NULs.
+    if odd * 10 >= pairs * 6 && even == 0 {
+        Some((encoding_rs::UTF_16LE, 0))
+    } else if even * 10 >= pairs * 6 && odd == 0 {
+        Some((encoding_rs::UTF_16BE, 0))
+    } else {
+        None
+    }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -628,8 +706,26 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::by_components;
+    use super::{by_components, decode_text};
     use std::path::Path;
+
+    #[test]
+    fn utf16_without_a_mark_binaries_and_control_characters() {
+        let utf16: Vec<u8> = "Headline\r\n\r\nBody text.\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let d = decode_text(utf16.clone());
+        assert_eq!(d.text, "Headline\n\nBody text.\n");
+        assert!(!d.binary);
+        let be: Vec<u8> = utf16.chunks(2).flat_map(|p| [p[1], p[0]]).collect();
+        assert_eq!(decode_text(be).text, "Headline\n\nBody text.\n");
+        let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0".to_vec();
+        assert!(decode_text(elf).binary);
+        let d = decode_text(b"Title\x1b[1m bell\x07\ttab\nnext".to_vec());
+        assert_eq!(d.text, "Title[1m bell\ttab\nnext");
+        assert!(!d.binary && d.not_utf8.is_none());
+    }
 
     #[test]
     fn paths_sort_component_by_component() {
