@@ -86,7 +86,23 @@ impl SiteConfig {
         let shown = PathBuf::from("site.toml");
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            // A site may do without site.toml, but not without content/ as well: a
+            // mistyped --root would otherwise build (and deploy) an empty site.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !site_dir.join("content").is_dir() {
+                    let what = if site_dir.is_dir() {
+                        "is not a broadsheet site: it has neither site.toml nor content/"
+                    } else {
+                        "does not exist"
+                    };
+                    return Err(Diagnostic::error(
+                        site_dir,
+                        None,
+                        format!("{what}; give the site's folder with --root, or start a site there with `broadsheet init`"),
+                    ));
+                }
+                String::new()
+            }
             Err(e) => return Err(Diagnostic::error(shown, None, format!("cannot read: {e}"))),
         };
         Self::parse(&text, &shown)
@@ -313,6 +329,19 @@ mod tests {
 
     fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
         SiteConfig::parse(text, Path::new("site.toml"))
+    }
+
+    /// A mistyped --root must not build an empty site there.
+    #[test]
+    fn a_folder_without_site_toml_or_content_is_not_a_site() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let message = |d: Diagnostic| d.message.to_string();
+        let missing = SiteConfig::load(&dir.path().join("nope")).map_err(message);
+        assert!(missing.is_err_and(|m| m.contains("does not exist")));
+        let empty = SiteConfig::load(dir.path()).map_err(message);
+        assert!(empty.is_err_and(|m| m.contains("neither site.toml nor content/")));
+        std::fs::create_dir(dir.path().join("content")).expect("content/");
+        assert!(SiteConfig::load(dir.path()).is_ok());
     }
 
     #[test]

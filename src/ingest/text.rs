@@ -355,18 +355,37 @@ fn is_name(text: &str) -> bool {
             > words.len()
 }
 
-/// A caption line: `File photo: ...`, `Photo: ...`, `Picture: ...`, `Image: ...`,
-/// `Caption: ...` (a label of at most three words naming a picture, then a colon).
+/// A caption line: `File photo: ...`, `AFP photo: ...`, `Picture: ...`, `Image: ...`,
+/// `Caption: ...`: a label naming a picture, then a colon. The label ends with the
+/// picture word, after at most two words that say whose or which picture (an agency in
+/// capitals, `File`, `Archive`...), so that a sentence such as `Photo finish: Bolt won`
+/// or `Brand image: the company said` stays in the body.
 fn is_caption(text: &str) -> bool {
+    const PICTURE: [&str; 6] = [
+        "photo",
+        "picture",
+        "image",
+        "caption",
+        "pictured",
+        "photograph",
+    ];
+    const WHICH: [&str; 9] = [
+        "file", "archive", "main", "top", "handout", "stock", "feature", "lead", "cover",
+    ];
     let Some((label, rest)) = text.split_once(':') else {
         return false;
     };
-    let label = label.trim().to_lowercase();
+    let words: Vec<&str> = label.split_whitespace().collect();
+    let Some((last, before)) = words.split_last() else {
+        return false;
+    };
+    let agency = |w: &str| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase());
     !rest.trim().is_empty()
-        && label.split_whitespace().count() <= 3
-        && ["photo", "picture", "image", "caption", "pictured"]
+        && before.len() <= 2
+        && PICTURE.contains(&last.to_lowercase().as_str())
+        && before
             .iter()
-            .any(|w| label.split_whitespace().any(|l| l == *w))
+            .all(|w| agency(w) || WHICH.contains(&w.to_lowercase().as_str()))
 }
 
 /// A photo title: a short line that is not a sentence.
@@ -470,6 +489,14 @@ mod tests {
         assert!(is_caption("File photo: US official said. AFP"));
         assert!(is_caption("Photo: the square at dawn (Reuters)"));
         assert!(!is_caption("He said: nothing"));
+        assert!(is_caption("AFP photo: troops in Baghdad"));
+        assert!(is_caption("Pictured: the minister"));
+        assert!(!is_caption(
+            "Photo finish: Bolt won the race by a hair, officials said."
+        ));
+        assert!(!is_caption(
+            "Brand image: the company said it would recover."
+        ));
         assert_eq!(
             split_credit("File photo: bases which host coalition troops. AFP"),
             (
