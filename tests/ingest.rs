@@ -444,16 +444,17 @@ fn a_recurring_headline_over_different_stories_keeps_each() {
         r.stderr
     );
     assert!(
-        folded.iter().any(|l| l.contains("content/local/b.txt")
+        // The longer copy is the one kept.
+        folded.iter().any(|l| l.contains("content/local/a.txt")
             && l.contains("(same title and section, undated)")
-            && l.contains("kept once, from content/local/a.txt")),
+            && l.contains("kept once, from content/local/b.txt")),
         "{}",
         r.stderr
     );
 }
 
-/// A stub under a headline (kept first) folds later stubs, but never takes in a full
-/// story under that headline: the story would be lost with it.
+/// Stubs under a headline fold into the fullest story under it, and never take in a
+/// full story: the story would be lost with it.
 #[test]
 fn a_stub_never_absorbs_a_full_story() {
     let site = Site::new(CONFIG);
@@ -480,9 +481,15 @@ fn a_stub_never_absorbs_a_full_story() {
         .lines()
         .filter(|l| l.contains("kept once"))
         .collect();
-    assert_eq!(folded.len(), 1, "{}", r.stderr);
-    assert!(folded[0].contains("dump.jsonl:3"), "{}", r.stderr);
-    for url in ["market-report", "market-report-2", "market-report-3"] {
+    assert_eq!(folded.len(), 2, "{}", r.stderr);
+    for (stub, l) in ["dump.jsonl:1", "dump.jsonl:3"].iter().zip(&folded) {
+        assert!(
+            l.contains(stub) && l.contains("kept once, from content/markets/dump.jsonl:2"),
+            "{}",
+            r.stderr
+        );
+    }
+    for url in ["market-report", "market-report-2"] {
         assert!(
             site.out()
                 .join(format!("2023/03/07/{url}/index.html"))
@@ -491,6 +498,48 @@ fn a_stub_never_absorbs_a_full_story() {
             r.stderr
         );
     }
+    assert!(!site.out().join("2023/03/07/market-report-3").exists());
+}
+
+/// Of two copies of a story, the dated one is kept, then the longer one: a scraped copy
+/// with its byline beats one without, a re-issue with more text beats the first cut.
+#[test]
+fn the_fullest_copy_of_a_story_is_kept() {
+    let site = Site::new(CONFIG);
+    let story = "Defence Secretary Lloyd Austin arrived in Baghdad on an unannounced visit, the first by a Pentagon chief in more than a decade, officials said.";
+    site.write(
+        "content/world/a-copy.txt",
+        &format!("Pentagon chief visits Iraq\n\n{story}\n"),
+    );
+    site.write(
+        "content/world/b-copy.txt",
+        &format!("Pentagon chief visits Iraq\n\nAFP , AP , Tuesday 7 Mar 2023\n\n{story}\n"),
+    );
+    let first = "The minister said talks would resume next week after the two sides agreed on a timetable for the handover of the northern bases.";
+    site.write(
+        "content/world/talks-1.txt",
+        &format!("Talks to resume\n\nAFP, 8 Mar 2023\n\n{first}\n"),
+    );
+    site.write(
+        "content/world/talks-2.txt",
+        &format!("Talks to resume\n\nAFP, 8 Mar 2023\n\n{first}\n\nThe handover is due to finish by the end of the year, a spokesman added.\n"),
+    );
+    let r = site.build_ok();
+    for (folded, kept) in [("a-copy", "b-copy"), ("talks-1", "talks-2")] {
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.contains(&format!("content/world/{folded}.txt"))
+                    && l.contains(&format!("kept once, from content/world/{kept}.txt"))),
+            "{folded}: {}",
+            r.stderr
+        );
+    }
+    let page = site.read("2023/03/07/pentagon-chief-visits-iraq/index.html");
+    assert!(page.contains("AFP"), "{page}");
+    assert!(site
+        .read("2023/03/08/talks-to-resume/index.html")
+        .contains("spokesman added"));
 }
 
 #[test]

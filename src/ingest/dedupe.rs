@@ -148,8 +148,9 @@ fn title_key(article: &Article) -> u128 {
     })
 }
 
-/// Keeps the first of each group of duplicates, where "first" is the lowest `rank`
-/// (hand-written formats before machine-made ones), then the earlier position.
+/// Keeps one of each group of duplicates: the one of lowest `rank` (hand-written formats
+/// before machine-made ones), then dated before undated, then the longest body, then
+/// the earlier position.
 /// Returns the kept articles in their original order and what was folded.
 pub fn fold(
     articles: Vec<Article>,
@@ -163,25 +164,37 @@ pub fn fold(
     }
     // Each body is normalised once, for its key and, under a shared title, its runs; a
     // body too short to compare has neither.
-    let (bodies, mut runs): (Vec<Option<u128>>, Vec<Option<Vec<u64>>>) = articles
+    let normalised: Vec<(Option<u128>, Option<Vec<u64>>, usize)> = articles
         .par_iter()
         .zip(&titles)
         .map(|(a, t)| {
             let (normal, words) = normal_body(a);
             if words < MIN_BODY_WORDS {
-                return (None, None);
+                return (None, None, words);
             }
             let key = key128(|h| normal.hash(h));
-            (Some(key), (per_title[t] > 1).then(|| shingles(&normal)))
+            (
+                Some(key),
+                (per_title[t] > 1).then(|| shingles(&normal)),
+                words,
+            )
         })
-        .unzip();
-    let keys: Vec<(Option<u128>, u128, u8)> = articles
-        .iter()
-        .zip(bodies.into_iter().zip(titles))
-        .map(|(a, (body, title))| (body, title, rank(a)))
         .collect();
+    let mut runs = Vec::with_capacity(articles.len());
+    let mut keys: Vec<(Option<u128>, u128, u8)> = Vec::with_capacity(articles.len());
+    let mut words = Vec::with_capacity(articles.len());
+    for ((a, (body, shingled, count)), title) in articles.iter().zip(normalised).zip(titles) {
+        keys.push((body, title, rank(a)));
+        runs.push(shingled);
+        words.push(count);
+    }
+    // The copy kept is the most complete: a dated one before an undated one, then the
+    // longest body (a re-issue often adds to the story), then the first.
     let mut order: Vec<usize> = (0..articles.len()).collect();
-    order.sort_by_key(|&i| (keys[i].2, i));
+    order.sort_by_key(|&i| {
+        let undated = articles[i].date.is_none();
+        (keys[i].2, undated, std::cmp::Reverse(words[i]), i)
+    });
     let mut by_body: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
     // The stories kept under each title: a title shared by stories that differ (a daily
     // "Market report") keeps each, and a later copy folds into the one it repeats.
