@@ -200,7 +200,7 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
         .chain('\u{1E00}'..='\u{1EFF}')
         .flat_map(|c| [c, ' '])
         .collect();
-    sample.push_str("Zürich's CAFÉ, Straße—مِصر Ελλάδα ×÷ x 42");
+    sample.push_str("Zürich's CAFÉ, Straße—مِصر Ελλάδα ×÷ x 42 हिन्दी समाचार ภาษาไทย ①²");
     let js_words = v_strings(&b.js(
         "return window.broadsheetSearch.words(arguments[0])",
         json!([sample]),

@@ -15,6 +15,14 @@ fn is_ignored_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
+/// Letters, digits and combining marks make words; anything else separates them. Marks
+/// belong to words: Devanagari's vowel signs and virama sit inside a word (`हिन्दी`),
+/// and `search.js` tests the same categories (`/[\p{L}\p{N}\p{M}]/u`).
+fn is_word_char(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup as G, UnicodeGeneralCategory};
+    matches!(c.general_category_group(), G::Letter | G::Number | G::Mark)
+}
+
 /// Latin letters with diacritics, which are folded to ASCII.
 fn is_latin_extended(c: char) -> bool {
     matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
@@ -72,7 +80,7 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
                 continue;
             } else if let Some(ascii) = latin_fold(c) {
                 word.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
-            } else if c.is_alphanumeric() {
+            } else if is_word_char(c) {
                 word.extend(c.to_lowercase());
             } else {
                 end(word);
@@ -111,6 +119,11 @@ mod tests {
         );
         // Other scripts stay as they are, without vowel marks.
         assert_eq!(words("مِصر Ελλάδα"), ["مصر", "ελλάδα"]);
+        // Marks are part of words, as in search.js.
+        assert_eq!(words("हिन्दी समाचार."), ["हिन्दी", "समाचार"]);
+        assert_eq!(words("ภาษาไทย"), ["ภาษาไทย"]);
+        let script = include_str!("../render/theme/search.js");
+        assert!(script.contains(r"var ALNUM = /[\p{L}\p{N}\p{M}]/u;"));
         assert_eq!(words("×÷"), Vec::<String>::new());
     }
 
