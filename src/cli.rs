@@ -303,14 +303,25 @@ fn check(site_dir: PathBuf, args: &CheckArgs) -> ExitCode {
         drafts: args.drafts,
         ..Default::default()
     };
-    let checked = check::check_site(&opts);
-    let Some(ingest) = &checked.report.ingest else {
+    let mut checked = check::check_site(&opts);
+    let Some(mut ingest) = checked.report.ingest.take() else {
         // site.toml or the scratch folder failed before any content was read.
         print_diagnostics(&checked.report.outcome.diagnostics, &opts.site_dir);
         return ExitCode::FAILURE;
     };
     print_diagnostics(&ingest.diagnostics, &opts.site_dir);
     println!("{}", ingest.summary());
+    ingest.links_checked = checked.report.success;
+    ingest.broken_links = checked
+        .broken
+        .iter()
+        .map(|link| crate::report::LinkReport {
+            page: link.page.clone(),
+            url: link.url.clone(),
+            reason: link.reason.clone(),
+            article: link.source.as_ref().map(|p| p.display().to_string()),
+        })
+        .collect();
     if let Some(path) = &args.report {
         if let Err(e) = ingest.write_json(path) {
             return fail(&format!("{}: cannot write the report: {e}", path.display()));

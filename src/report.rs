@@ -60,6 +60,20 @@ pub struct FileReport {
     pub messages: Vec<String>,
 }
 
+/// A broken internal link or anchor, for the JSON report.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LinkReport {
+    /// The page holding the link (site-relative file).
+    pub page: String,
+    /// The link as written.
+    pub url: String,
+    /// Why it is broken.
+    pub reason: String,
+    /// The article file the page was made from, when it is an article page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+}
+
 /// Everything `broadsheet check` found.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct IngestReport {
@@ -77,6 +91,11 @@ pub struct IngestReport {
     pub kinds: Vec<KindCount>,
     /// One entry per file under `content/`, in path order.
     pub files: Vec<FileReport>,
+    /// Whether `check` went on to check the site's links (it does not when an input
+    /// error stops the build).
+    pub links_checked: bool,
+    /// Every broken internal link or anchor `check` found, by page.
+    pub broken_links: Vec<LinkReport>,
     /// Every diagnostic, for printing.
     #[serde(skip)]
     pub diagnostics: Vec<Diagnostic>,
@@ -355,6 +374,8 @@ pub fn assemble(inputs: Inputs<'_>) -> IngestReport {
             })
             .collect(),
         files: reports,
+        links_checked: false,
+        broken_links: Vec::new(),
         diagnostics,
     }
 }

@@ -119,8 +119,24 @@ fn check_names_broken_links_and_their_article() {
         &fm("Bad", "2023-03-08"),
         "See [the missing page](/2020/01/01/nothing/) and [a missing anchor](#nowhere).",
     );
-    let r = run(&["check", "--root", root(site.dir())]);
+    let report = site.dir().join("report.json");
+    let r = run(&[
+        "check",
+        "--root",
+        root(site.dir()),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
     assert!(!r.ok, "check passed with a broken link:\n{}", r.stdout);
+    // The JSON report agrees with the exit code.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["links_checked"], true);
+    let links = json["broken_links"].as_array().unwrap();
+    assert_eq!(links.len(), 2, "{json}");
+    assert!(links
+        .iter()
+        .all(|l| l["article"] == "content/world/bad.md" && l["page"].is_string()));
     assert!(r.stderr.contains("content/world/bad.md"), "{}", r.stderr);
     assert!(r.stderr.contains("/2020/01/01/nothing/"), "{}", r.stderr);
     assert!(r.stderr.contains("#nowhere"), "{}", r.stderr);
