@@ -303,8 +303,10 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
             other => other,
         }
     });
+    let mut events: Vec<Event<'_>> = events.collect();
+    give_headings_ids(&mut events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, events.into_iter());
     body.html = if raw_html {
         let refs = Mutex::new(std::mem::take(&mut refs));
         let html = sanitize(&out, &refs, Some((markdown, first_line)));
@@ -319,6 +321,50 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
     };
     body.first_paragraph = first.split_whitespace().collect::<Vec<_>>().join(" ");
     body
+}
+
+/// Ids the built-in theme gives elements of an article page: a heading of the same name
+/// (`## Main`) takes the next free id instead.
+const THEME_IDS: [&str; 3] = ["main", "related-heading", "site-search-q"];
+
+/// Gives each heading without an id one made from its text (`## Background` ->
+/// `id="background"`, a second one `background-1`), so `#background` links work as
+/// they do with Hugo, Zola and Jekyll; and puts footnotes' ids under `fn-` (`[^main]`
+/// -> `id="fn-main"`), so that a footnote never takes an id the theme uses.
+fn give_headings_ids(events: &mut [Event<'_>]) {
+    let mut taken: std::collections::HashSet<String> =
+        THEME_IDS.iter().map(|id| id.to_string()).collect();
+    for i in 0..events.len() {
+        match &mut events[i] {
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
+                *label = format!("fn-{label}").into();
+            }
+            Event::Start(Tag::Heading { id: None, .. }) => {
+                let mut text = String::new();
+                for event in &events[i + 1..] {
+                    match event {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                }
+                let base = match crate::slug::slugify(&text) {
+                    slug if slug.is_empty() => "section".to_string(),
+                    slug => slug,
+                };
+                let mut id = base.clone();
+                let mut n = 0;
+                while !taken.insert(id.clone()) {
+                    n += 1;
+                    id = format!("{base}-{n}");
+                }
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                    *slot = Some(id.into());
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Cleans untrusted HTML: scripts, event handlers and script URLs go, structure stays.
@@ -671,6 +717,29 @@ mod tests {
         assert!(b.html.contains("<table>"));
         assert!(b.html.contains("footnote-definition"));
         assert_eq!(b.first_paragraph, "a b c");
+    }
+
+    #[test]
+    fn headings_get_ids_and_footnotes_keep_clear_of_the_theme() {
+        let markdown = "## Background\n\nText[^main].\n\n## Background\n\n### The `main` point\n\n## Main\n\n## !!\n\n[^main]: A note.\n";
+        for html in [
+            render_markdown(markdown, 1).html,
+            // Raw HTML sends the body through the sanitizer, which must keep the ids.
+            render_markdown(&format!("<b>raw</b>\n\n{markdown}"), 1).html,
+        ] {
+            for id in [
+                "<h2 id=\"background\">",
+                "<h2 id=\"background-1\">",
+                "<h3 id=\"the-main-point\">",
+                "<h2 id=\"main-1\">",
+                "<h2 id=\"section\">",
+                "id=\"fn-main\"",
+                "href=\"#fn-main\"",
+            ] {
+                assert!(html.contains(id), "{id}: {html}");
+            }
+            assert!(!html.contains("id=\"main\""), "{html}");
+        }
     }
 
     #[test]
