@@ -62,9 +62,34 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     // Headline: the first line. Lines right under it without a blank line between are
     // header lines in their own right.
     let mut first = blocks.remove(0);
-    let headline = first.remove(0);
+    let mut headline = first.remove(0);
+    // A headline wrapped onto a second line, above its byline in the same block.
+    while first.len() > 1
+        && !ends_sentence(&headline.text)
+        && !is_header_line(&first[0].text, config)
+        && first[0].text.split_whitespace().count() <= SHORT_WORDS
+        && first[1..].iter().any(|l| is_header_line(&l.text, config))
+    {
+        let next = first.remove(0);
+        headline.text = format!("{} {}", headline.text, next.text);
+    }
     for (i, line) in first.into_iter().enumerate() {
         blocks.insert(i, vec![line]);
+    }
+    // Header lines stacked without a blank line between them (a byline, then its date
+    // or an `Updated:` line) are header lines each.
+    let mut k = 0;
+    while k < blocks.len().min(HEADER_BLOCKS) {
+        let stacked = blocks[k].len() > 1
+            && blocks[k].len() <= HEADER_BLOCKS
+            && blocks[k].iter().all(|l| is_header_line(&l.text, config));
+        if stacked {
+            let block = blocks.remove(k);
+            for (j, line) in block.into_iter().enumerate() {
+                blocks.insert(k + j, vec![line]);
+            }
+        }
+        k += 1;
     }
 
     let mut draft = Draft::default();
@@ -72,17 +97,37 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     // A byline's date was refused with a warning of its own.
     let mut date_refused = false;
     for (i, block) in blocks.iter().enumerate().take(HEADER_BLOCKS) {
-        if block.len() != 1 || draft.date.is_some() {
+        if block.len() != 1 {
             break;
         }
         let line = &block[0];
         if let Some(date) = date_line(&line.text, config) {
-            draft.date = Some(date);
+            if draft.date.is_none() {
+                draft.date = Some(date);
+            } else if is_updated_line(&line.text) && draft.updated.is_none() {
+                draft.updated = Some(date);
+            } else {
+                break;
+            }
             header_end = i + 1;
             continue;
         }
-        let Some(byline) = byline(&line.text, config) else {
+        if draft.date.is_some() {
             break;
+        }
+        // A writer's name alone on its line, with the date on the next.
+        let next_is_date = || {
+            blocks
+                .get(i + 1)
+                .is_some_and(|b| b.len() == 1 && date_line(&b[0].text, config).is_some())
+        };
+        let byline = match byline(&line.text, config) {
+            Some(b) => b,
+            None if draft.authors.is_empty() && is_name(&line.text) && next_is_date() => Byline {
+                authors: vec![line.text.clone()],
+                ..Byline::default()
+            },
+            None => break,
         };
         if !draft.authors.is_empty() || !draft.sources.is_empty() {
             break;
@@ -234,6 +279,17 @@ fn push_paragraphs(block: &[Line], out: &mut Vec<String>) {
 
 fn ends_sentence(text: &str) -> bool {
     text.ends_with(['.', '!', '?', '"', '\'', '\u{201d}', '\u{2019}', ':', ')'])
+}
+
+/// A line a header is made of: a date line or a byline.
+fn is_header_line(text: &str, config: &SiteConfig) -> bool {
+    date_line(text, config).is_some() || byline(text, config).is_some()
+}
+
+/// `Updated: Wednesday 8 Mar 2023`, `Last updated 8 March 2023`.
+fn is_updated_line(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.starts_with("updated") || lower.starts_with("last updated")
 }
 
 /// A line that is only a date, possibly after `Published`, `Posted` or `Updated`.
@@ -544,6 +600,46 @@ mod tests {
         let kinds: Vec<(&str, Option<usize>)> =
             out.diagnostics.iter().map(|d| (&*d.kind, d.line)).collect();
         assert_eq!(kinds, [("bad-date", Some(3))], "{:?}", out.diagnostics);
+    }
+
+    /// Headers as scraped pages lay them out besides one line between blank lines.
+    #[test]
+    fn stacked_wrapped_and_split_headers() {
+        let day = |a: &crate::article::Article| a.date.map(|d| d.date_naive().to_string());
+        // A byline with its date, then an update, without a blank line between.
+        let out = parse_text("Headline\n\nAhram Online , Tuesday 7 Mar 2023\nUpdated: Wednesday 8 Mar 2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        assert_eq!(
+            a.updated.map(|d| d.date_naive().to_string()).as_deref(),
+            Some("2023-03-08")
+        );
+        assert_eq!(a.summary, "Body text here.");
+        // A byline in capitals, then the date.
+        let out = parse_text("Headline\n\nBY JANE DOE, REUTERS\n7 MAR 2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        assert_eq!(
+            (a.authors.len(), a.sources.as_slice()),
+            (1, &["Reuters".to_string()][..])
+        );
+        assert_eq!(a.summary, "Body text here.");
+        // A headline wrapped onto two lines, above its byline.
+        let out = parse_text(
+            "Pentagon chief visits Iraq\nafter twenty years\nAFP, 7 Mar 2023\n\nBody text here.\n",
+        );
+        let a = &out.articles[0];
+        assert_eq!(a.title, "Pentagon chief visits Iraq after twenty years");
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        // A writer alone on a line, then a blank line, then the date.
+        let out = parse_text("Headline\n\nAhmed Eleiba\n\nTuesday 7 Mar 2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(a.authors, ["Ahmed Eleiba"]);
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        assert_eq!(a.summary, "Body text here.");
+        // A short first paragraph is not a writer without a date under it.
+        let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling\n\nBody text here.\n");
+        assert!(out.articles[0].authors.is_empty());
     }
 
     #[test]
