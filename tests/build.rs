@@ -395,6 +395,23 @@ fn assert_reported(stderr: &str, files: &[(&str, &str)]) {
     }
 }
 
+/// A picture named with a space or accents gets a URL that finds it.
+#[test]
+fn an_image_named_with_spaces_is_linked_encoded() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        "title = \"A\"\ndate = 2023-03-07\nimage = \"my photo é.jpg\"",
+        "Body.",
+    );
+    site.write("content/world/my photo é.jpg", "jpg");
+    site.build_ok();
+    let page = site.read("2023/03/07/a/index.html");
+    assert!(page.contains("my%20photo%20%C3%A9.jpg"), "{page}");
+    assert!(!page.contains("my photo"), "{page}");
+    assert_links_resolve(&site.out(), "/");
+}
+
 #[test]
 fn every_content_file_is_published_or_reported() {
     let site = Site::new(CONFIG);

@@ -253,6 +253,20 @@ mod tests {
     }
 
     #[test]
+    fn comma_lists_in_front_matter() {
+        let out = parse_text(
+            "---\ntitle: x\ndate: 2023-03-07\ntags: iraq, defense\nauthor: Jane Doe, John Smith\n---\nbody\n",
+        );
+        let a = &out.articles[0];
+        assert_eq!(a.tags, ["iraq", "defense"]);
+        assert_eq!(a.authors, ["Jane Doe", "John Smith"]);
+        let out = parse_text(
+            "+++\ntitle = \"x\"\ndate = 2023-03-07\nauthor = \"Doe, Jane\"\n+++\nbody\n",
+        );
+        assert_eq!(out.articles[0].authors, ["Doe, Jane"]);
+    }
+
+    #[test]
     fn bad_date_names_line() {
         let out = parse_text("+++\ntitle = \"x\"\ndate = \"Tuesday\"\n+++\nbody\n");
         let d = &out.diagnostics[0];

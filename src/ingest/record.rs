@@ -348,7 +348,8 @@ impl<'a> Fields<'a> {
             match value {
                 Value::Null => {}
                 Value::String(s) => {
-                    if self.mode == Mode::Dump && matches!(field, Field::Tags) {
+                    // `tags = "iraq, defense"` is two tags, in front matter as in dumps.
+                    if matches!(field, Field::Tags) {
                         out.extend(s.split([',', ';']).map(|t| t.trim().to_string()));
                     } else {
                         out.push(s);
@@ -499,7 +500,21 @@ impl<'a> Fields<'a> {
         let updated = self.date(Field::Updated);
         let slug = self.string(Field::Slug);
         let summary = self.string(Field::Summary).map(|s| clean_line(&s));
-        let authors = self.list(Field::Authors);
+        let mut authors = self.list(Field::Authors);
+        if self.mode != Mode::Dump {
+            // `author: Jane Doe, John Smith` is two writers, as a dump's byline is (dumps
+            // also move agencies to the sources, in `split_agencies`).
+            let mut names: Vec<String> = Vec::with_capacity(authors.len());
+            for name in authors
+                .iter()
+                .flat_map(|a| byline_names(a, &self.config.ingest))
+            {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            authors = names;
+        }
         let sources = self.list(Field::Sources);
         let tags = self.list(Field::Tags);
         let section = self.string(Field::Section).map(|s| clean_line(&s));

@@ -142,12 +142,14 @@ impl IngestConfig {
 
     /// True when `line` starts with a trailer pattern.
     pub fn is_trailer(&self, line: &str) -> bool {
-        let line = line.trim_start().to_lowercase();
+        // `Short link :` as well as `Short link:`.
+        let fold = |s: &str| s.trim().to_lowercase().replace(" :", ":");
+        let line = fold(line);
         DEFAULT_TRAILERS
             .iter()
             .map(|s| s.to_string())
             .chain(self.trailers.iter().cloned())
-            .any(|t| line.starts_with(&t.trim().to_lowercase()))
+            .any(|t| line.starts_with(&fold(&t)))
     }
 }
 
@@ -162,6 +164,14 @@ fn agency_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trailer_with_a_space_before_its_colon() {
+        let ingest = IngestConfig::default();
+        assert!(ingest.is_trailer("Short link : https://e.org/x"));
+        assert!(ingest.is_trailer("short link: x"));
+        assert!(!ingest.is_trailer("Short links are fine."));
+    }
 
     #[test]
     fn agencies_and_trailers() {

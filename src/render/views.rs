@@ -18,6 +18,20 @@ pub fn month_name(month: u32) -> &'static str {
     crate::ingest::dates::MONTHS[(month as usize).saturating_sub(1).min(11)]
 }
 
+/// Bytes a file name cannot keep in a URL (besides controls and non-ASCII, which are
+/// always encoded); `%` stays, so a name written encoded is not encoded twice.
+const URL_UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'|')
+    .add(b'\\')
+    .add(b'^');
+
 #[derive(Serialize)]
 pub struct Link {
     pub title: String,
@@ -522,7 +536,10 @@ impl<'a> Views<'a> {
                 if s.contains("://") || s.starts_with('/') {
                     s.clone()
                 } else {
-                    self.url(&format!("{}{}", urls::asset_dir(&a.url), s))
+                    // A file beside the article, named as written (`my photo.jpg`): its
+                    // URL is encoded as the body's links are.
+                    let name = percent_encoding::utf8_percent_encode(s, URL_UNSAFE);
+                    self.url(&format!("{}{name}", urls::asset_dir(&a.url)))
                 }
             }),
             alt: img

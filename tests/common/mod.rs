@@ -149,7 +149,9 @@ pub fn target_file(out: &Path, base_path: &str, from_file: &Path, url: &str) -> 
     {
         return None;
     }
+    // Decoded, as a server finds the file (`my%20photo.jpg` is `my photo.jpg`).
     let path = url.split(['#', '?']).next().unwrap();
+    let path = &*percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let mut target = if let Some(rest) = path.strip_prefix('/') {
         let under_base = format!("/{rest}");
         let rel = under_base
