@@ -22,6 +22,18 @@ const ENVELOPES: [&str; 6] = ["articles", "items", "data", "results", "posts", "
 /// Parses a JSON Lines file: one record per non-blank line. Records are read in
 /// parallel (a dump may hold the whole archive) and kept in line order.
 pub fn parse_lines(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
+    // A JSON array or a pretty-printed object saved as `.jsonl` is read as the JSON it is.
+    let first = file
+        .text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let whole_json = first.trim_start().starts_with('[')
+        || (serde_json::from_str::<&RawValue>(first).is_err()
+            && serde_json::from_str::<&RawValue>(&file.text).is_ok());
+    if whole_json {
+        return parse_json(file, config);
+    }
     let lines: Vec<(usize, &str)> = file
         .text
         .lines()
@@ -65,9 +77,16 @@ pub fn parse_json(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let mut out = FileOutcome::default();
     let mut unknown = BTreeSet::new();
     let text = file.text.as_str();
+    if text.trim().is_empty() {
+        out.diagnostics
+            .push(Diagnostic::warning(&file.shown, None, "holds no text").with_kind("empty"));
+        return out;
+    }
     // Records stay raw until read, so each one's line is known from its place in the text.
     let top: &RawValue = match serde_json::from_str(text) {
         Ok(v) => v,
+        // JSON Lines saved as `.json`: one object per line, each of them valid.
+        Err(_) if is_json_lines(text) => return parse_lines(file, config),
         Err(e) => {
             out.diagnostics.push(
                 Diagnostic::error(
@@ -202,6 +221,16 @@ fn one(
     out.articles.push(article);
 }
 
+/// Whether `text` is JSON Lines: more than one non-blank line, each a JSON object.
+fn is_json_lines(text: &str) -> bool {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
+    let first_two = lines.clone().take(2).count() == 2;
+    first_two
+        && lines.all(|l| {
+            l.trim_start().starts_with('{') && serde_json::from_str::<&RawValue>(l).is_ok()
+        })
+}
+
 /// One warning per file for fields no mapping claims (a dump repeats them on every line).
 fn warn_unknown(file: &SourceFile, unknown: &BTreeSet<String>, out: &mut FileOutcome) {
     if unknown.is_empty() {
@@ -283,6 +312,26 @@ mod tests {
             out.diagnostics
                 .iter()
                 .any(|d| d.message.contains("out of range") && d.line == Some(3)),
+            "{:?}",
+            out.diagnostics
+        );
+    }
+
+    /// A JSON array saved as `.jsonl`, JSON Lines saved as `.json`, an empty `.json`.
+    #[test]
+    fn the_other_json_flavour_is_read_as_what_it_is() {
+        let array = "[\n  {\"title\": \"A\", \"date\": \"2023-03-07\", \"body\": \"x\"},\n  {\"title\": \"B\",\n   \"date\": \"2023-03-08\", \"body\": \"y\"}\n]\n";
+        let out = parse_lines(&file("d.jsonl", array), &SiteConfig::default());
+        assert_eq!(out.diagnostics, vec![]);
+        assert_eq!(out.articles.len(), 2);
+        let lines = "{\"title\": \"A\", \"date\": \"2023-03-07\", \"body\": \"x\"}\n{\"title\": \"B\", \"date\": \"2023-03-08\", \"body\": \"y\"}\n";
+        let out = parse_json(&file("d.json", lines), &SiteConfig::default());
+        assert_eq!(out.diagnostics, vec![]);
+        assert_eq!(out.articles.len(), 2);
+        let out = parse_json(&file("e.json", "\n"), &SiteConfig::default());
+        assert!(out.articles.is_empty());
+        assert!(
+            out.diagnostics.iter().all(|d| !d.is_error()),
             "{:?}",
             out.diagnostics
         );
