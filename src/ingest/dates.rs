@@ -15,7 +15,7 @@ pub enum DateError {
 }
 
 /// Dates with a month name, after any weekday is removed; the time is in the site's zone.
-const NAMED_FORMATS: [&str; 24] = [
+const NAMED_FORMATS: [&str; 30] = [
     "%d %b %Y %H:%M",
     "%d %b %Y, %H:%M",
     "%d %b %Y",
@@ -41,6 +41,13 @@ const NAMED_FORMATS: [&str; 24] = [
     "%Y %B %d",
     "%d %B %Y %H:%M:%S",
     "%B %d, %Y %I:%M %p",
+    // Twelve-hour times after a comma or a day-first date.
+    "%B %d, %Y, %I:%M %p",
+    "%d %B %Y %I:%M %p",
+    "%d %B %Y, %I:%M %p",
+    "%b %d, %Y, %I:%M %p",
+    "%d %b %Y %I:%M %p",
+    "%d %b %Y, %I:%M %p",
 ];
 
 /// English month names, as pages show them.
@@ -114,24 +121,147 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
             return Ok(dt.with_timezone(&tz));
         }
     }
-    let named = strip_weekday(text);
+    let english = in_english(text);
+    let named = strip_weekday(&english);
     let named = named.trim_end_matches(['.', ' ']);
     let collapsed: String = named
         .replace(['\u{a0}', '.'], " ")
+        .replace(" - ", " ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
     // "7th March 2023", "March 7th, 2023".
     let collapsed = strip_ordinals(&collapsed);
+    // A time with its zone named: `7 Mar 2023 10:30 UTC`, `March 8, 2023 3:45 PM EST`.
+    let (collapsed, offset) = match collapsed.rsplit_once(' ') {
+        Some((rest, zone)) => match zone_offset(zone) {
+            Some(hours) => (rest.trim_end_matches(',').to_string(), Some(hours)),
+            None => (collapsed.clone(), None),
+        },
+        None => (collapsed.clone(), None),
+    };
     for format in NAMED_FORMATS {
         if let Ok(naive) = NaiveDateTime::parse_from_str(&collapsed, format) {
-            return Ok(local_to_zone(naive, tz));
+            let zoned = offset
+                .and_then(|h| chrono::FixedOffset::east_opt(h * 3600))
+                .and_then(|o| o.from_local_datetime(&naive).single());
+            return Ok(match zoned {
+                Some(d) => d.with_timezone(&tz),
+                None => local_to_zone(naive, tz),
+            });
         }
         if let Ok(date) = NaiveDate::parse_from_str(&collapsed, format) {
             return Ok(local_to_zone(date.and_time(NaiveTime::MIN), tz));
         }
     }
     numeric(&collapsed, tz, order)
+}
+
+/// Hours from UTC of the zone abbreviations news sites print after a time; ambiguous
+/// ones (IST, AST...) are not guessed.
+fn zone_offset(zone: &str) -> Option<i32> {
+    Some(match zone.to_ascii_uppercase().as_str() {
+        "UTC" | "GMT" | "UT" | "Z" => 0,
+        "EST" => -5,
+        "EDT" => -4,
+        "CST" => -6,
+        "CDT" => -5,
+        "MST" => -7,
+        "MDT" => -6,
+        "PST" => -8,
+        "PDT" => -7,
+        "BST" | "CET" | "WAT" => 1,
+        "CEST" | "EET" | "CAT" | "SAST" => 2,
+        "EEST" | "MSK" | "EAT" => 3,
+        _ => return None,
+    })
+}
+
+/// Month and weekday names of French, Spanish and German dates in English
+/// (`mercredi 8 mars 2023` -> `wednesday 8 March 2023`), for the English formats.
+fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
+    const NAMES: [(&str, &str); 53] = [
+        ("janvier", "January"),
+        ("février", "February"),
+        ("fevrier", "February"),
+        ("mars", "March"),
+        ("avril", "April"),
+        ("mai", "May"),
+        ("juin", "June"),
+        ("juillet", "July"),
+        ("août", "August"),
+        ("aout", "August"),
+        ("septembre", "September"),
+        ("octobre", "October"),
+        ("novembre", "November"),
+        ("décembre", "December"),
+        ("decembre", "December"),
+        ("enero", "January"),
+        ("febrero", "February"),
+        ("marzo", "March"),
+        ("abril", "April"),
+        ("mayo", "May"),
+        ("junio", "June"),
+        ("julio", "July"),
+        ("agosto", "August"),
+        ("septiembre", "September"),
+        ("setiembre", "September"),
+        ("octubre", "October"),
+        ("noviembre", "November"),
+        ("diciembre", "December"),
+        ("januar", "January"),
+        ("februar", "February"),
+        ("märz", "March"),
+        ("juni", "June"),
+        ("juli", "July"),
+        ("oktober", "October"),
+        ("dezember", "December"),
+        ("lundi", "monday"),
+        ("mardi", "tuesday"),
+        ("mercredi", "wednesday"),
+        ("jeudi", "thursday"),
+        ("vendredi", "friday"),
+        ("samedi", "saturday"),
+        ("dimanche", "sunday"),
+        ("lunes", "monday"),
+        ("martes", "tuesday"),
+        ("miércoles", "wednesday"),
+        ("jueves", "thursday"),
+        ("viernes", "friday"),
+        ("sábado", "saturday"),
+        ("domingo", "sunday"),
+        ("montag", "monday"),
+        ("dienstag", "tuesday"),
+        ("mittwoch", "wednesday"),
+        ("donnerstag", "thursday"),
+    ];
+    let mut changed = false;
+    let words: Vec<String> = text
+        .split(' ')
+        .filter_map(|w| {
+            let lower = w.trim_end_matches(',').to_lowercase();
+            // Spanish `8 de marzo de 2023`.
+            if lower == "de" {
+                changed = true;
+                return None;
+            }
+            match NAMES.iter().find(|(name, _)| *name == lower) {
+                Some((_, english)) => {
+                    changed = true;
+                    Some(format!(
+                        "{english}{}",
+                        if w.ends_with(',') { "," } else { "" }
+                    ))
+                }
+                None => Some(w.to_string()),
+            }
+        })
+        .collect();
+    if changed {
+        std::borrow::Cow::Owned(words.join(" "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// Whether `text`, which is not a date, would be one with another day of the month: a
@@ -329,6 +459,23 @@ mod tests {
             .map(|d| d.day()),
             Ok(8)
         );
+    }
+
+    #[test]
+    fn zones_twelve_hour_times_and_other_languages() {
+        let utc = Tz::UTC;
+        let at = |text: &str| {
+            parse_date_with(text, utc, None)
+                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|e| format!("{e:?}"))
+        };
+        assert_eq!(at("7 Mar 2023 10:30 UTC"), "2023-03-07 10:30");
+        assert_eq!(at("March 8, 2023, 3:45 PM EST"), "2023-03-08 20:45");
+        assert_eq!(at("7 March 2023 - 10:30 AM"), "2023-03-07 10:30");
+        assert_eq!(at("mercredi 8 mars 2023"), "2023-03-08 00:00");
+        assert_eq!(at("8 de marzo de 2023"), "2023-03-08 00:00");
+        assert_eq!(at("8. März 2023"), "2023-03-08 00:00");
+        assert_eq!(at("7 Mar 2023 10:30 XYZ"), "NotADate");
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::diagnostics::Diagnostic;
 /// Blocks after the headline searched for a byline or a date line.
 const HEADER_BLOCKS: usize = 3;
 /// Longest byline part read as a person's name, in words.
-const NAME_WORDS: usize = 5;
+const NAME_WORDS: usize = 6;
 /// Longest photo title or photo credit, in words.
 const SHORT_WORDS: usize = 10;
 
@@ -294,8 +294,11 @@ fn is_updated_line(text: &str) -> bool {
 
 /// A line that is only a date, possibly after `Published`, `Posted` or `Updated`.
 fn date_line(text: &str, config: &SiteConfig) -> Option<chrono::DateTime<chrono_tz::Tz>> {
-    let lower = text.to_lowercase();
-    let mut rest = text;
+    parse_date_with(date_text(text), config.tz, config.ingest.date_order).ok()
+}
+
+/// `text` without a leading `Published`, `Posted`, `Updated`... and its colon.
+fn date_text(text: &str) -> &str {
     for prefix in [
         "published on",
         "published",
@@ -305,12 +308,11 @@ fn date_line(text: &str, config: &SiteConfig) -> Option<chrono::DateTime<chrono_
         "updated",
         "date",
     ] {
-        if lower.starts_with(prefix) {
-            rest = text[prefix.len()..].trim_start_matches([':', ' ']);
-            break;
+        if let Some(rest) = strip_prefix_ci(text, prefix) {
+            return rest.trim_start_matches([':', ' ']);
         }
     }
-    parse_date_with(rest, config.tz, config.ingest.date_order).ok()
+    text
 }
 
 /// Reads `text` as a byline: comma- or bar-separated agencies, names and one date. A line
@@ -322,7 +324,7 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
         line = rest;
     }
     let parts: Vec<&str> = line
-        .split([',', '|', '\u{2022}', '\u{b7}', ';'])
+        .split([',', '|', '\u{2022}', '\u{b7}', ';', '\u{60c}'])
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
@@ -335,23 +337,25 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     let mut names_end = parts.len();
     let mut names_start = 0;
     for k in 0..parts.len() {
-        let candidate = parts[k..].join(", ");
-        match parse_date_with(&candidate, config.tz, config.ingest.date_order) {
+        let joined = parts[k..].join(", ");
+        // `Reuters | Updated: 8 March 2023`.
+        let candidate = date_text(&joined);
+        match parse_date_with(candidate, config.tz, config.ingest.date_order) {
             Ok(d) => {
                 b.date = Some(d);
                 names_end = k;
                 break;
             }
             Err(DateError::Ambiguous) => {
-                b.ambiguous = Some(candidate);
+                b.ambiguous = Some(candidate.to_string());
                 names_end = k;
                 break;
             }
             Err(DateError::NotADate) => {
                 if b.missing_day.is_none()
-                    && is_missing_day(&candidate, config.tz, config.ingest.date_order)
+                    && is_missing_day(candidate, config.tz, config.ingest.date_order)
                 {
-                    b.missing_day = Some(candidate);
+                    b.missing_day = Some(candidate.to_string());
                     names_end = k;
                     break;
                 }
@@ -394,21 +398,43 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     is_byline.then_some(b)
 }
 
-/// A person's name: a few words, capitalized, without digits or sentence punctuation.
+/// A person's name: a few words, most of them capitalized (or in a script without
+/// capitals), without digits or sentence punctuation. Initials (`J.K. Rowling`) and
+/// particles (`Amr el-Kady`, `Ludwig van Beethoven`) are part of names.
 fn is_name(text: &str) -> bool {
+    const PARTICLES: [&str; 19] = [
+        "al", "el", "bin", "bint", "ibn", "abu", "van", "von", "der", "den", "de", "da", "di",
+        "du", "la", "le", "dos", "das", "del",
+    ];
+    let capital = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase()))
+    };
+    let particle = |w: &str| {
+        let lower = w.to_lowercase();
+        PARTICLES.contains(&lower.as_str())
+            || lower
+                .split_once('-')
+                .is_some_and(|(p, _)| PARTICLES.contains(&p))
+                && w.split_once('-').is_some_and(|(_, rest)| capital(rest))
+    };
+    // `J.`, `J.K.`: letters each followed by a dot.
+    let initials = |w: &str| {
+        let b = w.as_bytes();
+        b.len() <= 6
+            && b.chunks(2)
+                .all(|c| c[0].is_ascii_uppercase() && c.get(1).is_none_or(|&d| d == b'.'))
+    };
     let words: Vec<&str> = text.split_whitespace().collect();
     !words.is_empty()
         && words.len() <= NAME_WORDS
         && !text
             .chars()
-            .any(|c| c.is_ascii_digit() || matches!(c, '.' | '!' | '?' | ':' | '"'))
-        && words[0].chars().next().is_some_and(char::is_uppercase)
-        && words
-            .iter()
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .count()
-            * 2
-            > words.len()
+            .any(|c| c.is_ascii_digit() || matches!(c, '!' | '?' | ':' | '"'))
+        && words.iter().all(|w| !w.contains('.') || initials(w))
+        && capital(words[0])
+        && words.iter().filter(|w| capital(w) || particle(w)).count() * 2 > words.len()
 }
 
 /// A caption line: `File photo: ...`, `AFP photo: ...`, `Picture: ...`, `Image: ...`,
@@ -640,6 +666,51 @@ mod tests {
         // A short first paragraph is not a writer without a date under it.
         let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling\n\nBody text here.\n");
         assert!(out.articles[0].authors.is_empty());
+    }
+
+    /// Bylines as news sites print them, besides `AFP , AP , Tuesday 7 Mar 2023`.
+    #[test]
+    fn bylines_of_many_shapes() {
+        let c = SiteConfig::default();
+        let read = |text: &str| {
+            let b = byline(text, &c).unwrap_or_else(|| panic!("not a byline: {text}"));
+            assert!(b.unplaced.is_empty(), "{text}: {:?}", b.unplaced);
+            (
+                b.authors,
+                b.sources,
+                b.date.map(|d| d.format("%Y-%m-%d %H:%M").to_string()),
+            )
+        };
+        let day = |d: &str| Some(d.to_string());
+        assert_eq!(read("Amr el-Kady , Tuesday 7 Mar 2023").0, ["Amr el-Kady"]);
+        assert_eq!(
+            read("J.K. Rowling , Tuesday 7 Mar 2023").0,
+            ["J.K. Rowling"]
+        );
+        assert_eq!(
+            read("By Hossam al-Din , AFP, 7 Mar 2023").0,
+            ["Hossam al-Din"]
+        );
+        assert_eq!(
+            read("By Jane Doe | March 8, 2023 | 3:45 PM EST"),
+            (
+                vec!["Jane Doe".to_string()],
+                vec![],
+                day("2023-03-08 20:45")
+            )
+        );
+        assert_eq!(
+            read("Reuters | 7 March 2023 - 10:30 AM").2,
+            day("2023-03-07 10:30")
+        );
+        assert_eq!(
+            read("Reuters | Updated: 8 March 2023").2,
+            day("2023-03-08 00:00")
+        );
+        assert_eq!(read("AFP, mercredi 8 mars 2023").2, day("2023-03-08 00:00"));
+        assert_eq!(read("By محمد علي، AFP، 7 Mar 2023").0, ["محمد علي"]);
+        // Sentences are still not bylines.
+        assert!(byline("The U.S. said on Tuesday it would act.", &c).is_none());
     }
 
     #[test]
