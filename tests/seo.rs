@@ -711,3 +711,35 @@ fn demo_archive_has_feeds_sitemap_and_metadata() {
     }
     assert!(with_related >= 10, "{with_related}");
 }
+
+/// Page 2 of a listing: its last breadcrumb links to page 1 and is not marked as the
+/// current page; the feed it announces has the feed's own title.
+#[test]
+fn later_pages_of_a_listing_point_back_to_page_one() {
+    let site = Site::new(CONFIG);
+    for day in 1..=5 {
+        site.article(
+            &format!("world/a{day}.md"),
+            &fm(&format!("Story {day}"), &format!("2023-03-0{day}")),
+            "Body.",
+        );
+    }
+    site.build_ok();
+    let page = site.html("sections/world/page/2/index.html");
+    let crumbs = select(&page, ".breadcrumb li");
+    let last = crumbs.last().expect("breadcrumbs").html();
+    assert!(!last.contains("aria-current"), "{last}");
+    let first = site.html("sections/world/index.html");
+    let last = select(&first, ".breadcrumb li").last().unwrap().html();
+    assert!(last.contains("aria-current=\"page\""), "{last}");
+    let feed_link = select(&page, "link[rel=alternate][type='application/atom+xml']")[0]
+        .value()
+        .attr("title")
+        .unwrap()
+        .to_string();
+    assert_eq!(feed_link, "Test Archive · Section: World");
+    assert_eq!(
+        feed(&site, "sections/world/atom.xml").title().as_str(),
+        feed_link
+    );
+}

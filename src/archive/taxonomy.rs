@@ -53,6 +53,17 @@ impl TaxonomyKind {
         }
     }
 
+    /// The title of a term's feed, `Site · Section: World`: the feed's own and the one
+    /// pages announce it under.
+    pub fn feed_title(self, site_title: &str, term: &str) -> String {
+        let kind = self.singular();
+        format!(
+            "{site_title} · {}{}: {term}",
+            kind[..1].to_uppercase(),
+            &kind[1..]
+        )
+    }
+
     /// The article's raw values of this kind.
     pub fn values(self, article: &Article) -> &[String] {
         match self {

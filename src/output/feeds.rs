@@ -38,13 +38,10 @@ fn plan(archive: &Archive, config: &SiteConfig) -> Vec<FeedPlan> {
     for (k, tax) in archive.taxonomies.iter().enumerate() {
         for (t, term) in tax.terms.iter().enumerate() {
             let listing = Listing::Term(k, t);
-            let kind = tax.kind.singular();
-            let mut kind_title = kind.to_string();
-            kind_title[..1].make_ascii_uppercase();
             plans.push(FeedPlan {
                 listing,
                 file: urls::feed(&archive.listing_base(listing)),
-                title: format!("{} · {kind_title}: {}", config.title, term.name),
+                title: tax.kind.feed_title(&config.title, &term.name),
             });
         }
     }

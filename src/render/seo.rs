@@ -191,11 +191,12 @@ impl<'a> Views<'a> {
     /// and related articles.
     pub fn add_links<'s>(&'s self, ctx: &mut PageContext<'s>, kind: &PageKind) {
         ctx.feeds = vec![self.site_feed()];
-        if let PageKind::Listing(listing @ Listing::Term(..), _) = kind {
+        if let PageKind::Listing(listing @ Listing::Term(k, t), _) = kind {
+            let tax = &self.archive.taxonomies[*k];
             ctx.feeds.insert(
                 0,
                 Link {
-                    title: format!("{} · {}", self.config.title, ctx.page.title),
+                    title: tax.kind.feed_title(&self.config.title, &tax.terms[*t].name),
                     url: self.url(&urls::feed(&self.archive.listing_base(*listing))),
                 },
             );

@@ -656,12 +656,15 @@ impl<'a> Views<'a> {
         if let Some(a) = ctx.article.as_ref().filter(|_| byline) {
             ctx.byline_html = super::markup::byline(a);
         }
+        // The last crumb is this page, unless the page is an article (its title follows)
+        // or page 2 or later of a listing (the crumb links to page 1).
+        let later_page = ctx.pagination.as_ref().is_some_and(|p| p.number > 1);
         let page = &mut ctx.page;
         let article = page.kind == "article";
         let last = page.breadcrumbs.len().saturating_sub(1);
         let mut html = String::new();
         for (i, c) in page.breadcrumbs.iter().enumerate() {
-            let current = if i == last && !article {
+            let current = if i == last && !article && !later_page {
                 " aria-current=\"page\""
             } else {
                 ""
