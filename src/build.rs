@@ -136,8 +136,10 @@ pub trait Observer: Sync {
     fn stage(&self, _name: &str) {}
     /// Rendering starts: `total` pages to go.
     fn pages(&self, _total: usize) {}
-    /// One output file was written (site-relative path).
+    /// One output file was written: new, or with new bytes (site-relative path).
     fn wrote(&self, _rel: &str) {}
+    /// One output file was made and found as the previous build left it, so left alone.
+    fn kept(&self, _rel: &str) {}
 }
 
 /// An observer that does nothing.
@@ -327,23 +329,29 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
                 .map(|(rel, path)| (rel.as_str(), path.as_path())),
         );
     for (rel, from) in copies {
-        if let Err(e) = staging.copy(rel, from) {
-            return report.fail(
-                Diagnostic::error(from, None, format!("cannot copy to {rel}: {e}")),
-                start,
-            );
+        match staging.copy(rel, from) {
+            Ok(true) => observer.wrote(rel),
+            Ok(false) => observer.kept(rel),
+            Err(e) => {
+                return report.fail(
+                    Diagnostic::error(from, None, format!("cannot copy to {rel}: {e}")),
+                    start,
+                )
+            }
         }
         report.outcome.files_copied += 1;
-        observer.wrote(rel);
     }
     for (rel, bytes) in theme_files {
-        if let Err(e) = staging.write(rel, bytes) {
-            return report.fail(
-                Diagnostic::error(&out_dir, None, format!("cannot write {rel}: {e}")),
-                start,
-            );
+        match staging.write(rel, bytes) {
+            Ok(true) => observer.wrote(rel),
+            Ok(false) => observer.kept(rel),
+            Err(e) => {
+                return report.fail(
+                    Diagnostic::error(&out_dir, None, format!("cannot write {rel}: {e}")),
+                    start,
+                )
+            }
         }
-        observer.wrote(rel);
     }
 
     // Swap the new site in.

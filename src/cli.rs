@@ -457,6 +457,10 @@ impl Observer for Progress {
             self.bar.suspend(|| println!("  wrote {rel}"));
         }
     }
+
+    fn kept(&self, _rel: &str) {
+        self.bar.inc(1);
+    }
 }
 
 /// Diagnostics to stderr, skipped files, then one summary line.

@@ -524,3 +524,25 @@ fn serve_rebuilds_reloads_and_survives_errors() {
     let idle: Vec<String> = server.lines.try_iter().collect();
     assert!(idle.is_empty(), "rebuilt with no change: {idle:?}");
 }
+
+/// `--verbose` lists the files a build wrote, not those it left as they were.
+#[test]
+fn verbose_lists_only_files_written() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Body.");
+    site.write("static/logo.txt", "logo");
+    let r = run(&["build", "-v", "--root", root(site.dir())]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(r.stdout.contains("wrote logo.txt"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("wrote 2023/03/07/a/index.html"),
+        "{}",
+        r.stdout
+    );
+    // The same article again, with a new modification time: nothing changes.
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Body.");
+    let r = run(&["build", "-v", "--root", root(site.dir())]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(!r.stdout.contains("wrote"), "{}", r.stdout);
+    assert!(r.stdout.contains("(0 of "), "{}", r.stdout);
+}

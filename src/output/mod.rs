@@ -193,14 +193,16 @@ impl Staging {
         true
     }
 
-    /// Writes `bytes` to the site-relative path `rel`.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    /// Writes `bytes` to the site-relative path `rel`. Ok(true) when the bytes differ
+    /// from the previous build's (the file is new or changed), Ok(false) when they do
+    /// not and the file is left as it was (so for the other writes and [`Staging::copy`]).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         self.write_with_gz(rel, 0, Cow::Borrowed(bytes))
     }
 
     /// [`Staging::write`] for bytes the caller no longer needs: they go to the writer
     /// threads as they are, not copied.
-    pub fn write_owned(&self, rel: &str, bytes: Vec<u8>) -> io::Result<()> {
+    pub fn write_owned(&self, rel: &str, bytes: Vec<u8>) -> io::Result<bool> {
         self.write_page(rel, 0, bytes)
     }
 
@@ -208,23 +210,23 @@ impl Staging {
     /// recording that they were made from `input` (see [`Staging::keep`]; 0 for none).
     /// Bytes equal to the previous build's are not written; new ones go to the writer
     /// threads as they are, not copied.
-    pub fn write_page(&self, rel: &str, input: Hash, bytes: Vec<u8>) -> io::Result<()> {
+    pub fn write_page(&self, rel: &str, input: Hash, bytes: Vec<u8>) -> io::Result<bool> {
         self.write_with_gz(rel, input, Cow::Owned(bytes))
     }
 
-    fn write_with_gz(&self, rel: &str, input: Hash, bytes: Cow<'_, [u8]>) -> io::Result<()> {
+    fn write_with_gz(&self, rel: &str, input: Hash, bytes: Cow<'_, [u8]>) -> io::Result<bool> {
         let gz = match self.gz_of(rel) {
             Some(gz) => Some((gz, compress::gzip(&bytes)?)),
             None => None,
         };
-        self.write_one(rel, input, bytes)?;
+        let changed = self.write_one(rel, input, bytes)?;
         if let Some((gz, packed)) = gz {
             self.write_one(&gz, input, Cow::Owned(packed))?;
         }
-        Ok(())
+        Ok(changed)
     }
 
-    fn write_one(&self, rel: &str, input: Hash, bytes: Cow<'_, [u8]>) -> io::Result<()> {
+    fn write_one(&self, rel: &str, input: Hash, bytes: Cow<'_, [u8]>) -> io::Result<bool> {
         let old_path = safe_join(&self.target, rel)?;
         let content = hash_bytes(&bytes);
         if !self.fresh {
@@ -239,7 +241,7 @@ impl Staging {
                 if let Ok(meta) = fs::metadata(&old_path) {
                     self.record(rel, OutputEntry::of(input, content, &meta), false);
                     self.unchanged.fetch_add(1, Ordering::Relaxed);
-                    return Ok(());
+                    return Ok(false);
                 }
             }
         }
@@ -258,7 +260,7 @@ impl Staging {
             writer.push(job);
         }
         self.written.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        Ok(true)
     }
 
     /// Waits for the writer thread; every new file is then in the staging folder.
@@ -273,7 +275,7 @@ impl Staging {
     }
 
     /// Copies the file at `from` to the site-relative path `rel`.
-    pub fn copy(&self, rel: &str, from: &Path) -> io::Result<()> {
+    pub fn copy(&self, rel: &str, from: &Path) -> io::Result<bool> {
         self.write_owned(rel, fs::read(from)?)
     }
 

@@ -26,19 +26,25 @@ pub fn render_pages(
     pages.par_iter().try_for_each(|page| {
         let prepared = renderer.prepare(views, &sites, page, seed);
         let rel = urls::page_file(&page.url);
-        if !staging.keep(&rel, prepared.input) {
-            let input = prepared.input;
-            let html = renderer.render_prepared(views, &sites, prepared)?;
-            rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            staging.write_page(&rel, input, html).map_err(|e| {
-                Diagnostic::error(
-                    &views.config.output_dir,
-                    None,
-                    format!("cannot write {}: {e}", page.url),
-                )
-            })?;
+        if staging.keep(&rel, prepared.input) {
+            observer.kept(&rel);
+            return Ok(());
         }
-        observer.wrote(&rel);
+        let input = prepared.input;
+        let html = renderer.render_prepared(views, &sites, prepared)?;
+        rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let changed = staging.write_page(&rel, input, html).map_err(|e| {
+            Diagnostic::error(
+                &views.config.output_dir,
+                None,
+                format!("cannot write {}: {e}", page.url),
+            )
+        })?;
+        if changed {
+            observer.wrote(&rel);
+        } else {
+            observer.kept(&rel);
+        }
         Ok(())
     })?;
     Ok(rendered.into_inner())

@@ -88,7 +88,7 @@ pub fn write_index(
     }
     let (files, stats) = build_files(archive, memo);
     files.into_par_iter().try_for_each(|(rel, bytes)| {
-        staging.write_owned(&rel, bytes).map_err(|e| {
+        staging.write_owned(&rel, bytes).map(drop).map_err(|e| {
             Diagnostic::error(
                 format!("(output)/{rel}"),
                 None,
