@@ -424,6 +424,8 @@ fn every_content_file_is_published_or_reported() {
     site.write("content/world/chart.png", "png");
     site.write("content/world/orphan.pdf", "pdf");
     site.write("content/world/.hidden.md", "x");
+    site.write("content/world/_index.md", "+++\ntitle = \"World\"\n+++\n");
+    site.write("content/README.md", "Notes for the newsroom.\n");
     site.article(
         "world/draft.md",
         "title = \"D\"\ndate = 2023-03-07\ndraft = true",
@@ -441,6 +443,8 @@ fn every_content_file_is_published_or_reported() {
                 "no article beside it refers to it",
             ),
             ("content/world/.hidden.md", "hidden file"),
+            ("content/world/_index.md", "a Hugo section page"),
+            ("content/README.md", "a folder's notes"),
             ("content/world/draft.md", "draft (build with --drafts"),
             (
                 "content/world/d.gif",

@@ -330,6 +330,16 @@ fn entry_of(path: PathBuf, is_dir: bool, content_dir: &Path, site_dir: &Path) ->
     if is_dir {
         return Entry::Folder(path);
     }
+    if let Some(reason) = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(not_an_article)
+    {
+        return Entry::Skipped(Skipped {
+            path: shown,
+            reason: reason.to_string(),
+        });
+    }
     let meta = std::fs::metadata(&path).ok();
     if meta.as_ref().is_some_and(|m| m.is_dir()) {
         let reason = "symbolic link to a folder is not followed".into();
@@ -695,6 +705,22 @@ fn utf16_by_its_nuls(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, us
         Some((encoding_rs::UTF_16LE, 0))
     } else if even * 10 >= pairs * 6 && odd == 0 {
         Some((encoding_rs::UTF_16BE, 0))
+    } else {
+        None
+    }
+}
+
+/// Files other tools keep among articles that are not articles: Hugo's section pages and
+/// a folder's notes. Why each is left out, for the report.
+fn not_an_article(name: &str) -> Option<&'static str> {
+    let lower = name.to_ascii_lowercase();
+    if lower == "_index.md" {
+        Some("a Hugo section page (_index.md), not an article; sections are made from folders")
+    } else if matches!(
+        lower.as_str(),
+        "readme.md" | "readme.txt" | "license.md" | "license.txt"
+    ) {
+        Some("a folder's notes (README or LICENSE), not an article; rename it to publish it")
     } else {
         None
     }
