@@ -421,11 +421,33 @@ pub fn count_words(text: &str) -> usize {
 pub fn paragraphs_body(paragraphs: &[String]) -> Body {
     let mut html = String::new();
     let mut words = 0;
+    let mut in_list = false;
     for p in paragraphs {
         words += count_words(p);
+        // Consecutive bullet points (`- 2,000 troops`) make a list.
+        match (bullet(p), in_list) {
+            (Some(item), _) => {
+                if !in_list {
+                    html.push_str("<ul>\n");
+                    in_list = true;
+                }
+                html.push_str("<li>");
+                html.push_str(&escape_text(item));
+                html.push_str("</li>\n");
+                continue;
+            }
+            (None, true) => {
+                html.push_str("</ul>\n");
+                in_list = false;
+            }
+            (None, false) => {}
+        }
         html.push_str("<p>");
         html.push_str(&escape_text(p));
         html.push_str("</p>\n");
+    }
+    if in_list {
+        html.push_str("</ul>\n");
     }
     Body {
         html,
@@ -436,8 +458,19 @@ pub fn paragraphs_body(paragraphs: &[String]) -> Body {
     }
 }
 
+/// A bullet point's text: the line without its `- `, `* ` or `• ` marker. (Not a dash:
+/// `— ` opens dialogue in many languages.)
+pub fn bullet(line: &str) -> Option<&str> {
+    ["- ", "* ", "\u{2022} ", "\u{b7} "]
+        .iter()
+        .find_map(|marker| line.strip_prefix(marker))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+}
+
 /// Plain text as paragraphs: blank lines separate them; when there is no blank line at
-/// all, each line is one. Spaces are folded, entities decoded, empty lines dropped.
+/// all, each line is one. A bullet point is a paragraph of its own (a list, once
+/// rendered). Spaces are folded, entities decoded, empty lines dropped.
 pub fn text_paragraphs(text: &str) -> Vec<String> {
     let has_blank = text.lines().any(|l| fold_spaces(l).trim().is_empty());
     let mut out = Vec::new();
@@ -454,6 +487,9 @@ pub fn text_paragraphs(text: &str) -> Vec<String> {
         let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
         if line.is_empty() {
             flush(&mut current, &mut out);
+        } else if bullet(&line).is_some() {
+            flush(&mut current, &mut out);
+            out.push(line);
         } else {
             current.push(line);
             if !has_blank {

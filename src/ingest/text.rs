@@ -10,7 +10,7 @@
 //! Every line is cleaned the same way: non-breaking and other odd spaces folded, HTML
 //! entities decoded, whitespace-only lines dropped, trailers removed, quotes kept.
 
-use super::body::{decode_entities, fold_spaces, paragraphs_body};
+use super::body::{bullet, decode_entities, fold_spaces, paragraphs_body};
 use super::dates::{is_missing_day, parse_date_with, DateError};
 use super::record::{finish, names_in, strip_prefix_ci, Draft};
 use super::{FileOutcome, SourceFile};
@@ -261,6 +261,20 @@ fn blocks(text: &str, config: &SiteConfig) -> Vec<Block> {
 /// otherwise the block is one hard-wrapped paragraph.
 fn push_paragraphs(block: &[Line], out: &mut Vec<String>) {
     if block.is_empty() {
+        return;
+    }
+    // Bullet points are paragraphs of their own (a list, once rendered); the lines
+    // between them are read as any block is.
+    if block.len() > 1 && block.iter().any(|l| bullet(&l.text).is_some()) {
+        let mut from = 0;
+        for (i, line) in block.iter().enumerate() {
+            if bullet(&line.text).is_some() {
+                push_paragraphs(&block[from..i], out);
+                out.push(line.text.clone());
+                from = i + 1;
+            }
+        }
+        push_paragraphs(&block[from..], out);
         return;
     }
     let ending = block.iter().filter(|l| ends_sentence(&l.text)).count();
@@ -666,6 +680,17 @@ mod tests {
         // A short first paragraph is not a writer without a date under it.
         let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling\n\nBody text here.\n");
         assert!(out.articles[0].authors.is_empty());
+    }
+
+    #[test]
+    fn bullet_points_are_a_list() {
+        let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\nKey facts:\n- 2,000 troops\n- 900 in Syria\n\nAfter the list.\n");
+        let a = &out.articles[0];
+        assert_eq!(
+            a.body_html,
+            "<p>The lede.</p>\n<p>Key facts:</p>\n<ul>\n<li>2,000 troops</li>\n<li>900 in Syria</li>\n</ul>\n<p>After the list.</p>\n"
+        );
+        assert_eq!(a.summary, "The lede.");
     }
 
     /// Bylines as news sites print them, besides `AFP , AP , Tuesday 7 Mar 2023`.
