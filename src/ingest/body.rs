@@ -230,6 +230,8 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
     let mut paragraph_depth = 0usize;
     let mut first_done = false;
     let mut first = String::new();
+    // Inside an image, text is its alt text: not the lede's.
+    let mut image_depth = 0usize;
     // Words are counted across inline fragments ("*para*." is one word), so the
     // in-word state carries over between text events and resets at breaks.
     let mut in_word = false;
@@ -245,9 +247,11 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
                     first_done = true;
                 }
             }
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
                 count_word_starts(t, &mut in_word, &mut body.word_count);
-                if paragraph_depth > 0 && !first_done {
+                if paragraph_depth > 0 && !first_done && image_depth == 0 {
                     first.push_str(t);
                 }
             }
@@ -753,6 +757,15 @@ mod tests {
         assert!(b.html.contains("<table>"));
         assert!(b.html.contains("footnote-definition"));
         assert_eq!(b.first_paragraph, "a b c");
+    }
+
+    #[test]
+    fn an_image_alt_text_is_not_the_lede() {
+        let b = render_markdown(
+            "![img](pic.png)\n\nThe real lede, with ![a chart](c.png) inside.\n",
+            1,
+        );
+        assert_eq!(b.first_paragraph, "The real lede, with inside.");
     }
 
     #[test]
