@@ -770,6 +770,41 @@ fn template_render_errors_name_the_file_to_fix() {
     );
 }
 
+/// Errors Tera places only "in a parent template", or in a macro the built-in templates
+/// call, name the site's file to fix.
+#[test]
+fn template_errors_in_parents_and_macros_name_the_site_file() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    site.write(
+        "templates/base.html",
+        "{% extends \"default/base.html\" %}{% block footer %}{{ site.owner }}{% endblock footer %}",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("error: templates/base.html: template error:")
+            && r.stderr.contains("site.owner"),
+        "{}",
+        r.stderr
+    );
+    fs::remove_file(site.dir().join("templates/base.html")).unwrap();
+    site.write(
+        "templates/macros.html",
+        "{% macro byline(a) %}by{% endmacro byline %}",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("error: templates/macros.html: template error:")
+            && r.stderr.contains("must define every macro"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn refuses_to_replace_a_folder_it_did_not_make() {
     let site = Site::new(CONFIG);

@@ -244,10 +244,34 @@ impl Renderer {
     /// a mistake in `templates/base.html`, which every page extends, fails there.
     fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
         let text = chain(e);
-        let named = failed_in(&text, template);
-        let file = named
-            .and_then(|name| self.user_files.iter().find(|(n, _)| n == name))
-            .map(|(_, file)| file);
+        let user_file = |name: &str| {
+            self.user_files
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, file)| file)
+        };
+        // A macro the built-in templates call, missing from the site's own macros.html.
+        if text.contains("Macro `") && text.contains("not found in template") {
+            if let Some(file) = user_file("macros.html") {
+                let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                return Diagnostic::error(
+                    file,
+                    None,
+                    format!("template error: {flat}; a macros.html of the site's own replaces the built-in one, so it must define every macro the built-in templates call (copy them from `broadsheet eject`)"),
+                );
+            }
+        }
+        let named = failed_in(&text, template).or_else(|| {
+            // "In a parent template": the one the site has among those the page extends,
+            // when there is exactly one.
+            let parents = &self.tera.get_template(template).ok()?.parents;
+            let mut own = parents.iter().filter(|p| user_file(p).is_some());
+            match (own.next(), own.next()) {
+                (Some(only), None) if text.contains("in a parent template") => Some(only.as_str()),
+                _ => None,
+            }
+        });
+        let file = named.and_then(user_file);
         match file {
             Some(file) => template_error(file, e),
             // Tera named a built-in template, or did not say which: say what was being
