@@ -44,6 +44,10 @@ pub struct Article {
     /// Relative paths it refers to that climb out of its folder (`../x.jpg`), as written:
     /// never copied, kept to tell why a file they might name is skipped.
     pub refused_refs: Vec<String>,
+    /// Old site-relative URLs of the article (`old/path/`, `story.html`) that redirect to
+    /// its page, from `aliases` (Hugo) or `redirect_from` (Jekyll): an archive that moves
+    /// keeps its links working.
+    pub aliases: Vec<String>,
 }
 
 impl Article {

@@ -1085,3 +1085,74 @@ fn a_term_is_shown_as_most_articles_spell_it() {
         ["Iraq"]
     );
 }
+
+/// `aliases` (Hugo) and `redirect_from` (Jekyll): each old URL gets a page sending readers
+/// on to the article; one that leaves the site, or takes another page's URL, is refused.
+#[test]
+fn aliases_redirect_old_urls_to_the_article() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        &format!(
+            "{}\naliases = [\"/old/story/\", \"2004/x.html\", \"https://old.example.com/a/b?x=1\"]",
+            fm("Moved story", "2023-03-07")
+        ),
+        "Body.",
+    );
+    site.write(
+        "content/world/b.md",
+        "---\ntitle: Jekyll story\ndate: 2023-03-08\nredirect_from: /old/jekyll\n---\nBody.\n",
+    );
+    site.build_ok();
+    for (file, slug) in [
+        ("old/story/index.html", "moved-story"),
+        ("2004/x.html", "moved-story"),
+        ("a/b/index.html", "moved-story"),
+        ("old/jekyll/index.html", "jekyll-story"),
+    ] {
+        let page = site.read(file);
+        let day = if slug == "moved-story" { "07" } else { "08" };
+        let to = format!("https://example.org/2023/03/{day}/{slug}/");
+        assert!(
+            page.contains(&format!("content=\"0; url={to}\""))
+                && page.contains(&format!("<link rel=\"canonical\" href=\"{to}\">")),
+            "{file}: {page}"
+        );
+    }
+    assert_links_resolve(&site.out(), "/");
+    // Not in the sitemap: the old URLs are not pages of the site.
+    assert!(!site.read("sitemap.xml").contains("old/story"));
+
+    site.article(
+        "world/a.md",
+        &format!(
+            "{}\naliases = [\"../../etc/x/\"]",
+            fm("Moved story", "2023-03-07")
+        ),
+        "Body.",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("content/world/a.md:4")
+            && r.stderr.contains("not a path inside the site"),
+        "{}",
+        r.stderr
+    );
+    site.article(
+        "world/a.md",
+        &format!(
+            "{}\naliases = [\"/2023/03/08/jekyll-story/\"]",
+            fm("Moved story", "2023-03-07")
+        ),
+        "Body.",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("an alias of content/world/a.md")
+            && r.stderr.contains("/2023/03/08/jekyll-story/index.html"),
+        "{}",
+        r.stderr
+    );
+}

@@ -98,10 +98,22 @@ pub struct Archive {
     pub taxonomies: Vec<Taxonomy>,
     pub pages: Vec<Page>,
     pub asset_copies: Vec<AssetCopy>,
+    /// Old URLs of articles (their `aliases`), each written as a page that sends readers
+    /// on to the article.
+    pub redirects: Vec<Redirect>,
     pub home: Vec<usize>,
     pub undated: Vec<usize>,
     /// For each article, its related articles, best first (see [`related`]).
     pub related: Vec<Vec<usize>>,
+}
+
+/// An old URL of an article, written as a small page that sends readers on to it.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// Site-relative file (`old/story/index.html`).
+    pub file: String,
+    /// The article it leads to (index into [`Archive::articles`]).
+    pub to: usize,
 }
 
 /// What indexing found wrong (errors stop the build) or worth saying.
@@ -165,9 +177,11 @@ pub fn index(
         taxonomies,
         pages: Vec::new(),
         asset_copies: Vec::new(),
+        redirects: Vec::new(),
         related,
     };
     archive.asset_copies = plan_assets(&archive.articles, assets, report);
+    archive.redirects = plan_redirects(&archive.articles);
     archive.pages = plan_pages(&archive, config);
     check_claims(&archive, reserved, &mut report.diagnostics);
     archive
@@ -532,28 +546,55 @@ pub struct Reserved {
 
 /// Every output file has exactly one origin; a second claimant is an error naming both.
 /// Origins are only spelled out on a collision: 100,000 articles make 140,000 claims.
+/// The redirect page of each alias of each article.
+fn plan_redirects(articles: &[Article]) -> Vec<Redirect> {
+    articles
+        .iter()
+        .enumerate()
+        .flat_map(|(to, a)| {
+            a.aliases.iter().map(move |alias| Redirect {
+                file: if alias.ends_with('/') {
+                    format!("{alias}index.html")
+                } else {
+                    alias.clone()
+                },
+                to,
+            })
+        })
+        .collect()
+}
+
 fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy)]
     enum Claimant {
         Page(usize),
         Asset(usize),
         Reserved(usize),
+        Redirect(usize),
     }
     let origin = |c: Claimant| match c {
         Claimant::Page(p) => archive.origin(&archive.pages[p]),
         Claimant::Asset(a) => archive.asset_copies[a].from.display().to_string(),
         Claimant::Reserved(r) => reserved[r].by.clone(),
+        Claimant::Redirect(r) => {
+            let a = &archive.articles[archive.redirects[r].to];
+            format!("an alias of {}", a.source_path.display())
+        }
+    };
+    let article_place = |i: usize| {
+        Some((
+            archive.articles[i].source_path.clone(),
+            archive.articles[i].source_line,
+        ))
     };
     let place = |c: Claimant| match c {
         Claimant::Page(p) => match archive.pages[p].kind {
-            PageKind::Article(i) => Some((
-                archive.articles[i].source_path.clone(),
-                archive.articles[i].source_line,
-            )),
+            PageKind::Article(i) => article_place(i),
             _ => None,
         },
         Claimant::Asset(a) => Some((archive.asset_copies[a].from.clone(), None)),
         Claimant::Reserved(r) => reserved[r].file.clone().map(|f| (f, None)),
+        Claimant::Redirect(r) => article_place(archive.redirects[r].to),
     };
     // Where to point a clash between two claimants: at a file the user can change,
     // `preferred`'s if it has one, else `other`'s.
@@ -579,6 +620,13 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
                 .iter()
                 .enumerate()
                 .map(|(r, res)| (res.path.clone(), Claimant::Reserved(r))),
+        )
+        .chain(
+            archive
+                .redirects
+                .iter()
+                .enumerate()
+                .map(|(r, redirect)| (redirect.file.clone(), Claimant::Redirect(r))),
         );
     let mut claims: HashMap<String, Claimant> = HashMap::with_capacity(archive.pages.len());
     for (file, claimant) in files {

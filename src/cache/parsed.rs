@@ -323,6 +323,7 @@ struct ArticleOut<'a> {
     source_line: Option<usize>,
     asset_refs: &'a [String],
     refused_refs: &'a [String],
+    aliases: &'a [String],
 }
 
 /// [`Article`] as read back. A field added to `Article` must be added here and to
@@ -350,6 +351,7 @@ struct CachedArticle {
     source_line: Option<usize>,
     asset_refs: Vec<String>,
     refused_refs: Vec<String>,
+    aliases: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -401,6 +403,7 @@ impl<'a> OutcomeOut<'a> {
                         source_line,
                         asset_refs,
                         refused_refs,
+                        aliases,
                     } = a;
                     ArticleOut {
                         id,
@@ -430,6 +433,7 @@ impl<'a> OutcomeOut<'a> {
                         source_line: *source_line,
                         asset_refs,
                         refused_refs,
+                        aliases,
                     }
                 })
                 .collect(),
@@ -487,6 +491,7 @@ impl CachedOutcome {
                 source_line: a.source_line,
                 asset_refs: a.asset_refs,
                 refused_refs: a.refused_refs,
+                aliases: a.aliases,
             });
         }
         let diagnostics = self

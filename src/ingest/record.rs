@@ -38,6 +38,7 @@ pub enum Field {
     Draft,
     Body,
     Url,
+    Aliases,
 }
 
 impl Field {
@@ -79,6 +80,7 @@ impl Field {
             Field::Draft => &["draft"],
             Field::Body => &["body", "content", "text", "articleBody"],
             Field::Url => &["url", "link"],
+            Field::Aliases => &["aliases", "redirect_from"],
         }
     }
 
@@ -99,17 +101,16 @@ impl Field {
             Field::Credit => &names.credit,
             Field::Body => &names.body,
             Field::Url => &names.url,
-            Field::Draft => &[],
+            Field::Draft | Field::Aliases => &[],
         }
     }
 }
 
 /// Site-generator housekeeping that an archive moving over from Hugo or Jekyll carries;
 /// it has no meaning here and is ignored without a warning.
-const HOUSEKEEPING: [&str; 8] = [
+const HOUSEKEEPING: [&str; 7] = [
     "layout",
     "permalink",
-    "aliases",
     "weight",
     "type",
     "comments",
@@ -166,6 +167,8 @@ pub struct Draft {
     pub record: Option<usize>,
     /// An `image` refused because it climbs out of the article's folder, as written.
     pub refused_image: Option<String>,
+    /// Old URLs that redirect to the article, site-relative and checked.
+    pub aliases: Vec<String>,
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -519,6 +522,7 @@ impl<'a> Fields<'a> {
         let tags = self.list(Field::Tags);
         let section = self.string(Field::Section).map(|s| clean_line(&s));
         let mut refused_image = None;
+        let aliases = self.aliases();
         let (image_field, image_caption) = self.image();
         let image_src = image_field.and_then(|src| {
             // A file beside the article is named as the body names it (`./a.jpg` is
@@ -601,7 +605,38 @@ impl<'a> Fields<'a> {
             line: None,
             record: None,
             refused_image,
+            aliases,
         }
+    }
+
+    /// The article's old URLs, each as a site-relative path (`old/story/`,
+    /// `2004/story.html`): a full URL gives its path; one that would climb out of the
+    /// site (`../x`) or hide (`.x`) is refused with a message.
+    fn aliases(&mut self) -> Vec<String> {
+        let mut out = Vec::new();
+        let key = self
+            .map
+            .keys()
+            .find(|k| {
+                Field::Aliases
+                    .names()
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(k))
+            })
+            .cloned()
+            .unwrap_or_else(|| "aliases".into());
+        for raw in self.list(Field::Aliases) {
+            match alias_path(&raw) {
+                Some(path) if !out.contains(&path) => out.push(path),
+                Some(_) => {}
+                None => self.problem(
+                    &key,
+                    "bad-field",
+                    format!("{key}: '{raw}' is not a path inside the site (such as /2004/03/old-story/ or old/story.html)"),
+                ),
+            }
+        }
+        out
     }
 
     /// Keys no field claimed, and other names of fields already given.
@@ -732,6 +767,37 @@ pub(crate) fn names_in(part: &str) -> impl Iterator<Item = &str> {
         .flat_map(|n| n.split(" & "))
         .map(without_by)
         .filter(|n| !n.is_empty())
+}
+
+/// An old URL as a site-relative path: a folder (`old/story/`) unless it names an HTML
+/// file (`story.html`); `None` for one that leaves the site or names a hidden file.
+fn alias_path(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    let path = match raw.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => raw,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    let mut segments = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return None,
+            s if s.starts_with('.') || s.contains(['\\', '\0']) => return None,
+            s => segments.push(s),
+        }
+    }
+    let mut out = segments.join("/");
+    if out.is_empty() {
+        return None;
+    }
+    if !(out.ends_with(".html") || out.ends_with(".htm")) {
+        out.push('/');
+    }
+    Some(out)
 }
 
 /// `text` trimmed, without a leading `By ` (any case).
@@ -865,6 +931,7 @@ pub fn finish(
         source_line: line,
         asset_refs,
         refused_refs,
+        aliases: draft.aliases,
     }
 }
 

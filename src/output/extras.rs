@@ -34,6 +34,14 @@ impl Extras<'_> {
         let mut files = sitemap::files(&entries, self.config, limit);
         files.push((sitemap::ROBOTS.into(), sitemap::robots(self.config)));
         files.push((NOT_FOUND.into(), self.not_found_html.to_string()));
+        for redirect in &self.archive.redirects {
+            let article = &self.archive.articles[redirect.to];
+            let to = self.config.absolute_url(&article.url);
+            files.push((
+                redirect.file.clone(),
+                redirect_page(&to, &article.title, self.config),
+            ));
+        }
         for (rel, text) in files.into_iter().filter(|(rel, _)| !replaced(rel)) {
             staging.write_owned(&rel, text.into_bytes()).map_err(|e| {
                 Diagnostic::error(PathBuf::from(&rel), None, format!("cannot write: {e}"))
@@ -42,4 +50,16 @@ impl Extras<'_> {
         }
         Ok(count)
     }
+}
+
+/// The page at an article's old URL: it sends browsers on at once (and says where, for
+/// those that do not follow), names the article's URL as canonical for search engines,
+/// and asks them not to index the old address.
+fn redirect_page(to: &str, title: &str, config: &SiteConfig) -> String {
+    let to = crate::render::escape_html(to);
+    let title = crate::render::escape_html(title);
+    let lang = crate::render::escape_html(&config.language);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p>This article has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
+    )
 }
