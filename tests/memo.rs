@@ -69,6 +69,7 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         source_line: None,
         asset_refs: Vec::new(),
         refused_refs: Vec::new(),
+        aliases: Vec::new(),
         title,
     }
 }

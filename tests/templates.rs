@@ -101,7 +101,7 @@ fn base_with_loops(theme: &Path) -> String {
             ),
             (
                 "{{ page.breadcrumbs_html | safe }}",
-                "{% for c in page.breadcrumbs %}<li><a href=\"{{ c.url }}\"{% if loop.last and page.kind != \"article\" %} aria-current=\"page\"{% endif %}>{{ c.title }}</a></li>{% endfor %}{% if page.kind == \"article\" %}<li aria-current=\"page\">{{ page.title }}</li>{% endif %}",
+                "{% for c in page.breadcrumbs %}<li><a href=\"{{ c.url }}\"{% if loop.last and page.kind != \"article\" and (not pagination or pagination.number == 1) %} aria-current=\"page\"{% endif %}>{{ c.title }}</a></li>{% endfor %}{% if page.kind == \"article\" %}<li aria-current=\"page\">{{ page.title }}</li>{% endif %}",
             ),
         ],
     )

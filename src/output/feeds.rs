@@ -274,6 +274,7 @@ mod tests {
             source_line: None,
             asset_refs: Vec::new(),
             refused_refs: Vec::new(),
+            aliases: Vec::new(),
         };
         assert_eq!(
             entry_id(&a, &config),
