@@ -307,10 +307,8 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
             other => other,
         }
     });
-    let mut events: Vec<Event<'_>> = events.collect();
-    give_headings_ids(&mut events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, HeadingIds::new(events));
     body.html = if raw_html {
         let refs = Mutex::new(std::mem::take(&mut refs));
         let html = sanitize(&out, &refs, Some((markdown, first_line)));
@@ -334,40 +332,79 @@ const THEME_IDS: [&str; 3] = ["main", "related-heading", "site-search-q"];
 /// Gives each heading without an id one made from its text (`## Background` ->
 /// `id="background"`, a second one `background-1`), so `#background` links work as
 /// they do with Hugo, Zola and Jekyll; and puts footnotes' ids under `fn-` (`[^main]`
-/// -> `id="fn-main"`), so that a footnote never takes an id the theme uses.
-fn give_headings_ids(events: &mut [Event<'_>]) {
-    let mut taken: std::collections::HashSet<String> =
-        THEME_IDS.iter().map(|id| id.to_string()).collect();
-    for i in 0..events.len() {
-        match &mut events[i] {
-            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
-                *label = format!("fn-{label}").into();
-            }
-            Event::Start(Tag::Heading { id: None, .. }) => {
-                let mut text = String::new();
-                for event in &events[i + 1..] {
-                    match event {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
-                        _ => {}
-                    }
-                }
-                let base = match crate::slug::slugify(&text) {
-                    slug if slug.is_empty() => "section".to_string(),
-                    slug => slug,
-                };
-                let mut id = base.clone();
-                let mut n = 0;
-                while !taken.insert(id.clone()) {
-                    n += 1;
-                    id = format!("{base}-{n}");
-                }
-                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-                    *slot = Some(id.into());
-                }
-            }
-            _ => {}
+/// -> `id="fn-main"`), so that a footnote never takes an id the theme uses. Events pass
+/// straight through but for a heading's, which are held until its text is known.
+struct HeadingIds<'a, I: Iterator<Item = Event<'a>>> {
+    events: I,
+    /// A heading's events, its start first, given out once its id is set.
+    held: std::collections::VecDeque<Event<'a>>,
+    taken: std::collections::HashSet<String>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
+    fn new(events: I) -> Self {
+        HeadingIds {
+            events,
+            held: std::collections::VecDeque::new(),
+            taken: std::collections::HashSet::new(),
         }
+    }
+
+    /// Holds the heading that `start` opens, up to its end, and gives it its id.
+    fn hold_heading(&mut self, start: Event<'a>) {
+        let mut text = String::new();
+        self.held.push_back(start);
+        for event in self.events.by_ref() {
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            if let Event::Text(t) | Event::Code(t) = &event {
+                text.push_str(t);
+            }
+            self.held.push_back(relabel(event));
+            if end {
+                break;
+            }
+        }
+        let base = match crate::slug::slugify(&text) {
+            slug if slug.is_empty() => "section".to_string(),
+            slug => slug,
+        };
+        let mut id = base.clone();
+        let mut n = 0;
+        while THEME_IDS.contains(&id.as_str()) || !self.taken.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = self.held.front_mut() {
+            *slot = Some(id.into());
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.held.pop_front() {
+            return Some(event);
+        }
+        match self.events.next()? {
+            start @ Event::Start(Tag::Heading { id: None, .. }) => {
+                self.hold_heading(start);
+                self.held.pop_front()
+            }
+            event => Some(relabel(event)),
+        }
+    }
+}
+
+/// A footnote's label under `fn-`, for its id and the links to it.
+fn relabel(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::FootnoteReference(label) => Event::FootnoteReference(format!("fn-{label}").into()),
+        Event::Start(Tag::FootnoteDefinition(label)) => {
+            Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
+        }
+        other => other,
     }
 }
 
