@@ -52,8 +52,21 @@ fn fenced<'a>(text: &'a str, fence: &str, syntax: Syntax) -> Result<Split<'a>, (
     ))
 }
 
-/// Finds the front matter: `+++` TOML, `---` YAML or a leading `{` JSON object.
+/// Finds the front matter: `+++` TOML, `---` YAML or a leading `{` JSON object, after
+/// any blank lines (an editor or an export may leave some).
 fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {
+    let blank: Vec<&str> = text
+        .split_inclusive('\n')
+        .take_while(|line| line.trim().is_empty())
+        .collect();
+    let rest = &text[blank.iter().map(|l| l.len()).sum::<usize>()..];
+    let mut split = split_at_start(rest).map_err(|(line, m)| (line + blank.len(), m))?;
+    split.first_line += blank.len();
+    Ok(split)
+}
+
+/// [`split_front_matter`] of a text that starts with its front matter.
+fn split_at_start(text: &str) -> Result<Split<'_>, (usize, String)> {
     let first = text.lines().next().unwrap_or("").trim_end();
     match first {
         "+++" => fenced(text, "+++", Syntax::Toml),
@@ -264,6 +277,39 @@ mod tests {
             "+++\ntitle = \"x\"\ndate = 2023-03-07\nauthor = \"Doe, Jane\"\n+++\nbody\n",
         );
         assert_eq!(out.articles[0].authors, ["Doe, Jane"]);
+    }
+
+    #[test]
+    fn a_field_spelled_twice_keeps_the_usual_spelling() {
+        let out = parse_text("---\ntitle: Lower\nTitle: Upper\ndate: 2023-03-07\n---\nbody\n");
+        assert_eq!(out.articles[0].title, "Lower");
+        let messages: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["'Title' is ignored: 'title' already gives the title"],
+            "{:?}",
+            out.diagnostics
+        );
+    }
+
+    #[test]
+    fn blank_lines_before_the_front_matter() {
+        let out = parse_text("\n\n+++\ntitle = \"x\"\ndate = \"Tuesday\"\n+++\nbody\n");
+        assert_eq!(out.diagnostics[0].line, Some(5), "{:?}", out.diagnostics);
+        let out = parse_text("\n---\ntitle: x\ndate: 2023-03-07\n---\nbody\n");
+        assert_eq!(out.articles.len(), 1, "{:?}", out.diagnostics);
+    }
+
+    #[test]
+    fn likely_mistakes_are_warnings() {
+        let long = "word ".repeat(60);
+        let out = parse_text(&format!(
+            "+++\ntitle = \"{long}\"\ndate = 2023-03-07\nupdated = 2023-03-01\n+++\nbody\n"
+        ));
+        assert_eq!(out.articles.len(), 1);
+        let kinds: Vec<(&str, Option<usize>)> =
+            out.diagnostics.iter().map(|d| (&*d.kind, d.line)).collect();
+        assert_eq!(kinds, [("bad-date", Some(4)), ("long-title", Some(2))]);
     }
 
     #[test]

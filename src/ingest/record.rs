@@ -106,6 +106,9 @@ impl Field {
     }
 }
 
+/// Headlines longer than this are most likely a paragraph taken for one.
+const LONG_TITLE_CHARS: usize = 200;
+
 /// Site-generator housekeeping that an archive moving over from Hugo or Jekyll carries;
 /// it has no meaning here and is ignored without a warning.
 const HOUSEKEEPING: [&str; 7] = [
@@ -242,12 +245,16 @@ impl<'a> Fields<'a> {
             .map(String::as_str)
             .chain(field.names().iter().copied())
         {
-            let key = self
+            // Every spelling of the name (`title`, `Title`), the exact one first: the
+            // others are then other names of a field already given, and said so.
+            let mut keys: Vec<String> = self
                 .map
                 .keys()
-                .find(|k| k.eq_ignore_ascii_case(name))
-                .cloned();
-            if let Some(key) = key {
+                .filter(|k| k.eq_ignore_ascii_case(name))
+                .cloned()
+                .collect();
+            keys.sort_by_key(|k| k != name);
+            for key in keys {
                 if let Some(v) = self.map.remove(&key) {
                     found.push((key, v));
                 }
@@ -870,6 +877,34 @@ pub fn finish(
     } else {
         slug
     };
+    // Likely mistakes that still make an article: say so, and go on.
+    if let (Some(date), Some(updated)) = (draft.date, draft.updated) {
+        if updated < date {
+            diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    line.or_else(|| line_of_key(&file.text, "updated")),
+                    format!(
+                        "updated ({}) is before the publication date ({}); check both",
+                        updated.format("%Y-%m-%d %H:%M"),
+                        date.format("%Y-%m-%d %H:%M")
+                    ),
+                )
+                .with_kind("bad-date"),
+            );
+        }
+    }
+    let title_chars = title.chars().count();
+    if title_chars > LONG_TITLE_CHARS {
+        diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                line.or_else(|| line_of_key(&file.text, "title")),
+                format!("the headline is {title_chars} characters long; check that it is the headline and not a paragraph"),
+            )
+            .with_kind("long-title"),
+        );
+    }
     let mut asset_refs = body.refs;
     if let Some(src) = draft.image.as_ref().and_then(|i| i.src.as_ref()) {
         if let body::Target::Beside { path, .. } = body::target(src) {
