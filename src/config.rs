@@ -112,7 +112,12 @@ impl SiteConfig {
     pub fn parse(text: &str, shown: &Path) -> Result<SiteConfig, Diagnostic> {
         let mut config: SiteConfig = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
-            Diagnostic::error(shown, line, e.message().trim().to_string())
+            let key = line
+                .and_then(|l| text.lines().nth(l - 1))
+                .and_then(|l| l.split_once('='))
+                .map(|(k, _)| k.trim().trim_matches('"'))
+                .filter(|k| !k.is_empty() && !k.starts_with('['));
+            Diagnostic::error(shown, line, plain_toml_error(e.message().trim(), key))
         })?;
         let bad = |key: &str, msg: String| {
             Diagnostic::error(shown, line_of_key(text, key), format!("{key}: {msg}"))
@@ -323,12 +328,52 @@ fn resolve(path: &Path) -> PathBuf {
     }
 }
 
+/// A TOML or serde message in the words of the settings: the key it is about, a
+/// suggestion for a misspelt key, and no Rust type names.
+fn plain_toml_error(message: &str, key: Option<&str>) -> String {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some((unknown, expected)) = rest.split_once("`, expected one of ") {
+            let known: Vec<&str> = expected.split(", ").map(|k| k.trim_matches('`')).collect();
+            let closest = known
+                .iter()
+                .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .filter(|(score, _)| *score > 0.85);
+            return match closest {
+                Some((_, k)) => format!("unknown setting `{unknown}`; did you mean `{k}`?"),
+                None => format!("unknown setting `{unknown}`; the settings are {expected}"),
+            };
+        }
+    }
+    let message = message
+        .replace("expected usize", "expected a whole number of 0 or more")
+        .replace("expected u32", "expected a whole number of 0 or more")
+        .replace("expected u64", "expected a whole number of 0 or more");
+    match key {
+        Some(key) if !message.starts_with(key) => format!("{key}: {message}"),
+        _ => message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
         SiteConfig::parse(text, Path::new("site.toml"))
+    }
+
+    #[test]
+    fn setting_errors_name_the_key_and_suggest_the_spelling() {
+        let message = |text: &str| parse(text).map(|_| ()).unwrap_err().message.to_string();
+        assert_eq!(
+            message("title = \"T\"\npretty_url = true\n"),
+            "unknown setting `pretty_url`; did you mean `pretty_urls`?"
+        );
+        assert_eq!(
+            message("per_page = -1\n"),
+            "per_page: invalid value: integer `-1`, expected a whole number of 0 or more"
+        );
     }
 
     /// A mistyped --root must not build an empty site there.
