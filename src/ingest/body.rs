@@ -542,86 +542,44 @@ pub fn text_paragraphs(text: &str) -> Vec<String> {
     out
 }
 
-/// Elements whose tags make a dump's text markup rather than plain text.
-const HTML_ELEMENTS: [&str; 52] = [
-    "a",
-    "abbr",
-    "article",
-    "aside",
-    "audio",
-    "b",
-    "blockquote",
+/// Elements that make paragraphs (or blocks) of their own: in a dump's markup, their
+/// presence says the markup has its paragraphs; in text made from HTML, they break words.
+const BLOCK_ELEMENTS: [&str; 27] = [
+    "p",
     "br",
-    "caption",
-    "center",
-    "cite",
-    "code",
-    "dd",
     "div",
+    "li",
+    "ul",
+    "ol",
     "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "font",
-    "footer",
     "h1",
     "h2",
     "h3",
     "h4",
     "h5",
     "h6",
-    "header",
-    "hr",
-    "i",
-    "iframe",
-    "img",
-    "li",
-    "mark",
-    "ol",
-    "p",
-    "picture",
-    "pre",
-    "q",
-    "s",
-    "script",
-    "section",
-    "small",
-    "span",
-    "strong",
-    "style",
-    "sub",
-    "sup",
-    "table",
+    "tr",
     "td",
-    "u",
-    "ul",
+    "th",
+    "table",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "hr",
 ];
 
-/// Elements that make paragraphs of their own: markup without any of them is inline
-/// markup in plain text, whose paragraphs are still its blank lines.
-const BLOCK_ELEMENTS: [&str; 21] = [
-    "article",
-    "blockquote",
-    "br",
-    "div",
-    "dl",
-    "figure",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
+/// Inline elements: with the block ones, the tags that make a dump's text markup rather
+/// than plain text.
+const INLINE_ELEMENTS: [&str; 28] = [
+    "a", "abbr", "audio", "b", "caption", "center", "cite", "code", "dd", "dt", "em", "font", "i",
+    "iframe", "img", "mark", "picture", "q", "s", "script", "small", "span", "strong", "style",
+    "sub", "sup", "u", "video",
 ];
 
 /// The element names of the tags in `text` (`<p class=x>` and `</p>` give `p`), lowercased;
@@ -644,7 +602,9 @@ fn tag_names(text: &str) -> impl Iterator<Item = String> + '_ {
 pub fn looks_like_html(text: &str) -> bool {
     text.contains('>')
         && (text.contains("<!--")
-            || tag_names(text).any(|name| HTML_ELEMENTS.contains(&name.as_str())))
+            || tag_names(text).any(|name| {
+                BLOCK_ELEMENTS.contains(&name.as_str()) || INLINE_ELEMENTS.contains(&name.as_str())
+            }))
 }
 
 /// A dump's body that is markup: sanitized as is when it has paragraphs of its own, else
@@ -681,30 +641,6 @@ pub fn html_body(html: &str) -> Body {
 /// Plain text of an HTML fragment: block tags become spaces, inline tags vanish
 /// (`<em>one</em>.` stays `one.`); entities decoded.
 pub fn html_to_text(html: &str) -> String {
-    const BLOCKS: [&str; 22] = [
-        "p",
-        "br",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "td",
-        "th",
-        "table",
-        "blockquote",
-        "figure",
-        "figcaption",
-        "section",
-        "article",
-        "hr",
-    ];
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find('<') {
@@ -722,7 +658,7 @@ pub fn html_to_text(html: &str) -> String {
             .take_while(|c| c.is_ascii_alphanumeric())
             .flat_map(|c| c.to_lowercase())
             .collect();
-        if BLOCKS.contains(&name.as_str()) {
+        if BLOCK_ELEMENTS.contains(&name.as_str()) {
             text.push(' ');
         }
         rest = &tag[end + 1..];
