@@ -743,3 +743,20 @@ fn later_pages_of_a_listing_point_back_to_page_one() {
         feed_link
     );
 }
+
+/// An archive of undated articles (the BBC dataset has no dates) gets feeds dated as
+/// their entry ids are, not 1970.
+#[test]
+fn undated_feeds_carry_the_day_of_their_entry_ids() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/tech/a.txt",
+        "A headline\n\nA body long enough to be an article about nothing much.\n",
+    );
+    site.build_ok();
+    let feed = feed(&site, "atom.xml");
+    assert_eq!(feed.updated().to_rfc3339(), "2000-01-01T00:00:00+00:00");
+    let entry = &feed.entries()[0];
+    assert_eq!(entry.updated().to_rfc3339(), "2000-01-01T00:00:00+00:00");
+    assert!(entry.id().contains(",2000-01-01:"), "{}", entry.id());
+}

@@ -79,12 +79,13 @@ fn build_feed(archive: &Archive, config: &SiteConfig, plan: &FeedPlan) -> Feed {
     let mut entries: Vec<(Entry, Option<DateTime<FixedOffset>>)> =
         newest.iter().map(|&i| entry(archive, config, i)).collect();
     // The feed changed when its newest entry did; an all-undated feed has no date of its
-    // own, and the epoch keeps the output independent of the build's clock.
+    // own, and a fixed day (the one undated entry ids carry) keeps the output independent
+    // of the build's clock.
     let updated = entries
         .iter()
         .filter_map(|(_, u)| *u)
         .max()
-        .unwrap_or_else(epoch);
+        .unwrap_or_else(undated_time);
     for (entry, u) in &mut entries {
         if u.is_none() {
             entry.updated = updated;
@@ -128,10 +129,13 @@ fn build_feed(archive: &Archive, config: &SiteConfig, plan: &FeedPlan) -> Feed {
     }
 }
 
-fn epoch() -> DateTime<FixedOffset> {
-    Utc.timestamp_opt(0, 0)
+/// The time given to what has none (undated entries, a feed of them): the day their
+/// entry ids carry too (see [`entry_id`]), fixed so that the output does not depend on
+/// the build's clock.
+fn undated_time() -> DateTime<FixedOffset> {
+    Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 0)
         .single()
-        .expect("the epoch exists")
+        .expect("2000-01-01 exists")
         .fixed_offset()
 }
 
@@ -174,7 +178,7 @@ fn entry(
     let entry = Entry {
         title: Text::plain(xml_safe(&a.title)),
         id: entry_id(a, config),
-        updated: updated.unwrap_or_else(epoch),
+        updated: updated.unwrap_or_else(undated_time),
         published,
         authors,
         categories,
