@@ -174,15 +174,19 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let mut paragraphs: Vec<String> = Vec::new();
     let mut photo_done = false;
     for block in body_blocks {
-        let caption_at = if photo_done {
-            None
-        } else {
-            block.iter().position(|l| is_caption(&l.text))
-        };
+        let caption_at = block.iter().position(|l| is_caption(&l.text));
         let Some(c) = caption_at else {
             push_paragraphs(&block, &mut paragraphs);
             continue;
         };
+        if photo_done {
+            // A later photo's title and caption stay in the body (the article has one
+            // image), each a paragraph of its own rather than run together.
+            push_paragraphs(&block[..c], &mut paragraphs);
+            paragraphs.push(block[c].text.clone());
+            push_paragraphs(&block[c + 1..], &mut paragraphs);
+            continue;
+        }
         photo_done = true;
         let title_at = (c > 0 && is_short_title(&block[c - 1].text)).then(|| c - 1);
         let keep_before = title_at.unwrap_or(c);
@@ -512,6 +516,21 @@ fn split_credit(caption: &str) -> (String, Option<String>) {
     // "Khaled Desouki"), and the dot does not end an abbreviation such as "Mr.".
     if let Some(dot) = caption.rfind(['.', '!', '?']) {
         let tail = caption[dot + 1..].trim();
+        // `... in Cairo. Photo by Khaled Desouki/AFP`, `... Credit: Reuters`.
+        let credited = [
+            "photo by ",
+            "photograph by ",
+            "picture by ",
+            "photo: ",
+            "credit: ",
+        ]
+        .iter()
+        .find_map(|lead| strip_prefix_ci(tail, lead))
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && c.split_whitespace().count() <= 6);
+        if let Some(credit) = credited {
+            return (caption[..=dot].to_string(), Some(credit.to_string()));
+        }
         let words: Vec<&str> = tail.split_whitespace().collect();
         let before = caption[..dot]
             .rsplit(|c: char| !c.is_alphanumeric())
@@ -680,6 +699,29 @@ mod tests {
         // A short first paragraph is not a writer without a date under it.
         let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling\n\nBody text here.\n");
         assert!(out.articles[0].authors.is_empty());
+    }
+
+    #[test]
+    fn credits_after_photo_by_and_a_second_photo() {
+        assert_eq!(
+            split_credit("File photo: protesters in Cairo. Photo by Khaled Desouki/AFP"),
+            (
+                "File photo: protesters in Cairo.".to_string(),
+                Some("Khaled Desouki/AFP".to_string())
+            )
+        );
+        let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\nTitle One\nPhoto: first caption. AFP\n\nMiddle.\n\nTitle Two\nPhoto: second caption. Reuters\n\nEnd.\n");
+        let a = &out.articles[0];
+        assert_eq!(
+            a.image.as_ref().and_then(|i| i.credit.as_deref()),
+            Some("AFP")
+        );
+        assert!(
+            a.body_html
+                .contains("<p>Title Two</p>\n<p>Photo: second caption. Reuters</p>"),
+            "{}",
+            a.body_html
+        );
     }
 
     #[test]
