@@ -188,6 +188,9 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     };
     let out_dir = output_dir(opts, &config);
     report.output_dir = out_dir.clone();
+    if let Err(m) = output::check_target(&out_dir) {
+        return report.fail(Diagnostic::error(&out_dir, None, m), start);
+    }
 
     observer.stage("checking for changes");
     let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);

@@ -817,6 +817,9 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
         "{}",
         r.stderr
     );
+    // Named once, and refused before anything was read or written beside it.
+    assert_eq!(r.stderr.matches("public:").count(), 1, "{}", r.stderr);
+    assert!(!site.dir().join(".broadsheet-cache").exists());
     assert_eq!(site.read("precious.txt"), "keep me");
 }
 

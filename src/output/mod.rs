@@ -38,6 +38,25 @@ pub use manifest::{Manifest, OutputEntry};
 /// it did not make.
 pub const MARKER: &str = ".broadsheet-output";
 
+/// Whether `target` may take the site: missing, an empty folder, or a folder a build made
+/// (it holds [`MARKER`]). Why not, otherwise. A build checks this before anything else,
+/// so a refused output folder leaves no trace (not even a cache beside it).
+pub fn check_target(target: &Path) -> Result<(), String> {
+    if !target.exists() {
+        return Ok(());
+    }
+    if !target.is_dir() {
+        return Err("exists and is not a folder; remove it or choose another output_dir".into());
+    }
+    let empty = fs::read_dir(target)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if !empty && !target.join(MARKER).exists() {
+        return Err("exists and was not made by broadsheet; remove it or choose another output_dir (broadsheet replaces its output folder whole)".into());
+    }
+    Ok(())
+}
+
 /// A new site being written; dropped without [`Staging::commit`], it vanishes and the
 /// output is untouched.
 pub struct Staging {
@@ -92,7 +111,7 @@ impl Staging {
     pub fn begin(target: &Path, previous: Option<PreviousOutput>) -> Result<Staging, String> {
         let name = target
             .file_name()
-            .ok_or_else(|| format!("{}: not a usable output folder", target.display()))?
+            .ok_or_else(|| "not a usable output folder".to_string())?
             .to_string_lossy()
             .into_owned();
         let parent = target
@@ -100,27 +119,9 @@ impl Staging {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)
-            .map_err(|e| format!("{}: cannot create: {e}", parent.display()))?;
-        let fresh = if target.exists() {
-            if !target.is_dir() {
-                return Err(format!(
-                    "{}: exists and is not a folder; remove it or choose another output_dir",
-                    target.display()
-                ));
-            }
-            let empty = fs::read_dir(target)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
-            if !empty && !target.join(MARKER).exists() {
-                return Err(format!(
-                    "{}: exists and was not made by broadsheet; remove it or choose another output_dir (broadsheet replaces its output folder whole)",
-                    target.display()
-                ));
-            }
-            false
-        } else {
-            true
-        };
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        check_target(target)?;
+        let fresh = !target.exists();
         // Leftovers of a build that was killed.
         let prefix = format!(".{name}.staging-");
         if let Ok(entries) = fs::read_dir(parent) {
