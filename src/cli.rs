@@ -381,10 +381,11 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn list_made(made: &[PathBuf], say: Verbosity) {
+fn list_made(made: &[scaffold::Made], say: Verbosity) {
     if !say.quiet {
-        for path in made {
-            println!("  created {}", path.display());
+        for m in made {
+            let what = if m.replaced { "replaced" } else { "created" };
+            println!("  {what} {}", m.path.display());
         }
     }
 }

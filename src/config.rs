@@ -150,10 +150,23 @@ impl SiteConfig {
             ));
         }
         validate_output_dir(&config.output_dir).map_err(|m| bad("output_dir", m))?;
-        if config.language.trim().is_empty() {
+        // A BCP 47 tag: subtags of letters and digits joined by hyphens (`en`, `pt-BR`).
+        let tag_ok = config.language.split('-').all(|sub| {
+            (1..=8).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+        if !tag_ok {
             return Err(bad(
                 "language",
-                "must not be empty; use a tag such as \"en\"".into(),
+                format!(
+                    "'{}' is not a language tag; use one such as \"en\", \"ar\" or \"pt-BR\"",
+                    config.language
+                ),
+            ));
+        }
+        if config.title.trim().is_empty() {
+            return Err(bad(
+                "title",
+                "must not be empty: it names the site in every page's title and its feeds".into(),
             ));
         }
         config.ingest.validate().map_err(|(key, m)| {
@@ -361,6 +374,14 @@ mod tests {
 
     fn parse(text: &str) -> Result<SiteConfig, Diagnostic> {
         SiteConfig::parse(text, Path::new("site.toml"))
+    }
+
+    #[test]
+    fn language_tags_and_titles_are_checked() {
+        let message = |text: &str| parse(text).map(|_| ()).unwrap_err().message.to_string();
+        assert!(message("language = \"en US\"\n").starts_with("language: 'en US' is not"));
+        assert!(message("title = \"  \"\n").starts_with("title: must not be empty"));
+        assert!(parse("language = \"pt-BR\"\n").is_ok());
     }
 
     #[test]

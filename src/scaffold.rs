@@ -29,9 +29,16 @@ per_page = 20
 output_dir = "public"
 "#;
 
+/// A file or folder a command made, and whether it replaced a file that was there.
+#[derive(Debug)]
+pub struct Made {
+    pub path: PathBuf,
+    pub replaced: bool,
+}
+
 /// Creates a new site in `dir`: a commented `site.toml`, one example article, and empty
 /// `templates/` and `static/`. Refuses a non-empty folder unless `force`.
-pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+pub fn init(dir: &Path, force: bool) -> Result<Vec<Made>, String> {
     if dir.exists() {
         let mut entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         if entries.next().is_some() && !force {
@@ -51,20 +58,26 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
     ];
     let mut made = Vec::new();
     for (path, text) in files {
+        let replaced = path.exists();
         write_new(&path, &text, true)?;
-        made.push(path);
+        made.push(Made { path, replaced });
     }
     for folder in ["templates", "static"] {
         let path = dir.join(folder);
-        fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        made.push(path);
+        if !path.is_dir() {
+            fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            made.push(Made {
+                path,
+                replaced: false,
+            });
+        }
     }
     Ok(made)
 }
 
 /// Copies the built-in templates into `dir/templates/` and the theme's files into
 /// `dir/static/`, so they can be customized. Existing files are kept unless `force`.
-pub fn eject_theme(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
+pub fn eject_theme(dir: &Path, force: bool) -> Result<Vec<Made>, String> {
     let mut made = Vec::new();
     let templates = theme::TEMPLATES
         .iter()
@@ -85,8 +98,9 @@ pub fn eject_theme(dir: &Path, force: bool) -> Result<Vec<PathBuf>, String> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
+        let replaced = path.exists();
         fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        made.push(path);
+        made.push(Made { path, replaced });
     }
     Ok(made)
 }

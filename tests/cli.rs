@@ -76,10 +76,17 @@ fn init_refuses_a_folder_that_is_not_empty() {
     assert!(!tmp.path().join("site.toml").exists());
     let r = run(&["init", root(tmp.path()), "--force"]);
     assert!(r.ok, "{}", r.stderr);
+    assert!(r.stdout.contains("created"), "{}", r.stdout);
+    assert!(!r.stdout.contains("replaced"), "{}", r.stdout);
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
         "mine"
     );
+    // Again: the files it writes are there now, and it says it replaced them.
+    let r = run(&["init", root(tmp.path()), "--force"]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(r.stdout.contains("replaced"), "{}", r.stdout);
+    assert!(r.stdout.contains("site.toml"), "{}", r.stdout);
 }
 
 #[test]

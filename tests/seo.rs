@@ -760,3 +760,17 @@ fn undated_feeds_carry_the_day_of_their_entry_ids() {
     assert_eq!(entry.updated().to_rfc3339(), "2000-01-01T00:00:00+00:00");
     assert!(entry.id().contains(",2000-01-01:"), "{}", entry.id());
 }
+
+/// The 404 page names no canonical URL (it is served at every missing address), and a
+/// site of one article prints no empty "more articles" navigation.
+#[test]
+fn not_found_has_no_canonical_and_a_lone_article_no_empty_nav() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("Alone", "2023-03-07"), "Body.");
+    site.build_ok();
+    let not_found = site.html("404.html");
+    assert!(select(&not_found, "link[rel=canonical]").is_empty());
+    let page = site.html("2023/03/07/alone/index.html");
+    assert!(select(&page, ".story-nav").is_empty());
+    assert_eq!(select(&page, "link[rel=canonical]").len(), 1);
+}

@@ -313,6 +313,20 @@ mod tests {
     }
 
     #[test]
+    fn a_slug_without_letters_names_the_one_used() {
+        let out = parse_text(
+            "+++\ntitle = \"Talks resume\"\ndate = 2023-03-07\nslug = \"..\"\n+++\nbody\n",
+        );
+        assert_eq!(out.articles[0].slug, "talks-resume");
+        let d = &out.diagnostics[0];
+        assert_eq!(d.line, Some(4));
+        assert_eq!(
+            d.message,
+            "slug '..' is not URL-safe; using 'talks-resume' (made from the title, as it has no letters or digits)"
+        );
+    }
+
+    #[test]
     fn bad_date_names_line() {
         let out = parse_text("+++\ntitle = \"x\"\ndate = \"Tuesday\"\n+++\nbody\n");
         let d = &out.diagnostics[0];

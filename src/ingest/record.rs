@@ -843,24 +843,10 @@ pub fn finish(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Article {
     let line = draft.line;
-    let slug = match &draft.slug {
-        Some(s) => {
-            let s2 = slugify(s);
-            if &s2 != s {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &file.shown,
-                        line.or_else(|| line_of_key(&file.text, "slug")),
-                        format!(
-                            "slug '{s}' is not URL-safe; using '{}'",
-                            if s2.is_empty() { "(from title)" } else { &s2 }
-                        ),
-                    )
-                    .with_kind("slug-changed"),
-                );
-            }
-            s2
-        }
+    let given = draft.slug.as_deref().map(slugify);
+    let slug = match &given {
+        Some(s) if !s.is_empty() => s.clone(),
+        Some(_) => String::new(),
         None => draft
             .url
             .as_deref()
@@ -877,6 +863,21 @@ pub fn finish(
     } else {
         slug
     };
+    if let Some(s) = draft.slug.as_ref().filter(|s| **s != slug) {
+        let from = if given.as_deref().is_some_and(str::is_empty) {
+            " (made from the title, as it has no letters or digits)"
+        } else {
+            ""
+        };
+        diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                line.or_else(|| line_of_key(&file.text, "slug")),
+                format!("slug '{s}' is not URL-safe; using '{slug}'{from}"),
+            )
+            .with_kind("slug-changed"),
+        );
+    }
     // Likely mistakes that still make an article: say so, and go on.
     if let (Some(date), Some(updated)) = (draft.date, draft.updated) {
         if updated < date {

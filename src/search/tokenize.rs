@@ -124,6 +124,9 @@ mod tests {
         assert_eq!(words("ภาษาไทย"), ["ภาษาไทย"]);
         let script = include_str!("../render/theme/search.js");
         assert!(script.contains(r"var ALNUM = /[\p{L}\p{N}\p{M}]/u;"));
+        // The script refuses an index of another format (an ejected copy goes stale).
+        let version = format!("var INDEX_VERSION = {};", super::super::VERSION);
+        assert!(script.contains(&version), "search.js must hold {version}");
         assert_eq!(words("×÷"), Vec::<String>::new());
     }
 

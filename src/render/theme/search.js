@@ -7,6 +7,8 @@
   var script = document.currentScript;
   var base = (script && script.getAttribute('data-base')) || '/';
   var root = base + 'search/';
+  /* The index format this script reads (`VERSION` in src/search/mod.rs). */
+  var INDEX_VERSION = 1;
   var PREFIX_MIN_CHARS = 3, PREFIX_MAX_SHARDS = 2, PREFIX_MAX_TERMS = 200, MAX_WORD_CHARS = 40;
 
   /* Folding, as src/search/tokenize.rs does it. */
@@ -244,7 +246,12 @@
     list.textContent = '';
     nav.textContent = '';
     nav.hidden = true;
-    if (!res.searched) { status.textContent = 'Type words to find, or choose a filter.'; return; }
+    if (!res.searched) {
+      status.textContent = p.q && p.q.trim()
+        ? 'No word of \u201c' + p.q + '\u201d can be searched: single letters and digits are left out of the index.'
+        : 'Type words to find, or choose a filter.';
+      return;
+    }
     var what = p.q ? ' for \u201c' + p.q + '\u201d' : '';
     status.textContent = res.total === 0 ? 'No articles found' + what + '.'
       : (res.total === 1 ? '1 article' : res.total + ' articles') + what +
@@ -321,6 +328,11 @@
     if (status && (p.q || p.section || p.source || p.tag || p.year)) status.textContent = 'Searching\u2026';
     get('meta.json', 'json').then(function (meta) {
       if (!meta) throw new Error('no index');
+      if (meta.version !== INDEX_VERSION) {
+        if (status) status.textContent = 'Search is not available: this search.js reads index format ' + INDEX_VERSION +
+          ' and the site\u2019s index is format ' + meta.version + '. Replace static/search.js with the new one (broadsheet eject --force) or delete it.';
+        return;
+      }
       fill(document.getElementById('search-section'), meta.sections, p.section);
       fill(document.getElementById('search-source'), meta.sources, p.source);
       fill(document.getElementById('search-year'), meta.years.map(function (y) { return [String(y[0]), String(y[0])]; }), p.year);
