@@ -132,6 +132,11 @@ pub struct ServeArgs {
     /// Include articles marked draft = true.
     #[arg(long)]
     pub drafts: bool,
+    /// The address other devices reach this server at (such as http://192.168.1.20:1111/),
+    /// written into the pages' absolute URLs; default: the address it listens on
+    /// (localhost when that is 0.0.0.0 or ::).
+    #[arg(short = 'u', long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 /// Flags of `init`.
@@ -220,6 +225,7 @@ pub fn main() -> ExitCode {
                 interface: args.interface,
                 port: args.port,
                 drafts: args.drafts,
+                base_url: args.base_url,
             };
             let site = opts.site_dir.clone();
             let result = serve::serve(&opts, &|event| print_serve_event(event, &site, say));

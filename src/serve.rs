@@ -29,6 +29,8 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    /// The URL pages are written for; `None`: the address listened on.
+    pub base_url: Option<String>,
 }
 
 /// What the server reports to its caller (the CLI prints these).
@@ -63,7 +65,13 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         .server_addr()
         .to_ip()
         .ok_or("the server has no IP address")?;
-    let url = format!("http://{addr}/");
+    // An address that means "every interface" is no address to link to: pages name
+    // localhost then, or the URL given for other devices.
+    let url = match &opts.base_url {
+        Some(url) => url.clone(),
+        None if addr.ip().is_unspecified() => format!("http://localhost:{}/", addr.port()),
+        None => format!("http://{addr}/"),
+    };
     let tmp = tempfile::Builder::new()
         .prefix("broadsheet-serve-")
         .tempdir()

@@ -306,9 +306,14 @@ impl Drop for Server {
 }
 
 fn start_server(site: &Path) -> Server {
+    start_server_with(site, &[])
+}
+
+fn start_server_with(site: &Path, args: &[&str]) -> Server {
     let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
         .args(["serve", "--port", "0", "--root", root(site)])
+        .args(args)
         .env("NO_COLOR", "1")
         .env("TMPDIR", tmp.path())
         .stdout(Stdio::piped())
@@ -336,6 +341,33 @@ fn start_server(site: &Path) -> Server {
         lines: rx,
         tmp,
     }
+}
+
+/// Listening on every interface, pages link to localhost (or to the URL given), never
+/// to 0.0.0.0.
+#[test]
+fn serve_on_every_interface_writes_a_usable_address() {
+    let site = Site::new("title = \"T\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Body.");
+    let server = start_server_with(site.dir(), &["-i", "0.0.0.0"]);
+    assert!(
+        server.url.starts_with("http://localhost:"),
+        "{}",
+        server.url
+    );
+    let (status, html) = get(&format!("{}2023/03/07/a/", server.url));
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("href=\"{}2023/03/07/a/\"", server.url)),
+        "{html}"
+    );
+    assert!(!html.contains("0.0.0.0"), "{html}");
+    drop(server);
+    let server = start_server_with(
+        site.dir(),
+        &["-i", "0.0.0.0", "--base-url", "http://192.0.2.7:1111/"],
+    );
+    assert_eq!(server.url, "http://192.0.2.7:1111/");
 }
 
 #[test]

@@ -774,3 +774,22 @@ fn not_found_has_no_canonical_and_a_lone_article_no_empty_nav() {
     assert!(select(&page, ".story-nav").is_empty());
     assert_eq!(select(&page, "link[rel=canonical]").len(), 1);
 }
+
+/// Previous and next stay among dated articles, and among undated ones: an undated
+/// article has no place in time next to the oldest dated one.
+#[test]
+fn story_navigation_does_not_cross_from_dated_to_undated() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("Dated one", "2023-03-07"), "Body.");
+    site.article("world/b.md", &fm("Dated two", "2023-03-08"), "Body.");
+    site.write(
+        "content/world/u.txt",
+        "Undated story\n\nA body long enough to be an article about nothing much.\n",
+    );
+    site.build_ok();
+    let oldest = site.html("2023/03/07/dated-one/index.html");
+    assert!(select(&oldest, ".story-nav a[rel=prev]").is_empty());
+    assert_eq!(select(&oldest, ".story-nav a[rel=next]").len(), 1);
+    let undated = site.html("undated/undated-story/index.html");
+    assert!(select(&undated, ".story-nav").is_empty());
+}

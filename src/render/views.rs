@@ -761,9 +761,19 @@ impl<'a> Views<'a> {
                     card: self.card(i),
                     body: &a.body_html,
                 });
-                // Articles are newest first: the previous (older) one follows.
-                ctx.previous = (i + 1 < self.archive.articles.len()).then(|| self.card(i + 1));
-                ctx.next = i.checked_sub(1).map(|j| self.card(j));
+                // Articles are newest first: the previous (older) one follows. Dated and
+                // undated articles are two runs: the oldest dated article's previous is not
+                // an undated one, whose place in time is unknown.
+                let run = if i < self.archive.dated {
+                    0..self.archive.dated
+                } else {
+                    self.archive.dated..self.archive.articles.len()
+                };
+                ctx.previous = run.contains(&(i + 1)).then(|| self.card(i + 1));
+                ctx.next = i
+                    .checked_sub(1)
+                    .filter(|j| run.contains(j))
+                    .map(|j| self.card(j));
             }
             PageKind::Listing(listing, p) => {
                 let items = &self.archive.listing_items(*listing)[p.range.clone()];
