@@ -426,6 +426,8 @@ fn every_content_file_is_published_or_reported() {
     site.write("content/world/.hidden.md", "x");
     site.write("content/world/_index.md", "+++\ntitle = \"World\"\n+++\n");
     site.write("content/README.md", "Notes for the newsroom.\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("gone.txt", site.dir().join("content/world/dangling.txt")).unwrap();
     site.article(
         "world/draft.md",
         "title = \"D\"\ndate = 2023-03-07\ndraft = true",
@@ -445,6 +447,11 @@ fn every_content_file_is_published_or_reported() {
             ("content/world/.hidden.md", "hidden file"),
             ("content/world/_index.md", "a Hugo section page"),
             ("content/README.md", "a folder's notes"),
+            #[cfg(unix)]
+            (
+                "content/world/dangling.txt",
+                "a symbolic link to a file that does not exist",
+            ),
             ("content/world/draft.md", "draft (build with --drafts"),
             (
                 "content/world/d.gif",

@@ -459,7 +459,7 @@ pub fn load_listed(
         let refused = outcome
             .diagnostics
             .iter()
-            .find(|d| d.kind == "binary")
+            .find(|d| d.kind == "binary" || d.kind == "broken-link")
             .map(|d| d.message.to_string());
         loaded.diagnostics.extend(outcome.diagnostics);
         let reason = if produced == 0 || drafts == produced {
@@ -594,11 +594,13 @@ fn read_text(
     let bytes = std::fs::read(path).map_err(|e| {
         let broken_link = e.kind() == std::io::ErrorKind::NotFound && path.is_symlink();
         if broken_link {
-            Diagnostic::error(
+            // Nothing to publish and nothing lost: said, and skipped.
+            Diagnostic::warning(
                 shown,
                 None,
-                "is a symbolic link to a file that does not exist; remove the link or restore its target",
+                "is a symbolic link to a file that does not exist; skipped (remove the link or restore its target)",
             )
+            .with_kind("broken-link")
         } else {
             Diagnostic::error(shown, None, format!("cannot read: {e}"))
         }
