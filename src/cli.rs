@@ -228,7 +228,8 @@ pub fn main() -> ExitCode {
                 base_url: args.base_url,
             };
             let site = opts.site_dir.clone();
-            let result = serve::serve(&opts, &|event| print_serve_event(event, &site, say));
+            let shown = std::sync::Mutex::new(std::collections::HashSet::new());
+            let result = serve::serve(&opts, &|event| print_serve_event(event, &site, say, &shown));
             match result {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => fail(&message),
@@ -592,12 +593,24 @@ fn source_line(site_dir: &Path, path: &Path, line: usize) -> Option<(usize, Stri
     (!text.trim().is_empty()).then_some((line, text))
 }
 
-fn print_serve_event(event: ServeEvent, site_dir: &Path, say: Verbosity) {
+/// What `serve` prints. `shown` holds the warnings the last build printed: a rebuild
+/// prints only new ones and counts the rest, so one new error is not buried under
+/// hundreds of warnings seen before.
+fn print_serve_event(
+    event: ServeEvent,
+    site_dir: &Path,
+    say: Verbosity,
+    shown: &std::sync::Mutex<std::collections::HashSet<String>>,
+) {
     match event {
         ServeEvent::Listening(url) => {
+            // The folder by its full path: "Serving ." says little.
+            let folder = site_dir
+                .canonicalize()
+                .unwrap_or_else(|_| site_dir.to_path_buf());
             println!(
-                "Serving {} at {url} (Ctrl+C to stop); watching for changes",
-                site_dir.display()
+                "Serving the site in {} at {url} (Ctrl+C to stop); watching for changes",
+                folder.display()
             );
         }
         ServeEvent::Changed(paths) => {
@@ -607,8 +620,28 @@ fn print_serve_event(event: ServeEvent, site_dir: &Path, say: Verbosity) {
             }
         }
         ServeEvent::Built(report) => {
+            let mut shown = shown.lock().unwrap_or_else(|e| e.into_inner());
+            let all = &report.outcome.diagnostics;
+            let fresh: Vec<Diagnostic> = all
+                .iter()
+                .filter(|d| d.is_error() || !shown.contains(&d.to_string()))
+                .cloned()
+                .collect();
+            let repeated = all.len() - fresh.len();
+            *shown = all
+                .iter()
+                .filter(|d| !d.is_error())
+                .map(|d| d.to_string())
+                .collect();
+            drop(shown);
+            print_diagnostics(&fresh, site_dir);
+            if repeated > 0 {
+                eprintln!(
+                    "(and {} shown before)",
+                    plural(repeated, "warning", "warnings")
+                );
+            }
             if report.success {
-                print_diagnostics(&report.outcome.diagnostics, site_dir);
                 println!(
                     "Built {} and {} in {:.2} s",
                     plural(report.outcome.articles, "article", "articles"),
@@ -616,7 +649,6 @@ fn print_serve_event(event: ServeEvent, site_dir: &Path, say: Verbosity) {
                     report.elapsed.as_secs_f64()
                 );
             } else {
-                print_diagnostics(&report.outcome.diagnostics, site_dir);
                 eprintln!("Build failed; still serving the last good site. Fix the file and save to retry.");
             }
         }
