@@ -793,3 +793,23 @@ fn story_navigation_does_not_cross_from_dated_to_undated() {
     let undated = site.html("undated/undated-story/index.html");
     assert!(select(&undated, ".story-nav").is_empty());
 }
+
+/// The site navigation marks the section a page belongs to.
+#[test]
+fn navigation_marks_the_current_section() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        &format!("{}\ntags = [\"Iraq\"]", fm("A", "2023-03-07")),
+        "Body.",
+    );
+    site.build_ok();
+    let current = |rel: &str| texts(&site.html(rel), ".site-nav [aria-current=page]");
+    assert_eq!(current("index.html"), ["Latest"]);
+    assert_eq!(current("tags/index.html"), ["Tags"]);
+    assert_eq!(current("tags/iraq/index.html"), ["Tags"]);
+    assert_eq!(current("2023/index.html"), ["Archive"]);
+    assert_eq!(current("search/index.html"), ["Search"]);
+    assert!(current("2023/03/07/a/index.html").is_empty());
+    assert!(current("404.html").is_empty());
+}

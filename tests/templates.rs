@@ -92,8 +92,8 @@ fn base_with_loops(theme: &Path) -> String {
                 "{% for m in meta %}<meta {{ m.attr }}=\"{{ m.key }}\" content=\"{{ m.content }}\">\n{% endfor %}",
             ),
             (
-                "{{ site.nav_html | safe }}",
-                "{% for item in site.nav %}<li><a href=\"{{ item.url }}\">{{ item.title }}</a></li>{% endfor %}",
+                "{{ page.nav_html | safe }}",
+                "{% for item in site.nav %}<li><a href=\"{{ item.url }}\"{% if item.title == page.nav %} aria-current=\"page\"{% endif %}>{{ item.title }}</a></li>{% endfor %}",
             ),
             (
                 "{% if page.breadcrumbs_html | safe %}",

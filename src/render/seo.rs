@@ -355,6 +355,8 @@ impl<'a> Views<'a> {
         ctx.years.clear();
         ctx.page.title = "Page not found".into();
         ctx.page.kind = "not-found";
+        ctx.page.nav = "";
+        ctx.page.nav_html = super::views::nav_html(site, "");
         ctx.page.breadcrumbs.clear();
         ctx
     }

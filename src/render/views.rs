@@ -38,11 +38,15 @@ pub struct Link {
     pub url: String,
 }
 
+/// An entry of the site's navigation; a page names the one it belongs to in
+/// [`PageView::nav`].
 #[derive(Serialize)]
 pub struct NavItem {
     pub title: &'static str,
     pub url: String,
-    pub current: bool,
+    /// The item as an `<li>`, escaped, plain and marked as the current section.
+    #[serde(skip)]
+    pub html: [String; 2],
 }
 
 pub struct SiteView<'a> {
@@ -60,6 +64,9 @@ pub struct SiteView<'a> {
     /// Hash of the fields above once [`Views::sites`] has taken it (0 before): pages hash
     /// this instead of the same site again and again.
     pub hash: Hash,
+    /// Lean pages' templates read no `nav` (they print `page.nav_html`): it is shown to
+    /// them empty, and kept only to make each page's `nav_html`.
+    pub lean: bool,
 }
 
 /// To templates, every field but `hash`; to the page-input hash (a binary serializer),
@@ -79,6 +86,7 @@ impl Serialize for SiteView<'_> {
             search_url,
             generator,
             hash,
+            lean,
         } = self;
         if !s.is_human_readable() && *hash != 0 {
             return s.serialize_u128(*hash);
@@ -89,7 +97,7 @@ impl Serialize for SiteView<'_> {
         st.serialize_field("base_url", base_url)?;
         st.serialize_field("base_path", base_path)?;
         st.serialize_field("language", language)?;
-        st.serialize_field("nav", nav)?;
+        st.serialize_field("nav", if *lean { &[][..] } else { &nav[..] })?;
         st.serialize_field("nav_html", nav_html)?;
         st.serialize_field("search_url", search_url)?;
         st.serialize_field("generator", generator)?;
@@ -187,6 +195,12 @@ pub struct PageView {
     /// `breadcrumbs` as the `<li>` items of the trail, escaped, the current page marked
     /// (the built-in `base.html` prints this; see [`Views::add_markup`]).
     pub breadcrumbs_html: String,
+    /// The title of the `site.nav` item the page belongs to (`Latest`, `Archive`, `Tags`,
+    /// `Search`...); empty for articles and the 404 page.
+    pub nav: &'static str,
+    /// `site.nav` as `<li>` items, escaped, the page's own marked `aria-current` (the
+    /// built-in `base.html` prints this).
+    pub nav_html: String,
 }
 
 #[derive(Serialize)]
@@ -399,6 +413,14 @@ impl PageContext<'_> {
     }
 }
 
+/// `site.nav` as `<li>` items, the one titled `current` marked as the current section.
+pub fn nav_html(site: &SiteView<'_>, current: &str) -> String {
+    site.nav
+        .iter()
+        .map(|n| n.html[usize::from(n.title == current)].as_str())
+        .collect()
+}
+
 /// Builds views against one archive and config.
 pub struct Views<'a> {
     pub archive: &'a Archive,
@@ -447,7 +469,7 @@ impl<'a> Views<'a> {
     /// as `nav_html`.
     pub fn sites(&self) -> Sites<'a> {
         let mut lean = self.site();
-        lean.nav.clear();
+        lean.lean = true;
         let mut full = self.site();
         for site in [&mut full, &mut lean] {
             site.hash = hash_value(0, site);
@@ -457,37 +479,31 @@ impl<'a> Views<'a> {
 
     pub fn site(&self) -> SiteView<'a> {
         let c = self.config;
-        let mut nav = vec![NavItem {
-            title: "Latest",
-            url: self.url(""),
-            current: false,
-        }];
-        nav.push(NavItem {
-            title: "Archive",
-            url: self.url(urls::DATE_INDEX),
-            current: false,
-        });
+        let item = |title: &'static str, url: String| {
+            let li = |attrs: &str| {
+                let mut html = String::from("<li>");
+                super::markup::link_into(&url, attrs, title, &mut html);
+                html.push_str("</li>");
+                html
+            };
+            let html = [li(""), li(" aria-current=\"page\"")];
+            NavItem { title, url, html }
+        };
+        let mut nav = vec![
+            item("Latest", self.url("")),
+            item("Archive", self.url(urls::DATE_INDEX)),
+        ];
         for t in &self.archive.taxonomies {
-            nav.push(NavItem {
-                title: t.kind.title(),
-                url: self.url(&format!("{}/", t.kind.plural())),
-                current: false,
-            });
+            nav.push(item(
+                t.kind.title(),
+                self.url(&format!("{}/", t.kind.plural())),
+            ));
         }
         let search_url = c.search.then(|| self.url(urls::SEARCH));
         if let Some(url) = &search_url {
-            nav.push(NavItem {
-                title: "Search",
-                url: url.clone(),
-                current: false,
-            });
+            nav.push(item("Search", url.clone()));
         }
-        let mut nav_html = String::new();
-        for item in &nav {
-            nav_html.push_str("<li>");
-            super::markup::link_into(&item.url, "", item.title, &mut nav_html);
-            nav_html.push_str("</li>");
-        }
+        let nav_html = nav.iter().map(|n| n.html[0].as_str()).collect();
         SiteView {
             nav_html,
             title: &c.title,
@@ -499,6 +515,7 @@ impl<'a> Views<'a> {
             search_url,
             generator: concat!("broadsheet ", env!("CARGO_PKG_VERSION")),
             hash: 0,
+            lean: false,
         }
     }
 
@@ -719,6 +736,8 @@ impl<'a> Views<'a> {
                 permalink: self.config.absolute_url(url),
                 breadcrumbs: Vec::new(),
                 breadcrumbs_html: String::new(),
+                nav: "",
+                nav_html: String::new(),
             },
             article: None,
             previous: None,
@@ -900,6 +919,19 @@ impl<'a> Views<'a> {
                     .collect();
             }
         }
+        ctx.page.nav = match ctx.page.kind {
+            "home" => "Latest",
+            "archive" | "year" | "month" | "undated" => "Archive",
+            "search" => "Search",
+            "terms" | "section" | "tag" | "source" | "author" => match kind {
+                PageKind::TermIndex(k) | PageKind::Listing(Listing::Term(k, _), _) => {
+                    self.archive.taxonomies[*k].kind.title()
+                }
+                _ => "",
+            },
+            _ => "",
+        };
+        ctx.page.nav_html = nav_html(site, ctx.page.nav);
         self.add_links(&mut ctx, kind);
         ctx
     }
