@@ -8,7 +8,7 @@ use super::body::render_markdown;
 use super::record::{finish, Fields, Mode};
 use super::{FileOutcome, SourceFile};
 use crate::config::SiteConfig;
-use crate::diagnostics::{line_of, Diagnostic};
+use crate::diagnostics::{line_of, line_of_key, Diagnostic};
 
 /// Which syntax the front matter is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,7 +191,22 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     out.diagnostics.append(&mut fields.diagnostics);
     let title = match &draft.title {
         Some(t) if !t.is_empty() => t.clone(),
-        _ => {
+        // Blank: at its own line.
+        Some(_) => {
+            let line = line_of_key(split.front, "title")
+                .map(|l| l + split.first_line - 1)
+                .unwrap_or(split.first_line);
+            out.diagnostics.push(
+                Diagnostic::error(
+                    &file.shown,
+                    Some(line),
+                    "the title is blank; write the headline there",
+                )
+                .with_kind("no-title"),
+            );
+            return out;
+        }
+        None => {
             out.diagnostics.push(
                 Diagnostic::error(
                     &file.shown,
@@ -323,6 +338,16 @@ mod tests {
         assert_eq!(
             d.message,
             "slug '..' is not URL-safe; using 'talks-resume' (made from the title, as it has no letters or digits)"
+        );
+    }
+
+    #[test]
+    fn a_blank_title_is_placed_at_its_line() {
+        let out = parse_text("+++\ndate = 2023-03-07\ntitle = \"   \"\n+++\nbody\n");
+        let d = &out.diagnostics[0];
+        assert_eq!(
+            (d.line, d.message.as_str()),
+            (Some(3), "the title is blank; write the headline there")
         );
     }
 
