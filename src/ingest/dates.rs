@@ -264,6 +264,37 @@ fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The weekday `date` fell on, when `text` (a date) opens with another (`Sunday 7 Mar
+/// 2023` was a Tuesday): a typo in one of the two. A date with a time may have been moved to another
+/// day by its offset, so there a neighbouring weekday is taken as right.
+pub fn wrong_weekday(text: &str, date: &DateTime<Tz>) -> Option<&'static str> {
+    // The weekday leads a date (`Tuesday 7 Mar 2023`, `Tue, 07 Mar 2023 ...`).
+    let english = in_english(text);
+    let word = english
+        .split(|c: char| !c.is_alphabetic())
+        .find(|w| !w.is_empty())?
+        .to_lowercase();
+    let named = (0..7).find(|&d| {
+        let day = WEEKDAYS[d];
+        day == word || ((3..=4).contains(&word.len()) && day.starts_with(&word))
+    })?;
+    let actual = date.weekday().num_days_from_monday() as usize;
+    let off_by = (named + 7 - actual) % 7;
+    let near = off_by == 1 || off_by == 6;
+    (off_by != 0 && !(near && text.contains(':'))).then(|| {
+        const NAMES: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        NAMES[actual]
+    })
+}
+
 /// Whether `text`, which is not a date, would be one with another day of the month: a
 /// day the month does not have (`2023-02-30`, `31 April 2023`), not a wrong format.
 pub fn is_missing_day(text: &str, tz: Tz, order: Option<DateOrder>) -> bool {
@@ -522,6 +553,22 @@ mod tests {
         assert!(!is_missing_day("2023-02-40", utc, None));
         assert!(!is_missing_day("30 Mar 20233", utc, None));
         assert!(!is_missing_day("yesterday", utc, None));
+    }
+
+    #[test]
+    fn a_weekday_that_does_not_match_its_date() {
+        let utc = Tz::UTC;
+        let check = |text: &str| {
+            let d = parse_date_with(text, utc, None).unwrap();
+            wrong_weekday(text, &d)
+        };
+        assert_eq!(check("Sunday 7 Mar 2023"), Some("Tuesday"));
+        assert_eq!(check("Tuesday 7 Mar 2023"), None);
+        assert_eq!(check("Tue, 7 Mar 2023"), None);
+        assert_eq!(check("7 Mar 2023"), None);
+        assert_eq!(check("dimanche 7 mars 2023"), Some("Tuesday"));
+        // An offset can move the day: a neighbouring weekday passes with a time.
+        assert_eq!(check("Mon, 06 Mar 2023 23:30:00 -0100"), None);
     }
 
     #[test]

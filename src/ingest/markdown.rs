@@ -352,6 +352,14 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_weekday_in_front_matter_is_a_warning() {
+        let out = parse_text("+++\ntitle = \"x\"\ndate = \"Sunday 7 Mar 2023\"\n+++\nbody\n");
+        assert_eq!(out.articles.len(), 1);
+        let d = &out.diagnostics[0];
+        assert_eq!((&*d.kind, d.line), ("bad-date", Some(3)));
+    }
+
+    #[test]
     fn bad_date_names_line() {
         let out = parse_text("+++\ntitle = \"x\"\ndate = \"Tuesday\"\n+++\nbody\n");
         let d = &out.diagnostics[0];

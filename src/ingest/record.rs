@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
 use super::body::{self, Body};
-use super::dates::{is_missing_day, parse_date_with, DateError};
+use super::dates::{is_missing_day, parse_date_with, wrong_weekday, DateError};
 use super::settings::{FieldNames, IngestConfig};
 use super::SourceFile;
 use crate::article::{reading_minutes, Article, Image};
@@ -435,7 +435,20 @@ impl<'a> Fields<'a> {
             }
         };
         match parse_date_with(&text, self.config.tz, self.config.ingest.date_order) {
-            Ok(d) => Some(d),
+            Ok(d) => {
+                if let Some(actual) = wrong_weekday(&text, &d) {
+                    let line = self.line(&key);
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            self.shown,
+                            line,
+                            format!("{key} '{text}': that day was a {actual}; the date is kept, check it"),
+                        )
+                        .with_kind("bad-date"),
+                    );
+                }
+                Some(d)
+            }
             Err(DateError::Ambiguous) => {
                 self.problem(
                     &key,

@@ -11,7 +11,7 @@
 //! entities decoded, whitespace-only lines dropped, trailers removed, quotes kept.
 
 use super::body::{bullet, decode_entities, fold_spaces, paragraphs_body};
-use super::dates::{is_missing_day, parse_date_with, DateError};
+use super::dates::{is_missing_day, parse_date_with, wrong_weekday, DateError};
 use super::record::{finish, names_in, strip_prefix_ci, Draft};
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
@@ -46,6 +46,8 @@ struct Byline {
     ambiguous: Option<String>,
     /// A date whose day its month does not have (`29 Feb 2023`).
     missing_day: Option<String>,
+    /// The date as written and the weekday it really fell on, when it names another.
+    wrong_weekday: Option<(String, &'static str)>,
 }
 
 /// Parses one text file into one article.
@@ -102,6 +104,10 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         }
         let line = &block[0];
         if let Some(date) = date_line(&line.text, config) {
+            if let Some(actual) = wrong_weekday(date_text(&line.text), &date) {
+                out.diagnostics
+                    .push(weekday_warning(&file.shown, line, &line.text, actual));
+            }
             if draft.date.is_none() {
                 draft.date = Some(date);
             } else if is_updated_line(&line.text) && draft.updated.is_none() {
@@ -141,6 +147,10 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 )
                 .with_kind("unplaced-line"),
             );
+        }
+        if let Some((text, actual)) = &byline.wrong_weekday {
+            out.diagnostics
+                .push(weekday_warning(&file.shown, line, text, actual));
         }
         if let Some(text) = &byline.missing_day {
             date_refused = true;
@@ -299,6 +309,16 @@ fn ends_sentence(text: &str) -> bool {
     text.ends_with(['.', '!', '?', '"', '\'', '\u{201d}', '\u{2019}', ':', ')'])
 }
 
+/// A date that names a weekday it did not fall on: kept, and said.
+fn weekday_warning(shown: &std::path::Path, line: &Line, text: &str, actual: &str) -> Diagnostic {
+    Diagnostic::warning(
+        shown,
+        Some(line.no),
+        format!("'{text}': that day was a {actual}; the date is kept, check it"),
+    )
+    .with_kind("bad-date")
+}
+
 /// A line a header is made of: a date line or a byline.
 fn is_header_line(text: &str, config: &SiteConfig) -> bool {
     date_line(text, config).is_some() || byline(text, config).is_some()
@@ -361,6 +381,7 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
         match parse_date_with(candidate, config.tz, config.ingest.date_order) {
             Ok(d) => {
                 b.date = Some(d);
+                b.wrong_weekday = wrong_weekday(candidate, &d).map(|w| (candidate.to_string(), w));
                 names_end = k;
                 break;
             }
@@ -722,6 +743,20 @@ mod tests {
             "{}",
             a.body_html
         );
+    }
+
+    #[test]
+    fn a_wrong_weekday_is_a_warning_and_the_date_kept() {
+        let out = parse_text("Headline\n\nAFP, Sunday 7 Mar 2023\n\nBody.\n");
+        let a = &out.articles[0];
+        assert_eq!(a.date.map(|d| d.day()), Some(7));
+        let d = &out.diagnostics[0];
+        assert_eq!((&*d.kind, d.line), ("bad-date", Some(3)));
+        assert!(d.message.contains("that day was a Tuesday"), "{d}");
+        let out = parse_text("Headline\n\nUpdated: Sunday 7 Mar 2023\n\nBody.\n");
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        let out = parse_text("Headline\n\nAFP, Tuesday 7 Mar 2023\n\nBody.\n");
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     }
 
     #[test]
