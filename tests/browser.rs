@@ -198,9 +198,12 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
     // Folding in the browser matches the index's folding, letter by letter.
     let mut sample: String = ('\u{00C0}'..='\u{024F}')
         .chain('\u{1E00}'..='\u{1EFF}')
+        .chain('\u{0370}'..='\u{03FF}')
+        .chain('\u{1F00}'..='\u{1FFF}')
         .flat_map(|c| [c, ' '])
         .collect();
-    sample.push_str("Zürich's CAFÉ, Straße—مِصر Ελλάδα ×÷ x 42 हिन्दी समाचार ภาษาไทย ①²");
+    sample
+        .push_str("Zürich's CAFÉ, Straße—مِصر Ελλάδα ×÷ x 42 हिन्दी समाचार ภาษาไทย ①² ᾯδῃ Άλφα; ΐ ;");
     let js_words = v_strings(&b.js(
         "return window.broadsheetSearch.words(arguments[0])",
         json!([sample]),

@@ -23,6 +23,17 @@ fn is_word_char(c: char) -> bool {
     matches!(c.general_category_group(), G::Letter | G::Number | G::Mark)
 }
 
+/// Greek letters (with their accents, in the Greek and Greek Extended blocks), which are
+/// decomposed and lose their accents; `search.js` does the same with `normalize('NFD')`.
+fn is_greek_letter(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup as G, UnicodeGeneralCategory};
+    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}')
+        && c.general_category_group() == G::Letter
+}
+
+/// The iota subscript Greek letters decompose to (a mark), dropped with the accents.
+const YPOGEGRAMMENI: char = '\u{0345}';
+
 /// Latin letters with diacritics, which are folded to ASCII.
 fn is_latin_extended(c: char) -> bool {
     matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
@@ -78,6 +89,13 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
             i += c.len_utf8();
             if is_ignored_mark(c) {
                 continue;
+            } else if is_greek_letter(c) {
+                // Accents and breathings go, as on Latin letters: `Ελλάδα` -> `ελλαδα`.
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    if !is_ignored_mark(d) && d != YPOGEGRAMMENI {
+                        word.extend(d.to_lowercase());
+                    }
+                });
             } else if let Some(ascii) = latin_fold(c) {
                 word.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
             } else if is_word_char(c) {
@@ -118,7 +136,8 @@ mod tests {
             ["zurich", "cafe", "strasse", "aesir", "42"]
         );
         // Other scripts stay as they are, without vowel marks.
-        assert_eq!(words("مِصر Ελλάδα"), ["مصر", "ελλάδα"]);
+        assert_eq!(words("مِصر Ελλάδα"), ["مصر", "ελλαδα"]);
+        assert_eq!(words("ᾯδῃ Άλφα; ΐ"), ["ωδη", "αλφα", "ι"]);
         // Marks are part of words, as in search.js.
         assert_eq!(words("हिन्दी समाचार."), ["हिन्दी", "समाचार"]);
         assert_eq!(words("ภาษาไทย"), ["ภาษาไทย"]);

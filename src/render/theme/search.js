@@ -14,6 +14,7 @@
   /* Folding, as src/search/tokenize.rs does it. */
   var MARK = /[\u0300-\u036f\u064b-\u065f\u0670]/;
   var ALNUM = /[\p{L}\p{N}\p{M}]/u;
+  var GREEK = /^[\u0370-\u03ff\u1f00-\u1fff]$/u, LETTER = /\p{L}/u;
   /* Latin letters with diacritics -> ASCII, from U+00C0 and U+1E00 ('' = kept as is).
      Generated from the Rust side (deunicode); a unit test in tokenize.rs checks them. */
   var FOLD_00C0 = 'a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o||o|u|u|u|u|y|th|ss|a|a|a|a|a|a|ae|c|e|e|e|e|i|i|i|i|d|n|o|o|o|o|o||o|u|u|u|u|y|th|y|a|a|a|a|a|a|c|c|c|c|c|c|c|c|d|d|d|d|e|e|e|e|e|e|e|e|e|e|g|g|g|g|g|g|g|g|h|h|h|h|i|i|i|i|i|i|i|i|i|i|ij|ij|j|j|k|k|k|l|l|l|l|l|l|l|l|l|l|n|n|n|n|n|n||ng|ng|o|o|o|o|o|o|oe|oe|r|r|r|r|r|r|s|s|s|s|s|s|s|s|t|t|t|t|t|t|u|u|u|u|u|u|u|u|u|u|u|u|w|w|y|y|y|z|z|z|z|z|z|s|b|b|b|b|6|6|o|c|c|d|d|d|d|d|3||e|f|f|g|g|hv|i|i|k|k|l|l|w|n|n|o|o|o|oi|oi|p|p|yr|2|2|sh|sh|t|t|t|t|u|u|y|v|y|y|z|z|zh|zh|zh|zh|2|5|5|ts|w|||||dz|dz|dz|lj|lj|lj|nj|nj|nj|a|a|i|i|o|o|u|u|u|u|u|u|u|u|u|u||a|a|a|a|ae|ae|g|g|g|g|k|k|o|o|o|o|zh|zh|j|dz|dz|dz|g|g|hv|w|n|n|a|a|ae|ae|o|o|a|a|a|a|e|e|e|e|i|i|i|i|o|o|o|o|r|r|r|r|u|u|u|u|s|s|t|t|y|y|h|h|n|d|ou|ou|z|z|a|a|e|e|o|o|o|o|o|o|o|o|y|y|l|n|t|j|db|qp|a|c|c|l|t|s|z|||b|u||e|e|j|j|q|q|r|r|y|y'.split('|');
@@ -21,6 +22,8 @@
   function foldChar(c) {
     if (c < '\u0080') return /[a-z0-9]/i.test(c) ? c.toLowerCase() : ' ';
     if (MARK.test(c)) return '';
+    /* Greek letters lose accents and breathings, as tokenize.rs's is_greek_letter. */
+    if (GREEK.test(c) && LETTER.test(c)) return c.normalize('NFD').replace(/[\u0300-\u036f\u0345]/g, '').toLowerCase();
     var code = c.codePointAt(0), f = '';
     if (code >= 0xc0 && code <= 0x24f) f = FOLD_00C0[code - 0xc0];
     else if (code >= 0x1e00 && code <= 0x1eff) f = FOLD_1E00[code - 0x1e00];
