@@ -310,7 +310,9 @@ impl Staging {
                 pair[0].0
             )));
         }
-        let marker = concat!("broadsheet ", env!("CARGO_PKG_VERSION"), "\n");
+        // It is deployed with the site: it says what the folder is, not which version made
+        // it (a version is a fact about the server an attacker would like to know).
+        let marker = "Made by broadsheet: a build replaces this folder's contents.\n";
         if self.fresh {
             fs::write(self.dir.join(MARKER), marker)?;
             fs::rename(&self.dir, &self.target)?;
