@@ -1104,7 +1104,7 @@ fn aliases_redirect_old_urls_to_the_article() {
     site.article(
         "world/a.md",
         &format!(
-            "{}\naliases = [\"/old/story/\", \"2004/x.html\", \"https://old.example.com/a/b?x=1\"]",
+            "{}\naliases = [\"/old/story/\", \"2004/x.html\", \"https://old.example.com/a/b#top\"]",
             fm("Moved story", "2023-03-07")
         ),
         "Body.",
@@ -1133,6 +1133,18 @@ fn aliases_redirect_old_urls_to_the_article() {
     // Not in the sitemap: the old URLs are not pages of the site.
     assert!(!site.read("sitemap.xml").contains("old/story"));
 
+    // A query string cannot be redirected by a static site: refused, not cut off.
+    site.article(
+        "world/a.md",
+        &format!(
+            "{}\naliases = [\"/article.php?id=1\"]",
+            fm("Moved story", "2023-03-07")
+        ),
+        "Body.",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(r.stderr.contains("needs its query string"), "{}", r.stderr);
     site.article(
         "world/a.md",
         &format!(

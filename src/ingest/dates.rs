@@ -133,6 +133,7 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
     // "7th March 2023", "March 7th, 2023".
     let collapsed = strip_ordinals(&collapsed);
     // A time with its zone named: `7 Mar 2023 10:30 UTC`, `March 8, 2023 3:45 PM EST`.
+    let with_zone = collapsed.clone();
     let (collapsed, offset) = match collapsed.rsplit_once(' ') {
         Some((rest, zone)) => match zone_offset(zone) {
             Some(hours) => (rest.trim_end_matches(',').to_string(), Some(hours)),
@@ -154,7 +155,23 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
             return Ok(local_to_zone(date.and_time(NaiveTime::MIN), tz));
         }
     }
-    numeric(&collapsed, tz, order)
+    // With the weekday gone, RFC 2822 whose weekday is wrong (chrono refuses those):
+    // `Sun, 07 Mar 2023 10:00:00 +0000` (a Tuesday) is read, and the caller says so.
+    for format in ["%d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M %z"] {
+        if let Ok(dt) = DateTime::parse_from_str(named.trim_start_matches([',', ' ']), format) {
+            return Ok(dt.with_timezone(&tz));
+        }
+    }
+    // A zone after an all-numeric date is not read: refused rather than ignored.
+    numeric(
+        if offset.is_some() {
+            &with_zone
+        } else {
+            &collapsed
+        },
+        tz,
+        order,
+    )
 }
 
 /// Hours from UTC of the zone abbreviations news sites print after a time; ambiguous
@@ -180,7 +197,7 @@ fn zone_offset(zone: &str) -> Option<i32> {
 /// Month and weekday names of French, Spanish and German dates in English
 /// (`mercredi 8 mars 2023` -> `wednesday 8 March 2023`), for the English formats.
 fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
-    const NAMES: [(&str, &str); 53] = [
+    const NAMES: [(&str, &str); 56] = [
         ("janvier", "January"),
         ("février", "February"),
         ("fevrier", "February"),
@@ -234,6 +251,9 @@ fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
         ("dienstag", "tuesday"),
         ("mittwoch", "wednesday"),
         ("donnerstag", "thursday"),
+        ("freitag", "friday"),
+        ("samstag", "saturday"),
+        ("sonntag", "sunday"),
     ];
     let mut changed = false;
     let words: Vec<String> = text
@@ -507,6 +527,13 @@ mod tests {
         assert_eq!(at("8 de marzo de 2023"), "2023-03-08 00:00");
         assert_eq!(at("8. März 2023"), "2023-03-08 00:00");
         assert_eq!(at("7 Mar 2023 10:30 XYZ"), "NotADate");
+        assert_eq!(at("Freitag, 10. März 2023"), "2023-03-10 00:00");
+        assert_eq!(at("Sonntag, 12. März 2023"), "2023-03-12 00:00");
+        // A zone after a numeric date would be ignored: refused instead.
+        assert_eq!(
+            parse_date_with("07/03/2023 10:30 EST", utc, Some(DateOrder::DayFirst)),
+            Err(DateError::NotADate)
+        );
     }
 
     #[test]
@@ -563,6 +590,8 @@ mod tests {
             wrong_weekday(text, &d)
         };
         assert_eq!(check("Sunday 7 Mar 2023"), Some("Tuesday"));
+        // RFC 2822 with a wrong weekday: chrono refuses it; read, and said.
+        assert_eq!(check("Sun, 07 Mar 2023 10:00:00 +0000"), Some("Tuesday"));
         assert_eq!(check("Tuesday 7 Mar 2023"), None);
         assert_eq!(check("Tue, 7 Mar 2023"), None);
         assert_eq!(check("7 Mar 2023"), None);

@@ -647,13 +647,9 @@ impl<'a> Fields<'a> {
             .unwrap_or_else(|| "aliases".into());
         for raw in self.list(Field::Aliases) {
             match alias_path(&raw) {
-                Some(path) if !out.contains(&path) => out.push(path),
-                Some(_) => {}
-                None => self.problem(
-                    &key,
-                    "bad-field",
-                    format!("{key}: '{raw}' is not a path inside the site (such as /2004/03/old-story/ or old/story.html)"),
-                ),
+                Ok(path) if !out.contains(&path) => out.push(path),
+                Ok(_) => {}
+                Err(why) => self.problem(&key, "bad-field", format!("{key}: '{raw}' {why}")),
             }
         }
         out
@@ -790,34 +786,48 @@ pub(crate) fn names_in(part: &str) -> impl Iterator<Item = &str> {
 }
 
 /// An old URL as a site-relative path: a folder (`old/story/`) unless it names an HTML
-/// file (`story.html`); `None` for one that leaves the site or names a hidden file.
-fn alias_path(raw: &str) -> Option<String> {
+/// file (`story.html`); why not, for one that leaves the site, names a hidden file or
+/// needs its query string (`article.php?id=1`: a static host serves one file for every
+/// query, so it cannot send each to its own article).
+fn alias_path(raw: &str) -> Result<String, &'static str> {
+    const NOT_INSIDE: &str =
+        "is not a path inside the site (such as /2004/03/old-story/ or old/story.html)";
     let raw = raw.trim();
     let path = match raw.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
         None => raw,
     };
-    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let (path, query) = match path
+        .split_once('#')
+        .map_or(path, |(p, _)| p)
+        .split_once('?')
+    {
+        Some((p, q)) => (p, !q.is_empty()),
+        None => (path.split('#').next().unwrap_or_default(), false),
+    };
+    if query {
+        return Err("needs its query string, which a static site cannot redirect by (each query would reach the same page); give the alias without it only if one article had that address");
+    }
     let decoded = percent_encoding::percent_decode_str(path)
         .decode_utf8()
-        .ok()?;
+        .map_err(|_| NOT_INSIDE)?;
     let mut segments = Vec::new();
     for segment in decoded.split('/') {
         match segment {
             "" | "." => {}
-            ".." => return None,
-            s if s.starts_with('.') || s.contains(['\\', '\0']) => return None,
+            ".." => return Err(NOT_INSIDE),
+            s if s.starts_with('.') || s.contains(['\\', '\0']) => return Err(NOT_INSIDE),
             s => segments.push(s),
         }
     }
     let mut out = segments.join("/");
     if out.is_empty() {
-        return None;
+        return Err(NOT_INSIDE);
     }
     if !(out.ends_with(".html") || out.ends_with(".htm")) {
         out.push('/');
     }
-    Some(out)
+    Ok(out)
 }
 
 /// `text` trimmed, without a leading `By ` (any case).

@@ -108,7 +108,9 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 out.diagnostics
                     .push(weekday_warning(&file.shown, line, &line.text, actual));
             }
-            if draft.date.is_none() {
+            // After a refused byline date, the article stays undated (as its warning
+            // says): a date line may still give the update time, not the date.
+            if draft.date.is_none() && !date_refused {
                 draft.date = Some(date);
             } else if is_updated_line(&line.text) && draft.updated.is_none() {
                 draft.updated = Some(date);
@@ -118,7 +120,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
             header_end = i + 1;
             continue;
         }
-        if draft.date.is_some() {
+        if draft.date.is_some() || date_refused {
             break;
         }
         // A writer's name alone on its line, with the date on the next.
@@ -673,6 +675,12 @@ mod tests {
         assert_eq!(a.sources, ["AFP"]);
         assert!(!a.body_html.contains("Mar"), "{}", a.body_html);
 
+        // An update line after it gives the update, not the date.
+        let out = parse_text("Headline\n\nAFP, 29 Feb 2023\nUpdated: 1 Mar 2023\n\nBody.\n");
+        let a = &out.articles[0];
+        assert!(a.date.is_none());
+        assert_eq!(a.updated.map(|d| d.day()), Some(1));
+        assert_eq!(a.summary, "Body.");
         let out = parse_text("Headline\n\nAFP, 29 Feb 2023\n\nBody.\n");
         let a = &out.articles[0];
         assert!(a.date.is_none());
@@ -757,6 +765,12 @@ mod tests {
         assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
         let out = parse_text("Headline\n\nAFP, Tuesday 7 Mar 2023\n\nBody.\n");
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        // RFC 2822 with a wrong weekday: the weekday is no author.
+        let out = parse_text("Headline\n\nAFP, Sun, 07 Mar 2023 10:00:00 +0000\n\nBody.\n");
+        let a = &out.articles[0];
+        assert!(a.authors.is_empty(), "{:?}", a.authors);
+        assert_eq!(a.date.map(|d| d.day()), Some(7));
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
     }
 
     #[test]
