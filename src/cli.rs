@@ -509,8 +509,10 @@ fn print_report(report: &BuildReport, opts: &BuildOptions, say: Verbosity) {
     if report.success {
         println!("Built {summary} -> {}", report.output_dir.display());
     } else {
-        // Without a readable site.toml the output folder is not known.
-        let kept = if report.output_dir.as_os_str().is_empty() {
+        // Without a readable site.toml the output folder is not known; a folder no build
+        // made holds no previous site (and was refused).
+        let made_by_a_build = report.output_dir.join(crate::output::MARKER).is_file();
+        let kept = if report.output_dir.as_os_str().is_empty() || !made_by_a_build {
             String::new()
         } else {
             format!(

@@ -824,8 +824,10 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
         "{}",
         r.stderr
     );
-    // Named once, and refused before anything was read or written beside it.
+    // Named once, and refused before anything was read or written beside it; it held
+    // no previous site, so none is said to be kept.
     assert_eq!(r.stderr.matches("public:").count(), 1, "{}", r.stderr);
+    assert!(!r.stderr.contains("previous site"), "{}", r.stderr);
     assert!(!site.dir().join(".broadsheet-cache").exists());
     assert_eq!(site.read("precious.txt"), "keep me");
 }
