@@ -133,16 +133,15 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
     // "7th March 2023", "March 7th, 2023".
     let collapsed = strip_ordinals(&collapsed);
     // A time with its zone named: `7 Mar 2023 10:30 UTC`, `March 8, 2023 3:45 PM EST`.
-    let with_zone = collapsed.clone();
-    let (collapsed, offset) = match collapsed.rsplit_once(' ') {
-        Some((rest, zone)) => match zone_offset(zone) {
-            Some(hours) => (rest.trim_end_matches(',').to_string(), Some(hours)),
-            None => (collapsed.clone(), None),
-        },
-        None => (collapsed.clone(), None),
+    let zoned = collapsed
+        .rsplit_once(' ')
+        .and_then(|(rest, zone)| Some((rest.trim_end_matches(','), zone_offset(zone)?)));
+    let (named_date, offset) = match zoned {
+        Some((rest, hours)) => (rest, Some(hours)),
+        None => (collapsed.as_str(), None),
     };
     for format in NAMED_FORMATS {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(&collapsed, format) {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(named_date, format) {
             let zoned = offset
                 .and_then(|h| chrono::FixedOffset::east_opt(h * 3600))
                 .and_then(|o| o.from_local_datetime(&naive).single());
@@ -151,7 +150,7 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
                 None => local_to_zone(naive, tz),
             });
         }
-        if let Ok(date) = NaiveDate::parse_from_str(&collapsed, format) {
+        if let Ok(date) = NaiveDate::parse_from_str(named_date, format) {
             return Ok(local_to_zone(date.and_time(NaiveTime::MIN), tz));
         }
     }
@@ -162,16 +161,9 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
             return Ok(dt.with_timezone(&tz));
         }
     }
-    // A zone after an all-numeric date is not read: refused rather than ignored.
-    numeric(
-        if offset.is_some() {
-            &with_zone
-        } else {
-            &collapsed
-        },
-        tz,
-        order,
-    )
+    // Given the whole text, with any zone: a zone after an all-numeric date is not read,
+    // so the date is refused rather than its zone ignored.
+    numeric(&collapsed, tz, order)
 }
 
 /// Hours from UTC of the zone abbreviations news sites print after a time; ambiguous
