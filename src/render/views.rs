@@ -199,7 +199,9 @@ pub struct PageView {
     /// `Search`...); empty for articles and the 404 page.
     pub nav: &'static str,
     /// `site.nav` as `<li>` items, escaped, the page's own marked `aria-current` (the
-    /// built-in `base.html` prints this).
+    /// built-in `base.html` prints this). Made from `nav` and the site, so it is filled
+    /// with the other `_html` forms, only for pages that are rendered (see
+    /// [`Views::add_markup`]).
     pub nav_html: String,
 }
 
@@ -673,6 +675,7 @@ impl<'a> Views<'a> {
         if let Some(a) = ctx.article.as_ref().filter(|_| byline) {
             ctx.byline_html = super::markup::byline(a);
         }
+        ctx.page.nav_html = nav_html(ctx.site, ctx.page.nav);
         // The last crumb is this page, unless the page is an article (its title follows)
         // or page 2 or later of a listing (the crumb links to page 1).
         let later_page = ctx.pagination.as_ref().is_some_and(|p| p.number > 1);
@@ -931,7 +934,6 @@ impl<'a> Views<'a> {
             },
             _ => "",
         };
-        ctx.page.nav_html = nav_html(site, ctx.page.nav);
         self.add_links(&mut ctx, kind);
         ctx
     }
