@@ -65,19 +65,21 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     // header lines in their own right.
     let mut first = blocks.remove(0);
     let mut headline = first.remove(0);
-    // A headline wrapped onto a second line, above its byline in the same block.
-    while first.len() > 1
-        && !ends_sentence(&headline.text)
-        && !is_header_line(&first[0].text, config)
-        && first[0].text.split_whitespace().count() <= SHORT_WORDS
-        && first[1..].iter().any(|l| is_header_line(&l.text, config))
-    {
-        let next = first.remove(0);
-        headline.text = format!("{} {}", headline.text, next.text);
+    // A headline wrapped onto a second line, above its byline in the same block: the lines
+    // before the block's first header line join the headline while they are short and it
+    // does not end a sentence. (One look for the header line, and one splice, keep a
+    // long first block linear.)
+    let header_at = first.iter().position(|l| is_header_line(&l.text, config));
+    let mut joined = 0;
+    for line in &first[..header_at.unwrap_or(0)] {
+        if ends_sentence(&headline.text) || line.text.split_whitespace().count() > SHORT_WORDS {
+            break;
+        }
+        headline.text.push(' ');
+        headline.text.push_str(&line.text);
+        joined += 1;
     }
-    for (i, line) in first.into_iter().enumerate() {
-        blocks.insert(i, vec![line]);
-    }
+    blocks.splice(0..0, first.drain(joined..).map(|line| vec![line]));
     // Header lines stacked without a blank line between them (a byline, then its date
     // or an `Updated:` line) are header lines each.
     let mut k = 0;
