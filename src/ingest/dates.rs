@@ -276,6 +276,17 @@ fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// What to say of a date `text` whose weekday was `actual` (see [`wrong_weekday`]); the
+/// caller puts the field's name in front when there is one.
+pub fn wrong_weekday_message(text: &str, actual: &str) -> String {
+    format!("'{text}': that day was a {actual}; the date is kept, check it")
+}
+
+/// What to say of a date `text` whose month lacks its day (see [`is_missing_day`]).
+pub fn missing_day_message(text: &str) -> String {
+    format!("'{text}' names a day its month does not have")
+}
+
 /// The weekday `date` fell on, when `text` (a date) opens with another (`Sunday 7 Mar
 /// 2023` was a Tuesday): a typo in one of the two. A date with a time may have been moved to another
 /// day by its offset, so there a neighbouring weekday is taken as right.

@@ -12,7 +12,10 @@ use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
 use super::body::{self, Body};
-use super::dates::{is_missing_day, parse_date_with, wrong_weekday, DateError};
+use super::dates::{
+    is_missing_day, missing_day_message, parse_date_with, wrong_weekday, wrong_weekday_message,
+    DateError,
+};
 use super::settings::{FieldNames, IngestConfig};
 use super::SourceFile;
 use crate::article::{reading_minutes, Article, Image};
@@ -442,7 +445,7 @@ impl<'a> Fields<'a> {
                         Diagnostic::warning(
                             self.shown,
                             line,
-                            format!("{key} '{text}': that day was a {actual}; the date is kept, check it"),
+                            format!("{key} {}", wrong_weekday_message(&text, actual)),
                         )
                         .with_kind("bad-date"),
                     );
@@ -465,7 +468,7 @@ impl<'a> Fields<'a> {
                 self.problem(
                     &key,
                     "bad-date",
-                    format!("{key} '{text}' names a day its month does not have"),
+                    format!("{key} {}", missing_day_message(&text)),
                 );
                 None
             }

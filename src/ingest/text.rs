@@ -11,7 +11,10 @@
 //! entities decoded, whitespace-only lines dropped, trailers removed, quotes kept.
 
 use super::body::{bullet, decode_entities, fold_spaces, paragraphs_body};
-use super::dates::{is_missing_day, parse_date_with, wrong_weekday, DateError};
+use super::dates::{
+    is_missing_day, missing_day_message, parse_date_with, wrong_weekday, wrong_weekday_message,
+    DateError,
+};
 use super::record::{finish, names_in, strip_prefix_ci, Draft};
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
@@ -162,7 +165,10 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 Diagnostic::warning(
                     &file.shown,
                     Some(line.no),
-                    format!("date '{text}' names a day its month does not have; the article is listed as undated until it is corrected"),
+                    format!(
+                        "date {}; the article is listed as undated until it is corrected",
+                        missing_day_message(text)
+                    ),
                 )
                 .with_kind("bad-date"),
             );
@@ -315,12 +321,8 @@ fn ends_sentence(text: &str) -> bool {
 
 /// A date that names a weekday it did not fall on: kept, and said.
 fn weekday_warning(shown: &std::path::Path, line: &Line, text: &str, actual: &str) -> Diagnostic {
-    Diagnostic::warning(
-        shown,
-        Some(line.no),
-        format!("'{text}': that day was a {actual}; the date is kept, check it"),
-    )
-    .with_kind("bad-date")
+    Diagnostic::warning(shown, Some(line.no), wrong_weekday_message(text, actual))
+        .with_kind("bad-date")
 }
 
 /// A line a header is made of: a date line or a byline.
