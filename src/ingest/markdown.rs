@@ -2,6 +2,9 @@
 //! (Jekyll, Hugo), or a JSON object at the top of the file (Hugo). All three are read
 //! through the same [`Fields`], so they accept the same fields with the same rules.
 
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::body::render_markdown;
@@ -110,15 +113,74 @@ fn toml_to_json(v: toml::Value) -> Value {
     }
 }
 
+/// The start of the message a key set twice gets; the parsers' own locations point past
+/// the table, so [`front_matter_map`] finds the second setting's line itself.
+const DUPLICATE_KEY: &str = "duplicate key `";
+
+/// What a front matter that is not a table is told.
+const NOT_A_TABLE: &str = "a table of fields such as title: ...";
+
+/// A YAML or JSON front matter table that refuses a key set twice. Both parsers keep
+/// the last value silently, so the first would vanish without a word; TOML refuses it
+/// itself. An empty YAML front matter is an empty table.
+struct UniqueKeys(Map<String, Value>);
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Table;
+        impl<'de> Visitor<'de> for Table {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(NOT_A_TABLE)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Map::new()))
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<UniqueKeys, E> {
+                Ok(UniqueKeys(Map::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<UniqueKeys, A::Error> {
+                let mut map = Map::new();
+                while let Some(key) = fields.next_key::<String>()? {
+                    let value: Value = fields.next_value()?;
+                    if map.contains_key(&key) {
+                        return Err(A::Error::custom(format!(
+                            "{DUPLICATE_KEY}{key}`: it is set twice; keep one"
+                        )));
+                    }
+                    map.insert(key, value);
+                }
+                Ok(UniqueKeys(map))
+            }
+        }
+        d.deserialize_any(Table)
+    }
+}
+
+/// The line (in the file) where `message`'s duplicate key is set the second time.
+fn duplicate_line(split: &Split<'_>, message: &str) -> Option<usize> {
+    let key = message.split(DUPLICATE_KEY).nth(1)?.split('`').next()?;
+    let second = split
+        .front
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| line_of_key(l, key).is_some())
+        .nth(1)?
+        .0;
+    Some(split.first_line + second)
+}
+
 /// Parses the front matter into an object, or an error (line in the file, message).
 fn front_matter_map(split: &Split<'_>) -> Result<Map<String, Value>, (Option<usize>, String)> {
-    let object = |v: Value, what: &str| match v {
-        Value::Object(m) => Ok(m),
-        Value::Null => Ok(Map::new()),
-        _ => Err((
-            Some(split.first_line),
-            format!("{what} front matter must be a table of fields such as title: ..."),
-        )),
+    // A YAML top level that is a scalar or a list: at the front matter's first line.
+    let at = |line: Option<usize>, message: &str| {
+        if message.contains(DUPLICATE_KEY) {
+            duplicate_line(split, message).or(line)
+        } else if message.contains(NOT_A_TABLE) {
+            Some(split.first_line)
+        } else {
+            line
+        }
     };
     match split.syntax {
         Syntax::Toml => {
@@ -135,26 +197,32 @@ fn front_matter_map(split: &Split<'_>) -> Result<Map<String, Value>, (Option<usi
                 .collect())
         }
         Syntax::Yaml => {
-            let value: Value = serde_yaml_ng::from_str(split.front).map_err(|e| {
+            let table: UniqueKeys = serde_yaml_ng::from_str(split.front).map_err(|e| {
                 let shift = split.first_line - 1;
+                let message = e.to_string();
                 (
-                    e.location().map(|l| shift + l.line()),
+                    at(e.location().map(|l| shift + l.line()), &message),
                     format!(
                         "front matter is not valid YAML: {}",
-                        file_lines(&e.to_string(), shift)
+                        file_lines(&message, shift)
                     ),
                 )
             })?;
-            object(value, "YAML")
+            Ok(table.0)
         }
         Syntax::Json => {
-            let value: Value = serde_json::from_str(split.front).map_err(|e| {
+            let table: UniqueKeys = serde_json::from_str(split.front).map_err(|e| {
+                let mut message = e.to_string();
+                // Its `at line` is past the value, not at the second key.
+                if message.contains(DUPLICATE_KEY) {
+                    message.truncate(message.find(" at line ").unwrap_or(message.len()));
+                }
                 (
-                    Some(e.line()),
-                    format!("front matter is not valid JSON: {e}"),
+                    at(Some(e.line()), &message),
+                    format!("front matter is not valid JSON: {message}"),
                 )
             })?;
-            object(value, "JSON")
+            Ok(table.0)
         }
     }
 }
@@ -423,6 +491,32 @@ mod tests {
         let out = parse_text("---\ntitle: x\ndate: 2023-03-07\nnothing: 1\n---\nbody\n");
         assert_eq!(out.diagnostics[0].line, Some(4));
         assert!(!out.diagnostics[0].is_error());
+    }
+
+    #[test]
+    fn a_key_set_twice_is_an_error_at_its_second_line() {
+        // YAML and JSON parsers keep the last silently; TOML refuses it itself.
+        for text in [
+            "---\ntitle: One\ndate: 2023-03-07\ntitle: Two\n---\nbody\n",
+            "{\n\"title\": \"One\",\n\"date\": \"2023-03-07\",\n\"title\": \"Two\"\n}\nbody\n",
+            "+++\ntitle = \"One\"\ndate = 2023-03-07\ntitle = \"Two\"\n+++\nbody\n",
+        ] {
+            let out = parse_text(text);
+            assert!(out.articles.is_empty(), "{text}");
+            let d = &out.diagnostics[0];
+            assert!(d.is_error() && d.message.contains("duplicate key"), "{d:?}");
+            assert_eq!(d.line, Some(4), "{text}: {d:?}");
+        }
+        // An empty YAML front matter is an empty table: only the missing fields are named.
+        let out = parse_text("---\n---\nbody\n");
+        assert!(
+            out.diagnostics[0].message.contains("no date"),
+            "{:?}",
+            out.diagnostics
+        );
+        let out = parse_text("---\n- a\n---\nbody\n");
+        assert!(out.diagnostics[0].message.contains("a table of fields"));
+        assert_eq!(out.diagnostics[0].line, Some(2));
     }
 
     #[test]
