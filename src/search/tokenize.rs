@@ -34,6 +34,13 @@ fn is_greek_letter(c: char) -> bool {
 /// The iota subscript Greek letters decompose to (a mark), dropped with the accents.
 const YPOGEGRAMMENI: char = '\u{0345}';
 
+/// Latin ligatures (`ﬁ`, from typeset PDFs) and fullwidth ASCII (`ＡＢＣ１２３`, from CJK
+/// input): searched as the plain letters and digits they stand for (their compatibility
+/// decomposition); fullwidth punctuation ends a word as ASCII punctuation does.
+fn is_compatibility_ascii(c: char) -> bool {
+    matches!(c, '\u{FB00}'..='\u{FB06}' | '\u{FF01}'..='\u{FF5E}')
+}
+
 /// Latin letters with diacritics, which are folded to ASCII.
 fn is_latin_extended(c: char) -> bool {
     matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
@@ -89,6 +96,17 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
             i += c.len_utf8();
             if is_ignored_mark(c) {
                 continue;
+            } else if is_compatibility_ascii(c) {
+                let mut alnum = false;
+                unicode_normalization::char::decompose_compatible(c, |d| {
+                    if d.is_ascii_alphanumeric() {
+                        word.push(d.to_ascii_lowercase());
+                        alnum = true;
+                    }
+                });
+                if !alnum {
+                    end(word);
+                }
             } else if is_greek_letter(c) {
                 // Accents and breathings go, as on Latin letters: `Ελλάδα` -> `ελλαδα`.
                 unicode_normalization::char::decompose_canonical(c, |d| {
@@ -141,6 +159,10 @@ mod tests {
         // Marks are part of words, as in search.js.
         assert_eq!(words("हिन्दी समाचार."), ["हिन्दी", "समाचार"]);
         assert_eq!(words("ภาษาไทย"), ["ภาษาไทย"]);
+        assert_eq!(
+            words("ﬁnal ofﬁce ＢＢＣ，ｎｅｗｓ２０２３"),
+            ["final", "office", "bbc", "news2023"]
+        );
         let script = include_str!("../render/theme/search.js");
         assert!(script.contains(r"var ALNUM = /[\p{L}\p{N}\p{M}]/u;"));
         // The script refuses an index of another format (an ejected copy goes stale).

@@ -22,9 +22,14 @@
   function foldChar(c) {
     if (c < '\u0080') return /[a-z0-9]/i.test(c) ? c.toLowerCase() : ' ';
     if (MARK.test(c)) return '';
+    var code = c.codePointAt(0), f = '';
+    /* Ligatures and fullwidth ASCII, as tokenize.rs's is_compatibility_ascii. */
+    if ((code >= 0xfb00 && code <= 0xfb06) || (code >= 0xff01 && code <= 0xff5e)) {
+      f = c.normalize('NFKD');
+      return /^[a-z0-9]+$/i.test(f) ? f.toLowerCase() : ' ';
+    }
     /* Greek letters lose accents and breathings, as tokenize.rs's is_greek_letter. */
     if (GREEK.test(c) && LETTER.test(c)) return c.normalize('NFD').replace(/[\u0300-\u036f\u0345]/g, '').toLowerCase();
-    var code = c.codePointAt(0), f = '';
     if (code >= 0xc0 && code <= 0x24f) f = FOLD_00C0[code - 0xc0];
     else if (code >= 0x1e00 && code <= 0x1eff) f = FOLD_1E00[code - 0x1e00];
     if (f) return f;
