@@ -501,6 +501,54 @@ fn a_stub_never_absorbs_a_full_story() {
     assert!(!site.out().join("2023/03/07/market-report-3").exists());
 }
 
+/// Short stories under one headline on one day are stories of their own unless one
+/// repeats another's words: two "Correction" notices both stay, a teaser of a story folds
+/// into it.
+#[test]
+fn short_stories_under_one_headline_stay_apart() {
+    let site = Site::new(CONFIG);
+    let note = |file: &str, time: &str, body: &str| {
+        site.write(
+            &format!("content/notices/{file}"),
+            &format!("+++\ntitle = \"Correction\"\ndate = 2023-03-07T{time}:00Z\n+++\n{body}\n"),
+        );
+    };
+    note(
+        "c1.md",
+        "09:00",
+        "An article on Monday misstated the year the bridge opened. It opened in 1932.",
+    );
+    note(
+        "c2.md",
+        "17:00",
+        "A photo caption on Tuesday misidentified the mayor of Leeds.",
+    );
+    let story = "Shares rose on the exchange this morning as traders weighed fresh data on inflation and jobs in the region.";
+    site.write(
+        "content/markets/dump.jsonl",
+        &format!(
+            "{{\"title\": \"Market report\", \"date\": \"2023-03-07\", \"body\": \"{story}\"}}\n{{\"title\": \"Market report\", \"date\": \"2023-03-07\", \"body\": \"Shares rose on the exchange this morning as traders weighed data.\"}}\n"
+        ),
+    );
+    let r = site.build_ok();
+    let folded: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("kept once"))
+        .collect();
+    assert_eq!(folded.len(), 1, "{}", r.stderr);
+    assert!(folded[0].contains("dump.jsonl:2"), "{}", r.stderr);
+    for url in ["correction", "correction-2"] {
+        assert!(
+            site.out()
+                .join(format!("2023/03/07/{url}/index.html"))
+                .is_file(),
+            "{url}: {}",
+            r.stderr
+        );
+    }
+}
+
 /// Of two copies of a story, the dated one is kept, then the longer one: a scraped copy
 /// with its byline beats one without, a re-issue with more text beats the first cut.
 #[test]

@@ -14,8 +14,13 @@ use rayon::prelude::*;
 use super::body::html_to_text;
 use crate::article::Article;
 
-/// Bodies shorter than this many words are not compared: "TBA" is not a story.
+/// Bodies shorter than this many words are stubs: never folded by body alone ("TBA" is
+/// not a story), and under a shared title compared with care (see
+/// [`TitleGroup::repeated_by`]).
 const MIN_BODY_WORDS: usize = 12;
+/// A stub of fewer words than this is a placeholder ("To follow.", "More soon."): it
+/// folds into the fullest story under its title, whatever that story says.
+const PLACEHOLDER_WORDS: usize = 5;
 /// Runs of this many words are what two bodies are compared by.
 const SHINGLE_WORDS: usize = 3;
 /// Two bodies under one title tell the same story when at least this share of the
@@ -88,44 +93,61 @@ fn shingles(normal: &str) -> Vec<u64> {
 /// that title repeats one of them.
 #[derive(Default)]
 struct TitleGroup {
-    /// The first article kept under the title: a stub folds into it.
+    /// The first article kept under the title: a placeholder folds into it when no full
+    /// story is kept.
     first: Option<usize>,
     /// Kept articles with a body long enough to compare, and their shingle counts.
     long: Vec<(usize, usize)>,
     /// Shingle -> positions in `long` of the kept bodies holding it.
     holders: HashMap<u64, Vec<u32>>,
+    /// Kept stubs and their shingles: an identical stub folds into one.
+    stubs: Vec<(usize, Vec<u64>)>,
 }
 
 impl TitleGroup {
-    /// The kept article that `runs` (an article's shingles; `None` for a stub) repeats:
-    /// half of the shorter body's runs or more in common, found by counting through
-    /// `holders`, so each article costs its own length rather than a comparison with
-    /// every kept body. A stub repeats the first kept article, whatever it is; a long
-    /// body never folds into a stub (the stub would take its story with it).
-    fn repeated_by(&self, runs: Option<&[u64]>) -> Option<usize> {
-        let Some(runs) = runs else {
-            return self.first;
-        };
+    /// The kept article that an article repeats, from its shingles (`runs`) and word
+    /// count: half of the shorter body's runs or more in common with a kept full story,
+    /// found by counting through `holders`, so each article costs its own length rather
+    /// than a comparison with every kept body.
+    ///
+    /// A stub is a teaser or a placeholder when it folds: a placeholder ("To follow.")
+    /// folds into the fullest story, a teaser shares its words with it. A stub that says
+    /// something else (two short "Correction" notices of one day) is a story of its own.
+    /// A long body never folds into a stub (the stub would take its story with it).
+    fn repeated_by(&self, runs: &[u64], words: usize) -> Option<usize> {
+        if words < PLACEHOLDER_WORDS {
+            return self.long.first().map(|&(j, _)| j).or(self.first);
+        }
         let mut shared = vec![0u32; self.long.len()];
         for run in runs {
             for &k in self.holders.get(run).into_iter().flatten() {
                 shared[k as usize] += 1;
             }
         }
-        self.long.iter().zip(shared).find_map(|(&(j, len), n)| {
+        let story = self.long.iter().zip(shared).find_map(|(&(j, len), n)| {
             let shorter = len.min(runs.len());
             (f64::from(n) >= SAME_STORY_SHARE * shorter as f64).then_some(j)
+        });
+        if words >= MIN_BODY_WORDS {
+            return story;
+        }
+        story.or_else(|| {
+            self.stubs
+                .iter()
+                .find_map(|(j, kept)| (kept.as_slice() == runs).then_some(*j))
         })
     }
 
-    fn keep(&mut self, i: usize, runs: Option<Vec<u64>>) {
+    fn keep(&mut self, i: usize, runs: Vec<u64>, words: usize) {
         self.first.get_or_insert(i);
-        if let Some(runs) = runs {
-            let k = self.long.len() as u32;
-            self.long.push((i, runs.len()));
-            for run in runs {
-                self.holders.entry(run).or_default().push(k);
-            }
+        if words < MIN_BODY_WORDS {
+            self.stubs.push((i, runs));
+            return;
+        }
+        let k = self.long.len() as u32;
+        self.long.push((i, runs.len()));
+        for run in runs {
+            self.holders.entry(run).or_default().push(k);
         }
     }
 }
@@ -162,22 +184,15 @@ pub fn fold(
     for &t in &titles {
         *per_title.entry(t).or_insert(0) += 1;
     }
-    // Each body is normalised once, for its key and, under a shared title, its runs; a
-    // body too short to compare has neither.
+    // Each body is normalised once, for its key (not a stub's) and, under a shared
+    // title, its runs.
     let normalised: Vec<(Option<u128>, Option<Vec<u64>>, usize)> = articles
         .par_iter()
         .zip(&titles)
         .map(|(a, t)| {
             let (normal, words) = normal_body(a);
-            if words < MIN_BODY_WORDS {
-                return (None, None, words);
-            }
-            let key = key128(|h| normal.hash(h));
-            (
-                Some(key),
-                (per_title[t] > 1).then(|| shingles(&normal)),
-                words,
-            )
+            let key = (words >= MIN_BODY_WORDS).then(|| key128(|h| normal.hash(h)));
+            (key, (per_title[t] > 1).then(|| shingles(&normal)), words)
         })
         .collect();
     let mut runs = Vec::with_capacity(articles.len());
@@ -210,7 +225,8 @@ pub fn fold(
         let hit = body
             .and_then(|k| by_body.get(&k).map(|&j| (j, "same body")))
             .or_else(|| {
-                let j = by_title.get(&title)?.repeated_by(runs[i].as_deref())?;
+                let runs = runs[i].as_deref().unwrap_or_default();
+                let j = by_title.get(&title)?.repeated_by(runs, words[i])?;
                 Some((j, title_reason))
             });
         match hit {
@@ -220,7 +236,8 @@ pub fn fold(
                     by_body.insert(k, i);
                 }
                 if per_title[&title] > 1 {
-                    by_title.entry(title).or_default().keep(i, runs[i].take());
+                    let runs = runs[i].take().unwrap_or_default();
+                    by_title.entry(title).or_default().keep(i, runs, words[i]);
                 }
             }
         }
