@@ -766,3 +766,84 @@ fn records_wanting_one_url_are_both_published_and_named() {
     // Strict builds refuse the warning, as any other.
     assert!(!site.build(&["--strict"]).ok);
 }
+
+/// An archive moving over from Hugo or Jekyll keeps its posts, their addresses and their
+/// summaries, without hand editing.
+#[test]
+fn posts_from_hugo_and_jekyll_keep_their_meaning() {
+    let site = Site::new("title = \"M\"\nbase_url = \"https://example.org/archive/\"\n");
+    // Jekyll: the date and slug are in the file name; `published: false` is a draft;
+    // `_drafts/` holds undated drafts; `_posts` is no section; `permalink` redirects.
+    site.write(
+        "content/_posts/2005-02-09-unpublished.md",
+        "---\ntitle: Hidden\ndate: 2005-02-09\npublished: false\n---\nSecret.\n",
+    );
+    site.write(
+        "content/_posts/2005-02-07-ad-sales-boost.md",
+        "---\ntitle: Ad sales boost Time Warner profit\npermalink: /business/ad-sales-boost.html\nexcerpt_separator: <!--cut-->\n---\nFirst para.\n\nSecond **para**.\n<!--cut-->\nThird.\n",
+    );
+    site.write("content/_drafts/u.md", "---\ntitle: Draft\n---\nx\n");
+    // Hugo: `publishDate`, `images`, `url`, Markdown in `summary`, `{#id}`, an empty
+    // value, a list of authors taken as written, `<!--more-->`.
+    site.write(
+        "content/posts/p.md",
+        "---\ntitle: P\npublishDate: 2005-03-01T08:00:00Z\nimages: [\"/img/a.png\"]\nurl: /2004/03/old-story.html\nsummary: \"**Bold** claim with [a link](https://x.org)\"\ndraft:\nauthors: [\"Procter & Gamble Staff\"]\n---\n## Background {#bg}\n\n## fn-1\n\nText[^1] <span id=\"main\">x</span><noscript><p>Enable scripts</p></noscript> [in](../../04/same/)\n\n[^1]: A note.\n",
+    );
+    site.write("static/img/a.png", "not really a picture");
+    site.write(
+        "content/posts/s.md",
+        "---\ntitle: Same\ndate: 2005-03-04\nurl: /2005/03/04/same/\nimage: \"\"\n---\nFirst.\n\nSecond.\n<!--more-->\nThird.\n",
+    );
+    let r = site.build_ok();
+    assert_eq!(r.stderr.matches("warning").count(), 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("_posts/2005-02-09-unpublished.md: draft"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("_drafts/u.md: draft"), "{}", r.stderr);
+    let out = site.out();
+    assert!(!out.join("sections/posts-1").exists() && !out.join("sections/drafts").exists());
+    let jekyll = site.html("2005/02/07/ad-sales-boost/index.html");
+    let description = |doc: &scraper::Html| {
+        select(doc, "meta[name=description]")[0]
+            .value()
+            .attr("content")
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(description(&jekyll), "First para. Second para.");
+    assert!(site
+        .read("business/ad-sales-boost.html")
+        .contains("2005/02/07/ad-sales-boost/"));
+    let hugo = site.html("2005/03/01/old-story/index.html");
+    assert_eq!(description(&hugo), "Bold claim with a link");
+    assert!(site
+        .read("2004/03/old-story.html")
+        .contains("https://example.org/archive/2005/03/01/old-story/"));
+    let ids: Vec<&str> = select(&hugo, "[id]")
+        .iter()
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    for id in ["bg", "section-fn-1", "fn-1", "body-main"] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    assert_eq!(ids.iter().filter(|i| **i == "main").count(), 1, "{ids:?}");
+    let page = site.read("2005/03/01/old-story/index.html");
+    assert!(!page.contains("Enable scripts") && !page.contains("noopener"));
+    assert!(
+        page.contains("<img src=\"/archive/img/a.png\""),
+        "a site path is under the base path"
+    );
+    assert!(texts(&hugo, ".byline")
+        .concat()
+        .contains("Procter & Gamble Staff"));
+    // Its old address is its address: no redirect over the page; no image from "".
+    let same = site.read("2005/03/04/same/index.html");
+    assert!(!same.contains("http-equiv=\"refresh\"") && !same.contains("og:image"));
+    assert_eq!(
+        description(&site.html("2005/03/04/same/index.html")),
+        "First. Second."
+    );
+    assert_links_resolve(&out, "/archive/");
+}

@@ -552,14 +552,18 @@ fn plan_redirects(articles: &[Article]) -> Vec<Redirect> {
         .iter()
         .enumerate()
         .flat_map(|(to, a)| {
-            a.aliases.iter().map(move |alias| Redirect {
-                file: if alias.ends_with('/') {
-                    format!("{alias}index.html")
-                } else {
-                    alias.clone()
-                },
-                to,
-            })
+            // An old address that is the new one (a Hugo `url` kept as it was) needs none.
+            a.aliases
+                .iter()
+                .filter(|alias| **alias != a.url)
+                .map(move |alias| Redirect {
+                    file: if alias.ends_with('/') {
+                        format!("{alias}index.html")
+                    } else {
+                        alias.clone()
+                    },
+                    to,
+                })
         })
         .collect()
 }
@@ -633,11 +637,18 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
         match claims.get(&file) {
             Some(&first) => {
                 let (shown, line) = at(claimant, first);
+                let fix = if matches!(claimant, Claimant::Redirect(_))
+                    || matches!(first, Claimant::Redirect(_))
+                {
+                    "change or remove the alias (aliases, redirect_from, url or permalink), or change the other's slug, date or file name"
+                } else {
+                    "change a slug, date or file name so that each has its own URL"
+                };
                 diagnostics.push(Diagnostic::error(
                     shown,
                     line,
                     format!(
-                        "{} and {} both want to write /{file}; change a slug, date or file name so that each has its own URL",
+                        "{} and {} both want to write /{file}; {fix}",
                         origin(claimant),
                         origin(first)
                     ),

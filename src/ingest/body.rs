@@ -192,7 +192,11 @@ impl<'a> UrlRelativeEvaluate<'a> for NoteRelative<'a> {
 }
 
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+    // Heading attributes: Hugo's `## Background {#bg}` sets the heading's id.
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Counts the starts of runs of non-whitespace in `text` (Unicode whitespace, as
@@ -366,17 +370,25 @@ impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
         }
         let base = match crate::slug::slugify(&text) {
             slug if slug.is_empty() => "section".to_string(),
+            // Footnotes' ids are theirs (`## fn-1` is no footnote).
+            slug if slug.starts_with("fn-") => format!("section-{slug}"),
             slug => slug,
         };
+        let id = self.free_id(base);
+        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = self.held.front_mut() {
+            *slot = Some(id.into());
+        }
+    }
+
+    /// `base`, or `base-1`, `base-2`... if the page already has it; marked as taken.
+    fn free_id(&mut self, base: String) -> String {
         let mut id = base.clone();
         let mut n = 0;
         while THEME_IDS.contains(&id.as_str()) || !self.taken.insert(id.clone()) {
             n += 1;
             id = format!("{base}-{n}");
         }
-        if let Some(Event::Start(Tag::Heading { id: slot, .. })) = self.held.front_mut() {
-            *slot = Some(id.into());
-        }
+        id
     }
 }
 
@@ -391,6 +403,21 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
             start @ Event::Start(Tag::Heading { id: None, .. }) => {
                 self.hold_heading(start);
                 self.held.pop_front()
+            }
+            // An id given in the text (`{#bg}`) is kept unless the page has it already.
+            Event::Start(Tag::Heading {
+                level,
+                id: Some(given),
+                classes,
+                attrs,
+            }) => {
+                let id = self.free_id(given.to_string());
+                Some(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes,
+                    attrs,
+                }))
             }
             event => Some(relabel(event)),
         }
@@ -414,6 +441,19 @@ fn relabel(event: Event<'_>) -> Event<'_> {
 fn sanitize(html: &str, refs: &Mutex<Refs>, source: Option<(&str, usize)>) -> String {
     ammonia::Builder::default()
         .add_generic_attributes(["id", "class"])
+        // An id of the theme's (`main`, the skip link's target) would be on the page
+        // twice. (Headings made from Markdown never take one.)
+        .attribute_filter(|_, attribute, value| {
+            if attribute == "id" && THEME_IDS.contains(&value) {
+                Some(format!("body-{value}").into())
+            } else {
+                Some(value.into())
+            }
+        })
+        // Links go where they went; `rel` marks no trust here (there is no `target`).
+        .link_rel(None)
+        // Text meant for browsers without scripts is the markup of a missing widget.
+        .add_clean_content_tags(["noscript"])
         .url_relative(UrlRelative::Custom(Box::new(NoteRelative { refs, source })))
         .clean(html)
         .to_string()

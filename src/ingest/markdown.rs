@@ -8,10 +8,11 @@ use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::body::render_markdown;
-use super::record::{finish, Fields, Mode};
+use super::record::{finish, Field, Fields, Mode};
 use super::{FileOutcome, SourceFile};
 use crate::config::SiteConfig;
 use crate::diagnostics::{line_of, line_of_key, Diagnostic};
+use crate::slug::slugify;
 
 /// Which syntax the front matter is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,6 +247,12 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
             return out;
         }
     };
+    let mut map = map;
+    // Jekyll's excerpt divider; Hugo's is `<!--more-->`.
+    let divider = match map.remove("excerpt_separator") {
+        Some(Value::String(d)) if !d.trim().is_empty() => d,
+        _ => MORE.to_string(),
+    };
     let mut fields = Fields::new(
         map,
         Mode::FrontMatter,
@@ -254,7 +261,21 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         &file.shown,
         config,
     );
-    let draft = fields.draft();
+    if let Some((date, slug)) = jekyll_name(&file.rel) {
+        fields.default_to(Field::Date, date);
+        fields.default_to(Field::Slug, &slugify(slug));
+    }
+    // Jekyll keeps unfinished posts in `_drafts/`.
+    fields.drafts_folder = file.rel.starts_with("_drafts/") || file.rel.contains("/_drafts/");
+    let mut draft = fields.draft();
+    // A summary is plain text: Hugo renders a front-matter summary's Markdown, so
+    // `**Bold** claim` is written without its asterisks.
+    draft.summary = draft.summary.map(|s| inline_plain_text(&s));
+    if draft.summary.is_none() {
+        if let Some(at) = split.body.find(divider.as_str()) {
+            draft.summary = Some(plain_text(&split.body[..at])).filter(|s| !s.is_empty());
+        }
+    }
     fields.warn_unknown();
     out.diagnostics.append(&mut fields.diagnostics);
     let title = match &draft.title {
@@ -295,6 +316,54 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let article = finish(draft, title, body, file, &mut out.diagnostics);
     out.articles.push(article);
     out
+}
+
+/// Hugo's summary divider: the text above it is the summary.
+const MORE: &str = "<!--more-->";
+
+/// A Jekyll post's name, `2005-02-07-ad-sales-boost.md`: its date and the rest, which is
+/// the post's slug.
+fn jekyll_name(rel: &str) -> Option<(&str, &str)> {
+    let name = rel.rsplit('/').next()?;
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    let (date, rest) = (stem.get(..10)?, stem.get(10..)?.strip_prefix('-')?);
+    let dated = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok();
+    (dated && !rest.is_empty()).then_some((date, rest))
+}
+
+/// Markdown as the plain text it shows: markup gone, blocks one space apart.
+fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, TagEnd};
+    let mut text = String::new();
+    for event in pulldown_cmark::Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell,
+            ) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One line of text with inline Markdown (`**Bold** claim with [a link](...)`) as the
+/// text it shows. Only inline markup is read: `2023. A year...` is no list, `# 1` no
+/// heading, so a line with no `*`, `_`, `[` or backtick is returned as it is.
+fn inline_plain_text(line: &str) -> String {
+    if !line.contains(['*', '_', '[', '`']) {
+        return line.to_string();
+    }
+    // Behind a word, a list's or heading's marker is text: the paragraph is the line.
+    let text = plain_text(&format!("a {line}"));
+    text.strip_prefix("a ").unwrap_or(&text).to_string()
 }
 
 /// A YAML message's `at line N` counted in the file, not in the front matter: `shift`

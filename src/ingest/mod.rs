@@ -398,7 +398,11 @@ pub fn load_listed(
             let mut diagnostics = Vec::new();
             let outcome = match read_text(&path, &shown, &mut diagnostics) {
                 Ok(text) => {
-                    let default_section = rel.split_once('/').map(|(first, _)| section_name(first));
+                    // Jekyll's `_posts` and `_drafts` are folders of the tool, not sections.
+                    let default_section = rel
+                        .split_once('/')
+                        .filter(|(first, _)| !first.starts_with('_'))
+                        .map(|(first, _)| section_name(first));
                     let file = SourceFile {
                         shown: shown.clone(),
                         rel,

@@ -57,6 +57,7 @@ impl Field {
                 "published_at",
                 "publishedAt",
                 "publish_date",
+                "publishDate",
             ],
             Field::Updated => &[
                 "updated",
@@ -77,12 +78,12 @@ impl Field {
             Field::Sources => &["sources", "source", "agency"],
             Field::Tags => &["tags", "keywords", "categories"],
             Field::Section => &["section", "category"],
-            Field::Image => &["image"],
+            Field::Image => &["image", "images"],
             Field::Caption => &["caption"],
             Field::Credit => &["credit"],
             Field::Draft => &["draft"],
             Field::Body => &["body", "content", "text", "articleBody"],
-            Field::Url => &["url", "link"],
+            Field::Url => &["url", "link", "permalink"],
             Field::Aliases => &["aliases", "redirect_from"],
         }
     }
@@ -114,9 +115,8 @@ const LONG_TITLE_CHARS: usize = 200;
 
 /// Site-generator housekeeping that an archive moving over from Hugo or Jekyll carries;
 /// it has no meaning here and is ignored without a warning.
-const HOUSEKEEPING: [&str; 7] = [
+const HOUSEKEEPING: [&str; 6] = [
     "layout",
-    "permalink",
     "weight",
     "type",
     "comments",
@@ -147,6 +147,8 @@ pub struct Fields<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Other names of a field already given (dumps), reported with the leftovers.
     shadowed: Vec<String>,
+    /// The file is in Jekyll's `_drafts/` folder: a draft, which may have no date.
+    pub drafts_folder: bool,
 }
 
 /// The parts of an article before its body is attached.
@@ -189,15 +191,25 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 impl<'a> Fields<'a> {
-    /// Reads `map`; `text` and `first_line` place keys on lines for messages.
+    /// Reads `map`; `text` and `first_line` place keys on lines for messages. Empty
+    /// values (`draft:` with nothing after it, `image: ""`) are as if not given, as Hugo
+    /// and Jekyll read them; a blank title stays, to be reported.
     pub fn new(
-        map: Map<String, Value>,
+        mut map: Map<String, Value>,
         mode: Mode,
         text: &'a str,
         first_line: usize,
         shown: &'a Path,
         config: &'a SiteConfig,
     ) -> Self {
+        map.retain(|key, value| match value {
+            Value::Null => false,
+            Value::String(s) if s.trim().is_empty() => Field::Title
+                .names()
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(key)),
+            _ => true,
+        });
         Fields {
             map,
             mode,
@@ -207,6 +219,7 @@ impl<'a> Fields<'a> {
             config,
             diagnostics: Vec::new(),
             shadowed: Vec::new(),
+            drafts_folder: false,
         }
     }
 
@@ -356,24 +369,43 @@ impl<'a> Fields<'a> {
     /// A string, a list of strings, or objects with a `name` (schema.org people); in dumps a
     /// comma-separated string is split.
     fn list(&mut self, field: Field) -> Vec<String> {
+        self.items(field)
+            .into_iter()
+            .map(|(item, _)| item)
+            .collect()
+    }
+
+    /// [`Fields::list`]'s items, each with whether it was one item of a list (or a
+    /// named object) rather than a plain string, which may still hold several names.
+    fn items(&mut self, field: Field) -> Vec<(String, bool)> {
         let mut out = Vec::new();
+        let mut listed = Vec::new();
         for (key, value) in self.take_all(field) {
             match value {
                 Value::Null => {}
                 Value::String(s) => {
                     // `tags = "iraq, defense"` is two tags, in front matter as in dumps.
                     if matches!(field, Field::Tags) {
-                        out.extend(s.split([',', ';']).map(|t| t.trim().to_string()));
+                        out.extend(s.split([',', ';']).map(|t| (t.trim().to_string(), false)));
                     } else {
-                        out.push(s);
+                        out.push((s, false));
                     }
                 }
                 Value::Array(items) => {
                     for item in items {
                         match item {
-                            Value::String(s) => out.push(s),
-                            Value::Number(n) => out.push(n.to_string()),
-                            Value::Object(o) => self.object_name(&key, o, &mut out),
+                            Value::String(s) => out.push((s, true)),
+                            // A CMS's category ids (`"categories": [4, 7]`) are no names.
+                            Value::Number(n) if matches!(field, Field::Tags) => self.problem(
+                                &key,
+                                "bad-field",
+                                format!("{key} holds the number {n}, an id rather than a name"),
+                            ),
+                            Value::Number(n) => out.push((n.to_string(), true)),
+                            Value::Object(o) => {
+                                self.object_name(&key, o, &mut listed);
+                                out.extend(listed.drain(..).map(|n| (n, true)));
+                            }
                             other => self.problem(
                                 &key,
                                 "bad-field",
@@ -385,7 +417,10 @@ impl<'a> Fields<'a> {
                         }
                     }
                 }
-                Value::Object(o) => self.object_name(&key, o, &mut out),
+                Value::Object(o) => {
+                    self.object_name(&key, o, &mut listed);
+                    out.extend(listed.drain(..).map(|n| (n, true)));
+                }
                 other => self.problem(
                     &key,
                     "bad-field",
@@ -396,8 +431,8 @@ impl<'a> Fields<'a> {
                 ),
             }
         }
-        out.retain(|s| !s.trim().is_empty());
-        out.iter_mut().for_each(|s| *s = clean_line(s));
+        out.retain(|(s, _)| !s.trim().is_empty());
+        out.iter_mut().for_each(|(s, _)| *s = clean_line(s));
         out
     }
 
@@ -500,8 +535,38 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Sets `field` to `value` when no name of it is given (a date or slug that the
+    /// file's name gives). A `published: true/false` is no date.
+    pub fn default_to(&mut self, field: Field, value: &str) {
+        let configured = field.configured(&self.config.ingest.fields);
+        let given = self.map.iter().any(|(k, v)| {
+            !v.is_boolean()
+                && (field.names().iter().any(|n| k.eq_ignore_ascii_case(n))
+                    || configured.iter().any(|n| k.eq_ignore_ascii_case(n)))
+        });
+        if !given {
+            self.map
+                .insert(field.names()[0].to_string(), Value::String(value.into()));
+        }
+    }
+
+    /// Jekyll's `published: false`: a post not to publish, a draft here. `published`
+    /// holding a date is the publication date, read with the other date names.
+    fn unpublished(&mut self) -> bool {
+        let flag = self
+            .map
+            .iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case("published") && v.is_boolean())
+            .map(|(k, v)| (k.clone(), v.as_bool() == Some(false)));
+        flag.is_some_and(|(key, unpublished)| {
+            self.map.remove(&key);
+            unpublished
+        })
+    }
+
     /// Reads every known field; what is left is unknown (see [`Fields::leftover`]).
     pub fn draft(&mut self) -> Draft {
+        let unpublished = self.unpublished();
         let title = self.string(Field::Title).map(|t| clean_line(&t));
         let date_key = self.map.keys().find(|k| {
             let names = Field::Date.names();
@@ -513,39 +578,36 @@ impl<'a> Fields<'a> {
         });
         let has_date = date_key.is_some();
         let date = self.date(Field::Date);
-        if self.mode == Mode::FrontMatter && !has_date {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    self.shown,
-                    Some(self.first_line.saturating_sub(1).max(1)),
-                    "front matter has no date; add date = 2023-03-07 (or an RFC 3339 time)",
-                )
-                .with_kind("no-date"),
-            );
-        }
         let updated = self.date(Field::Updated);
         let slug = self.string(Field::Slug);
         let summary = self.string(Field::Summary).map(|s| clean_line(&s));
-        let mut authors = self.list(Field::Authors);
-        if self.mode != Mode::Dump {
-            // `author: Jane Doe, John Smith` is two writers, as a dump's byline is (dumps
-            // also move agencies to the sources, in `split_agencies`).
-            let mut names: Vec<String> = Vec::with_capacity(authors.len());
-            for name in authors
-                .iter()
-                .flat_map(|a| byline_names(a, &self.config.ingest))
-            {
-                if !names.contains(&name) {
-                    names.push(name);
+        let items = self.items(Field::Authors);
+        let authors = if self.mode == Mode::Dump {
+            // Split with the agencies taken out, in `split_agencies`.
+            items.into_iter().map(|(name, _)| name).collect()
+        } else {
+            // `author: Jane Doe, John Smith` is two writers, as a dump's byline is; a
+            // list's items are names as written (`Procter & Gamble Staff`).
+            let mut names: Vec<String> = Vec::with_capacity(items.len());
+            for (item, listed) in &items {
+                let split = if *listed {
+                    vec![item.clone()]
+                } else {
+                    byline_names(item, &self.config.ingest)
+                };
+                for name in split {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
                 }
             }
-            authors = names;
-        }
+            names
+        };
         let sources = self.list(Field::Sources);
         let tags = self.list(Field::Tags);
         let section = self.string(Field::Section).map(|s| clean_line(&s));
         let mut refused_image = None;
-        let aliases = self.aliases();
+        let mut aliases = self.aliases();
         let (image_field, image_caption) = self.image();
         let image_src = image_field.and_then(|src| {
             // A file beside the article is named as the body names it (`./a.jpg` is
@@ -595,12 +657,39 @@ impl<'a> Fields<'a> {
             .or(image_caption)
             .map(|s| clean_line(&s));
         let credit = self.string(Field::Credit).map(|s| clean_line(&s));
-        let draft = self.bool(Field::Draft);
+        let draft = self.bool(Field::Draft) || unpublished || self.drafts_folder;
+        // A draft may wait for its date (Jekyll's `_drafts/` hold undated posts): built
+        // with `--drafts`, it is undated.
+        if self.mode == Mode::FrontMatter && !has_date && !draft {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    self.shown,
+                    Some(self.first_line.saturating_sub(1).max(1)),
+                    "front matter has no date; add date = 2023-03-07 (or an RFC 3339 time)",
+                )
+                .with_kind("no-date"),
+            );
+        }
         let body = match self.mode {
             Mode::Dump => self.string(Field::Body),
             Mode::FrontMatter => None,
         };
         let url = self.string(Field::Url);
+        // Hugo's `url` and Jekyll's `permalink` give the page's address on the old site:
+        // it redirects to the article's address here, so old links keep working. A
+        // pattern (`/:year/:title/`) or a full URL (a dump's original page) is not one.
+        if let Some(old) = url.as_deref().filter(|u| {
+            self.mode == Mode::FrontMatter
+                && u.starts_with('/')
+                && !u.starts_with("//")
+                && !u.contains(':')
+        }) {
+            if let Ok(path) = alias_path(old) {
+                if !aliases.contains(&path) {
+                    aliases.push(path);
+                }
+            }
+        }
         for key in HOUSEKEEPING {
             self.map.remove(key);
         }
@@ -687,9 +776,9 @@ impl<'a> Fields<'a> {
 }
 
 /// Canonical field names, for messages.
-pub const KNOWN_FIELDS: [&str; 14] = [
+pub const KNOWN_FIELDS: [&str; 15] = [
     "title", "date", "updated", "slug", "summary", "authors", "sources", "tags", "section",
-    "image", "caption", "credit", "draft", "url",
+    "image", "caption", "credit", "draft", "url", "aliases",
 ];
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.
@@ -782,7 +871,17 @@ fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
 /// The names in one part of a byline (scraped or a dump's): split at `and` and `&`,
 /// each trimmed and without a leading `By`, empty ones left out.
 pub(crate) fn names_in(part: &str) -> impl Iterator<Item = &str> {
-    part.split(" and ")
+    // `AND` too (`JANE DOE AND JOHN SMITH`): lowercasing ASCII keeps byte offsets.
+    let lower = part.to_ascii_lowercase();
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for (at, _) in lower.match_indices(" and ") {
+        pieces.push(&part[from..at]);
+        from = at + " and ".len();
+    }
+    pieces.push(&part[from..]);
+    pieces
+        .into_iter()
         .flat_map(|n| n.split(" & "))
         .map(without_by)
         .filter(|n| !n.is_empty())

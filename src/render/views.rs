@@ -552,8 +552,12 @@ impl<'a> Views<'a> {
         let a: &'a Article = &self.archive.articles[i];
         let image = a.image.as_ref().map(|img| ImageView {
             src: img.src.as_ref().map(|s| {
-                if s.contains("://") || s.starts_with('/') {
+                if s.contains("://") || s.starts_with("//") {
                     s.clone()
+                } else if let Some(path) = s.strip_prefix('/') {
+                    // A path of the site's (`/img/a.png`, from `static/`): under the base
+                    // path, as aliases are, so a site served from a folder finds it.
+                    self.url(path)
                 } else {
                     // A file beside the article, named as written (`my photo.jpg`): its
                     // URL is encoded as the body's links are.
