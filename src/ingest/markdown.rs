@@ -312,10 +312,70 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     }
     // The body is the end of the file: its first line is one past the lines before it.
     let before = &file.text[..file.text.len() - split.body.len()];
-    let body = render_markdown(split.body, 1 + before.matches('\n').count());
+    let first_body_line = 1 + before.matches('\n').count();
+    if let Some((at, count, tag)) = template_tags(split.body) {
+        let more = match count {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        out.diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                Some(first_body_line + at),
+                format!(
+                    "`{tag}`{more} is a Hugo shortcode or Liquid tag, which is not run here and shows as written; write it as Markdown or HTML (a figure as ![caption](photo.jpg))"
+                ),
+            )
+            .with_kind("template-tag"),
+        );
+    }
+    let body = render_markdown(split.body, first_body_line);
     let article = finish(draft, title, body, file, &mut out.diagnostics);
     out.articles.push(article);
     out
+}
+
+/// The first Hugo shortcode (`{{< figure ... >}}`, `{{% ... %}}`) or Liquid tag (`{% ...
+/// %}`, `{{ site.baseurl }}`) outside code in a body: its line (0-based in `body`), how
+/// many there are, and the tag as written (cut short).
+fn template_tags(body: &str) -> Option<(usize, usize, String)> {
+    let mut fence: Option<&str> = None;
+    let mut first = None;
+    let mut count = 0;
+    for (n, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        for marker in ["```", "~~~"] {
+            if trimmed.starts_with(marker) {
+                fence = match fence {
+                    None => Some(marker),
+                    Some(open) if open == marker => None,
+                    other => other,
+                };
+            }
+        }
+        if fence.is_some() || line.starts_with("    ") {
+            continue;
+        }
+        for opener in ["{{<", "{{%", "{%", "{{ site.", "{{ page."] {
+            for (at, _) in line.match_indices(opener) {
+                // Inline code (`{{< x >}}` between backticks) shows it on purpose.
+                if line[..at].matches('`').count() % 2 == 1 {
+                    continue;
+                }
+                count += 1;
+                if first.is_none() {
+                    let tag: String = line[at..].chars().take(60).collect();
+                    let end = tag.find(['}', '>']).map_or(tag.len(), |e| {
+                        tag[e..]
+                            .find(|c| c != '}' && c != '>' && c != '%')
+                            .map_or(tag.len(), |x| e + x)
+                    });
+                    first = Some((n, tag[..end].trim_end().to_string()));
+                }
+            }
+        }
+    }
+    first.map(|(n, tag)| (n, count, tag))
 }
 
 /// Hugo's summary divider: the text above it is the summary.
@@ -586,6 +646,24 @@ mod tests {
         let out = parse_text("---\n- a\n---\nbody\n");
         assert!(out.diagnostics[0].message.contains("a table of fields"));
         assert_eq!(out.diagnostics[0].line, Some(2));
+    }
+
+    #[test]
+    fn shortcodes_left_in_a_body_are_named_once_at_the_first() {
+        let out = parse_text("---\ntitle: x\ndate: 2023-03-07\n---\nIntro.\n\n{{< figure src=\"a.png\" >}} and {{< youtube x >}}\n\n`{{< shown >}}`\n\n```\n{% raw %}\n```\n");
+        let d = &out.diagnostics[0];
+        assert_eq!(d.line, Some(7), "{d:?}");
+        assert!(
+            d.message
+                .starts_with("`{{< figure src=\"a.png\" >}}` (and 1 more)"),
+            "{d:?}"
+        );
+        assert_eq!(out.diagnostics.len(), 1);
+        assert!(
+            parse_text("+++\ntitle = \"x\"\ndate = 2023-03-07\n+++\nCode: `{% x %}`\n")
+                .diagnostics
+                .is_empty()
+        );
     }
 
     #[test]
