@@ -287,6 +287,13 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
+    report
+        .outcome
+        .diagnostics
+        .extend(renderer.warnings.iter().cloned());
+    if report.outcome.blocked(opts.strict) {
+        return report.fail_all(start);
+    }
     let mut staging = match Staging::begin(&out_dir, Some(previous)) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),

@@ -813,6 +813,34 @@ fn template_errors_in_parents_and_macros_name_the_site_file() {
     );
 }
 
+/// A misspelt override would be ignored silently: a top-level template nothing uses is
+/// a warning, with the template name it is closest to.
+#[test]
+fn unused_templates_are_warned_about() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    site.write("templates/artcle.html", "{% extends \"base.html\" %}");
+    // Used by name: extended, included or imported by another template.
+    site.write(
+        "templates/layout.html",
+        "{% extends \"default/base.html\" %}",
+    );
+    site.write("templates/list.html", "{% extends \"layout.html\" %}");
+    site.write("templates/partials/bits.html", "<p>unused partial</p>");
+    site.write("templates/notes.txt", "not a page template");
+    let r = site.build(&[]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: templates/artcle.html: template `artcle.html` is not used")
+            && r.stderr.contains("did you mean `article.html`?"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches("warning: ").count(), 1, "{}", r.stderr);
+    assert!(!site.build(&["--strict"]).ok);
+}
+
 /// Tera does not always place an error where it is: the file named is the one that
 /// holds what failed, the innermost of the site's own, with the page being rendered;
 /// a mistake every page makes is reported once, with a count.

@@ -42,6 +42,8 @@ pub struct Renderer {
     user_files: Vec<(String, String, PathBuf)>,
     /// The pages of this build that failed to render.
     pub failures: pages::Failures,
+    /// Templates of the site's own that nothing uses (see [`unused_templates`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The built-in page templates: they read only `title` and `url` of neighbours, not the
@@ -128,6 +130,7 @@ impl Renderer {
             lean,
             own_cards: own_macros || overridden("card.html"),
             own_macros,
+            warnings: unused_templates(&user),
             user_files: user,
             failures: pages::Failures::default(),
         })
@@ -369,6 +372,41 @@ impl Renderer {
             .find(|(_, n)| n == ns)
             .map(|(file, _)| file.clone())
     }
+}
+
+/// The site's top-level templates that are no template broadsheet renders or imports
+/// and that no other template names (to include, import or extend): most likely a
+/// misspelt override (`artcle.html`), which would otherwise be ignored without a word.
+/// Templates in subfolders (`partials/`) are taken to be the site's own building blocks.
+fn unused_templates(user: &[(String, String, PathBuf)]) -> Vec<Diagnostic> {
+    let known: Vec<&str> = theme::TEMPLATES.iter().map(|(n, _)| *n).collect();
+    user.iter()
+        .filter(|(name, _, _)| {
+            name.ends_with(".html") && !name.contains('/') && !known.contains(&name.as_str())
+        })
+        .filter(|(name, _, _)| {
+            // Named in Tera's syntax by another template: "name" or 'name'.
+            !user.iter().any(|(other, text, _)| {
+                other != name
+                    && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
+            })
+        })
+        .map(|(name, _, file)| {
+            let guess = known
+                .iter()
+                .map(|k| (strsim::levenshtein(name, k), *k))
+                .min()
+                .filter(|(distance, _)| *distance <= 3)
+                .map(|(_, k)| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            Diagnostic::warning(
+                file,
+                None,
+                format!("template `{name}` is not used: it is not one of the theme's templates ({}) and no template includes, imports or extends it{guess}", known.join(", ")),
+            )
+            .with_kind("unused-template")
+        })
+        .collect()
 }
 
 /// `d`, a render error, saying what was being rendered (a page's URL and source file).
