@@ -115,6 +115,11 @@ pub struct StageMark {
 impl BuildReport {
     fn fail(mut self, d: Diagnostic, start: Instant) -> BuildReport {
         self.outcome.diagnostics.push(d);
+        self.fail_all(start)
+    }
+
+    /// A failure whose errors are already in the outcome.
+    fn fail_all(mut self, start: Instant) -> BuildReport {
         self.elapsed = start.elapsed();
         self
     }
@@ -282,6 +287,13 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
+    report
+        .outcome
+        .diagnostics
+        .extend(renderer.warnings.iter().cloned());
+    if report.outcome.blocked(opts.strict) {
+        return report.fail_all(start);
+    }
     let mut staging = match Staging::begin(&out_dir, Some(previous)) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
@@ -290,7 +302,24 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     let views = render::views(&archive, &config);
     let not_found = match renderer.render_not_found(&views, &views.site()) {
         Ok(html) => html,
-        Err(d) => return report.fail(d, start),
+        Err(d) => {
+            // Render the pages too (writing nothing), to tell how many fail the same way.
+            renderer.failures.add(0, d);
+            let counted = render::pages::render_pages(
+                &renderer,
+                &views,
+                &archive.pages,
+                &staging,
+                0,
+                observer,
+            );
+            report.outcome.pages = archive.pages.len();
+            report.outcome.diagnostics.extend(renderer.failures.take());
+            return match counted {
+                Ok(_) => report.fail_all(start),
+                Err(d) => report.fail(d, start),
+            };
+        }
     };
     report.mark("views", start);
     observer.pages(archive.pages.len());
@@ -314,6 +343,10 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     );
     if let Err(d) = written {
         return report.fail(d, start);
+    }
+    if renderer.failures.any() {
+        report.outcome.diagnostics.extend(renderer.failures.take());
+        return report.fail_all(start);
     }
     postings.finish();
     // The cards and their markup are done with: free them before copying and the commit.

@@ -132,9 +132,10 @@ pub struct ServeArgs {
     /// Include articles marked draft = true.
     #[arg(long)]
     pub drafts: bool,
-    /// The address other devices reach this server at (such as http://192.168.1.20:1111/),
-    /// written into the pages' absolute URLs; default: the address it listens on
-    /// (localhost when that is 0.0.0.0 or ::).
+    /// The URL written into the pages, as given: the address other devices or a proxy
+    /// reach this server at (such as http://192.168.1.20:1111/archive/); the site is
+    /// served under its path. Default: the address listened on (localhost when that is
+    /// 0.0.0.0 or ::) with the path of base_url in site.toml.
     #[arg(short = 'u', long, value_name = "URL")]
     pub base_url: Option<String>,
 }
@@ -605,15 +606,25 @@ fn print_serve_event(
     shown: &std::sync::Mutex<std::collections::HashSet<String>>,
 ) {
     match event {
-        ServeEvent::Listening(url) => {
+        ServeEvent::Listening(address) => {
             // The folder by its full path: "Serving ." says little.
             let folder = site_dir
                 .canonicalize()
                 .unwrap_or_else(|_| site_dir.to_path_buf());
             println!(
-                "Serving the site in {} at {url} (Ctrl+C to stop); watching for changes",
-                folder.display()
+                "Serving the site in {} at {} (Ctrl+C to stop); watching for changes",
+                folder.display(),
+                address.url
             );
+            if address.base_url != address.url {
+                println!("Pages link to {} (--base-url)", address.base_url);
+            }
+            if let Some(port) = address.other_port {
+                // Right behind a proxy or a port forward; a mistake otherwise.
+                eprintln!(
+                    "note: --base-url names port {port}, not the port this server listens on; its links work only through something that forwards that port here"
+                );
+            }
         }
         ServeEvent::Changed(paths) => {
             if !say.quiet {

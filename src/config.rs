@@ -197,7 +197,7 @@ impl SiteConfig {
 }
 
 /// `https://example.org/archive` -> `/archive/`.
-fn base_path(url: &str) -> Result<String, String> {
+pub fn base_path(url: &str) -> Result<String, String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

@@ -1,6 +1,7 @@
 //! `broadsheet serve`: build into a temporary folder, serve it on localhost, rebuild when
 //! the sources change, and tell open pages to reload (server-sent events). A failed
 //! rebuild keeps the last good site and shows the error as an overlay in the browser.
+//! The site is served under its base URL's path (`/archive/`), as it will be deployed.
 
 use std::fs;
 use std::io::Write;
@@ -16,7 +17,8 @@ use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::build::{self, BuildOptions, BuildReport};
 
-/// Path of the event stream; starts with `__` so no article URL can clash with it.
+/// Path of the event stream under the site's path; starts with `__` so no article URL
+/// can clash with it.
 const EVENTS: &str = "/__broadsheet/events";
 const SCRIPT: &str = "/__broadsheet/livereload.js";
 const LIVERELOAD_JS: &str = include_str!("serve/livereload.js");
@@ -29,22 +31,39 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
-    /// The URL pages are written for; `None`: the address listened on.
+    /// The URL pages are written for, as given; `None`: the address listened on, with
+    /// the path of `base_url` in site.toml.
     pub base_url: Option<String>,
+}
+
+/// Where the preview is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    /// The address listened on (localhost when that is every interface) with the path
+    /// the site is served under: the URL to open.
+    pub url: String,
+    /// The base URL written into pages: `url`, or [`ServeOptions::base_url`].
+    pub base_url: String,
+    /// The port of [`ServeOptions::base_url`] when it is not the port listened on.
+    pub other_port: Option<u16>,
 }
 
 /// What the server reports to its caller (the CLI prints these).
 pub enum ServeEvent<'a> {
-    Listening(&'a str),
+    /// Serving starts, or the site's path changed (site.toml's `base_url` was edited).
+    Listening(&'a Address),
     Built(&'a BuildReport),
     Changed(&'a [PathBuf]),
 }
 
-/// The last build's outcome, shared with event-stream clients.
-#[derive(Default)]
+/// The last build's outcome, shared with event-stream clients, and where the site is
+/// mounted.
 struct State {
     error: Option<String>,
     clients: Vec<Sender<String>>,
+    /// The path the site is served under, `/` or `/archive/`.
+    prefix: String,
+    address: Option<Address>,
 }
 
 impl State {
@@ -67,10 +86,10 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         .ok_or("the server has no IP address")?;
     // An address that means "every interface" is no address to link to: pages name
     // localhost then, or the URL given for other devices.
-    let url = match &opts.base_url {
-        Some(url) => url.clone(),
-        None if addr.ip().is_unspecified() => format!("http://localhost:{}/", addr.port()),
-        None => format!("http://{addr}/"),
+    let origin = if addr.ip().is_unspecified() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
     };
     let tmp = tempfile::Builder::new()
         .prefix("broadsheet-serve-")
@@ -86,16 +105,21 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         std::process::exit(0);
     })
     .map_err(|e| format!("cannot handle Ctrl+C and stop signals: {e}"))?;
-    let build_opts = BuildOptions {
+    let preview = Preview {
         site_dir: opts.site_dir.clone(),
-        output_dir: Some(out.clone()),
-        base_url: Some(url.clone()),
+        out: out.clone(),
         drafts: opts.drafts,
-        ..Default::default()
+        origin,
+        port: addr.port(),
+        base_url: opts.base_url.clone(),
     };
-    let state = Arc::new(Mutex::new(State::default()));
-    rebuild(&build_opts, &state, on_event);
-    on_event(ServeEvent::Listening(&url));
+    let state = Arc::new(Mutex::new(State {
+        error: None,
+        clients: Vec::new(),
+        prefix: "/".into(),
+        address: None,
+    }));
+    preview.rebuild(&state, on_event);
 
     let (tx, rx) = mpsc::channel();
     let mut debouncer = new_debouncer(Duration::from_millis(150), None, tx)
@@ -121,7 +145,7 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
 
     thread::scope(|scope| {
         let watched = state.clone();
-        let build_opts = &build_opts;
+        let preview = &preview;
         scope.spawn(move || {
             for result in rx {
                 let Ok(events) = result else { continue };
@@ -130,14 +154,14 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
                     .into_iter()
                     .filter(|e| !matches!(e.kind, EventKind::Access(_)))
                     .flat_map(|e| e.event.paths)
-                    .filter(|p| is_source(p, &build_opts.site_dir))
-                    .map(|p| relative_to(&p, &build_opts.site_dir))
+                    .filter(|p| is_source(p, &preview.site_dir))
+                    .map(|p| relative_to(&p, &preview.site_dir))
                     .collect();
                 changed.sort();
                 changed.dedup();
                 if !changed.is_empty() {
                     on_event(ServeEvent::Changed(&changed));
-                    rebuild(build_opts, &watched, on_event);
+                    preview.rebuild(&watched, on_event);
                 }
             }
         });
@@ -175,9 +199,83 @@ fn relative_to(path: &Path, site: &Path) -> PathBuf {
     path.strip_prefix(&site).unwrap_or(path).to_path_buf()
 }
 
-fn rebuild(opts: &BuildOptions, state: &Mutex<State>, on_event: &(dyn Fn(ServeEvent) + Sync)) {
-    let report = build::build(opts);
-    on_event(ServeEvent::Built(&report));
+/// What every rebuild needs.
+struct Preview {
+    site_dir: PathBuf,
+    out: PathBuf,
+    drafts: bool,
+    /// `http://127.0.0.1:1111`: the address listened on, without a path.
+    origin: String,
+    port: u16,
+    /// `--base-url`, as given.
+    base_url: Option<String>,
+}
+
+impl Preview {
+    /// Where pages are served and what they link to: `--base-url` as given, or the
+    /// local address with the path of site.toml's `base_url`, read again for every
+    /// build so that editing it moves the preview too.
+    fn address(&self) -> Address {
+        let path = |url: &str| crate::config::base_path(url).unwrap_or_else(|_| "/".into());
+        match &self.base_url {
+            Some(given) => {
+                let other_port = url::Url::parse(given)
+                    .ok()
+                    .and_then(|u| u.port_or_known_default())
+                    .filter(|&p| p != self.port);
+                Address {
+                    url: format!("{}{}", self.origin, path(given)),
+                    base_url: given.clone(),
+                    other_port,
+                }
+            }
+            None => {
+                let probe = BuildOptions {
+                    site_dir: self.site_dir.clone(),
+                    ..Default::default()
+                };
+                // A site.toml that does not load fails the build, which says why.
+                let path = build::load_config(&probe)
+                    .map(|c| c.base_path)
+                    .unwrap_or_else(|_| "/".into());
+                let url = format!("{}{path}", self.origin);
+                Address {
+                    base_url: url.clone(),
+                    url,
+                    other_port: None,
+                }
+            }
+        }
+    }
+
+    fn rebuild(&self, state: &Mutex<State>, on_event: &(dyn Fn(ServeEvent) + Sync)) {
+        let address = self.address();
+        let prefix = crate::config::base_path(&address.url).unwrap_or_else(|_| "/".into());
+        state.lock().unwrap_or_else(|p| p.into_inner()).prefix = prefix;
+        let opts = BuildOptions {
+            site_dir: self.site_dir.clone(),
+            output_dir: Some(self.out.clone()),
+            base_url: Some(address.base_url.clone()),
+            drafts: self.drafts,
+            ..Default::default()
+        };
+        let report = build::build(&opts);
+        on_event(ServeEvent::Built(&report));
+        let moved = {
+            let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+            let moved = state.address.as_ref() != Some(&address);
+            state.address = Some(address.clone());
+            moved
+        };
+        if moved {
+            on_event(ServeEvent::Listening(&address));
+        }
+        report_to_pages(&report, state);
+    }
+}
+
+/// Tells open pages to reload, or shows them the build's errors.
+fn report_to_pages(report: &BuildReport, state: &Mutex<State>) {
     let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
     if report.success {
         state.error = None;
@@ -197,7 +295,7 @@ fn rebuild(opts: &BuildOptions, state: &Mutex<State>, on_event: &(dyn Fn(ServeEv
 }
 
 fn handle(request: Request, out: &Path, state: &Mutex<State>) {
-    let path = request
+    let full = request
         .url()
         .split(['?', '#'])
         .next()
@@ -207,7 +305,25 @@ fn handle(request: Request, out: &Path, state: &Mutex<State>) {
         let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
         return;
     }
-    match path.as_str() {
+    let prefix = state
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .prefix
+        .clone();
+    let Some(path) = full
+        .strip_prefix(&prefix[..prefix.len() - 1])
+        .filter(|p| p.starts_with('/'))
+    else {
+        // Outside the site's path: the root and the path without its slash lead into
+        // it (as a host with only this site would), anything else is not found.
+        if full == "/" || full == prefix.trim_end_matches('/') {
+            redirect(request, &prefix);
+        } else {
+            not_found(request, out, &prefix);
+        }
+        return;
+    };
+    match path {
         EVENTS => stream_events(request, state),
         SCRIPT => {
             let _ = request.respond(
@@ -215,8 +331,41 @@ fn handle(request: Request, out: &Path, state: &Mutex<State>) {
                     .with_header(content_type("application/javascript")),
             );
         }
-        _ => serve_file(request, out, &path),
+        _ => serve_file(request, out, &prefix, path),
     }
+}
+
+/// A redirect to `target`, a path on this server, keeping the request's query.
+fn redirect(request: Request, target: &str) {
+    let query = request
+        .url()
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    let target = format!("{target}{query}");
+    match Header::from_bytes("Location", target.as_bytes()) {
+        Ok(location) => {
+            let _ = request.respond(
+                Response::from_string(format!("moved to {target}"))
+                    .with_status_code(301)
+                    .with_header(location),
+            );
+        }
+        Err(()) => {
+            let _ = request.respond(Response::from_string("bad request").with_status_code(400));
+        }
+    }
+}
+
+/// The site's 404 page, as a static host serves it.
+fn not_found(request: Request, out: &Path, prefix: &str) {
+    let body = fs::read(out.join("404.html")).unwrap_or_else(|_| b"<h1>Not found</h1>".to_vec());
+    let body = inject_script(&body, prefix);
+    let _ = request.respond(
+        Response::from_data(body)
+            .with_status_code(404)
+            .with_header(content_type("text/html; charset=utf-8")),
+    );
 }
 
 /// Server-sent events, written straight to the socket so each one is flushed at once.
@@ -258,40 +407,26 @@ fn stream_events(request: Request, state: &Mutex<State>) {
     }
 }
 
-fn serve_file(request: Request, out: &Path, url_path: &str) {
+/// Serves `url_path`, a path within the site (the prefix it is served under, such as
+/// `/archive/`, taken off).
+fn serve_file(request: Request, out: &Path, prefix: &str, url_path: &str) {
     // A folder asked for without its slash (`/2023/04/01/pictures`): relative links on its
     // page resolve against the folder only with the slash, so send the browser there, as
-    // static hosts do. The path is rebuilt with one leading `/`, so `//host` cannot
-    // become a redirect to another site; the root itself (an empty path) is served as
-    // is, as rebuilt it would read `//`.
+    // static hosts do. The path is rebuilt after the prefix with no leading `/`, so
+    // `//host` cannot become a redirect to another site; the root itself (an empty path)
+    // is served as is.
     if !url_path.ends_with('/')
         && !url_path.trim_start_matches('/').is_empty()
         && local_path(out, url_path).is_some_and(|p| p.join("index.html").is_file())
     {
-        let query = request
-            .url()
-            .split_once('?')
-            .map(|(_, q)| format!("?{q}"))
-            .unwrap_or_default();
-        let target = format!("/{}/{query}", url_path.trim_start_matches('/'));
-        if let Ok(location) = Header::from_bytes("Location", target.as_bytes()) {
-            let _ = request.respond(
-                Response::from_string(format!("moved to {target}"))
-                    .with_status_code(301)
-                    .with_header(location),
-            );
-            return;
-        }
+        redirect(
+            request,
+            &format!("{prefix}{}/", url_path.trim_start_matches('/')),
+        );
+        return;
     }
     let Some(file) = resolve(out, url_path) else {
-        let body =
-            fs::read(out.join("404.html")).unwrap_or_else(|_| b"<h1>Not found</h1>".to_vec());
-        let body = inject_script(&body);
-        let _ = request.respond(
-            Response::from_data(body)
-                .with_status_code(404)
-                .with_header(content_type("text/html; charset=utf-8")),
-        );
+        not_found(request, out, prefix);
         return;
     };
     let Ok(bytes) = fs::read(&file) else {
@@ -300,7 +435,7 @@ fn serve_file(request: Request, out: &Path, url_path: &str) {
     };
     let mime = mime_of(&file);
     let body = if mime.starts_with("text/html") {
-        inject_script(&bytes)
+        inject_script(&bytes, prefix)
     } else {
         bytes
     };
@@ -337,9 +472,13 @@ fn local_path(out: &Path, url_path: &str) -> Option<PathBuf> {
     Some(path)
 }
 
-/// Adds the live-reload script before `</body>` (only ever in served responses).
-fn inject_script(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{SCRIPT}\"></script>");
+/// Adds the live-reload script, under the site's path `prefix`, before `</body>` (only
+/// ever in served responses).
+fn inject_script(html: &[u8], prefix: &str) -> Vec<u8> {
+    let tag = format!(
+        "<script src=\"{prefix}{}\"></script>",
+        SCRIPT.trim_start_matches('/')
+    );
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
         Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
@@ -379,9 +518,9 @@ mod tests {
 
     #[test]
     fn script_goes_before_body_end() {
-        let html = inject_script(b"<html><body><p>x</p></body></html>");
-        assert!(String::from_utf8(html)
-            .unwrap()
-            .ends_with("livereload.js\"></script></body></html>"));
+        let html = inject_script(b"<html><body><p>x</p></body></html>", "/archive/");
+        assert!(String::from_utf8(html).unwrap().ends_with(
+            "<script src=\"/archive/__broadsheet/livereload.js\"></script></body></html>"
+        ));
     }
 }

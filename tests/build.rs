@@ -751,7 +751,7 @@ fn template_render_errors_name_the_file_to_fix() {
     assert!(!r.ok);
     assert!(
         r.stderr
-            .contains("error: templates/base.html: template error:")
+            .contains("error: templates/base.html:1: template error while rendering /404.html:")
             && r.stderr.contains("nosuchfilter"),
         "{}",
         r.stderr
@@ -770,8 +770,9 @@ fn template_render_errors_name_the_file_to_fix() {
     let r = site.build(&[]);
     assert!(!r.ok);
     assert!(
-        r.stderr
-            .contains("error: templates/article.html: template error:"),
+        r.stderr.contains(
+            "error: templates/article.html:1: template error while rendering /2023/03/07/a/ (from content/world/a.md):"
+        ),
         "{}",
         r.stderr
     );
@@ -791,7 +792,7 @@ fn template_errors_in_parents_and_macros_name_the_site_file() {
     assert!(!r.ok);
     assert!(
         r.stderr
-            .contains("error: templates/base.html: template error:")
+            .contains("error: templates/base.html:1: template error")
             && r.stderr.contains("site.owner"),
         "{}",
         r.stderr
@@ -805,11 +806,144 @@ fn template_errors_in_parents_and_macros_name_the_site_file() {
     assert!(!r.ok);
     assert!(
         r.stderr
-            .contains("error: templates/macros.html: template error:")
+            .contains("error: templates/macros.html: template error")
             && r.stderr.contains("must define every macro"),
         "{}",
         r.stderr
     );
+}
+
+/// A misspelt override would be ignored silently: a top-level template nothing uses is
+/// a warning, with the template name it is closest to.
+#[test]
+fn unused_templates_are_warned_about() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    site.write("templates/artcle.html", "{% extends \"base.html\" %}");
+    // Used by name: extended, included or imported by another template.
+    site.write(
+        "templates/layout.html",
+        "{% extends \"default/base.html\" %}",
+    );
+    site.write("templates/list.html", "{% extends \"layout.html\" %}");
+    site.write("templates/partials/bits.html", "<p>unused partial</p>");
+    site.write("templates/notes.txt", "not a page template");
+    let r = site.build(&[]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: templates/artcle.html: template `artcle.html` is not used")
+            && r.stderr.contains("did you mean `article.html`?"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches("warning: ").count(), 1, "{}", r.stderr);
+    assert!(!site.build(&["--strict"]).ok);
+}
+
+/// Tera does not always place an error where it is: the file named is the one that
+/// holds what failed, the innermost of the site's own, with the page being rendered;
+/// a mistake every page makes is reported once, with a count.
+#[test]
+fn template_errors_name_the_file_the_mistake_is_in_and_the_page() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    let ejected = run(&["eject", "--root", site.dir().to_str().unwrap()]);
+    assert!(ejected.ok, "{}", ejected.stderr);
+    let base = fs::read_to_string(site.dir().join("templates/base.html")).unwrap();
+    let theme = |name: &str| fs::read_to_string(site.dir().join("templates").join(name)).unwrap();
+    let article = theme("article.html");
+
+    // In base.html's text after a block, which Tera files under the page's template.
+    site.write(
+        "templates/base.html",
+        &base.replace(
+            "<footer class=\"site-footer\">",
+            "<footer class=\"site-footer\">{{ site.logo }}",
+        ),
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("error: templates/base.html:")
+            && r.stderr
+                .contains("template error while rendering /404.html:")
+            && r.stderr.contains("site.logo"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("error: templates/404.html"),
+        "{}",
+        r.stderr
+    );
+    // Every page fails the same way: one error, and a count.
+    assert_eq!(r.stderr.matches("error: ").count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("more pages failed in this file)"),
+        "{}",
+        r.stderr
+    );
+
+    // In a partial included by a parent template.
+    site.write(
+        "templates/base.html",
+        "{% extends \"default/base.html\" %}{% block footer %}{% include \"partials/foot.html\" %}{% endblock footer %}",
+    );
+    site.write(
+        "templates/partials/foot.html",
+        "<p>\n{{ page.missing }}</p>",
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("error: templates/partials/foot.html:2: template error"),
+        "{}",
+        r.stderr
+    );
+    site.write("templates/base.html", &base);
+
+    // A mistyped macro call, in the page template that makes it.
+    site.write(
+        "templates/article.html",
+        &article.replace("m::byline", "m::bylin"),
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("error: templates/article.html:")
+            && r.stderr.contains("m::bylin")
+            && !r.stderr.contains("must define every macro"),
+        "{}",
+        r.stderr
+    );
+
+    // A mistake only some articles' data trip over names the first of them (in the
+    // order pages are planned, newest article first).
+    site.article(
+        "world/b.md",
+        &format!("{}\nupdated = \"2023-03-09\"", fm("B", "2023-03-08")),
+        "y",
+    );
+    site.article("world/c.md", &fm("C", "2023-03-10"), "z");
+    site.write(
+        "templates/article.html",
+        &article.replace(
+            "<h1>{{ article.title }}</h1>",
+            "<h1>{{ article.title }}</h1>{{ article.updated.iso }}",
+        ),
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains(
+            "error: templates/article.html: template error while rendering /2023/03/10/c/ (from content/world/c.md):"
+        ) && r.stderr.contains("(and 1 more page failed in this file)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.matches("error: ").count(), 1, "{}", r.stderr);
 }
 
 #[test]

@@ -367,7 +367,92 @@ fn serve_on_every_interface_writes_a_usable_address() {
         site.dir(),
         &["-i", "0.0.0.0", "--base-url", "http://192.0.2.7:1111/"],
     );
-    assert_eq!(server.url, "http://192.0.2.7:1111/");
+    // The address printed first is the one listened on; the pages' one follows.
+    assert!(
+        server.url.starts_with("http://localhost:"),
+        "{}",
+        server.url
+    );
+    let next = server.lines.recv_timeout(Duration::from_secs(5)).unwrap();
+    assert_eq!(next, "Pages link to http://192.0.2.7:1111/ (--base-url)");
+    let (status, html) = get(&format!("{}2023/03/07/a/", server.url));
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("href=\"http://192.0.2.7:1111/2023/03/07/a/\""),
+        "{html}"
+    );
+}
+
+/// A base URL with a path (`/archive/`) is previewed under that path, as it will be
+/// deployed: links that forget the path break in the preview too.
+#[test]
+fn serve_keeps_the_path_of_the_base_url() {
+    let site = Site::new("title = \"T\"\nbase_url = \"https://example.org/archive/\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Body.");
+    let server = start_server(site.dir());
+    assert!(
+        server.url.starts_with("http://127.0.0.1:") && server.url.ends_with("/archive/"),
+        "{}",
+        server.url
+    );
+    let origin = server.url.trim_end_matches("archive/");
+    let (status, html) = get(&format!("{}2023/03/07/a/", server.url));
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("href=\"{}2023/03/07/a/\"", server.url)),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/archive/broadsheet.css\""), "{html}");
+    assert!(
+        html.contains("<script src=\"/archive/__broadsheet/livereload.js\">"),
+        "{html}"
+    );
+    for path in ["broadsheet.css", "__broadsheet/livereload.js"] {
+        assert_eq!(get(&format!("{}{path}", server.url)).0, 200, "{path}");
+        // Not at the host's root, where the deployed site will not have it either.
+        assert_eq!(get(&format!("{origin}{path}")).0, 404, "/{path}");
+    }
+    let (status, html) = get(&format!("{origin}img/logo.png"));
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"), "{html}");
+    let no_redirects = ureq::AgentBuilder::new().redirects(0).build();
+    let location = |path: &str| {
+        let url = format!("{origin}{path}");
+        match no_redirects.get(&url).call() {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => {
+                (r.status(), r.header("Location").map(str::to_string))
+            }
+            Err(e) => panic!("{url}: {e}"),
+        }
+    };
+    assert_eq!(location(""), (301, Some("/archive/".to_string())));
+    assert_eq!(location("archive"), (301, Some("/archive/".to_string())));
+    assert_eq!(
+        location("archive/2023/03/07/a?x=1"),
+        (301, Some("/archive/2023/03/07/a/?x=1".to_string()))
+    );
+    // Live reload works under the path.
+    let events = subscribe(&server.url);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Edited.");
+    assert!(next_event(&events, "reload"), "no reload event");
+    drop(server);
+
+    // `--base-url` sets what pages link to; the address printed is the one listened on,
+    // with the path the site is served under, and a port it does not listen on is named.
+    let server = start_server_with(site.dir(), &["-u", "http://127.0.0.1:9/news/"]);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:") && server.url.ends_with("/news/"),
+        "{}",
+        server.url
+    );
+    assert!(!server.url.contains(":9/"), "{}", server.url);
+    let (status, html) = get(&format!("{}2023/03/07/a/", server.url));
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("href=\"http://127.0.0.1:9/news/2023/03/07/a/\""),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/news/broadsheet.css\""), "{html}");
 }
 
 #[test]

@@ -37,9 +37,13 @@ pub struct Renderer {
     /// The site has its own `macros.html`: the built-in `article.html` calls its `byline`
     /// rather than printing `byline_html` ([`markup::byline`]).
     own_macros: bool,
-    /// The site's own templates by name, with their files (`templates/base.html`), to
-    /// name the file a render error is in.
-    user_files: Vec<(String, PathBuf)>,
+    /// The site's own templates by name, with their text and files
+    /// (`templates/base.html`), to name the file a render error is in.
+    user_files: Vec<(String, String, PathBuf)>,
+    /// The pages of this build that failed to render.
+    pub failures: pages::Failures,
+    /// Templates of the site's own that nothing uses (see [`unused_templates`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The built-in page templates: they read only `title` and `url` of neighbours, not the
@@ -126,7 +130,9 @@ impl Renderer {
             lean,
             own_cards: own_macros || overridden("card.html"),
             own_macros,
-            user_files: user.into_iter().map(|(n, _, p)| (n, p)).collect(),
+            warnings: unused_templates(&user),
+            user_files: user,
+            failures: pages::Failures::default(),
         })
     }
 
@@ -185,7 +191,9 @@ impl Renderer {
         views: &Views<'_>,
         site: &SiteView<'_>,
     ) -> Result<String, Diagnostic> {
-        let html = self.render_context("404.html", &views.not_found(site))?;
+        let html = self
+            .render_context("404.html", &views.not_found(site))
+            .map_err(|d| while_rendering(d, &views.config.path_url("404.html")))?;
         // Tera writes only UTF-8 (its templates and values are strings).
         Ok(String::from_utf8_lossy(&html).into_owned())
     }
@@ -231,29 +239,61 @@ impl Renderer {
         let mut context = Context::new();
         context.insert("site", site);
         context.insert("article", &card.view);
-        let html = self
-            .tera
-            .render(template, &context)
-            .map_err(|e| self.render_error(template, &e))?;
+        let html = self.tera.render(template, &context).map_err(|e| {
+            let d = self.render_error(template, &e);
+            while_rendering(d, &format!("the card of {}", card.view.url))
+        })?;
         let _ = card.html.set(html);
         Ok(())
     }
 
-    /// A failed render of `template`, named by the site's template file the error is in.
-    /// The page being rendered is often not that file: `404.html` is rendered first, so
-    /// a mistake in `templates/base.html`, which every page extends, fails there.
+    /// A failed render of `template`, filed under the template file the error is in.
+    /// That is often not the page's template: `404.html` is rendered first, so a mistake
+    /// in `templates/base.html`, which every page extends, fails there.
     fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
-        let text = chain(e);
-        let user_file = |name: &str| {
-            self.user_files
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, file)| file)
-        };
+        let messages = causes(e);
+        let flat = messages
+            .join(": ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let user = |name: &str| self.user_files.iter().find(|(n, _, _)| n == name);
+        let leaf = messages.last().map_or("", String::as_str);
+        let subject = subject(leaf);
+        // Tera names templates from the outside in, but not always the right one: an
+        // error in a parent's text after a block is placed in the page's own template.
+        // So every template named, innermost first, each followed by its parents; the
+        // file is the first of the site's own that holds what failed (a variable,
+        // filter, macro...), else the innermost of the site's own Tera named.
+        let named = self.named_templates(&messages, template);
+        let mut candidates: Vec<&str> = Vec::new();
+        for name in named.iter().rev() {
+            candidates.push(name);
+            if let Ok(t) = self.tera.get_template(name) {
+                candidates.extend(t.parents.iter().map(String::as_str));
+            }
+        }
+        let holds = |text: &str| subject.as_deref().is_some_and(|s| text.contains(s));
+        let own = candidates
+            .iter()
+            .filter_map(|n| user(n))
+            .find(|(_, text, _)| holds(text))
+            .or_else(|| named.iter().rev().find_map(|n| user(n)));
         // A macro the built-in templates call, missing from the site's own macros.html.
-        if text.contains("Macro `") && text.contains("not found in template") {
-            if let Some(file) = user_file("macros.html") {
-                let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let missing_macro = leaf.starts_with("Macro `") && leaf.contains("not found in template");
+        if let Some((_, text, file)) = own.filter(|(_, text, _)| !missing_macro || holds(text)) {
+            // The line, when what failed is written once in the file.
+            let line = subject.as_deref().and_then(|s| {
+                let mut at = text.match_indices(s).map(|(i, _)| i);
+                match (at.next(), at.next()) {
+                    (Some(i), None) => Some(crate::diagnostics::line_of(text, i)),
+                    _ => None,
+                }
+            });
+            return Diagnostic::error(file, line, format!("template error: {flat}"));
+        }
+        if missing_macro {
+            if let Some((_, _, file)) = user("macros.html") {
                 return Diagnostic::error(
                     file,
                     None,
@@ -261,51 +301,150 @@ impl Renderer {
                 );
             }
         }
-        let named = failed_in(&text, template).or_else(|| {
-            // "In a parent template": the one the site has among those the page extends,
-            // when there is exactly one.
-            let parents = &self.tera.get_template(template).ok()?.parents;
-            let mut own = parents.iter().filter(|p| user_file(p).is_some());
-            match (own.next(), own.next()) {
-                (Some(only), None) if text.contains("in a parent template") => Some(only.as_str()),
-                _ => None,
-            }
-        });
-        let file = named.and_then(user_file);
-        match file {
-            Some(file) => template_error(file, e),
-            // Tera named a built-in template, or did not say which: say what was being
-            // rendered rather than blame a page template the site may not have, and
-            // point at the site's templates only when the failing one may be among them.
-            None => {
-                let folder = if named.is_some() || self.user_files.is_empty() {
-                    "(built-in theme)"
-                } else {
-                    "templates"
-                };
-                let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                Diagnostic::error(
-                    folder,
-                    None,
-                    format!("template error while rendering {template}: {flat}"),
-                )
+        // Tera named only built-in templates, or none: point at the site's templates only
+        // when the failing one may be among them.
+        let folder = if !named.is_empty() || self.user_files.is_empty() {
+            "(built-in theme)"
+        } else {
+            "templates"
+        };
+        Diagnostic::error(folder, None, format!("template error: {flat}"))
+    }
+
+    /// The templates Tera's error messages name, outermost first: "Failed to render
+    /// 'page.html'", "(error happened in 'base.html')", "while rendering macro
+    /// `m::byline`" (the file imported as `m`), "while rendering 'partials/foot.html'",
+    /// "not found in template `article.html`".
+    fn named_templates(&self, messages: &[String], template: &str) -> Vec<String> {
+        const MARKS: [(&str, char); 5] = [
+            ("Failed to render '", '\''),
+            ("(error happened in '", '\''),
+            ("while rendering macro `", '`'),
+            ("while rendering '", '\''),
+            ("not found in template `", '`'),
+        ];
+        let mut found: Vec<(usize, usize, String)> = Vec::new();
+        for (m, text) in messages.iter().enumerate() {
+            for (mark, end) in MARKS {
+                for (at, _) in text.match_indices(mark) {
+                    let rest = &text[at + mark.len()..];
+                    if let Some((name, _)) = rest.split_once(end) {
+                        found.push((m, at, format!("{mark}{name}")));
+                    }
+                }
             }
         }
+        found.sort();
+        let mut names: Vec<String> = Vec::new();
+        for (_, _, hit) in found {
+            let name = match hit.split_once("while rendering macro `") {
+                // `ns::name`: the file the template named last imports as `ns`.
+                Some((_, call)) => {
+                    let ns = call.split("::").next().unwrap_or_default();
+                    let last = names.last().map_or(template, String::as_str);
+                    let Some(file) = self.macro_file(last, ns) else {
+                        continue;
+                    };
+                    file
+                }
+                None => hit
+                    .split_once(['\'', '`'])
+                    .map(|(_, n)| n.to_string())
+                    .unwrap_or_default(),
+            };
+            if self.tera.get_template(&name).is_ok() && names.last() != Some(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// The file `template` (or a template it extends) imports macros from as `ns`.
+    fn macro_file(&self, template: &str, ns: &str) -> Option<String> {
+        let t = self.tera.get_template(template).ok()?;
+        std::iter::once(t)
+            .chain(
+                t.parents
+                    .iter()
+                    .filter_map(|p| self.tera.get_template(p).ok()),
+            )
+            .flat_map(|t| &t.imported_macro_files)
+            .find(|(_, n)| n == ns)
+            .map(|(file, _)| file.clone())
     }
 }
 
-/// The template a render error happened in, from Tera's message: "Failed to render
-/// 'page.html' (error happened in 'base.html')", or the page's own template when no other
-/// is named. `None` when Tera cannot tell (inside a macro, whose file it does not name,
-/// or "in a parent template").
-fn failed_in<'t>(text: &'t str, template: &'t str) -> Option<&'t str> {
-    if text.contains("error while rendering macro") || text.contains("in a parent template") {
-        return None;
+/// The site's top-level templates that are no template broadsheet renders or imports
+/// and that no other template names (to include, import or extend): most likely a
+/// misspelt override (`artcle.html`), which would otherwise be ignored without a word.
+/// Templates in subfolders (`partials/`) are taken to be the site's own building blocks.
+fn unused_templates(user: &[(String, String, PathBuf)]) -> Vec<Diagnostic> {
+    let known: Vec<&str> = theme::TEMPLATES.iter().map(|(n, _)| *n).collect();
+    user.iter()
+        .filter(|(name, _, _)| {
+            name.ends_with(".html") && !name.contains('/') && !known.contains(&name.as_str())
+        })
+        .filter(|(name, _, _)| {
+            // Named in Tera's syntax by another template: "name" or 'name'.
+            !user.iter().any(|(other, text, _)| {
+                other != name
+                    && (text.contains(&format!("\"{name}\"")) || text.contains(&format!("'{name}'")))
+            })
+        })
+        .map(|(name, _, file)| {
+            let guess = known
+                .iter()
+                .map(|k| (strsim::levenshtein(name, k), *k))
+                .min()
+                .filter(|(distance, _)| *distance <= 3)
+                .map(|(_, k)| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            Diagnostic::warning(
+                file,
+                None,
+                format!("template `{name}` is not used: it is not one of the theme's templates ({}) and no template includes, imports or extends it{guess}", known.join(", ")),
+            )
+            .with_kind("unused-template")
+        })
+        .collect()
+}
+
+/// `d`, a render error, saying what was being rendered (a page's URL and source file).
+pub fn while_rendering(mut d: Diagnostic, what: &str) -> Diagnostic {
+    if let Some(rest) = d.message.strip_prefix("template error") {
+        if !rest.starts_with(" while rendering") {
+            d.message = format!("template error while rendering {what}{rest}");
+        }
     }
-    match text.split_once("(error happened in '") {
-        Some((_, rest)) => rest.split_once("')").map(|(name, _)| name),
-        None => Some(template),
-    }
+    d
+}
+
+/// What failed, from Tera's innermost message: the variable, filter, function, test or
+/// macro it names, as written in a template (`site.logo`, `m::bylin`).
+fn subject(leaf: &str) -> Option<String> {
+    const MARKS: [(&str, char); 10] = [
+        ("Variable `", '`'),
+        ("Filter '", '\''),
+        ("Filter `", '`'),
+        ("Function '", '\''),
+        ("Function `", '`'),
+        ("Test '", '\''),
+        ("Test `", '`'),
+        ("Macro `", '`'),
+        ("Macro namespace `", '`'),
+        ("Template '", '\''),
+    ];
+    MARKS.iter().find_map(|(mark, end)| {
+        let rest = &leaf[leaf.find(mark)? + mark.len()..];
+        let name = rest.split_once(*end)?.0;
+        // An include names its templates as `[a.html, b.html]`.
+        let name = name
+            .trim_start_matches('[')
+            .split([',', ']'])
+            .next()?
+            .trim();
+        (!name.is_empty()).then(|| name.to_string())
+    })
 }
 
 fn template_of(page: &Page) -> &'static str {
@@ -378,16 +517,20 @@ fn is_template(path: &Path) -> bool {
     !hidden && matches!(ext, "html" | "htm" | "xml" | "txt" | "json" | "tera")
 }
 
-/// Tera's error and all its causes on one line (they hold the template name and line).
-fn chain(e: &tera::Error) -> String {
-    let mut text = e.to_string();
+/// Tera's error and each of its causes, outermost first.
+fn causes(e: &tera::Error) -> Vec<String> {
+    let mut all = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
+        all.push(s.to_string());
         source = s.source();
     }
-    text
+    all
+}
+
+/// Tera's error and all its causes on one line (they hold the template name and line).
+fn chain(e: &tera::Error) -> String {
+    causes(e).join(": ")
 }
 
 fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
@@ -407,17 +550,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn render_errors_are_placed_only_where_tera_says() {
-        let base =
-            "Failed to render '404.html' (error happened in 'base.html').: Filter 'x' not found";
-        assert_eq!(failed_in(base, "404.html"), Some("base.html"));
-        let own = "Failed to render '404.html': Filter 'x' not found";
-        assert_eq!(failed_in(own, "404.html"), Some("404.html"));
-        for unknown in [
-            "Failed to render 'article.html': error while rendering macro `macros::byline`: x",
-            "Failed to render 'list.html' (error happened in a parent template): x",
-        ] {
-            assert_eq!(failed_in(unknown, "list.html"), None, "{unknown}");
+    fn what_failed_is_read_from_teras_message() {
+        let cases = [
+            (
+                "Variable `site.logo` not found in context while rendering '404.html'",
+                Some("site.logo"),
+            ),
+            ("Filter 'nosuchfilter' not found", Some("nosuchfilter")),
+            (
+                "Macro `m::bylin` not found in template `article.html`",
+                Some("m::bylin"),
+            ),
+            (
+                "Template '[partials/fot.html]' not found",
+                Some("partials/fot.html"),
+            ),
+            ("something else", None),
+        ];
+        for (leaf, want) in cases {
+            assert_eq!(subject(leaf).as_deref(), want, "{leaf}");
         }
     }
 }

@@ -12,7 +12,8 @@
     }
     overlay.textContent = "broadsheet: the build failed; this page shows the last good build.\n\n" + message;
   }
-  var events = new EventSource("/__broadsheet/events");
+  // Beside this script, so the stream works under the site's sub-path too.
+  var events = new EventSource(new URL("events", document.currentScript.src));
   events.addEventListener("reload", function () { location.reload(); });
   events.addEventListener("build-error", function (e) { show(JSON.parse(e.data)); });
 })();
