@@ -356,8 +356,9 @@ impl<'a> Views<'a> {
         ctx.page.title = "Page not found".into();
         ctx.page.kind = "not-found";
         ctx.page.nav = "";
-        ctx.page.nav_html = super::views::nav_html(site, "");
+        ctx.page.nav_html = super::views::nav_html(site, "", "");
         ctx.page.breadcrumbs.clear();
+        ctx.page.current = "";
         ctx
     }
 }

@@ -1,0 +1,145 @@
+//! Accessibility of the built-in theme, checked on built fixture sites: where pages say
+//! which page is current, text direction, image alternatives, and what is published
+//! from `static/`.
+
+mod common;
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use scraper::Html;
+
+/// The page number a listing file stands for (`page/3/index.html`, `page/3.html`), 1 for
+/// any other page.
+fn page_number(rel: &str) -> usize {
+    let parts: Vec<&str> = rel.split('/').collect();
+    parts
+        .windows(2)
+        .rev()
+        .find(|w| w[0] == "page")
+        .and_then(|w| w[1].trim_end_matches(".html").parse().ok())
+        .unwrap_or(1)
+}
+
+/// Every page of a built site has exactly one `aria-current="page"` (the 404 page, served
+/// at any address, none), and it stands for the page itself: a link to the page's own
+/// file, an article's title in the breadcrumbs, or the page's number in the pagination.
+/// A nav item for the section a page is in is `aria-current="true"` and never links to
+/// the page itself; a crumb or page number that stands for a page the nav item already
+/// marks is `true` too.
+fn assert_one_current_page(out: &Path, base_path: &str) -> usize {
+    let mut pages = 0;
+    for (rel, _) in files_with(out, |_| ()) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let file = out.join(&rel);
+        let doc = Html::parse_document(&fs::read_to_string(&file).unwrap());
+        let current = select(&doc, "[aria-current=page]");
+        if rel == "404.html" {
+            assert!(current.is_empty(), "{rel}: {current:?}");
+            continue;
+        }
+        if select(&doc, "meta[http-equiv=refresh]").len() == 1 {
+            continue; // an alias, which only sends readers on
+        }
+        pages += 1;
+        assert_eq!(
+            current.len(),
+            1,
+            "{rel}: {:?}",
+            current.iter().map(|e| e.html()).collect::<Vec<_>>()
+        );
+        let el = current[0];
+        let text = el.text().collect::<String>().trim().to_string();
+        match el.value().attr("href") {
+            Some(href) => assert_eq!(
+                target_file(out, base_path, &file, href).as_deref(),
+                Some(file.as_path()),
+                "{rel}: {}",
+                el.html()
+            ),
+            None if el.value().name() == "li" => {
+                assert_eq!(texts(&doc, "h1"), [text.clone()], "{rel}");
+                assert_eq!(texts(&doc, "body.article"), texts(&doc, "body"), "{rel}");
+            }
+            None => {
+                assert_eq!(el.value().name(), "span", "{rel}: {}", el.html());
+                assert_eq!(text, page_number(&rel).to_string(), "{rel}");
+            }
+        }
+        for other in select(&doc, "[aria-current]") {
+            let value = other.value().attr("aria-current").unwrap();
+            assert!(matches!(value, "page" | "true"), "{rel}: {}", other.html());
+        }
+        let nav = select(&doc, ".site-nav [aria-current]");
+        assert!(nav.len() <= 1, "{rel}");
+        for item in select(&doc, ".site-nav [aria-current=true]") {
+            let href = item.value().attr("href").unwrap();
+            assert_ne!(
+                target_file(out, base_path, &file, href).as_deref(),
+                Some(file.as_path()),
+                "{rel}: {}",
+                item.html()
+            );
+        }
+    }
+    pages
+}
+
+#[test]
+fn every_page_marks_itself_current_once() {
+    let site = fixtures::search_site("https://example.org/news/");
+    site.build_ok();
+    let pages = assert_one_current_page(&site.out(), "/news/");
+    assert!(pages > 40, "{pages}");
+    let marks = |rel: &str| -> Vec<(String, String)> {
+        select(&site.html(rel), "[aria-current]")
+            .iter()
+            .map(|e| {
+                let text = e.text().collect::<String>().trim().to_string();
+                (text, e.value().attr("aria-current").unwrap().to_string())
+            })
+            .collect()
+    };
+    let pair = |t: &str, v: &str| (t.to_string(), v.to_string());
+    // The review's pages: the nav item of the section is only "true".
+    assert_eq!(
+        marks("2023/03/index.html"),
+        [pair("Archive", "true"), pair("March", "page")]
+    );
+    assert_eq!(
+        marks("page/2/index.html"),
+        [pair("Latest", "true"), pair("2", "page")]
+    );
+    assert_eq!(
+        marks("tags/ports/index.html"),
+        [pair("Tags", "true"), pair("Ports", "page")]
+    );
+    // A page the nav links to: the nav item is the page; its crumb and its pagination
+    // stand for it as "true".
+    assert_eq!(
+        marks("index.html"),
+        [pair("Latest", "page"), pair("1", "true")]
+    );
+    assert_eq!(
+        marks("archive/index.html"),
+        [pair("Archive", "page"), pair("Archive", "true")]
+    );
+
+    // Pages as files, and listings of several pages with crumbs.
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\nper_page = 1\npretty_urls = false\n",
+    );
+    site.build_ok();
+    let pages = assert_one_current_page(&site.out(), "/");
+    assert!(pages > 40, "{pages}");
+    assert_eq!(
+        marks("sections/world/page/2.html"),
+        [pair("Sections", "true"), pair("2", "page")]
+    );
+}
