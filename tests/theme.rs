@@ -143,3 +143,44 @@ fn every_page_marks_itself_current_once() {
         [pair("Sections", "true"), pair("2", "page")]
     );
 }
+
+/// A right-to-left language sets `dir` on every page the site writes, the built-in
+/// theme's, the 404 page and an alias's; `site.dir` is there for templates of one's own.
+#[test]
+fn a_right_to_left_language_sets_dir() {
+    let config = "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"ar\"\n";
+    let site = Site::new(config);
+    site.article(
+        "world/a.md",
+        &format!(
+            "{}\nslug = \"a\"\naliases = [\"/old/a.html\"]",
+            fm("خبر", "2023-03-07")
+        ),
+        "نص.",
+    );
+    site.build_ok();
+    let dir = |rel: &str| {
+        let doc = site.html(rel);
+        let html = select(&doc, "html")[0].value().clone();
+        (
+            html.attr("lang").map(str::to_string),
+            html.attr("dir").map(str::to_string),
+        )
+    };
+    let rtl = (Some("ar".to_string()), Some("rtl".to_string()));
+    for rel in [
+        "index.html",
+        "2023/03/07/a/index.html",
+        "tags/index.html",
+        "search/index.html",
+        "404.html",
+        "old/a.html",
+    ] {
+        assert_eq!(dir(rel), rtl, "{rel}");
+    }
+    site.write("templates/404.html", "<p dir=\"{{ site.dir }}\">x</p>");
+    site.write("site.toml", &config.replace("\"ar\"", "\"en-GB\""));
+    site.build_ok();
+    assert_eq!(dir("index.html").1.as_deref(), Some("ltr"));
+    assert_eq!(site.read("404.html"), "<p dir=\"ltr\">x</p>");
+}

@@ -68,7 +68,10 @@ mod tests {
     #[test]
     fn focus_and_field_borders_contrast_with_the_page() {
         let light = root_colors(CSS);
-        let dark_css = CSS.split("@media (prefers-color-scheme: dark)").nth(1).unwrap();
+        let dark_css = CSS
+            .split("@media (prefers-color-scheme: dark)")
+            .nth(1)
+            .unwrap();
         let dark: Vec<_> = light.iter().copied().chain(root_colors(dark_css)).collect();
         for (scheme, colors) in [("light", &light), ("dark", &dark)] {
             for part in ["--focus-ring", "--field-border"] {
@@ -82,8 +85,26 @@ mod tests {
         // The rules use them: every outline is the ring, every field border the colour.
         assert!(CSS.contains("outline: 3px solid var(--focus-ring)"));
         assert!(!CSS.contains("outline: 3px solid var(--focus)"));
-        for rule in CSS.lines().filter(|l| l.contains("input") && l.contains("border:")) {
+        for rule in CSS
+            .lines()
+            .filter(|l| l.contains("input") && l.contains("border:"))
+        {
             assert!(rule.contains("var(--field-border)"), "{rule}");
+        }
+    }
+
+    /// Sides are start and end, so a right-to-left site (`<html dir="rtl">`) is mirrored.
+    #[test]
+    fn the_stylesheet_has_no_left_or_right() {
+        for side in ["left", "right"] {
+            for physical in [
+                format!("-{side}"),
+                format!(" {side}:"),
+                format!("{{{side}:"),
+                format!("text-align: {side}"),
+            ] {
+                assert!(!CSS.contains(&physical), "{physical}");
+            }
         }
     }
 }

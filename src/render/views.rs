@@ -56,6 +56,8 @@ pub struct SiteView<'a> {
     pub base_url: &'a str,
     pub base_path: &'a str,
     pub language: &'a str,
+    /// `ltr`, or `rtl` for a language written right to left (for `<html dir>`).
+    pub dir: &'static str,
     pub nav: Vec<NavItem>,
     /// `nav` as the `<li>` items of a list, escaped (printed by the built-in `base.html`).
     pub nav_html: String,
@@ -82,6 +84,7 @@ impl Serialize for SiteView<'_> {
             base_url,
             base_path,
             language,
+            dir,
             nav,
             nav_html,
             search_url,
@@ -92,12 +95,13 @@ impl Serialize for SiteView<'_> {
         if !s.is_human_readable() && *hash != 0 {
             return s.serialize_u128(*hash);
         }
-        let mut st = s.serialize_struct("SiteView", 9)?;
+        let mut st = s.serialize_struct("SiteView", 10)?;
         st.serialize_field("title", title)?;
         st.serialize_field("description", description)?;
         st.serialize_field("base_url", base_url)?;
         st.serialize_field("base_path", base_path)?;
         st.serialize_field("language", language)?;
+        st.serialize_field("dir", dir)?;
         st.serialize_field("nav", if *lean { &[][..] } else { &nav[..] })?;
         st.serialize_field("nav_html", nav_html)?;
         st.serialize_field("search_url", search_url)?;
@@ -535,6 +539,7 @@ impl<'a> Views<'a> {
             base_url: &c.base_url,
             base_path: &c.base_path,
             language: &c.language,
+            dir: c.text_direction(),
             nav,
             search_url,
             generator: concat!("broadsheet ", env!("CARGO_PKG_VERSION")),
