@@ -184,3 +184,47 @@ fn a_right_to_left_language_sets_dir() {
     assert_eq!(dir("index.html").1.as_deref(), Some("ltr"));
     assert_eq!(site.read("404.html"), "<p dir=\"ltr\">x</p>");
 }
+
+/// The lead image's `alt` is the article's own `alt`; without one it is empty, as the
+/// caption is in the `<figcaption>` beside it and the headline above it (read twice
+/// otherwise). Shared alone (OpenGraph), the picture keeps a description.
+#[test]
+fn lead_image_alt_does_not_repeat_the_caption_or_headline() {
+    let site = Site::new("title = \"T\"\nbase_url = \"https://example.org/\"\n");
+    let image = |name: &str, extra: &str| {
+        site.write(&format!("content/world/{name}.jpg"), "jpeg");
+        site.article(
+            &format!("world/{name}.md"),
+            &format!(
+                "{}\nimage = \"{name}.jpg\"\n{extra}",
+                fm(name, "2023-03-07")
+            ),
+            "Body.",
+        );
+    };
+    image("captioned", "caption = \"Leaders at the summit\"");
+    image(
+        "described",
+        "caption = \"Leaders at the summit\"\nalt = \"Five leaders on a stage\"",
+    );
+    image("bare", "");
+    site.build_ok();
+    let alt = |name: &str| {
+        let doc = site.html(&format!("2023/03/07/{name}/index.html"));
+        let img = select(&doc, ".lead-image img")[0].value().clone();
+        let og = select(&doc, "meta[property='og:image:alt']")[0]
+            .value()
+            .clone();
+        (
+            img.attr("alt").unwrap().to_string(),
+            og.attr("content").unwrap().to_string(),
+        )
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(alt("captioned"), pair("", "Leaders at the summit"));
+    assert_eq!(
+        alt("described"),
+        pair("Five leaders on a stage", "Five leaders on a stage")
+    );
+    assert_eq!(alt("bare"), pair("", "bare"));
+}

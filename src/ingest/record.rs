@@ -38,6 +38,7 @@ pub enum Field {
     Image,
     Caption,
     Credit,
+    Alt,
     Draft,
     Body,
     Url,
@@ -80,6 +81,7 @@ impl Field {
             Field::Image => &["image"],
             Field::Caption => &["caption"],
             Field::Credit => &["credit"],
+            Field::Alt => &["alt", "image_alt", "imageAlt"],
             Field::Draft => &["draft"],
             Field::Body => &["body", "content", "text", "articleBody"],
             Field::Url => &["url", "link"],
@@ -102,6 +104,7 @@ impl Field {
             Field::Image => &names.image,
             Field::Caption => &names.caption,
             Field::Credit => &names.credit,
+            Field::Alt => &names.alt,
             Field::Body => &names.body,
             Field::Url => &names.url,
             Field::Draft | Field::Aliases => &[],
@@ -595,6 +598,7 @@ impl<'a> Fields<'a> {
             .or(image_caption)
             .map(|s| clean_line(&s));
         let credit = self.string(Field::Credit).map(|s| clean_line(&s));
+        let alt = self.string(Field::Alt).map(|s| clean_line(&s));
         let draft = self.bool(Field::Draft);
         let body = match self.mode {
             Mode::Dump => self.string(Field::Body),
@@ -610,6 +614,7 @@ impl<'a> Fields<'a> {
                 title: None,
                 caption,
                 credit,
+                alt,
             });
         Draft {
             title,
@@ -687,9 +692,9 @@ impl<'a> Fields<'a> {
 }
 
 /// Canonical field names, for messages.
-pub const KNOWN_FIELDS: [&str; 14] = [
+pub const KNOWN_FIELDS: [&str; 15] = [
     "title", "date", "updated", "slug", "summary", "authors", "sources", "tags", "section",
-    "image", "caption", "credit", "draft", "url",
+    "image", "caption", "credit", "alt", "draft", "url",
 ];
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.

@@ -142,7 +142,12 @@ pub struct TermLink<'a> {
 pub struct ImageView<'a> {
     /// Resolved URL, or `None` when only a caption exists.
     pub src: Option<String>,
-    /// Text for `alt`: the caption, else the photo title, else the headline.
+    /// Text for the `<img alt>`: the source's own (`alt`), else empty. The caption and
+    /// photo title are shown in the `<figcaption>` beside it, and the headline above it:
+    /// as the alt they would be read twice. With no description given, the picture is
+    /// presented as one whose text is already adjacent (WAI Images Tutorial, decorative
+    /// images: "Image with adjacent text alternative"; the alt decision tree), rather than
+    /// named by a description that does not describe it.
     pub alt: &'a str,
     pub title: Option<&'a str>,
     pub caption: Option<&'a str>,
@@ -588,11 +593,7 @@ impl<'a> Views<'a> {
                     self.url(&format!("{}{name}", urls::asset_dir(&a.url)))
                 }
             }),
-            alt: img
-                .caption
-                .as_deref()
-                .or(img.title.as_deref())
-                .unwrap_or(&a.title),
+            alt: img.alt.as_deref().unwrap_or(""),
             title: img.title.as_deref(),
             caption: img.caption.as_deref(),
             credit: img.credit.as_deref(),
