@@ -228,3 +228,30 @@ fn lead_image_alt_does_not_repeat_the_caption_or_headline() {
     );
     assert_eq!(alt("bare"), pair("", "bare"));
 }
+
+/// Hidden files and folders in `static/` are not published, but for those hosts read.
+#[test]
+fn hidden_static_files_are_not_published() {
+    let site = Site::new("title = \"T\"\n");
+    for rel in [
+        "static/.DS_Store",
+        "static/.hidden",
+        "static/.git/config",
+        "static/img/.DS_Store",
+        "static/img/logo.svg",
+        "static/.well-known/security.txt",
+        "static/.nojekyll",
+    ] {
+        site.write(rel, "x");
+    }
+    site.build_ok();
+    let published: Vec<String> = files_with(&site.out(), |_| ())
+        .into_keys()
+        .filter(|rel| rel.starts_with('.') || rel.starts_with("img"))
+        .filter(|rel| rel != ".broadsheet-output")
+        .collect();
+    assert_eq!(
+        published,
+        [".nojekyll", ".well-known/security.txt", "img/logo.svg"]
+    );
+}
