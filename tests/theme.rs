@@ -63,7 +63,7 @@ fn assert_one_current_page(out: &Path, base_path: &str) -> usize {
                 el.html()
             ),
             None if el.value().name() == "li" => {
-                assert_eq!(texts(&doc, "h1"), [text.clone()], "{rel}");
+                assert_eq!(texts(&doc, "h1"), [text.as_str()], "{rel}");
                 assert_eq!(texts(&doc, "body.article"), texts(&doc, "body"), "{rel}");
             }
             None => {
