@@ -78,6 +78,8 @@ pub struct Image {
     pub title: Option<String>,
     pub caption: Option<String>,
     pub credit: Option<String>,
+    /// The image's text alternative, when the source gives one (`alt`).
+    pub alt: Option<String>,
 }
 
 /// Words a reader reads per minute, for the reading time.

@@ -80,6 +80,16 @@ impl Default for SiteConfig {
 }
 
 impl SiteConfig {
+    /// `dir` for `<html>`: `rtl` when the language is written right to left (`ar`, `he`,
+    /// `fa`, `ur`, `ar-EG`, or any tag naming a right-to-left script, `az-Arab`), else `ltr`.
+    pub fn text_direction(&self) -> &'static str {
+        use unic_langid::{CharacterDirection, LanguageIdentifier};
+        match self.language.parse::<LanguageIdentifier>() {
+            Ok(id) if id.character_direction() == CharacterDirection::RTL => "rtl",
+            _ => "ltr",
+        }
+    }
+
     /// Reads `site.toml` from `site_dir`; a missing file means all defaults.
     pub fn load(site_dir: &Path) -> Result<SiteConfig, Diagnostic> {
         let path = site_dir.join("site.toml");
@@ -382,6 +392,21 @@ mod tests {
         assert!(message("language = \"en US\"\n").starts_with("language: 'en US' is not"));
         assert!(message("title = \"  \"\n").starts_with("title: must not be empty"));
         assert!(parse("language = \"pt-BR\"\n").is_ok());
+    }
+
+    #[test]
+    fn right_to_left_languages_are_known() {
+        let dir = |language: &str| {
+            parse(&format!("language = {language:?}\n"))
+                .unwrap()
+                .text_direction()
+        };
+        for rtl in ["ar", "he", "fa", "ur", "ar-EG", "az-Arab"] {
+            assert_eq!(dir(rtl), "rtl", "{rtl}");
+        }
+        for ltr in ["en", "pt-BR", "tr", "az-Latn", "en-x-private"] {
+            assert_eq!(dir(ltr), "ltr", "{ltr}");
+        }
     }
 
     #[test]

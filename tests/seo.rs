@@ -794,7 +794,9 @@ fn story_navigation_does_not_cross_from_dated_to_undated() {
     assert!(select(&undated, ".story-nav").is_empty());
 }
 
-/// The site navigation marks the section a page belongs to.
+/// The site navigation marks the section a page belongs to: as the page itself when the
+/// item links to it, else as the current item of the nav (`true`), never as a second
+/// current page.
 #[test]
 fn navigation_marks_the_current_section() {
     let site = Site::new(CONFIG);
@@ -804,12 +806,15 @@ fn navigation_marks_the_current_section() {
         "Body.",
     );
     site.build_ok();
-    let current = |rel: &str| texts(&site.html(rel), ".site-nav [aria-current=page]");
-    assert_eq!(current("index.html"), ["Latest"]);
-    assert_eq!(current("tags/index.html"), ["Tags"]);
+    let current = |rel: &str| texts(&site.html(rel), ".site-nav [aria-current]");
+    let page = |rel: &str| texts(&site.html(rel), ".site-nav [aria-current=page]");
+    assert_eq!(page("index.html"), ["Latest"]);
+    assert_eq!(page("tags/index.html"), ["Tags"]);
     assert_eq!(current("tags/iraq/index.html"), ["Tags"]);
+    assert!(page("tags/iraq/index.html").is_empty());
     assert_eq!(current("2023/index.html"), ["Archive"]);
-    assert_eq!(current("search/index.html"), ["Search"]);
+    assert!(page("2023/index.html").is_empty());
+    assert_eq!(page("search/index.html"), ["Search"]);
     assert!(current("2023/03/07/a/index.html").is_empty());
     assert!(current("404.html").is_empty());
 }

@@ -93,7 +93,7 @@ fn base_with_loops(theme: &Path) -> String {
             ),
             (
                 "{{ page.nav_html | safe }}",
-                "{% for item in site.nav %}<li><a href=\"{{ item.url }}\"{% if item.title == page.nav %} aria-current=\"page\"{% endif %}>{{ item.title }}</a></li>{% endfor %}",
+                "{% for item in site.nav %}<li><a href=\"{{ item.url }}\"{% if item.url == page.url %} aria-current=\"page\"{% elif item.title == page.nav %} aria-current=\"true\"{% endif %}>{{ item.title }}</a></li>{% endfor %}",
             ),
             (
                 "{% if page.breadcrumbs_html | safe %}",
@@ -101,7 +101,7 @@ fn base_with_loops(theme: &Path) -> String {
             ),
             (
                 "{{ page.breadcrumbs_html | safe }}",
-                "{% for c in page.breadcrumbs %}<li><a href=\"{{ c.url }}\"{% if loop.last and page.kind != \"article\" and (not pagination or pagination.number == 1) %} aria-current=\"page\"{% endif %}>{{ c.title }}</a></li>{% endfor %}{% if page.kind == \"article\" %}<li aria-current=\"page\">{{ page.title }}</li>{% endif %}",
+                "{% for c in page.breadcrumbs %}<li><a href=\"{{ c.url }}\"{% if c.url == page.url %} aria-current=\"{% if page.current == \"breadcrumbs\" %}page{% else %}true{% endif %}\"{% endif %}>{{ c.title }}</a></li>{% endfor %}{% if page.kind == \"article\" %}<li aria-current=\"page\">{{ page.title }}</li>{% endif %}",
             ),
         ],
     )

@@ -317,7 +317,7 @@ struct ArticleOut<'a> {
     body_html: &'a str,
     word_count: usize,
     reading_minutes: usize,
-    image: Option<[Option<&'a str>; 4]>,
+    image: Option<[Option<&'a str>; 5]>,
     draft: bool,
     source_path: &'a Path,
     source_line: Option<usize>,
@@ -344,8 +344,8 @@ struct CachedArticle {
     body_html: String,
     word_count: usize,
     reading_minutes: usize,
-    /// src, title, caption, credit.
-    image: Option<[Option<String>; 4]>,
+    /// src, title, caption, credit, alt.
+    image: Option<[Option<String>; 5]>,
     draft: bool,
     source_path: PathBuf,
     source_line: Option<usize>,
@@ -426,6 +426,7 @@ impl<'a> OutcomeOut<'a> {
                                 i.title.as_deref(),
                                 i.caption.as_deref(),
                                 i.credit.as_deref(),
+                                i.alt.as_deref(),
                             ]
                         }),
                         draft: *draft,
@@ -480,11 +481,12 @@ impl CachedOutcome {
                 body_html: a.body_html,
                 word_count: a.word_count,
                 reading_minutes: a.reading_minutes,
-                image: a.image.map(|[src, title, caption, credit]| Image {
+                image: a.image.map(|[src, title, caption, credit, alt]| Image {
                     src,
                     title,
                     caption,
                     credit,
+                    alt,
                 }),
                 draft: a.draft,
                 source_path: a.source_path,

@@ -38,6 +38,7 @@ pub enum Field {
     Image,
     Caption,
     Credit,
+    Alt,
     Draft,
     Body,
     Url,
@@ -81,6 +82,7 @@ impl Field {
             Field::Image => &["image", "images"],
             Field::Caption => &["caption"],
             Field::Credit => &["credit"],
+            Field::Alt => &["alt", "image_alt", "imageAlt"],
             Field::Draft => &["draft"],
             Field::Body => &["body", "content", "text", "articleBody"],
             Field::Url => &["url", "link", "permalink"],
@@ -103,6 +105,7 @@ impl Field {
             Field::Image => &names.image,
             Field::Caption => &names.caption,
             Field::Credit => &names.credit,
+            Field::Alt => &names.alt,
             Field::Body => &names.body,
             Field::Url => &names.url,
             Field::Draft | Field::Aliases => &[],
@@ -657,6 +660,7 @@ impl<'a> Fields<'a> {
             .or(image_caption)
             .map(|s| clean_line(&s));
         let credit = self.string(Field::Credit).map(|s| clean_line(&s));
+        let alt = self.string(Field::Alt).map(|s| clean_line(&s));
         let draft = self.bool(Field::Draft) || unpublished || self.drafts_folder;
         // A draft may wait for its date (Jekyll's `_drafts/` hold undated posts): built
         // with `--drafts`, it is undated.
@@ -699,6 +703,7 @@ impl<'a> Fields<'a> {
                 title: None,
                 caption,
                 credit,
+                alt,
             });
         Draft {
             title,
@@ -776,9 +781,9 @@ impl<'a> Fields<'a> {
 }
 
 /// Canonical field names, for messages.
-pub const KNOWN_FIELDS: [&str; 15] = [
+pub const KNOWN_FIELDS: [&str; 16] = [
     "title", "date", "updated", "slug", "summary", "authors", "sources", "tags", "section",
-    "image", "caption", "credit", "draft", "url", "aliases",
+    "image", "caption", "credit", "alt", "draft", "url", "aliases",
 ];
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.

@@ -77,6 +77,8 @@ pub struct FieldNames {
     pub caption: Vec<String>,
     /// Names holding the photo credit.
     pub credit: Vec<String>,
+    /// Names holding the image's text alternative.
+    pub alt: Vec<String>,
 }
 
 /// Settings for the ingest stage (`[ingest]` in `site.toml`).

@@ -218,6 +218,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 title: title_at.map(|t| block[t].text.clone()),
                 caption: Some(caption),
                 credit,
+                alt: None,
             });
         }
         push_paragraphs(&block[c + 1..], &mut paragraphs);

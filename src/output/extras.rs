@@ -59,7 +59,8 @@ fn redirect_page(to: &str, title: &str, config: &SiteConfig) -> String {
     let to = crate::render::escape_html(to);
     let title = crate::render::escape_html(title);
     let lang = crate::render::escape_html(&config.language);
+    let dir = config.text_direction();
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p>This article has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p>This article has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
     )
 }

@@ -618,7 +618,14 @@ impl StaticFiles {
     }
 }
 
-/// Files under `static/`, as (site-relative path, file), sorted.
+/// Hidden names that hosts read, published from `static/` all the same: the RFC 8615
+/// folder (`security.txt`, certificate challenges), Apache's settings, and GitHub Pages'
+/// switch for serving files as they are.
+const PUBLISHED_HIDDEN: [&str; 3] = [".well-known", ".htaccess", ".nojekyll"];
+
+/// Files under `static/`, as (site-relative path, file), sorted. Other hidden files and
+/// folders (`.DS_Store`, `.git/`, an editor's swap file) are left out, as they are in
+/// `content/` and `templates/`.
 fn list_static(static_dir: &Path) -> Vec<(String, PathBuf)> {
     if !static_dir.is_dir() {
         return Vec::new();
@@ -626,6 +633,10 @@ fn list_static(static_dir: &Path) -> Vec<(String, PathBuf)> {
     WalkDir::new(static_dir)
         .sort_by_file_name()
         .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !name.starts_with('.') || PUBLISHED_HIDDEN.contains(&&*name)
+        })
         .flatten()
         .filter(|e| e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file()))
         .map(|e| {

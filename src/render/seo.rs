@@ -251,7 +251,14 @@ impl<'a> Views<'a> {
         tag(og, "og:type", kind);
         let image = article.and_then(|a| {
             let img = a.image.as_ref()?;
-            Some((self.absolute(img.src.as_ref()?), img.alt))
+            // Shared alone, the picture has no caption beside it: the alt, else the
+            // caption, the photo title or the headline describes it.
+            let alt = Some(img.alt)
+                .filter(|alt| !alt.is_empty())
+                .or(img.caption)
+                .or(img.title)
+                .unwrap_or(a.title);
+            Some((self.absolute(img.src.as_ref()?), alt))
         });
         if let Some((src, alt)) = &image {
             tag(og, "og:image", src);
@@ -356,8 +363,9 @@ impl<'a> Views<'a> {
         ctx.page.title = "Page not found".into();
         ctx.page.kind = "not-found";
         ctx.page.nav = "";
-        ctx.page.nav_html = super::views::nav_html(site, "");
+        ctx.page.nav_html = super::views::nav_html(site, "", "");
         ctx.page.breadcrumbs.clear();
+        ctx.page.current = "";
         ctx
     }
 }

@@ -34,3 +34,77 @@ pub fn files_for(
         .copied()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use palette::color_difference::Wcag21RelativeContrast;
+    use palette::Srgb;
+
+    const CSS: &str = include_str!("theme/broadsheet.css");
+
+    /// The `--name: #hex` custom properties of the first `:root { ... }` block in `css`.
+    fn root_colors(css: &str) -> Vec<(&str, &str)> {
+        let block = css.split(":root {").nth(1).unwrap();
+        let block = block.split('}').next().unwrap();
+        block
+            .split(';')
+            .filter_map(|d| d.trim().split_once(':'))
+            .filter(|(name, value)| name.starts_with("--") && value.trim().starts_with('#'))
+            .map(|(name, value)| (name.trim(), value.trim()))
+            .collect()
+    }
+
+    /// Contrast of two custom properties, later declarations winning.
+    fn contrast(colors: &[(&str, &str)], a: &str, b: &str) -> f32 {
+        let color = |name: &str| {
+            let (_, hex) = colors.iter().rev().find(|(n, _)| *n == name).unwrap();
+            hex.parse::<Srgb<u8>>().unwrap().into_format::<f32>()
+        };
+        color(a).relative_contrast(color(b))
+    }
+
+    /// WCAG 1.4.11: the focus ring and the borders of form fields keep 3:1 against the
+    /// page, in the light scheme and in the dark one (which overrides some colours).
+    #[test]
+    fn focus_and_field_borders_contrast_with_the_page() {
+        let light = root_colors(CSS);
+        let dark_css = CSS
+            .split("@media (prefers-color-scheme: dark)")
+            .nth(1)
+            .unwrap();
+        let dark: Vec<_> = light.iter().copied().chain(root_colors(dark_css)).collect();
+        for (scheme, colors) in [("light", &light), ("dark", &dark)] {
+            for part in ["--focus-ring", "--field-border"] {
+                let ratio = contrast(colors, part, "--paper");
+                assert!(ratio >= 3.0, "{scheme} {part}: {ratio:.2}:1");
+            }
+            // The band inside the ring is seen against the ring.
+            let ratio = contrast(colors, "--focus", "--focus-ring");
+            assert!(ratio >= 3.0, "{scheme} --focus: {ratio:.2}:1");
+        }
+        // The rules use them: every outline is the ring, every field border the colour.
+        assert!(CSS.contains("outline: 3px solid var(--focus-ring)"));
+        assert!(!CSS.contains("outline: 3px solid var(--focus)"));
+        for rule in CSS
+            .lines()
+            .filter(|l| l.contains("input") && l.contains("border:"))
+        {
+            assert!(rule.contains("var(--field-border)"), "{rule}");
+        }
+    }
+
+    /// Sides are start and end, so a right-to-left site (`<html dir="rtl">`) is mirrored.
+    #[test]
+    fn the_stylesheet_has_no_left_or_right() {
+        for side in ["left", "right"] {
+            for physical in [
+                format!("-{side}"),
+                format!(" {side}:"),
+                format!("{{{side}:"),
+                format!("text-align: {side}"),
+            ] {
+                assert!(!CSS.contains(&physical), "{physical}");
+            }
+        }
+    }
+}

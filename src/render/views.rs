@@ -44,9 +44,10 @@ pub struct Link {
 pub struct NavItem {
     pub title: &'static str,
     pub url: String,
-    /// The item as an `<li>`, escaped, plain and marked as the current section.
+    /// The item as an `<li>`, escaped: plain, marked as the page's section
+    /// (`aria-current="true"`) and marked as the page itself (`aria-current="page"`).
     #[serde(skip)]
-    pub html: [String; 2],
+    pub html: [String; 3],
 }
 
 pub struct SiteView<'a> {
@@ -55,6 +56,8 @@ pub struct SiteView<'a> {
     pub base_url: &'a str,
     pub base_path: &'a str,
     pub language: &'a str,
+    /// `ltr`, or `rtl` for a language written right to left (for `<html dir>`).
+    pub dir: &'static str,
     pub nav: Vec<NavItem>,
     /// `nav` as the `<li>` items of a list, escaped (printed by the built-in `base.html`).
     pub nav_html: String,
@@ -81,6 +84,7 @@ impl Serialize for SiteView<'_> {
             base_url,
             base_path,
             language,
+            dir,
             nav,
             nav_html,
             search_url,
@@ -91,12 +95,13 @@ impl Serialize for SiteView<'_> {
         if !s.is_human_readable() && *hash != 0 {
             return s.serialize_u128(*hash);
         }
-        let mut st = s.serialize_struct("SiteView", 9)?;
+        let mut st = s.serialize_struct("SiteView", 10)?;
         st.serialize_field("title", title)?;
         st.serialize_field("description", description)?;
         st.serialize_field("base_url", base_url)?;
         st.serialize_field("base_path", base_path)?;
         st.serialize_field("language", language)?;
+        st.serialize_field("dir", dir)?;
         st.serialize_field("nav", if *lean { &[][..] } else { &nav[..] })?;
         st.serialize_field("nav_html", nav_html)?;
         st.serialize_field("search_url", search_url)?;
@@ -137,7 +142,12 @@ pub struct TermLink<'a> {
 pub struct ImageView<'a> {
     /// Resolved URL, or `None` when only a caption exists.
     pub src: Option<String>,
-    /// Text for `alt`: the caption, else the photo title, else the headline.
+    /// Text for the `<img alt>`: the source's own (`alt`), else empty. The caption and
+    /// photo title are shown in the `<figcaption>` beside it, and the headline above it:
+    /// as the alt they would be read twice. With no description given, the picture is
+    /// presented as one whose text is already adjacent (WAI Images Tutorial, decorative
+    /// images: "Image with adjacent text alternative"; the alt decision tree), rather than
+    /// named by a description that does not describe it.
     pub alt: &'a str,
     pub title: Option<&'a str>,
     pub caption: Option<&'a str>,
@@ -180,6 +190,9 @@ pub struct PaginationView {
     pub first_url: String,
     pub last_url: String,
     pub links: Vec<PageLink>,
+    /// The `aria-current` value of the current page's number: `page` when the pagination
+    /// holds the page's one `aria-current="page"` (see [`PageView::current`]), else `true`.
+    pub aria_current: &'static str,
 }
 
 #[derive(Serialize)]
@@ -198,11 +211,17 @@ pub struct PageView {
     /// The title of the `site.nav` item the page belongs to (`Latest`, `Archive`, `Tags`,
     /// `Search`...); empty for articles and the 404 page.
     pub nav: &'static str,
-    /// `site.nav` as `<li>` items, escaped, the page's own marked `aria-current` (the
-    /// built-in `base.html` prints this). Made from `nav` and the site, so it is filled
-    /// with the other `_html` forms, only for pages that are rendered (see
-    /// [`Views::add_markup`]).
+    /// `site.nav` as `<li>` items, escaped, the page's section marked
+    /// `aria-current="true"`, or `"page"` when its URL is the page's own (the built-in
+    /// `base.html` prints this). Made from `nav` and the site, so it is filled with the
+    /// other `_html` forms, only for pages that are rendered (see [`Views::add_markup`]).
     pub nav_html: String,
+    /// Where the page's one `aria-current="page"` is: `nav` (a nav item's URL is the
+    /// page's), else `breadcrumbs` (the last crumb of a listing's first page, or an
+    /// article's title), else `pagination` (the current number); empty on the 404 page.
+    /// A page marked in two places would be announced as two current pages; the others
+    /// that stand for the page get `aria-current="true"`.
+    pub current: &'static str,
 }
 
 #[derive(Serialize)]
@@ -415,11 +434,19 @@ impl PageContext<'_> {
     }
 }
 
-/// `site.nav` as `<li>` items, the one titled `current` marked as the current section.
-pub fn nav_html(site: &SiteView<'_>, current: &str) -> String {
+/// `site.nav` as `<li>` items: the one whose URL is `url` marked as the page, else the
+/// one titled `section` marked as the page's section.
+pub fn nav_html(site: &SiteView<'_>, section: &str, url: &str) -> String {
     site.nav
         .iter()
-        .map(|n| n.html[usize::from(n.title == current)].as_str())
+        .map(|n| {
+            let mark = if n.url == url {
+                2
+            } else {
+                usize::from(n.title == section)
+            };
+            n.html[mark].as_str()
+        })
         .collect()
 }
 
@@ -488,7 +515,11 @@ impl<'a> Views<'a> {
                 html.push_str("</li>");
                 html
             };
-            let html = [li(""), li(" aria-current=\"page\"")];
+            let html = [
+                li(""),
+                li(" aria-current=\"true\""),
+                li(" aria-current=\"page\""),
+            ];
             NavItem { title, url, html }
         };
         let mut nav = vec![
@@ -513,6 +544,7 @@ impl<'a> Views<'a> {
             base_url: &c.base_url,
             base_path: &c.base_path,
             language: &c.language,
+            dir: c.text_direction(),
             nav,
             search_url,
             generator: concat!("broadsheet ", env!("CARGO_PKG_VERSION")),
@@ -565,11 +597,7 @@ impl<'a> Views<'a> {
                     self.url(&format!("{}{name}", urls::asset_dir(&a.url)))
                 }
             }),
-            alt: img
-                .caption
-                .as_deref()
-                .or(img.title.as_deref())
-                .unwrap_or(&a.title),
+            alt: img.alt.as_deref().unwrap_or(""),
             title: img.title.as_deref(),
             caption: img.caption.as_deref(),
             credit: img.credit.as_deref(),
@@ -640,6 +668,7 @@ impl<'a> Views<'a> {
             first_url: at(1),
             last_url: at(p.total),
             links,
+            aria_current: "true",
         }
     }
 
@@ -679,20 +708,19 @@ impl<'a> Views<'a> {
         if let Some(a) = ctx.article.as_ref().filter(|_| byline) {
             ctx.byline_html = super::markup::byline(a);
         }
-        ctx.page.nav_html = nav_html(ctx.site, ctx.page.nav);
-        // The last crumb is this page, unless the page is an article (its title follows)
-        // or page 2 or later of a listing (the crumb links to page 1).
-        let later_page = ctx.pagination.as_ref().is_some_and(|p| p.number > 1);
+        ctx.page.nav_html = nav_html(ctx.site, ctx.page.nav, &ctx.page.url);
         let page = &mut ctx.page;
         let article = page.kind == "article";
-        let last = page.breadcrumbs.len().saturating_sub(1);
+        let mark = if page.current == "breadcrumbs" {
+            " aria-current=\"page\""
+        } else {
+            " aria-current=\"true\""
+        };
         let mut html = String::new();
-        for (i, c) in page.breadcrumbs.iter().enumerate() {
-            let current = if i == last && !article && !later_page {
-                " aria-current=\"page\""
-            } else {
-                ""
-            };
+        for c in &page.breadcrumbs {
+            // The last crumb of a listing's first page is the page itself (an article's
+            // is its month; page 2 of a listing links back to page 1).
+            let current = if c.url == page.url { mark } else { "" };
             html.push_str("<li>");
             link_into(&c.url, current, &c.title, &mut html);
             html.push_str("</li>");
@@ -745,6 +773,7 @@ impl<'a> Views<'a> {
                 breadcrumbs_html: String::new(),
                 nav: "",
                 nav_html: String::new(),
+                current: "",
             },
             article: None,
             previous: None,
@@ -938,6 +967,23 @@ impl<'a> Views<'a> {
             },
             _ => "",
         };
+        // The first element in the page that stands for the page itself, in reading
+        // order: header nav, breadcrumbs, pagination.
+        let page = &ctx.page;
+        ctx.page.current = if site.nav.iter().any(|n| n.url == page.url) {
+            "nav"
+        } else if page.kind == "article" || page.breadcrumbs.iter().any(|c| c.url == page.url) {
+            "breadcrumbs"
+        } else if ctx.pagination.is_some() {
+            "pagination"
+        } else {
+            ""
+        };
+        if let Some(p) = ctx.pagination.as_mut() {
+            if ctx.page.current == "pagination" {
+                p.aria_current = "page";
+            }
+        }
         self.add_links(&mut ctx, kind);
         ctx
     }

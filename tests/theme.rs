@@ -1,0 +1,257 @@
+//! Accessibility of the built-in theme, checked on built fixture sites: where pages say
+//! which page is current, text direction, image alternatives, and what is published
+//! from `static/`.
+
+mod common;
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use scraper::Html;
+
+/// The page number a listing file stands for (`page/3/index.html`, `page/3.html`), 1 for
+/// any other page.
+fn page_number(rel: &str) -> usize {
+    let parts: Vec<&str> = rel.split('/').collect();
+    parts
+        .windows(2)
+        .rev()
+        .find(|w| w[0] == "page")
+        .and_then(|w| w[1].trim_end_matches(".html").parse().ok())
+        .unwrap_or(1)
+}
+
+/// Every page of a built site has exactly one `aria-current="page"` (the 404 page, served
+/// at any address, none), and it stands for the page itself: a link to the page's own
+/// file, an article's title in the breadcrumbs, or the page's number in the pagination.
+/// A nav item for the section a page is in is `aria-current="true"` and never links to
+/// the page itself; a crumb or page number that stands for a page the nav item already
+/// marks is `true` too.
+fn assert_one_current_page(out: &Path, base_path: &str) -> usize {
+    let mut pages = 0;
+    for (rel, _) in files_with(out, |_| ()) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let file = out.join(&rel);
+        let doc = Html::parse_document(&fs::read_to_string(&file).unwrap());
+        let current = select(&doc, "[aria-current=page]");
+        if rel == "404.html" {
+            assert!(current.is_empty(), "{rel}: {current:?}");
+            continue;
+        }
+        if select(&doc, "meta[http-equiv=refresh]").len() == 1 {
+            continue; // an alias, which only sends readers on
+        }
+        pages += 1;
+        assert_eq!(
+            current.len(),
+            1,
+            "{rel}: {:?}",
+            current.iter().map(|e| e.html()).collect::<Vec<_>>()
+        );
+        let el = current[0];
+        let text = el.text().collect::<String>().trim().to_string();
+        match el.value().attr("href") {
+            Some(href) => assert_eq!(
+                target_file(out, base_path, &file, href).as_deref(),
+                Some(file.as_path()),
+                "{rel}: {}",
+                el.html()
+            ),
+            None if el.value().name() == "li" => {
+                assert_eq!(texts(&doc, "h1"), [text.as_str()], "{rel}");
+                assert_eq!(texts(&doc, "body.article"), texts(&doc, "body"), "{rel}");
+            }
+            None => {
+                assert_eq!(el.value().name(), "span", "{rel}: {}", el.html());
+                assert_eq!(text, page_number(&rel).to_string(), "{rel}");
+            }
+        }
+        for other in select(&doc, "[aria-current]") {
+            let value = other.value().attr("aria-current").unwrap();
+            assert!(matches!(value, "page" | "true"), "{rel}: {}", other.html());
+        }
+        let nav = select(&doc, ".site-nav [aria-current]");
+        assert!(nav.len() <= 1, "{rel}");
+        for item in select(&doc, ".site-nav [aria-current=true]") {
+            let href = item.value().attr("href").unwrap();
+            assert_ne!(
+                target_file(out, base_path, &file, href).as_deref(),
+                Some(file.as_path()),
+                "{rel}: {}",
+                item.html()
+            );
+        }
+    }
+    pages
+}
+
+#[test]
+fn every_page_marks_itself_current_once() {
+    let site = fixtures::search_site("https://example.org/news/");
+    site.build_ok();
+    let pages = assert_one_current_page(&site.out(), "/news/");
+    assert!(pages > 40, "{pages}");
+    let marks = |rel: &str| -> Vec<(String, String)> {
+        select(&site.html(rel), "[aria-current]")
+            .iter()
+            .map(|e| {
+                let text = e.text().collect::<String>().trim().to_string();
+                (text, e.value().attr("aria-current").unwrap().to_string())
+            })
+            .collect()
+    };
+    let pair = |t: &str, v: &str| (t.to_string(), v.to_string());
+    // The review's pages: the nav item of the section is only "true".
+    assert_eq!(
+        marks("2023/03/index.html"),
+        [pair("Archive", "true"), pair("March", "page")]
+    );
+    assert_eq!(
+        marks("page/2/index.html"),
+        [pair("Latest", "true"), pair("2", "page")]
+    );
+    assert_eq!(
+        marks("tags/ports/index.html"),
+        [pair("Tags", "true"), pair("Ports", "page")]
+    );
+    // A page the nav links to: the nav item is the page; its crumb and its pagination
+    // stand for it as "true".
+    assert_eq!(
+        marks("index.html"),
+        [pair("Latest", "page"), pair("1", "true")]
+    );
+    assert_eq!(
+        marks("archive/index.html"),
+        [pair("Archive", "page"), pair("Archive", "true")]
+    );
+
+    // Pages as files, and listings of several pages with crumbs.
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\nper_page = 1\npretty_urls = false\n",
+    );
+    site.build_ok();
+    let pages = assert_one_current_page(&site.out(), "/");
+    assert!(pages > 40, "{pages}");
+    assert_eq!(
+        marks("sections/world/page/2.html"),
+        [pair("Sections", "true"), pair("2", "page")]
+    );
+}
+
+/// A right-to-left language sets `dir` on every page the site writes, the built-in
+/// theme's, the 404 page and an alias's; `site.dir` is there for templates of one's own.
+#[test]
+fn a_right_to_left_language_sets_dir() {
+    let config = "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"ar\"\n";
+    let site = Site::new(config);
+    site.article(
+        "world/a.md",
+        &format!(
+            "{}\nslug = \"a\"\naliases = [\"/old/a.html\"]",
+            fm("خبر", "2023-03-07")
+        ),
+        "نص.",
+    );
+    site.build_ok();
+    let dir = |rel: &str| {
+        let doc = site.html(rel);
+        let html = select(&doc, "html")[0].value().clone();
+        (
+            html.attr("lang").map(str::to_string),
+            html.attr("dir").map(str::to_string),
+        )
+    };
+    let rtl = (Some("ar".to_string()), Some("rtl".to_string()));
+    for rel in [
+        "index.html",
+        "2023/03/07/a/index.html",
+        "tags/index.html",
+        "search/index.html",
+        "404.html",
+        "old/a.html",
+    ] {
+        assert_eq!(dir(rel), rtl, "{rel}");
+    }
+    site.write("templates/404.html", "<p dir=\"{{ site.dir }}\">x</p>");
+    site.write("site.toml", &config.replace("\"ar\"", "\"en-GB\""));
+    site.build_ok();
+    assert_eq!(dir("index.html").1.as_deref(), Some("ltr"));
+    assert_eq!(site.read("404.html"), "<p dir=\"ltr\">x</p>");
+}
+
+/// The lead image's `alt` is the article's own `alt`; without one it is empty, as the
+/// caption is in the `<figcaption>` beside it and the headline above it (read twice
+/// otherwise). Shared alone (OpenGraph), the picture keeps a description.
+#[test]
+fn lead_image_alt_does_not_repeat_the_caption_or_headline() {
+    let site = Site::new("title = \"T\"\nbase_url = \"https://example.org/\"\n");
+    let image = |name: &str, extra: &str| {
+        site.write(&format!("content/world/{name}.jpg"), "jpeg");
+        site.article(
+            &format!("world/{name}.md"),
+            &format!(
+                "{}\nimage = \"{name}.jpg\"\n{extra}",
+                fm(name, "2023-03-07")
+            ),
+            "Body.",
+        );
+    };
+    image("captioned", "caption = \"Leaders at the summit\"");
+    image(
+        "described",
+        "caption = \"Leaders at the summit\"\nalt = \"Five leaders on a stage\"",
+    );
+    image("bare", "");
+    site.build_ok();
+    let alt = |name: &str| {
+        let doc = site.html(&format!("2023/03/07/{name}/index.html"));
+        let img = select(&doc, ".lead-image img")[0].value().clone();
+        let og = select(&doc, "meta[property='og:image:alt']")[0]
+            .value()
+            .clone();
+        (
+            img.attr("alt").unwrap().to_string(),
+            og.attr("content").unwrap().to_string(),
+        )
+    };
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(alt("captioned"), pair("", "Leaders at the summit"));
+    assert_eq!(
+        alt("described"),
+        pair("Five leaders on a stage", "Five leaders on a stage")
+    );
+    assert_eq!(alt("bare"), pair("", "bare"));
+}
+
+/// Hidden files and folders in `static/` are not published, but for those hosts read.
+#[test]
+fn hidden_static_files_are_not_published() {
+    let site = Site::new("title = \"T\"\n");
+    for rel in [
+        "static/.DS_Store",
+        "static/.hidden",
+        "static/.git/config",
+        "static/img/.DS_Store",
+        "static/img/logo.svg",
+        "static/.well-known/security.txt",
+        "static/.nojekyll",
+    ] {
+        site.write(rel, "x");
+    }
+    site.build_ok();
+    let published: Vec<String> = files_with(&site.out(), |_| ())
+        .into_keys()
+        .filter(|rel| rel.starts_with('.') || rel.starts_with("img"))
+        .filter(|rel| rel != ".broadsheet-output")
+        .collect();
+    assert_eq!(
+        published,
+        [".nojekyll", ".well-known/security.txt", "img/logo.svg"]
+    );
+}
