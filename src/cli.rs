@@ -552,6 +552,8 @@ const SNIPPETS: usize = 50;
 /// (anstream strips it otherwise).
 fn print_diagnostics(diagnostics: &[Diagnostic], site_dir: &Path) {
     let renderer = Renderer::styled();
+    // Each file read once: fifty messages about one 100 MB dump must not read it fifty times.
+    let mut files: std::collections::HashMap<&Path, Option<String>> = Default::default();
     for (i, d) in diagnostics.iter().enumerate() {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
@@ -562,7 +564,12 @@ fn print_diagnostics(diagnostics: &[Diagnostic], site_dir: &Path) {
             .split_once(": ")
             .map_or(title.as_str(), |(_, rest)| rest);
         let source = (i < SNIPPETS)
-            .then(|| source_line(site_dir, &d.path, d.line?))
+            .then(|| {
+                let text = files
+                    .entry(d.path.as_path())
+                    .or_insert_with(|| read_source(site_dir, &d.path));
+                source_line(text.as_deref()?, d.line?)
+            })
             .flatten();
         let group = level.primary_title(title);
         let text = match &source {
@@ -578,22 +585,29 @@ fn print_diagnostics(diagnostics: &[Diagnostic], site_dir: &Path) {
     }
 }
 
-/// The text of line `line` of the file at `path` (relative to the site folder).
-fn source_line(site_dir: &Path, path: &Path, line: usize) -> Option<(usize, String)> {
+/// The text of the file at `path` (relative to the site folder), decoded as ingest
+/// decodes it, so a Windows-1252 or UTF-16 file's line reads as its text, not as
+/// replacement characters.
+fn read_source(site_dir: &Path, path: &Path) -> Option<String> {
     let full = if path.is_absolute() {
         path.to_path_buf()
     } else {
         site_dir.join(path)
     };
-    // Decoded as ingest decodes it, so a Windows-1252 or UTF-16 file's line reads as
-    // its text, not as replacement characters.
-    let text = crate::ingest::decode_text(std::fs::read(full).ok()?).text;
-    let text = text
-        .lines()
-        .nth(line.checked_sub(1)?)?
-        .trim_end()
-        .to_string();
-    (!text.trim().is_empty()).then_some((line, text))
+    Some(crate::ingest::decode_text(std::fs::read(full).ok()?).text)
+}
+
+/// Characters of a line shown under a message: a minified dump is one line of megabytes.
+const SNIPPET_CHARS: usize = 160;
+
+/// Line `line` of `text`, cut short after [`SNIPPET_CHARS`] characters.
+fn source_line(text: &str, line: usize) -> Option<(usize, String)> {
+    let full = text.lines().nth(line.checked_sub(1)?)?.trim_end();
+    let mut shown: String = full.chars().take(SNIPPET_CHARS).collect();
+    if shown.len() < full.len() {
+        shown.push('…');
+    }
+    (!shown.trim().is_empty()).then_some((line, shown))
 }
 
 /// What `serve` prints. `shown` holds the warnings the last build printed: a rebuild
@@ -665,5 +679,21 @@ fn print_serve_event(
                 eprintln!("Build failed; still serving the last good site. Fix the file and save to retry.");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_shown_cut_short() {
+        let line = "x".repeat(10_000);
+        let (n, shown) = source_line(&format!("first\n{line}\n"), 2).expect("line 2");
+        assert_eq!(n, 2);
+        assert_eq!(shown.chars().count(), SNIPPET_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        assert_eq!(source_line("short\n", 1).map(|(_, s)| s).as_deref(), Some("short"));
+        assert!(source_line("a\n   \n", 2).is_none());
     }
 }

@@ -38,6 +38,8 @@ pub struct Fold {
     pub kept_path: PathBuf,
     pub kept_line: Option<usize>,
     pub kept_id: String,
+    /// The folded article's id (`world/x.json#12` for a dump's 12th record).
+    pub id: String,
     /// `same body`, `same title and date` or `same title and section, undated`.
     pub reason: &'static str,
 }
@@ -253,6 +255,7 @@ pub fn fold(
                 kept_path: articles[j].source_path.clone(),
                 kept_line: articles[j].source_line,
                 kept_id: articles[j].id.clone(),
+                id: articles[i].id.clone(),
                 reason,
             })
         })

@@ -113,9 +113,20 @@ pub fn parse_json(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
             return out;
         }
     };
-    for (n, raw) in items.into_iter().enumerate() {
+    // Lines counted from the record before, not from the top: a 100 MB array costs one
+    // pass, not one per record.
+    let mut lines = Vec::with_capacity(items.len());
+    let (mut counted_to, mut line) = (0, 1);
+    for raw in &items {
         let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-        let line = line_of(text, offset);
+        line += line_of(&text[counted_to..offset], usize::MAX) - 1;
+        counted_to = offset;
+        lines.push(line);
+    }
+    // A minified export holds every record on one line: messages then name the record.
+    let shared = lines.windows(2).any(|w| w[0] == w[1]);
+    for (n, (raw, line)) in items.into_iter().zip(lines).enumerate() {
+        let before = out.diagnostics.len();
         match serde_json::from_str::<Value>(raw.get()) {
             Ok(value) => one(value, line, n + 1, file, config, &mut out, &mut unknown),
             Err(e) => out.diagnostics.push(
@@ -126,6 +137,11 @@ pub fn parse_json(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 )
                 .with_kind("bad-record"),
             ),
+        }
+        if shared {
+            for d in &mut out.diagnostics[before..] {
+                d.message = format!("record {}: {}", n + 1, d.message);
+            }
         }
     }
     warn_unknown(file, &unknown, &mut out);
@@ -363,6 +379,24 @@ mod tests {
             &SiteConfig::default(),
         );
         assert!(bad.diagnostics[0].is_error() && bad.diagnostics[0].line == Some(2));
+        // Many records on one line (a minified export): messages name the record.
+        let minified = "[{\"title\": \"A\", \"date\": \"2023-03-07\", \"body\": \"x\"}, {\"date\": \"2023-03-07\", \"body\": \"y\"}, 3]";
+        let out = parse_json(&file("m.json", minified), &SiteConfig::default());
+        let messages: Vec<_> = out
+            .diagnostics
+            .iter()
+            .map(|d| (d.line, d.message.as_str()))
+            .collect();
+        assert!(
+            messages[0].0 == Some(1) && messages[0].1.starts_with("record 2: record has no title"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[1]
+                .1
+                .starts_with("record 3: record is not an object"),
+            "{messages:?}"
+        );
     }
 
     #[test]

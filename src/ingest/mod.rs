@@ -509,13 +509,18 @@ pub fn load_listed(
         kept_for
             .entry(fold.path.clone())
             .or_insert_with(|| fold.kept_path.clone());
-        let kept_at = crate::diagnostics::place(&fold.kept_path, fold.kept_line);
+        let kept_at = crate::diagnostics::place(&fold.kept_path, fold.kept_line)
+            + &array_record(&fold.kept_id);
         loaded.diagnostics.push(
             Diagnostic::warning(
                 &fold.path,
                 fold.line,
                 format!(
-                    "the same story as {kept_at} ({}); kept once, from {kept_at}",
+                    "{}the same story as {kept_at} ({}); kept once, from {kept_at}",
+                    array_record(&fold.id)
+                        .strip_prefix(" (")
+                        .and_then(|r| r.strip_suffix(')'))
+                        .map_or(String::new(), |r| format!("{r}: ")),
                     fold.reason
                 ),
             )
@@ -572,6 +577,15 @@ fn move_text_to_fresh_memory(articles: &mut [Article]) {
 }
 
 /// A folder name as a section name: `middle-east` -> `Middle East`.
+/// ` (record 12)` for the 12th record of a JSON array file (`world/x.json#12`), whose
+/// records may all be on one line; empty for anything else.
+fn array_record(id: &str) -> String {
+    match id.rsplit_once('#') {
+        Some((file, n)) if file.ends_with(".json") => format!(" (record {n})"),
+        _ => String::new(),
+    }
+}
+
 pub(crate) fn section_name(folder: &str) -> String {
     folder
         .split(['-', '_', ' '])
