@@ -693,7 +693,10 @@ mod tests {
         assert_eq!(n, 2);
         assert_eq!(shown.chars().count(), SNIPPET_CHARS + 1);
         assert!(shown.ends_with('…'));
-        assert_eq!(source_line("short\n", 1).map(|(_, s)| s).as_deref(), Some("short"));
+        assert_eq!(
+            source_line("short\n", 1).map(|(_, s)| s).as_deref(),
+            Some("short")
+        );
         assert!(source_line("a\n   \n", 2).is_none());
     }
 }

@@ -17,7 +17,22 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{line_of, Diagnostic};
 
 /// Keys of an envelope object whose array holds the articles (`{"articles": [...]}`).
-const ENVELOPES: [&str; 6] = ["articles", "items", "data", "results", "posts", "entries"];
+const ENVELOPES: [&str; 7] = [
+    "articles", "items", "data", "results", "posts", "entries", "@graph",
+];
+
+/// A JSON-LD `@graph` item that is an article (`NewsArticle`, `BlogPosting`...), not the
+/// page, site or publisher the graph also describes.
+fn is_article_node(item: &RawValue) -> bool {
+    let Ok(node) = serde_json::from_str::<std::collections::HashMap<String, &RawValue>>(item.get())
+    else {
+        return false;
+    };
+    node.get("@type").is_some_and(|t| {
+        let t = t.get();
+        t.contains("Article") || t.contains("Posting") || t.contains("Report")
+    })
+}
 
 /// Parses a JSON Lines file: one record per non-blank line. Records are read in
 /// parallel (a dump may hold the whole archive) and kept in line order.
@@ -163,9 +178,38 @@ fn records(top: &RawValue) -> Option<Vec<&RawValue>> {
         object
             .get(*k)
             .filter(|v| v.get().trim_start().starts_with('['))
+            .map(|v| (*k, v))
     });
+    // One level deeper: `{"data": {"articles": [...]}}`, `{"hits": {"hits": [...]}}`.
+    let nested = || {
+        object.values().find_map(|inner| {
+            let inner: std::collections::HashMap<String, &RawValue> =
+                serde_json::from_str(inner.get()).ok()?;
+            ENVELOPES.iter().chain(&["hits"]).find_map(|k| {
+                inner
+                    .get(*k)
+                    .filter(|v| v.get().trim_start().starts_with('['))
+                    .map(|v| serde_json::from_str::<Vec<&RawValue>>(v.get()))
+            })
+        })
+    };
     match envelope {
-        Some(list) => serde_json::from_str(list.get()).ok(),
+        // An envelope's few keys hold no headline: a record's do.
+        None if object.len() <= 3
+            && !["title", "headline", "name"]
+                .iter()
+                .any(|k| object.contains_key(*k)) =>
+        {
+            match nested() {
+                Some(list) => list.ok(),
+                None => Some(vec![top]),
+            }
+        }
+        Some(("@graph", list)) => {
+            let nodes: Vec<&RawValue> = serde_json::from_str(list.get()).ok()?;
+            Some(nodes.into_iter().filter(|n| is_article_node(n)).collect())
+        }
+        Some((_, list)) => serde_json::from_str(list.get()).ok(),
         None => Some(vec![top]),
     }
 }
@@ -180,13 +224,17 @@ fn one(
     out: &mut FileOutcome,
     unknown: &mut BTreeSet<String>,
 ) {
-    let Value::Object(map) = value else {
+    let Value::Object(mut map) = value else {
         out.diagnostics.push(
             Diagnostic::warning(&file.shown, Some(line), "record is not an object; skipped")
                 .with_kind("bad-record"),
         );
         return;
     };
+    // A search engine's hit (Elasticsearch, OpenSearch) holds the record in `_source`.
+    if let Some(Value::Object(source)) = map.get_mut("_source").map(std::mem::take) {
+        map = source;
+    }
     let mut fields = Fields::new(map, Mode::Dump, "", line, &file.shown, config);
     let mut draft = fields.draft();
     unknown.extend(fields.leftover());
@@ -205,7 +253,7 @@ fn one(
             Diagnostic::warning(
                 &file.shown,
                 Some(line),
-                "record has no title (title or headline); skipped",
+                "record has no title (title, headline or name); skipped",
             )
             .with_kind("no-title"),
         );
@@ -278,6 +326,38 @@ mod tests {
             default_section: None,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn exports_of_wordpress_schema_org_and_search_engines() {
+        let config = SiteConfig::default();
+        let wordpress = r#"[{"id": 101, "date": "2023-04-01T12:00:00", "slug": "minister-resigns", "title": {"rendered": "Minister resigns &#8211; <b>statement</b>"}, "content": {"rendered": "<p>The minister resigned.</p>"}, "excerpt": {"rendered": "<p>He went.</p>"}, "tags": [12]}]"#;
+        let out = parse_json(&file("wp.json", wordpress), &config);
+        let a = &out.articles[0];
+        assert_eq!(a.title, "Minister resigns – statement");
+        assert_eq!(a.summary, "He went.");
+        assert!(a.body_html.contains("The minister resigned."));
+        assert!(a.tags.is_empty());
+        assert!(
+            out.diagnostics
+                .iter()
+                .any(|d| d.message.contains("the number 12")),
+            "{:?}",
+            out.diagnostics
+        );
+        let graph = r#"{"@context": "https://schema.org", "@graph": [{"@type": "WebPage", "name": "Page"}, {"@type": "NewsArticle", "name": "Named", "datePublished": "1678185000", "articleSection": ["Politics", "Europe"], "articleBody": "Body."}]}"#;
+        let out = parse_json(&file("ld.json", graph), &config);
+        assert_eq!(out.articles.len(), 1, "{:?}", out.diagnostics);
+        let a = &out.articles[0];
+        assert_eq!(
+            (a.title.as_str(), a.section.as_deref()),
+            ("Named", Some("Politics"))
+        );
+        assert_eq!(a.date.map(|d| d.timestamp()), Some(1_678_185_000));
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let nested = r#"{"hits": {"total": 1, "hits": [{"_id": "x", "_source": {"headline": "Hit", "date": "2023-03-07", "body": "B."}}]}}"#;
+        let out = parse_json(&file("es.json", nested), &config);
+        assert_eq!(out.articles[0].title, "Hit", "{:?}", out.diagnostics);
     }
 
     #[test]

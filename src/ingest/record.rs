@@ -49,7 +49,9 @@ impl Field {
     /// Built-in names, matched ignoring ASCII case; the first is the canonical one.
     pub fn names(self) -> &'static [&'static str] {
         match self {
-            Field::Title => &["title", "headline"],
+            // `name` last: schema.org's name of a thing, an article's headline when no
+            // `headline` is given.
+            Field::Title => &["title", "headline", "name"],
             Field::Date => &[
                 "date",
                 "published",
@@ -78,7 +80,7 @@ impl Field {
             Field::Authors => &["authors", "author", "byline", "creator"],
             Field::Sources => &["sources", "source", "agency"],
             Field::Tags => &["tags", "keywords", "categories"],
-            Field::Section => &["section", "category"],
+            Field::Section => &["section", "category", "articleSection"],
             Field::Image => &["image", "images"],
             Field::Caption => &["caption"],
             Field::Credit => &["credit"],
@@ -118,7 +120,11 @@ const LONG_TITLE_CHARS: usize = 200;
 
 /// Site-generator housekeeping that an archive moving over from Hugo or Jekyll carries;
 /// it has no meaning here and is ignored without a warning.
-const HOUSEKEEPING: [&str; 6] = [
+const HOUSEKEEPING: [&str; 9] = [
+    // JSON-LD's own keys: what the record is, not what it says.
+    "@type",
+    "@context",
+    "@id",
     "layout",
     "weight",
     "type",
@@ -310,7 +316,19 @@ impl<'a> Fields<'a> {
     }
 
     fn string(&mut self, field: Field) -> Option<String> {
-        let (key, value) = self.take(field)?;
+        let (key, mut value) = self.take(field)?;
+        // WordPress's REST API: `"title": {"rendered": "..."}`, as for content and excerpt.
+        if let Value::Object(o) = &mut value {
+            if let Some(rendered) = o.remove("rendered") {
+                value = rendered;
+            }
+        }
+        // schema.org's `articleSection: ["World", "Middle East"]`: the first is the section.
+        if let (Field::Section, Value::Array(items)) = (field, &mut value) {
+            if items.iter().all(Value::is_string) && !items.is_empty() {
+                value = items.swap_remove(0);
+            }
+        }
         match value {
             Value::String(s) => Some(s),
             Value::Number(n) => Some(n.to_string()),
@@ -441,7 +459,16 @@ impl<'a> Fields<'a> {
 
     /// A date; a value that is no date is an error (front matter) or a warning (dump).
     fn date(&mut self, field: Field) -> Option<DateTime<Tz>> {
-        let (key, value) = self.take(field)?;
+        let (key, mut value) = self.take(field)?;
+        // A timestamp exported as a string (`"1678185000"`) is the number it spells.
+        if let Value::String(s) = &value {
+            let digits = s.trim();
+            if (9..=13).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+                if let Ok(n) = digits.parse::<i64>() {
+                    value = Value::from(n);
+                }
+            }
+        }
         let text = match value {
             Value::String(s) => s,
             // Seconds since 1970, as some APIs export, or milliseconds (JavaScript's
@@ -553,6 +580,17 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A line of metadata as [`clean_line`]; a dump's markup (`<b>Breaking</b>`, an
+    /// excerpt's `<p>`) goes too, leaving its text. Front matter is written by hand, so
+    /// `<b>` there is text, as Hugo shows it.
+    fn clean(&self, text: &str) -> String {
+        if self.mode == Mode::Dump && body::looks_like_html(text) {
+            clean_line(&body::html_to_text(text))
+        } else {
+            clean_line(text)
+        }
+    }
+
     /// Jekyll's `published: false`: a post not to publish, a draft here. `published`
     /// holding a date is the publication date, read with the other date names.
     fn unpublished(&mut self) -> bool {
@@ -570,7 +608,7 @@ impl<'a> Fields<'a> {
     /// Reads every known field; what is left is unknown (see [`Fields::leftover`]).
     pub fn draft(&mut self) -> Draft {
         let unpublished = self.unpublished();
-        let title = self.string(Field::Title).map(|t| clean_line(&t));
+        let title = self.string(Field::Title).map(|t| self.clean(&t));
         let date_key = self.map.keys().find(|k| {
             let names = Field::Date.names();
             names.iter().any(|n| k.eq_ignore_ascii_case(n))
@@ -583,7 +621,7 @@ impl<'a> Fields<'a> {
         let date = self.date(Field::Date);
         let updated = self.date(Field::Updated);
         let slug = self.string(Field::Slug);
-        let summary = self.string(Field::Summary).map(|s| clean_line(&s));
+        let summary = self.string(Field::Summary).map(|s| self.clean(&s));
         let items = self.items(Field::Authors);
         let authors = if self.mode == Mode::Dump {
             // Split with the agencies taken out, in `split_agencies`.
