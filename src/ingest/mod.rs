@@ -632,12 +632,16 @@ fn read_text(
         )
         .with_kind("binary"));
     }
-    if let Some(line) = decoded.not_utf8 {
+    if let Some((line, count)) = decoded.not_utf8 {
+        let lines = match count {
+            1 => "this line is".to_string(),
+            n => format!("this line and {} more are", n - 1),
+        };
         warnings.push(
             Diagnostic::warning(
                 shown,
                 Some(line),
-                "is not valid UTF-8; read as Windows-1252 (Latin-1). Save it as UTF-8 to be sure of its characters",
+                format!("{lines} not valid UTF-8, so read as Windows-1252 (Latin-1); the other lines as UTF-8. Save the file as UTF-8 to be sure of its characters"),
             )
             .with_kind("encoding"),
         );
@@ -649,9 +653,9 @@ fn read_text(
 pub struct Decoded {
     /// Line ends made `\n`, control characters (but tabs) dropped.
     pub text: String,
-    /// The line of the first byte that is not UTF-8, when the file was read as
-    /// Windows-1252.
-    pub not_utf8: Option<usize>,
+    /// The first line that is not UTF-8 and how many such lines there are: each was
+    /// read as Windows-1252, the other lines as UTF-8.
+    pub not_utf8: Option<(usize, usize)>,
     /// The file holds NUL bytes outside UTF-16: it is not text.
     pub binary: bool,
 }
@@ -671,14 +675,26 @@ pub fn decode_text(bytes: Vec<u8>) -> Decoded {
         // Taken over as it is when valid, not copied.
         None => match String::from_utf8(bytes) {
             Ok(t) => t,
+            // Line by line: a dump of UTF-8 records with one Latin-1 record keeps its
+            // other records' Arabic or accents (one Windows-1252 reading of the whole file
+            // would garble them).
             Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
-                not_utf8 = Some(bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1);
-                encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(&bytes)
-                    .0
-                    .into_owned()
+                let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
+                for (n, line) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
+                    match std::str::from_utf8(line) {
+                        Ok(line) => text.push_str(line),
+                        Err(_) => {
+                            not_utf8.get_or_insert((n + 1, 0)).1 += 1;
+                            text.push_str(
+                                &encoding_rs::WINDOWS_1252
+                                    .decode_without_bom_handling(line)
+                                    .0,
+                            );
+                        }
+                    }
+                }
+                text
             }
         },
     };
@@ -771,6 +787,19 @@ mod tests {
         let d = decode_text(b"Title\x1b[1m bell\x07\ttab\nnext".to_vec());
         assert_eq!(d.text, "Title[1m bell\ttab\nnext");
         assert!(!d.binary && d.not_utf8.is_none());
+        // One Latin-1 line among UTF-8 ones: only it is read as Windows-1252.
+        let mixed = [
+            "{\"title\": \"انفجار\"}\n".as_bytes(),
+            b"{\"title\": \"It cost \xa3600m\"}\n",
+            "{\"title\": \"Café\"}\n".as_bytes(),
+        ]
+        .concat();
+        let d = decode_text(mixed);
+        assert_eq!(
+            d.text,
+            "{\"title\": \"انفجار\"}\n{\"title\": \"It cost £600m\"}\n{\"title\": \"Café\"}\n"
+        );
+        assert_eq!(d.not_utf8, Some((2, 1)));
     }
 
     #[test]
