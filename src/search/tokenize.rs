@@ -12,7 +12,20 @@ pub const MAX_WORD_CHARS: usize = 40;
 /// Combining marks the index ignores: Latin diacritics typed separately and Arabic harakat,
 /// so that a vowelled and an unvowelled spelling match.
 fn is_ignored_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}')
+    // The last is Arabic's tatweel, which stretches a word and spells nothing.
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+}
+
+/// Arabic letters written several ways, as search engines fold them (Lucene's Arabic
+/// normalizer): alef with hamza or madda is alef, alef maksura is yeh, teh marbuta is
+/// heh, so `اشخاص` finds `أشخاص`.
+fn arabic_fold(c: char) -> Option<char> {
+    match c {
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => Some('\u{0627}'),
+        '\u{0649}' => Some('\u{064A}'),
+        '\u{0629}' => Some('\u{0647}'),
+        _ => None,
+    }
 }
 
 /// Letters, digits and combining marks make words; anything else separates them. Marks
@@ -111,9 +124,12 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
                 // Accents and breathings go, as on Latin letters: `Ελλάδα` -> `ελλαδα`.
                 unicode_normalization::char::decompose_canonical(c, |d| {
                     if !is_ignored_mark(d) && d != YPOGEGRAMMENI {
-                        word.extend(d.to_lowercase());
+                        // Final sigma is sigma: `ΣΕΙΣΜΟΣ` lowercases letter by letter.
+                        word.extend(d.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l }));
                     }
                 });
+            } else if let Some(letter) = arabic_fold(c) {
+                word.push(letter);
             } else if let Some(ascii) = latin_fold(c) {
                 word.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
             } else if is_word_char(c) {
@@ -156,6 +172,11 @@ mod tests {
         // Other scripts stay as they are, without vowel marks.
         assert_eq!(words("مِصر Ελλάδα"), ["مصر", "ελλαδα"]);
         assert_eq!(words("ᾯδῃ Άλφα; ΐ"), ["ωδη", "αλφα", "ι"]);
+        assert_eq!(words("ΣΕΙΣΜΟΣ σεισμός"), ["σεισμοσ", "σεισμοσ"]);
+        assert_eq!(
+            words("أشخاص إلى مدرسة آخر ـبـ"),
+            ["اشخاص", "الي", "مدرسه", "اخر", "ب"]
+        );
         // Marks are part of words, as in search.js.
         assert_eq!(words("हिन्दी समाचार."), ["हिन्दी", "समाचार"]);
         assert_eq!(words("ภาษาไทย"), ["ภาษาไทย"]);

@@ -12,7 +12,8 @@
   var PREFIX_MIN_CHARS = 3, PREFIX_MAX_SHARDS = 2, PREFIX_MAX_TERMS = 200, MAX_WORD_CHARS = 40;
 
   /* Folding, as src/search/tokenize.rs does it. */
-  var MARK = /[\u0300-\u036f\u064b-\u065f\u0670]/;
+  var MARK = /[\u0300-\u036f\u064b-\u065f\u0670\u0640]/;
+  var ARABIC_FOLD = { '\u0622': '\u0627', '\u0623': '\u0627', '\u0625': '\u0627', '\u0671': '\u0627', '\u0649': '\u064a', '\u0629': '\u0647' };
   var ALNUM = /[\p{L}\p{N}\p{M}]/u;
   var GREEK = /^[\u0370-\u03ff\u1f00-\u1fff]$/u, LETTER = /\p{L}/u;
   /* Latin letters with diacritics -> ASCII, from U+00C0 and U+1E00 ('' = kept as is).
@@ -29,7 +30,8 @@
       return /^[a-z0-9]+$/i.test(f) ? f.toLowerCase() : ' ';
     }
     /* Greek letters lose accents and breathings, as tokenize.rs's is_greek_letter. */
-    if (GREEK.test(c) && LETTER.test(c)) return c.normalize('NFD').replace(/[\u0300-\u036f\u0345]/g, '').toLowerCase();
+    if (GREEK.test(c) && LETTER.test(c)) return c.normalize('NFD').replace(/[\u0300-\u036f\u0345]/g, '').toLowerCase().replace(/\u03c2/g, '\u03c3');
+    if (ARABIC_FOLD[c]) return ARABIC_FOLD[c];
     if (code >= 0xc0 && code <= 0x24f) f = FOLD_00C0[code - 0xc0];
     else if (code >= 0x1e00 && code <= 0x1eff) f = FOLD_1E00[code - 0x1e00];
     if (f) return f;
