@@ -221,3 +221,29 @@ fn a_word_itself_ranks_above_longer_words_it_begins() {
         ["2023/03/09/no-jail-for-singer-courtney-love/"]
     );
 }
+
+/// Chinese and Japanese are found by words inside sentences written without spaces,
+/// Greek in capitals and Arabic without its hamza.
+#[test]
+fn scripts_without_spaces_or_with_variant_letters_are_found() {
+    let site = built();
+    site.article(
+        "world/beijing.md",
+        &fm("北京举行国际会议", "2023-03-08"),
+        "北京周二举行了一次国际会议。東京タワーも話題に。",
+    );
+    site.article(
+        "world/quake.md",
+        &fm("Σεισμός στην Κρήτη", "2023-03-09"),
+        "أشخاص في المدرسة.",
+    );
+    site.build_ok();
+    let beijing = "2023/03/08/bei-jing-ju-xing-guo-ji-hui-yi/";
+    let quake = "2023/03/09/seismos-sten-krete/";
+    for q in ["北京", "会议", "国际会议", "タワー"] {
+        assert_eq!(urls(&site, &Query::text(q)), [beijing], "{q}");
+    }
+    for q in ["ΣΕΙΣΜΟΣ", "σεισμος", "اشخاص", "المدرسه"] {
+        assert_eq!(urls(&site, &Query::text(q)), [quake], "{q}");
+    }
+}

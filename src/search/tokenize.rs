@@ -16,6 +16,17 @@ fn is_ignored_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
 }
 
+/// Han ideographs, hiragana and katakana: scripts written without spaces between words.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'
+            | '\u{31F0}'..='\u{31FF}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{20000}'..='\u{2FA1F}')
+}
+
 /// Arabic letters written several ways, as search engines fold them (Lucene's Arabic
 /// normalizer): alef with hamza or madda is alef, alef maksura is yeh, teh marbuta is
 /// heh, so `اشخاص` finds `أشخاص`.
@@ -79,16 +90,35 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
         }
     };
     word.clear();
+    // The last letter of a run of Chinese or Japanese, and whether it began a pair.
+    let mut cjk_prev: Option<char> = None;
+    let mut cjk_paired = false;
+    // A run of one letter is a word of its own; a longer run was given as its pairs.
+    macro_rules! end_cjk_run {
+        () => {
+            if let Some(last) = cjk_prev.take() {
+                if !cjk_paired {
+                    word.push(last);
+                    end(word);
+                }
+                cjk_paired = false;
+            }
+        };
+    }
     // One pass over the bytes: ASCII, nearly all of an English archive, never decodes a char.
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii_alphanumeric() {
+            if cjk_prev.is_some() {
+                end_cjk_run!();
+            }
             word.push(b.to_ascii_lowercase() as char);
             i += 1;
         } else if b < 0x80 {
             end(word);
+            end_cjk_run!();
             i += 1;
             if html && b == b'<' {
                 if let Some(skip) = memchr::memchr(b'>', &bytes[i..]) {
@@ -109,7 +139,21 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
             i += c.len_utf8();
             if is_ignored_mark(c) {
                 continue;
-            } else if is_compatibility_ascii(c) {
+            } else if is_cjk(c) {
+                // Chinese and Japanese leave no spaces between words: each pair of
+                // neighbouring letters is a term, so `北京` is found inside `北京周二`.
+                end(word);
+                if let Some(last) = cjk_prev {
+                    word.push(last);
+                    word.push(c);
+                    end(word);
+                    cjk_paired = true;
+                }
+                cjk_prev = Some(c);
+                continue;
+            }
+            end_cjk_run!();
+            if is_compatibility_ascii(c) {
                 let mut alnum = false;
                 unicode_normalization::char::decompose_compatible(c, |d| {
                     if d.is_ascii_alphanumeric() {
@@ -140,6 +184,7 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
         }
     }
     end(word);
+    end_cjk_run!();
 }
 
 /// Whether a folded word goes in the index: not a lone ASCII letter or digit, not too long.
@@ -172,6 +217,13 @@ mod tests {
         // Other scripts stay as they are, without vowel marks.
         assert_eq!(words("مِصر Ελλάδα"), ["مصر", "ελλαδα"]);
         assert_eq!(words("ᾯδῃ Άλφα; ΐ"), ["ωδη", "αλφα", "ι"]);
+        assert_eq!(
+            words("北京举行会议 北 東京タワー"),
+            [
+                "北京", "京举", "举行", "行会", "会议", "北", "東京", "京タ", "タワ", "ワー"
+            ]
+        );
+        assert_eq!(words("abc北京def 中"), ["abc", "北京", "def", "中"]);
         assert_eq!(words("ΣΕΙΣΜΟΣ σεισμός"), ["σεισμοσ", "σεισμοσ"]);
         assert_eq!(
             words("أشخاص إلى مدرسة آخر ـبـ"),

@@ -43,8 +43,31 @@
     for (var c of text) out += foldChar(c);
     return out;
   }
+  /* Chinese and Japanese: each pair of neighbouring letters, as tokenize.rs's is_cjk. */
+  var CJK = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}]/u;
+  function pairs(token, out) {
+    var plain = '', run = [];
+    function endRun() {
+      if (run.length === 1) out.push(run[0]);
+      for (var i = 1; i < run.length; i++) out.push(run[i - 1] + run[i]);
+      run = [];
+    }
+    for (var c of token) {
+      if (CJK.test(c)) {
+        if (plain) { out.push(plain); plain = ''; }
+        run.push(c);
+      } else {
+        endRun();
+        plain += c;
+      }
+    }
+    endRun();
+    if (plain) out.push(plain);
+  }
   function words(text) {
-    return fold(text).split(' ').filter(function (w) {
+    var tokens = [];
+    fold(text).split(' ').forEach(function (t) { pairs(t, tokens); });
+    return tokens.filter(function (w) {
       var n = Array.from(w).length;
       return w.length > 0 && !(w.length === 1 && w < '\u0080') && n <= MAX_WORD_CHARS;
     });
