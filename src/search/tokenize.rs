@@ -184,7 +184,10 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
         }
     }
     end(word);
-    end_cjk_run!();
+    if let (Some(last), false) = (cjk_prev, cjk_paired) {
+        word.push(last);
+        end(word);
+    }
 }
 
 /// Whether a folded word goes in the index: not a lone ASCII letter or digit, not too long.
