@@ -847,3 +847,35 @@ fn posts_from_hugo_and_jekyll_keep_their_meaning() {
     );
     assert_links_resolve(&out, "/archive/");
 }
+
+/// An update is shown as given: a date without a time has none, and an update at or
+/// before publication is none.
+#[test]
+fn updates_show_as_given() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        "title = \"A\"\ndate = 2023-03-12\nupdated = 2023-03-14",
+        "x",
+    );
+    site.article(
+        "world/b.md",
+        "title = \"B\"\ndate = 2023-03-12T10:00:00+02:00\nupdated = 2023-03-14T09:30:00+02:00",
+        "x",
+    );
+    site.article(
+        "world/c.md",
+        "title = \"C\"\ndate = 2023-03-12\nupdated = 2023-03-12",
+        "x",
+    );
+    site.build_ok();
+    let updated = |url: &str| {
+        texts(
+            &site.html(&format!("2023/03/12/{url}/index.html")),
+            ".updated",
+        )
+    };
+    assert_eq!(updated("a"), ["Updated 14 March 2023"]);
+    assert_eq!(updated("b"), ["Updated 14 March 2023, 09:30"]);
+    assert!(updated("c").is_empty());
+}

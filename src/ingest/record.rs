@@ -1120,7 +1120,9 @@ pub fn finish(
         slug,
         url: String::new(),
         date: draft.date,
-        updated: draft.updated,
+        // An update at or before publication (a warning above, or a CMS's modified time
+        // copied from the published one) is no update to show.
+        updated: draft.updated.filter(|u| draft.date.is_none_or(|d| *u > d)),
         authors: draft.authors,
         sources: draft.sources,
         tags: draft.tags,

@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Datelike};
+use chrono::{DateTime, Datelike, Timelike};
 use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::{Serialize, Serializer};
@@ -555,10 +555,17 @@ impl<'a> Views<'a> {
 
     pub fn date(&self, d: &DateTime<Tz>) -> DateView {
         let (y, m) = (d.year(), d.month());
+        let display = format!("{} {} {}", d.day(), month_name(m), y);
+        // A date given without a time is midnight: shown as the date it is, not "00:00".
+        let display_time = if d.num_seconds_from_midnight() == 0 {
+            display.clone()
+        } else {
+            format!("{display}, {}", d.format("%H:%M"))
+        };
         DateView {
             iso: d.to_rfc3339(),
-            display: format!("{} {} {}", d.day(), month_name(m), y),
-            display_time: format!("{} {} {}, {}", d.day(), month_name(m), y, d.format("%H:%M")),
+            display,
+            display_time,
             year: y,
             month: m,
             month_name: month_name(m),
