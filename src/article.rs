@@ -48,6 +48,9 @@ pub struct Article {
     /// its page, from `aliases` (Hugo) or `redirect_from` (Jekyll): an archive that moves
     /// keeps its links working.
     pub aliases: Vec<String>,
+    /// The front matter's own data for templates (`[extra]` as in Zola, `params` as in
+    /// Hugo): shown to templates as `article.extra`, read by nothing else.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Article {

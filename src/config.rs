@@ -48,6 +48,8 @@ pub struct SiteConfig {
     pub compress: bool,
     /// How raw text, dumps and front matter are read (`[ingest]`).
     pub ingest: IngestConfig,
+    /// The site's own data for templates (`[extra]`, as in Zola): `site.extra` in them.
+    pub extra: serde_json::Map<String, serde_json::Value>,
     /// Parsed `timezone`.
     #[serde(skip)]
     pub tz: Tz,
@@ -73,6 +75,7 @@ impl Default for SiteConfig {
             related_articles: 5,
             compress: false,
             ingest: IngestConfig::default(),
+            extra: serde_json::Map::new(),
             tz: Tz::UTC,
             base_path: "/".into(),
         }

@@ -988,6 +988,50 @@ fn user_templates_override_and_extend_the_theme() {
     assert!(r.stderr.contains("templates/list.html:3"), "{}", r.stderr);
 }
 
+/// A site's own data reaches its templates: `[extra]` of site.toml as `site.extra`, and an
+/// article's `extra` (Zola) or `params` (Hugo) table as `article.extra`; an incremental
+/// rebuild sees a change to either.
+#[test]
+fn extra_data_reaches_templates() {
+    let site = Site::new(&format!("{CONFIG}\n[extra]\nmotto = \"All the news\"\n"));
+    site.article(
+        "world/a.md",
+        "title = \"A\"\ndate = 2023-03-07\n[extra]\nfeatured = true\nkicker = \"Exclusive\"",
+        "x",
+    );
+    site.write(
+        "content/world/b.md",
+        "---\ntitle: B\ndate: 2023-03-08\nparams:\n  kicker: Analysis\n---\ny\n",
+    );
+    site.write(
+        "templates/article.html",
+        "{% extends \"default/article.html\" %}\n{% block main %}<p class=\"my-kicker\">{{ article.extra.kicker }}{% if article.extra.featured %} *{% endif %}</p><p class=\"motto\">{{ site.extra.motto }}</p>{{ super() }}{% endblock main %}",
+    );
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    let doc = site.html("2023/03/07/a/index.html");
+    assert_eq!(texts(&doc, "p.my-kicker"), vec!["Exclusive *"]);
+    assert_eq!(texts(&doc, "p.motto"), vec!["All the news"]);
+    assert_eq!(
+        texts(&site.html("2023/03/08/b/index.html"), "p.my-kicker"),
+        vec!["Analysis"]
+    );
+    // Changed and built again, from the parse memo for the other file.
+    site.write(
+        "content/world/b.md",
+        "---\ntitle: B\ndate: 2023-03-08\nparams:\n  kicker: Opinion\n---\ny\n",
+    );
+    site.build_ok();
+    assert_eq!(
+        texts(&site.html("2023/03/08/b/index.html"), "p.my-kicker"),
+        vec!["Opinion"]
+    );
+    assert_eq!(
+        texts(&site.html("2023/03/07/a/index.html"), "p.my-kicker"),
+        vec!["Exclusive *"]
+    );
+}
+
 #[test]
 fn sub_path_base_url_links_resolve() {
     let site = Site::new("base_url = \"https://example.org/archive/\"\nper_page = 2\n");

@@ -70,6 +70,7 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         asset_refs: Vec::new(),
         refused_refs: Vec::new(),
         aliases: Vec::new(),
+        extra: Default::default(),
         title,
     }
 }

@@ -324,6 +324,8 @@ struct ArticleOut<'a> {
     asset_refs: &'a [String],
     refused_refs: &'a [String],
     aliases: &'a [String],
+    /// `extra` as JSON text (postcard cannot read a JSON value back).
+    extra: String,
 }
 
 /// [`Article`] as read back. A field added to `Article` must be added here and to
@@ -352,6 +354,7 @@ struct CachedArticle {
     asset_refs: Vec<String>,
     refused_refs: Vec<String>,
     aliases: Vec<String>,
+    extra: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -404,6 +407,7 @@ impl<'a> OutcomeOut<'a> {
                         asset_refs,
                         refused_refs,
                         aliases,
+                        extra,
                     } = a;
                     ArticleOut {
                         id,
@@ -435,6 +439,11 @@ impl<'a> OutcomeOut<'a> {
                         asset_refs,
                         refused_refs,
                         aliases,
+                        extra: if extra.is_empty() {
+                            String::new()
+                        } else {
+                            serde_json::to_string(extra).unwrap_or_default()
+                        },
                     }
                 })
                 .collect(),
@@ -494,6 +503,7 @@ impl CachedOutcome {
                 asset_refs: a.asset_refs,
                 refused_refs: a.refused_refs,
                 aliases: a.aliases,
+                extra: serde_json::from_str(&a.extra).unwrap_or_default(),
             });
         }
         let diagnostics = self

@@ -186,6 +186,8 @@ pub struct Draft {
     pub refused_image: Option<String>,
     /// Old URLs that redirect to the article, site-relative and checked.
     pub aliases: Vec<String>,
+    /// `extra` (Zola) or `params` (Hugo): data for templates.
+    pub extra: Map<String, Value>,
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -649,6 +651,7 @@ impl<'a> Fields<'a> {
         let section = self.string(Field::Section).map(|s| clean_line(&s));
         let mut refused_image = None;
         let mut aliases = self.aliases();
+        let extra = self.extra();
         let (image_field, image_caption) = self.image();
         let image_src = image_field.and_then(|src| {
             // A file beside the article is named as the body names it (`./a.jpg` is
@@ -761,6 +764,35 @@ impl<'a> Fields<'a> {
             record: None,
             refused_image,
             aliases,
+            extra,
+        }
+    }
+
+    /// The `extra` (Zola) or `params` (Hugo) table: the site's own data, handed to
+    /// templates as it is.
+    fn extra(&mut self) -> Map<String, Value> {
+        let Some(key) = self
+            .map
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case("extra") || k.eq_ignore_ascii_case("params"))
+            .cloned()
+        else {
+            return Map::new();
+        };
+        match self.map.remove(&key) {
+            Some(Value::Object(table)) => table,
+            Some(other) => {
+                self.problem(
+                    &key,
+                    "bad-field",
+                    format!(
+                        "{key} must be a table of your own fields (extra.featured = true), not {}",
+                        type_name(&other)
+                    ),
+                );
+                Map::new()
+            }
+            None => Map::new(),
         }
     }
 
@@ -819,9 +851,9 @@ impl<'a> Fields<'a> {
 }
 
 /// Canonical field names, for messages.
-pub const KNOWN_FIELDS: [&str; 16] = [
+pub const KNOWN_FIELDS: [&str; 17] = [
     "title", "date", "updated", "slug", "summary", "authors", "sources", "tags", "section",
-    "image", "caption", "credit", "alt", "draft", "url", "aliases",
+    "image", "caption", "credit", "alt", "draft", "url", "aliases", "extra",
 ];
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.
@@ -1138,6 +1170,7 @@ pub fn finish(
         asset_refs,
         refused_refs,
         aliases: draft.aliases,
+        extra: draft.extra,
     }
 }
 

@@ -279,6 +279,7 @@ mod tests {
             asset_refs: Vec::new(),
             refused_refs: Vec::new(),
             aliases: Vec::new(),
+            extra: Default::default(),
         };
         assert_eq!(
             entry_id(&a, &config),

@@ -64,6 +64,8 @@ pub struct SiteView<'a> {
     /// The search page, when `search` is on (for the header's search box).
     pub search_url: Option<String>,
     pub generator: &'static str,
+    /// `[extra]` of `site.toml`, as written.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
     /// Hash of the fields above once [`Views::sites`] has taken it (0 before): pages hash
     /// this instead of the same site again and again.
     pub hash: Hash,
@@ -89,13 +91,14 @@ impl Serialize for SiteView<'_> {
             nav_html,
             search_url,
             generator,
+            extra,
             hash,
             lean,
         } = self;
         if !s.is_human_readable() && *hash != 0 {
             return s.serialize_u128(*hash);
         }
-        let mut st = s.serialize_struct("SiteView", 10)?;
+        let mut st = s.serialize_struct("SiteView", 11)?;
         st.serialize_field("title", title)?;
         st.serialize_field("description", description)?;
         st.serialize_field("base_url", base_url)?;
@@ -106,6 +109,7 @@ impl Serialize for SiteView<'_> {
         st.serialize_field("nav_html", nav_html)?;
         st.serialize_field("search_url", search_url)?;
         st.serialize_field("generator", generator)?;
+        st.serialize_field("extra", extra)?;
         st.end()
     }
 }
@@ -171,6 +175,8 @@ pub struct ArticleView<'a> {
     pub sources: Vec<TermLink<'a>>,
     pub authors: Vec<TermLink<'a>>,
     pub image: Option<ImageView<'a>>,
+    /// The article's `extra` (or `params`) table, as written.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -548,6 +554,7 @@ impl<'a> Views<'a> {
             nav,
             search_url,
             generator: concat!("broadsheet ", env!("CARGO_PKG_VERSION")),
+            extra: &c.extra,
             hash: 0,
             lean: false,
         }
@@ -619,6 +626,7 @@ impl<'a> Views<'a> {
             body: with_body.then_some(a.body_html.as_str()),
             word_count: a.word_count,
             reading_minutes: a.reading_minutes,
+            extra: &a.extra,
             section: self.terms_of(i, 0).into_iter().next(),
             tags: self.terms_of(i, 1),
             sources: self.terms_of(i, 2),
