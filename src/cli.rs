@@ -184,7 +184,7 @@ pub struct CheckArgs {
 }
 
 /// How much to print.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Verbosity {
     quiet: bool,
     verbose: bool,
@@ -252,9 +252,11 @@ pub fn main() -> ExitCode {
                     } else {
                         format!("cd {} && ", dir.display())
                     };
+                    // "in ." says little: the folder by its full path.
+                    let shown = dir.canonicalize().unwrap_or_else(|_| dir.clone());
                     println!(
                         "Created a new archive in {}. Next: {cd}broadsheet serve",
-                        dir.display()
+                        shown.display()
                     );
                     ExitCode::SUCCESS
                 }
@@ -318,6 +320,8 @@ fn check(site_dir: PathBuf, args: &CheckArgs) -> ExitCode {
         return ExitCode::FAILURE;
     };
     print_diagnostics(&ingest.diagnostics, &opts.site_dir);
+    // As `build` lists them: drafts, unused images and the other files with no page.
+    print_skipped(&checked.report, Verbosity::default());
     println!("{}", ingest.summary());
     ingest.links_checked = checked.report.success;
     ingest.broken_links = checked

@@ -153,9 +153,19 @@ fn check_names_broken_links_and_their_article() {
     assert!(!site.out().exists());
 
     site.article("world/bad.md", &fm("Bad", "2023-03-08"), "All fixed.");
+    site.write(
+        "content/world/later.md",
+        "+++\ntitle = \"Later\"\ndraft = true\n+++\nx\n",
+    );
     let r = run(&["check", "--root", root(site.dir())]);
     assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("0 broken links"), "{}", r.stdout);
+    // Files with no page are listed, as `build` lists them.
+    assert!(
+        r.stderr.contains("content/world/later.md: draft"),
+        "{}",
+        r.stderr
+    );
     assert!(!site.out().exists());
 }
 
