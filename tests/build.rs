@@ -1032,6 +1032,23 @@ fn extra_data_reaches_templates() {
     );
 }
 
+/// A date in the future is most often a mistyped year: published, and said.
+#[test]
+fn a_future_date_is_a_warning() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("Typo", "2203-03-07"), "x");
+    site.article("world/b.md", &fm("Fine", "2023-03-07"), "x");
+    let r = site.build_ok();
+    assert_eq!(r.stderr.matches("in the future").count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("content/world/a.md: dated 2203-03-07, in the future"),
+        "{}",
+        r.stderr
+    );
+    assert!(site.out().join("2203/03/07/typo/index.html").is_file());
+}
+
 #[test]
 fn sub_path_base_url_links_resolve() {
     let site = Site::new("base_url = \"https://example.org/archive/\"\nper_page = 2\n");

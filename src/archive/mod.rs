@@ -142,6 +142,26 @@ pub fn index(
         (None, None) => a.id.cmp(&b.id),
     });
     let dated = articles.iter().take_while(|a| a.date.is_some()).count();
+    // A date past tomorrow is most often a typo for its year (2203): the article is
+    // published as dated, and said. Newest first, so only those are looked at.
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    for a in articles
+        .iter()
+        .take_while(|a| a.date.is_some_and(|d| d > tomorrow))
+    {
+        let date = a.date.map(|d| d.format("%Y-%m-%d").to_string());
+        report.diagnostics.push(
+            Diagnostic::warning(
+                &a.source_path,
+                a.source_line,
+                format!(
+                    "dated {}, in the future; it is published now under that date (check the year, or set draft = true until then)",
+                    date.unwrap_or_default()
+                ),
+            )
+            .with_kind("future-date"),
+        );
+    }
 
     // The four taxonomies are independent: build them side by side.
     let built: Vec<(Taxonomy, Vec<Diagnostic>)> = TaxonomyKind::ALL
