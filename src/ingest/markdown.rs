@@ -329,6 +329,22 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
             .with_kind("template-tag"),
         );
     }
+    if let Some((at, name, count)) = removed_elements(split.body) {
+        let more = match count {
+            1 => String::new(),
+            n => format!(" (and {} more such elements)", n - 1),
+        };
+        out.diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                Some(first_body_line + at),
+                format!(
+                    "<{name}>{more} is removed from the page with what it holds: the archive runs no scripts and loads no players or posts from other sites; link to it instead"
+                ),
+            )
+            .with_kind("removed-html"),
+        );
+    }
     let body = render_markdown(split.body, first_body_line);
     let article = finish(draft, title, body, file, &mut out.diagnostics);
     out.articles.push(article);
@@ -339,23 +355,9 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
 /// %}`, `{{ site.baseurl }}`) outside code in a body: its line (0-based in `body`), how
 /// many there are, and the tag as written (cut short).
 fn template_tags(body: &str) -> Option<(usize, usize, String)> {
-    let mut fence: Option<&str> = None;
     let mut first = None;
     let mut count = 0;
-    for (n, line) in body.lines().enumerate() {
-        let trimmed = line.trim_start();
-        for marker in ["```", "~~~"] {
-            if trimmed.starts_with(marker) {
-                fence = match fence {
-                    None => Some(marker),
-                    Some(open) if open == marker => None,
-                    other => other,
-                };
-            }
-        }
-        if fence.is_some() || line.starts_with("    ") {
-            continue;
-        }
+    for (n, line) in prose_lines(body) {
         for opener in ["{{<", "{{%", "{%", "{{ site.", "{{ page."] {
             for (at, _) in line.match_indices(opener) {
                 // Inline code (`{{< x >}}` between backticks) shows it on purpose.
@@ -376,6 +378,56 @@ fn template_tags(body: &str) -> Option<(usize, usize, String)> {
         }
     }
     first.map(|(n, tag)| (n, count, tag))
+}
+
+/// A body's lines outside fenced and indented code, with their 0-based numbers: where
+/// markup left in the text means something.
+fn prose_lines(body: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut fence: Option<&str> = None;
+    body.lines().enumerate().filter(move |(_, line)| {
+        let trimmed = line.trim_start();
+        let mut marker_line = false;
+        for marker in ["```", "~~~"] {
+            if trimmed.starts_with(marker) {
+                marker_line = true;
+                fence = match fence {
+                    None => Some(marker),
+                    Some(open) if open == marker => None,
+                    other => other,
+                };
+            }
+        }
+        fence.is_none() && !marker_line && !line.starts_with("    ")
+    })
+}
+
+/// Raw HTML elements the sanitizer removes with what they hold: embedded players and
+/// posts, scripts, forms. An archive loads nothing from other sites.
+const REMOVED_ELEMENTS: [&str; 8] = [
+    "iframe", "script", "embed", "object", "video", "audio", "form", "style",
+];
+
+/// The first raw HTML element of [`REMOVED_ELEMENTS`] in a body: its line (0-based),
+/// its name and how many there are.
+fn removed_elements(body: &str) -> Option<(usize, &'static str, usize)> {
+    let mut first = None;
+    let mut count = 0;
+    for (n, line) in prose_lines(body) {
+        if !line.contains('<') {
+            continue;
+        }
+        let lower = line.to_ascii_lowercase();
+        for name in REMOVED_ELEMENTS {
+            for (at, _) in lower.match_indices(&format!("<{name}")) {
+                let after = lower[at + 1 + name.len()..].chars().next();
+                if after.is_none_or(|c| c == '>' || c == '/' || c.is_whitespace()) {
+                    count += 1;
+                    first.get_or_insert((n, name));
+                }
+            }
+        }
+    }
+    first.map(|(n, name)| (n, name, count))
 }
 
 /// Hugo's summary divider: the text above it is the summary.
@@ -664,6 +716,20 @@ mod tests {
                 .diagnostics
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn embeds_removed_from_a_body_are_named_once() {
+        let out = parse_text("+++\ntitle = \"x\"\ndate = 2023-03-07\n+++\nIntro.\n\n<iframe src=\"https://www.youtube.com/embed/x\"></iframe>\n\n<SCRIPT async src=\"x.js\"></SCRIPT>\n\n```\n<script>in code</script>\n```\n\n<iframes>\n");
+        let d = &out.diagnostics[0];
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(d.line, Some(7), "{d:?}");
+        assert!(
+            d.message
+                .starts_with("<iframe> (and 1 more such elements) is removed"),
+            "{d:?}"
+        );
+        assert!(!out.articles[0].body_html.contains("<iframe"));
     }
 
     #[test]
