@@ -49,6 +49,7 @@ pub struct SiteConfig {
     /// How raw text, dumps and front matter are read (`[ingest]`).
     pub ingest: IngestConfig,
     /// The site's own data for templates (`[extra]`, as in Zola): `site.extra` in them.
+    #[serde(deserialize_with = "extra_table")]
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Parsed `timezone`.
     #[serde(skip)]
@@ -56,6 +57,18 @@ pub struct SiteConfig {
     /// The path part of `base_url`, always starting and ending with `/`.
     #[serde(skip)]
     pub base_path: String,
+}
+
+/// `[extra]` read as TOML, its dates as their text (as an article's `extra` is), not as
+/// the TOML reader's inner form.
+fn extra_table<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<serde_json::Map<String, serde_json::Value>, D::Error> {
+    let table = <toml::Table as serde::Deserialize>::deserialize(d)?;
+    Ok(table
+        .into_iter()
+        .map(|(k, v)| (k, crate::ingest::markdown::toml_to_json(v)))
+        .collect())
 }
 
 impl Default for SiteConfig {

@@ -201,11 +201,13 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
         .chain('\u{0370}'..='\u{03FF}')
         .chain('\u{1F00}'..='\u{1FFF}')
         .chain('\u{FB00}'..='\u{FB06}')
+        .chain('\u{3040}'..='\u{30FF}')
+        .chain('\u{F900}'..='\u{FAFF}')
         .chain('\u{FF01}'..='\u{FF5E}')
         .flat_map(|c| [c, ' '])
         .collect();
     sample
-        .push_str("Zürich's CAFÉ, Straße—مِصر Ελλάδα ×÷ x 42 हिन्दी समाचार ภาษาไทย ①² ᾯδῃ Άλφα; ΐ ; ﬁnal ofﬁce ＢＢＣ，ｎｅｗｓ２０２３ ΣΕΙΣΜΟΣ σεισμός أشخاص إلى مدرسة آخر ٱ ـبـ 北京举行会议 北 東京タワー abc北京def 中 々");
+        .push_str("Zürich's CAFÉ, Straße—مِصر Ελλάδα ×÷ x 42 हिन्दी समाचार ภาษาไทย ①² ᾯδῃ Άλφα; ΐ ; ﬁnal ofﬁce ＢＢＣ，ｎｅｗｓ２０２３ ΣΕΙΣΜΟΣ σεισμός أشخاص إلى مدرسة آخر ٱ ـبـ 北京举行会议 北 東京タワー abc北京def 中 々 日・米首脳会談 ゛゜゠");
     let js_words = v_strings(&b.js(
         "return window.broadsheetSearch.words(arguments[0])",
         json!([sample]),

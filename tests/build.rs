@@ -993,7 +993,9 @@ fn user_templates_override_and_extend_the_theme() {
 /// rebuild sees a change to either.
 #[test]
 fn extra_data_reaches_templates() {
-    let site = Site::new(&format!("{CONFIG}\n[extra]\nmotto = \"All the news\"\n"));
+    let site = Site::new(&format!(
+        "{CONFIG}\n[extra]\nmotto = \"All the news\"\nlaunched = 2020-01-01\n"
+    ));
     site.article(
         "world/a.md",
         "title = \"A\"\ndate = 2023-03-07\n[extra]\nfeatured = true\nkicker = \"Exclusive\"",
@@ -1005,13 +1007,13 @@ fn extra_data_reaches_templates() {
     );
     site.write(
         "templates/article.html",
-        "{% extends \"default/article.html\" %}\n{% block main %}<p class=\"my-kicker\">{{ article.extra.kicker }}{% if article.extra.featured %} *{% endif %}</p><p class=\"motto\">{{ site.extra.motto }}</p>{{ super() }}{% endblock main %}",
+        "{% extends \"default/article.html\" %}\n{% block main %}<p class=\"my-kicker\">{{ article.extra.kicker }}{% if article.extra.featured %} *{% endif %}</p><p class=\"motto\">{{ site.extra.motto }} {{ site.extra.launched }}</p>{{ super() }}{% endblock main %}",
     );
     let r = site.build_ok();
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
     let doc = site.html("2023/03/07/a/index.html");
     assert_eq!(texts(&doc, "p.my-kicker"), vec!["Exclusive *"]);
-    assert_eq!(texts(&doc, "p.motto"), vec!["All the news"]);
+    assert_eq!(texts(&doc, "p.motto"), vec!["All the news 2020-01-01"]);
     assert_eq!(
         texts(&site.html("2023/03/08/b/index.html"), "p.my-kicker"),
         vec!["Analysis"]

@@ -333,7 +333,7 @@ fn duplicates_are_kept_once_and_named() {
     site.write(
         "content/business/dump.jsonl",
         &format!(
-            "{{\"title\": \"Central Bank Holds Rates\", \"date\": \"2023-03-09\", \"body\": \"Different text entirely.\"}}\n{{\"title\": \"Other\", \"date\": \"2023-03-10\", \"body\": \"{body}\"}}\n{{\"title\": \"Kept\", \"date\": \"2023-03-10\", \"body\": \"Unique.\"}}\n"
+            "{{\"title\": \"Central Bank Holds Rates\", \"date\": \"2023-03-09\", \"body\": \"To follow.\"}}\n{{\"title\": \"Other\", \"date\": \"2023-03-10\", \"body\": \"{body}\"}}\n{{\"title\": \"Kept\", \"date\": \"2023-03-10\", \"body\": \"Unique.\"}}\n"
         ),
     );
     let r = site.build_ok();
@@ -523,6 +523,7 @@ fn short_stories_under_one_headline_stay_apart() {
         "17:00",
         "A photo caption on Tuesday misidentified the mayor of Leeds.",
     );
+    note("c3.md", "12:00", "Jones, not Johns.");
     let story = "Shares rose on the exchange this morning as traders weighed fresh data on inflation and jobs in the region.";
     site.write(
         "content/markets/dump.jsonl",
@@ -538,7 +539,7 @@ fn short_stories_under_one_headline_stay_apart() {
         .collect();
     assert_eq!(folded.len(), 1, "{}", r.stderr);
     assert!(folded[0].contains("dump.jsonl:2"), "{}", r.stderr);
-    for url in ["correction", "correction-2"] {
+    for url in ["correction", "correction-2", "correction-3"] {
         assert!(
             site.out()
                 .join(format!("2023/03/07/{url}/index.html"))
@@ -787,7 +788,7 @@ fn posts_from_hugo_and_jekyll_keep_their_meaning() {
     // value, a list of authors taken as written, `<!--more-->`.
     site.write(
         "content/posts/p.md",
-        "---\ntitle: P\npublishDate: 2005-03-01T08:00:00Z\nimages: [\"/img/a.png\"]\nurl: /2004/03/old-story.html\nsummary: \"**Bold** claim with [a link](https://x.org)\"\ndraft:\nauthors: [\"Procter & Gamble Staff\"]\n---\n## Background {#bg}\n\n## fn-1\n\nText[^1] <span id=\"main\">x</span><noscript><p>Enable scripts</p></noscript> [in](../../04/same/)\n\n[^1]: A note.\n",
+        "---\ntitle: P\npublishDate: 2005-03-01T08:00:00Z\nimages: [\"/img/a.png\"]\nurl: /2004/03/old-story.html\nsummary: \"**Bold** claim with [a link](https://x.org)\"\ndraft:\nauthors: [\"Procter & Gamble Staff\"]\n---\n## Background {#bg}\n\n## fn-1\n\n## Given {#fn-1}\n\nText[^1] <span id=\"main\">x</span><noscript><p>Enable scripts</p></noscript> [in](../../04/same/)\n\n[^1]: A note.\n",
     );
     site.write("static/img/a.png", "not really a picture");
     site.write(
@@ -825,7 +826,7 @@ fn posts_from_hugo_and_jekyll_keep_their_meaning() {
         .iter()
         .filter_map(|e| e.value().attr("id"))
         .collect();
-    for id in ["bg", "section-fn-1", "fn-1", "body-main"] {
+    for id in ["bg", "section-fn-1", "section-fn-1-1", "fn-1", "body-main"] {
         assert!(ids.contains(&id), "{id} in {ids:?}");
     }
     assert_eq!(ids.iter().filter(|i| **i == "main").count(), 1, "{ids:?}");

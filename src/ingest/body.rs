@@ -411,7 +411,10 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
                 classes,
                 attrs,
             }) => {
-                let id = self.free_id(given.to_string());
+                let id = match given.strip_prefix("fn-") {
+                    Some(_) => self.free_id(format!("section-{given}")),
+                    None => self.free_id(given.to_string()),
+                };
                 Some(Event::Start(Tag::Heading {
                     level,
                     id: Some(id.into()),

@@ -20,7 +20,7 @@ use crate::article::Article;
 const MIN_BODY_WORDS: usize = 12;
 /// A stub of fewer words than this is a placeholder ("To follow.", "More soon."): it
 /// folds into the fullest story under its title, whatever that story says.
-const PLACEHOLDER_WORDS: usize = 5;
+const PLACEHOLDER_WORDS: usize = 3;
 /// Runs of this many words are what two bodies are compared by.
 const SHINGLE_WORDS: usize = 3;
 /// Two bodies under one title tell the same story when at least this share of the
@@ -95,9 +95,6 @@ fn shingles(normal: &str) -> Vec<u64> {
 /// that title repeats one of them.
 #[derive(Default)]
 struct TitleGroup {
-    /// The first article kept under the title: a placeholder folds into it when no full
-    /// story is kept.
-    first: Option<usize>,
     /// Kept articles with a body long enough to compare, and their shingle counts.
     long: Vec<(usize, usize)>,
     /// Shingle -> positions in `long` of the kept bodies holding it.
@@ -117,8 +114,15 @@ impl TitleGroup {
     /// something else (two short "Correction" notices of one day) is a story of its own.
     /// A long body never folds into a stub (the stub would take its story with it).
     fn repeated_by(&self, runs: &[u64], words: usize) -> Option<usize> {
+        let identical = || {
+            self.stubs
+                .iter()
+                .find_map(|(j, kept)| (kept.as_slice() == runs).then_some(*j))
+        };
         if words < PLACEHOLDER_WORDS {
-            return self.long.first().map(|&(j, _)| j).or(self.first);
+            // Into the story; with none, only into the same words ("Jones, not
+            // Johns." is a correction of its own).
+            return self.long.first().map(|&(j, _)| j).or_else(identical);
         }
         let mut shared = vec![0u32; self.long.len()];
         for run in runs {
@@ -133,15 +137,10 @@ impl TitleGroup {
         if words >= MIN_BODY_WORDS {
             return story;
         }
-        story.or_else(|| {
-            self.stubs
-                .iter()
-                .find_map(|(j, kept)| (kept.as_slice() == runs).then_some(*j))
-        })
+        story.or_else(identical)
     }
 
     fn keep(&mut self, i: usize, runs: Vec<u64>, words: usize) {
-        self.first.get_or_insert(i);
         if words < MIN_BODY_WORDS {
             self.stubs.push((i, runs));
             return;

@@ -172,7 +172,7 @@ fn records(top: &RawValue) -> Option<Vec<&RawValue>> {
     if !trimmed.starts_with('{') {
         return None;
     }
-    let object: std::collections::HashMap<String, &RawValue> =
+    let object: std::collections::BTreeMap<String, &RawValue> =
         serde_json::from_str(top.get()).ok()?;
     let envelope = ENVELOPES.iter().find_map(|k| {
         object
@@ -183,7 +183,7 @@ fn records(top: &RawValue) -> Option<Vec<&RawValue>> {
     // One level deeper: `{"data": {"articles": [...]}}`, `{"hits": {"hits": [...]}}`.
     let nested = || {
         object.values().find_map(|inner| {
-            let inner: std::collections::HashMap<String, &RawValue> =
+            let inner: std::collections::BTreeMap<String, &RawValue> =
                 serde_json::from_str(inner.get()).ok()?;
             ENVELOPES.iter().chain(&["hits"]).find_map(|k| {
                 inner

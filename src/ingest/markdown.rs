@@ -100,7 +100,7 @@ fn split_at_start(text: &str) -> Result<Split<'_>, (usize, String)> {
 }
 
 /// TOML values as JSON values; dates become their RFC 3339 text.
-fn toml_to_json(v: toml::Value) -> Value {
+pub(crate) fn toml_to_json(v: toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
@@ -273,7 +273,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     draft.summary = draft.summary.map(|s| inline_plain_text(&s));
     if draft.summary.is_none() {
         if let Some(at) = split.body.find(divider.as_str()) {
-            draft.summary = Some(plain_text(&split.body[..at])).filter(|s| !s.is_empty());
+            draft.summary = Some(plain_text(&split.body[..at], false)).filter(|s| !s.is_empty());
         }
     }
     fields.warn_unknown();
@@ -358,22 +358,29 @@ fn template_tags(body: &str) -> Option<(usize, usize, String)> {
     let mut first = None;
     let mut count = 0;
     for (n, line) in prose_lines(body) {
-        for opener in ["{{<", "{{%", "{%", "{{ site.", "{{ page."] {
-            for (at, _) in line.match_indices(opener) {
-                // Inline code (`{{< x >}}` between backticks) shows it on purpose.
-                if line[..at].matches('`').count() % 2 == 1 {
-                    continue;
-                }
-                count += 1;
-                if first.is_none() {
-                    let tag: String = line[at..].chars().take(60).collect();
-                    let end = tag.find(['}', '>']).map_or(tag.len(), |e| {
-                        tag[e..]
-                            .find(|c| c != '}' && c != '>' && c != '%')
-                            .map_or(tag.len(), |x| e + x)
-                    });
-                    first = Some((n, tag[..end].trim_end().to_string()));
-                }
+        // Each opening once, by position: `{{%` is not also a `{%`.
+        let mut starts: Vec<usize> = ["{{<", "{{%", "{%", "{{ site.", "{{ page."]
+            .iter()
+            .flat_map(|opener| line.match_indices(opener).map(|(at, _)| at))
+            .collect();
+        starts.sort_unstable();
+        let mut covered = 0;
+        for at in starts {
+            // Inside `{{%`, or in inline code (`{{< x >}}` between backticks, shown on
+            // purpose).
+            if at < covered || line[..at].matches('`').count() % 2 == 1 {
+                continue;
+            }
+            covered = at + 3;
+            count += 1;
+            if first.is_none() {
+                let tag: String = line[at..].chars().take(60).collect();
+                let end = tag.find(['}', '>']).map_or(tag.len(), |e| {
+                    tag[e..]
+                        .find(|c| c != '}' && c != '>' && c != '%')
+                        .map_or(tag.len(), |x| e + x)
+                });
+                first = Some((n, tag[..end].trim_end().to_string()));
             }
         }
     }
@@ -443,13 +450,16 @@ fn jekyll_name(rel: &str) -> Option<(&str, &str)> {
     (dated && !rest.is_empty()).then_some((date, rest))
 }
 
-/// Markdown as the plain text it shows: markup gone, blocks one space apart.
-fn plain_text(markdown: &str) -> String {
+/// Markdown as the plain text it shows: markup gone, blocks one space apart. Raw HTML
+/// is kept as the text it is written as when `keep_html` (a hand-written one-line
+/// summary's `<b>` is its text), else dropped (a body's `<span>`).
+fn plain_text(markdown: &str, keep_html: bool) -> String {
     use pulldown_cmark::{Event, TagEnd};
     let mut text = String::new();
     for event in pulldown_cmark::Parser::new(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::InlineHtml(t) | Event::Html(t) if keep_html => text.push_str(&t),
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
@@ -474,7 +484,7 @@ fn inline_plain_text(line: &str) -> String {
         return line.to_string();
     }
     // Behind a word, a list's or heading's marker is text: the paragraph is the line.
-    let text = plain_text(&format!("a {line}"));
+    let text = plain_text(&format!("a {line}"), true);
     text.strip_prefix("a ").unwrap_or(&text).to_string()
 }
 
@@ -711,6 +721,15 @@ mod tests {
             "{d:?}"
         );
         assert_eq!(out.diagnostics.len(), 1);
+        let out =
+            parse_text("+++\ntitle = \"x\"\ndate = 2023-03-07\n+++\n{% a %} {{< b >}} {{% c %}}\n");
+        assert!(
+            out.diagnostics[0]
+                .message
+                .starts_with("`{% a %}` (and 2 more)"),
+            "{:?}",
+            out.diagnostics
+        );
         assert!(
             parse_text("+++\ntitle = \"x\"\ndate = 2023-03-07\n+++\nCode: `{% x %}`\n")
                 .diagnostics
@@ -730,6 +749,26 @@ mod tests {
             "{d:?}"
         );
         assert!(!out.articles[0].body_html.contains("<iframe"));
+    }
+
+    #[test]
+    fn a_summary_loses_its_markdown_but_not_its_text() {
+        let summary = |s: &str| {
+            let out = parse_text(&format!(
+                "+++\ntitle = \"x\"\ndate = 2023-03-07\nsummary = \"{s}\"\n+++\nbody\n"
+            ));
+            out.articles[0].summary.clone()
+        };
+        assert_eq!(
+            summary("A *bold* [claim](http://x) <b>x</b> & more"),
+            "A bold claim <b>x</b> & more"
+        );
+        assert_eq!(summary("<b>x</b> & more"), "<b>x</b> & more");
+        assert_eq!(summary("2023. A *year*"), "2023. A year");
+        assert_eq!(summary("# 1 _best_"), "# 1 best");
+        // Above `<!--more-->`, raw HTML is markup.
+        let out = parse_text("+++\ntitle = \"x\"\ndate = 2023-03-07\n+++\nA <span>b</span> **c**.\n\n<!--more-->\nRest.\n");
+        assert_eq!(out.articles[0].summary, "A b c.");
     }
 
     #[test]

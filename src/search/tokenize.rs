@@ -16,7 +16,9 @@ fn is_ignored_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
 }
 
-/// Han ideographs, hiragana and katakana: scripts written without spaces between words.
+/// Blocks of Han ideographs, hiragana and katakana: scripts written without spaces
+/// between words. Their punctuation (`・`) and unassigned points are no letters: callers
+/// also ask [`is_word_char`], as search.js's `ALNUM` does.
 fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{3040}'..='\u{30FF}'
@@ -139,7 +141,7 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
             i += c.len_utf8();
             if is_ignored_mark(c) {
                 continue;
-            } else if is_cjk(c) {
+            } else if is_cjk(c) && is_word_char(c) {
                 // Chinese and Japanese leave no spaces between words: each pair of
                 // neighbouring letters is a term, so `北京` is found inside `北京周二`.
                 end(word);
@@ -227,6 +229,7 @@ mod tests {
             ]
         );
         assert_eq!(words("abc北京def 中"), ["abc", "北京", "def", "中"]);
+        assert_eq!(words("日・米首脳"), ["日", "米首", "首脳"]);
         assert_eq!(words("ΣΕΙΣΜΟΣ σεισμός"), ["σεισμοσ", "σεισμοσ"]);
         assert_eq!(
             words("أشخاص إلى مدرسة آخر ـبـ"),
