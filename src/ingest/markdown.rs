@@ -355,9 +355,14 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
 /// %}`, `{{ site.baseurl }}`) outside code in a body: its line (0-based in `body`), how
 /// many there are, and the tag as written (cut short).
 fn template_tags(body: &str) -> Option<(usize, usize, String)> {
+    // Most bodies hold no brace: one scan, not five searches a line.
+    memchr::memchr(b'{', body.as_bytes())?;
     let mut first = None;
     let mut count = 0;
     for (n, line) in prose_lines(body) {
+        if !line.contains('{') {
+            continue;
+        }
         // Each opening once, by position: `{{%` is not also a `{%`.
         let mut starts: Vec<usize> = ["{{<", "{{%", "{%", "{{ site.", "{{ page."]
             .iter()
@@ -417,6 +422,7 @@ const REMOVED_ELEMENTS: [&str; 8] = [
 /// The first raw HTML element of [`REMOVED_ELEMENTS`] in a body: its line (0-based),
 /// its name and how many there are.
 fn removed_elements(body: &str) -> Option<(usize, &'static str, usize)> {
+    memchr::memchr(b'<', body.as_bytes())?;
     let mut first = None;
     let mut count = 0;
     for (n, line) in prose_lines(body) {
