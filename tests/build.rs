@@ -1034,6 +1034,30 @@ fn extra_data_reaches_templates() {
     );
 }
 
+/// A block no parent has is shown nowhere: a warning at its line, with the name meant.
+#[test]
+fn a_block_the_parent_lacks_is_a_warning() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("A", "2023-03-07"), "x");
+    site.write(
+        "templates/article.html",
+        "{% extends \"default/article.html\" %}\n{% block main %}{% block inner %}in{% endblock inner %}{% endblock main %}\n{% block descripton %}Mine{% endblock descripton %}",
+    );
+    let r = site.build_ok();
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    assert!(
+        warnings[0].contains("templates/article.html:3: block `descripton` is in no template")
+            && warnings[0].contains("did you mean `description`?"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A date in the future is most often a mistyped year: published, and said.
 #[test]
 fn a_future_date_is_a_warning() {

@@ -123,6 +123,8 @@ impl Renderer {
                 .collect()
         };
         let own_macros = overridden("macros.html");
+        let mut warnings = unused_templates(&user);
+        warnings.extend(unknown_blocks(&tera, &user));
         Ok(Renderer {
             tera,
             templates: h.finish(),
@@ -130,7 +132,7 @@ impl Renderer {
             lean,
             own_cards: own_macros || overridden("card.html"),
             own_macros,
-            warnings: unused_templates(&user),
+            warnings,
             user_files: user,
             failures: pages::Failures::default(),
         })
@@ -407,6 +409,87 @@ fn unused_templates(user: &[(String, String, PathBuf)]) -> Vec<Diagnostic> {
             .with_kind("unused-template")
         })
         .collect()
+}
+
+/// Blocks a site's template defines that no template it extends has (`{% block
+/// descripton %}`): Tera renders such a block nowhere, so the text would vanish without
+/// a word. The nearest block name is suggested.
+fn unknown_blocks(tera: &Tera, user: &[(String, String, PathBuf)]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (name, text, file) in user {
+        let Ok(template) = tera.get_template(name) else {
+            continue;
+        };
+        if template.parents.is_empty() {
+            continue;
+        }
+        let parents: Vec<&tera::Template> = template
+            .parents
+            .iter()
+            .filter_map(|p| tera.get_template(p).ok())
+            .collect();
+        let mut own: Vec<&String> = template.blocks.keys().collect();
+        own.sort();
+        for block in own {
+            // A block inside another of its own blocks is placed by that one.
+            let nested = template
+                .blocks
+                .values()
+                .any(|b| b.name != *block && contains_block(&b.body, block));
+            if nested || parents.iter().any(|p| p.blocks.contains_key(block)) {
+                continue;
+            }
+            let mut known: Vec<&String> = parents.iter().flat_map(|p| p.blocks.keys()).collect();
+            known.sort();
+            known.dedup();
+            let guess = known
+                .iter()
+                .map(|k| (strsim::levenshtein(block, k), *k))
+                .min()
+                .filter(|(distance, _)| *distance <= 3)
+                .map(|(_, k)| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            let line = text
+                .lines()
+                .position(|l| l.contains("block") && l.contains(block.as_str()))
+                .map(|i| i + 1);
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    line,
+                    format!(
+                        "block `{block}` is in no template `{name}` extends, so it is shown nowhere; the blocks there are {}{guess}",
+                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .with_kind("unknown-block"),
+            );
+        }
+    }
+    out
+}
+
+/// True when `nodes` hold a block named `name`, however deep.
+fn contains_block(nodes: &[tera::ast::Node], name: &str) -> bool {
+    use tera::ast::Node;
+    nodes.iter().any(|node| match node {
+        Node::Block(_, block, _) => block.name == name || contains_block(&block.body, name),
+        Node::If(i, _) => {
+            i.conditions
+                .iter()
+                .any(|(_, _, body)| contains_block(body, name))
+                || i.otherwise
+                    .as_ref()
+                    .is_some_and(|(_, body)| contains_block(body, name))
+        }
+        Node::Forloop(_, f, _) => {
+            contains_block(&f.body, name)
+                || f.empty_body
+                    .as_ref()
+                    .is_some_and(|b| contains_block(b, name))
+        }
+        _ => false,
+    })
 }
 
 /// `d`, a render error, saying what was being rendered (a page's URL and source file).
