@@ -51,6 +51,9 @@ pub struct Article {
     /// The front matter's own data for templates (`[extra]` as in Zola, `params` as in
     /// Hugo): shown to templates as `article.extra`, read by nothing else.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Its language when not the site's (`lang`), a BCP 47 tag: an Arabic story in an
+    /// English archive is marked so for screen readers, search engines and direction.
+    pub lang: Option<String>,
 }
 
 impl Article {

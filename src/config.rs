@@ -71,6 +71,15 @@ fn extra_table<'de, D: serde::Deserializer<'de>>(
         .collect())
 }
 
+/// `rtl` for a language tag written right to left (`ar`, `he`, `fa`...), else `ltr`.
+pub fn text_direction(tag: &str) -> &'static str {
+    use unic_langid::{CharacterDirection, LanguageIdentifier};
+    match tag.parse::<LanguageIdentifier>() {
+        Ok(id) if id.character_direction() == CharacterDirection::RTL => "rtl",
+        _ => "ltr",
+    }
+}
+
 impl Default for SiteConfig {
     fn default() -> Self {
         SiteConfig {
@@ -99,11 +108,7 @@ impl SiteConfig {
     /// `dir` for `<html>`: `rtl` when the language is written right to left (`ar`, `he`,
     /// `fa`, `ur`, `ar-EG`, or any tag naming a right-to-left script, `az-Arab`), else `ltr`.
     pub fn text_direction(&self) -> &'static str {
-        use unic_langid::{CharacterDirection, LanguageIdentifier};
-        match self.language.parse::<LanguageIdentifier>() {
-            Ok(id) if id.character_direction() == CharacterDirection::RTL => "rtl",
-            _ => "ltr",
-        }
+        text_direction(&self.language)
     }
 
     /// Reads `site.toml` from `site_dir`; a missing file means all defaults.

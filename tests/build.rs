@@ -1034,6 +1034,51 @@ fn extra_data_reaches_templates() {
     );
 }
 
+/// An article in another language than the site's is marked so, with its direction.
+#[test]
+fn an_article_in_another_language_is_marked() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        "title = \"انفجار في بغداد\"\ndate = 2023-03-07\nlang = \"ar\"",
+        "نص",
+    );
+    site.article(
+        "world/b.md",
+        "title = \"B\"\ndate = 2023-03-08\nlanguage = \"pt_BR\"",
+        "x",
+    );
+    site.build_ok();
+    let doc = site.html("2023/03/07/nfjr-fy-bgdd/index.html");
+    let story = select(&doc, "article.story")[0].value();
+    assert_eq!(
+        (story.attr("lang"), story.attr("dir")),
+        (Some("ar"), Some("rtl"))
+    );
+    assert!(site
+        .read("2023/03/07/nfjr-fy-bgdd/index.html")
+        .contains("\"inLanguage\":\"ar\""));
+    let doc = site.html("2023/03/08/b/index.html");
+    let story = select(&doc, "article.story")[0].value();
+    assert_eq!(
+        (story.attr("lang"), story.attr("dir")),
+        (Some("pt-BR"), Some("ltr"))
+    );
+    assert_eq!(select(&doc, "html")[0].value().attr("lang"), Some("en"));
+    site.article(
+        "world/c.md",
+        "title = \"C\"\ndate = 2023-03-09\nlang = \"not a tag\"",
+        "x",
+    );
+    let r = site.build(&[]);
+    assert!(
+        r.stderr
+            .contains("content/world/c.md:4: lang 'not a tag' is not a language tag"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A block no parent has is shown nowhere: a warning at its line, with the name meant.
 #[test]
 fn a_block_the_parent_lacks_is_a_warning() {

@@ -71,6 +71,7 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         refused_refs: Vec::new(),
         aliases: Vec::new(),
         extra: Default::default(),
+        lang: None,
         title,
     }
 }

@@ -326,6 +326,7 @@ struct ArticleOut<'a> {
     aliases: &'a [String],
     /// `extra` as JSON text (postcard cannot read a JSON value back).
     extra: String,
+    lang: Option<&'a str>,
 }
 
 /// [`Article`] as read back. A field added to `Article` must be added here and to
@@ -355,6 +356,7 @@ struct CachedArticle {
     refused_refs: Vec<String>,
     aliases: Vec<String>,
     extra: String,
+    lang: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -408,6 +410,7 @@ impl<'a> OutcomeOut<'a> {
                         refused_refs,
                         aliases,
                         extra,
+                        lang,
                     } = a;
                     ArticleOut {
                         id,
@@ -444,6 +447,7 @@ impl<'a> OutcomeOut<'a> {
                         } else {
                             serde_json::to_string(extra).unwrap_or_default()
                         },
+                        lang: lang.as_deref(),
                     }
                 })
                 .collect(),
@@ -504,6 +508,7 @@ impl CachedOutcome {
                 refused_refs: a.refused_refs,
                 aliases: a.aliases,
                 extra: serde_json::from_str(&a.extra).unwrap_or_default(),
+                lang: a.lang,
             });
         }
         let diagnostics = self

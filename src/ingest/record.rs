@@ -43,6 +43,7 @@ pub enum Field {
     Body,
     Url,
     Aliases,
+    Lang,
 }
 
 impl Field {
@@ -89,6 +90,7 @@ impl Field {
             Field::Body => &["body", "content", "text", "articleBody"],
             Field::Url => &["url", "link", "permalink"],
             Field::Aliases => &["aliases", "redirect_from"],
+            Field::Lang => &["lang", "language", "inLanguage", "locale"],
         }
     }
 
@@ -110,7 +112,7 @@ impl Field {
             Field::Alt => &names.alt,
             Field::Body => &names.body,
             Field::Url => &names.url,
-            Field::Draft | Field::Aliases => &[],
+            Field::Draft | Field::Aliases | Field::Lang => &[],
         }
     }
 }
@@ -188,6 +190,8 @@ pub struct Draft {
     pub aliases: Vec<String>,
     /// `extra` (Zola) or `params` (Hugo): data for templates.
     pub extra: Map<String, Value>,
+    /// The article's language, when not the site's (a BCP 47 tag).
+    pub lang: Option<String>,
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -652,6 +656,7 @@ impl<'a> Fields<'a> {
         let mut refused_image = None;
         let mut aliases = self.aliases();
         let extra = self.extra();
+        let lang = self.lang();
         let (image_field, image_caption) = self.image();
         let image_src = image_field.and_then(|src| {
             // A file beside the article is named as the body names it (`./a.jpg` is
@@ -765,6 +770,37 @@ impl<'a> Fields<'a> {
             refused_image,
             aliases,
             extra,
+            lang,
+        }
+    }
+
+    /// The article's language tag (`ar`, `pt-BR`; `en_US` as written by some exports is
+    /// `en-US`), for its `lang` and text direction.
+    fn lang(&mut self) -> Option<String> {
+        let (key, tag) = match self.take(Field::Lang)? {
+            (key, Value::String(s)) => (key, s.trim().replace('_', "-")),
+            (key, other) => {
+                self.problem(
+                    &key,
+                    "bad-field",
+                    format!(
+                        "{key} must be a language tag such as \"ar\", not {}",
+                        type_name(&other)
+                    ),
+                );
+                return None;
+            }
+        };
+        match tag.parse::<unic_langid::LanguageIdentifier>() {
+            Ok(id) => Some(id.to_string()),
+            Err(_) => {
+                self.problem(
+                    &key,
+                    "bad-field",
+                    format!("{key} '{tag}' is not a language tag; use one such as \"en\", \"ar\" or \"pt-BR\""),
+                );
+                None
+            }
         }
     }
 
@@ -851,9 +887,9 @@ impl<'a> Fields<'a> {
 }
 
 /// Canonical field names, for messages.
-pub const KNOWN_FIELDS: [&str; 17] = [
+pub const KNOWN_FIELDS: [&str; 18] = [
     "title", "date", "updated", "slug", "summary", "authors", "sources", "tags", "section",
-    "image", "caption", "credit", "alt", "draft", "url", "aliases", "extra",
+    "image", "caption", "credit", "alt", "draft", "url", "aliases", "extra", "lang",
 ];
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.
@@ -1171,6 +1207,7 @@ pub fn finish(
         refused_refs,
         aliases: draft.aliases,
         extra: draft.extra,
+        lang: draft.lang,
     }
 }
 

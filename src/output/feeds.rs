@@ -280,6 +280,7 @@ mod tests {
             refused_refs: Vec::new(),
             aliases: Vec::new(),
             extra: Default::default(),
+            lang: None,
         };
         assert_eq!(
             entry_id(&a, &config),

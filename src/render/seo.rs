@@ -330,7 +330,7 @@ impl<'a> Views<'a> {
                 .map(|src| self.absolute(src))
                 .into_iter()
                 .collect(),
-            in_language: &c.language,
+            in_language: a.lang.unwrap_or(&c.language),
             keywords: a.tags.iter().map(|t| t.name).collect(),
             main_entity_of_page: WebPage {
                 id: &a.permalink,

@@ -177,6 +177,9 @@ pub struct ArticleView<'a> {
     pub image: Option<ImageView<'a>>,
     /// The article's `extra` (or `params`) table, as written.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// Its language and text direction when not the site's (`lang`), else unset.
+    pub lang: Option<&'a str>,
+    pub dir: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -343,6 +346,8 @@ struct LeanArticle<'a> {
     image: &'a Option<ImageView<'a>>,
     tags: &'a [TermLink<'a>],
     body: &'a str,
+    lang: Option<&'a str>,
+    dir: Option<&'static str>,
 }
 
 impl Serialize for FullArticle<'_> {
@@ -363,6 +368,8 @@ impl Serialize for FullArticle<'_> {
                 image: &v.image,
                 tags: &v.tags,
                 body: self.body,
+                lang: v.lang,
+                dir: v.dir,
             }
             .serialize(s);
         }
@@ -627,6 +634,8 @@ impl<'a> Views<'a> {
             word_count: a.word_count,
             reading_minutes: a.reading_minutes,
             extra: &a.extra,
+            lang: a.lang.as_deref(),
+            dir: a.lang.as_deref().map(crate::config::text_direction),
             section: self.terms_of(i, 0).into_iter().next(),
             tags: self.terms_of(i, 1),
             sources: self.terms_of(i, 2),
