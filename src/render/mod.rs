@@ -394,13 +394,7 @@ fn unused_templates(user: &[(String, String, PathBuf)]) -> Vec<Diagnostic> {
             })
         })
         .map(|(name, _, file)| {
-            let guess = known
-                .iter()
-                .map(|k| (strsim::levenshtein(name, k), *k))
-                .min()
-                .filter(|(distance, _)| *distance <= 3)
-                .map(|(_, k)| format!("; did you mean `{k}`?"))
-                .unwrap_or_default();
+            let guess = did_you_mean(name, known.iter().copied());
             Diagnostic::warning(
                 file,
                 None,
@@ -442,13 +436,7 @@ fn unknown_blocks(tera: &Tera, user: &[(String, String, PathBuf)]) -> Vec<Diagno
             let mut known: Vec<&String> = parents.iter().flat_map(|p| p.blocks.keys()).collect();
             known.sort();
             known.dedup();
-            let guess = known
-                .iter()
-                .map(|k| (strsim::levenshtein(block, k), *k))
-                .min()
-                .filter(|(distance, _)| *distance <= 3)
-                .map(|(_, k)| format!("; did you mean `{k}`?"))
-                .unwrap_or_default();
+            let guess = did_you_mean(block, known.iter().map(|k| k.as_str()));
             let line = text
                 .lines()
                 .position(|l| l.contains("block") && l.contains(block.as_str()))
@@ -467,6 +455,17 @@ fn unknown_blocks(tera: &Tera, user: &[(String, String, PathBuf)]) -> Vec<Diagno
         }
     }
     out
+}
+
+/// `; did you mean `x`?` for the name of `known` nearest to a misspelt `name` (three
+/// edits at most), else nothing.
+fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    known
+        .map(|k| (strsim::levenshtein(name, k), k))
+        .min()
+        .filter(|(distance, _)| *distance <= 3)
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_default()
 }
 
 /// True when `nodes` hold a block named `name`, however deep.
