@@ -442,7 +442,7 @@ fn relabel(event: Event<'_>) -> Event<'_> {
 /// Relative URLs left in it are noted in `refs` and normalised; `source` is the text
 /// the HTML came from and its first line, to find a refused target's line.
 fn sanitize(html: &str, refs: &Mutex<Refs>, source: Option<(&str, usize)>) -> String {
-    ammonia::Builder::default()
+    let clean = ammonia::Builder::default()
         .add_generic_attributes(["id", "class"])
         // An id of the theme's (`main`, the skip link's target) would be on the page
         // twice. (Headings made from Markdown never take one.)
@@ -459,7 +459,43 @@ fn sanitize(html: &str, refs: &Mutex<Refs>, source: Option<(&str, usize)>) -> St
         .add_clean_content_tags(["noscript"])
         .url_relative(UrlRelative::Custom(Box::new(NoteRelative { refs, source })))
         .clean(html)
-        .to_string()
+        .to_string();
+    without_tracking_pixels(clean)
+}
+
+/// Sanitized HTML without its tracking pixels: images one pixel (or none) wide or high,
+/// which show nothing and tell a third party who reads the archive. Sanitized markup
+/// quotes every attribute value, so a tag ends at the first `>` outside quotes.
+fn without_tracking_pixels(html: String) -> String {
+    if !html.contains("<img") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<img") {
+        out.push_str(&rest[..at]);
+        let mut quoted = false;
+        let end = rest[at..]
+            .char_indices()
+            .find(|&(_, c)| {
+                quoted ^= c == '"';
+                c == '>' && !quoted
+            })
+            .map_or(rest.len(), |(i, _)| at + i + 1);
+        let tag = &rest[at..end];
+        let tiny = |attribute: &str| {
+            tag.split(&format!(" {attribute}=\""))
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .is_some_and(|v| matches!(v.trim(), "0" | "1" | "0px" | "1px"))
+        };
+        if !(tiny("width") || tiny("height")) {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Folds the odd spaces scraped pages are full of (no-break, narrow, figure, ideographic)
@@ -747,6 +783,24 @@ fn safe_url(dest: CowStr<'_>) -> CowStr<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracking_pixels_are_dropped_and_pictures_kept() {
+        let body = html_body(
+            "<p>z <img src=\"//tracker.example/p.gif\" width=1 height=1></p><img src=\"https://t.example/x.gif?u=1\" height=\"0\" alt=\"a>b\"><p><img src=\"https://e.org/photo.jpg\" width=\"10\" alt=\"1\"> <img alt='w=\"1\"' src=\"https://e.org/b.jpg\"></p>",
+        );
+        assert!(
+            !body.html.contains("tracker") && !body.html.contains("t.example"),
+            "{}",
+            body.html
+        );
+        assert!(
+            body.html.contains("photo.jpg") && body.html.contains("b.jpg"),
+            "{}",
+            body.html
+        );
+        assert!(!body.html.contains("b\""), "{}", body.html);
+    }
 
     #[test]
     fn counts_words_as_char_is_whitespace_splits_them() {
