@@ -193,6 +193,17 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
         ),
         "afp"
     );
+    // The same filter by its name, as a reader may type it in the address.
+    b.goto(&format!("{base}search/?q=harbour&source=AFP"));
+    let status = wait_status(&b);
+    assert!(status.starts_with("2 articles"), "{status}");
+    assert_eq!(
+        b.js(
+            "return document.getElementById('search-source').value",
+            json!([])
+        ),
+        "afp"
+    );
     assert_local(&b, &origin);
 
     // Folding in the browser matches the index's folding, letter by letter.

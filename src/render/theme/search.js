@@ -171,6 +171,14 @@
     });
   }
 
+  /* The slug of a section or source given by its slug or its name (any case). */
+  function slugIn(list, value) {
+    var key = value.trim().toLowerCase();
+    if (!key) return value;
+    var hit = (list || []).find(function (t) { return t[0] === key || String(t[1]).toLowerCase() === key; });
+    return hit ? hit[0] : value;
+  }
+
   /* Answers a query: {total, shown: [doc], page, pages}. */
   function answer(meta, p) {
     var ws = words(p.q);
@@ -366,6 +374,9 @@
           ' and the site\u2019s index is format ' + meta.version + '. Replace static/search.js with the new one (broadsheet eject --force) or delete it.';
         return;
       }
+      /* A filter given by its name (`section=Politics`, as a reader types it) is its slug. */
+      p.section = slugIn(meta.sections, p.section);
+      p.source = slugIn(meta.sources, p.source);
       fill(document.getElementById('search-section'), meta.sections, p.section);
       fill(document.getElementById('search-source'), meta.sources, p.source);
       fill(document.getElementById('search-year'), meta.years.map(function (y) { return [String(y[0]), String(y[0])]; }), p.year);
