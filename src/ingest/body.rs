@@ -174,10 +174,21 @@ struct NoteRelative<'a> {
     refs: &'a Mutex<Refs>,
     /// The source text and its first line, to find the line of a refused target.
     source: Option<(&'a str, usize)>,
+    /// The page a dump's record was scraped from, when its `url` says: its site-rooted
+    /// (`/world/x`) and climbing (`../img/a.png`) links point into that site.
+    origin: Option<&'a url::Url>,
 }
 
 impl<'a> UrlRelativeEvaluate<'a> for NoteRelative<'a> {
     fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
+        if let Some(origin) = self.origin {
+            let t = url.trim();
+            if (t.starts_with('/') && !t.starts_with("//")) || t.starts_with("../") {
+                if let Ok(resolved) = origin.join(t) {
+                    return Some(Cow::Owned(resolved.to_string()));
+                }
+            }
+        }
         let line = || {
             let (text, first) = self.source?;
             let at = text.find(url.trim())?;
@@ -315,7 +326,7 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
     html::push_html(&mut out, HeadingIds::new(events));
     body.html = if raw_html {
         let refs = Mutex::new(std::mem::take(&mut refs));
-        let html = sanitize(&out, &refs, Some((markdown, first_line)));
+        let html = sanitize(&out, &refs, Some((markdown, first_line)), None);
         (body.refs, body.refused) = {
             let r = refs.into_inner().unwrap_or_else(|e| e.into_inner());
             (r.refs, r.refused)
@@ -441,7 +452,12 @@ fn relabel(event: Event<'_>) -> Event<'_> {
 /// Cleans untrusted HTML: scripts, event handlers and script URLs go, structure stays.
 /// Relative URLs left in it are noted in `refs` and normalised; `source` is the text
 /// the HTML came from and its first line, to find a refused target's line.
-fn sanitize(html: &str, refs: &Mutex<Refs>, source: Option<(&str, usize)>) -> String {
+fn sanitize(
+    html: &str,
+    refs: &Mutex<Refs>,
+    source: Option<(&str, usize)>,
+    origin: Option<&url::Url>,
+) -> String {
     let clean = ammonia::Builder::default()
         .add_generic_attributes(["id", "class"])
         // An id of the theme's (`main`, the skip link's target) would be on the page
@@ -457,7 +473,11 @@ fn sanitize(html: &str, refs: &Mutex<Refs>, source: Option<(&str, usize)>) -> St
         .link_rel(None)
         // Text meant for browsers without scripts is the markup of a missing widget.
         .add_clean_content_tags(["noscript"])
-        .url_relative(UrlRelative::Custom(Box::new(NoteRelative { refs, source })))
+        .url_relative(UrlRelative::Custom(Box::new(NoteRelative {
+            refs,
+            source,
+            origin,
+        })))
         .clean(html)
         .to_string();
     without_tracking_pixels(clean)
@@ -688,9 +708,12 @@ pub fn looks_like_html(text: &str) -> bool {
 
 /// A dump's body that is markup: sanitized as is when it has paragraphs of its own, else
 /// (inline markup such as `<b>` in plain text) its blank lines separate paragraphs.
-pub fn dump_html_body(text: &str) -> Body {
+///
+/// `origin` is the page the record was scraped from (its `url`), against which its
+/// site-rooted and climbing links are resolved: they pointed into that site.
+pub fn dump_html_body(text: &str, origin: Option<&url::Url>) -> Body {
     if tag_names(text).any(|name| BLOCK_ELEMENTS.contains(&name.as_str())) {
-        return html_body(text);
+        return html_body(text, origin);
     }
     let mut html = String::with_capacity(text.len() + 64);
     for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
@@ -698,14 +721,14 @@ pub fn dump_html_body(text: &str) -> Body {
         html.push_str(paragraph);
         html.push_str("</p>\n");
     }
-    html_body(&html)
+    html_body(&html, origin)
 }
 
 /// An HTML body (from a dump) sanitized, with its plain text facts and the files it
 /// refers to, as a Markdown body's.
-pub fn html_body(html: &str) -> Body {
+pub fn html_body(html: &str, origin: Option<&url::Url>) -> Body {
     let refs = Mutex::new(Refs::default());
-    let clean = sanitize(html, &refs, None);
+    let clean = sanitize(html, &refs, None, origin);
     let (first, words) = html_text_facts(&clean);
     let refs = refs.into_inner().unwrap_or_else(|e| e.into_inner());
     Body {
@@ -786,9 +809,7 @@ mod tests {
 
     #[test]
     fn tracking_pixels_are_dropped_and_pictures_kept() {
-        let body = html_body(
-            "<p>z <img src=\"//tracker.example/p.gif\" width=1 height=1></p><img src=\"https://t.example/x.gif?u=1\" height=\"0\" alt=\"a>b\"><p><img src=\"https://e.org/photo.jpg\" width=\"10\" alt=\"1\"> <img alt='w=\"1\"' src=\"https://e.org/b.jpg\"></p>",
-        );
+        let body = html_body("<p>z <img src=\"//tracker.example/p.gif\" width=1 height=1></p><img src=\"https://t.example/x.gif?u=1\" height=\"0\" alt=\"a>b\"><p><img src=\"https://e.org/photo.jpg\" width=\"10\" alt=\"1\"> <img alt='w=\"1\"' src=\"https://e.org/b.jpg\"></p>", None);
         assert!(
             !body.html.contains("tracker") && !body.html.contains("t.example"),
             "{}",
@@ -886,12 +907,15 @@ mod tests {
         assert!(looks_like_html("<p>x</p>") && !looks_like_html("a < b > c"));
         assert!(!looks_like_html("5 < 6 and x > y and a <not a tag."));
         assert!(looks_like_html("He wrote <b>bold</b> words.") && looks_like_html("<br/>"));
-        let inline = dump_html_body("He wrote <b>bold</b> words.\n\nSecond para.");
+        let inline = dump_html_body("He wrote <b>bold</b> words.\n\nSecond para.", None);
         assert_eq!(
             inline.html,
             "<p>He wrote <b>bold</b> words.</p>\n<p>Second para.</p>\n"
         );
-        let h = html_body("<p>First <em>one</em>.</p><script>x()</script><p>Second</p>");
+        let h = html_body(
+            "<p>First <em>one</em>.</p><script>x()</script><p>Second</p>",
+            None,
+        );
         assert_eq!(h.first_paragraph, "First one.");
         assert_eq!(h.word_count, 3);
         assert!(!h.html.contains("script"));
@@ -958,7 +982,7 @@ mod tests {
         assert!(b.html.contains("src=\"photo.gif\""), "{}", b.html);
         assert!(b.html.contains("href=\"report.pdf#p2\""), "{}", b.html);
         assert!(!b.html.contains("\"./"), "{}", b.html);
-        let h = html_body("<p><img src=\"./a/b.gif\"><img src=\"../c.gif\"></p>");
+        let h = html_body("<p><img src=\"./a/b.gif\"><img src=\"../c.gif\"></p>", None);
         assert_eq!(h.refs, vec!["a/b.gif"]);
         assert_eq!(h.refused, vec![("../c.gif".to_string(), None)]);
         assert!(h.html.contains("src=\"a/b.gif\""), "{}", h.html);
@@ -981,7 +1005,7 @@ mod tests {
             ),
         ] {
             let md = render_markdown(&format!("{html}\n"), 1);
-            let dump = html_body(html);
+            let dump = html_body(html, None);
             for out in [&md.html, &dump.html] {
                 assert!(!out.to_lowercase().contains(bad), "{html} -> {out}");
             }

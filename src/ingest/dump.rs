@@ -270,8 +270,13 @@ fn one(
         );
     }
     let text = draft.body.take().unwrap_or_default();
+    let origin = draft
+        .url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"));
     let body = if looks_like_html(&text) {
-        dump_html_body(&text)
+        dump_html_body(&text, origin.as_ref())
     } else {
         paragraphs_body(&text_paragraphs(&text))
     };
@@ -358,6 +363,34 @@ mod tests {
         let nested = r#"{"hits": {"total": 1, "hits": [{"_id": "x", "_source": {"headline": "Hit", "date": "2023-03-07", "body": "B."}}]}}"#;
         let out = parse_json(&file("es.json", nested), &config);
         assert_eq!(out.articles[0].title, "Hit", "{:?}", out.diagnostics);
+    }
+
+    #[test]
+    fn a_records_site_rooted_links_point_into_its_original_site() {
+        let text = r#"{"title": "Relative links", "date": "2023-02-01", "url": "https://news.example.org/world/2023/02/01/relative-links", "body": "<p><a href=\"/world/other-story\">x</a> <img src=\"../img/chart.png\"> <a href=\"https://e.org/\">e</a> <img src=\"beside.png\"></p>"}"#;
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        let a = &out.articles[0];
+        assert!(
+            a.body_html
+                .contains("href=\"https://news.example.org/world/other-story\""),
+            "{}",
+            a.body_html
+        );
+        assert!(
+            a.body_html
+                .contains("src=\"https://news.example.org/world/2023/02/img/chart.png\""),
+            "{}",
+            a.body_html
+        );
+        assert!(
+            a.body_html.contains("src=\"beside.png\""),
+            "{}",
+            a.body_html
+        );
+        assert!(
+            a.refused_refs.is_empty() && a.asset_refs == ["beside.png"],
+            "{a:?}"
+        );
     }
 
     #[test]
