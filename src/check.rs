@@ -1,4 +1,5 @@
-//! Checks a built site: every internal link and `#anchor` must point at something that exists.
+//! Checks a built site: every internal link and `#anchor` must point at something that
+//! exists, and no id may be on two elements of a page (a link would reach only the first).
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -90,6 +91,8 @@ struct Page {
     rel: String,
     links: Vec<String>,
     ids: HashSet<String>,
+    /// Ids on more than one element, and on how many.
+    repeated: Vec<(String, usize)>,
 }
 
 /// Checks every `href` and `src` inside `out` (a built site whose URLs start with
@@ -121,15 +124,24 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
                 .filter_map(|el| el.value().attr("href").or(el.value().attr("src")))
                 .map(str::to_string)
                 .collect();
-            let ids = doc
-                .select(&id_sel)
-                .filter_map(|el| el.value().attr("id").or(el.value().attr("name")))
-                .map(str::to_string)
-                .collect();
+            let mut ids = HashSet::new();
+            let mut repeated: HashMap<String, usize> = HashMap::new();
+            for el in doc.select(&id_sel) {
+                if let Some(id) = el.value().attr("id") {
+                    if !ids.insert(id.to_string()) {
+                        *repeated.entry(id.to_string()).or_insert(1) += 1;
+                    }
+                } else if let Some(name) = el.value().attr("name") {
+                    ids.insert(name.to_string());
+                }
+            }
+            let mut repeated: Vec<(String, usize)> = repeated.into_iter().collect();
+            repeated.sort();
             Some(Page {
                 rel: slash_path(path, out),
                 links,
                 ids,
+                repeated,
             })
         })
         .collect();
@@ -140,7 +152,7 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
     let mut broken: Vec<BrokenLink> = pages
         .par_iter()
         .flat_map_iter(|page| {
-            page.links.iter().filter_map(|url| {
+            let links = page.links.iter().filter_map(|url| {
                 let reason = problem(url, &page.rel, base_path, &existing, &ids_of)?;
                 Some(BrokenLink {
                     page: page.rel.clone(),
@@ -148,7 +160,14 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
                     reason,
                     source: None,
                 })
-            })
+            });
+            let repeated = page.repeated.iter().map(|(id, n)| BrokenLink {
+                page: page.rel.clone(),
+                url: format!("#{id}"),
+                reason: format!("id '{id}' is on {n} elements of the page, so a link to it reaches only the first; give each its own"),
+                source: None,
+            });
+            links.chain(repeated)
         })
         .collect();
     broken.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
@@ -248,6 +267,21 @@ fn normalize(path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_ids_on_two_elements() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::write(
+            out.join("index.html"),
+            r#"<h2 id="a">A</h2><p id="a">again</p><a name="b"></a><a name="b"></a><p id="c"></p>"#,
+        )
+        .unwrap();
+        let broken = check_links(out, "/");
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert_eq!(broken[0].url, "#a");
+        assert!(broken[0].reason.contains("on 2 elements"), "{broken:?}");
+    }
 
     #[test]
     fn finds_missing_files_and_anchors() {
