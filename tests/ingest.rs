@@ -781,7 +781,7 @@ fn posts_from_hugo_and_jekyll_keep_their_meaning() {
     );
     site.write(
         "content/_posts/2005-02-07-ad-sales-boost.md",
-        "---\ntitle: Ad sales boost Time Warner profit\npermalink: /business/ad-sales-boost.html\nexcerpt_separator: <!--cut-->\n---\nFirst para.\n\nSecond **para**.\n<!--cut-->\nThird.\n",
+        "---\ntitle: Ad sales boost Time Warner profit\npermalink: /business/ad-sales-boost.html\nexcerpt_separator: <!--cut-->\ncategories: business media\n---\nFirst para.\n\nSecond **para**.\n<!--cut-->\nThird.\n",
     );
     site.write("content/_drafts/u.md", "---\ntitle: Draft\n---\nx\n");
     // Hugo: `publishDate`, `images`, `url`, Markdown in `summary`, `{#id}`, an empty
@@ -814,6 +814,10 @@ fn posts_from_hugo_and_jekyll_keep_their_meaning() {
             .to_string()
     };
     assert_eq!(description(&jekyll), "First para. Second para.");
+    assert!(
+        out.join("tags/business/index.html").is_file()
+            && out.join("tags/media/index.html").is_file()
+    );
     assert!(site
         .read("business/ad-sales-boost.html")
         .contains("2005/02/07/ad-sales-boost/"));

@@ -261,6 +261,9 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         &file.shown,
         config,
     );
+    fields.jekyll = jekyll_name(&file.rel).is_some()
+        || file.rel.starts_with("_posts/")
+        || file.rel.contains("/_posts/");
     if let Some((date, slug)) = jekyll_name(&file.rel) {
         fields.default_to(Field::Date, date);
         fields.default_to(Field::Slug, &slugify(slug));

@@ -160,6 +160,9 @@ pub struct Fields<'a> {
     shadowed: Vec<String>,
     /// The file is in Jekyll's `_drafts/` folder: a draft, which may have no date.
     pub drafts_folder: bool,
+    /// The file is a Jekyll post (in `_posts/`, or named `2005-02-07-slug.md`): its
+    /// `tags` and `categories` given as one string are split at spaces, as Jekyll does.
+    pub jekyll: bool,
 }
 
 /// The parts of an article before its body is attached.
@@ -235,6 +238,7 @@ impl<'a> Fields<'a> {
             diagnostics: Vec::new(),
             shadowed: Vec::new(),
             drafts_folder: false,
+            jekyll: false,
         }
     }
 
@@ -411,8 +415,11 @@ impl<'a> Fields<'a> {
             match value {
                 Value::Null => {}
                 Value::String(s) => {
-                    // `tags = "iraq, defense"` is two tags, in front matter as in dumps.
-                    if matches!(field, Field::Tags) {
+                    // `tags = "iraq, defense"` is two tags, in front matter as in dumps;
+                    // `categories: business media` is two in a Jekyll post.
+                    if matches!(field, Field::Tags) && self.jekyll && !s.contains([',', ';']) {
+                        out.extend(s.split_whitespace().map(|t| (t.to_string(), false)));
+                    } else if matches!(field, Field::Tags) {
                         out.extend(s.split([',', ';']).map(|t| (t.trim().to_string(), false)));
                     } else {
                         out.push((s, false));
