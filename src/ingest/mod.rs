@@ -417,8 +417,12 @@ pub fn load_listed(
                 },
             };
             diagnostics.extend(outcome.diagnostics);
+            let mut articles = outcome.articles;
+            // A vector's first push makes room for four articles (2.5 KB): held for every
+            // file until all are read, that is 190 MB of room at 100,000 articles.
+            articles.shrink_to_fit();
             let outcome = FileOutcome {
-                articles: outcome.articles,
+                articles,
                 diagnostics,
             };
             if let Some((rel, key)) = memo_rel {
