@@ -14,7 +14,7 @@ use super::body::{dump_html_body, looks_like_html, paragraphs_body, text_paragra
 use super::record::{finish, split_agencies, Fields, Mode};
 use super::{FileOutcome, SourceFile};
 use crate::config::SiteConfig;
-use crate::diagnostics::{line_of, Diagnostic};
+use crate::diagnostics::Diagnostic;
 
 /// Keys of an envelope object whose array holds the articles (`{"articles": [...]}`).
 const ENVELOPES: [&str; 7] = [
@@ -134,7 +134,7 @@ pub fn parse_json(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let (mut counted_to, mut line) = (0, 1);
     for raw in &items {
         let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-        line += line_of(&text[counted_to..offset], usize::MAX) - 1;
+        line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted_to..offset]).count();
         counted_to = offset;
         lines.push(line);
     }

@@ -261,15 +261,14 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         &file.shown,
         config,
     );
-    fields.jekyll = jekyll_name(&file.rel).is_some()
-        || file.rel.starts_with("_posts/")
-        || file.rel.contains("/_posts/");
-    if let Some((date, slug)) = jekyll_name(&file.rel) {
+    let dated_name = jekyll_name(&file.rel);
+    fields.jekyll = dated_name.is_some() || in_folder(&file.rel, "_posts");
+    if let Some((date, slug)) = dated_name {
         fields.default_to(Field::Date, date);
         fields.default_to(Field::Slug, &slugify(slug));
     }
     // Jekyll keeps unfinished posts in `_drafts/`.
-    fields.drafts_folder = file.rel.starts_with("_drafts/") || file.rel.contains("/_drafts/");
+    fields.drafts_folder = in_folder(&file.rel, "_drafts");
     let mut draft = fields.draft();
     // A summary is plain text: Hugo renders a front-matter summary's Markdown, so
     // `**Bold** claim` is written without its asterisks.
@@ -317,10 +316,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let before = &file.text[..file.text.len() - split.body.len()];
     let first_body_line = 1 + before.matches('\n').count();
     if let Some((at, count, tag)) = template_tags(split.body) {
-        let more = match count {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
+        let more = and_more(count, "");
         out.diagnostics.push(
             Diagnostic::warning(
                 &file.shown,
@@ -333,10 +329,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         );
     }
     if let Some((at, name, count)) = removed_elements(split.body) {
-        let more = match count {
-            1 => String::new(),
-            n => format!(" (and {} more such elements)", n - 1),
-        };
+        let more = and_more(count, " such elements");
         out.diagnostics.push(
             Diagnostic::warning(
                 &file.shown,
@@ -444,6 +437,20 @@ fn removed_elements(body: &str) -> Option<(usize, &'static str, usize)> {
         }
     }
     first.map(|(n, name)| (n, name, count))
+}
+
+/// ` (and 2 more{what})` after the first of `count` things a message names; nothing for one.
+fn and_more(count: usize, what: &str) -> String {
+    match count {
+        1 => String::new(),
+        n => format!(" (and {} more{what})", n - 1),
+    }
+}
+
+/// True when the file at `rel` (under `content/`) is in a folder named `folder`, at any
+/// depth (`_posts/x.md`, `news/_posts/x.md`).
+fn in_folder(rel: &str, folder: &str) -> bool {
+    rel.split('/').rev().skip(1).any(|f| f == folder)
 }
 
 /// Hugo's summary divider: the text above it is the summary.

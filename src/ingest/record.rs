@@ -581,16 +581,30 @@ impl<'a> Fields<'a> {
     /// Sets `field` to `value` when no name of it is given (a date or slug that the
     /// file's name gives). A `published: true/false` is no date.
     pub fn default_to(&mut self, field: Field, value: &str) {
-        let configured = field.configured(&self.config.ingest.fields);
-        let given = self.map.iter().any(|(k, v)| {
-            !v.is_boolean()
-                && (field.names().iter().any(|n| k.eq_ignore_ascii_case(n))
-                    || configured.iter().any(|n| k.eq_ignore_ascii_case(n)))
-        });
+        let given = self
+            .map
+            .iter()
+            .any(|(k, v)| !v.is_boolean() && self.is_name_of(field, k));
         if !given {
             self.map
                 .insert(field.names()[0].to_string(), Value::String(value.into()));
         }
+    }
+
+    /// True when `key` is a name of `field`: a built-in one or one from `[ingest.fields]`,
+    /// in any case.
+    fn is_name_of(&self, field: Field, key: &str) -> bool {
+        field
+            .names()
+            .iter()
+            .copied()
+            .chain(
+                field
+                    .configured(&self.config.ingest.fields)
+                    .iter()
+                    .map(String::as_str),
+            )
+            .any(|n| key.eq_ignore_ascii_case(n))
     }
 
     /// A line of metadata as [`clean_line`]; a dump's markup (`<b>Breaking</b>`, an
@@ -622,15 +636,7 @@ impl<'a> Fields<'a> {
     pub fn draft(&mut self) -> Draft {
         let unpublished = self.unpublished();
         let title = self.string(Field::Title).map(|t| self.clean(&t));
-        let date_key = self.map.keys().find(|k| {
-            let names = Field::Date.names();
-            names.iter().any(|n| k.eq_ignore_ascii_case(n))
-                || Field::Date
-                    .configured(&self.config.ingest.fields)
-                    .iter()
-                    .any(|n| k.eq_ignore_ascii_case(n))
-        });
-        let has_date = date_key.is_some();
+        let has_date = self.map.keys().any(|k| self.is_name_of(Field::Date, k));
         let date = self.date(Field::Date);
         let updated = self.date(Field::Updated);
         let slug = self.string(Field::Slug);
@@ -847,12 +853,7 @@ impl<'a> Fields<'a> {
         let key = self
             .map
             .keys()
-            .find(|k| {
-                Field::Aliases
-                    .names()
-                    .iter()
-                    .any(|n| n.eq_ignore_ascii_case(k))
-            })
+            .find(|k| self.is_name_of(Field::Aliases, k))
             .cloned()
             .unwrap_or_else(|| "aliases".into());
         for raw in self.list(Field::Aliases) {
