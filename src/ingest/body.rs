@@ -323,7 +323,7 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
         }
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, HeadingIds::new(events));
+    html::push_html(&mut out, HeadingIds::new(Footnotes::new(events)));
     body.html = if raw_html {
         let refs = Mutex::new(std::mem::take(&mut refs));
         let html = sanitize(&out, &refs, Some((markdown, first_line)), None);
@@ -334,10 +334,15 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
         html
     } else {
         (body.refs, body.refused) = (refs.refs, refs.refused);
-        out
+        finish_html(out)
     };
     body.first_paragraph = first.split_whitespace().collect::<Vec<_>>().join(" ");
     body
+}
+
+/// Whether `id` has the form of a footnote's or a reference's ([`Footnotes`]).
+fn is_footnote_id(id: &str) -> bool {
+    id.starts_with("fn-") || id.starts_with("fnref-")
 }
 
 /// Ids the built-in theme gives elements of an article page: a heading of the same name
@@ -346,8 +351,7 @@ const THEME_IDS: [&str; 3] = ["main", "related-heading", "site-search-q"];
 
 /// Gives each heading without an id one made from its text (`## Background` ->
 /// `id="background"`, a second one `background-1`), so `#background` links work as
-/// they do with Hugo, Zola and Jekyll; and puts footnotes' ids under `fn-` (`[^main]`
-/// -> `id="fn-main"`), so that a footnote never takes an id the theme uses. Events pass
+/// they do with Hugo, Zola and Jekyll; a heading never takes a footnote's id. Events pass
 /// straight through but for a heading's, which are held until its text is known.
 struct HeadingIds<'a, I: Iterator<Item = Event<'a>>> {
     events: I,
@@ -374,7 +378,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
             if let Event::Text(t) | Event::Code(t) = &event {
                 text.push_str(t);
             }
-            self.held.push_back(relabel(event));
+            self.held.push_back(event);
             if end {
                 break;
             }
@@ -382,7 +386,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
         let base = match crate::slug::slugify(&text) {
             slug if slug.is_empty() => "section".to_string(),
             // Footnotes' ids are theirs (`## fn-1` is no footnote).
-            slug if slug.starts_with("fn-") => format!("section-{slug}"),
+            slug if is_footnote_id(&slug) => format!("section-{slug}"),
             slug => slug,
         };
         let id = self.free_id(base);
@@ -422,9 +426,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
                 classes,
                 attrs,
             }) => {
-                let id = match given.strip_prefix("fn-") {
-                    Some(_) => self.free_id(format!("section-{given}")),
-                    None => self.free_id(given.to_string()),
+                let id = match is_footnote_id(&given) {
+                    true => self.free_id(format!("section-{given}")),
+                    false => self.free_id(given.to_string()),
                 };
                 Some(Event::Start(Tag::Heading {
                     level,
@@ -433,19 +437,109 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
                     attrs,
                 }))
             }
-            event => Some(relabel(event)),
+            event => Some(event),
         }
     }
 }
 
-/// A footnote's label under `fn-`, for its id and the links to it.
-fn relabel(event: Event<'_>) -> Event<'_> {
-    match event {
-        Event::FootnoteReference(label) => Event::FootnoteReference(format!("fn-{label}").into()),
-        Event::Start(Tag::FootnoteDefinition(label)) => {
-            Event::Start(Tag::FootnoteDefinition(format!("fn-{label}").into()))
+/// Footnotes as GitHub, Pandoc and Hugo write them: a reference carries an id
+/// (`fnref-LABEL`, then `fnref-LABEL-2`... when a note is cited again) and its note ends
+/// with a link back to the first one, so a reader who followed a note can return to the
+/// text. Notes keep their ids under `fn-` (`[^main]` -> `id="fn-main"`), clear of the
+/// theme's, and their numbers in order of first appearance, as pulldown-cmark gives them.
+struct Footnotes<'a, I: Iterator<Item = Event<'a>>> {
+    events: I,
+    numbers: std::collections::HashMap<CowStr<'a>, usize>,
+    /// References given out so far, by label.
+    cited: std::collections::HashMap<CowStr<'a>, usize>,
+    /// A note's events, held until its end is known, then given out.
+    held: std::collections::VecDeque<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Footnotes<'a, I> {
+    fn new(events: I) -> Self {
+        Footnotes {
+            events,
+            numbers: Default::default(),
+            cited: Default::default(),
+            held: Default::default(),
         }
-        other => other,
+    }
+
+    fn number(&mut self, label: &CowStr<'a>) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(label.clone()).or_insert(next)
+    }
+
+    /// A reference to note `label`, as markup.
+    fn reference(&mut self, label: CowStr<'a>) -> Event<'a> {
+        let n = self.number(&label);
+        let times = self.cited.entry(label.clone()).or_insert(0);
+        *times += 1;
+        let id = html_escape::encode_double_quoted_attribute(&label);
+        let again = match *times {
+            1 => String::new(),
+            k => format!("-{k}"),
+        };
+        Event::InlineHtml(
+            format!(
+                "<sup class=\"footnote-reference\" id=\"fnref-{id}{again}\"><a href=\"#fn-{id}\">{n}</a></sup>"
+            )
+            .into(),
+        )
+    }
+
+    /// Holds note `label` up to its end, with a link back to its first reference (if the
+    /// text cited it before) at the end of its last paragraph.
+    fn hold_note(&mut self, label: CowStr<'a>) {
+        let n = self.number(&label);
+        let id = html_escape::encode_double_quoted_attribute(&label).into_owned();
+        let mut inner = Vec::new();
+        while let Some(event) = self.events.next() {
+            match event {
+                Event::End(TagEnd::FootnoteDefinition) => break,
+                Event::FootnoteReference(cited) => inner.push(self.reference(cited)),
+                event => inner.push(event),
+            }
+        }
+        if self.cited.contains_key(&label) {
+            let back = Event::InlineHtml(
+                format!(
+                    " <a href=\"#fnref-{id}\" class=\"footnote-backref\" aria-label=\"Back to reference {n}\">\u{21a9}\u{fe0e}</a>"
+                )
+                .into(),
+            );
+            match inner.last() {
+                Some(Event::End(TagEnd::Paragraph)) => inner.insert(inner.len() - 1, back),
+                _ => inner.push(back),
+            }
+        }
+        self.held.push_back(Event::Html(
+            format!(
+                "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+            )
+            .into(),
+        ));
+        self.held.extend(inner);
+        self.held.push_back(Event::Html("</div>\n".into()));
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Footnotes<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.held.pop_front() {
+            return Some(event);
+        }
+        match self.events.next()? {
+            Event::FootnoteReference(label) => Some(self.reference(label)),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.hold_note(label);
+                self.held.pop_front()
+            }
+            event => Some(event),
+        }
     }
 }
 
@@ -459,7 +553,7 @@ fn sanitize(
     origin: Option<&url::Url>,
 ) -> String {
     let clean = ammonia::Builder::default()
-        .add_generic_attributes(["id", "class"])
+        .add_generic_attributes(["id", "class", "aria-label"])
         // An id of the theme's (`main`, the skip link's target) would be on the page
         // twice. (Headings made from Markdown never take one.)
         .attribute_filter(|_, attribute, value| {
@@ -480,43 +574,88 @@ fn sanitize(
         })))
         .clean(html)
         .to_string();
-    without_tracking_pixels(clean)
+    finish_html(clean)
 }
 
-/// Sanitized HTML without its tracking pixels: images one pixel (or none) wide or high,
-/// which show nothing and tell a third party who reads the archive. Sanitized markup
-/// quotes every attribute value, so a tag ends at the first `>` outside quotes.
-fn without_tracking_pixels(html: String) -> String {
-    if !html.contains("<img") {
+/// The tags of HTML as pulldown-cmark or the sanitizer write it: text never holds a raw
+/// `<` (it is `&lt;`), and attribute values are always in double quotes, which they never
+/// hold raw (`&quot;`). Each item is a tag's byte range, `<` to `>`. A `<` inside a
+/// value (`title="<img>"`) is part of that tag, never a tag of its own.
+fn tags(html: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + memchr::memchr(b'<', &bytes[at..])?;
+        let mut quoted = false;
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| {
+                quoted ^= b == b'"';
+                b == b'>' && !quoted
+            })
+            .map_or(bytes.len(), |i| start + i + 1);
+        at = end;
+        Some(start..end)
+    })
+}
+
+/// A tag's element name and whether it closes the element: `<td class="x">` is
+/// `("td", false)`, `</td>` is `("td", true)`.
+fn element(tag: &str) -> (&str, bool) {
+    let inner = &tag[1..];
+    let (inner, closing) = match inner.strip_prefix('/') {
+        Some(rest) => (rest, true),
+        None => (inner, false),
+    };
+    let len = inner
+        .bytes()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    (&inner[..len], closing)
+}
+
+/// Safe HTML made ready for the page: tracking pixels (images one pixel or none wide or
+/// high, which show nothing and tell a third party who reads the archive) are dropped,
+/// and each table is put in a region that scrolls sideways and takes the keyboard focus,
+/// so a wide table neither widens the page nor hides its columns from keyboard users.
+fn finish_html(html: String) -> String {
+    if !html.contains("<img") && !html.contains("<table") {
         return html;
     }
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html.as_str();
-    while let Some(at) = rest.find("<img") {
-        out.push_str(&rest[..at]);
-        let mut quoted = false;
-        let end = rest[at..]
-            .char_indices()
-            .find(|&(_, c)| {
-                quoted ^= c == '"';
-                c == '>' && !quoted
-            })
-            .map_or(rest.len(), |(i, _)| at + i + 1);
-        let tag = &rest[at..end];
-        let tiny = |attribute: &str| {
-            tag.split(&format!(" {attribute}=\""))
-                .nth(1)
-                .and_then(|v| v.split('"').next())
-                .is_some_and(|v| matches!(v.trim(), "0" | "1" | "0px" | "1px"))
-        };
-        if !(tiny("width") || tiny("height")) {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut copied = 0;
+    for range in tags(&html) {
+        let tag = &html[range.clone()];
+        out.push_str(&html[copied..range.start]);
+        copied = range.end;
+        let (name, closing) = element(tag);
+        if name.eq_ignore_ascii_case("img") {
+            let tiny = |attribute: &str| {
+                tag.split(&format!(" {attribute}=\""))
+                    .nth(1)
+                    .and_then(|v| v.split('"').next())
+                    .is_some_and(|v| matches!(v.trim(), "0" | "1" | "0px" | "1px"))
+            };
+            if !(tiny("width") || tiny("height")) {
+                out.push_str(tag);
+            }
+        } else if name.eq_ignore_ascii_case("table") && !closing {
+            out.push_str(TABLE_REGION);
+            out.push_str(tag);
+        } else if name.eq_ignore_ascii_case("table") {
+            out.push_str(tag);
+            out.push_str("</div>");
+        } else {
             out.push_str(tag);
         }
-        rest = &rest[end..];
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
+
+/// Opens the region around a table (see [`finish_html`]); the theme styles the class.
+const TABLE_REGION: &str =
+    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">";
 
 /// Folds the odd spaces scraped pages are full of (no-break, narrow, figure, ideographic)
 /// to plain spaces and drops zero-width characters, so text compares and wraps normally.
@@ -848,6 +987,50 @@ mod tests {
         assert!(b.html.contains("<table>"));
         assert!(b.html.contains("footnote-definition"));
         assert_eq!(b.first_paragraph, "a b c");
+    }
+
+    #[test]
+    fn footnotes_link_back_to_their_references() {
+        let markdown = "One[^a], two[^b], one again[^a].\n\n[^a]: First.\n\n    More of it.\n\n[^b]: Cites [^a].\n\n[^unused]: Never cited.\n";
+        for html in [
+            render_markdown(markdown, 1).html,
+            render_markdown(&format!("<b>raw</b>\n\n{markdown}"), 1).html,
+        ] {
+            for part in [
+                "<sup class=\"footnote-reference\" id=\"fnref-a\"><a href=\"#fn-a\">1</a></sup>",
+                "id=\"fnref-b\"><a href=\"#fn-b\">2</a>",
+                "id=\"fnref-a-2\"><a href=\"#fn-a\">1</a>",
+                "id=\"fnref-a-3\"",
+                // The link back closes the note's last paragraph.
+                "<p>More of it. <a href=\"#fnref-a\" class=\"footnote-backref\" aria-label=\"Back to reference 1\">",
+                "id=\"fn-b\"><sup class=\"footnote-definition-label\">2</sup>",
+            ] {
+                assert!(html.contains(part), "{part}: {html}");
+            }
+            // A note no text cites has nothing to go back to.
+            let unused = &html[html.find("id=\"fn-unused\"").expect(&html)..];
+            assert!(!unused.contains("footnote-backref"), "{html}");
+        }
+    }
+
+    #[test]
+    fn tables_scroll_in_a_region_the_keyboard_reaches() {
+        let region = "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\"><table>";
+        let b = render_markdown("| x |\n|---|\n| 1 |\n", 1);
+        assert!(b.html.starts_with(region), "{}", b.html);
+        assert!(b.html.trim_end().ends_with("</table></div>"), "{}", b.html);
+        // Raw tables too, and a `<table` inside an attribute is no table.
+        let b = html_body(
+            "<p title=\"<table>\">x</p><TABLE><tr><td><table><tr><td>in</td></tr></table></td></tr></TABLE>",
+            None,
+        );
+        assert_eq!(b.html.matches(region).count(), 2, "{}", b.html);
+        assert_eq!(b.html.matches("</table></div>").count(), 2, "{}", b.html);
+        assert!(
+            b.html.starts_with("<p title=\"&lt;table&gt;\">x</p>"),
+            "{}",
+            b.html
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 use crate::archive::{Archive, Page, PageKind};
 use crate::cache::{hash_value, Hash, HashWriter};
 use crate::config::SiteConfig;
-use crate::diagnostics::{display_path, Diagnostic};
+use crate::diagnostics::{display_path, line_of, Diagnostic};
 use views::{Card, PageContext, SiteView, Sites, Views};
 
 /// Templates compiled once, shared by every render.
@@ -105,12 +105,22 @@ impl Renderer {
                 .map_err(|e| {
                     // Name the file that failed when Tera tells which template it was.
                     let text = chain(&e);
-                    let file = user
+                    let failed = user
                         .iter()
-                        .find(|(n, _, _)| text.contains(&format!("'{n}'")))
+                        .find(|(n, _, _)| text.contains(&format!("'{n}'")));
+                    let file = failed
                         .map(|(_, _, p)| p.clone())
                         .unwrap_or_else(|| display_path(templates_dir, site_dir));
-                    template_error(&file, &e)
+                    // Tera points at the end of the file for a tag left open; the tag's
+                    // own line is where to look.
+                    match failed.and_then(|(_, source, _)| unclosed_tag(source)) {
+                        Some((line, message)) => Diagnostic::error(
+                            &file,
+                            Some(line),
+                            format!("template error: {message}"),
+                        ),
+                        None => template_error(&file, &e),
+                    }
                 })?;
         }
         let overridden = |name: &str| user.iter().any(|(n, _, _)| n == name);
@@ -288,7 +298,7 @@ impl Renderer {
             let line = subject.as_deref().and_then(|s| {
                 let mut at = text.match_indices(s).map(|(i, _)| i);
                 match (at.next(), at.next()) {
-                    (Some(i), None) => Some(crate::diagnostics::line_of(text, i)),
+                    (Some(i), None) => Some(line_of(text, i)),
                     _ => None,
                 }
             });
@@ -627,9 +637,98 @@ fn template_error(file: &Path, e: &tera::Error) -> Diagnostic {
     Diagnostic::error(file, line, format!("template error: {flat}"))
 }
 
+/// The first tag of `source` that is never closed, or closed by the wrong end tag: its
+/// line and what to do. Tera only says the file ended early (or names the wrong end).
+fn unclosed_tag(source: &str) -> Option<(usize, String)> {
+    const PAIRED: [&str; 5] = ["block", "for", "if", "macro", "filter"];
+    let mut open: Vec<(&str, &str, usize)> = Vec::new();
+    let mut rest = source;
+    let line_at = |rest: &str| line_of(source, source.len() - rest.len());
+    while let Some(at) = rest.find(['{']) {
+        rest = &rest[at..];
+        let close = match rest.as_bytes().get(1) {
+            Some(b'%') => "%}",
+            Some(b'#') => "#}",
+            _ => {
+                rest = &rest[1..];
+                continue;
+            }
+        };
+        let Some(end) = rest.find(close) else { break };
+        let inner = rest[2..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let line = line_at(rest);
+        rest = &rest[end + 2..];
+        if close == "#}" {
+            continue;
+        }
+        let mut words = inner.split_whitespace();
+        let keyword = words.next().unwrap_or("");
+        if keyword == "raw" {
+            // Nothing in a raw block is a tag.
+            match rest.find("endraw") {
+                Some(i) => rest = &rest[i..],
+                None => {
+                    return Some((
+                        line,
+                        "`{% raw %}` is never closed: add `{% endraw %}` where it should end"
+                            .into(),
+                    ))
+                }
+            }
+            continue;
+        }
+        if PAIRED.contains(&keyword) {
+            open.push((keyword, inner, line));
+        } else if let Some(kind) = keyword.strip_prefix("end").filter(|k| PAIRED.contains(k)) {
+            match open.pop() {
+                Some((opened, _, _)) if opened == kind => {}
+                Some((opened, text, at)) => {
+                    return Some((
+                        at,
+                        format!("`{{% {text} %}}` is closed by `{{% end{kind} %}}` on line {line}: it needs `{{% end{opened} %}}` first"),
+                    ))
+                }
+                None => {
+                    return Some((
+                        line,
+                        format!("`{{% end{kind} %}}` closes nothing: remove it, or open the {kind} it ends"),
+                    ))
+                }
+            }
+        }
+    }
+    open.pop().map(|(kind, text, line)| {
+        (
+            line,
+            format!(
+                "`{{% {text} %}}` is never closed: add `{{% end{kind} %}}` where it should end"
+            ),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_left_open_is_named_at_its_line() {
+        let cases = [
+            ("{% block content %}\n<p>x</p>\n", Some((1, "`{% block content %}` is never closed: add `{% endblock %}` where it should end"))),
+            ("{% block a %}\n{% for x in y %}\n{% endblock %}\n", Some((2, "`{% for x in y %}` is closed by `{% endblock %}` on line 3: it needs `{% endfor %}` first"))),
+            ("{%- if a -%}x{%- endif -%}\n{% endfor %}", Some((2, "`{% endfor %}` closes nothing: remove it, or open the for it ends"))),
+            ("{# {% if %} #}{% raw %}{% if %}{% endraw %}{% if a %}{% elif b %}{% else %}{% endif %}", None),
+            ("{{ a }} { not a tag } {% set x = 1 %}", None),
+        ];
+        for (source, want) in cases {
+            let got = unclosed_tag(source);
+            assert_eq!(
+                got.as_ref().map(|(l, m)| (*l, m.as_str())),
+                want,
+                "{source}"
+            );
+        }
+    }
 
     #[test]
     fn what_failed_is_read_from_teras_message() {
