@@ -632,7 +632,39 @@ fn content_walk_reports_what_it_leaves_out() {
         content.join("world/c-link.md"),
     )
     .unwrap();
+    // Links out of content/ publish nothing, as an article or as a file beside one
+    // (both come from the same listing).
+    site.write("outside/secret.txt", "Secret\n\nroot:x:0:0");
+    std::os::unix::fs::symlink(
+        site.dir().join("outside/secret.txt"),
+        content.join("world/passwd.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        site.dir().join("outside/secret.txt"),
+        content.join("world/photo.jpg"),
+    )
+    .unwrap();
+    // A named pipe would hang a build that reads it.
+    let fifo = std::ffi::CString::new(content.join("world/pipe.md").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
     let r = site.build_ok();
+    assert_reported(
+        &r.stderr,
+        &[
+            ("content/world/passwd.txt", "outside content/: not followed"),
+            ("content/world/photo.jpg", "outside content/: not followed"),
+            ("content/world/pipe.md", "not a regular file"),
+        ],
+    );
+    let published: Vec<_> = walkdir::WalkDir::new(site.out())
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("root:x")))
+        .map(|e| e.path().display().to_string())
+        .collect();
+    assert!(published.is_empty(), "{published:?}");
     assert_reported(
         &r.stderr,
         &[

@@ -280,8 +280,10 @@ fn list_folder(dir: &Path, content_dir: &Path, site_dir: &Path) -> Folder {
     for entry in entries {
         match entry {
             Ok(entry) => {
-                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-                paths.push((entry.path(), is_dir));
+                let kind = entry.file_type().ok();
+                let is_dir = kind.is_some_and(|t| t.is_dir());
+                let is_link = kind.is_some_and(|t| t.is_symlink());
+                paths.push((entry.path(), is_dir, is_link));
             }
             Err(e) => folder
                 .diagnostics
@@ -290,7 +292,7 @@ fn list_folder(dir: &Path, content_dir: &Path, site_dir: &Path) -> Folder {
     }
     let entries: Vec<Entry> = paths
         .into_par_iter()
-        .map(|(path, is_dir)| entry_of(path, is_dir, content_dir, site_dir))
+        .map(|(path, is_dir, is_link)| entry_of(path, is_dir, is_link, content_dir, site_dir))
         .collect();
     for entry in entries {
         match entry {
@@ -311,8 +313,15 @@ enum Entry {
     Skipped(Skipped),
 }
 
-/// One entry of a folder. Links to folders are not followed; links to files are.
-fn entry_of(path: PathBuf, is_dir: bool, content_dir: &Path, site_dir: &Path) -> Entry {
+/// One entry of a folder. Links to folders are not followed; links to files are, when
+/// the file is inside `content/`.
+fn entry_of(
+    path: PathBuf,
+    is_dir: bool,
+    is_link: bool,
+    content_dir: &Path,
+    site_dir: &Path,
+) -> Entry {
     let shown = display_path(&path, site_dir);
     if path.file_name().is_some_and(is_hidden) {
         // Hidden files are left out on purpose; say so, so nothing vanishes silently.
@@ -341,12 +350,35 @@ fn entry_of(path: PathBuf, is_dir: bool, content_dir: &Path, site_dir: &Path) ->
         });
     }
     let meta = std::fs::metadata(&path).ok();
-    if meta.as_ref().is_some_and(|m| m.is_dir()) {
-        let reason = "symbolic link to a folder is not followed".into();
-        return Entry::Skipped(Skipped {
-            path: shown,
+    let skip = |reason: String| {
+        Entry::Skipped(Skipped {
+            path: shown.clone(),
             reason,
-        });
+        })
+    };
+    if meta.as_ref().is_some_and(|m| m.is_dir()) {
+        return skip("symbolic link to a folder is not followed".into());
+    }
+    if is_link {
+        // An export unpacked from elsewhere may hold links to any file of the machine
+        // (`photo.jpg -> /etc/shadow`): only files of the archive itself are published.
+        let inside = |target: &Path| {
+            std::fs::canonicalize(content_dir).is_ok_and(|root| target.starts_with(root))
+        };
+        if let Ok(target) = std::fs::canonicalize(&path) {
+            if !inside(&target) {
+                return skip(format!(
+                    "symbolic link to {}, outside content/: not followed (copy the file in if it belongs to the archive)",
+                    target.display()
+                ));
+            }
+        }
+    }
+    if meta.as_ref().is_some_and(|m| !m.is_file()) {
+        // Reading a named pipe would wait for a writer forever.
+        return skip(
+            "not a regular file (a named pipe, socket or device): nothing to publish".into(),
+        );
     }
     Entry::File(Listed {
         rel: slash_path(&path, content_dir),
