@@ -537,9 +537,19 @@ fn print_report(report: &BuildReport, opts: &BuildOptions, say: Verbosity) {
 
 fn print_skipped(report: &BuildReport, say: Verbosity) {
     if !say.quiet && !report.outcome.skipped.is_empty() {
+        // A record of a dump is named `file:line`.
+        let records = report
+            .outcome
+            .skipped
+            .iter()
+            .any(|s| s.path.to_string_lossy().contains(".json"));
+        let (one, many) = match records {
+            true => ("file or record", "files or records"),
+            false => ("file", "files"),
+        };
         eprintln!(
             "Skipped {}:",
-            plural(report.outcome.skipped.len(), "file", "files")
+            plural(report.outcome.skipped.len(), one, many)
         );
         for s in &report.outcome.skipped {
             eprintln!("  {}: {}", s.path.display(), s.reason);

@@ -884,3 +884,45 @@ fn updates_show_as_given() {
     assert_eq!(updated("b"), ["Updated 14 March 2023, 09:30"]);
     assert!(updated("c").is_empty());
 }
+
+#[test]
+fn draft_records_of_a_dump_are_named_and_unpublished_states_are_drafts() {
+    let site = Site::new(CONFIG);
+    let record = |title: &str, extra: &str| {
+        format!("{{\"headline\":\"{title}\",\"datePublished\":\"2023-08-09\",\"articleBody\":\"Text of {title}.\"{extra}}}\n")
+    };
+    let dump = [
+        record("Flagged", ",\"draft\":true"),
+        record("Pending", ",\"status\":\"pending\""),
+        record("Live", ",\"status\":\"publish\""),
+        record("Withheld", ",\"published\":false"),
+        record("Plain", ""),
+    ]
+    .concat();
+    site.write("content/x/d.jsonl", &dump);
+    let r = site.build_ok();
+    for line in [1, 2, 4] {
+        let want =
+            format!("content/x/d.jsonl:{line}: draft record (build with --drafts to include it)");
+        assert!(r.stderr.contains(&want), "{want}: {}", r.stderr);
+    }
+    assert!(
+        r.stderr.contains("Skipped 3 files or records:"),
+        "{}",
+        r.stderr
+    );
+    // `status` was understood, so it is not reported as an ignored field.
+    assert!(!r.stderr.contains("status"), "{}", r.stderr);
+    let pages: Vec<String> = files_with(&site.out(), |_| ())
+        .into_keys()
+        .filter(|p| p.starts_with("2023/08/09/"))
+        .collect();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    assert!(pages.iter().any(|p| p.contains("live")) && pages.iter().any(|p| p.contains("plain")));
+    let r = site.build(&["--drafts"]);
+    assert!(
+        r.ok && r.stdout.contains("Built 5 articles"),
+        "{}",
+        r.stdout
+    );
+}

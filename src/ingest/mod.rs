@@ -478,10 +478,22 @@ pub fn load_listed(
     let mut draft_refs: Vec<(usize, PathBuf)> = Vec::new();
     for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
+        let all_drafts = outcome.articles.iter().all(|a| a.draft);
         let mut drafts = 0;
         for article in outcome.articles {
             if article.draft && !opts.drafts {
                 drafts += 1;
+                // A draft record among published ones is named on its own: the file's
+                // entry lists only what it published.
+                if !all_drafts {
+                    loaded.skipped.push(Skipped {
+                        path: PathBuf::from(
+                            crate::diagnostics::place(&article.source_path, article.source_line)
+                                + &array_record(&article.id),
+                        ),
+                        reason: "draft record (build with --drafts to include it)".into(),
+                    });
+                }
                 for (rel, _) in article.asset_paths() {
                     if let Some(&i) = asset_of.get(rel.as_str()) {
                         draft_refs.push((i, article.source_path.clone()));

@@ -618,18 +618,36 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Jekyll's `published: false`: a post not to publish, a draft here. `published`
-    /// holding a date is the publication date, read with the other date names.
+    /// Jekyll's `published: false`, or a `status` of `draft`, `pending`, `private` or
+    /// `trash` (a CMS export's): a post not to publish, a draft here. `published` holding
+    /// a date is the publication date, read with the other date names.
     fn unpublished(&mut self) -> bool {
         let flag = self
             .map
             .iter()
             .find(|(k, v)| k.eq_ignore_ascii_case("published") && v.is_boolean())
             .map(|(k, v)| (k.clone(), v.as_bool() == Some(false)));
-        flag.is_some_and(|(key, unpublished)| {
+        let flagged = flag.is_some_and(|(key, unpublished)| {
             self.map.remove(&key);
             unpublished
-        })
+        });
+        // A CMS export's workflow state (WordPress: `publish`, `future`, `draft`,
+        // `pending`, `private`, `trash`): only published posts are public.
+        let status = self.map.iter().find_map(|(k, v)| {
+            let state = v.as_str()?.trim().to_ascii_lowercase();
+            let unpublished = match state.as_str() {
+                "draft" | "auto-draft" | "pending" | "private" | "trash" | "unpublished" => true,
+                "publish" | "published" | "future" | "scheduled" | "live" => false,
+                _ => return None,
+            };
+            k.eq_ignore_ascii_case("status")
+                .then(|| (k.clone(), unpublished))
+        });
+        let by_status = status.is_some_and(|(key, unpublished)| {
+            self.map.remove(&key);
+            unpublished
+        });
+        flagged || by_status
     }
 
     /// Reads every known field; what is left is unknown (see [`Fields::leftover`]).
