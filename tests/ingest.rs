@@ -926,3 +926,32 @@ fn draft_records_of_a_dump_are_named_and_unpublished_states_are_drafts() {
         r.stdout
     );
 }
+
+#[test]
+fn control_characters_escaped_in_strings_never_reach_pages() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/x/d.jsonl",
+        "{\"headline\":\"Bell\\u0007 and \\u001bescape\\u0000\",\"datePublished\":\"2023-08-09\",\"articleBody\":\"Body\\u0000 text\\u0007.\",\"keywords\":[\"ta\\u0008g\"]}\n",
+    );
+    site.article(
+        "x/a.md",
+        "title = \"Front\\u0007 matter\"\ndate = 2023-08-10",
+        "x",
+    );
+    site.build_ok();
+    for (rel, bytes) in snapshot(&site.out()) {
+        let control = bytes
+            .iter()
+            .any(|&b| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f);
+        assert!(
+            !control || rel.ends_with(".bin") || rel.ends_with(".gz"),
+            "{rel}"
+        );
+    }
+    let page = site.read("2023/08/09/bell-and-escape/index.html");
+    assert!(
+        page.contains("Bell and escape") && page.contains("Body text."),
+        "{page}"
+    );
+}

@@ -676,9 +676,19 @@ fn read_text(
         return Err(Diagnostic::warning(
             shown,
             None,
-            "is not text (it holds NUL bytes, as images and programs do); skipped. Give it another extension if it is not an article",
+            "is not text (NUL bytes near its start, as images and programs have); skipped. Give it another extension if it is not an article",
         )
         .with_kind("binary"));
+    }
+    if let Some(line) = decoded.stray_nul {
+        warnings.push(
+            Diagnostic::warning(
+                shown,
+                Some(line),
+                "holds a NUL byte (a file damaged in copying or export?); NUL bytes were dropped, check the text around them",
+            )
+            .with_kind("encoding"),
+        );
     }
     if let Some((line, count)) = decoded.not_utf8 {
         let lines = match count {
@@ -704,8 +714,10 @@ pub struct Decoded {
     /// The first line that is not UTF-8 and how many such lines there are: each was
     /// read as Windows-1252, the other lines as UTF-8.
     pub not_utf8: Option<(usize, usize)>,
-    /// The file holds NUL bytes outside UTF-16: it is not text.
+    /// The file holds NUL bytes outside UTF-16 near its start: it is not text.
     pub binary: bool,
+    /// The line of the first NUL byte of a text file (dropped, with any others).
+    pub stray_nul: Option<usize>,
 }
 
 /// A content file's text as ingest reads it: in the encoding its byte order mark names,
@@ -746,7 +758,14 @@ pub fn decode_text(bytes: Vec<u8>) -> Decoded {
             }
         },
     };
-    let binary = text.contains('\0');
+    // Git's rule: a NUL among the first 8,000 bytes makes a file binary. One further on
+    // is damage in a text file (a dump whose record 250 holds a NUL), dropped with the
+    // other control characters, not a reason to lose the whole file.
+    let nul = memchr::memchr(0, text.as_bytes());
+    let binary = nul.is_some_and(|at| at < 8000);
+    let stray_nul = nul
+        .filter(|_| !binary)
+        .map(|at| crate::diagnostics::line_of(&text, at));
     // Control characters (a stray ESC or BEL from a terminal) would reach titles and
     // pages as they are; carriage returns become line ends.
     let text = if text
@@ -764,6 +783,7 @@ pub fn decode_text(bytes: Vec<u8>) -> Decoded {
         text,
         not_utf8,
         binary,
+        stray_nul,
     }
 }
 
@@ -835,6 +855,13 @@ mod tests {
         let d = decode_text(b"Title\x1b[1m bell\x07\ttab\nnext".to_vec());
         assert_eq!(d.text, "Title[1m bell\ttab\nnext");
         assert!(!d.binary && d.not_utf8.is_none());
+        // A NUL far into a text file is damage, dropped and placed; near the start it
+        // makes a binary.
+        let mut long = "{\"title\": \"x\"}\n".repeat(1000).into_bytes();
+        long.extend_from_slice(b"{\"title\": \"y\0z\"}\n");
+        let d = decode_text(long);
+        assert!(!d.binary && !d.text.contains('\0') && d.text.contains("yz"));
+        assert_eq!(d.stray_nul, Some(1001));
         // One Latin-1 line among UTF-8 ones: only it is read as Windows-1252.
         let mixed = [
             "{\"title\": \"انفجار\"}\n".as_bytes(),

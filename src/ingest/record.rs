@@ -220,6 +220,9 @@ impl<'a> Fields<'a> {
         shown: &'a Path,
         config: &'a SiteConfig,
     ) -> Self {
+        for value in map.values_mut() {
+            drop_control_characters(value);
+        }
         map.retain(|key, value| match value {
             Value::Null => false,
             Value::String(s) if s.trim().is_empty() => Field::Title
@@ -1094,6 +1097,27 @@ fn slug_from_url(url: &str) -> Option<String> {
         .unwrap_or(last);
     let slug = slugify(last);
     (slug.contains('-') && slug.bytes().any(|b| b.is_ascii_alphabetic())).then_some(slug)
+}
+
+/// Removes control characters (but tabs and line ends) from every string in `value`:
+/// escapes such as `\u0000` or `\u001b` in a JSON or TOML string would otherwise reach
+/// pages and feeds, where they are invalid (the files' own bytes are cleaned as they are
+/// read, see [`crate::ingest::decode_text`]).
+fn drop_control_characters(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            let control = |c: char| c.is_control() && c.is_ascii() && c != '\n' && c != '\t';
+            if s.bytes().any(|b| b < 0x20 || b == 0x7f) && s.contains(control) {
+                s.retain(|c| !control(c) || c == '\r');
+                if s.contains('\r') {
+                    *s = s.replace("\r\n", "\n").replace('\r', "\n");
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_control_characters),
+        Value::Object(map) => map.values_mut().for_each(drop_control_characters),
+        _ => {}
+    }
 }
 
 /// Assembles the article. `diagnostics` gets a warning when a given slug had to change.
