@@ -89,6 +89,8 @@ pub fn parse_date_with(
     match d.year() {
         // A two-digit year (`7 Mar 23`): chrono reads it as the year 23. Read it as
         // POSIX's `%y` does: 69 and below in this century, the rest in the last.
+        // Written with four digits (`0023-03-07`), it is a typo, not a short year.
+        0..=99 if has_number(text, &format!("{:04}", d.year())) => Err(DateError::NotADate),
         0..=99 => {
             let year = d.year() + if d.year() <= 68 { 2000 } else { 1900 };
             let naive = d.naive_local();
@@ -99,6 +101,15 @@ pub fn parse_date_with(
         100..=999 | 10_000.. | ..0 => Err(DateError::NotADate),
         _ => Ok(d),
     }
+}
+
+/// Whether `digits` stands in `text` as a number of its own, not inside a longer one.
+fn has_number(text: &str, digits: &str) -> bool {
+    text.match_indices(digits).any(|(at, _)| {
+        let before = text[..at].bytes().next_back();
+        let after = text[at + digits.len()..].bytes().next();
+        !before.is_some_and(|b| b.is_ascii_digit()) && !after.is_some_and(|b| b.is_ascii_digit())
+    })
 }
 
 fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>, DateError> {
@@ -571,6 +582,16 @@ mod tests {
         assert_eq!(year("7 Mar 2023"), Ok(2023));
         assert_eq!(year("7 Mar 203"), Err(DateError::NotADate));
         assert_eq!(year("0203-03-07"), Err(DateError::NotADate));
+        // A four-digit year below 100 is a typo, never a short year.
+        for typo in [
+            "0001-06-15",
+            "0099-06-15",
+            "0070-06-15T00:00:00Z",
+            "15 June 0050",
+        ] {
+            assert_eq!(year(typo), Err(DateError::NotADate), "{typo}");
+        }
+        assert_eq!(year("15 June 50"), Ok(2050));
         assert_eq!(year("2023/03/07"), Ok(2023));
     }
 
