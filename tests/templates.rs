@@ -116,7 +116,7 @@ fn article_with_loop(theme: &Path) -> String {
             ("{% if related_html | safe %}", "{% if related | length > 0 %}"),
             (
                 "{{ related_html | safe }}",
-                "{% for r in related %}<li><a href=\"{{ r.url }}\">{{ r.title }}</a>{% if r.date %} <time datetime=\"{{ r.date.iso }}\">{{ r.date.display }}</time>{% endif %}</li>{% endfor %}",
+                "{% for r in related %}<li{% if r.dir %} dir=\"{{ r.dir }}\"{% endif %}><a href=\"{{ r.url }}\">{{ r.title }}</a>{% if r.date %} <time datetime=\"{{ r.date.iso }}\">{{ r.date.display }}</time>{% endif %}</li>{% endfor %}",
             ),
         ],
     )
@@ -231,8 +231,8 @@ fn own_card_template_sees_the_whole_site() {
         &theme,
         "macros.html",
         &[(
-            "<article class=\"card\">",
-            "<article class=\"card\" data-site=\"{{ site.title }}\">",
+            "<article class=\"card\"",
+            "<article class=\"card\" data-site=\"{{ site.title }}\"",
         )],
     );
     let site = demo_site();

@@ -185,6 +185,70 @@ fn a_right_to_left_language_sets_dir() {
     assert_eq!(site.read("404.html"), "<p dir=\"ltr\">x</p>");
 }
 
+/// A story without a `lang` written in the other direction than the site's (a French
+/// scrape in an Arabic archive, an Arabic record in an English one) is laid out in its
+/// own: its page, its card and the related lists that name it carry `dir`.
+#[test]
+fn a_story_in_the_other_direction_gets_its_own_dir() {
+    let config = "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"ar\"\n";
+    let site = Site::new(config);
+    site.write(
+        "content/world/fr.txt",
+        "La Banque centrale relève ses taux\n\nLa Banque centrale a relevé ses taux directeurs de deux points, a-t-elle annoncé jeudi.\n",
+    );
+    site.article(
+        "world/ar.md",
+        &fm("البنك المركزي يرفع الفائدة مرة أخرى", "2023-03-07"),
+        "رفع البنك المركزي أسعار الفائدة. البنك المركزي.",
+    );
+    site.article(
+        "world/ar2.md",
+        &fm("AFP: البنك المركزي المصري يرفع الفائدة", "2023-03-08"),
+        "رفع البنك المركزي أسعار الفائدة. البنك المركزي.",
+    );
+    site.build_ok();
+    let dirs = |rel: &str, css: &str| -> Vec<Option<String>> {
+        let doc = site.html(rel);
+        select(&doc, css)
+            .iter()
+            .map(|e| e.value().attr("dir").map(str::to_string))
+            .collect()
+    };
+    let fr = files_with(&site.out(), |_| ())
+        .into_keys()
+        .find(|p| p.contains("la-banque") && p.ends_with("index.html"))
+        .expect("the French story's page");
+    assert_eq!(dirs(&fr, "article.story"), [Some("ltr".to_string())]);
+    // Arabic stories follow the site, even one whose headline opens with Latin letters.
+    assert_eq!(
+        dirs(
+            "2023/03/08/afp-lbnk-lmrkzy-lmsry-yrf-lfyd/index.html",
+            "article.story"
+        ),
+        [None]
+    );
+    let mut cards = dirs("sections/world/index.html", "article.card");
+    cards.sort();
+    assert_eq!(cards, [None, None, Some("ltr".to_string())]);
+    assert!(dirs(
+        "2023/03/07/lbnk-lmrkzy-yrf-lfyd-mr-khr/index.html",
+        ".related li"
+    )
+    .contains(&None));
+
+    // And the other way round: Arabic in an English archive.
+    site.write("site.toml", &config.replace("\"ar\"", "\"en\""));
+    site.build_ok();
+    assert_eq!(dirs(&fr, "article.story"), [None]);
+    assert_eq!(
+        dirs(
+            "2023/03/07/lbnk-lmrkzy-yrf-lfyd-mr-khr/index.html",
+            "article.story"
+        ),
+        [Some("rtl".to_string())]
+    );
+}
+
 /// The lead image's `alt` is the article's own `alt`; without one it is empty, as the
 /// caption is in the `<figcaption>` beside it and the headline above it (read twice
 /// otherwise). Shared alone (OpenGraph), the picture keeps a description.

@@ -12,7 +12,18 @@ use super::views::{ArticleView, TermLink};
 /// The built-in `card` macro's output for `a`.
 pub fn card(a: &ArticleView<'_>) -> String {
     let mut out = String::with_capacity(256 + a.title.len() + a.summary.len());
-    out.push_str("\n<article class=\"card\">\n  ");
+    out.push_str("\n<article class=\"card\"");
+    if let Some(lang) = a.lang {
+        out.push_str(" lang=\"");
+        esc(lang, &mut out);
+        out.push('"');
+    }
+    if let Some(dir) = a.dir {
+        out.push_str(" dir=\"");
+        out.push_str(dir);
+        out.push('"');
+    }
+    out.push_str(">\n  ");
     if let Some(s) = &a.section {
         out.push_str("<p class=\"kicker\">");
         link_into(&s.url, "", s.name, &mut out);

@@ -29,6 +29,8 @@ pub struct RelatedView<'a> {
     pub url: &'a str,
     /// Publication date; `None` when undated.
     pub date: Option<ShortDate<'a>>,
+    /// Its text direction when not the site's.
+    pub dir: Option<&'static str>,
     /// The card's hash, which covers all of the above.
     pub card_hash: crate::cache::Hash,
 }
@@ -43,15 +45,17 @@ impl Serialize for RelatedView<'_> {
             title,
             url,
             date,
+            dir,
             card_hash,
         } = self;
         if !s.is_human_readable() {
             return s.serialize_u128(*card_hash);
         }
-        let mut st = s.serialize_struct("RelatedView", 3)?;
+        let mut st = s.serialize_struct("RelatedView", 4)?;
         st.serialize_field("title", title)?;
         st.serialize_field("url", url)?;
         st.serialize_field("date", date)?;
+        st.serialize_field("dir", dir)?;
         st.end()
     }
 }
@@ -172,6 +176,7 @@ impl<'a> Views<'a> {
             card_hash: self.cards[j].hash,
             title: v.title,
             url: &v.url,
+            dir: v.dir,
             date: v.date.as_ref().map(|d| ShortDate {
                 iso: &d.iso,
                 display: &d.display,

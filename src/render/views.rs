@@ -469,6 +469,8 @@ pub struct Views<'a> {
     pub config: &'a SiteConfig,
     /// One card per article, in archive order (see [`Views::new`]).
     pub cards: Vec<Card<'a>>,
+    /// The site's text direction, `ltr` or `rtl`.
+    site_dir: &'static str,
 }
 
 impl<'a> Views<'a> {
@@ -478,6 +480,7 @@ impl<'a> Views<'a> {
             archive,
             config,
             cards: Vec::new(),
+            site_dir: config.text_direction(),
         };
         views.cards = (0..archive.articles.len())
             .into_par_iter()
@@ -600,6 +603,26 @@ impl<'a> Views<'a> {
             .collect()
     }
 
+    /// The text direction of `a` when it is not the site's: its `lang`'s, or else the
+    /// direction most letters of its headline and summary are written in (a French
+    /// story scraped into an Arabic archive has no `lang`, and would be laid out right
+    /// to left, its full stop first).
+    fn direction_of(&self, a: &Article) -> Option<&'static str> {
+        if let Some(lang) = &a.lang {
+            return Some(crate::config::text_direction(lang));
+        }
+        let site = self.site_dir;
+        // Most sites and stories have no right-to-left letter at all (Hebrew, Arabic and
+        // their neighbours start at U+0590, UTF-8 lead bytes 0xD6 to 0xDF; presentation
+        // forms at U+FB1D on): nothing to count.
+        let might_be_rtl = |t: &str| t.bytes().any(|b| matches!(b, 0xD6..=0xDF | 0xEF));
+        if site == "ltr" && !might_be_rtl(&a.title) && !might_be_rtl(&a.summary) {
+            return None;
+        }
+        let written = written_direction(&a.title, &a.summary);
+        (written != site).then_some(written)
+    }
+
     /// Article `i`; `with_body` for its own page.
     pub fn article(&self, i: usize, with_body: bool) -> ArticleView<'a> {
         let a: &'a Article = &self.archive.articles[i];
@@ -635,7 +658,7 @@ impl<'a> Views<'a> {
             reading_minutes: a.reading_minutes,
             extra: &a.extra,
             lang: a.lang.as_deref(),
-            dir: a.lang.as_deref().map(crate::config::text_direction),
+            dir: self.direction_of(a),
             section: self.terms_of(i, 0).into_iter().next(),
             tags: self.terms_of(i, 1),
             sources: self.terms_of(i, 2),
@@ -757,7 +780,14 @@ impl<'a> Views<'a> {
         page.breadcrumbs_html = html;
         let mut html = String::new();
         for r in &ctx.related {
-            html.push_str("<li>");
+            match r.dir {
+                Some(dir) => {
+                    html.push_str("<li dir=\"");
+                    html.push_str(dir);
+                    html.push_str("\">");
+                }
+                None => html.push_str("<li>"),
+            }
             link_into(r.url, "", r.title, &mut html);
             if let Some(d) = &r.date {
                 html.push(' ');
@@ -1010,5 +1040,24 @@ impl<'a> Views<'a> {
         }
         self.add_links(&mut ctx, kind);
         ctx
+    }
+}
+
+/// `rtl` when more of the strong letters of `texts` are written right to left than left
+/// to right (Unicode's bidirectional classes R and AL against L), else `ltr`.
+pub fn written_direction(title: &str, summary: &str) -> &'static str {
+    use unicode_bidi::{bidi_class, BidiClass};
+    let mut balance: i64 = 0;
+    for c in title.chars().chain(summary.chars().take(400)) {
+        match bidi_class(c) {
+            BidiClass::L => balance -= 1,
+            BidiClass::R | BidiClass::AL => balance += 1,
+            _ => {}
+        }
+    }
+    if balance > 0 {
+        "rtl"
+    } else {
+        "ltr"
     }
 }
