@@ -125,12 +125,7 @@ pub fn new_article(
     }
     let mut path = site_dir.join("content");
     if let Some(section) = section {
-        let folder = slugify(section);
-        if folder.is_empty() {
-            return Err(format!(
-                "section '{section}' gives no folder name; use letters or digits"
-            ));
-        }
+        let folder = section_folder(&path, section)?;
         path.push(folder);
     }
     path.push(format!("{slug}.md"));
@@ -143,6 +138,40 @@ pub fn new_article(
     text.push_str("authors = []\nsources = []\ntags = []\n+++\n\nWrite the story here.\n");
     write_new(&path, &text, false)?;
     Ok(path)
+}
+
+/// The folder under `content` for `section`: the existing one whose section has the same
+/// URL name (`--section Économie` finds `economie/`), else one named as the section is
+/// written (in lower case, words joined by hyphens), so that it reads back as that
+/// section's name (`سياسة/`, `économie/` -> "Économie"), as the folder is the section.
+fn section_folder(content: &Path, section: &str) -> Result<String, String> {
+    let url_name = slugify(section);
+    if url_name.is_empty() {
+        return Err(format!(
+            "section '{section}' gives no folder name; use letters or digits"
+        ));
+    }
+    let existing = fs::read_dir(content)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .find_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let folder = e.file_type().ok()?.is_dir() && !name.starts_with('.');
+            (folder && slugify(&crate::ingest::section_name(&name)) == url_name).then_some(name)
+        });
+    if let Some(name) = existing {
+        return Ok(name);
+    }
+    let written = section
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_lowercase();
+    let safe = !written.starts_with('.')
+        && !written.contains(['/', '\\', ':'])
+        && !written.chars().any(char::is_control);
+    Ok(if safe { written } else { url_name })
 }
 
 fn write_new(path: &Path, text: &str, replace: bool) -> Result<(), String> {

@@ -53,6 +53,31 @@ fn init_then_new_gives_a_site_that_builds() {
     ]);
     assert!(!again.ok);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    // A section's folder is named as the section is written, so that it reads back as
+    // the same section, in any script; an existing folder of that section is found.
+    for (headline, section, file) in [
+        (
+            "وزير الخارجية يزور القاهرة",
+            "سياسة",
+            "content/سياسة/wzyr-lkhrjy-yzwr-lqhr.md",
+        ),
+        (
+            "Les taux montent",
+            "Économie",
+            "content/économie/les-taux-montent.md",
+        ),
+        (
+            "Les taux baissent",
+            "economie",
+            "content/économie/les-taux-baissent.md",
+        ),
+        ("Escape", "../../x", "content/x/escape.md"),
+    ] {
+        let r = run(&["new", headline, "--section", section, "--root", root(&dir)]);
+        assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
+        assert!(dir.join(file).is_file(), "{file}: {}", r.stdout);
+        std::fs::remove_file(dir.join(file)).unwrap();
+    }
 
     let r = run(&["build", "--root", root(&dir)]);
     assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
