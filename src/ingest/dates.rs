@@ -85,7 +85,9 @@ pub fn parse_date_with(
     tz: Tz,
     order: Option<DateOrder>,
 ) -> Result<DateTime<Tz>, DateError> {
-    let d = parse_any(text.trim(), tz, order)?;
+    let text = western_digits(text.trim());
+    let text = text.as_ref();
+    let d = parse_any(text, tz, order)?;
     match d.year() {
         // A two-digit year (`7 Mar 23`): chrono reads it as the year 23. Read it as
         // POSIX's `%y` does: 69 and below in this century, the rest in the last.
@@ -101,6 +103,24 @@ pub fn parse_date_with(
         100..=999 | 10_000.. | ..0 => Err(DateError::NotADate),
         _ => Ok(d),
     }
+}
+
+/// Arabic-Indic and Persian digits (`٢٠٢٣`, `۲۰۲۳`) as ASCII ones, and the Arabic
+/// comma as a comma, as Arabic news sites write dates with them.
+fn western_digits(text: &str) -> std::borrow::Cow<'_, str> {
+    let eastern = |c: char| matches!(c, '\u{660}'..='\u{669}' | '\u{6f0}'..='\u{6f9}' | '\u{60c}');
+    if !text.contains(eastern) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            '\u{660}'..='\u{669}' => char::from(b'0' + (c as u32 - 0x660) as u8),
+            '\u{6f0}'..='\u{6f9}' => char::from(b'0' + (c as u32 - 0x6f0) as u8),
+            '\u{60c}' => ',',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Whether `digits` stands in `text` as a number of its own, not inside a longer one.
@@ -197,10 +217,60 @@ fn zone_offset(zone: &str) -> Option<i32> {
     })
 }
 
-/// Month and weekday names of French, Spanish and German dates in English
-/// (`mercredi 8 mars 2023` -> `wednesday 8 March 2023`), for the English formats.
+/// Month and weekday names of French, Spanish, German and Arabic dates in English
+/// (`mercredi 8 mars 2023` -> `wednesday 8 March 2023`, `الثلاثاء 7 مارس 2023` -> `tuesday
+/// 7 March 2023`), for the English formats.
 fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
-    const NAMES: [(&str, &str); 56] = [
+    // The Levant's month names of two words, made one before words are looked up.
+    const PAIRS: [(&str, &str); 4] = [
+        ("كانون الثاني", "January"),
+        ("تشرين الأول", "October"),
+        ("تشرين الثاني", "November"),
+        ("كانون الأول", "December"),
+    ];
+    if PAIRS.iter().any(|(pair, _)| text.contains(pair)) {
+        let joined = PAIRS
+            .iter()
+            .fold(text.to_string(), |t, (pair, en)| t.replace(pair, en));
+        return std::borrow::Cow::Owned(in_english(&joined).into_owned());
+    }
+    const NAMES: &[(&str, &str)] = &[
+        ("يناير", "January"),
+        ("فبراير", "February"),
+        ("مارس", "March"),
+        ("أبريل", "April"),
+        ("ابريل", "April"),
+        ("إبريل", "April"),
+        ("مايو", "May"),
+        ("يونيو", "June"),
+        ("يونيه", "June"),
+        ("يوليو", "July"),
+        ("يوليه", "July"),
+        ("أغسطس", "August"),
+        ("اغسطس", "August"),
+        ("سبتمبر", "September"),
+        ("أكتوبر", "October"),
+        ("اكتوبر", "October"),
+        ("نوفمبر", "November"),
+        ("ديسمبر", "December"),
+        ("شباط", "February"),
+        ("آذار", "March"),
+        ("نيسان", "April"),
+        ("أيار", "May"),
+        ("حزيران", "June"),
+        ("تموز", "July"),
+        ("آب", "August"),
+        ("أيلول", "September"),
+        ("الأحد", "sunday"),
+        ("الاحد", "sunday"),
+        ("الاثنين", "monday"),
+        ("الإثنين", "monday"),
+        ("الثلاثاء", "tuesday"),
+        ("الأربعاء", "wednesday"),
+        ("الاربعاء", "wednesday"),
+        ("الخميس", "thursday"),
+        ("الجمعة", "friday"),
+        ("السبت", "saturday"),
         ("janvier", "January"),
         ("février", "February"),
         ("fevrier", "February"),
@@ -265,6 +335,16 @@ fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
             let lower = w.trim_end_matches(',').to_lowercase();
             // Spanish `8 de marzo de 2023`.
             if lower == "de" {
+                changed = true;
+                return None;
+            }
+            // French `1er mars 2023`.
+            if lower == "1er" {
+                changed = true;
+                return Some("1".into());
+            }
+            // Arabic `7 مارس 2023 م` (of the common era).
+            if lower == "م" {
                 changed = true;
                 return None;
             }
@@ -592,6 +672,21 @@ mod tests {
             assert_eq!(year(typo), Err(DateError::NotADate), "{typo}");
         }
         assert_eq!(year("15 June 50"), Ok(2050));
+        let ymd =
+            |text: &str| parse_date_with(text, utc, None).map(|d| (d.year(), d.month(), d.day()));
+        for (text, want) in [
+            ("٢٠٢٣-٠٥-٠٦", (2023, 5, 6)),
+            ("۲۰۲۳-۰۵-۰۶", (2023, 5, 6)),
+            ("21 أكتوبر 2023", (2023, 10, 21)),
+            ("الثلاثاء ٧ مارس ٢٠٢٣", (2023, 3, 7)),
+            ("الأربعاء، 8 مارس 2023", (2023, 3, 8)),
+            ("7 آذار 2023", (2023, 3, 7)),
+            ("3 تشرين الثاني 2023", (2023, 11, 3)),
+            ("1er février 2023", (2023, 2, 1)),
+            ("mercredi 1er mars 2023", (2023, 3, 1)),
+        ] {
+            assert_eq!(ymd(text), Ok(want), "{text}");
+        }
         assert_eq!(year("2023/03/07"), Ok(2023));
     }
 

@@ -418,12 +418,16 @@ impl<'a> Fields<'a> {
             match value {
                 Value::Null => {}
                 Value::String(s) => {
-                    // `tags = "iraq, defense"` is two tags, in front matter as in dumps;
-                    // `categories: business media` is two in a Jekyll post.
+                    // `tags = "iraq, defense"` is two tags, in front matter as in dumps
+                    // (Arabic commas too); `categories: business media` is two in a
+                    // Jekyll post.
                     if matches!(field, Field::Tags) && self.jekyll && !s.contains([',', ';']) {
                         out.extend(s.split_whitespace().map(|t| (t.to_string(), false)));
                     } else if matches!(field, Field::Tags) {
-                        out.extend(s.split([',', ';']).map(|t| (t.trim().to_string(), false)));
+                        out.extend(
+                            s.split([',', ';', '\u{60c}', '\u{61b}'])
+                                .map(|t| (t.trim().to_string(), false)),
+                        );
                     } else {
                         out.push((s, false));
                     }
@@ -984,10 +988,10 @@ fn is_role(part: &str) -> bool {
 /// (a date or time in the byline) and job titles (`Staff Writer`) are not names.
 fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
     let mut names = Vec::new();
-    for part in field.split([';', '|', '\u{2022}', '\u{b7}']) {
+    for part in field.split([';', '|', '\u{2022}', '\u{b7}', '\u{61b}']) {
         let part = without_by(part);
         let commas: Vec<&str> = part
-            .split(',')
+            .split([',', '\u{60c}'])
             .map(str::trim)
             .filter(|p| !p.is_empty() && !p.chars().any(|c| c.is_ascii_digit()))
             .filter(|p| !is_role(p))
@@ -1008,16 +1012,24 @@ fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
     names
 }
 
-/// The names in one part of a byline (scraped or a dump's): split at `and` and `&`,
-/// each trimmed and without a leading `By`, empty ones left out.
+/// The names in one part of a byline (scraped or a dump's): split at `and` (or French
+/// `et`, German `und`, Arabic `و` written apart) and `&`, each trimmed and without a
+/// leading `By`, empty ones left out.
 pub(crate) fn names_in(part: &str) -> impl Iterator<Item = &str> {
     // `AND` too (`JANE DOE AND JOHN SMITH`): lowercasing ASCII keeps byte offsets.
     let lower = part.to_ascii_lowercase();
+    let mut cuts: Vec<(usize, usize)> = [" and ", " et ", " und ", " \u{648} "]
+        .iter()
+        .flat_map(|and| lower.match_indices(and).map(|(at, m)| (at, at + m.len())))
+        .collect();
+    cuts.sort_unstable();
     let mut pieces = Vec::new();
     let mut from = 0;
-    for (at, _) in lower.match_indices(" and ") {
-        pieces.push(&part[from..at]);
-        from = at + " and ".len();
+    for (at, end) in cuts {
+        if at >= from {
+            pieces.push(&part[from..at]);
+            from = end;
+        }
     }
     pieces.push(&part[from..]);
     pieces
@@ -1072,10 +1084,26 @@ fn alias_path(raw: &str) -> Result<String, &'static str> {
     Ok(out)
 }
 
-/// `text` trimmed, without a leading `By ` (any case).
+/// `text` trimmed, without a leading `By ` (any case, or its French, Spanish, German or
+/// Arabic counterpart).
 fn without_by(text: &str) -> &str {
     let text = text.trim();
-    strip_prefix_ci(text, "by ").map_or(text, str::trim)
+    strip_by(text).map_or(text, str::trim)
+}
+
+/// `text` after a leading `By ` (any case), or `Par `, `Por `, `Von ` followed by a
+/// capital (`Par ailleurs, ...` is French prose, not a byline), or Arabic `بقلم`.
+pub(crate) fn strip_by(text: &str) -> Option<&str> {
+    if let Some(rest) = strip_prefix_ci(text, "by ") {
+        return Some(rest);
+    }
+    if let Some(rest) = text.strip_prefix("بقلم") {
+        let rest = rest.trim_start_matches([':', ' ']);
+        return (rest.len() < text.len() - "بقلم".len()).then_some(rest);
+    }
+    ["par ", "por ", "von "].iter().find_map(|by| {
+        strip_prefix_ci(text, by).filter(|rest| rest.starts_with(char::is_uppercase))
+    })
 }
 
 /// `text` without `prefix`, compared ignoring ASCII case.
@@ -1287,6 +1315,18 @@ mod tests {
                 "John Smith, Middle East correspondent, Reuters",
                 vec!["John Smith", "Reuters"],
             ),
+            // Other languages' bylines.
+            (
+                "Par Jean-François Lefèvre, AFP",
+                vec!["Jean-François Lefèvre", "AFP"],
+            ),
+            (
+                "Jean Dupont et Marie Curie",
+                vec!["Jean Dupont", "Marie Curie"],
+            ),
+            ("بقلم خالد منصور، أ ف ب", vec!["خالد منصور", "أ ف ب"]),
+            ("سارة حسن و أحمد علي", vec!["سارة حسن", "أحمد علي"]),
+            ("Par ailleurs", vec!["Par ailleurs"]),
         ] {
             assert_eq!(byline_names(field, &ingest), names, "{field}");
         }

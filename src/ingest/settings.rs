@@ -31,6 +31,25 @@ pub const DEFAULT_AGENCIES: [&str; 24] = [
     "IRNA",
 ];
 
+/// Other names of the agencies above, as Arabic papers write them, each with the name
+/// its source page takes (`أ ف ب` is AFP): one agency, one page.
+pub const DEFAULT_AGENCY_ALIASES: [(&str, &str); 14] = [
+    ("أ ف ب", "AFP"),
+    ("ا ف ب", "AFP"),
+    ("فرانس برس", "AFP"),
+    ("رويترز", "Reuters"),
+    ("أ ب", "AP"),
+    ("أسوشيتد برس", "AP"),
+    ("أ ش أ", "MENA"),
+    ("د ب أ", "DPA"),
+    ("شينخوا", "Xinhua"),
+    ("الأناضول", "Anadolu"),
+    ("كونا", "KUNA"),
+    ("وام", "WAM"),
+    ("واس", "SPA"),
+    ("إرنا", "IRNA"),
+];
+
 /// Lines that are page furniture rather than text, matched at the start of a line
 /// (ignoring case); always removed from scraped text.
 pub const DEFAULT_TRAILERS: [&str; 1] = ["Short link:"];
@@ -87,6 +106,9 @@ pub struct FieldNames {
 pub struct IngestConfig {
     /// Agencies added to [`DEFAULT_AGENCIES`].
     pub agencies: Vec<String>,
+    /// Other names of agencies, each with the name to publish it under
+    /// (`"أ ف ب" = "AFP"`), added to [`DEFAULT_AGENCY_ALIASES`].
+    pub agency_aliases: std::collections::BTreeMap<String, String>,
     /// Line beginnings added to [`DEFAULT_TRAILERS`] (e.g. `"Follow us on Twitter"`).
     pub trailers: Vec<String>,
     /// How all-numeric dates are read; unset, they are warned about and not used.
@@ -104,6 +126,7 @@ impl Default for IngestConfig {
     fn default() -> Self {
         IngestConfig {
             agencies: Vec::new(),
+            agency_aliases: Default::default(),
             trailers: Vec::new(),
             date_order: None,
             photo_captions: true,
@@ -119,6 +142,16 @@ impl IngestConfig {
         if self.agencies.iter().any(|a| a.trim().is_empty()) {
             return Err(("agencies", "must not hold an empty name".into()));
         }
+        if self
+            .agency_aliases
+            .iter()
+            .any(|(from, to)| agency_key(from).is_empty() || to.trim().is_empty())
+        {
+            return Err((
+                "agency_aliases",
+                "must not hold an empty name (write \"other name\" = \"AFP\")".into(),
+            ));
+        }
         if self.trailers.iter().any(|t| t.trim().is_empty()) {
             return Err((
                 "trailers",
@@ -128,11 +161,21 @@ impl IngestConfig {
         Ok(())
     }
 
-    /// The canonical agency name if `name` is one (ignoring case, dots and spaces at the ends).
+    /// The canonical agency name if `name` is one, or another name of one (ignoring case,
+    /// dots and spaces).
     pub fn agency(&self, name: &str) -> Option<String> {
         let key = agency_key(name);
         if key.is_empty() {
             return None;
+        }
+        let alias = self
+            .agency_aliases
+            .iter()
+            .map(|(from, to)| (from.as_str(), to.as_str()))
+            .chain(DEFAULT_AGENCY_ALIASES)
+            .find(|(from, _)| agency_key(from) == key);
+        if let Some((_, to)) = alias {
+            return Some(to.trim().to_string());
         }
         DEFAULT_AGENCIES
             .iter()
@@ -158,7 +201,7 @@ impl IngestConfig {
 fn agency_key(name: &str) -> String {
     name.trim()
         .chars()
-        .filter(|c| *c != '.')
+        .filter(|c| *c != '.' && !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -180,6 +223,10 @@ mod tests {
         let mut c = IngestConfig::default();
         assert_eq!(c.agency(" a.f.p. ").as_deref(), Some("AFP"));
         assert_eq!(c.agency("Jane Doe"), None);
+        assert_eq!(c.agency("أ ف ب").as_deref(), Some("AFP"));
+        assert_eq!(c.agency("أ.ش.أ").as_deref(), Some("MENA"));
+        c.agency_aliases.insert("Agence AFP".into(), "AFP".into());
+        assert_eq!(c.agency("agence afp").as_deref(), Some("AFP"));
         c.agencies.push("Al Ahram Weekly".into());
         assert_eq!(
             c.agency("al ahram weekly").as_deref(),

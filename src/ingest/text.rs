@@ -15,7 +15,7 @@ use super::dates::{
     is_missing_day, missing_day_message, parse_date_with, wrong_weekday, wrong_weekday_message,
     DateError,
 };
-use super::record::{finish, names_in, strip_prefix_ci, Draft};
+use super::record::{finish, names_in, strip_by, strip_prefix_ci, Draft};
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
 use crate::config::SiteConfig;
@@ -364,8 +364,8 @@ fn date_text(text: &str) -> &str {
 /// is a byline when it holds a date or a known agency, or starts with "By"; otherwise `None`.
 fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     let mut line = text.trim();
-    let by = strip_prefix_ci(line, "by ").is_some();
-    if let Some(rest) = strip_prefix_ci(line, "by ") {
+    let by = strip_by(line).is_some();
+    if let Some(rest) = strip_by(line) {
         line = rest;
     }
     let parts: Vec<&str> = line
