@@ -31,9 +31,12 @@ fn is_cjk(c: char) -> bool {
 
 /// Arabic letters written several ways, as search engines fold them (Lucene's Arabic
 /// normalizer): alef with hamza or madda is alef, alef maksura is yeh, teh marbuta is
-/// heh, so `اشخاص` finds `أشخاص`.
+/// heh, so `اشخاص` finds `أشخاص`. Arabic-Indic and Persian digits are ASCII digits, so
+/// `٢٥٠٠` finds `2500` and the other way round.
 fn arabic_fold(c: char) -> Option<char> {
     match c {
+        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x660, 10),
+        '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x6F0, 10),
         '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => Some('\u{0627}'),
         '\u{0649}' => Some('\u{064A}'),
         '\u{0629}' => Some('\u{0647}'),
@@ -235,6 +238,7 @@ mod tests {
             words("أشخاص إلى مدرسة آخر ـبـ"),
             ["اشخاص", "الي", "مدرسه", "اخر", "ب"]
         );
+        assert_eq!(words("٢٥٠٠ ۲۰۲۳ 2500"), ["2500", "2023", "2500"]);
         // Marks are part of words, as in search.js.
         assert_eq!(words("हिन्दी समाचार."), ["हिन्दी", "समाचार"]);
         assert_eq!(words("ภาษาไทย"), ["ภาษาไทย"]);

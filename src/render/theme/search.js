@@ -32,6 +32,9 @@
     /* Greek letters lose accents and breathings, as tokenize.rs's is_greek_letter. */
     if (GREEK.test(c) && LETTER.test(c)) return c.normalize('NFD').replace(/[\u0300-\u036f\u0345]/g, '').toLowerCase().replace(/\u03c2/g, '\u03c3');
     if (ARABIC_FOLD[c]) return ARABIC_FOLD[c];
+    /* Arabic-Indic and Persian digits are ASCII digits. */
+    if (code >= 0x660 && code <= 0x669) return String.fromCharCode(48 + code - 0x660);
+    if (code >= 0x6f0 && code <= 0x6f9) return String.fromCharCode(48 + code - 0x6f0);
     if (code >= 0xc0 && code <= 0x24f) f = FOLD_00C0[code - 0xc0];
     else if (code >= 0x1e00 && code <= 0x1eff) f = FOLD_1E00[code - 0x1e00];
     if (f) return f;
