@@ -580,6 +580,19 @@ mod tests {
             "{:?}",
             out.diagnostics
         );
+        // The same value under two names loses nothing, so it is not reported.
+        let out = parse_text(
+            "---
+title: Same
+headline: Same
+lang: fr
+inLanguage: fr
+date: 2023-03-07
+---
+body
+",
+        );
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     }
 
     #[test]

@@ -305,7 +305,12 @@ impl<'a> Fields<'a> {
     fn take(&mut self, field: Field) -> Option<(String, Value)> {
         let mut all = self.take_all(field).into_iter();
         let first = all.next()?;
-        for (other, _) in all {
+        for (other, value) in all {
+            // The same value under two names (`"inLanguage": "fr", "lang": "fr"`) loses
+            // nothing.
+            if value == first.1 {
+                continue;
+            }
             if self.mode == Mode::Dump {
                 // A dump repeats its shape on every record: report it once per file.
                 self.shadowed.push(other);
