@@ -381,6 +381,30 @@ fn terms_differing_in_case_or_space_are_one() {
     assert!(site.out().join("tags/c/index.html").is_file());
     assert!(site.out().join("tags/c-2/index.html").is_file());
     assert!(r.stderr.contains("same URL name"), "{}", r.stderr);
+    // The first to enter the archive keeps the plain URL: a newer spelling that slugs
+    // alike never moves a page readers link to.
+    site.article(
+        "world/d.md",
+        "title = \"D\"\ndate = 2023-03-01\ntags = [\"Égypte\"]",
+        "x",
+    );
+    site.build_ok();
+    let egypt = |rel: &str| texts(&site.html(rel), "h1");
+    assert_eq!(egypt("tags/egypte/index.html"), ["Tag: Égypte"]);
+    site.article(
+        "world/e.md",
+        "title = \"E\"\ndate = 2023-04-01\ntags = [\"egypte\"]",
+        "x",
+    );
+    let r = site.build_ok();
+    assert_eq!(egypt("tags/egypte/index.html"), ["Tag: Égypte"]);
+    assert_eq!(egypt("tags/egypte-2/index.html"), ["Tag: egypte"]);
+    assert!(
+        r.stderr
+            .contains("tag 'egypte' has the same URL name as the tag 'Égypte', which had it first"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// Each file is named on a line of the report with its reason.

@@ -1,6 +1,6 @@
 //! Terms of a kind (sections, tags, sources, authors) grouped case- and space-insensitively.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::article::Article;
 use crate::diagnostics::Diagnostic;
@@ -189,35 +189,48 @@ fn assign_slugs(
     articles: &[Article],
     warnings: &mut Vec<Diagnostic>,
 ) {
-    let mut by_key: Vec<usize> = (0..terms.len()).collect();
-    by_key.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-    let mut taken: HashSet<String> = HashSet::new();
-    for t in by_key {
+    // Terms sharing a URL name are served in the order they entered the archive: the one
+    // of the oldest article keeps the plain name, so a new spelling ("egypte" beside
+    // "Égypte") never moves a page readers already link to. Articles are newest first,
+    // and a term's list follows them, so its oldest is its last.
+    let oldest = |t: usize| terms[t].articles.last().copied().unwrap_or(0);
+    let mut by_age: Vec<usize> = (0..terms.len()).collect();
+    by_age.sort_by(|&a, &b| {
+        oldest(b)
+            .cmp(&oldest(a))
+            .then_with(|| keys[a].cmp(&keys[b]))
+    });
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for t in by_age {
         let base = match slugify(&terms[t].name) {
             s if s.is_empty() => fallback_slug(kind.singular(), &keys[t]),
             s => s,
         };
         let mut slug = base.clone();
         let mut n = 2;
-        while taken.contains(&slug) {
+        while taken.contains_key(&slug) {
             slug = format!("{base}-{n}");
             n += 1;
         }
         if slug != base {
+            let holder = &terms[taken[&base]].name;
             let first = &articles[terms[t].articles[0]];
-            warnings.push(Diagnostic::warning(
-                &first.source_path,
-                first.source_line,
-                format!(
-                    "{} '{}' has the same URL name as another {}; its page is {}/{slug}/",
-                    kind.singular(),
-                    terms[t].name,
-                    kind.singular(),
-                    kind.plural()
-                ),
-            ));
+            warnings.push(
+                Diagnostic::warning(
+                    &first.source_path,
+                    first.source_line,
+                    format!(
+                        "{} '{}' has the same URL name as the {} '{holder}', which had it first; its page is {}/{slug}/ (if they are one, spell them alike)",
+                        kind.singular(),
+                        terms[t].name,
+                        kind.singular(),
+                        kind.plural()
+                    ),
+                )
+                .with_kind("url-clash"),
+            );
         }
-        taken.insert(slug.clone());
+        taken.insert(slug.clone(), t);
         terms[t].slug = slug;
     }
 }
