@@ -21,6 +21,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod fold;
 pub mod ingest;
 pub mod output;
 pub mod render;

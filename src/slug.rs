@@ -43,13 +43,11 @@ pub fn fallback_slug(prefix: &str, text: &str) -> String {
     format!("{prefix}-{:08x}", hash as u32)
 }
 
-/// The identity of a term: trimmed, inner whitespace collapsed, lowercased,
-/// so "Iraq", "iraq " and "IRAQ" are one term.
+/// The identity of a term: trimmed, inner whitespace collapsed, lowercased and its
+/// spelling variants folded as search folds them ([`crate::fold`]), so "Iraq", "iraq "
+/// and "IRAQ" are one term, as are "Égypte" and "Egypte", or "مَصر" and "مصر".
 pub fn term_key(name: &str) -> String {
-    name.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    crate::fold::fold_spelling(&name.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// A term's display form: trimmed, inner whitespace collapsed.

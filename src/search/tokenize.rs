@@ -4,17 +4,10 @@
 //! and Arabic vowel signs dropped; letters of other scripts kept as they are; anything
 //! that is not a letter or digit separates words.
 
-use deunicode::deunicode_char;
+use crate::fold::{arabic_fold, is_ignored_mark, latin_fold};
 
 /// Longer words are not indexed (they are noise: URLs, hashes, runs of digits).
 pub const MAX_WORD_CHARS: usize = 40;
-
-/// Combining marks the index ignores: Latin diacritics typed separately and Arabic harakat,
-/// so that a vowelled and an unvowelled spelling match.
-fn is_ignored_mark(c: char) -> bool {
-    // The last is Arabic's tatweel, which stretches a word and spells nothing.
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
-}
 
 /// Blocks of Han ideographs, hiragana and katakana: scripts written without spaces
 /// between words. Their punctuation (`・`) and unassigned points are no letters: callers
@@ -27,21 +20,6 @@ fn is_cjk(c: char) -> bool {
             | '\u{4E00}'..='\u{9FFF}'
             | '\u{F900}'..='\u{FAFF}'
             | '\u{20000}'..='\u{2FA1F}')
-}
-
-/// Arabic letters written several ways, as search engines fold them (Lucene's Arabic
-/// normalizer): alef with hamza or madda is alef, alef maksura is yeh, teh marbuta is
-/// heh, so `اشخاص` finds `أشخاص`. Arabic-Indic and Persian digits are ASCII digits, so
-/// `٢٥٠٠` finds `2500` and the other way round.
-fn arabic_fold(c: char) -> Option<char> {
-    match c {
-        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x660, 10),
-        '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x6F0, 10),
-        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => Some('\u{0627}'),
-        '\u{0649}' => Some('\u{064A}'),
-        '\u{0629}' => Some('\u{0647}'),
-        _ => None,
-    }
 }
 
 /// Letters, digits and combining marks make words; anything else separates them. Marks
@@ -68,20 +46,6 @@ const YPOGEGRAMMENI: char = '\u{0345}';
 /// decomposition); fullwidth punctuation ends a word as ASCII punctuation does.
 fn is_compatibility_ascii(c: char) -> bool {
     matches!(c, '\u{FB00}'..='\u{FB06}' | '\u{FF01}'..='\u{FF5E}')
-}
-
-/// Latin letters with diacritics, which are folded to ASCII.
-fn is_latin_extended(c: char) -> bool {
-    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
-}
-
-/// The ASCII a Latin letter with diacritics folds to (not yet lowercased), if any.
-/// `search.js` carries this mapping as a table; a test keeps the two equal.
-fn latin_fold(c: char) -> Option<&'static str> {
-    if !is_latin_extended(c) || !c.is_alphabetic() {
-        return None;
-    }
-    deunicode_char(c).filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Calls `f` with each folded word of `text`, in order (with repeats). With `html`, tags
