@@ -181,6 +181,9 @@ pub struct CheckArgs {
     /// Also write the ingest report as JSON, with one entry per input file.
     #[arg(long, value_name = "FILE.json")]
     pub report: Option<PathBuf>,
+    /// Fail (exit 1) on warnings too, as `build --strict` does.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// How much to print.
@@ -365,7 +368,14 @@ fn check(site_dir: PathBuf, args: &CheckArgs) -> ExitCode {
             link.page, link.url, link.reason
         );
     }
-    let ok = checked.report.success && checked.broken.is_empty();
+    let strict_fails = args.strict && ingest.warnings > 0;
+    if strict_fails {
+        eprintln!(
+            "{} with --strict: each counts as an error.",
+            plural(ingest.warnings, "warning", "warnings")
+        );
+    }
+    let ok = checked.report.success && checked.broken.is_empty() && !strict_fails;
     let line = format!(
         "Checked links in {}: {}",
         plural(checked.report.outcome.pages, "page", "pages"),

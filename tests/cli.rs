@@ -192,6 +192,18 @@ fn check_names_broken_links_and_their_article() {
         r.stderr
     );
     assert!(!site.out().exists());
+    // With --strict a warning fails the check, as it fails a strict build; an empty
+    // dump is one.
+    site.write("content/world/empty.jsonl", "\n");
+    let r = run(&["check", "--root", root(site.dir())]);
+    assert!(
+        r.ok && r.stderr.contains("empty.jsonl: holds no text"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["check", "--strict", "--root", root(site.dir())]);
+    assert!(!r.ok, "{}\n{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("1 warning with --strict"), "{}", r.stderr);
 }
 
 #[test]

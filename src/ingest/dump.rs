@@ -37,7 +37,11 @@ fn is_article_node(item: &RawValue) -> bool {
 /// Parses a JSON Lines file: one record per non-blank line. Records are read in
 /// parallel (a dump may hold the whole archive) and kept in line order.
 pub fn parse_lines(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
-    // A JSON array or a pretty-printed object saved as `.jsonl` is read as the JSON it is.
+    // A JSON array or a pretty-printed object saved as `.jsonl` is read as the JSON it
+    // is, and an empty file is said to be, as a `.json` one is.
+    if file.text.trim().is_empty() {
+        return parse_json(file, config);
+    }
     let first = file
         .text
         .lines()
