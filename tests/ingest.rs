@@ -955,3 +955,23 @@ fn control_characters_escaped_in_strings_never_reach_pages() {
         "{page}"
     );
 }
+
+#[test]
+fn a_section_written_as_a_climbing_path_is_said() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/x/d.jsonl",
+        "{\"headline\":\"Evil\",\"datePublished\":\"2023-08-09\",\"articleBody\":\"Para.\",\"section\":\"../../../tmp/evil\"}\n{\"headline\":\"Fine\",\"datePublished\":\"2023-08-09\",\"articleBody\":\"Para.\",\"section\":\"News/World\"}\n",
+    );
+    let r = site.build_ok();
+    assert!(
+        r.stderr.contains(
+            "d.jsonl:1: section '../../../tmp/evil' is written as a path that climbs folders"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("News/World"), "{}", r.stderr);
+    assert!(site.out().join("sections/tmp-evil/index.html").is_file());
+    assert!(site.out().join("sections/news-world/index.html").is_file());
+}

@@ -696,6 +696,19 @@ impl<'a> Fields<'a> {
         let sources = self.list(Field::Sources);
         let tags = self.list(Field::Tags);
         let section = self.string(Field::Section).map(|s| clean_line(&s));
+        // A section is a name, not a path: `../../tmp/evil` is published as the section
+        // "tmp-evil", under sections/, which is said rather than done silently. (A CMS's
+        // `News/World` is a name of its own, and common.)
+        let climbs = |s: &&str| s.split(['/', '\\']).any(|p| matches!(p.trim(), "." | ".."));
+        if let Some(s) = section.as_deref().filter(climbs) {
+            let line = Field::Section.names().iter().find_map(|k| self.line(k));
+            let msg = format!(
+                "section '{s}' is written as a path that climbs folders; a section is one name (its page is sections/{}/)",
+                crate::slug::slugify(s)
+            );
+            self.diagnostics
+                .push(Diagnostic::warning(self.shown, line, msg).with_kind("bad-field"));
+        }
         let mut refused_image = None;
         let mut aliases = self.aliases();
         let extra = self.extra();
