@@ -333,10 +333,13 @@ fn duplicates_are_kept_once_and_named() {
     site.write(
         "content/business/dump.jsonl",
         &format!(
-            "{{\"title\": \"Central Bank Holds Rates\", \"date\": \"2023-03-09\", \"body\": \"To follow.\"}}\n{{\"title\": \"Other\", \"date\": \"2023-03-10\", \"body\": \"{body}\"}}\n{{\"title\": \"Kept\", \"date\": \"2023-03-10\", \"body\": \"Unique.\"}}\n"
+            "{{\"title\": \"Central Bank Holds Rates\", \"date\": \"2023-03-09\", \"body\": \"To follow.\"}}\n{{\"title\": \"Other\", \"date\": \"2023-03-10\", \"body\": \"{body}\"}}\n{{\"title\": \"Kept\", \"date\": \"2023-03-10\", \"body\": \"Unique.\"}}\n{{\"title\": \"A year on\", \"date\": \"2024-03-09\", \"body\": \"{body}\"}}\n"
         ),
     );
     let r = site.build_ok();
+    // The same text re-run a year later is another publication, kept.
+    assert!(site.out().join("2024/03/09/a-year-on/index.html").is_file());
+    assert!(!r.stderr.contains("dump.jsonl:4"), "{}", r.stderr);
     for folded in [
         "content/business/rates.txt",
         "content/business/dump.jsonl:1",
@@ -379,7 +382,7 @@ fn duplicates_are_kept_once_and_named() {
         .unwrap();
     assert_eq!(
         (dump.outcome, dump.duplicates, dump.urls.len()),
-        ("published", 2, 1)
+        ("published", 2, 2)
     );
 }
 

@@ -21,6 +21,9 @@ const MIN_BODY_WORDS: usize = 12;
 /// A stub of fewer words than this is a placeholder ("To follow.", "More soon."): it
 /// folds into the fullest story under its title, whatever that story says.
 const PLACEHOLDER_WORDS: usize = 3;
+/// Two copies of one body are one story when published at most this many days apart
+/// (an export's date may be the first publication, a scrape's the last update).
+const SAME_BODY_DAYS: i64 = 7;
 /// Runs of this many words are what two bodies are compared by.
 const SHINGLE_WORDS: usize = 3;
 /// Two bodies under one title tell the same story when at least this share of the
@@ -211,7 +214,13 @@ pub fn fold(
         let undated = articles[i].date.is_none();
         (keys[i].2, undated, std::cmp::Reverse(words[i]), i)
     });
-    let mut by_body: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
+    // Each body's kept copies: one per run of dates (a story re-run a year later with
+    // the same text is another publication, not a copy).
+    let mut by_body: HashMap<u128, Vec<usize>> = HashMap::with_capacity(articles.len());
+    let near = |i: usize, j: usize| match (&articles[i].date, &articles[j].date) {
+        (Some(a), Some(b)) => (*a - *b).num_days().abs() <= SAME_BODY_DAYS,
+        _ => true,
+    };
     // The stories kept under each title: a title shared by stories that differ (a daily
     // "Market report") keeps each, and a later copy folds into the one it repeats.
     let mut by_title: HashMap<u128, TitleGroup> = HashMap::new();
@@ -224,7 +233,8 @@ pub fn fold(
             "same title and section, undated"
         };
         let hit = body
-            .and_then(|k| by_body.get(&k).map(|&j| (j, "same body")))
+            .and_then(|k| by_body.get(&k)?.iter().find(|&&j| near(i, j)))
+            .map(|&j| (j, "same body"))
             .or_else(|| {
                 let runs = runs[i].as_deref().unwrap_or_default();
                 let j = by_title.get(&title)?.repeated_by(runs, words[i])?;
@@ -234,7 +244,7 @@ pub fn fold(
             Some(h) => folded_into[i] = Some(h),
             None => {
                 if let Some(k) = body {
-                    by_body.insert(k, i);
+                    by_body.entry(k).or_default().push(i);
                 }
                 if per_title[&title] > 1 {
                     let runs = runs[i].take().unwrap_or_default();
