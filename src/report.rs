@@ -341,6 +341,25 @@ pub fn assemble(inputs: Inputs<'_>) -> IngestReport {
             messages: Vec::new(),
         });
     }
+    // What could not even be listed (a folder that cannot be read) is named too.
+    let mut listed: HashSet<String> = reports.iter().map(|r| r.path.clone()).collect();
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.is_error() && d.path.starts_with("content"))
+    {
+        let path = d.path.display().to_string();
+        if listed.insert(path.clone()) {
+            reports.push(FileReport {
+                path,
+                format: "other",
+                outcome: "error",
+                urls: Vec::new(),
+                duplicates: 0,
+                reason: Some(d.message.clone()),
+                messages: Vec::new(),
+            });
+        }
+    }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
 
     let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
