@@ -73,7 +73,8 @@ fn main() {
     let (_, rss_before) = memory();
     let t = Instant::now();
     let cpu = cpu_seconds();
-    let (files, stats) = search::build_files(&archive, &Memo::disabled());
+    let ui = broadsheet::render::ui::Ui::new(&config).expect("the built-in words");
+    let (files, stats) = search::build_files(&archive, &ui, &Memo::disabled());
     let build_s = t.elapsed().as_secs_f64();
     let build_cpu = cpu_seconds() - cpu;
     let (peak_after, _) = memory();

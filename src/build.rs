@@ -283,7 +283,9 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
 
     // Render and write into a staging folder.
     report.mark("index", start);
-    let renderer = match Renderer::new(&site.join("templates"), site) {
+    let renderer = match render::ui::Ui::new(&config)
+        .and_then(|ui| Renderer::new(&site.join("templates"), site, ui))
+    {
         Ok(r) => r,
         Err(d) => return report.fail(d, start),
     };
@@ -299,7 +301,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };
     staging.set_compress(config.compress);
-    let views = render::views(&archive, &config);
+    let views = render::views(&archive, &config, &renderer.ui);
     let not_found = match renderer.render_not_found(&views, &views.site()) {
         Ok(html) => html,
         Err(d) => {
@@ -447,7 +449,7 @@ fn write_site(
         },
         || {
             rayon::join(
-                || search::write_index(archive, config, staging, postings),
+                || search::write_index(archive, config, views.ui, staging, postings),
                 || extras.write(staging),
             )
         },

@@ -48,6 +48,9 @@ pub struct SiteConfig {
     pub compress: bool,
     /// How raw text, dumps and front matter are read (`[ingest]`).
     pub ingest: IngestConfig,
+    /// The theme's words reworded or translated (`[translations]`): each key of the
+    /// built-in tables (`render::ui`) with its text.
+    pub translations: std::collections::BTreeMap<String, String>,
     /// The site's own data for templates (`[extra]`, as in Zola): `site.extra` in them.
     #[serde(deserialize_with = "extra_table")]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -97,6 +100,7 @@ impl Default for SiteConfig {
             related_articles: 5,
             compress: false,
             ingest: IngestConfig::default(),
+            translations: Default::default(),
             extra: serde_json::Map::new(),
             tz: Tz::UTC,
             base_path: "/".into(),

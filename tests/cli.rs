@@ -126,7 +126,7 @@ fn init_theme_copies_templates_that_still_build() {
     let base = tmp.path().join("templates/base.html");
     let text = std::fs::read_to_string(&base)
         .unwrap()
-        .replace("Made with broadsheet", "Made by our newsroom");
+        .replace("{{ ui.made_with }}", "Made by our newsroom");
     std::fs::write(&base, text).unwrap();
     let r = run(&["build", "--root", root(tmp.path())]);
     assert!(r.ok, "{}", r.stderr);

@@ -100,7 +100,8 @@ fn derive(articles: Vec<Article>, memo: &Memo) -> Derived {
         .iter()
         .map(|l| l.iter().map(|&j| archive.articles[j].id.clone()).collect())
         .collect();
-    let (files, _) = search::build_files(&archive, memo);
+    let ui = broadsheet::render::ui::Ui::new(&config).unwrap();
+    let (files, _) = search::build_files(&archive, &ui, memo);
     (related, files)
 }
 

@@ -319,3 +319,88 @@ fn hidden_static_files_are_not_published() {
         [".nojekyll", ".well-known/security.txt", "img/logo.svg"]
     );
 }
+
+/// The theme speaks the site's language: its words, month names and dates, in pages,
+/// cards, the archive, the 404 page and the search page (whose script reads its words
+/// from the page); `[translations]` rewords any of them, and a misspelt one is named.
+#[test]
+fn the_theme_speaks_the_site_language() {
+    let config = "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"fr\"\n";
+    let site = Site::new(config);
+    site.article(
+        "monde/a.md",
+        &format!(
+            "{}\nauthors = [\"Jean Dupont\"]\ntags = [\"Économie\"]",
+            fm("Les taux montent", "2023-03-07")
+        ),
+        "La banque centrale a relevé ses taux.",
+    );
+    site.write(
+        "content/monde/b.txt",
+        "Sans date\n\nUn texte sans date aucune.\n",
+    );
+    site.build_ok();
+    let home = site.read("index.html");
+    for words in [
+        ">À la une<",
+        ">Archives<",
+        ">Rubriques<",
+        ">Rechercher<",
+        "Aller au contenu",
+        "7 mars 2023",
+        "Par <a",
+        ">Sans date<",
+        "Dernières nouvelles",
+    ] {
+        assert!(home.contains(words), "{words}: {home}");
+    }
+    let page = site.read("2023/03/07/les-taux-montent/index.html");
+    assert!(
+        page.contains("min de lecture") && page.contains(" mots<"),
+        "{page}"
+    );
+    assert!(site
+        .read("tags/economie/index.html")
+        .contains("Mot-clé: Économie"));
+    assert!(site.read("archive/index.html").contains(">mars<"));
+    assert!(site.read("2023/03/index.html").contains("<title>mars 2023"));
+    assert!(site.read("404.html").contains("Page introuvable"));
+    let search = site.read("search/index.html");
+    assert!(search.contains("data-searching=\"Recherche…\""), "{search}");
+    assert!(search.contains("<legend>Affiner</legend>"), "{search}");
+    // The search index shows dates as the pages do.
+    let chunk = site.read("search/d/0.json");
+    assert!(chunk.contains("7 mars 2023"), "{chunk}");
+
+    site.write(
+        "site.toml",
+        &format!("{config}[translations]\nlatest_news = \"À la une & en bref\"\n"),
+    );
+    site.build_ok();
+    assert!(site.read("index.html").contains("À la une &amp; en bref"));
+    site.write(
+        "site.toml",
+        &format!("{config}[translations]\nlatest_newz = \"x\"\n"),
+    );
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr
+            .contains("[translations] has no word 'latest_newz'; did you mean `latest_news`?"),
+        "{}",
+        r.stderr
+    );
+    // A template of the site's own uses the words as the built-in ones do.
+    site.write("site.toml", config);
+    site.write("templates/404.html", "<p>{{ ui.page_not_found }}</p>");
+    site.build_ok();
+    assert_eq!(site.read("404.html"), "<p>Page introuvable</p>");
+    site.write("templates/404.html", "<p>\n{{ ui.page_not_fund }}</p>");
+    let r = site.build(&[]);
+    assert!(
+        r.stderr
+            .contains("templates/404.html:2: template error: {{ ui.page_not_fund }} names no word"),
+        "{}",
+        r.stderr
+    );
+}

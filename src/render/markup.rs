@@ -7,10 +7,11 @@
 //! it replaces.
 
 use super::escape_html_into as esc;
+use super::ui::Ui;
 use super::views::{ArticleView, TermLink};
 
 /// The built-in `card` macro's output for `a`.
-pub fn card(a: &ArticleView<'_>) -> String {
+pub fn card(a: &ArticleView<'_>, ui: &Ui) -> String {
     let mut out = String::with_capacity(256 + a.title.len() + a.summary.len());
     out.push_str("\n<article class=\"card\"");
     if let Some(lang) = a.lang {
@@ -32,7 +33,7 @@ pub fn card(a: &ArticleView<'_>) -> String {
     out.push_str("\n  <h2>");
     link_into(&a.url, "", a.title, &mut out);
     out.push_str("</h2>\n  ");
-    byline_into(a, &mut out);
+    byline_into(a, ui, &mut out);
     out.push_str("\n  ");
     if !a.summary.is_empty() {
         out.push_str("<p class=\"summary\">");
@@ -44,20 +45,26 @@ pub fn card(a: &ArticleView<'_>) -> String {
 }
 
 /// The built-in `byline` macro's output for `a`.
-pub fn byline(a: &ArticleView<'_>) -> String {
+pub fn byline(a: &ArticleView<'_>, ui: &Ui) -> String {
     let mut out = String::with_capacity(256);
-    byline_into(a, &mut out);
+    byline_into(a, ui, &mut out);
     out
 }
 
-fn byline_into(a: &ArticleView<'_>, out: &mut String) {
+fn byline_into(a: &ArticleView<'_>, ui: &Ui, out: &mut String) {
     out.push_str("\n<p class=\"byline\">");
     match &a.date {
         Some(d) => time_into(&d.iso, &d.display, out),
-        None => out.push_str("<span class=\"undated\">Undated</span>"),
+        None => {
+            out.push_str("<span class=\"undated\">");
+            esc(ui.get("undated"), out);
+            out.push_str("</span>");
+        }
     }
     if !a.authors.is_empty() {
-        out.push_str(" · <span class=\"authors\">By ");
+        out.push_str(" · <span class=\"authors\">");
+        esc(ui.get("by"), out);
+        out.push(' ');
         links(&a.authors, " rel=\"author\"", out);
         out.push_str("</span>");
     }

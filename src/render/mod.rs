@@ -5,6 +5,7 @@ pub mod markup;
 pub mod pages;
 pub mod seo;
 pub mod theme;
+pub mod ui;
 pub mod views;
 
 use std::error::Error as _;
@@ -44,6 +45,8 @@ pub struct Renderer {
     pub failures: pages::Failures,
     /// Templates of the site's own that nothing uses (see [`unused_templates`]).
     pub warnings: Vec<Diagnostic>,
+    /// The theme's words in the site's language.
+    pub ui: ui::Ui,
 }
 
 /// The built-in page templates: they read only `title` and `url` of neighbours, not the
@@ -73,18 +76,35 @@ impl Renderer {
     /// The default theme, with templates from `templates_dir` (if it exists) overriding
     /// it by name. Each default is also registered as `default/NAME`, so an override can
     /// `{% extends "default/base.html" %}`.
-    pub fn new(templates_dir: &Path, site_dir: &Path) -> Result<Renderer, Diagnostic> {
+    pub fn new(templates_dir: &Path, site_dir: &Path, ui: ui::Ui) -> Result<Renderer, Diagnostic> {
         let mut tera = Tera::default();
         tera.set_escape_fn(escape_html);
-        let mut defaults: Vec<(String, &str)> = Vec::new();
+        let mut defaults: Vec<(String, String)> = Vec::new();
         for (name, source) in theme::TEMPLATES {
+            let source = ui
+                .put_words(source)
+                .map_err(|e| Diagnostic::error("(built-in theme)", None, e))?;
+            defaults.push((format!("default/{name}"), source.clone()));
             defaults.push((name.to_string(), source));
-            defaults.push((format!("default/{name}"), source));
         }
         tera.add_raw_templates(defaults)
             .map_err(|e| template_error(Path::new("(built-in theme)"), &e))?;
 
-        let user = read_user_templates(templates_dir, site_dir)?;
+        let mut user = read_user_templates(templates_dir, site_dir)?;
+        for (_, source, file) in &mut user {
+            *source = ui.put_words(source).map_err(|e| {
+                let line = source
+                    .find(
+                        e.split("}}")
+                            .next()
+                            .unwrap_or("")
+                            .trim_start_matches('{')
+                            .trim(),
+                    )
+                    .map(|at| line_of(source, at));
+                Diagnostic::error(&*file, line, format!("template error: {e}"))
+            })?;
+        }
         let mut h = HashWriter::new(0);
         for (name, source) in theme::TEMPLATES {
             h.update(name.as_bytes());
@@ -145,6 +165,7 @@ impl Renderer {
             warnings,
             user_files: user,
             failures: pages::Failures::default(),
+            ui,
         })
     }
 
@@ -244,7 +265,7 @@ impl Renderer {
             return Ok(());
         }
         if !self.own_cards {
-            let _ = card.html.set(markup::card(&card.view));
+            let _ = card.html.set(markup::card(&card.view, &self.ui));
             return Ok(());
         }
         let template = "card.html";
@@ -469,7 +490,7 @@ fn unknown_blocks(tera: &Tera, user: &[(String, String, PathBuf)]) -> Vec<Diagno
 
 /// `; did you mean `x`?` for the name of `known` nearest to a misspelt `name` (three
 /// edits at most), else nothing.
-fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
     known
         .map(|k| (strsim::levenshtein(name, k), k))
         .min()
@@ -553,8 +574,8 @@ fn template_of(page: &Page) -> &'static str {
 }
 
 /// Convenience for the build driver: views over an archive.
-pub fn views<'a>(archive: &'a Archive, config: &'a SiteConfig) -> Views<'a> {
-    Views::new(archive, config)
+pub fn views<'a>(archive: &'a Archive, config: &'a SiteConfig, ui: &'a ui::Ui) -> Views<'a> {
+    Views::new(archive, config, ui)
 }
 
 fn read_user_templates(

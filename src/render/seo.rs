@@ -365,9 +365,9 @@ impl<'a> Views<'a> {
     pub fn not_found<'s>(&'s self, site: &'s SiteView<'s>) -> PageContext<'s> {
         let mut ctx = self.page(site, &PageKind::DateIndex, NOT_FOUND);
         ctx.years.clear();
-        ctx.page.title = "Page not found".into();
+        ctx.page.title = self.ui.get("page_not_found").into();
         ctx.page.kind = "not-found";
-        ctx.page.nav = "";
+        ctx.page.nav = String::new();
         ctx.page.nav_html = super::views::nav_html(site, "", "");
         ctx.page.breadcrumbs.clear();
         ctx.page.current = "";

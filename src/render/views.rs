@@ -12,11 +12,7 @@ use crate::cache::{hash_value, Hash};
 use crate::archive::{urls, Archive, Listing, PageKind, Pagination};
 use crate::article::Article;
 use crate::config::SiteConfig;
-
-/// English month name, 1-based.
-pub fn month_name(month: u32) -> &'static str {
-    crate::ingest::dates::MONTHS[(month as usize).saturating_sub(1).min(11)]
-}
+use crate::render::ui::Ui;
 
 /// Bytes a file name cannot keep in a URL (besides controls and non-ASCII, which are
 /// always encoded); `%` stays, so a name written encoded is not encoded twice.
@@ -42,7 +38,7 @@ pub struct Link {
 /// [`PageView::nav`].
 #[derive(Serialize)]
 pub struct NavItem {
-    pub title: &'static str,
+    pub title: String,
     pub url: String,
     /// The item as an `<li>`, escaped: plain, marked as the page's section
     /// (`aria-current="true"`) and marked as the page itself (`aria-current="page"`).
@@ -130,7 +126,7 @@ pub struct DateView {
     pub display_time: String,
     pub year: i32,
     pub month: u32,
-    pub month_name: &'static str,
+    pub month_name: String,
     pub day: u32,
     pub year_url: String,
     pub month_url: String,
@@ -199,6 +195,8 @@ pub struct PaginationView {
     pub first_url: String,
     pub last_url: String,
     pub links: Vec<PageLink>,
+    /// `page 2 of 5`, in the site's language.
+    pub page_of: String,
     /// The `aria-current` value of the current page's number: `page` when the pagination
     /// holds the page's one `aria-current="page"` (see [`PageView::current`]), else `true`.
     pub aria_current: &'static str,
@@ -219,7 +217,7 @@ pub struct PageView {
     pub breadcrumbs_html: String,
     /// The title of the `site.nav` item the page belongs to (`Latest`, `Archive`, `Tags`,
     /// `Search`...); empty for articles and the 404 page.
-    pub nav: &'static str,
+    pub nav: String,
     /// `site.nav` as `<li>` items, escaped, the page's section marked
     /// `aria-current="true"`, or `"page"` when its URL is the page's own (the built-in
     /// `base.html` prints this). Made from `nav` and the site, so it is filled with the
@@ -242,7 +240,7 @@ pub struct TermCount<'a> {
 
 #[derive(Serialize)]
 pub struct MonthCount {
-    pub name: &'static str,
+    pub name: String,
     pub month: u32,
     pub url: String,
     pub count: usize,
@@ -471,16 +469,19 @@ pub struct Views<'a> {
     pub cards: Vec<Card<'a>>,
     /// The site's text direction, `ltr` or `rtl`.
     site_dir: &'static str,
+    /// The theme's words in the site's language.
+    pub ui: &'a Ui,
 }
 
 impl<'a> Views<'a> {
     /// Views of `archive`, with every article's card built (in parallel).
-    pub fn new(archive: &'a Archive, config: &'a SiteConfig) -> Views<'a> {
+    pub fn new(archive: &'a Archive, config: &'a SiteConfig, ui: &'a Ui) -> Views<'a> {
         let mut views = Views {
             archive,
             config,
             cards: Vec::new(),
             site_dir: config.text_direction(),
+            ui,
         };
         views.cards = (0..archive.articles.len())
             .into_par_iter()
@@ -524,7 +525,7 @@ impl<'a> Views<'a> {
 
     pub fn site(&self) -> SiteView<'a> {
         let c = self.config;
-        let item = |title: &'static str, url: String| {
+        let item = |title: &str, url: String| {
             let li = |attrs: &str| {
                 let mut html = String::from("<li>");
                 super::markup::link_into(&url, attrs, title, &mut html);
@@ -536,21 +537,25 @@ impl<'a> Views<'a> {
                 li(" aria-current=\"true\""),
                 li(" aria-current=\"page\""),
             ];
-            NavItem { title, url, html }
+            NavItem {
+                title: title.to_string(),
+                url,
+                html,
+            }
         };
         let mut nav = vec![
-            item("Latest", self.url("")),
-            item("Archive", self.url(urls::DATE_INDEX)),
+            item(self.ui.get("latest"), self.url("")),
+            item(self.ui.get("archive"), self.url(urls::DATE_INDEX)),
         ];
         for t in &self.archive.taxonomies {
             nav.push(item(
-                t.kind.title(),
+                self.ui.get(t.kind.plural()),
                 self.url(&format!("{}/", t.kind.plural())),
             ));
         }
         let search_url = c.search.then(|| self.url(urls::SEARCH));
         if let Some(url) = &search_url {
-            nav.push(item("Search", url.clone()));
+            nav.push(item(self.ui.get("search"), url.clone()));
         }
         let nav_html = nav.iter().map(|n| n.html[0].as_str()).collect();
         SiteView {
@@ -572,7 +577,7 @@ impl<'a> Views<'a> {
 
     pub fn date(&self, d: &DateTime<Tz>) -> DateView {
         let (y, m) = (d.year(), d.month());
-        let display = format!("{} {} {}", d.day(), month_name(m), y);
+        let display = self.ui.date(d);
         // A date given without a time is midnight: shown as the date it is, not "00:00".
         let display_time = if d.num_seconds_from_midnight() == 0 {
             display.clone()
@@ -585,7 +590,7 @@ impl<'a> Views<'a> {
             display_time,
             year: y,
             month: m,
-            month_name: month_name(m),
+            month_name: self.ui.month(m).to_string(),
             day: d.day(),
             year_url: self.url(&urls::year_url(y)),
             month_url: self.url(&urls::month_url(y, m)),
@@ -715,13 +720,22 @@ impl<'a> Views<'a> {
             first_url: at(1),
             last_url: at(p.total),
             links,
+            page_of: self.page_of(p.number, p.total),
             aria_current: "true",
         }
     }
 
+    /// `page 2 of 5`, in the site's language.
+    fn page_of(&self, number: usize, total: usize) -> String {
+        self.ui
+            .get("page_of")
+            .replace("{page}", &number.to_string())
+            .replace("{pages}", &total.to_string())
+    }
+
     fn home_crumb(&self) -> Link {
         Link {
-            title: "Home".into(),
+            title: self.ui.get("home").into(),
             url: self.url(""),
         }
     }
@@ -736,7 +750,7 @@ impl<'a> Views<'a> {
         ];
         if let Some(m) = month {
             crumbs.push(Link {
-                title: month_name(m).into(),
+                title: self.ui.month(m).into(),
                 url: self.url(&urls::month_url(year, m)),
             });
         }
@@ -753,9 +767,9 @@ impl<'a> Views<'a> {
         use super::markup::{link_into, time_into};
         self.add_meta(ctx);
         if let Some(a) = ctx.article.as_ref().filter(|_| byline) {
-            ctx.byline_html = super::markup::byline(a);
+            ctx.byline_html = super::markup::byline(a, self.ui);
         }
-        ctx.page.nav_html = nav_html(ctx.site, ctx.page.nav, &ctx.page.url);
+        ctx.page.nav_html = nav_html(ctx.site, &ctx.page.nav, &ctx.page.url);
         let page = &mut ctx.page;
         let article = page.kind == "article";
         let mark = if page.current == "breadcrumbs" {
@@ -825,7 +839,7 @@ impl<'a> Views<'a> {
                 permalink: self.config.absolute_url(url),
                 breadcrumbs: Vec::new(),
                 breadcrumbs_html: String::new(),
-                nav: "",
+                nav: String::new(),
                 nav_html: String::new(),
                 current: "",
             },
@@ -861,7 +875,7 @@ impl<'a> Views<'a> {
                     None => vec![
                         self.home_crumb(),
                         Link {
-                            title: "Undated".into(),
+                            title: self.ui.get("undated").into(),
                             url: self.url(urls::UNDATED),
                         },
                     ],
@@ -900,11 +914,11 @@ impl<'a> Views<'a> {
                         let month = year.months[m].month;
                         let mut crumbs = self.year_crumbs(year.year, None);
                         crumbs.push(Link {
-                            title: month_name(month).into(),
+                            title: self.ui.month(month).into(),
                             url: self.url(&urls::month_url(year.year, month)),
                         });
                         (
-                            format!("{} {}", month_name(month), year.year),
+                            format!("{} {}", self.ui.month(month), year.year),
                             "month",
                             crumbs,
                         )
@@ -925,19 +939,19 @@ impl<'a> Views<'a> {
                         (tax.terms[t].name.clone(), tax.kind.singular(), crumbs)
                     }
                     Listing::Undated => (
-                        "Undated articles".into(),
+                        self.ui.get("undated_articles").into(),
                         "undated",
                         vec![
                             self.home_crumb(),
                             Link {
-                                title: "Undated".into(),
+                                title: self.ui.get("undated").into(),
                                 url: self.url(urls::UNDATED),
                             },
                         ],
                     ),
                 };
                 ctx.page.title = if p.number > 1 {
-                    format!("{title} (page {} of {})", p.number, p.total)
+                    format!("{title} ({})", self.page_of(p.number, p.total))
                 } else {
                     title
                 };
@@ -967,23 +981,23 @@ impl<'a> Views<'a> {
                     .collect();
             }
             PageKind::Search => {
-                ctx.page.title = "Search".into();
+                ctx.page.title = self.ui.get("search").into();
                 ctx.page.kind = "search";
                 ctx.page.breadcrumbs = vec![
                     self.home_crumb(),
                     Link {
-                        title: "Search".into(),
+                        title: self.ui.get("search").into(),
                         url: self.url(urls::SEARCH),
                     },
                 ];
             }
             PageKind::DateIndex => {
-                ctx.page.title = "Archive".into();
+                ctx.page.title = self.ui.get("archive").into();
                 ctx.page.kind = "archive";
                 ctx.page.breadcrumbs = vec![
                     self.home_crumb(),
                     Link {
-                        title: "Archive".into(),
+                        title: self.ui.get("archive").into(),
                         url: self.url(urls::DATE_INDEX),
                     },
                 ];
@@ -999,7 +1013,7 @@ impl<'a> Views<'a> {
                             .months
                             .iter()
                             .map(|m| MonthCount {
-                                name: month_name(m.month),
+                                name: self.ui.month(m.month).to_string(),
                                 month: m.month,
                                 url: self.url(&urls::month_url(y.year, m.month)),
                                 count: m.articles.len(),
@@ -1009,18 +1023,19 @@ impl<'a> Views<'a> {
                     .collect();
             }
         }
-        ctx.page.nav = match ctx.page.kind {
-            "home" => "Latest",
-            "archive" | "year" | "month" | "undated" => "Archive",
-            "search" => "Search",
+        let nav = match ctx.page.kind {
+            "home" => "latest",
+            "archive" | "year" | "month" | "undated" => "archive",
+            "search" => "search",
             "terms" | "section" | "tag" | "source" | "author" => match kind {
                 PageKind::TermIndex(k) | PageKind::Listing(Listing::Term(k, _), _) => {
-                    self.archive.taxonomies[*k].kind.title()
+                    self.archive.taxonomies[*k].kind.plural()
                 }
                 _ => "",
             },
             _ => "",
         };
+        ctx.page.nav = self.ui.get(nav).to_string();
         // The first element in the page that stands for the page itself, in reading
         // order: header nav, breadcrumbs, pagination.
         let page = &ctx.page;

@@ -35,7 +35,6 @@ pub mod tokenize;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -45,7 +44,7 @@ use crate::cache::{cut_runs, put_bytes, put_u32s, HashWriter, Memo, Reader};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
-use crate::render::views::month_name;
+use crate::render::ui::Ui;
 
 /// The folder of the index in the output.
 pub const DIR: &str = "search/";
@@ -80,13 +79,14 @@ pub struct IndexStats {
 pub fn write_index(
     archive: &Archive,
     config: &SiteConfig,
+    ui: &Ui,
     staging: &Staging,
     memo: &Memo,
 ) -> Result<Option<IndexStats>, Diagnostic> {
     if !config.search {
         return Ok(None);
     }
-    let (files, stats) = build_files(archive, memo);
+    let (files, stats) = build_files(archive, ui, memo);
     files.into_par_iter().try_for_each(|(rel, bytes)| {
         staging.write_owned(&rel, bytes).map(drop).map_err(|e| {
             Diagnostic::error(
@@ -101,7 +101,11 @@ pub fn write_index(
 
 /// Every file of the index (site-relative path, bytes), and what it holds. The postings
 /// of batches of articles already seen are taken from `memo`.
-pub fn build_files(archive: &Archive, memo: &Memo) -> (Vec<(String, Vec<u8>)>, IndexStats) {
+pub fn build_files(
+    archive: &Archive,
+    ui: &Ui,
+    memo: &Memo,
+) -> (Vec<(String, Vec<u8>)>, IndexStats) {
     let articles = &archive.articles;
     let n = articles.len();
     // Id -> archive position, and back: the archive is newest first, ids oldest first.
@@ -156,7 +160,7 @@ pub fn build_files(archive: &Archive, memo: &Memo) -> (Vec<(String, Vec<u8>)>, I
             let docs: Vec<DocMeta> = chunk
                 .iter()
                 .enumerate()
-                .map(|(j, a)| doc_meta(archive, flip(start + j), a))
+                .map(|(j, a)| doc_meta(archive, ui, flip(start + j), a))
                 .collect();
             (format!("{DIR}d/{k}.json"), json(&docs))
         })
@@ -251,12 +255,9 @@ type DocMeta<'a> = (
 );
 
 /// `at` is the article's position in the archive.
-fn doc_meta<'a>(archive: &'a Archive, at: usize, a: &'a Article) -> DocMeta<'a> {
+fn doc_meta<'a>(archive: &'a Archive, ui: &Ui, at: usize, a: &'a Article) -> DocMeta<'a> {
     let (shown, iso) = match &a.date {
-        Some(d) => (
-            format!("{} {} {}", d.day(), month_name(d.month()), d.year()),
-            d.to_rfc3339(),
-        ),
+        Some(d) => (ui.date(d), d.to_rfc3339()),
         None => (String::new(), String::new()),
     };
     let names = |k: usize| -> Vec<&'a str> {

@@ -283,6 +283,27 @@
     });
     select.value = value;
   }
+  /* The page's words, in the site's language (data-* of the status line, written by
+     search.html); English when an older template has none. */
+  var WORDS = {
+    searching: 'Searching\u2026',
+    typeWords: 'Type words to find, or choose a filter.',
+    nothingSearchable: 'No word of \u201c{q}\u201d can be searched: single letters and digits are left out of the index.',
+    noResults: 'No articles found',
+    foundOne: '1 article',
+    found: '{n} articles',
+    forWords: ' for \u201c{q}\u201d',
+    pageOf: 'page {page} of {pages}',
+    previousResults: '\u2190 Previous results',
+    moreResults: 'More results \u2192',
+    unavailable: 'Search is not available: the index could not be loaded.'
+  };
+  function say(key, vars) {
+    var status = document.getElementById('search-status');
+    var text = (status && status.dataset[key]) || WORDS[key];
+    Object.keys(vars || {}).forEach(function (k) { text = text.split('{' + k + '}').join(vars[k]); });
+    return text;
+  }
   function render(res, p) {
     var status = document.getElementById('search-status');
     var list = document.getElementById('search-results');
@@ -291,15 +312,13 @@
     nav.textContent = '';
     nav.hidden = true;
     if (!res.searched) {
-      status.textContent = p.q && p.q.trim()
-        ? 'No word of \u201c' + p.q + '\u201d can be searched: single letters and digits are left out of the index.'
-        : 'Type words to find, or choose a filter.';
+      status.textContent = p.q && p.q.trim() ? say('nothingSearchable', { q: p.q }) : say('typeWords');
       return;
     }
-    var what = p.q ? ' for \u201c' + p.q + '\u201d' : '';
-    status.textContent = res.total === 0 ? 'No articles found' + what + '.'
-      : (res.total === 1 ? '1 article' : res.total + ' articles') + what +
-        (res.pages > 1 ? ', page ' + res.page + ' of ' + res.pages : '') + '.';
+    var what = p.q ? say('forWords', { q: p.q }) : '';
+    status.textContent = res.total === 0 ? say('noResults') + what + '.'
+      : (res.total === 1 ? say('foundOne') : say('found', { n: res.total })) + what +
+        (res.pages > 1 ? ', ' + say('pageOf', { page: res.page, pages: res.pages }) : '') + '.';
     res.shown.forEach(function (d) {
       var li = el('li', 'result');
       if (d[4]) li.appendChild(el('p', 'kicker', d[4]));
@@ -321,14 +340,14 @@
     if (res.pages > 1) {
       nav.hidden = false;
       if (res.page > 1) {
-        var prev = el('a', 'prev', '\u2190 Previous results');
+        var prev = el('a', 'prev', say('previousResults'));
         prev.href = pageUrl(res.page - 1);
         prev.rel = 'prev';
         nav.appendChild(prev);
       }
-      nav.appendChild(el('span', 'page-of', 'Page ' + res.page + ' of ' + res.pages));
+      nav.appendChild(el('span', 'page-of', say('pageOf', { page: res.page, pages: res.pages })));
       if (res.page < res.pages) {
-        var next = el('a', 'next', 'More results \u2192');
+        var next = el('a', 'next', say('moreResults'));
         next.href = pageUrl(res.page + 1);
         next.rel = 'next';
         nav.appendChild(next);
@@ -369,7 +388,7 @@
       });
     }
     var status = document.getElementById('search-status');
-    if (status && (p.q || p.section || p.source || p.tag || p.year)) status.textContent = 'Searching\u2026';
+    if (status && (p.q || p.section || p.source || p.tag || p.year)) status.textContent = say('searching');
     get('meta.json', 'json').then(function (meta) {
       if (!meta) throw new Error('no index');
       if (meta.version !== INDEX_VERSION) {
@@ -385,7 +404,7 @@
       fill(document.getElementById('search-year'), meta.years.map(function (y) { return [String(y[0]), String(y[0])]; }), p.year);
       return answer(meta, p).then(function (res) { render(res, p); });
     }).catch(function () {
-      if (status) status.textContent = 'Search is not available: the index could not be loaded.';
+      if (status) status.textContent = say('unavailable');
     });
   }
   window.broadsheetSearch = { fold: fold, words: words };

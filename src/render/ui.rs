@@ -1,0 +1,237 @@
+//! The theme's own words in the site's language: built-in tables for English, French,
+//! Spanish, German and Arabic (`theme/i18n/*.toml`), reworded or completed under
+//! `[translations]` in `site.toml`, and month names from the language's locale.
+//!
+//! Templates write a word as `{{ ui.KEY }}`; it is put in when the templates are loaded,
+//! so a translated site renders as fast as an English one. Markup made in Rust (cards,
+//! bylines, navigation, page titles, dates) takes the same words from [`Ui`].
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, TimeZone};
+use chrono_tz::Tz;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+
+/// The built-in tables, by primary language subtag; English holds every key.
+const TABLES: [(&str, &str); 5] = [
+    ("en", include_str!("theme/i18n/en.toml")),
+    ("fr", include_str!("theme/i18n/fr.toml")),
+    ("es", include_str!("theme/i18n/es.toml")),
+    ("de", include_str!("theme/i18n/de.toml")),
+    ("ar", include_str!("theme/i18n/ar.toml")),
+];
+
+/// The theme's words for one site.
+#[derive(Debug, Clone)]
+pub struct Ui {
+    words: HashMap<String, String>,
+    months: [String; 12],
+}
+
+impl Ui {
+    /// The words for `config.language`, with `[translations]` applied. A key no table
+    /// has is an error naming it (a typo would otherwise change nothing, silently).
+    pub fn new(config: &SiteConfig) -> Result<Ui, Diagnostic> {
+        let mut words = table("en");
+        let primary = config.language.split(['-', '_']).next().unwrap_or("en");
+        let primary = primary.to_ascii_lowercase();
+        if primary != "en" {
+            words.extend(table(&primary));
+        }
+        for (key, text) in &config.translations {
+            if !words.contains_key(key) {
+                let mut known: Vec<&str> = words.keys().map(String::as_str).collect();
+                known.sort_unstable();
+                let hint = crate::render::did_you_mean(key, known.iter().copied());
+                return Err(Diagnostic::error(
+                    "site.toml",
+                    None,
+                    format!(
+                        "[translations] has no word '{key}'{hint}; the words are: {}",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            words.insert(key.clone(), text.clone());
+        }
+        Ok(Ui {
+            words,
+            months: month_names(&config.language),
+        })
+    }
+
+    /// The word `key` (empty for a key no table has; templates are checked on loading).
+    pub fn get(&self, key: &str) -> &str {
+        self.words.get(key).map_or("", String::as_str)
+    }
+
+    /// The name of month `m` (1-12).
+    pub fn month(&self, m: u32) -> &str {
+        &self.months[(m as usize).clamp(1, 12) - 1]
+    }
+
+    /// A date as the site's language writes it (`7 March 2023`, `7. März 2023`).
+    pub fn date<T: TimeZone>(&self, d: &DateTime<T>) -> String {
+        self.get("date")
+            .replace("{day}", &d.day().to_string())
+            .replace("{month}", self.month(d.month()))
+            .replace("{year}", &d.year().to_string())
+    }
+
+    /// `{{ ui.KEY }}` in a template's source replaced by the word, escaped for HTML.
+    /// An unknown key is an error naming it.
+    pub fn put_words(&self, source: &str) -> Result<String, String> {
+        if !source.contains("ui.") {
+            return Ok(source.to_string());
+        }
+        let mut out = String::with_capacity(source.len());
+        let mut rest = source;
+        while let Some(at) = rest.find("{{") {
+            let Some(end) = rest[at..].find("}}").map(|e| at + e + 2) else {
+                break;
+            };
+            let inner = rest[at + 2..end - 2].trim();
+            match inner.strip_prefix("ui.").filter(|k| {
+                !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            }) {
+                Some(key) => {
+                    let word = self.words.get(key).ok_or_else(|| {
+                        format!("{{{{ ui.{key} }}}} names no word of the theme (see [translations] in the README)")
+                    })?;
+                    out.push_str(&rest[..at]);
+                    crate::render::escape_html_into(word, &mut out);
+                }
+                None => out.push_str(&rest[..end]),
+            }
+            rest = &rest[end..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+/// The built-in table of `language`, or nothing.
+fn table(language: &str) -> HashMap<String, String> {
+    TABLES
+        .iter()
+        .find(|(l, _)| *l == language)
+        .and_then(|(_, text)| toml::from_str(text).ok())
+        .unwrap_or_default()
+}
+
+/// Month names in `language`, from its locale (English when there is none).
+fn month_names(language: &str) -> [String; 12] {
+    let locale = locale_of(language);
+    std::array::from_fn(|i| {
+        let d = Tz::UTC
+            .with_ymd_and_hms(2023, i as u32 + 1, 1, 0, 0, 0)
+            .single()
+            .expect("a valid date");
+        match locale {
+            Some(l) => d.format_localized("%B", l).to_string(),
+            None => d.format("%B").to_string(),
+        }
+    })
+}
+
+/// The locale for a language tag: `pt-BR` is `pt_BR`; `fr` alone is `fr_FR`, `ar` is
+/// `ar_EG` (the month names most Arabic papers print).
+fn locale_of(language: &str) -> Option<chrono::Locale> {
+    let mut parts = language.split(['-', '_']);
+    let lang = parts.next()?.to_ascii_lowercase();
+    let region = parts.find(|p| p.len() == 2).map(str::to_ascii_uppercase);
+    let mut tries = Vec::new();
+    if let Some(r) = &region {
+        tries.push(format!("{lang}_{r}"));
+    }
+    match lang.as_str() {
+        "en" => tries.push("en_GB".into()),
+        "ar" => tries.push("ar_EG".into()),
+        "he" => tries.push("he_IL".into()),
+        "fa" => tries.push("fa_IR".into()),
+        "ur" => tries.push("ur_PK".into()),
+        "ja" => tries.push("ja_JP".into()),
+        "zh" => tries.push("zh_CN".into()),
+        "sv" => tries.push("sv_SE".into()),
+        "da" => tries.push("da_DK".into()),
+        "el" => tries.push("el_GR".into()),
+        "uk" => tries.push("uk_UA".into()),
+        _ => {}
+    }
+    tries.push(format!("{lang}_{}", lang.to_ascii_uppercase()));
+    tries
+        .iter()
+        .find_map(|t| chrono::Locale::try_from(t.as_str()).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ui(language: &str) -> Ui {
+        let config = SiteConfig {
+            language: language.into(),
+            ..SiteConfig::default()
+        };
+        Ui::new(&config).unwrap()
+    }
+
+    #[test]
+    fn every_table_has_every_word() {
+        let en = table("en");
+        for (language, _) in TABLES {
+            let words = table(language);
+            let mut missing: Vec<&String> = en.keys().filter(|k| !words.contains_key(*k)).collect();
+            missing.sort();
+            assert!(missing.is_empty(), "{language} lacks {missing:?}");
+            assert_eq!(
+                words.len(),
+                en.len(),
+                "{language} has words English has not"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_and_words_in_the_site_language() {
+        let d = Tz::UTC.with_ymd_and_hms(2023, 3, 7, 10, 0, 0).unwrap();
+        assert_eq!(ui("en").date(&d), "7 March 2023");
+        assert_eq!(ui("fr").date(&d), "7 mars 2023");
+        assert_eq!(ui("de-AT").date(&d), "7. März 2023");
+        assert_eq!(ui("es").date(&d), "7 de marzo de 2023");
+        assert_eq!(ui("ar").date(&d), "7 مارس 2023");
+        assert_eq!(ui("pt-BR").month(3), "março");
+        assert_eq!(ui("xx").date(&d), "7 March 2023");
+        assert_eq!(ui("fr").get("search"), "Rechercher");
+        assert_eq!(
+            ui("fr").put_words("<a>{{ ui.search }}</a>{{ui.by}} {{ site.title }} {{ t.url }}"),
+            Ok("<a>Rechercher</a>Par {{ site.title }} {{ t.url }}".to_string())
+        );
+        assert!(ui("en")
+            .put_words("{{ ui.serch }}")
+            .unwrap_err()
+            .contains("ui.serch"));
+    }
+
+    #[test]
+    fn translations_reword_and_typos_are_named() {
+        let mut config = SiteConfig::default();
+        config
+            .translations
+            .insert("latest_news".into(), "Top stories & more".into());
+        let ui = Ui::new(&config).unwrap();
+        assert_eq!(
+            ui.put_words("{{ ui.latest_news }}").unwrap(),
+            "Top stories &amp; more"
+        );
+        config.translations.insert("latest_newz".into(), "x".into());
+        let e = Ui::new(&config).unwrap_err();
+        assert!(
+            e.message
+                .contains("'latest_newz'; did you mean `latest_news`?"),
+            "{e}"
+        );
+    }
+}
