@@ -21,8 +21,9 @@ const MIN_BODY_WORDS: usize = 12;
 /// A stub of fewer words than this is a placeholder ("To follow.", "More soon."): it
 /// folds into the fullest story under its title, whatever that story says.
 const PLACEHOLDER_WORDS: usize = 3;
-/// Two copies of one body are one story when published at most this many days apart
-/// (an export's date may be the first publication, a scrape's the last update).
+/// Two copies of one body under different headlines are one story when published at
+/// most this many days apart (an export's date may be the first publication, a scrape's
+/// the last update); under one headline they are one story whatever their dates.
 const SAME_BODY_DAYS: i64 = 7;
 /// Runs of this many words are what two bodies are compared by.
 const SHINGLE_WORDS: usize = 3;
@@ -214,11 +215,13 @@ pub fn fold(
         let undated = articles[i].date.is_none();
         (keys[i].2, undated, std::cmp::Reverse(words[i]), i)
     });
-    // Each body's kept copies: one per run of dates (a story re-run a year later with
-    // the same text is another publication, not a copy).
+    // Each body's kept copies: the same text under another headline months away is
+    // another publication (a story re-run a year on), not a copy.
     let mut by_body: HashMap<u128, Vec<usize>> = HashMap::with_capacity(articles.len());
     let near = |i: usize, j: usize| match (&articles[i].date, &articles[j].date) {
-        (Some(a), Some(b)) => (*a - *b).num_days().abs() <= SAME_BODY_DAYS,
+        (Some(a), Some(b)) => {
+            keys[i].1 == keys[j].1 || (*a - *b).num_days().abs() <= SAME_BODY_DAYS
+        }
         _ => true,
     };
     // The stories kept under each title: a title shared by stories that differ (a daily

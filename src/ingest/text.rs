@@ -342,8 +342,11 @@ fn date_line(text: &str, config: &SiteConfig) -> Option<chrono::DateTime<chrono_
     parse_date_with(date_text(text), config.tz, config.ingest.date_order).ok()
 }
 
-/// `text` without a leading `Published`, `Posted`, `Updated`... and its colon.
+/// `text` without a leading `Published`, `Posted`, `Updated`... (or their French,
+/// Spanish, German and Arabic counterparts) and its colon, and without a time given in
+/// words after the date (`1er mars 2023 à 14h30`).
 fn date_text(text: &str) -> &str {
+    let mut text = text;
     for prefix in [
         "published on",
         "published",
@@ -352,9 +355,24 @@ fn date_text(text: &str) -> &str {
         "last updated",
         "updated",
         "date",
+        "publié le",
+        "mis à jour le",
+        "publicado el",
+        "actualizado el",
+        "veröffentlicht am",
+        "aktualisiert am",
+        "نشر في",
+        "نُشر في",
+        "آخر تحديث",
     ] {
         if let Some(rest) = strip_prefix_ci(text, prefix) {
-            return rest.trim_start_matches([':', ' ']);
+            text = rest.trim_start_matches([':', ' ']);
+            break;
+        }
+    }
+    for at in [" à ", " a las ", " um ", " الساعة "] {
+        if let Some((date, _)) = text.split_once(at) {
+            return date.trim_end_matches([',', ' ']);
         }
     }
     text
@@ -489,16 +507,39 @@ fn is_name(text: &str) -> bool {
 /// capitals, `File`, `Archive`...), so that a sentence such as `Photo finish: Bolt won`
 /// or `Brand image: the company said` stays in the body.
 fn is_caption(text: &str) -> bool {
-    const PICTURE: [&str; 6] = [
+    const PICTURE: [&str; 14] = [
         "photo",
         "picture",
         "image",
         "caption",
         "pictured",
         "photograph",
+        "foto",
+        "bild",
+        "légende",
+        "leyenda",
+        "archivfoto",
+        "archivbild",
+        "صورة",
+        "الصورة",
     ];
-    const WHICH: [&str; 9] = [
-        "file", "archive", "main", "top", "handout", "stock", "feature", "lead", "cover",
+    const WHICH: [&str; 16] = [
+        "file",
+        "archive",
+        "main",
+        "top",
+        "handout",
+        "stock",
+        "feature",
+        "lead",
+        "cover",
+        "d'archive",
+        "d’archive",
+        "de",
+        "archivo",
+        "أرشيفية",
+        "ارشيفية",
+        "أرشيف",
     ];
     let Some((label, rest)) = text.split_once(':') else {
         return false;
@@ -508,12 +549,14 @@ fn is_caption(text: &str) -> bool {
         return false;
     };
     let agency = |w: &str| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase());
+    let which = |w: &&str| agency(w) || WHICH.contains(&w.to_lowercase().as_str());
+    let picture = |w: &str| PICTURE.contains(&w.to_lowercase().as_str());
+    // `File photo`, `AFP picture`; or the picture word first, as French, Spanish and
+    // Arabic put it (`Photo d'archive`, `Foto de archivo`, `صورة أرشيفية`).
+    let (first, after) = words.split_first().expect("a last word, so a first");
     !rest.trim().is_empty()
-        && before.len() <= 2
-        && PICTURE.contains(&last.to_lowercase().as_str())
-        && before
-            .iter()
-            .all(|w| agency(w) || WHICH.contains(&w.to_lowercase().as_str()))
+        && ((before.len() <= 2 && picture(last) && before.iter().all(which))
+            || (after.len() <= 2 && picture(first) && after.iter().all(which)))
 }
 
 /// A photo title: a short line that is not a sentence.
@@ -541,7 +584,8 @@ fn split_credit(caption: &str) -> (String, Option<String>) {
         }
     }
     // The words after the last sentence end, when short and all capitalized ("AFP",
-    // "Khaled Desouki"), and the dot does not end an abbreviation such as "Mr.".
+    // "Khaled Desouki") or caseless (Arabic), and the dot does not end an abbreviation
+    // such as "Mr.".
     if let Some(dot) = caption.rfind(['.', '!', '?']) {
         let tail = caption[dot + 1..].trim();
         // `... in Cairo. Photo by Khaled Desouki/AFP`, `... Credit: Reuters`.
@@ -569,7 +613,12 @@ fn split_credit(caption: &str) -> (String, Option<String>) {
         if (1..=4).contains(&words.len())
             && words
                 .iter()
-                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                // Capitalized, or in a script without case (`أ ف ب`, `رويترز`).
+                .all(|w| {
+                    w.chars()
+                        .next()
+                        .is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
+                })
             && caption[dot + 1..].starts_with(' ')
             && !abbreviation
         {
@@ -640,6 +689,27 @@ mod tests {
         assert!(!is_caption(
             "Brand image: the company said it would recover."
         ));
+        // Other languages put the picture word first.
+        assert!(is_caption("Photo d'archive : le ministre à Bagdad. AFP"));
+        assert!(is_caption("Foto de archivo: el ministro en Bagdad"));
+        assert!(is_caption("صورة أرشيفية: وزير الدفاع في بغداد. أ ف ب"));
+        assert!(is_caption("Archivfoto: Der Minister in Bagdad"));
+        assert!(!is_caption("Photo op: the minister smiled"));
+        assert_eq!(
+            split_credit("صورة أرشيفية: مقر البنك المركزي في القاهرة. أ ف ب"),
+            (
+                "صورة أرشيفية: مقر البنك المركزي في القاهرة.".into(),
+                Some("أ ف ب".into())
+            )
+        );
+        assert_eq!(
+            date_text("Publié le 1er mars 2023 à 14h30"),
+            "1er mars 2023"
+        );
+        assert_eq!(
+            date_text("Veröffentlicht am 7. März 2023 um 14:30 Uhr"),
+            "7. März 2023"
+        );
         assert_eq!(
             split_credit("File photo: bases which host coalition troops. AFP"),
             (
