@@ -332,6 +332,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         config: &config,
         static_files: &static_files,
         not_found_html: &not_found,
+        ui: &renderer.ui,
         sitemap_limit: opts.sitemap_limit,
     };
     let written = write_site(

@@ -330,7 +330,7 @@ fn the_theme_speaks_the_site_language() {
     site.article(
         "monde/a.md",
         &format!(
-            "{}\nauthors = [\"Jean Dupont\"]\ntags = [\"Économie\"]",
+            "{}\nauthors = [\"Jean Dupont\"]\ntags = [\"Économie\", \"transport\", \"Asie\"]",
             fm("Les taux montent", "2023-03-07")
         ),
         "La banque centrale a relevé ses taux.",
@@ -363,8 +363,17 @@ fn the_theme_speaks_the_site_language() {
         .read("tags/economie/index.html")
         .contains("Mot-clé: Économie"));
     assert!(site.read("archive/index.html").contains(">mars<"));
+    // Terms are listed in alphabetical order, accents aside.
+    assert_eq!(
+        texts(&site.html("tags/index.html"), "ul.terms a"),
+        ["Asie", "Économie", "transport"]
+    );
     assert!(site.read("2023/03/index.html").contains("<title>mars 2023"));
     assert!(site.read("404.html").contains("Page introuvable"));
+    assert!(
+        home.contains("<meta property=\"og:locale\" content=\"fr_FR\">"),
+        "{home}"
+    );
     let search = site.read("search/index.html");
     assert!(search.contains("data-searching=\"Recherche…\""), "{search}");
     assert!(search.contains("<legend>Affiner</legend>"), "{search}");

@@ -43,25 +43,10 @@ impl TaxonomyKind {
         }
     }
 
-    /// Heading text: `Sections`, `Tags`, `Sources`, `Authors`.
-    pub fn title(self) -> &'static str {
-        match self {
-            TaxonomyKind::Section => "Sections",
-            TaxonomyKind::Tag => "Tags",
-            TaxonomyKind::Source => "Sources",
-            TaxonomyKind::Author => "Authors",
-        }
-    }
-
-    /// The title of a term's feed, `Site · Section: World`: the feed's own and the one
-    /// pages announce it under.
-    pub fn feed_title(self, site_title: &str, term: &str) -> String {
-        let kind = self.singular();
-        format!(
-            "{site_title} · {}{}: {term}",
-            kind[..1].to_uppercase(),
-            &kind[1..]
-        )
+    /// The title of a term's feed, `Site · Section: World` (`kind` is the kind's name in
+    /// the site's language): the feed's own and the one pages announce it under.
+    pub fn feed_title(site_title: &str, kind: &str, term: &str) -> String {
+        format!("{site_title} · {kind}: {term}")
     }
 
     /// The article's raw values of this kind.
@@ -151,11 +136,12 @@ impl Taxonomy {
 
         // Sort by name, then remap the per-article indices.
         let mut order: Vec<usize> = (0..terms.len()).collect();
+        // In alphabetical order, accents aside ("économie" before "transport").
+        let sort_keys: Vec<String> = terms.iter().map(|t| term_key(&t.name)).collect();
         order.sort_by(|&a, &b| {
-            terms[a]
-                .name
-                .to_lowercase()
-                .cmp(&terms[b].name.to_lowercase())
+            sort_keys[a]
+                .cmp(&sort_keys[b])
+                .then_with(|| terms[a].name.cmp(&terms[b].name))
                 .then_with(|| terms[a].slug.cmp(&terms[b].slug))
         });
         let mut new_pos = vec![0; terms.len()];

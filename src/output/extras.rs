@@ -19,6 +19,8 @@ pub struct Extras<'a> {
     pub static_files: &'a StaticFiles,
     /// The rendered 404 page.
     pub not_found_html: &'a str,
+    /// The theme's words (feed titles).
+    pub ui: &'a crate::render::ui::Ui,
     /// URLs per sitemap file; `None` for the protocol's [`sitemap::MAX_URLS`].
     pub sitemap_limit: Option<usize>,
 }
@@ -27,7 +29,7 @@ impl Extras<'_> {
     /// Writes every extra file; returns how many.
     pub fn write(&self, staging: &Staging) -> Result<usize, Diagnostic> {
         let replaced = |rel: &str| self.static_files.replaces(rel);
-        let mut count = feeds::write(staging, self.archive, self.config, &replaced)?;
+        let mut count = feeds::write(staging, self.archive, self.config, self.ui, &replaced)?;
 
         let entries = sitemap::entries(self.archive, self.config);
         let limit = self.sitemap_limit.unwrap_or(sitemap::MAX_URLS);

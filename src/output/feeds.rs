@@ -16,6 +16,7 @@ use crate::article::Article;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
+use crate::render::ui::Ui;
 
 /// The media type feeds are announced with.
 pub const ATOM_TYPE: &str = "application/atom+xml";
@@ -29,7 +30,7 @@ struct FeedPlan {
 }
 
 /// Every feed of the site: the home listing and every term of every taxonomy.
-fn plan(archive: &Archive, config: &SiteConfig) -> Vec<FeedPlan> {
+fn plan(archive: &Archive, config: &SiteConfig, ui: &Ui) -> Vec<FeedPlan> {
     let mut plans = vec![FeedPlan {
         listing: Listing::Home,
         file: urls::feed(&archive.listing_base(Listing::Home)),
@@ -41,7 +42,11 @@ fn plan(archive: &Archive, config: &SiteConfig) -> Vec<FeedPlan> {
             plans.push(FeedPlan {
                 listing,
                 file: urls::feed(&archive.listing_base(listing)),
-                title: tax.kind.feed_title(&config.title, &term.name),
+                title: TaxonomyKind::feed_title(
+                    &config.title,
+                    ui.get(tax.kind.singular()),
+                    &term.name,
+                ),
             });
         }
     }
@@ -54,9 +59,10 @@ pub fn write(
     staging: &Staging,
     archive: &Archive,
     config: &SiteConfig,
+    ui: &Ui,
     skip: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<usize, Diagnostic> {
-    let plans = plan(archive, config);
+    let plans = plan(archive, config, ui);
     plans
         .par_iter()
         .filter(|p| !skip(&p.file))

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::archive::{urls, Listing, PageKind};
+use crate::archive::{urls, Listing, PageKind, TaxonomyKind};
 use crate::render::views::{ArticleView, Link, PageContext, SiteView, Views};
 
 /// One `<meta>` tag: `<meta {attr}="{key}" content="{content}">`.
@@ -201,7 +201,11 @@ impl<'a> Views<'a> {
             ctx.feeds.insert(
                 0,
                 Link {
-                    title: tax.kind.feed_title(&self.config.title, &tax.terms[*t].name),
+                    title: TaxonomyKind::feed_title(
+                        &self.config.title,
+                        self.ui.get(tax.kind.singular()),
+                        &tax.terms[*t].name,
+                    ),
                     url: self.url(&urls::feed(&self.archive.listing_base(*listing))),
                 },
             );
@@ -244,6 +248,9 @@ impl<'a> Views<'a> {
         };
         let og = "property";
         tag(og, "og:site_name", &self.config.title);
+        if let Some(locale) = &self.ui.og_locale {
+            tag(og, "og:locale", locale);
+        }
         tag(og, "og:title", &ctx.page.title);
         tag(og, "og:url", &ctx.page.permalink);
         tag(og, "og:description", description);

@@ -28,6 +28,8 @@ const TABLES: [(&str, &str); 5] = [
 pub struct Ui {
     words: HashMap<String, String>,
     months: [String; 12],
+    /// OpenGraph's `og:locale` (`fr_FR`); unset for plain English, its default.
+    pub og_locale: Option<String>,
 }
 
 impl Ui {
@@ -56,9 +58,13 @@ impl Ui {
             }
             words.insert(key.clone(), text.clone());
         }
+        let og_locale = locale_of(&config.language)
+            .filter(|_| !config.language.eq_ignore_ascii_case("en"))
+            .map(|l| format!("{l:?}"));
         Ok(Ui {
             words,
             months: month_names(&config.language),
+            og_locale,
         })
     }
 
@@ -205,6 +211,9 @@ mod tests {
         assert_eq!(ui("pt-BR").month(3), "março");
         assert_eq!(ui("xx").date(&d), "7 March 2023");
         assert_eq!(ui("fr").get("search"), "Rechercher");
+        assert_eq!(ui("fr").og_locale.as_deref(), Some("fr_FR"));
+        assert_eq!(ui("en-US").og_locale.as_deref(), Some("en_US"));
+        assert_eq!(ui("en").og_locale, None);
         assert_eq!(
             ui("fr").put_words("<a>{{ ui.search }}</a>{{ui.by}} {{ site.title }} {{ t.url }}"),
             Ok("<a>Rechercher</a>Par {{ site.title }} {{ t.url }}".to_string())

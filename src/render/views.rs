@@ -928,7 +928,7 @@ impl<'a> Views<'a> {
                         let crumbs = vec![
                             self.home_crumb(),
                             Link {
-                                title: tax.kind.title().into(),
+                                title: self.ui.get(tax.kind.plural()).into(),
                                 url: self.url(&format!("{}/", tax.kind.plural())),
                             },
                             Link {
@@ -960,13 +960,13 @@ impl<'a> Views<'a> {
             }
             PageKind::TermIndex(k) => {
                 let tax = &self.archive.taxonomies[*k];
-                ctx.page.title = tax.kind.title().into();
+                ctx.page.title = self.ui.get(tax.kind.plural()).into();
                 ctx.page.kind = "terms";
                 ctx.taxonomy = Some(tax.kind.plural());
                 ctx.page.breadcrumbs = vec![
                     self.home_crumb(),
                     Link {
-                        title: tax.kind.title().into(),
+                        title: self.ui.get(tax.kind.plural()).into(),
                         url: self.url(&format!("{}/", tax.kind.plural())),
                     },
                 ];
