@@ -239,7 +239,7 @@ fn problem(
             // Browsers try the fragment as written, then decoded (`#caf%C3%A9` finds `café`).
             let decoded = percent_decode_str(f).decode_utf8_lossy();
             (!ids.contains(f) && !ids.contains(decoded.as_ref()))
-                .then(|| format!("no element with id '{f}' in {target}"))
+                .then(|| format!("no element with id '{decoded}' in {target}"))
         }
         _ => None,
     }
