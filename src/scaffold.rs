@@ -17,7 +17,8 @@ title = "My News Archive"
 description = "Every story we published, by date, section, tag, source and author"
 # Where the site will be deployed. A sub-path such as https://example.org/archive/ works.
 base_url = "https://example.org/"
-# <html lang="...">
+# <html lang="...">, and the theme's words and dates: en, fr, es, de and ar are built in;
+# any other language takes English words, reworded under [translations] (see the README).
 language = "en"
 # IANA time zone: dates without an offset are read in it, and all dates are shown in it.
 timezone = "UTC"
@@ -27,6 +28,10 @@ permalink = "/{year}/{month}/{day}/{slug}/"
 per_page = 20
 # Where `broadsheet build` writes the site.
 output_dir = "public"
+
+# The theme's words, reworded or translated, by key (the README lists them all).
+# [translations]
+# latest_news = "Top stories"
 "#;
 
 /// A file or folder a command made, and whether it replaced a file that was there.
