@@ -347,16 +347,14 @@ fn check(site_dir: PathBuf, args: &CheckArgs) -> ExitCode {
         eprintln!("Links not checked: fix the errors above first.");
         return ExitCode::FAILURE;
     }
-    if !checked.report.success {
-        // Problems the ingest report cannot see (templates, output), which come after.
-        let later = checked
-            .report
-            .outcome
-            .diagnostics
-            .get(ingest.diagnostics.len()..)
-            .unwrap_or_default();
-        print_diagnostics(later, &opts.site_dir);
-    }
+    // Problems the ingest report cannot see (templates, output), which come after.
+    let later = checked
+        .report
+        .outcome
+        .diagnostics
+        .get(ingest.diagnostics.len()..)
+        .unwrap_or_default();
+    print_diagnostics(later, &opts.site_dir);
     for link in &checked.broken {
         let from = link
             .source
@@ -368,11 +366,12 @@ fn check(site_dir: PathBuf, args: &CheckArgs) -> ExitCode {
             link.page, link.url, link.reason
         );
     }
-    let strict_fails = args.strict && ingest.warnings > 0;
+    let warnings = checked.report.outcome.warnings();
+    let strict_fails = args.strict && warnings > 0;
     if strict_fails {
         eprintln!(
             "{} with --strict: each counts as an error.",
-            plural(ingest.warnings, "warning", "warnings")
+            plural(warnings, "warning", "warnings")
         );
     }
     let ok = checked.report.success && checked.broken.is_empty() && !strict_fails;

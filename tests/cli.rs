@@ -204,6 +204,14 @@ fn check_names_broken_links_and_their_article() {
     let r = run(&["check", "--strict", "--root", root(site.dir())]);
     assert!(!r.ok, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("1 warning with --strict"), "{}", r.stderr);
+    // A template warning counts too, as in a strict build.
+    site.write(
+        "content/world/empty.jsonl",
+        "{\"title\": \"T\", \"date\": \"2023-03-09\", \"body\": \"B.\"}\n",
+    );
+    site.write("templates/sidebar.html", "<p>unused</p>");
+    let r = run(&["check", "--strict", "--root", root(site.dir())]);
+    assert!(!r.ok && r.stderr.contains("sidebar.html"), "{}", r.stderr);
 }
 
 #[test]

@@ -333,13 +333,21 @@ fn duplicates_are_kept_once_and_named() {
     site.write(
         "content/business/dump.jsonl",
         &format!(
-            "{{\"title\": \"Central Bank Holds Rates\", \"date\": \"2023-03-09\", \"body\": \"To follow.\"}}\n{{\"title\": \"Other\", \"date\": \"2023-03-10\", \"body\": \"{body}\"}}\n{{\"title\": \"Kept\", \"date\": \"2023-03-10\", \"body\": \"Unique.\"}}\n{{\"title\": \"A year on\", \"date\": \"2024-03-09\", \"body\": \"{body}\"}}\n"
+            "{{\"title\": \"Central Bank Holds Rates\", \"date\": \"2023-03-09\", \"body\": \"To follow.\"}}\n{{\"title\": \"Other\", \"date\": \"2023-03-10\", \"body\": \"{body}\"}}\n{{\"title\": \"Kept\", \"date\": \"2023-03-10\", \"body\": \"Unique.\"}}\n{{\"title\": \"A year on\", \"date\": \"2024-03-09\", \"body\": \"{body}\"}}\n{{\"title\": \"Central bank holds rates\", \"date\": \"2023-06-01\", \"body\": \"{body}\"}}\n"
         ),
     );
     let r = site.build_ok();
-    // The same text re-run a year later is another publication, kept.
+    // The same text re-run a year later under another headline is another
+    // publication, kept; under the same headline it is the same story.
     assert!(site.out().join("2024/03/09/a-year-on/index.html").is_file());
     assert!(!r.stderr.contains("dump.jsonl:4"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.contains("dump.jsonl:5") && l.contains("kept once")),
+        "{}",
+        r.stderr
+    );
     for folded in [
         "content/business/rates.txt",
         "content/business/dump.jsonl:1",
@@ -367,7 +375,7 @@ fn duplicates_are_kept_once_and_named() {
     assert!(site.out().join("2023/03/10/kept/index.html").is_file());
 
     let rep = report::ingest_report(site.dir(), false).unwrap();
-    assert_eq!(rep.duplicates, 3);
+    assert_eq!(rep.duplicates, 4);
     let txt = rep
         .files
         .iter()
@@ -382,7 +390,7 @@ fn duplicates_are_kept_once_and_named() {
         .unwrap();
     assert_eq!(
         (dump.outcome, dump.duplicates, dump.urls.len()),
-        ("published", 2, 2)
+        ("published", 3, 2)
     );
 }
 

@@ -192,19 +192,28 @@ fn a_right_to_left_language_sets_dir() {
 fn a_story_in_the_other_direction_gets_its_own_dir() {
     let config = "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"ar\"\n";
     let site = Site::new(config);
-    site.write(
-        "content/world/fr.txt",
-        "La Banque centrale relève ses taux\n\nLa Banque centrale a relevé ses taux directeurs de deux points, a-t-elle annoncé jeudi.\n",
+    // No `lang` anywhere. One tag relates the French story to an Arabic one (a tag
+    // every story had would relate none).
+    let tagged = |title: &str, date: &str| format!("{}\ntags = [\"banque\"]", fm(title, date));
+    site.article(
+        "world/fr.md",
+        &tagged("La Banque centrale relève ses taux", "2023-03-06"),
+        "La Banque centrale a relevé ses taux directeurs de deux points, a-t-elle annoncé jeudi.",
     );
     site.article(
         "world/ar.md",
-        &fm("البنك المركزي يرفع الفائدة مرة أخرى", "2023-03-07"),
+        &tagged("البنك المركزي يرفع الفائدة مرة أخرى", "2023-03-07"),
         "رفع البنك المركزي أسعار الفائدة. البنك المركزي.",
     );
     site.article(
         "world/ar2.md",
         &fm("AFP: البنك المركزي المصري يرفع الفائدة", "2023-03-08"),
         "رفع البنك المركزي أسعار الفائدة. البنك المركزي.",
+    );
+    site.article(
+        "world/other.md",
+        &fm("مباراة كرة القدم", "2023-03-09"),
+        "فاز الفريق في المباراة.",
     );
     site.build_ok();
     let dirs = |rel: &str, css: &str| -> Vec<Option<String>> {
@@ -229,12 +238,13 @@ fn a_story_in_the_other_direction_gets_its_own_dir() {
     );
     let mut cards = dirs("sections/world/index.html", "article.card");
     cards.sort();
-    assert_eq!(cards, [None, None, Some("ltr".to_string())]);
-    assert!(dirs(
+    assert_eq!(cards, [None, None, None, Some("ltr".to_string())]);
+    // The French story, related to an Arabic one, is marked in its list.
+    let related = dirs(
         "2023/03/07/lbnk-lmrkzy-yrf-lfyd-mr-khr/index.html",
-        ".related li"
-    )
-    .contains(&None));
+        ".related li",
+    );
+    assert!(related.contains(&Some("ltr".to_string())), "{related:?}");
 
     // And the other way round: Arabic in an English archive.
     site.write("site.toml", &config.replace("\"ar\"", "\"en\""));

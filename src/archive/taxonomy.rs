@@ -175,11 +175,19 @@ fn assign_slugs(
     articles: &[Article],
     warnings: &mut Vec<Diagnostic>,
 ) {
-    // Terms sharing a URL name are served in the order they entered the archive: the one
-    // of the oldest article keeps the plain name, so a new spelling ("egypte" beside
-    // "Égypte") never moves a page readers already link to. Articles are newest first,
-    // and a term's list follows them, so its oldest is its last.
-    let oldest = |t: usize| terms[t].articles.last().copied().unwrap_or(0);
+    // Terms sharing a URL name are served by age: the term of the oldest article keeps
+    // the plain name, so a newer spelling ("egypte" beside "Égypte") never moves a page
+    // readers already link to. Dated articles come first, newest first, and a term's
+    // list follows them, so its oldest dated article is its last one with a date; a
+    // term of undated articles only counts as the newest.
+    let oldest = |t: usize| {
+        terms[t]
+            .articles
+            .iter()
+            .rev()
+            .find(|&&i| articles[i].date.is_some())
+            .copied()
+    };
     let mut by_age: Vec<usize> = (0..terms.len()).collect();
     by_age.sort_by(|&a, &b| {
         oldest(b)

@@ -450,8 +450,11 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
 struct Footnotes<'a, I: Iterator<Item = Event<'a>>> {
     events: I,
     numbers: std::collections::HashMap<CowStr<'a>, usize>,
-    /// References given out so far, by label.
-    cited: std::collections::HashMap<CowStr<'a>, usize>,
+    /// References given out so far, by label: how many, and the first one's id.
+    cited: std::collections::HashMap<CowStr<'a>, (usize, String)>,
+    /// Every reference id given out: `[^a]` cited twice and a note called `a-2` would
+    /// otherwise both take `fnref-a-2`.
+    ids: std::collections::HashSet<String>,
     /// A note's events, held until its end is known, then given out.
     held: std::collections::VecDeque<Event<'a>>,
 }
@@ -462,6 +465,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Footnotes<'a, I> {
             events,
             numbers: Default::default(),
             cited: Default::default(),
+            ids: Default::default(),
             held: Default::default(),
         }
     }
@@ -474,16 +478,20 @@ impl<'a, I: Iterator<Item = Event<'a>>> Footnotes<'a, I> {
     /// A reference to note `label`, as markup.
     fn reference(&mut self, label: CowStr<'a>) -> Event<'a> {
         let n = self.number(&label);
-        let times = self.cited.entry(label.clone()).or_insert(0);
-        *times += 1;
-        let id = html_escape::encode_double_quoted_attribute(&label);
-        let again = match *times {
-            1 => String::new(),
-            k => format!("-{k}"),
+        let label_html = html_escape::encode_double_quoted_attribute(&label).into_owned();
+        let times = self.cited.get(&label).map_or(0, |(k, _)| *k) + 1;
+        let mut id = match times {
+            1 => format!("fnref-{label_html}"),
+            k => format!("fnref-{label_html}-{k}"),
         };
+        while !self.ids.insert(id.clone()) {
+            id.push_str("-x");
+        }
+        let entry = self.cited.entry(label).or_insert((0, id.clone()));
+        entry.0 = times;
         Event::InlineHtml(
             format!(
-                "<sup class=\"footnote-reference\" id=\"fnref-{id}{again}\"><a href=\"#fn-{id}\">{n}</a></sup>"
+                "<sup class=\"footnote-reference\" id=\"{id}\"><a href=\"#fn-{label_html}\">{n}</a></sup>"
             )
             .into(),
         )
@@ -502,12 +510,11 @@ impl<'a, I: Iterator<Item = Event<'a>>> Footnotes<'a, I> {
                 event => inner.push(event),
             }
         }
-        if self.cited.contains_key(&label) {
+        if let Some((_, first)) = self.cited.get(&label) {
+            // No words: the page's language is not known here; the arrow says it.
             let back = Event::InlineHtml(
-                format!(
-                    " <a href=\"#fnref-{id}\" class=\"footnote-backref\" aria-label=\"Back to reference {n}\">\u{21a9}\u{fe0e}</a>"
-                )
-                .into(),
+                format!(" <a href=\"#{first}\" class=\"footnote-backref\">\u{21a9}\u{fe0e}</a>")
+                    .into(),
             );
             match inner.last() {
                 Some(Event::End(TagEnd::Paragraph)) => inner.insert(inner.len() - 1, back),
@@ -553,7 +560,7 @@ fn sanitize(
     origin: Option<&url::Url>,
 ) -> String {
     let clean = ammonia::Builder::default()
-        .add_generic_attributes(["id", "class", "aria-label"])
+        .add_generic_attributes(["id", "class"])
         // An id of the theme's (`main`, the skip link's target) would be on the page
         // twice. (Headings made from Markdown never take one.)
         .attribute_filter(|_, attribute, value| {
@@ -654,8 +661,9 @@ fn finish_html(html: String) -> String {
 }
 
 /// Opens the region around a table (see [`finish_html`]); the theme styles the class.
-const TABLE_REGION: &str =
-    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">";
+/// (No `role` or label: the page's language is not known here, and a screen reader
+/// announces the table inside.)
+const TABLE_REGION: &str = "<div class=\"table-scroll\" tabindex=\"0\">";
 
 /// Folds the odd spaces scraped pages are full of (no-break, narrow, figure, ideographic)
 /// to plain spaces and drops zero-width characters, so text compares and wraps normally.
@@ -1002,11 +1010,15 @@ mod tests {
                 "id=\"fnref-a-2\"><a href=\"#fn-a\">1</a>",
                 "id=\"fnref-a-3\"",
                 // The link back closes the note's last paragraph.
-                "<p>More of it. <a href=\"#fnref-a\" class=\"footnote-backref\" aria-label=\"Back to reference 1\">",
+                "<p>More of it. <a href=\"#fnref-a\" class=\"footnote-backref\">",
                 "id=\"fn-b\"><sup class=\"footnote-definition-label\">2</sup>",
             ] {
                 assert!(html.contains(part), "{part}: {html}");
             }
+            // Ids never clash: the second citation of `a` and the first of `a-2`.
+            let clash = render_markdown("x[^a] y[^a] z[^a-2]\n\n[^a]: A.\n\n[^a-2]: B.\n", 1).html;
+            assert_eq!(clash.matches("id=\"fnref-a-2\"").count(), 1, "{clash}");
+            assert!(clash.contains("href=\"#fnref-a-2-x\""), "{clash}");
             // A note no text cites has nothing to go back to.
             let unused = &html[html.find("id=\"fn-unused\"").expect(&html)..];
             assert!(!unused.contains("footnote-backref"), "{html}");
@@ -1015,7 +1027,7 @@ mod tests {
 
     #[test]
     fn tables_scroll_in_a_region_the_keyboard_reaches() {
-        let region = "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table\"><table>";
+        let region = "<div class=\"table-scroll\" tabindex=\"0\"><table>";
         let b = render_markdown("| x |\n|---|\n| 1 |\n", 1);
         assert!(b.html.starts_with(region), "{}", b.html);
         assert!(b.html.trim_end().ends_with("</table></div>"), "{}", b.html);

@@ -15,7 +15,9 @@ pub enum DateError {
 }
 
 /// Dates with a month name, after any weekday is removed; the time is in the site's zone.
-const NAMED_FORMATS: [&str; 30] = [
+const NAMED_FORMATS: [&str; 32] = [
+    "%d %b %Y %I:%M %p",
+    "%d %B %Y %I:%M %p",
     "%d %b %Y %H:%M",
     "%d %b %Y, %H:%M",
     "%d %b %Y",
@@ -329,10 +331,17 @@ fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
         ("sonntag", "sunday"),
     ];
     let mut changed = false;
+    let mut after_time = false;
     let words: Vec<String> = text
         .split(' ')
         .filter_map(|w| {
             let lower = w.trim_end_matches(',').to_lowercase();
+            let follows_time = std::mem::replace(&mut after_time, w.contains(':'));
+            // Arabic `10:30 م` and `10:30 ص`: after a time, PM and AM.
+            if follows_time && (lower == "م" || lower == "ص") {
+                changed = true;
+                return Some(if lower == "م" { "PM" } else { "AM" }.into());
+            }
             // Spanish `8 de marzo de 2023`.
             if lower == "de" {
                 changed = true;
@@ -343,7 +352,7 @@ fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
                 changed = true;
                 return Some("1".into());
             }
-            // Arabic `7 مارس 2023 م` (of the common era).
+            // Arabic `7 مارس 2023 م` (after the year: of the common era).
             if lower == "م" {
                 changed = true;
                 return None;
@@ -672,6 +681,9 @@ mod tests {
             assert_eq!(year(typo), Err(DateError::NotADate), "{typo}");
         }
         assert_eq!(year("15 June 50"), Ok(2050));
+        let hour = |text: &str| parse_date_with(text, utc, None).map(|d| d.hour());
+        assert_eq!(hour("الثلاثاء، 07 مارس 2023 10:30 م"), Ok(22));
+        assert_eq!(hour("الثلاثاء، 07 مارس 2023 10:30 ص"), Ok(10));
         let ymd =
             |text: &str| parse_date_with(text, utc, None).map(|d| (d.year(), d.month(), d.day()));
         for (text, want) in [
@@ -684,6 +696,7 @@ mod tests {
             ("3 تشرين الثاني 2023", (2023, 11, 3)),
             ("1er février 2023", (2023, 2, 1)),
             ("mercredi 1er mars 2023", (2023, 3, 1)),
+            ("7 مارس 2023 م", (2023, 3, 7)),
         ] {
             assert_eq!(ymd(text), Ok(want), "{text}");
         }

@@ -218,9 +218,13 @@ pub fn fold(
     // Each body's kept copies: the same text under another headline months away is
     // another publication (a story re-run a year on), not a copy.
     let mut by_body: HashMap<u128, Vec<usize>> = HashMap::with_capacity(articles.len());
+    let headline = |i: usize| {
+        let words = articles[i].title.split_whitespace().map(str::to_lowercase);
+        key128(|h| words.clone().for_each(|w| w.hash(h)))
+    };
     let near = |i: usize, j: usize| match (&articles[i].date, &articles[j].date) {
         (Some(a), Some(b)) => {
-            keys[i].1 == keys[j].1 || (*a - *b).num_days().abs() <= SAME_BODY_DAYS
+            (*a - *b).num_days().abs() <= SAME_BODY_DAYS || headline(i) == headline(j)
         }
         _ => true,
     };

@@ -1040,6 +1040,11 @@ pub(crate) fn names_in(part: &str) -> impl Iterator<Item = &str> {
         .iter()
         .flat_map(|and| lower.match_indices(and).map(|(at, m)| (at, at + m.len())))
         .collect();
+    // `Jane Smith et al.` is one name and others, not a person called "al.".
+    cuts.retain(|&(_, end)| {
+        let rest = &lower[end..];
+        !(rest == "al" || rest.starts_with("al."))
+    });
     cuts.sort_unstable();
     let mut pieces = Vec::new();
     let mut from = 0;
@@ -1109,8 +1114,9 @@ fn without_by(text: &str) -> &str {
     strip_by(text).map_or(text, str::trim)
 }
 
-/// `text` after a leading `By ` (any case), or `Par `, `Por `, `Von ` followed by a
-/// capital (`Par ailleurs, ...` is French prose, not a byline), or Arabic `بقلم`.
+/// `text` after a leading `By ` (any case), or `Par ` or `Por ` followed by a capital
+/// (`Par ailleurs, ...` is French prose, not a byline), or Arabic `بقلم`. (Not German
+/// `Von`, which opens names: `Von Miller`.)
 pub(crate) fn strip_by(text: &str) -> Option<&str> {
     if let Some(rest) = strip_prefix_ci(text, "by ") {
         return Some(rest);
@@ -1119,7 +1125,7 @@ pub(crate) fn strip_by(text: &str) -> Option<&str> {
         let rest = rest.trim_start_matches([':', ' ']);
         return (rest.len() < text.len() - "بقلم".len()).then_some(rest);
     }
-    ["par ", "por ", "von "].iter().find_map(|by| {
+    ["par ", "por "].iter().find_map(|by| {
         strip_prefix_ci(text, by).filter(|rest| rest.starts_with(char::is_uppercase))
     })
 }
@@ -1345,6 +1351,9 @@ mod tests {
             ("بقلم خالد منصور، أ ف ب", vec!["خالد منصور", "أ ف ب"]),
             ("سارة حسن و أحمد علي", vec!["سارة حسن", "أحمد علي"]),
             ("Par ailleurs", vec!["Par ailleurs"]),
+            ("Von Miller", vec!["Von Miller"]),
+            ("Jane Smith et al.", vec!["Jane Smith et al."]),
+            ("Jean et Alain Dupont", vec!["Jean", "Alain Dupont"]),
         ] {
             assert_eq!(byline_names(field, &ingest), names, "{field}");
         }

@@ -16,6 +16,7 @@ use super::dates::{
     DateError,
 };
 use super::record::{finish, names_in, strip_by, strip_prefix_ci, Draft};
+use super::settings::IngestConfig;
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
 use crate::config::SiteConfig;
@@ -212,7 +213,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         let keep_before = title_at.unwrap_or(c);
         push_paragraphs(&block[..keep_before], &mut paragraphs);
         if ingest.photo_captions {
-            let (caption, credit) = split_credit(&block[c].text);
+            let (caption, credit) = split_credit(&block[c].text, ingest);
             draft.image = Some(Image {
                 src: None,
                 title: title_at.map(|t| block[t].text.clone()),
@@ -549,14 +550,15 @@ fn is_caption(text: &str) -> bool {
         return false;
     };
     let agency = |w: &str| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase());
-    let which = |w: &&str| agency(w) || WHICH.contains(&w.to_lowercase().as_str());
+    let which = |w: &&str| WHICH.contains(&w.to_lowercase().as_str());
     let picture = |w: &str| PICTURE.contains(&w.to_lowercase().as_str());
     // `File photo`, `AFP picture`; or the picture word first, as French, Spanish and
-    // Arabic put it (`Photo d'archive`, `Foto de archivo`, `صورة أرشيفية`).
+    // Arabic put it (`Photo d'archive`, `Foto de archivo`, `صورة أرشيفية`), then only
+    // such words (`Photo ID: voters must...` is a sentence).
     let (first, after) = words.split_first().expect("a last word, so a first");
     !rest.trim().is_empty()
-        && ((before.len() <= 2 && picture(last) && before.iter().all(which))
-            || (after.len() <= 2 && picture(first) && after.iter().all(which)))
+        && ((before.len() <= 2 && picture(last) && before.iter().all(|w| agency(w) || which(w)))
+            || (!after.is_empty() && after.len() <= 2 && picture(first) && after.iter().all(which)))
 }
 
 /// A photo title: a short line that is not a sentence.
@@ -566,7 +568,7 @@ fn is_short_title(text: &str) -> bool {
 
 /// `File photo: ... troops. AFP` -> (`File photo: ... troops.`, `AFP`); also
 /// `... (Photo: Reuters)` and `... (AP)`.
-fn split_credit(caption: &str) -> (String, Option<String>) {
+fn split_credit(caption: &str, ingest: &IngestConfig) -> (String, Option<String>) {
     let caption = caption.trim();
     if let Some(open) = caption.rfind('(') {
         if caption.ends_with(')') {
@@ -583,8 +585,8 @@ fn split_credit(caption: &str) -> (String, Option<String>) {
             }
         }
     }
-    // The words after the last sentence end, when short and all capitalized ("AFP",
-    // "Khaled Desouki") or caseless (Arabic), and the dot does not end an abbreviation
+    // The words after the last sentence end, when a known agency, or short and all
+    // capitalized ("AFP", "Khaled Desouki"), and the dot does not end an abbreviation
     // such as "Mr.".
     if let Some(dot) = caption.rfind(['.', '!', '?']) {
         let tail = caption[dot + 1..].trim();
@@ -603,6 +605,10 @@ fn split_credit(caption: &str) -> (String, Option<String>) {
         if let Some(credit) = credited {
             return (caption[..=dot].to_string(), Some(credit.to_string()));
         }
+        // In a script without case (`... في القاهرة. أ ف ب`), only a known agency.
+        if ingest.agency(tail).is_some() && caption[dot + 1..].starts_with(' ') {
+            return (caption[..=dot].to_string(), Some(tail.to_string()));
+        }
         let words: Vec<&str> = tail.split_whitespace().collect();
         let before = caption[..dot]
             .rsplit(|c: char| !c.is_alphanumeric())
@@ -613,12 +619,7 @@ fn split_credit(caption: &str) -> (String, Option<String>) {
         if (1..=4).contains(&words.len())
             && words
                 .iter()
-                // Capitalized, or in a script without case (`أ ف ب`, `رويترز`).
-                .all(|w| {
-                    w.chars()
-                        .next()
-                        .is_some_and(|c| c.is_alphabetic() && !c.is_lowercase())
-                })
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
             && caption[dot + 1..].starts_with(' ')
             && !abbreviation
         {
@@ -695,12 +696,23 @@ mod tests {
         assert!(is_caption("صورة أرشيفية: وزير الدفاع في بغداد. أ ف ب"));
         assert!(is_caption("Archivfoto: Der Minister in Bagdad"));
         assert!(!is_caption("Photo op: the minister smiled"));
+        assert!(!is_caption(
+            "Photo ID: voters must now show a state-issued card"
+        ));
         assert_eq!(
-            split_credit("صورة أرشيفية: مقر البنك المركزي في القاهرة. أ ف ب"),
+            split_credit(
+                "صورة أرشيفية: مقر البنك المركزي في القاهرة. أ ف ب",
+                &IngestConfig::default()
+            ),
             (
                 "صورة أرشيفية: مقر البنك المركزي في القاهرة.".into(),
                 Some("أ ف ب".into())
             )
+        );
+        let last_sentence = "صورة: في القاهرة. جانب من المؤتمر الصحفي";
+        assert_eq!(
+            split_credit(last_sentence, &IngestConfig::default()),
+            (last_sentence.into(), None)
         );
         assert_eq!(
             date_text("Publié le 1er mars 2023 à 14h30"),
@@ -711,18 +723,24 @@ mod tests {
             "7. März 2023"
         );
         assert_eq!(
-            split_credit("File photo: bases which host coalition troops. AFP"),
+            split_credit(
+                "File photo: bases which host coalition troops. AFP",
+                &IngestConfig::default()
+            ),
             (
                 "File photo: bases which host coalition troops.".into(),
                 Some("AFP".into())
             )
         );
         assert_eq!(
-            split_credit("Photo: the square (Photo: Khaled Desouki)"),
+            split_credit(
+                "Photo: the square (Photo: Khaled Desouki)",
+                &IngestConfig::default()
+            ),
             ("Photo: the square".into(), Some("Khaled Desouki".into()))
         );
         assert_eq!(
-            split_credit("Photo: Mr. Smith arrives"),
+            split_credit("Photo: Mr. Smith arrives", &IngestConfig::default()),
             ("Photo: Mr. Smith arrives".into(), None)
         );
     }
@@ -808,7 +826,10 @@ mod tests {
     #[test]
     fn credits_after_photo_by_and_a_second_photo() {
         assert_eq!(
-            split_credit("File photo: protesters in Cairo. Photo by Khaled Desouki/AFP"),
+            split_credit(
+                "File photo: protesters in Cairo. Photo by Khaled Desouki/AFP",
+                &IngestConfig::default()
+            ),
             (
                 "File photo: protesters in Cairo.".to_string(),
                 Some("Khaled Desouki/AFP".to_string())

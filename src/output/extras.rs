@@ -41,7 +41,7 @@ impl Extras<'_> {
             let to = self.config.absolute_url(&article.url);
             files.push((
                 redirect.file.clone(),
-                redirect_page(&to, &article.title, self.config),
+                redirect_page(&to, &article.title, self.config, self.ui),
             ));
         }
         for (rel, text) in files.into_iter().filter(|(rel, _)| !replaced(rel)) {
@@ -57,12 +57,13 @@ impl Extras<'_> {
 /// The page at an article's old URL: it sends browsers on at once (and says where, for
 /// those that do not follow), names the article's URL as canonical for search engines,
 /// and asks them not to index the old address.
-fn redirect_page(to: &str, title: &str, config: &SiteConfig) -> String {
+fn redirect_page(to: &str, title: &str, config: &SiteConfig, ui: &crate::render::ui::Ui) -> String {
+    let moved = ui.html("moved_to");
     let to = crate::render::escape_html(to);
     let title = crate::render::escape_html(title);
     let lang = crate::render::escape_html(&config.language);
     let dir = config.text_direction();
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p>This article has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{to}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n</head>\n<body>\n<p>{moved} <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n"
     )
 }

@@ -675,7 +675,10 @@ fn unclosed_tag(source: &str) -> Option<(usize, String)> {
                 continue;
             }
         };
-        let Some(end) = rest.find(close) else { break };
+        // After the opening two characters: `{#}` is no comment.
+        let Some(end) = rest[2..].find(close).map(|e| e + 2) else {
+            break;
+        };
         let inner = rest[2..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
         let line = line_at(rest);
         rest = &rest[end + 2..];
@@ -740,6 +743,7 @@ mod tests {
             ("{%- if a -%}x{%- endif -%}\n{% endfor %}", Some((2, "`{% endfor %}` closes nothing: remove it, or open the for it ends"))),
             ("{# {% if %} #}{% raw %}{% if %}{% endraw %}{% if a %}{% elif b %}{% else %}{% endif %}", None),
             ("{{ a }} { not a tag } {% set x = 1 %}", None),
+            ("<p>Use {#} or {%} here</p>", None),
         ];
         for (source, want) in cases {
             let got = unclosed_tag(source);

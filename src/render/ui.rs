@@ -42,7 +42,18 @@ impl Ui {
         if primary != "en" {
             words.extend(table(&primary));
         }
+        let mut months = month_names(&config.language);
         for (key, text) in &config.translations {
+            // `month_3 = "marzec"`: a month's name where the locale's is not the one
+            // wanted (Polish and Russian locales give the form used inside a date).
+            let month = key
+                .strip_prefix("month_")
+                .and_then(|m| m.parse::<usize>().ok())
+                .filter(|m| (1..=12).contains(m));
+            if let Some(m) = month {
+                months[m - 1] = text.clone();
+                continue;
+            }
             if !words.contains_key(key) {
                 let mut known: Vec<&str> = words.keys().map(String::as_str).collect();
                 known.sort_unstable();
@@ -63,7 +74,7 @@ impl Ui {
             .map(|l| format!("{l:?}"));
         Ok(Ui {
             words,
-            months: month_names(&config.language),
+            months,
             og_locale,
         })
     }
@@ -76,6 +87,14 @@ impl Ui {
     /// The name of month `m` (1-12).
     pub fn month(&self, m: u32) -> &str {
         &self.months[(m as usize).clamp(1, 12) - 1]
+    }
+
+    /// The word `key` escaped for HTML, as [`Ui::put_words`] puts it in templates: a `{`
+    /// is written `&#123;`, so a word is never read as template code.
+    pub fn html(&self, key: &str) -> String {
+        let mut out = String::new();
+        crate::render::escape_html_into(self.get(key), &mut out);
+        out.replace('{', "&#123;")
     }
 
     /// A date as the site's language writes it (`7 March 2023`, `7. März 2023`).
@@ -98,16 +117,20 @@ impl Ui {
             let Some(end) = rest[at..].find("}}").map(|e| at + e + 2) else {
                 break;
             };
-            let inner = rest[at + 2..end - 2].trim();
+            // `{{- ui.by -}}` too (the word is put in as it is, spaces around kept).
+            let inner = rest[at + 2..end - 2]
+                .trim_start_matches('-')
+                .trim_end_matches('-')
+                .trim();
             match inner.strip_prefix("ui.").filter(|k| {
                 !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             }) {
                 Some(key) => {
-                    let word = self.words.get(key).ok_or_else(|| {
-                        format!("{{{{ ui.{key} }}}} names no word of the theme (see [translations] in the README)")
-                    })?;
+                    if !self.words.contains_key(key) {
+                        return Err(format!("{{{{ ui.{key} }}}} names no word of the theme (see [translations] in the README)"));
+                    }
                     out.push_str(&rest[..at]);
-                    crate::render::escape_html_into(word, &mut out);
+                    out.push_str(&self.html(key));
                 }
                 None => out.push_str(&rest[..end]),
             }
@@ -164,6 +187,25 @@ fn locale_of(language: &str) -> Option<chrono::Locale> {
         "da" => tries.push("da_DK".into()),
         "el" => tries.push("el_GR".into()),
         "uk" => tries.push("uk_UA".into()),
+        "cs" => tries.push("cs_CZ".into()),
+        "ko" => tries.push("ko_KR".into()),
+        "hi" => tries.push("hi_IN".into()),
+        "vi" => tries.push("vi_VN".into()),
+        "ca" => tries.push("ca_ES".into()),
+        "nb" | "no" => tries.push("nb_NO".into()),
+        "nn" => tries.push("nn_NO".into()),
+        "sl" => tries.push("sl_SI".into()),
+        "et" => tries.push("et_EE".into()),
+        "sr" => tries.push("sr_RS".into()),
+        "bn" => tries.push("bn_BD".into()),
+        "ms" => tries.push("ms_MY".into()),
+        "sq" => tries.push("sq_AL".into()),
+        "ka" => tries.push("ka_GE".into()),
+        "hy" => tries.push("hy_AM".into()),
+        "sw" => tries.push("sw_KE".into()),
+        "ga" => tries.push("ga_IE".into()),
+        "eu" => tries.push("eu_ES".into()),
+        "gl" => tries.push("gl_ES".into()),
         _ => {}
     }
     tries.push(format!("{lang}_{}", lang.to_ascii_uppercase()));
@@ -210,6 +252,11 @@ mod tests {
         assert_eq!(ui("ar").date(&d), "7 مارس 2023");
         assert_eq!(ui("pt-BR").month(3), "março");
         assert_eq!(ui("xx").date(&d), "7 March 2023");
+        for language in [
+            "cs", "ko", "hi", "vi", "ca", "nb", "pl", "ru", "tr", "nl", "it",
+        ] {
+            assert_ne!(ui(language).month(3), "March", "{language}");
+        }
         assert_eq!(ui("fr").get("search"), "Rechercher");
         assert_eq!(ui("fr").og_locale.as_deref(), Some("fr_FR"));
         assert_eq!(ui("en-US").og_locale.as_deref(), Some("en_US"));
@@ -235,6 +282,21 @@ mod tests {
             ui.put_words("{{ ui.latest_news }}").unwrap(),
             "Top stories &amp; more"
         );
+        // A word is never template code.
+        config
+            .translations
+            .insert("made_with".into(), "Built {{ config }} {#x#}".into());
+        let words = Ui::new(&config).unwrap();
+        assert_eq!(
+            words.put_words("{{- ui.made_with -}}").unwrap(),
+            "Built &#123;&#123; config }} &#123;#x#}"
+        );
+        config.translations.insert("latest_newz".into(), "x".into());
+        config
+            .translations
+            .insert("month_3".into(), "marzec".into());
+        config.translations.remove("latest_newz");
+        assert_eq!(Ui::new(&config).unwrap().month(3), "marzec");
         config.translations.insert("latest_newz".into(), "x".into());
         let e = Ui::new(&config).unwrap_err();
         assert!(

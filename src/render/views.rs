@@ -618,9 +618,10 @@ impl<'a> Views<'a> {
         }
         let site = self.site_dir;
         // Most sites and stories have no right-to-left letter at all (Hebrew, Arabic and
-        // their neighbours start at U+0590, UTF-8 lead bytes 0xD6 to 0xDF; presentation
-        // forms at U+FB1D on): nothing to count.
-        let might_be_rtl = |t: &str| t.bytes().any(|b| matches!(b, 0xD6..=0xDF | 0xEF));
+        // their neighbours start at U+0590, UTF-8 lead bytes 0xD6 to 0xDF; more at
+        // U+0800 on (0xE0), presentation forms at U+FB1D on (0xEF), and outside the
+        // basic plane (0xF0)): nothing to count.
+        let might_be_rtl = |t: &str| t.bytes().any(|b| matches!(b, 0xD6..=0xE0 | 0xEF | 0xF0));
         if site == "ltr" && !might_be_rtl(&a.title) && !might_be_rtl(&a.summary) {
             return None;
         }

@@ -345,7 +345,8 @@
         prev.rel = 'prev';
         nav.appendChild(prev);
       }
-      nav.appendChild(el('span', 'page-of', say('pageOf', { page: res.page, pages: res.pages })));
+      var of = say('pageOf', { page: res.page, pages: res.pages });
+      nav.appendChild(el('span', 'page-of', of.charAt(0).toUpperCase() + of.slice(1)));
       if (res.page < res.pages) {
         var next = el('a', 'next', say('moreResults'));
         next.href = pageUrl(res.page + 1);
