@@ -48,13 +48,44 @@ fn is_compatibility_ascii(c: char) -> bool {
     matches!(c, '\u{FB00}'..='\u{FB06}' | '\u{FF01}'..='\u{FF5E}')
 }
 
+/// An Arabic word without its article (with a conjunction or preposition attached) and
+/// its commonest endings, as Lucene's light stemmer takes them off (on folded letters):
+/// `العراق`, `بالعراق` and `عراق` are one word. Unlike Lucene, a lone `و` (and) stays
+/// on: it opens many words (`وزير`, minister), which would then miss `الوزير`. Other
+/// words are left as they are. `search.js` does the same (`arabicStem`).
+fn arabic_stem(word: &str) -> &str {
+    const PREFIXES: [&str; 6] = ["ال", "وال", "بال", "كال", "فال", "لل"];
+    const SUFFIXES: [&str; 8] = ["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
+    if !word.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c)) {
+        return word;
+    }
+    let chars = |s: &str| s.chars().count();
+    let mut w = word;
+    for prefix in PREFIXES {
+        if let Some(rest) = w.strip_prefix(prefix) {
+            if chars(rest) >= 2 {
+                w = rest;
+                break;
+            }
+        }
+    }
+    for suffix in SUFFIXES {
+        if let Some(rest) = w.strip_suffix(suffix) {
+            if chars(rest) >= 2 {
+                w = rest;
+            }
+        }
+    }
+    w
+}
+
 /// Calls `f` with each folded word of `text`, in order (with repeats). With `html`, tags
 /// and entities break words (the sanitized bodies carry literal UTF-8, so entities are
 /// only `&amp;` and its kin). `word` is scratch space, reused between calls.
 pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut impl FnMut(&str)) {
     let mut end = |word: &mut String| {
         if !word.is_empty() {
-            f(word);
+            f(arabic_stem(word));
             word.clear();
         }
     };
@@ -200,7 +231,12 @@ mod tests {
         assert_eq!(words("ΣΕΙΣΜΟΣ σεισμός"), ["σεισμοσ", "σεισμοσ"]);
         assert_eq!(
             words("أشخاص إلى مدرسة آخر ـبـ"),
-            ["اشخاص", "الي", "مدرسه", "اخر", "ب"]
+            ["اشخاص", "ال", "مدرس", "اخر", "ب"]
+        );
+        // The article, attached words and endings come off Arabic words.
+        assert_eq!(
+            words("العراق بالعراق عراق والعراق للعراق الوزيرة وزير"),
+            ["عراق", "عراق", "عراق", "عراق", "عراق", "وزير", "وزير"]
         );
         assert_eq!(words("٢٥٠٠ ۲۰۲۳ 2500"), ["2500", "2023", "2500"]);
         // Marks are part of words, as in search.js.

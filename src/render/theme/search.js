@@ -67,9 +67,24 @@
     endRun();
     if (plain) out.push(plain);
   }
+  /* Arabic words without article, attached words and endings, as tokenize.rs's
+     arabic_stem (Lucene's light stemmer). */
+  var AR_PREFIXES = ['\u0627\u0644', '\u0648\u0627\u0644', '\u0628\u0627\u0644', '\u0643\u0627\u0644', '\u0641\u0627\u0644', '\u0644\u0644'];
+  var AR_SUFFIXES = ['\u0647\u0627', '\u0627\u0646', '\u0627\u062a', '\u0648\u0646', '\u064a\u0646', '\u064a\u0647', '\u0647', '\u064a'];
+  function arabicStem(w) {
+    if (!/^[\u0621-\u064a]+$/.test(w)) return w;
+    for (var i = 0; i < AR_PREFIXES.length; i++) {
+      var p = AR_PREFIXES[i];
+      if (w.indexOf(p) === 0 && w.length - p.length >= 2) { w = w.slice(p.length); break; }
+    }
+    AR_SUFFIXES.forEach(function (sfx) {
+      if (w.length - sfx.length >= 2 && w.slice(-sfx.length) === sfx) w = w.slice(0, -sfx.length);
+    });
+    return w;
+  }
   function words(text) {
     var tokens = [];
-    fold(text).split(' ').forEach(function (t) { pairs(t, tokens); });
+    fold(text).split(' ').forEach(function (t) { pairs(arabicStem(t), tokens); });
     return tokens.filter(function (w) {
       var n = Array.from(w).length;
       return w.length > 0 && !(w.length === 1 && w < '\u0080') && n <= MAX_WORD_CHARS;
