@@ -35,14 +35,51 @@ pub struct CheckOutcome {
     pub broken: Vec<BrokenLink>,
 }
 
+/// A scratch folder in the system's temporary folder, `broadsheet-KIND-PID-...`, deleted
+/// when dropped, and on Ctrl+C, SIGTERM or SIGHUP too (which end the process without
+/// running destructors; it then exits with `exit_code`). The folders of runs that were
+/// killed outright (SIGKILL gives no chance to clean up) are removed first: a day of
+/// interrupted checks and previews would otherwise fill /tmp with scratch sites.
+pub(crate) fn scratch_folder(kind: &str, exit_code: i32) -> std::io::Result<tempfile::TempDir> {
+    let prefix = format!("broadsheet-{kind}-");
+    if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let pid = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(&prefix))
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|p| p.parse::<i32>().ok());
+            if pid.is_some_and(|pid| pid > 0 && !process_exists(pid)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempdir()?;
+    let path = dir.path().to_path_buf();
+    // One handler per process; a second scratch folder of the same run (tests) relies
+    // on its drop.
+    let _ = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&path);
+        std::process::exit(exit_code);
+    });
+    Ok(dir)
+}
+
+/// Whether a process `pid` is running (signal 0 checks without sending anything).
+fn process_exists(pid: i32) -> bool {
+    // SAFETY: kill with signal 0 only asks the kernel whether the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
 /// Builds the site into a scratch folder that is deleted afterwards (nothing is
 /// published) and checks every internal link and anchor in it. The build's report
 /// holds the ingest report ([`BuildReport::ingest`]), so the content is read once.
 pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
-    let scratch = match tempfile::Builder::new()
-        .prefix("broadsheet-check-")
-        .tempdir()
-    {
+    let scratch = match scratch_folder("check", 130) {
         Ok(dir) => dir,
         Err(e) => {
             let mut report = BuildReport::default();

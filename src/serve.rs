@@ -91,20 +91,11 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
     } else {
         format!("http://{addr}")
     };
-    let tmp = tempfile::Builder::new()
-        .prefix("broadsheet-serve-")
-        .tempdir()
+    // Ctrl+C, SIGTERM (kill, systemd, an IDE's stop button) and SIGHUP (a closed
+    // terminal) remove the preview site (and its build cache) and end the server.
+    let tmp = crate::check::scratch_folder("serve", 0)
         .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let out = tmp.path().join("site");
-    // Ctrl+C, SIGTERM (kill, systemd, an IDE's stop button) and SIGHUP (a closed
-    // terminal) end the process without running destructors: remove the preview site
-    // (and its build cache) ourselves, so a day of previews leaves nothing in /tmp.
-    let scratch = tmp.path().to_path_buf();
-    ctrlc::set_handler(move || {
-        let _ = fs::remove_dir_all(&scratch);
-        std::process::exit(0);
-    })
-    .map_err(|e| format!("cannot handle Ctrl+C and stop signals: {e}"))?;
     let preview = Preview {
         site_dir: opts.site_dir.clone(),
         out: out.clone(),

@@ -725,3 +725,23 @@ fn verbose_lists_only_files_written() {
     assert!(!r.stdout.contains("wrote"), "{}", r.stdout);
     assert!(r.stdout.contains("(0 of "), "{}", r.stdout);
 }
+
+/// A check or preview killed outright leaves its scratch folder; the next one removes
+/// the folders whose process is gone, and no other.
+#[test]
+fn scratch_folders_of_killed_runs_are_removed() {
+    let tmp = std::env::temp_dir();
+    // No process has this number (above Linux's largest pid_max).
+    let stale = tmp.join("broadsheet-check-4194999-left");
+    let alive = tmp.join(format!("broadsheet-check-{}-mine", std::process::id()));
+    for dir in [&stale, &alive] {
+        std::fs::create_dir_all(dir.join("site")).unwrap();
+    }
+    let site = Site::new("title = \"T\"\n");
+    site.article("news/a.md", &fm("A", "2023-04-01"), "x");
+    let r = run(&["check", "--root", root(site.dir())]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(!stale.exists());
+    assert!(alive.exists());
+    std::fs::remove_dir_all(alive).unwrap();
+}
