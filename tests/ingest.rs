@@ -986,32 +986,3 @@ fn a_section_written_as_a_climbing_path_is_said() {
     assert!(site.out().join("sections/tmp-evil/index.html").is_file());
     assert!(site.out().join("sections/news-world/index.html").is_file());
 }
-
-/// A hand-written copy is kept before a scraped one, unless it is a note of the lede
-/// beside the full story: keeping it would lose the rest.
-#[test]
-fn a_short_note_does_not_replace_the_full_story() {
-    let site = Site::new(CONFIG);
-    let lede = "Defence Secretary Lloyd Austin arrived in Baghdad on Tuesday on an unannounced visit, days before the twentieth anniversary of the invasion.";
-    let rest = "He met the prime minister and the defence minister, and said the troops would stay to advise local forces. The visit came as the region watched for new attacks, officials said. The secretary also spoke with commanders at the airport base before leaving for Jordan.";
-    site.article(
-        "world/austin.md",
-        &fm("Austin visits Iraq", "2023-03-07"),
-        lede,
-    );
-    site.write(
-        "content/world/austin.txt",
-        &format!("Austin visits Iraq\n\nAFP, Tuesday 7 Mar 2023\n\n{lede}\n\n{rest}\n"),
-    );
-    let r = site.build_ok();
-    assert!(
-        r.stderr
-            .lines()
-            .any(|l| l.contains("content/world/austin.md")
-                && l.contains("kept once, from content/world/austin.txt")),
-        "{}",
-        r.stderr
-    );
-    let page = site.read("2023/03/07/austin-visits-iraq/index.html");
-    assert!(page.contains("commanders at the airport"), "{page}");
-}

@@ -176,9 +176,8 @@ fn title_key(article: &Article) -> u128 {
 }
 
 /// Keeps one of each group of duplicates: the one of lowest `rank` (hand-written formats
-/// before machine-made ones; a copy less than half as long as another under its title
-/// comes last), then dated before undated, then the longest body, then the earlier
-/// position.
+/// before machine-made ones), then dated before undated, then the longest body, then
+/// the earlier position.
 /// Returns the kept articles in their original order and what was folded.
 pub fn fold(
     articles: Vec<Article>,
@@ -208,21 +207,6 @@ pub fn fold(
         keys.push((body, title, rank(a)));
         runs.push(shingled);
         words.push(count);
-    }
-    // A copy less than half as long as another under its title (a hand-written note of
-    // the lede beside the full scraped story) loses its format's precedence: keeping it
-    // would lose the rest of the story.
-    let mut longest: HashMap<u128, usize> = HashMap::new();
-    for (key, &count) in keys.iter().zip(&words) {
-        if per_title[&key.1] > 1 {
-            let l = longest.entry(key.1).or_insert(0);
-            *l = (*l).max(count);
-        }
-    }
-    for (key, &count) in keys.iter_mut().zip(&words) {
-        if longest.get(&key.1).is_some_and(|&l| count * 2 < l) {
-            key.2 = u8::MAX;
-        }
     }
     // The copy kept is the most complete: a dated one before an undated one, then the
     // longest body (a re-issue often adds to the story), then the first.
