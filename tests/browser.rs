@@ -219,7 +219,7 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
         .flat_map(|c| [c, ' '])
         .collect();
     sample
-        .push_str("Zürich's CAFÉ, Straße—مِصر Ελλάδα ×÷ x 42 हिन्दी समाचार ภาษาไทย ①² ᾯδῃ Άλφα; ΐ ; ﬁnal ofﬁce ＢＢＣ，ｎｅｗｓ２０２３ ΣΕΙΣΜΟΣ σεισμός أشخاص إلى مدرسة آخر ٱ ـبـ ٢٥٠٠ ۲۰۲۳ العراق بالعراق والعراق للعراق الوزيرة وزير مدرستها إلى 北京举行会议 北 東京タワー abc北京def 中 々 日・米首脳会談 ゛゜゠");
+        .push_str("Zürich's CAFÉ, Straße—مِصر Ελλάδα ×÷ x 42 हिन्दी समाचार ภาษาไทย ①² ᾯδῃ Άλφα; ΐ ; ﬁnal ofﬁce ＢＢＣ，ｎｅｗｓ２０２３ ΣΕΙΣΜΟΣ σεισμός أشخاص إلى مدرسة آخر ٱ ـبـ ٢٥٠٠ ۲۰۲۳ العراق بالعراق والعراق للعراق الوزيرة وزير مدرستها إلى 北العراق العراق北 北京举行会议 北 東京タワー abc北京def 中 々 日・米首脳会談 ゛゜゠");
     let js_words = v_strings(&b.js(
         "return window.broadsheetSearch.words(arguments[0])",
         json!([sample]),

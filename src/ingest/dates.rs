@@ -15,9 +15,11 @@ pub enum DateError {
 }
 
 /// Dates with a month name, after any weekday is removed; the time is in the site's zone.
-const NAMED_FORMATS: [&str; 32] = [
+const NAMED_FORMATS: [&str; 34] = [
     "%d %b %Y %I:%M %p",
     "%d %B %Y %I:%M %p",
+    "%d %b %Y %I:%M:%S %p",
+    "%d %B %Y %I:%M:%S %p",
     "%d %b %Y %H:%M",
     "%d %b %Y, %H:%M",
     "%d %b %Y",
@@ -331,16 +333,22 @@ fn in_english(text: &str) -> std::borrow::Cow<'_, str> {
         ("sonntag", "sunday"),
     ];
     let mut changed = false;
-    let mut after_time = false;
+    let mut after_time: Option<u32> = None;
     let words: Vec<String> = text
         .split(' ')
         .filter_map(|w| {
             let lower = w.trim_end_matches(',').to_lowercase();
-            let follows_time = std::mem::replace(&mut after_time, w.contains(':'));
-            // Arabic `10:30 م` and `10:30 ص`: after a time, PM and AM.
-            if follows_time && (lower == "م" || lower == "ص") {
+            // The hour of a time (`10:30`, `22:30:15`), when this word is one.
+            let hour = w.split_once(':').and_then(|(h, _)| h.parse::<u32>().ok());
+            let time_before = std::mem::replace(&mut after_time, hour);
+            // Arabic `10:30 م` and `10:30 ص`: after a time, PM and AM (after a 24-hour
+            // time such as `22:30 م`, only a reminder, dropped).
+            if let (Some(h), "م" | "ص") = (time_before, lower.as_str()) {
                 changed = true;
-                return Some(if lower == "م" { "PM" } else { "AM" }.into());
+                if (1..=12).contains(&h) {
+                    return Some(if lower == "م" { "PM" } else { "AM" }.into());
+                }
+                return None;
             }
             // Spanish `8 de marzo de 2023`.
             if lower == "de" {
@@ -684,6 +692,8 @@ mod tests {
         let hour = |text: &str| parse_date_with(text, utc, None).map(|d| d.hour());
         assert_eq!(hour("الثلاثاء، 07 مارس 2023 10:30 م"), Ok(22));
         assert_eq!(hour("الثلاثاء، 07 مارس 2023 10:30 ص"), Ok(10));
+        assert_eq!(hour("07 مارس 2023 10:30:15 م"), Ok(22));
+        assert_eq!(hour("07 مارس 2023 22:30 م"), Ok(22));
         let ymd =
             |text: &str| parse_date_with(text, utc, None).map(|d| (d.year(), d.month(), d.day()));
         for (text, want) in [

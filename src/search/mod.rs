@@ -58,7 +58,7 @@ pub const PAGE: usize = 10;
 /// Longest excerpt of a summary kept in the metadata, in characters.
 pub const EXCERPT_CHARS: usize = 160;
 /// Format version, in `meta.json`.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Posting weight of a word in the title.
 pub const TITLE_WEIGHT: u32 = 3;
 

@@ -8,7 +8,7 @@
   var base = (script && script.getAttribute('data-base')) || '/';
   var root = base + 'search/';
   /* The index format this script reads (`VERSION` in src/search/mod.rs). */
-  var INDEX_VERSION = 1;
+  var INDEX_VERSION = 2;
   var PREFIX_MIN_CHARS = 3, PREFIX_MAX_SHARDS = 2, PREFIX_MAX_TERMS = 200, MAX_WORD_CHARS = 40;
 
   /* Folding, as src/search/tokenize.rs does it. */
@@ -57,7 +57,7 @@
     }
     for (var c of token) {
       if (CJK.test(c)) {
-        if (plain) { out.push(plain); plain = ''; }
+        if (plain) { out.push(arabicStem(plain)); plain = ''; }
         run.push(c);
       } else {
         endRun();
@@ -65,7 +65,7 @@
       }
     }
     endRun();
-    if (plain) out.push(plain);
+    if (plain) out.push(arabicStem(plain));
   }
   /* Arabic words without article, attached words and endings, as tokenize.rs's
      arabic_stem (Lucene's light stemmer). */
@@ -84,7 +84,7 @@
   }
   function words(text) {
     var tokens = [];
-    fold(text).split(' ').forEach(function (t) { pairs(arabicStem(t), tokens); });
+    fold(text).split(' ').forEach(function (t) { pairs(t, tokens); });
     return tokens.filter(function (w) {
       var n = Array.from(w).length;
       return w.length > 0 && !(w.length === 1 && w < '\u0080') && n <= MAX_WORD_CHARS;
