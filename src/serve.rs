@@ -301,14 +301,22 @@ fn handle(request: Request, out: &Path, state: &Mutex<State>) {
         .unwrap_or_else(|p| p.into_inner())
         .prefix
         .clone();
-    let Some(path) = full
-        .strip_prefix(&prefix[..prefix.len() - 1])
-        .filter(|p| p.starts_with('/'))
+    // Browsers send a base path that is not ASCII percent-encoded (`/arch%C3%ADv/` for
+    // the `/archív/` the pages write); either form is the site's.
+    let encoded =
+        percent_encoding::utf8_percent_encode(&prefix, percent_encoding::CONTROLS).to_string();
+    let Some(path) = [prefix.as_str(), encoded.as_str()]
+        .into_iter()
+        .find_map(|p| {
+            full.strip_prefix(&p[..p.len() - 1])
+                .filter(|rest| rest.starts_with('/'))
+        })
     else {
         // Outside the site's path: the root and the path without its slash lead into
         // it (as a host with only this site would), anything else is not found.
-        if full == "/" || full == prefix.trim_end_matches('/') {
-            redirect(request, &prefix);
+        let bare = |p: &str| full == p.trim_end_matches('/');
+        if full == "/" || bare(&prefix) || bare(&encoded) {
+            redirect(request, &encoded);
         } else {
             not_found(request, out, &prefix);
         }
@@ -410,9 +418,11 @@ fn serve_file(request: Request, out: &Path, prefix: &str, url_path: &str) {
         && !url_path.trim_start_matches('/').is_empty()
         && local_path(out, url_path).is_some_and(|p| p.join("index.html").is_file())
     {
+        // A header holds ASCII: a base path that is not is sent percent-encoded.
+        let encoded = percent_encoding::utf8_percent_encode(prefix, percent_encoding::CONTROLS);
         redirect(
             request,
-            &format!("{prefix}{}/", url_path.trim_start_matches('/')),
+            &format!("{encoded}{}/", url_path.trim_start_matches('/')),
         );
         return;
     }

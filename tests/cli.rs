@@ -508,6 +508,21 @@ fn serve_keeps_the_path_of_the_base_url() {
         "{html}"
     );
     assert!(html.contains("href=\"/news/broadsheet.css\""), "{html}");
+    drop(server);
+
+    // A base path that is not ASCII, as browsers send it: percent-encoded.
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/archív/\"\n",
+    );
+    let server = start_server(site.dir());
+    let origin = server.url.split("/arch").next().unwrap().to_string();
+    let (status, html) = get(&format!("{origin}/arch%C3%ADv/2023/03/07/a/"));
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Edited."), "{html}");
+    let (status, html) = get(&format!("{origin}/"));
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("href=\"/archív/2023/03/07/a/\""), "{html}");
 }
 
 #[test]
