@@ -986,3 +986,29 @@ fn a_section_written_as_a_climbing_path_is_said() {
     assert!(site.out().join("sections/tmp-evil/index.html").is_file());
     assert!(site.out().join("sections/news-world/index.html").is_file());
 }
+
+/// A key set twice in a dump's record is said (JSON parsers keep the last value
+/// silently); a record that is not an object is skipped with the reason.
+#[test]
+fn a_key_set_twice_in_a_record_is_said() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/x/d.jsonl",
+        "{\"headline\":\"First\",\"headline\":\"Second\",\"datePublished\":\"2023-08-09\",\"articleBody\":\"Text.\"}\n[1, {\"a\": 2}]\n\"just a string\"\n",
+    );
+    site.write(
+        "content/x/e.json",
+        "[{\"title\":\"Array one\",\"date\":\"2023-08-10\",\"body\":\"B.\",\"date\":\"2023-08-11\"}]",
+    );
+    let r = site.build_ok();
+    for want in [
+        "content/x/d.jsonl:1: 'headline' is set twice in this record; the last value is kept",
+        "content/x/d.jsonl:2: record is not an object; skipped",
+        "content/x/d.jsonl:3: record is not an object; skipped",
+        "content/x/e.json:1: 'date' is set twice in this record",
+    ] {
+        assert!(r.stderr.contains(want), "{want}: {}", r.stderr);
+    }
+    assert!(site.out().join("2023/08/09/second/index.html").is_file());
+    assert!(site.out().join("2023/08/11/array-one/index.html").is_file());
+}

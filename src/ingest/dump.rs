@@ -34,6 +34,73 @@ fn is_article_node(item: &RawValue) -> bool {
     })
 }
 
+/// A record as read: its value, and the keys its top level sets more than once (JSON
+/// parsers keep the last value silently; the first would vanish without a word).
+struct Record {
+    value: Value,
+    repeated: Vec<String>,
+}
+
+impl Record {
+    /// Anything but an object, read as `null`: it is reported as no record.
+    fn not_an_object() -> Record {
+        Record {
+            value: Value::Null,
+            repeated: Vec::new(),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Record {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Record, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct Read;
+        impl<'de> Visitor<'de> for Read {
+            type Value = Record;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Record, A::Error> {
+                let mut map = serde_json::Map::new();
+                let mut repeated = Vec::new();
+                while let Some(key) = fields.next_key::<String>()? {
+                    let value: Value = fields.next_value()?;
+                    if map.insert(key.clone(), value).is_some() && !repeated.contains(&key) {
+                        repeated.push(key);
+                    }
+                }
+                Ok(Record {
+                    value: Value::Object(map),
+                    repeated,
+                })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Record, A::Error> {
+                while items.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Record::not_an_object())
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Record, E> {
+                Ok(Record::not_an_object())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Record, E> {
+                Ok(Record::not_an_object())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Record, E> {
+                Ok(Record::not_an_object())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Record, E> {
+                Ok(Record::not_an_object())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Record, E> {
+                Ok(Record::not_an_object())
+            }
+            fn visit_unit<E>(self) -> Result<Record, E> {
+                Ok(Record::not_an_object())
+            }
+        }
+        d.deserialize_any(Read)
+    }
+}
+
 /// Parses a JSON Lines file: one record per non-blank line. Records are read in
 /// parallel (a dump may hold the whole archive) and kept in line order.
 pub fn parse_lines(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
@@ -66,8 +133,8 @@ pub fn parse_lines(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         .map(|(n, &(no, line))| {
             let mut out = FileOutcome::default();
             let mut unknown = BTreeSet::new();
-            match serde_json::from_str::<Value>(line) {
-                Ok(value) => one(value, no, n + 1, file, config, &mut out, &mut unknown),
+            match serde_json::from_str::<Record>(line) {
+                Ok(record) => one(record, no, n + 1, file, config, &mut out, &mut unknown),
                 Err(e) => out.diagnostics.push(
                     Diagnostic::warning(
                         &file.shown,
@@ -146,8 +213,8 @@ pub fn parse_json(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let shared = lines.windows(2).any(|w| w[0] == w[1]);
     for (n, (raw, line)) in items.into_iter().zip(lines).enumerate() {
         let before = out.diagnostics.len();
-        match serde_json::from_str::<Value>(raw.get()) {
-            Ok(value) => one(value, line, n + 1, file, config, &mut out, &mut unknown),
+        match serde_json::from_str::<Record>(raw.get()) {
+            Ok(record) => one(record, line, n + 1, file, config, &mut out, &mut unknown),
             Err(e) => out.diagnostics.push(
                 Diagnostic::warning(
                     &file.shown,
@@ -220,7 +287,7 @@ fn records(top: &RawValue) -> Option<Vec<&RawValue>> {
 
 /// Reads one record into an article (or a warning naming its line).
 fn one(
-    value: Value,
+    read: Record,
     line: usize,
     record: usize,
     file: &SourceFile,
@@ -228,13 +295,23 @@ fn one(
     out: &mut FileOutcome,
     unknown: &mut BTreeSet<String>,
 ) {
-    let Value::Object(mut map) = value else {
+    let Value::Object(mut map) = read.value else {
         out.diagnostics.push(
             Diagnostic::warning(&file.shown, Some(line), "record is not an object; skipped")
                 .with_kind("bad-record"),
         );
         return;
     };
+    for key in &read.repeated {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                &file.shown,
+                Some(line),
+                format!("'{key}' is set twice in this record; the last value is kept"),
+            )
+            .with_kind("duplicate-field"),
+        );
+    }
     // A search engine's hit (Elasticsearch, OpenSearch) holds the record in `_source`.
     if let Some(Value::Object(source)) = map.get_mut("_source").map(std::mem::take) {
         map = source;
