@@ -35,22 +35,38 @@ pub struct CheckOutcome {
     pub broken: Vec<BrokenLink>,
 }
 
+/// A scratch folder of `check` or `serve`, deleted when dropped. It holds a lock for as
+/// long as its process runs, which is how a later run tells a folder left behind from
+/// one in use (process ids alone cannot: a process in another PID namespace, such as a
+/// container sharing /tmp, looks dead).
+pub(crate) struct Scratch {
+    dir: tempfile::TempDir,
+    _lock: std::fs::File,
+}
+
+impl Scratch {
+    pub(crate) fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+/// The lock file in a scratch folder.
+const LOCK: &str = ".lock";
+
 /// A scratch folder in the system's temporary folder, `broadsheet-KIND-PID-...`, deleted
 /// when dropped, and on Ctrl+C, SIGTERM or SIGHUP too (which end the process without
-/// running destructors; it then exits with `exit_code`). The folders of runs that were
-/// killed outright (SIGKILL gives no chance to clean up) are removed first: a day of
+/// running destructors; it then exits with `exit_code`). Folders of this user left by
+/// runs killed outright (SIGKILL gives no chance to clean up) are removed first: a day of
 /// interrupted checks and previews would otherwise fill /tmp with scratch sites.
-pub(crate) fn scratch_folder(kind: &str, exit_code: i32) -> std::io::Result<tempfile::TempDir> {
+pub(crate) fn scratch_folder(kind: &str, exit_code: i32) -> std::io::Result<Scratch> {
     let prefix = format!("broadsheet-{kind}-");
     if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            let pid = name
+            let ours = entry
+                .file_name()
                 .to_str()
-                .and_then(|n| n.strip_prefix(&prefix))
-                .and_then(|rest| rest.split('-').next())
-                .and_then(|p| p.parse::<i32>().ok());
-            if pid.is_some_and(|pid| pid > 0 && !process_exists(pid)) {
+                .is_some_and(|n| n.starts_with(&prefix));
+            if ours && left_behind(&entry.path()) {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }
@@ -58,6 +74,8 @@ pub(crate) fn scratch_folder(kind: &str, exit_code: i32) -> std::io::Result<temp
     let dir = tempfile::Builder::new()
         .prefix(&format!("{prefix}{}-", std::process::id()))
         .tempdir()?;
+    let lock = std::fs::File::create(dir.path().join(LOCK))?;
+    lock.lock()?;
     let path = dir.path().to_path_buf();
     // One handler per process; a second scratch folder of the same run (tests) relies
     // on its drop.
@@ -65,14 +83,29 @@ pub(crate) fn scratch_folder(kind: &str, exit_code: i32) -> std::io::Result<temp
         let _ = std::fs::remove_dir_all(&path);
         std::process::exit(exit_code);
     });
-    Ok(dir)
+    Ok(Scratch { dir, _lock: lock })
 }
 
-/// Whether a process `pid` is running (signal 0 checks without sending anything).
-fn process_exists(pid: i32) -> bool {
-    // SAFETY: kill with signal 0 only asks the kernel whether the process exists.
-    let alive = unsafe { libc::kill(pid, 0) } == 0;
-    alive || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+/// Whether a scratch folder was left by a run that is gone: a folder of this user whose
+/// lock nobody holds. A folder without a lock file is another version's, or one being
+/// made this instant: it is left alone unless it is a day old.
+fn left_behind(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if !meta.is_dir() || meta.uid() != unsafe { libc::geteuid() } {
+        return false;
+    }
+    match std::fs::File::open(path.join(LOCK)) {
+        Ok(lock) => lock.try_lock().is_ok(),
+        Err(_) => meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 24 * 3600),
+    }
 }
 
 /// Builds the site into a scratch folder that is deleted afterwards (nothing is

@@ -742,21 +742,25 @@ fn verbose_lists_only_files_written() {
 }
 
 /// A check or preview killed outright leaves its scratch folder; the next one removes
-/// the folders whose process is gone, and no other.
+/// the folders whose lock nobody holds, and no folder in use (whatever its process id
+/// says: a container sharing /tmp has its own).
 #[test]
 fn scratch_folders_of_killed_runs_are_removed() {
     let tmp = std::env::temp_dir();
-    // No process has this number (above Linux's largest pid_max).
     let stale = tmp.join("broadsheet-check-4194999-left");
-    let alive = tmp.join(format!("broadsheet-check-{}-mine", std::process::id()));
-    for dir in [&stale, &alive] {
+    let in_use = tmp.join("broadsheet-check-4194998-in-use");
+    for dir in [&stale, &in_use] {
         std::fs::create_dir_all(dir.join("site")).unwrap();
+        std::fs::write(dir.join(".lock"), "").unwrap();
     }
+    let lock = std::fs::File::open(in_use.join(".lock")).unwrap();
+    lock.lock().unwrap();
     let site = Site::new("title = \"T\"\n");
     site.article("news/a.md", &fm("A", "2023-04-01"), "x");
     let r = run(&["check", "--root", root(site.dir())]);
     assert!(r.ok, "{}", r.stderr);
     assert!(!stale.exists());
-    assert!(alive.exists());
-    std::fs::remove_dir_all(alive).unwrap();
+    assert!(in_use.exists());
+    drop(lock);
+    std::fs::remove_dir_all(in_use).unwrap();
 }
