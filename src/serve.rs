@@ -61,7 +61,9 @@ pub enum ServeEvent<'a> {
 struct State {
     error: Option<String>,
     clients: Vec<Sender<String>>,
-    /// The path the site is served under, `/` or `/archive/`.
+    /// The path the site is served under, `/` or `/archive/`, as browsers send it: a
+    /// path that is not ASCII percent-encoded (`/arch%C3%ADv/` for `/archív/`), which is
+    /// also what a `Location` header may hold.
     prefix: String,
     address: Option<Address>,
 }
@@ -242,6 +244,8 @@ impl Preview {
     fn rebuild(&self, state: &Mutex<State>, on_event: &(dyn Fn(ServeEvent) + Sync)) {
         let address = self.address();
         let prefix = crate::config::base_path(&address.url).unwrap_or_else(|_| "/".into());
+        let prefix =
+            percent_encoding::utf8_percent_encode(&prefix, percent_encoding::CONTROLS).to_string();
         state.lock().unwrap_or_else(|p| p.into_inner()).prefix = prefix;
         let opts = BuildOptions {
             site_dir: self.site_dir.clone(),
@@ -301,22 +305,14 @@ fn handle(request: Request, out: &Path, state: &Mutex<State>) {
         .unwrap_or_else(|p| p.into_inner())
         .prefix
         .clone();
-    // Browsers send a base path that is not ASCII percent-encoded (`/arch%C3%ADv/` for
-    // the `/archív/` the pages write); either form is the site's.
-    let encoded =
-        percent_encoding::utf8_percent_encode(&prefix, percent_encoding::CONTROLS).to_string();
-    let Some(path) = [prefix.as_str(), encoded.as_str()]
-        .into_iter()
-        .find_map(|p| {
-            full.strip_prefix(&p[..p.len() - 1])
-                .filter(|rest| rest.starts_with('/'))
-        })
+    let Some(path) = full
+        .strip_prefix(&prefix[..prefix.len() - 1])
+        .filter(|p| p.starts_with('/'))
     else {
         // Outside the site's path: the root and the path without its slash lead into
         // it (as a host with only this site would), anything else is not found.
-        let bare = |p: &str| full == p.trim_end_matches('/');
-        if full == "/" || bare(&prefix) || bare(&encoded) {
-            redirect(request, &encoded);
+        if full == "/" || full == prefix.trim_end_matches('/') {
+            redirect(request, &prefix);
         } else {
             not_found(request, out, &prefix);
         }
@@ -418,11 +414,9 @@ fn serve_file(request: Request, out: &Path, prefix: &str, url_path: &str) {
         && !url_path.trim_start_matches('/').is_empty()
         && local_path(out, url_path).is_some_and(|p| p.join("index.html").is_file())
     {
-        // A header holds ASCII: a base path that is not is sent percent-encoded.
-        let encoded = percent_encoding::utf8_percent_encode(prefix, percent_encoding::CONTROLS);
         redirect(
             request,
-            &format!("{encoded}{}/", url_path.trim_start_matches('/')),
+            &format!("{prefix}{}/", url_path.trim_start_matches('/')),
         );
         return;
     }
