@@ -57,13 +57,13 @@ fn byline_into(a: &ArticleView<'_>, ui: &Ui, out: &mut String) {
         Some(d) => time_into(&d.iso, &d.display, out),
         None => {
             out.push_str("<span class=\"undated\">");
-            out.push_str(&ui.html("undated"));
+            out.push_str(ui.html("undated"));
             out.push_str("</span>");
         }
     }
     if !a.authors.is_empty() {
         out.push_str(" · <span class=\"authors\">");
-        out.push_str(&ui.html("by"));
+        out.push_str(ui.html("by"));
         out.push(' ');
         links(&a.authors, " rel=\"author\"", out);
         out.push_str("</span>");

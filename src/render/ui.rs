@@ -27,6 +27,9 @@ const TABLES: [(&str, &str); 5] = [
 #[derive(Debug, Clone)]
 pub struct Ui {
     words: HashMap<String, String>,
+    /// The same words escaped for HTML, as templates and Rust-made markup print them:
+    /// made once, as cards print some of them 100,000 times.
+    html: HashMap<String, String>,
     months: [String; 12],
     /// OpenGraph's `og:locale` (`fr_FR`); unset for plain English, its default.
     pub og_locale: Option<String>,
@@ -42,7 +45,8 @@ impl Ui {
         if primary != "en" {
             words.extend(table(&primary));
         }
-        let mut months = month_names(&config.language);
+        let locale = locale_of(&config.language);
+        let mut months = month_names(locale);
         for (key, text) in &config.translations {
             // `month_3 = "marzec"`: a month's name where the locale's is not the one
             // wanted (Polish and Russian locales give the form used inside a date).
@@ -69,11 +73,21 @@ impl Ui {
             }
             words.insert(key.clone(), text.clone());
         }
-        let og_locale = locale_of(&config.language)
+        let og_locale = locale
             .filter(|_| !config.language.eq_ignore_ascii_case("en"))
             .map(|l| format!("{l:?}"));
+        // A `{` is written `&#123;`, so that a word is never read as template code.
+        let html = words
+            .iter()
+            .map(|(key, word)| {
+                let mut escaped = String::new();
+                crate::render::escape_html_into(word, &mut escaped);
+                (key.clone(), escaped.replace('{', "&#123;"))
+            })
+            .collect();
         Ok(Ui {
             words,
+            html,
             months,
             og_locale,
         })
@@ -89,12 +103,10 @@ impl Ui {
         &self.months[(m as usize).clamp(1, 12) - 1]
     }
 
-    /// The word `key` escaped for HTML, as [`Ui::put_words`] puts it in templates: a `{`
-    /// is written `&#123;`, so a word is never read as template code.
-    pub fn html(&self, key: &str) -> String {
-        let mut out = String::new();
-        crate::render::escape_html_into(self.get(key), &mut out);
-        out.replace('{', "&#123;")
+    /// The word `key` escaped for HTML, as [`Ui::put_words`] puts it in templates (empty
+    /// for a key no table has).
+    pub fn html(&self, key: &str) -> &str {
+        self.html.get(key).map_or("", String::as_str)
     }
 
     /// A date as the site's language writes it (`7 March 2023`, `7. März 2023`).
@@ -126,11 +138,11 @@ impl Ui {
                 !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             }) {
                 Some(key) => {
-                    if !self.words.contains_key(key) {
-                        return Err(format!("{{{{ ui.{key} }}}} names no word of the theme (see [translations] in the README)"));
-                    }
+                    let word = self.html.get(key).ok_or_else(|| {
+                        format!("{{{{ ui.{key} }}}} names no word of the theme (see [translations] in the README)")
+                    })?;
                     out.push_str(&rest[..at]);
-                    out.push_str(&self.html(key));
+                    out.push_str(word);
                 }
                 None => out.push_str(&rest[..end]),
             }
@@ -150,9 +162,8 @@ fn table(language: &str) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
-/// Month names in `language`, from its locale (English when there is none).
-fn month_names(language: &str) -> [String; 12] {
-    let locale = locale_of(language);
+/// Month names from `locale` (English without one).
+fn month_names(locale: Option<chrono::Locale>) -> [String; 12] {
     std::array::from_fn(|i| {
         let d = Tz::UTC
             .with_ymd_and_hms(2023, i as u32 + 1, 1, 0, 0, 0)
@@ -165,6 +176,42 @@ fn month_names(language: &str) -> [String; 12] {
     })
 }
 
+/// The locale of a language whose own code, doubled, names none (`ar_AR` does not
+/// exist) or names another country's (`en_EN`).
+const REGIONS: [(&str, &str); 31] = [
+    ("en", "en_GB"),
+    ("ar", "ar_EG"),
+    ("he", "he_IL"),
+    ("fa", "fa_IR"),
+    ("ur", "ur_PK"),
+    ("ja", "ja_JP"),
+    ("zh", "zh_CN"),
+    ("sv", "sv_SE"),
+    ("da", "da_DK"),
+    ("el", "el_GR"),
+    ("uk", "uk_UA"),
+    ("cs", "cs_CZ"),
+    ("ko", "ko_KR"),
+    ("hi", "hi_IN"),
+    ("vi", "vi_VN"),
+    ("ca", "ca_ES"),
+    ("nb", "nb_NO"),
+    ("no", "nb_NO"),
+    ("nn", "nn_NO"),
+    ("sl", "sl_SI"),
+    ("et", "et_EE"),
+    ("sr", "sr_RS"),
+    ("bn", "bn_BD"),
+    ("ms", "ms_MY"),
+    ("sq", "sq_AL"),
+    ("ka", "ka_GE"),
+    ("hy", "hy_AM"),
+    ("sw", "sw_KE"),
+    ("ga", "ga_IE"),
+    ("eu", "eu_ES"),
+    ("gl", "gl_ES"),
+];
+
 /// The locale for a language tag: `pt-BR` is `pt_BR`; `fr` alone is `fr_FR`, `ar` is
 /// `ar_EG` (the month names most Arabic papers print).
 fn locale_of(language: &str) -> Option<chrono::Locale> {
@@ -175,38 +222,8 @@ fn locale_of(language: &str) -> Option<chrono::Locale> {
     if let Some(r) = &region {
         tries.push(format!("{lang}_{r}"));
     }
-    match lang.as_str() {
-        "en" => tries.push("en_GB".into()),
-        "ar" => tries.push("ar_EG".into()),
-        "he" => tries.push("he_IL".into()),
-        "fa" => tries.push("fa_IR".into()),
-        "ur" => tries.push("ur_PK".into()),
-        "ja" => tries.push("ja_JP".into()),
-        "zh" => tries.push("zh_CN".into()),
-        "sv" => tries.push("sv_SE".into()),
-        "da" => tries.push("da_DK".into()),
-        "el" => tries.push("el_GR".into()),
-        "uk" => tries.push("uk_UA".into()),
-        "cs" => tries.push("cs_CZ".into()),
-        "ko" => tries.push("ko_KR".into()),
-        "hi" => tries.push("hi_IN".into()),
-        "vi" => tries.push("vi_VN".into()),
-        "ca" => tries.push("ca_ES".into()),
-        "nb" | "no" => tries.push("nb_NO".into()),
-        "nn" => tries.push("nn_NO".into()),
-        "sl" => tries.push("sl_SI".into()),
-        "et" => tries.push("et_EE".into()),
-        "sr" => tries.push("sr_RS".into()),
-        "bn" => tries.push("bn_BD".into()),
-        "ms" => tries.push("ms_MY".into()),
-        "sq" => tries.push("sq_AL".into()),
-        "ka" => tries.push("ka_GE".into()),
-        "hy" => tries.push("hy_AM".into()),
-        "sw" => tries.push("sw_KE".into()),
-        "ga" => tries.push("ga_IE".into()),
-        "eu" => tries.push("eu_ES".into()),
-        "gl" => tries.push("gl_ES".into()),
-        _ => {}
+    if let Some((_, locale)) = REGIONS.iter().find(|(l, _)| *l == lang) {
+        tries.push(locale.to_string());
     }
     tries.push(format!("{lang}_{}", lang.to_ascii_uppercase()));
     tries
@@ -291,11 +308,9 @@ mod tests {
             words.put_words("{{- ui.made_with -}}").unwrap(),
             "Built &#123;&#123; config }} &#123;#x#}"
         );
-        config.translations.insert("latest_newz".into(), "x".into());
         config
             .translations
             .insert("month_3".into(), "marzec".into());
-        config.translations.remove("latest_newz");
         assert_eq!(Ui::new(&config).unwrap().month(3), "marzec");
         config.translations.insert("latest_newz".into(), "x".into());
         let e = Ui::new(&config).unwrap_err();
