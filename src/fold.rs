@@ -19,11 +19,19 @@ pub fn is_ignored_mark(c: char) -> bool {
 /// `٢٥٠٠` finds `2500` and the other way round.
 pub fn arabic_fold(c: char) -> Option<char> {
     match c {
-        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x660, 10),
-        '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x6F0, 10),
+        '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' => ascii_digit(c),
         '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => Some('\u{0627}'),
         '\u{0649}' => Some('\u{064A}'),
         '\u{0629}' => Some('\u{0647}'),
+        _ => None,
+    }
+}
+
+/// The ASCII digit an Arabic-Indic (`٢`) or Persian (`۲`) digit stands for.
+pub fn ascii_digit(c: char) -> Option<char> {
+    match c {
+        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x660, 10),
+        '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x6F0, 10),
         _ => None,
     }
 }

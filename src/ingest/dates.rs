@@ -112,16 +112,15 @@ pub fn parse_date_with(
 /// Arabic-Indic and Persian digits (`٢٠٢٣`, `۲۰۲۳`) as ASCII ones, and the Arabic
 /// comma as a comma, as Arabic news sites write dates with them.
 fn western_digits(text: &str) -> std::borrow::Cow<'_, str> {
-    let eastern = |c: char| matches!(c, '\u{660}'..='\u{669}' | '\u{6f0}'..='\u{6f9}' | '\u{60c}');
+    use crate::fold::ascii_digit;
+    let eastern = |c: char| c == '\u{60c}' || ascii_digit(c).is_some();
     if !text.contains(eastern) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
         .map(|c| match c {
-            '\u{660}'..='\u{669}' => char::from(b'0' + (c as u32 - 0x660) as u8),
-            '\u{6f0}'..='\u{6f9}' => char::from(b'0' + (c as u32 - 0x6f0) as u8),
             '\u{60c}' => ',',
-            c => c,
+            c => ascii_digit(c).unwrap_or(c),
         })
         .collect::<String>()
         .into()
