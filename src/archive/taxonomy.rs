@@ -136,11 +136,11 @@ impl Taxonomy {
 
         // Sort by name, then remap the per-article indices.
         let mut order: Vec<usize> = (0..terms.len()).collect();
-        // In alphabetical order, accents aside ("économie" before "transport").
-        let sort_keys: Vec<String> = terms.iter().map(|t| term_key(&t.name)).collect();
+        // In alphabetical order, accents aside ("économie" before "transport"): a term's
+        // key is its name folded.
         order.sort_by(|&a, &b| {
-            sort_keys[a]
-                .cmp(&sort_keys[b])
+            keys[a]
+                .cmp(&keys[b])
                 .then_with(|| terms[a].name.cmp(&terms[b].name))
                 .then_with(|| terms[a].slug.cmp(&terms[b].slug))
         });
