@@ -42,25 +42,32 @@ struct Record {
 }
 
 impl Record {
-    /// Anything but an object, read as `null`: it is reported as no record.
-    fn not_an_object() -> Record {
-        Record {
-            value: Value::Null,
-            repeated: Vec::new(),
+    /// Reads one record. Anything but an object is checked to be JSON and read as `null`,
+    /// which is reported as no record.
+    fn read(text: &str) -> serde_json::Result<Record> {
+        if text.trim_start().starts_with('{') {
+            serde_json::from_str(text)
+        } else {
+            serde_json::from_str::<serde::de::IgnoredAny>(text).map(|_| Record {
+                value: Value::Null,
+                repeated: Vec::new(),
+            })
         }
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Record, D::Error> {
-        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-        struct Read;
-        impl<'de> Visitor<'de> for Read {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
             type Value = Record;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON value")
+                f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<Record, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut fields: A,
+            ) -> Result<Record, A::Error> {
                 let mut map = serde_json::Map::new();
                 let mut repeated = Vec::new();
                 while let Some(key) = fields.next_key::<String>()? {
@@ -74,30 +81,8 @@ impl<'de> serde::Deserialize<'de> for Record {
                     repeated,
                 })
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Record, A::Error> {
-                while items.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Record::not_an_object())
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Record, E> {
-                Ok(Record::not_an_object())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Record, E> {
-                Ok(Record::not_an_object())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Record, E> {
-                Ok(Record::not_an_object())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Record, E> {
-                Ok(Record::not_an_object())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Record, E> {
-                Ok(Record::not_an_object())
-            }
-            fn visit_unit<E>(self) -> Result<Record, E> {
-                Ok(Record::not_an_object())
-            }
         }
-        d.deserialize_any(Read)
+        d.deserialize_map(Fields)
     }
 }
 
@@ -133,7 +118,7 @@ pub fn parse_lines(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         .map(|(n, &(no, line))| {
             let mut out = FileOutcome::default();
             let mut unknown = BTreeSet::new();
-            match serde_json::from_str::<Record>(line) {
+            match Record::read(line) {
                 Ok(record) => one(record, no, n + 1, file, config, &mut out, &mut unknown),
                 Err(e) => out.diagnostics.push(
                     Diagnostic::warning(
@@ -213,7 +198,7 @@ pub fn parse_json(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let shared = lines.windows(2).any(|w| w[0] == w[1]);
     for (n, (raw, line)) in items.into_iter().zip(lines).enumerate() {
         let before = out.diagnostics.len();
-        match serde_json::from_str::<Record>(raw.get()) {
+        match Record::read(raw.get()) {
             Ok(record) => one(record, line, n + 1, file, config, &mut out, &mut unknown),
             Err(e) => out.diagnostics.push(
                 Diagnostic::warning(
