@@ -34,6 +34,9 @@ pub struct SiteConfig {
     /// `false` makes each page one file (`2023/03/07/slug.html`, `tags/iraq/page/2.html`),
     /// which spares a large archive one folder per page (about 140,000 at 100,000 articles).
     pub pretty_urls: bool,
+    /// How slugs (article, tag, section, source and author URLs, heading anchors) are
+    /// written: `"ascii"` (transliterated, the default) or `"unicode"` (in their own script).
+    pub slugs: crate::slug::SlugStyle,
     /// Articles per listing page.
     pub per_page: usize,
     /// Output folder, relative to the site folder.
@@ -93,6 +96,7 @@ impl Default for SiteConfig {
             timezone: "UTC".into(),
             permalink: "/{year}/{month}/{day}/{slug}/".into(),
             pretty_urls: true,
+            slugs: Default::default(),
             per_page: 20,
             output_dir: PathBuf::from("public"),
             search: true,

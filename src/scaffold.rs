@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use crate::config::SiteConfig;
 use crate::render::theme;
-use crate::slug::slugify;
+use crate::slug::SlugStyle;
 
 const SITE_TOML: &str = r#"# broadsheet site settings. Every key is optional; the values shown are examples.
 
@@ -24,6 +24,8 @@ language = "en"
 timezone = "UTC"
 # Article URLs. Placeholders: {year} {month} {day} {slug} {section}
 permalink = "/{year}/{month}/{day}/{slug}/"
+# Slugs in URLs: "ascii" transliterates ("العراق" -> l-rq); "unicode" keeps each script.
+slugs = "ascii"
 # Articles per listing page.
 per_page = 20
 # Where `broadsheet build` writes the site.
@@ -122,7 +124,7 @@ pub fn new_article(
     if headline.is_empty() {
         return Err("the headline is empty; use: broadsheet new \"Headline\"".into());
     }
-    let slug = slugify(headline);
+    let slug = config.slugs.slugify(headline);
     if slug.is_empty() {
         return Err(format!(
             "'{headline}' gives no URL-safe name; use a headline with letters or digits"
@@ -130,7 +132,7 @@ pub fn new_article(
     }
     let mut path = site_dir.join("content");
     if let Some(section) = section {
-        let folder = section_folder(&path, section)?;
+        let folder = section_folder(&path, section, config.slugs)?;
         path.push(folder);
     }
     path.push(format!("{slug}.md"));
@@ -149,8 +151,8 @@ pub fn new_article(
 /// URL name (`--section Économie` finds `economie/`), else one named as the section is
 /// written (in lower case, words joined by hyphens), so that it reads back as that
 /// section's name (`سياسة/`, `économie/` -> "Économie"), as the folder is the section.
-fn section_folder(content: &Path, section: &str) -> Result<String, String> {
-    let url_name = slugify(section);
+fn section_folder(content: &Path, section: &str, slugs: SlugStyle) -> Result<String, String> {
+    let url_name = slugs.slugify(section);
     if url_name.is_empty() {
         return Err(format!(
             "section '{section}' gives no folder name; use letters or digits"
@@ -163,7 +165,8 @@ fn section_folder(content: &Path, section: &str) -> Result<String, String> {
         .find_map(|e| {
             let name = e.file_name().into_string().ok()?;
             let folder = e.file_type().ok()?.is_dir() && !name.starts_with('.');
-            (folder && slugify(&crate::ingest::section_name(&name)) == url_name).then_some(name)
+            (folder && slugs.slugify(&crate::ingest::section_name(&name)) == url_name)
+                .then_some(name)
         });
     if let Some(name) = existing {
         return Ok(name);

@@ -1,34 +1,83 @@
-//! URL-safe names: slugs for articles and terms. A slug holds only `a-z`, `0-9` and `-`,
-//! so it can never name a parent folder or escape the output folder.
+//! URL-safe names: slugs for articles, terms and heading anchors. A slug holds only
+//! letters, digits, combining marks and `-` (`a-z`, `0-9` and `-` in the default ASCII
+//! style), never `/`, `\`, `.` or a control or format character, so it can never name a
+//! parent folder or escape the output folder.
 
 use deunicode::deunicode;
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
-/// Longest slug kept, in bytes; long headlines are cut at a word boundary.
+/// Longest slug kept, in characters; long headlines are cut at a word boundary. (80
+/// characters of a three-byte script stay well under a file name's 255 bytes.)
 const MAX_SLUG: usize = 80;
 
-/// ASCII-folded, lowercase, dash-separated: "Zürich café" -> "zurich-cafe".
-/// Returns an empty string when nothing URL-safe is left (e.g. "!!!").
-pub fn slugify(text: &str) -> String {
-    let folded = deunicode(text);
-    let mut out = String::with_capacity(folded.len());
+/// How slugs are written (`slugs` in `site.toml`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlugStyle {
+    /// Transliterated to ASCII: "Zürich café" -> `zurich-cafe`, "العراق" -> `l-rq`.
+    #[default]
+    Ascii,
+    /// Kept in their own script, lowercased: "Zürich café" -> `zürich-café`, "العراق" ->
+    /// `العراق`, as Hugo writes them (browsers show them as written and send them
+    /// percent-encoded).
+    Unicode,
+}
+
+impl SlugStyle {
+    /// Lowercase, dash-separated. Returns an empty string when nothing URL-safe is left
+    /// (e.g. "!!!").
+    pub fn slugify(self, text: &str) -> String {
+        match self {
+            SlugStyle::Ascii => slug_of(&deunicode(text), |c| c.is_ascii_alphanumeric()),
+            SlugStyle::Unicode => {
+                let composed: String = text.nfc().collect();
+                slug_of(&composed, |c| {
+                    matches!(
+                        c.general_category_group(),
+                        GeneralCategoryGroup::Letter
+                            | GeneralCategoryGroup::Number
+                            | GeneralCategoryGroup::Mark
+                    )
+                })
+            }
+        }
+    }
+}
+
+/// The words of `text` (runs of characters that `keep`), lowercased and joined by dashes.
+fn slug_of(text: &str, keep: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = 0;
     let mut dash = false;
-    for c in folded.chars() {
+    for c in text.chars() {
         // "Cairo's" -> "cairos", not "cairo-s".
-        if c == '\'' {
+        if matches!(c, '\'' | '\u{2019}') {
             continue;
         }
-        if c.is_ascii_alphanumeric() {
+        // A mark opening a word has nothing to sit on.
+        let mark = c.general_category_group() == GeneralCategoryGroup::Mark;
+        if keep(c) && !(mark && (dash || out.is_empty())) {
             if dash && !out.is_empty() {
                 out.push('-');
+                chars += 1;
             }
             dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else {
+            for l in c.to_lowercase() {
+                out.push(l);
+                chars += 1;
+            }
+        } else if !mark {
             dash = true;
         }
     }
-    if out.len() > MAX_SLUG {
-        let cut = out[..MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
+    if chars > MAX_SLUG {
+        let end = out
+            .char_indices()
+            .nth(MAX_SLUG)
+            .map_or(out.len(), |(i, _)| i);
+        let cut = out[..end].rfind('-').unwrap_or(end);
         out.truncate(cut);
     }
     out
@@ -61,19 +110,39 @@ mod tests {
 
     #[test]
     fn folds_to_ascii() {
-        assert_eq!(slugify("Zürich café"), "zurich-cafe");
+        assert_eq!(SlugStyle::Ascii.slugify("Zürich café"), "zurich-cafe");
         assert_eq!(
-            slugify("  Pentagon chief visits Iraq! "),
+            SlugStyle::Ascii.slugify("  Pentagon chief visits Iraq! "),
             "pentagon-chief-visits-iraq"
         );
-        assert_eq!(slugify("../../etc/passwd"), "etc-passwd");
-        assert_eq!(slugify("!!!"), "");
-        assert_eq!(slugify("Cairo’s metro"), "cairos-metro");
+        assert_eq!(SlugStyle::Ascii.slugify("../../etc/passwd"), "etc-passwd");
+        assert_eq!(SlugStyle::Ascii.slugify("!!!"), "");
+        assert_eq!(SlugStyle::Ascii.slugify("Cairo’s metro"), "cairos-metro");
+    }
+
+    #[test]
+    fn unicode_keeps_the_script() {
+        let u = |t: &str| SlugStyle::Unicode.slugify(t);
+        assert_eq!(u("Zürich Café"), "zürich-café");
+        assert_eq!(u("العراق: زيارة أوستن"), "العراق-زيارة-أوستن");
+        // Composed, so one spelling is one URL.
+        assert_eq!(u("Cafe\u{301}"), "café");
+        // Marks stay on their letter (Devanagari vowel signs), not alone.
+        assert_eq!(u("हिन्दी समाचार"), "हिन्दी-समाचार");
+        assert_eq!(u("\u{301}abc"), "abc");
+        assert_eq!(u("北京 2008"), "北京-2008");
+        assert_eq!(u("Cairo’s metro"), "cairos-metro");
+        // Nothing that could climb, hide or reorder: dots, slashes, bidi controls, spaces.
+        assert_eq!(u("../../etc/passwd"), "etc-passwd");
+        assert_eq!(u("a\u{202e}b\u{200b}c\\d"), "a-b-c-d");
+        assert_eq!(u("!!!"), "");
+        let long = u(&"كلمة ".repeat(40));
+        assert!(long.chars().count() <= MAX_SLUG && !long.ends_with('-'));
     }
 
     #[test]
     fn long_titles_are_cut_at_a_dash() {
-        let s = slugify(&"word ".repeat(40));
+        let s = SlugStyle::Ascii.slugify(&"word ".repeat(40));
         assert!(s.len() <= MAX_SLUG && !s.ends_with('-'));
     }
 

@@ -309,6 +309,59 @@ fn metadata_is_escaped() {
 }
 
 #[test]
+fn unicode_slugs_keep_the_script_and_stay_inside_the_output() {
+    let site = Site::new(&format!("{CONFIG}slugs = \"unicode\"\nlanguage = \"ar\"\n"));
+    site.article(
+        "politics/austin.md",
+        "title = \"زيارة أوستن إلى العراق\"\ndate = 2023-03-07\nsection = \"سياسة\"\ntags = [\"العراق\", \"Café Société\"]\nauthors = [\"أحمد\"]",
+        "## الخلفية\n\nنص.\n\n[إلى القسم](#الخلفية)",
+    );
+    // The same hostile names as in the ASCII test: nothing climbs.
+    site.article(
+        "world/x.md",
+        "title = \"Escape\"\ndate = 2023-03-08\nslug = \"../../etc\"\ntags = [\"../../tag\", \"a\u{202e}b\"]",
+        "x",
+    );
+    let r = site.build_ok();
+    let out = site.out();
+    for page in [
+        "2023/03/07/زيارة-أوستن-إلى-العراق/index.html",
+        "sections/سياسة/index.html",
+        "tags/العراق/index.html",
+        "tags/café-société/index.html",
+        "authors/أحمد/index.html",
+        "2023/03/08/etc/index.html",
+        "tags/tag/index.html",
+        "tags/a-b/index.html",
+    ] {
+        assert!(out.join(page).is_file(), "{page} missing:\n{}", r.stderr);
+    }
+    for entry in walkdir::WalkDir::new(&out).into_iter().flatten() {
+        assert!(entry.path().starts_with(&out));
+    }
+    // Heading anchors are in the script too, and the body's link to one finds it.
+    let doc = site.html("2023/03/07/زيارة-أوستن-إلى-العراق/index.html");
+    assert_eq!(
+        select(&doc, "h2[id]")[0].value().attr("id"),
+        Some("الخلفية")
+    );
+    assert!(assert_links_resolve(&out, "/") > 10);
+    // The sitemap speaks ASCII, as its protocol asks; pages keep the readable form.
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.is_ascii(), "{sitemap}");
+    assert!(
+        sitemap
+            .contains("<loc>https://example.org/tags/%D8%A7%D9%84%D8%B9%D8%B1%D8%A7%D9%82/</loc>"),
+        "{sitemap}"
+    );
+    let page = site.read("2023/03/07/زيارة-أوستن-إلى-العراق/index.html");
+    assert!(page.contains("href=\"/tags/العراق/\""), "{page}");
+    // `check` follows the same links.
+    let c = run(&["check", "--root", site.dir().to_str().unwrap()]);
+    assert!(c.ok, "{}\n{}", c.stdout, c.stderr);
+}
+
+#[test]
 fn hostile_names_stay_inside_the_output() {
     let site = Site::new(CONFIG);
     site.article(

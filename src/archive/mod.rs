@@ -168,7 +168,7 @@ pub fn index(
         .par_iter()
         .map(|&kind| {
             let mut warnings = Vec::new();
-            let taxonomy = Taxonomy::build(kind, &articles, &mut warnings);
+            let taxonomy = Taxonomy::build(kind, &articles, config.slugs, &mut warnings);
             (taxonomy, warnings)
         })
         .collect();

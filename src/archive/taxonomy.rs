@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::article::Article;
 use crate::diagnostics::Diagnostic;
-use crate::slug::{fallback_slug, slugify, term_display, term_key};
+use crate::slug::{fallback_slug, term_display, term_key, SlugStyle};
 
 /// The four ways to browse besides dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,6 +82,7 @@ impl Taxonomy {
     pub fn build(
         kind: TaxonomyKind,
         articles: &[Article],
+        slugs: SlugStyle,
         warnings: &mut Vec<Diagnostic>,
     ) -> Taxonomy {
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -132,7 +133,7 @@ impl Taxonomy {
                 term.name = name.clone();
             }
         }
-        assign_slugs(kind, &keys, &mut terms, articles, warnings);
+        assign_slugs(kind, &keys, &mut terms, articles, slugs, warnings);
 
         // Sort by name, then remap the per-article indices.
         let mut order: Vec<usize> = (0..terms.len()).collect();
@@ -173,6 +174,7 @@ fn assign_slugs(
     keys: &[String],
     terms: &mut [Term],
     articles: &[Article],
+    slugs: SlugStyle,
     warnings: &mut Vec<Diagnostic>,
 ) {
     // Terms sharing a URL name are served by age: the term of the oldest article keeps
@@ -196,7 +198,7 @@ fn assign_slugs(
     });
     let mut taken: HashMap<String, usize> = HashMap::new();
     for t in by_age {
-        let base = match slugify(&terms[t].name) {
+        let base = match slugs.slugify(&terms[t].name) {
             s if s.is_empty() => fallback_slug(kind.singular(), &keys[t]),
             s => s,
         };

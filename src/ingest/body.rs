@@ -7,6 +7,7 @@ use ammonia::{UrlRelative, UrlRelativeEvaluate};
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::line_of;
+use crate::slug::SlugStyle;
 
 /// A rendered body and what was learned while rendering it.
 #[derive(Debug, Default)]
@@ -237,8 +238,8 @@ fn count_word_starts(text: &str, in_word: &mut bool, count: &mut usize) {
 
 /// Renders Markdown with tables, footnotes and strikethrough. Raw HTML in the source is
 /// sanitized; links with script-capable schemes are neutralized. `first_line` is the
-/// line of the file the Markdown starts on.
-pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
+/// line of the file the Markdown starts on; `slugs` writes headings' ids.
+pub fn render_markdown(markdown: &str, first_line: usize, slugs: SlugStyle) -> Body {
     let mut body = Body::default();
     let mut refs = Refs::default();
     let mut raw_html = false;
@@ -323,7 +324,7 @@ pub fn render_markdown(markdown: &str, first_line: usize) -> Body {
         }
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, HeadingIds::new(Footnotes::new(events)));
+    html::push_html(&mut out, HeadingIds::new(Footnotes::new(events), slugs));
     body.html = if raw_html {
         let refs = Mutex::new(std::mem::take(&mut refs));
         let html = sanitize(&out, &refs, Some((markdown, first_line)), None);
@@ -358,14 +359,16 @@ struct HeadingIds<'a, I: Iterator<Item = Event<'a>>> {
     /// A heading's events, its start first, given out once its id is set.
     held: std::collections::VecDeque<Event<'a>>,
     taken: std::collections::HashSet<String>,
+    slugs: SlugStyle,
 }
 
 impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
-    fn new(events: I) -> Self {
+    fn new(events: I, slugs: SlugStyle) -> Self {
         HeadingIds {
             events,
             held: std::collections::VecDeque::new(),
             taken: std::collections::HashSet::new(),
+            slugs,
         }
     }
 
@@ -383,7 +386,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
                 break;
             }
         }
-        let base = match crate::slug::slugify(&text) {
+        let base = match self.slugs.slugify(&text) {
             slug if slug.is_empty() => "section".to_string(),
             // Footnotes' ids are theirs (`## fn-1` is no footnote).
             slug if is_footnote_id(&slug) => format!("section-{slug}"),
@@ -953,6 +956,10 @@ fn safe_url(dest: CowStr<'_>) -> CowStr<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn render_markdown(markdown: &str, first_line: usize) -> Body {
+        super::render_markdown(markdown, first_line, SlugStyle::Ascii)
+    }
 
     #[test]
     fn tracking_pixels_are_dropped_and_pictures_kept() {

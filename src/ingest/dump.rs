@@ -352,7 +352,7 @@ fn one(
                 .with_kind("empty-body"),
         );
     }
-    let article = finish(draft, title, body, file, &mut out.diagnostics);
+    let article = finish(draft, title, body, file, config.slugs, &mut out.diagnostics);
     out.articles.push(article);
 }
 

@@ -12,7 +12,6 @@ use super::record::{finish, Field, Fields, Mode};
 use super::{FileOutcome, SourceFile};
 use crate::config::SiteConfig;
 use crate::diagnostics::{line_of, line_of_key, Diagnostic};
-use crate::slug::slugify;
 
 /// Which syntax the front matter is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,7 +264,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     fields.jekyll = dated_name.is_some() || in_folder(&file.rel, "_posts");
     if let Some((date, slug)) = dated_name {
         fields.default_to(Field::Date, date);
-        fields.default_to(Field::Slug, &slugify(slug));
+        fields.default_to(Field::Slug, &config.slugs.slugify(slug));
     }
     // Jekyll keeps unfinished posts in `_drafts/`.
     fields.drafts_folder = in_folder(&file.rel, "_drafts");
@@ -341,8 +340,8 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
             .with_kind("removed-html"),
         );
     }
-    let body = render_markdown(split.body, first_body_line);
-    let article = finish(draft, title, body, file, &mut out.diagnostics);
+    let body = render_markdown(split.body, first_body_line, config.slugs);
+    let article = finish(draft, title, body, file, config.slugs, &mut out.diagnostics);
     out.articles.push(article);
     out
 }

@@ -21,7 +21,7 @@ use super::SourceFile;
 use crate::article::{reading_minutes, Article, Image};
 use crate::config::SiteConfig;
 use crate::diagnostics::{line_of_key, Diagnostic};
-use crate::slug::{fallback_slug, slugify};
+use crate::slug::{fallback_slug, SlugStyle};
 
 /// An article field, and the names it goes by in the wild.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -704,7 +704,7 @@ impl<'a> Fields<'a> {
             let line = Field::Section.names().iter().find_map(|k| self.line(k));
             let msg = format!(
                 "section '{s}' is written as a path that climbs folders; a section is one name (its page is sections/{}/)",
-                crate::slug::slugify(s)
+                self.config.slugs.slugify(s)
             );
             self.diagnostics
                 .push(Diagnostic::warning(self.shown, line, msg).with_kind("bad-field"));
@@ -1139,16 +1139,18 @@ pub(crate) fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str
 }
 
 /// A slug from the last segment of an original URL, when it reads like one
-/// (`.../pentagon-chief-visits-iraq.html`), not an id (`.../395`).
-fn slug_from_url(url: &str) -> Option<String> {
+/// (`.../pentagon-chief-visits-iraq.html`, `.../%D8%A7%D9%84...`), not an id (`.../395`).
+fn slug_from_url(url: &str, slugs: SlugStyle) -> Option<String> {
     let path = url.split(['?', '#']).next()?.trim_end_matches('/');
     let last = path.rsplit('/').next()?;
     let last = last
         .strip_suffix(".html")
         .or_else(|| last.strip_suffix(".htm"))
         .unwrap_or(last);
-    let slug = slugify(last);
-    (slug.contains('-') && slug.bytes().any(|b| b.is_ascii_alphabetic())).then_some(slug)
+    // Sites write other scripts percent-encoded: `%D8%A7` read as is would give `d8-a7`.
+    let last = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
+    let slug = slugs.slugify(&last);
+    (slug.contains('-') && slug.chars().any(char::is_alphabetic)).then_some(slug)
 }
 
 /// Removes control characters (but tabs and line ends) from every string in `value`:
@@ -1178,21 +1180,22 @@ pub fn finish(
     title: String,
     body: Body,
     file: &SourceFile,
+    slugs: SlugStyle,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Article {
     let line = draft.line;
-    let given = draft.slug.as_deref().map(slugify);
+    let given = draft.slug.as_deref().map(|s| slugs.slugify(s));
     let slug = match &given {
         Some(s) if !s.is_empty() => s.clone(),
         Some(_) => String::new(),
         None => draft
             .url
             .as_deref()
-            .and_then(slug_from_url)
+            .and_then(|url| slug_from_url(url, slugs))
             .unwrap_or_default(),
     };
     let slug = if slug.is_empty() {
-        slugify(&title)
+        slugs.slugify(&title)
     } else {
         slug
     };
@@ -1416,10 +1419,18 @@ mod tests {
 
     #[test]
     fn slug_from_url_only_when_it_reads_like_one() {
+        let ascii = |url| slug_from_url(url, SlugStyle::Ascii);
         assert_eq!(
-            slug_from_url("https://x.org/news/pentagon-chief-visits.html?a=1").as_deref(),
+            ascii("https://x.org/news/pentagon-chief-visits.html?a=1").as_deref(),
             Some("pentagon-chief-visits")
         );
-        assert_eq!(slug_from_url("https://news.example.org/tech/395"), None);
+        assert_eq!(ascii("https://news.example.org/tech/395"), None);
+        // Another script, percent-encoded as sites write it: its words, not `d8-a7-...`.
+        let arabic = "https://x.org/news/2023/3/7/%D8%B2%D9%8A%D8%A7%D8%B1%D8%A9-%D8%A3%D9%88%D8%B3%D8%AA%D9%86";
+        assert_eq!(ascii(arabic).as_deref(), Some("zyr-wstn"));
+        assert_eq!(
+            slug_from_url(arabic, SlugStyle::Unicode).as_deref(),
+            Some("زيارة-أوستن")
+        );
     }
 }

@@ -246,7 +246,14 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         );
     }
     let body = paragraphs_body(&paragraphs);
-    let article = finish(draft, headline.text, body, file, &mut out.diagnostics);
+    let article = finish(
+        draft,
+        headline.text,
+        body,
+        file,
+        config.slugs,
+        &mut out.diagnostics,
+    );
     out.articles.push(article);
     out
 }
