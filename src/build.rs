@@ -508,10 +508,11 @@ pub fn index(
         (SITEMAP, "the sitemap"),
         (ROBOTS, "robots.txt"),
         (urls::feed("").as_str(), "the site's feed"),
+        (config.rss_feed.as_str(), "the site's RSS feed"),
     ]
     .map(|(p, by)| (p.to_string(), by.to_string()))
     .into_iter()
-    .filter(|(p, _)| !static_files.replaces(p));
+    .filter(|(p, _)| !p.is_empty() && !static_files.replaces(p));
     reserved.extend(theme.chain(generated).map(|(path, by)| Reserved {
         path,
         by,

@@ -43,8 +43,11 @@ pub struct SiteConfig {
     pub output_dir: PathBuf,
     /// Build the full-text search index, the search page and the header search box.
     pub search: bool,
-    /// Entries in each Atom feed (the newest ones).
+    /// Entries in each feed (the newest ones).
     pub feed_entries: usize,
+    /// File name of an RSS 2.0 feed written beside every Atom feed (`rss.xml`, or Hugo's
+    /// `index.xml` so that a moved site keeps its subscribers); empty writes none.
+    pub rss_feed: String,
     /// Related articles listed on each article page; 0 turns them off.
     pub related_articles: usize,
     /// Also write `.gz` copies of HTML, CSS, JS and XML files for servers that serve them.
@@ -101,6 +104,7 @@ impl Default for SiteConfig {
             output_dir: PathBuf::from("public"),
             search: true,
             feed_entries: 20,
+            rss_feed: String::new(),
             related_articles: 5,
             compress: false,
             ingest: IngestConfig::default(),
@@ -189,6 +193,7 @@ impl SiteConfig {
             ));
         }
         validate_output_dir(&config.output_dir).map_err(|m| bad("output_dir", m))?;
+        validate_rss_feed(&config.rss_feed).map_err(|m| bad("rss_feed", m))?;
         // A BCP 47 tag: subtags of letters and digits joined by hyphens (`en`, `pt-BR`).
         let tag_ok = config.language.split('-').all(|sub| {
             (1..=8).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -289,6 +294,31 @@ fn validate_permalink(pattern: &str) -> Result<(), String> {
                 "'{pattern}' has the segment '{segment}'; use letters, digits, '-', '_' and placeholders"
             ));
         }
+    }
+    Ok(())
+}
+
+/// A plain `.xml` file name that no other file of a listing's folder (or of the site's
+/// root, for the site's feed) has.
+fn validate_rss_feed(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Ok(());
+    }
+    let stem = name.strip_suffix(".xml").unwrap_or("");
+    let plain = !stem.is_empty()
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !stem.starts_with('.');
+    if !plain {
+        return Err(format!(
+            "'{name}' must be a file name ending in .xml, such as \"rss.xml\" or \"index.xml\""
+        ));
+    }
+    if name == "atom.xml" || stem.starts_with("sitemap") {
+        return Err(format!(
+            "'{name}' is taken by the site's own files (atom.xml, sitemap.xml); use \"rss.xml\" or \"index.xml\""
+        ));
     }
     Ok(())
 }

@@ -28,6 +28,8 @@ permalink = "/{year}/{month}/{day}/{slug}/"
 slugs = "ascii"
 # Articles per listing page.
 per_page = 20
+# RSS 2.0 feeds beside the Atom ones ("index.xml" keeps a Hugo site's subscribers).
+# rss_feed = "rss.xml"
 # Where `broadsheet build` writes the site.
 output_dir = "public"
 

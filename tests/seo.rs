@@ -177,6 +177,113 @@ fn feeds_are_valid_atom_with_the_newest_entries() {
 }
 
 #[test]
+fn rss_feeds_mirror_the_atom_ones_when_asked() {
+    // Off by default: no RSS file, no RSS link.
+    let plain = news_site(CONFIG);
+    plain.build_ok();
+    assert!(!plain.out().join("index.xml").exists() && !plain.out().join("rss.xml").exists());
+    assert!(!plain.read("index.html").contains("application/rss+xml"));
+
+    // Hugo's file name, so that a moved site keeps its subscribers.
+    let site = news_site(&format!("{CONFIG}rss_feed = \"index.xml\"\n"));
+    site.build_ok();
+    for (rss_file, atom_file) in [
+        ("index.xml", "atom.xml"),
+        ("tags/iraq/index.xml", "tags/iraq/atom.xml"),
+        ("authors/jane-doe/index.xml", "authors/jane-doe/atom.xml"),
+    ] {
+        let text = site.read(rss_file);
+        let channel = rss::Channel::read_from(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{rss_file} is not valid RSS: {e}"));
+        let atom = feed(&site, atom_file);
+        let rss_titles: Vec<&str> = channel.items.iter().filter_map(|i| i.title()).collect();
+        assert_eq!(rss_titles, titles(&atom), "{rss_file}");
+        for (item, entry) in channel.items.iter().zip(&atom.entries) {
+            // The same ids, as guids that are not links; the same pages and dates.
+            let guid = item.guid().unwrap();
+            assert_eq!(guid.value(), entry.id);
+            assert!(!guid.is_permalink());
+            assert_eq!(item.link(), Some(entry.links[0].href.as_str()));
+            let date = chrono::DateTime::parse_from_rfc2822(item.pub_date().unwrap()).unwrap();
+            assert_eq!(Some(date), entry.published);
+            let creators = item.dublin_core_ext().unwrap().creators();
+            assert_eq!(creators, ["Jane Doe"]);
+            assert_eq!(
+                item.description(),
+                entry.summary.as_ref().map(|s| s.value.as_str())
+            );
+        }
+        let own = format!("https://example.org/{rss_file}");
+        let links = channel.atom_ext().unwrap().links();
+        assert!(
+            links.iter().any(|l| l.rel() == "self" && l.href() == own),
+            "{text}"
+        );
+        assert_eq!(channel.language(), Some("en"));
+    }
+    let first = &rss::Channel::read_from(site.read("index.xml").as_bytes())
+        .unwrap()
+        .items[0];
+    assert!(first.categories().iter().any(|c| c.name() == "Iraq"));
+    // A description is HTML to readers: a summary's text is escaped for it, never markup.
+    let hostile = Site::new(&format!("{CONFIG}rss_feed = \"rss.xml\"\n"));
+    hostile.article(
+        "a.md",
+        &format!(
+            "{}\nsummary = \"a <script>x</script> & ]]> b\"",
+            fm("T", "2023-03-07")
+        ),
+        "Body.",
+    );
+    hostile.build_ok();
+    let channel = rss::Channel::read_from(hostile.read("rss.xml").as_bytes()).unwrap();
+    assert_eq!(
+        channel.items[0].description(),
+        Some("a &lt;script&gt;x&lt;/script&gt; &amp; ]]&gt; b")
+    );
+    // Pages announce both, each listing's Atom feed first.
+    let rss_links = |rel: &str| -> Vec<String> {
+        select(&site.html(rel), "link[rel=alternate]")
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    l.value().attr("type").unwrap(),
+                    l.value().attr("href").unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        rss_links("tags/iraq/index.html"),
+        [
+            "application/atom+xml /tags/iraq/atom.xml",
+            "application/rss+xml /tags/iraq/index.xml",
+            "application/atom+xml /atom.xml",
+            "application/rss+xml /index.xml",
+        ]
+    );
+    assert_links_resolve(&site.out(), "/");
+
+    // A name that is not a plain .xml file, or that is taken, is refused at its line.
+    for (name, says) in [
+        ("atom.xml", "taken"),
+        ("../x.xml", "file name ending in .xml"),
+        ("rss", "file name ending in .xml"),
+        ("sitemap-1.xml", "taken"),
+    ] {
+        let bad = Site::new(&format!("{CONFIG}rss_feed = \"{name}\"\n"));
+        let r = bad.build(&[]);
+        assert!(!r.ok, "{name}");
+        assert!(
+            r.stderr.contains("site.toml:6") && r.stderr.contains(says),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn feed_ids_are_stable_across_builds() {
     let site = news_site(CONFIG);
     site.build_ok();

@@ -1,11 +1,13 @@
-//! Atom feeds: one for the whole site (`atom.xml`) and one beside each section, tag,
-//! source and author page (`tags/iraq/atom.xml`), each with the newest `feed_entries`
-//! articles. Listings are already newest first, so a feed reads only the first N of its
-//! list: the cost is N entries per feed, however many articles a tag holds.
+//! Feeds: one for the whole site (`atom.xml`) and one beside each section, tag, source
+//! and author page (`tags/iraq/atom.xml`), each with the newest `feed_entries` articles;
+//! with `rss_feed` set, an RSS 2.0 twin beside each (`tags/iraq/rss.xml`). Listings are
+//! already newest first, so a feed reads only the first N of its list: the cost is N
+//! entries per feed, however many articles a tag holds.
 //!
 //! Nothing depends on the clock, so an unchanged archive gives byte-identical feeds.
 //! Entry ids are tag URIs (RFC 4151) built from the host, the publication day and the
-//! article's source file, so they survive a change of permalink pattern or slug.
+//! article's source file, so they survive a change of permalink pattern or slug; the RSS
+//! twin gives them as its `guid`s.
 
 use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
@@ -18,22 +20,31 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
 use crate::render::ui::Ui;
 
-/// The media type feeds are announced with.
+/// The media type Atom feeds are announced with.
 pub const ATOM_TYPE: &str = "application/atom+xml";
+/// The media type RSS feeds are announced with.
+pub const RSS_TYPE: &str = "application/rss+xml";
 
-/// One feed to write: which listing, its file, its title.
+/// One listing's feeds: which listing, where, its title.
 struct FeedPlan {
     listing: Listing,
-    /// Site-relative file, e.g. `tags/iraq/atom.xml`.
-    file: String,
+    /// Site-relative folder of the listing (and its feeds), e.g. `tags/iraq/`.
+    base: String,
     title: String,
 }
 
-/// Every feed of the site: the home listing and every term of every taxonomy.
+impl FeedPlan {
+    /// The Atom feed's site-relative file, e.g. `tags/iraq/atom.xml`.
+    fn atom_file(&self) -> String {
+        urls::feed(&self.base)
+    }
+}
+
+/// Every listing with feeds: the home listing and every term of every taxonomy.
 fn plan(archive: &Archive, config: &SiteConfig, ui: &Ui) -> Vec<FeedPlan> {
     let mut plans = vec![FeedPlan {
         listing: Listing::Home,
-        file: urls::feed(&archive.listing_base(Listing::Home)),
+        base: archive.listing_base(Listing::Home),
         title: config.title.clone(),
     }];
     for (k, tax) in archive.taxonomies.iter().enumerate() {
@@ -41,7 +52,7 @@ fn plan(archive: &Archive, config: &SiteConfig, ui: &Ui) -> Vec<FeedPlan> {
             let listing = Listing::Term(k, t);
             plans.push(FeedPlan {
                 listing,
-                file: urls::feed(&archive.listing_base(listing)),
+                base: archive.listing_base(listing),
                 title: TaxonomyKind::feed_title(
                     &config.title,
                     ui.get(tax.kind.singular()),
@@ -63,42 +74,154 @@ pub fn write(
     skip: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<usize, Diagnostic> {
     let plans = plan(archive, config, ui);
+    let put = |file: &str, bytes: Result<Vec<u8>, String>| {
+        let failed =
+            |e: String| Diagnostic::error(file, None, format!("cannot write the feed: {e}"));
+        let bytes = bytes.map_err(failed)?;
+        staging
+            .write_owned(file, bytes)
+            .map_err(|e| failed(e.to_string()))?;
+        Ok::<usize, Diagnostic>(1)
+    };
     plans
         .par_iter()
-        .filter(|p| !skip(&p.file))
         .map(|p| {
-            let feed = build_feed(archive, config, p);
-            let bytes = feed.write_to(Vec::new()).map_err(|e| {
-                Diagnostic::error(&p.file, None, format!("cannot write the feed: {e}"))
-            })?;
-            staging.write_owned(&p.file, bytes).map_err(|e| {
-                Diagnostic::error(&p.file, None, format!("cannot write the feed: {e}"))
-            })?;
-            Ok(1)
+            let items = items(archive, config, p);
+            let mut written = 0;
+            let atom = p.atom_file();
+            if !skip(&atom) {
+                let feed = atom_feed(config, p, &items);
+                written += put(&atom, feed.write_to(Vec::new()).map_err(|e| e.to_string()))?;
+            }
+            if !config.rss_feed.is_empty() {
+                let rss = format!("{}{}", p.base, config.rss_feed);
+                if !skip(&rss) {
+                    let channel = rss_channel(config, p, &items);
+                    written += put(
+                        &rss,
+                        channel.write_to(Vec::new()).map_err(|e| e.to_string()),
+                    )?;
+                }
+            }
+            Ok(written)
         })
         .sum()
 }
 
-fn build_feed(archive: &Archive, config: &SiteConfig, plan: &FeedPlan) -> Feed {
+/// What both feed formats say of an article.
+struct Item {
+    title: String,
+    /// Absolute URL of its page.
+    url: String,
+    /// See [`entry_id`].
+    id: String,
+    published: Option<DateTime<FixedOffset>>,
+    /// The later of its publication and update; `None` when undated.
+    updated: Option<DateTime<FixedOffset>>,
+    summary: String,
+    /// Name and absolute URL of each author's page.
+    authors: Vec<(String, String)>,
+    /// Name and the absolute URL of its kind's index (`.../tags/`) for sections and tags.
+    categories: Vec<(String, String)>,
+}
+
+/// The newest `feed_entries` articles of the plan's listing.
+fn items(archive: &Archive, config: &SiteConfig, plan: &FeedPlan) -> Vec<Item> {
     let items = archive.listing_items(plan.listing);
-    let newest = &items[..items.len().min(config.feed_entries)];
-    let mut entries: Vec<(Entry, Option<DateTime<FixedOffset>>)> =
-        newest.iter().map(|&i| entry(archive, config, i)).collect();
-    // The feed changed when its newest entry did; an all-undated feed has no date of its
-    // own, and a fixed day (the one undated entry ids carry) keeps the output independent
-    // of the build's clock.
-    let updated = entries
+    items[..items.len().min(config.feed_entries)]
         .iter()
-        .filter_map(|(_, u)| *u)
-        .max()
-        .unwrap_or_else(undated_time);
-    for (entry, u) in &mut entries {
-        if u.is_none() {
-            entry.updated = updated;
+        .map(|&i| item(archive, config, i))
+        .collect()
+}
+
+fn item(archive: &Archive, config: &SiteConfig, i: usize) -> Item {
+    let a = &archive.articles[i];
+    let published = a.date.map(|d| d.fixed_offset());
+    let updated = match (published, a.updated.map(|d| d.fixed_offset())) {
+        (Some(p), Some(u)) => Some(p.max(u)),
+        (p, u) => p.or(u),
+    };
+    let mut authors = Vec::new();
+    let mut categories = Vec::new();
+    for tax in &archive.taxonomies {
+        for &t in &tax.by_article[i] {
+            let term = &tax.terms[t];
+            let name = xml_safe(&term.name);
+            match tax.kind {
+                TaxonomyKind::Author => authors.push((
+                    name,
+                    config.absolute_url(&format!("{}/{}/", tax.kind.plural(), term.slug)),
+                )),
+                TaxonomyKind::Section | TaxonomyKind::Tag => categories.push((
+                    name,
+                    config.absolute_url(&format!("{}/", tax.kind.plural())),
+                )),
+                TaxonomyKind::Source => {}
+            }
         }
     }
-    let page = config.absolute_url(&archive.listing_base(plan.listing));
-    let self_url = config.absolute_url(&plan.file);
+    Item {
+        title: xml_safe(&a.title),
+        url: config.absolute_url(&a.url),
+        id: entry_id(a, config),
+        published,
+        updated,
+        summary: xml_safe(&a.summary),
+        authors,
+        categories,
+    }
+}
+
+/// The newest change among `items`; an all-undated feed has no date of its own, and a
+/// fixed day (the one undated entry ids carry) keeps the output independent of the
+/// build's clock.
+fn feed_updated(items: &[Item]) -> DateTime<FixedOffset> {
+    items
+        .iter()
+        .filter_map(|i| i.updated)
+        .max()
+        .unwrap_or_else(undated_time)
+}
+
+fn atom_feed(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> Feed {
+    let updated = feed_updated(items);
+    let self_url = config.absolute_url(&plan.atom_file());
+    let entries = items
+        .iter()
+        .map(|i| Entry {
+            title: Text::plain(i.title.clone()),
+            id: i.id.clone(),
+            // An undated entry changed when its feed did.
+            updated: i.updated.unwrap_or(updated),
+            published: i.published,
+            authors: i
+                .authors
+                .iter()
+                .map(|(name, url)| Person {
+                    name: name.clone(),
+                    uri: Some(url.clone()),
+                    ..Default::default()
+                })
+                .collect(),
+            categories: i
+                .categories
+                .iter()
+                .map(|(name, scheme)| Category {
+                    term: name.clone(),
+                    scheme: Some(scheme.clone()),
+                    label: Some(name.clone()),
+                })
+                .collect(),
+            links: vec![Link {
+                href: i.url.clone(),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Default::default()
+            }],
+            summary: (!i.summary.is_empty()).then(|| Text::plain(i.summary.clone())),
+            ..Default::default()
+        })
+        .collect();
     Feed {
         title: Text::plain(xml_safe(&plan.title)),
         id: self_url.clone(),
@@ -121,7 +244,7 @@ fn build_feed(archive: &Archive, config: &SiteConfig, plan: &FeedPlan) -> Feed {
                 ..Default::default()
             },
             Link {
-                href: page,
+                href: config.absolute_url(&plan.base),
                 rel: "alternate".into(),
                 mime_type: Some("text/html".into()),
                 ..Default::default()
@@ -130,7 +253,66 @@ fn build_feed(archive: &Archive, config: &SiteConfig, plan: &FeedPlan) -> Feed {
         subtitle: (!config.description.is_empty())
             .then(|| Text::plain(xml_safe(&config.description))),
         lang: Some(config.language.clone()),
-        entries: entries.into_iter().map(|(e, _)| e).collect(),
+        entries,
+        ..Default::default()
+    }
+}
+
+/// The RSS 2.0 twin of [`atom_feed`]: authors as Dublin Core creators (RSS's own
+/// `author` wants an e-mail address), the entry id as a `guid` that is not a link.
+fn rss_channel(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> rss::Channel {
+    use rss::extension::atom::{AtomExtension, Link as AtomLink};
+    use rss::extension::dublincore::DublinCoreExtension;
+    let dated = items.iter().any(|i| i.updated.is_some());
+    let self_url = config.absolute_url(&format!("{}{}", plan.base, config.rss_feed));
+    let rss_items = items
+        .iter()
+        .map(|i| rss::Item {
+            title: Some(i.title.clone()),
+            link: Some(i.url.clone()),
+            // Readers take an RSS description as HTML: the plain summary is escaped for it.
+            description: (!i.summary.is_empty()).then(|| crate::render::escape_html(&i.summary)),
+            guid: Some(rss::Guid {
+                value: i.id.clone(),
+                permalink: false,
+            }),
+            pub_date: i.published.map(|d| d.to_rfc2822()),
+            categories: i
+                .categories
+                .iter()
+                .map(|(name, scheme)| rss::Category {
+                    name: name.clone(),
+                    domain: Some(scheme.clone()),
+                })
+                .collect(),
+            dublin_core_ext: (!i.authors.is_empty()).then(|| DublinCoreExtension {
+                creators: i.authors.iter().map(|(name, _)| name.clone()).collect(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect();
+    let description = if config.description.is_empty() {
+        &plan.title
+    } else {
+        &config.description
+    };
+    rss::Channel {
+        title: xml_safe(&plan.title),
+        link: config.absolute_url(&plan.base),
+        description: xml_safe(description),
+        language: Some(config.language.clone()),
+        generator: Some(format!("broadsheet {}", env!("CARGO_PKG_VERSION"))),
+        last_build_date: dated.then(|| feed_updated(items).to_rfc2822()),
+        atom_ext: Some(AtomExtension {
+            links: vec![AtomLink {
+                href: self_url,
+                rel: "self".into(),
+                mime_type: Some(RSS_TYPE.into()),
+                ..Default::default()
+            }],
+        }),
+        items: rss_items,
         ..Default::default()
     }
 }
@@ -143,61 +325,6 @@ fn undated_time() -> DateTime<FixedOffset> {
         .single()
         .expect("2000-01-01 exists")
         .fixed_offset()
-}
-
-/// The article's feed entry and its own `updated` time (`None` when undated).
-fn entry(
-    archive: &Archive,
-    config: &SiteConfig,
-    i: usize,
-) -> (Entry, Option<DateTime<FixedOffset>>) {
-    let a = &archive.articles[i];
-    let published = a.date.map(|d| d.fixed_offset());
-    let updated = match (published, a.updated.map(|d| d.fixed_offset())) {
-        (Some(p), Some(u)) => Some(p.max(u)),
-        (p, u) => p.or(u),
-    };
-    let term_url = |k: usize, t: usize| {
-        let tax = &archive.taxonomies[k];
-        config.absolute_url(&format!("{}/{}/", tax.kind.plural(), tax.terms[t].slug))
-    };
-    let mut authors = Vec::new();
-    let mut categories = Vec::new();
-    for (k, tax) in archive.taxonomies.iter().enumerate() {
-        for &t in &tax.by_article[i] {
-            let name = xml_safe(&tax.terms[t].name);
-            match tax.kind {
-                TaxonomyKind::Author => authors.push(Person {
-                    name,
-                    uri: Some(term_url(k, t)),
-                    ..Default::default()
-                }),
-                TaxonomyKind::Section | TaxonomyKind::Tag => categories.push(Category {
-                    term: name.clone(),
-                    scheme: Some(config.absolute_url(&format!("{}/", tax.kind.plural()))),
-                    label: Some(name),
-                }),
-                TaxonomyKind::Source => {}
-            }
-        }
-    }
-    let entry = Entry {
-        title: Text::plain(xml_safe(&a.title)),
-        id: entry_id(a, config),
-        updated: updated.unwrap_or_else(undated_time),
-        published,
-        authors,
-        categories,
-        links: vec![Link {
-            href: config.absolute_url(&a.url),
-            rel: "alternate".into(),
-            mime_type: Some("text/html".into()),
-            ..Default::default()
-        }],
-        summary: (!a.summary.is_empty()).then(|| Text::plain(xml_safe(&a.summary))),
-        ..Default::default()
-    };
-    (entry, updated)
 }
 
 /// `tag:example.org,2023-03-07:/world/pentagon-visit.md`: host, publication day (undated

@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use crate::archive::{urls, Listing, PageKind, TaxonomyKind};
-use crate::render::views::{ArticleView, Link, PageContext, SiteView, Views};
+use crate::output::feeds::{ATOM_TYPE, RSS_TYPE};
+use crate::render::views::{ArticleView, FeedLink, PageContext, SiteView, Views};
 
 /// One `<meta>` tag: `<meta {attr}="{key}" content="{content}">`.
 #[derive(Debug, Serialize)]
@@ -184,32 +185,38 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// The site-wide feed, as a link for `<head>`.
-    pub fn site_feed(&self) -> Link {
-        Link {
-            title: self.config.title.clone(),
-            url: self.url(&urls::feed(&self.archive.listing_base(Listing::Home))),
+    /// A listing's feeds, as links for `<head>`: Atom, and RSS when `rss_feed` is set.
+    fn feed_links(&self, listing: Listing, title: String, into: &mut Vec<FeedLink>) {
+        let base = self.archive.listing_base(listing);
+        into.push(FeedLink {
+            title: title.clone(),
+            url: self.url(&urls::feed(&base)),
+            media_type: ATOM_TYPE,
+        });
+        if !self.config.rss_feed.is_empty() {
+            into.push(FeedLink {
+                title,
+                url: self.url(&format!("{base}{}", self.config.rss_feed)),
+                media_type: RSS_TYPE,
+            });
         }
     }
 
     /// Fills the links of a page's context that come from elsewhere in the archive: feeds
     /// and related articles.
     pub fn add_links<'s>(&'s self, ctx: &mut PageContext<'s>, kind: &PageKind) {
-        ctx.feeds = vec![self.site_feed()];
+        let mut feeds = Vec::with_capacity(4);
         if let PageKind::Listing(listing @ Listing::Term(k, t), _) = kind {
             let tax = &self.archive.taxonomies[*k];
-            ctx.feeds.insert(
-                0,
-                Link {
-                    title: TaxonomyKind::feed_title(
-                        &self.config.title,
-                        self.ui.get(tax.kind.singular()),
-                        &tax.terms[*t].name,
-                    ),
-                    url: self.url(&urls::feed(&self.archive.listing_base(*listing))),
-                },
+            let title = TaxonomyKind::feed_title(
+                &self.config.title,
+                self.ui.get(tax.kind.singular()),
+                &tax.terms[*t].name,
             );
+            self.feed_links(*listing, title, &mut feeds);
         }
+        self.feed_links(Listing::Home, self.config.title.clone(), &mut feeds);
+        ctx.feeds = feeds;
         if let PageKind::Article(i) = kind {
             ctx.related = self.archive.related[*i]
                 .iter()

@@ -34,6 +34,16 @@ pub struct Link {
     pub url: String,
 }
 
+/// A feed, for `<link rel="alternate" type="...">`.
+#[derive(Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    /// Its media type (`application/atom+xml`, `application/rss+xml`).
+    #[serde(rename = "type")]
+    pub media_type: &'static str,
+}
+
 /// An entry of the site's navigation; a page names the one it belongs to in
 /// [`PageView::nav`].
 #[derive(Serialize)]
@@ -411,8 +421,9 @@ pub struct PageContext<'a> {
     pub related: Vec<super::seo::RelatedView<'a>>,
     /// `related` as `<li>` items, escaped (printed by the built-in `article.html`).
     pub related_html: String,
-    /// Atom feeds for `<link rel="alternate">`: the page's own first, then the site's.
-    pub feeds: Vec<Link>,
+    /// Feeds for `<link rel="alternate">`: the page's own first (Atom, then RSS when
+    /// `rss_feed` is set), then the site's.
+    pub feeds: Vec<FeedLink>,
     /// OpenGraph and Twitter card tags.
     pub meta: Vec<super::seo::MetaTag>,
     /// `meta` as `<meta>` elements, one per line, escaped (the built-in `base.html`
