@@ -13,7 +13,8 @@ pub struct Article {
     /// record of a multi-article file).
     pub id: String,
     pub title: String,
-    /// URL-safe name; only `a-z0-9-`.
+    /// URL-safe name: letters, digits, marks and `-` (only `a-z0-9-` with the default
+    /// `slugs = "ascii"`).
     pub slug: String,
     /// Site-relative URL of the article page, e.g. `2023/03/07/slug/`; set by the archive stage.
     pub url: String,
@@ -54,6 +55,9 @@ pub struct Article {
     /// Its language when not the site's (`lang`), a BCP 47 tag: an Arabic story in an
     /// English archive is marked so for screen readers, search engines and direction.
     pub lang: Option<String>,
+    /// The story it is a translation of, shared by every language's copy
+    /// (`translationKey`, as in Hugo): their pages link each other, with `hreflang`.
+    pub translation_key: Option<String>,
 }
 
 impl Article {

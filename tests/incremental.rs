@@ -137,6 +137,36 @@ fn retitling_an_article_updates_the_pages_relating_to_it() {
     );
 }
 
+/// A translation's new title moves its URL: its other languages' pages must follow.
+#[test]
+fn retitling_a_translation_updates_the_other_languages() {
+    let site = fixture();
+    site.article(
+        "world/story-ar.md",
+        "title = \"Qissa\"\ndate = 2023-03-02\nlang = \"ar\"\ntranslationKey = \"s1\"",
+        "Nass.",
+    );
+    let path = site.dir().join("content/business/story-01.md");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replace("+++\n\n", "translationKey = \"s1\"\n+++\n\n"),
+    )
+    .unwrap();
+    check_change(&site, |s| {
+        s.article(
+            "world/story-ar.md",
+            "title = \"Qissa jadida\"\ndate = 2023-03-02\nlang = \"ar\"\ntranslationKey = \"s1\"",
+            "Nass.",
+        );
+    });
+    let english = fs::read_to_string(site.out().join("2023/02/02/story-1/index.html")).unwrap();
+    assert!(
+        english.contains("hreflang=\"ar\" href=\"https://example.org/2023/03/02/qissa-jadida/\""),
+        "{english}"
+    );
+}
+
 #[test]
 fn an_edit_of_the_same_size_is_seen() {
     let site = fixture();

@@ -72,6 +72,7 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         aliases: Vec::new(),
         extra: Default::default(),
         lang: None,
+        translation_key: None,
         title,
     }
 }

@@ -283,6 +283,107 @@ fn rss_feeds_mirror_the_atom_ones_when_asked() {
     }
 }
 
+/// One story in English, Arabic and French (`translationKey`, as in Hugo), and a second
+/// French copy that clashes.
+fn translated_site() -> Site {
+    let site = Site::new(CONFIG);
+    site.article(
+        "en.md",
+        "title = \"Austin visits Iraq\"\ndate = 2023-03-07\ntranslationKey = \"austin-iraq\"",
+        "Body.",
+    );
+    site.article(
+        "ar.md",
+        "title = \"زيارة أوستن\"\ndate = 2023-03-07\nlang = \"ar\"\ntranslation_key = \"austin-iraq\"",
+        "نص.",
+    );
+    site.write(
+        "content/fr.md",
+        "---\ntitle: Austin en Irak\ndate: 2023-03-08\nlang: fr\ntranslationKey: austin-iraq\n---\n\nTexte.\n",
+    );
+    site.article(
+        "fr-copy.md",
+        "title = \"Austin en Irak (copie)\"\ndate = 2023-03-06\nlang = \"fr\"\ntranslationKey = \"austin-iraq\"",
+        "Texte.",
+    );
+    site.article("other.md", &fm("Other", "2023-03-09"), "Alone.");
+    site
+}
+
+#[test]
+fn translations_link_each_other_with_hreflang() {
+    let site = translated_site();
+    let r = site.build_ok();
+    assert!(
+        r.stderr.contains("content/fr-copy.md: translationKey 'austin-iraq' already has a 'fr' article, content/fr.md"),
+        "{}",
+        r.stderr
+    );
+    // By language tag.
+    let pages = [
+        ("ar", "2023/03/07/zyr-wstn/index.html"),
+        ("en", "2023/03/07/austin-visits-iraq/index.html"),
+        ("fr", "2023/03/08/austin-en-irak/index.html"),
+    ];
+    let expected: Vec<String> = pages
+        .iter()
+        .map(|(lang, rel)| {
+            format!(
+                "{lang} https://example.org/{}",
+                rel.trim_end_matches("index.html")
+            )
+        })
+        .collect();
+    for (lang, rel) in pages {
+        let doc = site.html(rel);
+        // Every language's page, itself included, in the head: the same set everywhere.
+        let alternates: Vec<String> = select(&doc, "link[rel=alternate][hreflang]")
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    l.value().attr("hreflang").unwrap(),
+                    l.value().attr("href").unwrap()
+                )
+            })
+            .collect();
+        assert_eq!(alternates, expected, "{rel}");
+        // Readers see the other languages by their own names.
+        let shown: Vec<String> = select(&doc, ".translations a")
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a.value().attr("hreflang").unwrap(),
+                    a.text().collect::<String>()
+                )
+            })
+            .collect();
+        let others: Vec<&str> = [
+            ("ar", "ar العربية"),
+            ("en", "en English"),
+            ("fr", "fr Français"),
+        ]
+        .iter()
+        .filter(|(l, _)| *l != lang)
+        .map(|(_, s)| *s)
+        .collect();
+        assert_eq!(shown, others, "{rel}");
+    }
+    // Neither the clashing copy nor a story told once has any.
+    for rel in [
+        "2023/03/06/austin-en-irak-copie/index.html",
+        "2023/03/09/other/index.html",
+    ] {
+        let page = site.read(rel);
+        assert!(
+            !page.contains("hreflang") && !page.contains("class=\"translations\""),
+            "{rel}"
+        );
+    }
+    assert_links_resolve(&site.out(), "/");
+}
+
 #[test]
 fn feed_ids_are_stable_across_builds() {
     let site = news_site(CONFIG);

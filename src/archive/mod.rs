@@ -4,6 +4,7 @@
 
 pub mod related;
 pub mod taxonomy;
+pub mod translations;
 pub mod urls;
 
 use std::collections::{HashMap, HashSet};
@@ -105,6 +106,8 @@ pub struct Archive {
     pub undated: Vec<usize>,
     /// For each article, its related articles, best first (see [`related`]).
     pub related: Vec<Vec<usize>>,
+    /// Stories published in several languages (see [`translations`]).
+    pub translations: translations::Translations,
 }
 
 /// An old URL of an article, written as a small page that sends readers on to it.
@@ -188,6 +191,7 @@ pub fn index(
 
     let years = group_by_date(&articles[..dated]);
     let related = related::compute(&articles, &taxonomies, config.related_articles, memo);
+    let translations = translations::group(&articles, config, &mut report.diagnostics);
     let mut archive = Archive {
         home: (0..articles.len()).collect(),
         undated: (dated..articles.len()).collect(),
@@ -199,6 +203,7 @@ pub fn index(
         asset_copies: Vec::new(),
         redirects: Vec::new(),
         related,
+        translations,
     };
     archive.asset_copies = plan_assets(&archive.articles, assets, report);
     archive.redirects = plan_redirects(&archive.articles);

@@ -327,6 +327,7 @@ struct ArticleOut<'a> {
     /// `extra` as JSON text (postcard cannot read a JSON value back).
     extra: String,
     lang: Option<&'a str>,
+    translation_key: Option<&'a str>,
 }
 
 /// [`Article`] as read back. A field added to `Article` must be added here and to
@@ -357,6 +358,7 @@ struct CachedArticle {
     aliases: Vec<String>,
     extra: String,
     lang: Option<String>,
+    translation_key: Option<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -411,6 +413,7 @@ impl<'a> OutcomeOut<'a> {
                         aliases,
                         extra,
                         lang,
+                        translation_key,
                     } = a;
                     ArticleOut {
                         id,
@@ -448,6 +451,7 @@ impl<'a> OutcomeOut<'a> {
                             serde_json::to_string(extra).unwrap_or_default()
                         },
                         lang: lang.as_deref(),
+                        translation_key: translation_key.as_deref(),
                     }
                 })
                 .collect(),
@@ -509,6 +513,7 @@ impl CachedOutcome {
                 aliases: a.aliases,
                 extra: serde_json::from_str(&a.extra).unwrap_or_default(),
                 lang: a.lang,
+                translation_key: a.translation_key,
             });
         }
         let diagnostics = self

@@ -44,6 +44,7 @@ pub enum Field {
     Url,
     Aliases,
     Lang,
+    Translation,
 }
 
 impl Field {
@@ -91,6 +92,7 @@ impl Field {
             Field::Url => &["url", "link", "permalink"],
             Field::Aliases => &["aliases", "redirect_from"],
             Field::Lang => &["lang", "language", "inLanguage", "locale"],
+            Field::Translation => &["translationKey", "translation_key", "translation"],
         }
     }
 
@@ -112,7 +114,7 @@ impl Field {
             Field::Alt => &names.alt,
             Field::Body => &names.body,
             Field::Url => &names.url,
-            Field::Draft | Field::Aliases | Field::Lang => &[],
+            Field::Draft | Field::Aliases | Field::Lang | Field::Translation => &[],
         }
     }
 }
@@ -195,6 +197,8 @@ pub struct Draft {
     pub extra: Map<String, Value>,
     /// The article's language, when not the site's (a BCP 47 tag).
     pub lang: Option<String>,
+    /// Shared by the translations of one story.
+    pub translation_key: Option<String>,
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -713,6 +717,7 @@ impl<'a> Fields<'a> {
         let mut aliases = self.aliases();
         let extra = self.extra();
         let lang = self.lang();
+        let translation_key = self.string(Field::Translation).map(|s| clean_line(&s));
         let (image_field, image_caption) = self.image();
         let image_src = image_field.and_then(|src| {
             // A file beside the article is named as the body names it (`./a.jpg` is
@@ -827,6 +832,7 @@ impl<'a> Fields<'a> {
             aliases,
             extra,
             lang,
+            translation_key: translation_key.filter(|k| !k.is_empty()),
         }
     }
 
@@ -938,9 +944,26 @@ impl<'a> Fields<'a> {
 }
 
 /// Canonical field names, for messages.
-pub const KNOWN_FIELDS: [&str; 18] = [
-    "title", "date", "updated", "slug", "summary", "authors", "sources", "tags", "section",
-    "image", "caption", "credit", "alt", "draft", "url", "aliases", "extra", "lang",
+pub const KNOWN_FIELDS: [&str; 19] = [
+    "title",
+    "date",
+    "updated",
+    "slug",
+    "summary",
+    "authors",
+    "sources",
+    "tags",
+    "section",
+    "image",
+    "caption",
+    "credit",
+    "alt",
+    "draft",
+    "url",
+    "aliases",
+    "extra",
+    "lang",
+    "translationKey",
 ];
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.
@@ -1313,6 +1336,7 @@ pub fn finish(
         aliases: draft.aliases,
         extra: draft.extra,
         lang: draft.lang,
+        translation_key: draft.translation_key,
     }
 }
 

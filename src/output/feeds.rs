@@ -414,6 +414,7 @@ mod tests {
             aliases: Vec::new(),
             extra: Default::default(),
             lang: None,
+            translation_key: None,
         };
         assert_eq!(
             entry_id(&a, &config),

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::archive::{urls, Listing, PageKind, TaxonomyKind};
+use crate::archive::{translations, urls, Listing, PageKind, TaxonomyKind};
 use crate::output::feeds::{ATOM_TYPE, RSS_TYPE};
 use crate::render::views::{ArticleView, FeedLink, PageContext, SiteView, Views};
 
@@ -22,6 +22,22 @@ pub struct MetaTag {
 /// A related article as the list under an article shows it: kept small because every
 /// article page carries several, and borrowed from the article's card, which has
 /// formatted its URL and date already.
+/// One language's copy of a story, for `hreflang` links and the list of languages.
+#[derive(Debug, Serialize)]
+pub struct TranslationView<'a> {
+    /// Its language tag (`ar`, `pt-BR`).
+    pub lang: &'a str,
+    /// The language in its own words (`العربية`).
+    pub name: String,
+    pub title: &'a str,
+    /// Root-relative URL of its page.
+    pub url: &'a str,
+    /// Absolute URL of its page.
+    pub permalink: String,
+    /// Whether it is the page's own article.
+    pub current: bool,
+}
+
 #[derive(Debug)]
 pub struct RelatedView<'a> {
     /// Headline.
@@ -171,6 +187,20 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// Article `j` as a translation of the page's article (`current` when it is it).
+    fn translation_view(&self, j: usize, current: bool) -> TranslationView<'_> {
+        let v = &self.cards[j].view;
+        let lang = translations::language(&self.archive.articles[j], self.config);
+        TranslationView {
+            lang,
+            name: translations::language_name(lang),
+            title: v.title,
+            url: &v.url,
+            permalink: self.absolute(&v.url),
+            current,
+        }
+    }
+
     fn related_view(&self, j: usize) -> RelatedView<'_> {
         let v = &self.cards[j].view;
         RelatedView {
@@ -218,6 +248,13 @@ impl<'a> Views<'a> {
         self.feed_links(Listing::Home, self.config.title.clone(), &mut feeds);
         ctx.feeds = feeds;
         if let PageKind::Article(i) = kind {
+            ctx.translations = self
+                .archive
+                .translations
+                .of(*i)
+                .iter()
+                .map(|&j| self.translation_view(j, j == *i))
+                .collect();
             ctx.related = self.archive.related[*i]
                 .iter()
                 .map(|&j| self.related_view(j))

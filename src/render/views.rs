@@ -421,6 +421,9 @@ pub struct PageContext<'a> {
     pub related: Vec<super::seo::RelatedView<'a>>,
     /// `related` as `<li>` items, escaped (printed by the built-in `article.html`).
     pub related_html: String,
+    /// The article in every language it is published in, itself included (`current`),
+    /// by language tag; empty when it has no translation (article pages).
+    pub translations: Vec<super::seo::TranslationView<'a>>,
     /// Feeds for `<link rel="alternate">`: the page's own first (Atom, then RSS when
     /// `rss_feed` is set), then the site's.
     pub feeds: Vec<FeedLink>,
@@ -869,6 +872,7 @@ impl<'a> Views<'a> {
             undated_url: self.url(urls::UNDATED),
             related: Vec::new(),
             related_html: String::new(),
+            translations: Vec::new(),
             feeds: Vec::new(),
             meta: Vec::new(),
             meta_html: String::new(),

@@ -1,0 +1,162 @@
+//! Translations: articles that share a `translationKey` are one story in several
+//! languages, and their pages link each other (`hreflang`), as Hugo links translations.
+
+use std::collections::HashMap;
+
+use crate::article::Article;
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+
+/// The stories told in more than one language.
+#[derive(Debug, Default)]
+pub struct Translations {
+    /// Each story's articles (indices into the archive), by language tag; at least two.
+    pub groups: Vec<Vec<usize>>,
+    /// Article -> its group in `groups`.
+    pub group_of: HashMap<usize, usize>,
+}
+
+impl Translations {
+    /// The article's story in every language it is published in (itself included), by
+    /// language tag; empty when it has no translation.
+    pub fn of(&self, article: usize) -> &[usize] {
+        self.group_of
+            .get(&article)
+            .map_or(&[], |&g| self.groups[g].as_slice())
+    }
+}
+
+/// The language an article is written in: its own `lang`, else the site's.
+pub fn language<'a>(a: &'a Article, config: &'a SiteConfig) -> &'a str {
+    a.lang.as_deref().unwrap_or(&config.language)
+}
+
+/// Groups `articles` (in archive order) by translation key. Of two articles of one key
+/// in one language, the first in archive order (the newest) is the translation; the
+/// other is still published, unlinked, with a warning.
+pub fn group(
+    articles: &[Article],
+    config: &SiteConfig,
+    warnings: &mut Vec<Diagnostic>,
+) -> Translations {
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        if let Some(key) = a.translation_key.as_deref() {
+            by_key.entry(key).or_default().push(i);
+        }
+    }
+    let mut keys: Vec<&str> = by_key.keys().copied().collect();
+    keys.sort_unstable();
+    let mut out = Translations::default();
+    for key in keys {
+        let mut members = by_key.remove(key).unwrap_or_default();
+        // Stable: the same language keeps archive order, so the first is the newest.
+        members
+            .sort_by(|&x, &y| language(&articles[x], config).cmp(language(&articles[y], config)));
+        let mut kept: Vec<usize> = Vec::with_capacity(members.len());
+        for i in members {
+            let lang = language(&articles[i], config);
+            match kept
+                .iter()
+                .find(|&&k| language(&articles[k], config) == lang)
+            {
+                Some(&first) => {
+                    let a = &articles[i];
+                    warnings.push(
+                        Diagnostic::warning(
+                            &a.source_path,
+                            a.source_line,
+                            format!(
+                                "translationKey '{key}' already has a '{lang}' article, {}; this one is published but not linked as its translation (give one of them another lang or translationKey)",
+                                articles[first].source_path.display()
+                            ),
+                        )
+                        .with_kind("translation-clash"),
+                    );
+                }
+                None => kept.push(i),
+            }
+        }
+        if kept.len() > 1 {
+            let g = out.groups.len();
+            for &i in &kept {
+                out.group_of.insert(i, g);
+            }
+            out.groups.push(kept);
+        }
+    }
+    out
+}
+
+/// A language's name in that language (`العربية` for `ar`), with the region of a tag
+/// that has one (`Português (BR)`), else the tag itself.
+pub fn language_name(tag: &str) -> String {
+    let mut parts = tag.split(['-', '_']);
+    let primary = parts.next().unwrap_or("").to_ascii_lowercase();
+    let region = parts.find(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let Some(&(_, name)) = ENDONYMS.iter().find(|(code, _)| *code == primary) else {
+        return tag.to_string();
+    };
+    match region {
+        Some(r) => format!("{name} ({})", r.to_ascii_uppercase()),
+        None => name.to_string(),
+    }
+}
+
+/// Languages by their own names, for links to translations.
+const ENDONYMS: &[(&str, &str)] = &[
+    ("ar", "العربية"),
+    ("bn", "বাংলা"),
+    ("ca", "Català"),
+    ("cs", "Čeština"),
+    ("da", "Dansk"),
+    ("de", "Deutsch"),
+    ("el", "Ελληνικά"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fa", "فارسی"),
+    ("fi", "Suomi"),
+    ("fr", "Français"),
+    ("he", "עברית"),
+    ("hi", "हिन्दी"),
+    ("hu", "Magyar"),
+    ("id", "Bahasa Indonesia"),
+    ("it", "Italiano"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("ku", "Kurdî"),
+    ("ms", "Bahasa Melayu"),
+    ("nb", "Norsk bokmål"),
+    ("nl", "Nederlands"),
+    ("no", "Norsk"),
+    ("pl", "Polski"),
+    ("pt", "Português"),
+    ("ro", "Română"),
+    ("ru", "Русский"),
+    ("sv", "Svenska"),
+    ("sw", "Kiswahili"),
+    ("th", "ไทย"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
+    ("ur", "اردو"),
+    ("vi", "Tiếng Việt"),
+    ("zh", "中文"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_languages_in_their_own_words() {
+        assert_eq!(language_name("ar"), "العربية");
+        assert_eq!(language_name("pt-BR"), "Português (BR)");
+        assert_eq!(language_name("zh-Hant-TW"), "中文 (TW)");
+        assert_eq!(language_name("xx"), "xx");
+    }
+
+    #[test]
+    fn endonyms_are_sorted_and_unique() {
+        assert!(ENDONYMS.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}
