@@ -54,7 +54,7 @@ fn main() {
         &site.join("content"),
         &site,
         &config,
-        LoadOptions { drafts: false },
+        LoadOptions::default(),
     );
     let archive = archive::index(
         loaded.articles,

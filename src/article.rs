@@ -58,6 +58,9 @@ pub struct Article {
     /// The story it is a translation of, shared by every language's copy
     /// (`translationKey`, as in Hugo): their pages link each other, with `hreflang`.
     pub translation_key: Option<String>,
+    /// When it comes off the site (`expiryDate`, as in Hugo; a wire story's licence
+    /// ending): a build from then on leaves it out, unless run with `--expired`.
+    pub expires: Option<DateTime<Tz>>,
 }
 
 impl Article {

@@ -29,6 +29,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` from `site.toml`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Keep articles whose `expiryDate` has passed.
+    pub expired: bool,
     /// Warnings fail the build.
     pub strict: bool,
     /// Fill [`BuildReport::sources`] (for tools that point from a page back to its file).
@@ -80,6 +82,9 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Content files that produced no article, and why, so none vanishes silently.
     pub skipped: Vec<Skipped>,
+    /// The first `expiryDate` still to come among the published articles (Unix seconds):
+    /// from then on, a rebuild with no changed file has work to do.
+    pub next_expiry: Option<i64>,
 }
 
 impl Outcome {
@@ -207,7 +212,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         cache.stamp(
             site,
             &content,
-            format!("{:?}", opts.sitemap_limit).as_bytes(),
+            format!("{:?} {}", opts.sitemap_limit, opts.expired).as_bytes(),
         )
     };
     if let Some(previous) = nothing_to_do(&stamp, &cache, &out_dir) {
@@ -224,13 +229,24 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     observer.stage("reading content");
     // Load and normalize, reusing what the cache remembers of unchanged files.
     cache.read_parsed();
-    let drafts = opts.drafts;
-    let loaded = ingest::load_listed(content, &config, LoadOptions { drafts }, &cache.parsed);
+    let load = LoadOptions {
+        drafts: opts.drafts,
+        expired: opts.expired,
+        now: chrono::Utc::now(),
+    };
+    let loaded = ingest::load_listed(content, &config, load, &cache.parsed);
     cache.save_parsed();
     report.mark("load", start);
     observer.stage("indexing");
     report.outcome.diagnostics.extend(loaded.diagnostics);
     report.outcome.skipped.extend(loaded.skipped);
+    report.outcome.next_expiry = (!opts.expired)
+        .then(|| {
+            let now = load.now.timestamp();
+            let expiries = loaded.articles.iter().filter_map(|a| a.expires);
+            expiries.map(|e| e.timestamp()).filter(|&t| t > now).min()
+        })
+        .flatten();
 
     // Index and plan every output file.
     let mut index_report = IndexReport::default();
@@ -465,6 +481,12 @@ fn write_site(
 /// binary and config) and its output is still as it left it: the build has nothing to do.
 fn nothing_to_do(stamp: &Stamp, cache: &BuildCache, out_dir: &Path) -> Option<Outcome> {
     let previous = stamp.previous()?;
+    if previous
+        .next_expiry
+        .is_some_and(|t| chrono::Utc::now().timestamp() >= t)
+    {
+        return None;
+    }
     let files = output::intact(out_dir, &cache.manifest_path())?;
     (files == previous.files_total).then_some(previous)
 }

@@ -115,6 +115,9 @@ pub struct BuildArgs {
     /// Include articles marked draft = true.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles whose expiryDate has passed.
+    #[arg(long)]
+    pub expired: bool,
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
@@ -178,6 +181,9 @@ pub struct CheckArgs {
     /// Include articles marked draft = true.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles whose expiryDate has passed.
+    #[arg(long)]
+    pub expired: bool,
     /// Also write the ingest report as JSON, with one entry per input file.
     #[arg(long, value_name = "FILE.json")]
     pub report: Option<PathBuf>,
@@ -214,6 +220,7 @@ pub fn main() -> ExitCode {
                 output_dir: args.output_dir,
                 base_url: args.base_url,
                 drafts: args.drafts,
+                expired: args.expired,
                 strict: args.strict,
                 ..Default::default()
             };
@@ -314,6 +321,7 @@ fn check(site_dir: PathBuf, args: &CheckArgs) -> ExitCode {
     let opts = BuildOptions {
         site_dir,
         drafts: args.drafts,
+        expired: args.expired,
         ..Default::default()
     };
     let mut checked = check::check_site(&opts);

@@ -170,7 +170,11 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         &site_dir.join("content"),
         site_dir,
         config,
-        LoadOptions { drafts },
+        LoadOptions {
+            drafts,
+            expired: false,
+            now: chrono::Utc::now(),
+        },
     );
     let mut diagnostics = loaded.diagnostics;
     let mut skipped = loaded.skipped;

@@ -362,6 +362,52 @@ fn unicode_slugs_keep_the_script_and_stay_inside_the_output() {
 }
 
 #[test]
+fn expired_articles_come_off_the_site_when_their_time_comes() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/old.md",
+        "title = \"Wire story\"\ndate = 2023-03-07\nexpiryDate = 2024-01-01",
+        "Licensed until 2024.",
+    );
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(2);
+    site.article(
+        "world/soon.md",
+        &format!(
+            "title = \"Soon gone\"\ndate = 2023-03-08\nexpiryDate = {}",
+            soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        "Licensed a little longer.",
+    );
+    site.article("world/kept.md", &fm("Kept", "2023-03-09"), "For good.");
+    let r = site.build_ok();
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains("content/world/old.md: expired: its expiryDate 2024-01-01 00:00 has passed (build with --expired to include it)"),
+        "{said}"
+    );
+    let out = site.out();
+    assert!(!out.join("2023/03/07/wire-story").exists());
+    assert!(out.join("2023/03/08/soon-gone/index.html").is_file());
+    assert!(!site.read("index.html").contains("Wire story"));
+    // Nothing changes on disk when its time comes, and the next build still takes it off.
+    std::thread::sleep(
+        (soon - chrono::Utc::now() + chrono::Duration::milliseconds(1100))
+            .to_std()
+            .unwrap_or_default(),
+    );
+    let r = site.build_ok();
+    assert!(!r.stdout.contains("(0 of "), "{}", r.stdout);
+    assert!(!out.join("2023/03/08/soon-gone").exists());
+    assert!(!site.read("index.html").contains("Soon gone"));
+    assert_links_resolve(&out, "/");
+    // --expired puts them back, for a look at what was published.
+    let r = site.build(&["--expired"]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(out.join("2023/03/07/wire-story/index.html").is_file());
+    assert!(out.join("2023/03/08/soon-gone/index.html").is_file());
+}
+
+#[test]
 fn hostile_names_stay_inside_the_output() {
     let site = Site::new(CONFIG);
     site.article(

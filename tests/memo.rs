@@ -73,6 +73,7 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         extra: Default::default(),
         lang: None,
         translation_key: None,
+        expires: None,
         title,
     }
 }

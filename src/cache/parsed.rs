@@ -328,6 +328,7 @@ struct ArticleOut<'a> {
     extra: String,
     lang: Option<&'a str>,
     translation_key: Option<&'a str>,
+    expires: Option<(i64, u32, &'static str)>,
 }
 
 /// [`Article`] as read back. A field added to `Article` must be added here and to
@@ -359,6 +360,7 @@ struct CachedArticle {
     extra: String,
     lang: Option<String>,
     translation_key: Option<String>,
+    expires: Option<CachedDate>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -414,6 +416,7 @@ impl<'a> OutcomeOut<'a> {
                         extra,
                         lang,
                         translation_key,
+                        expires,
                     } = a;
                     ArticleOut {
                         id,
@@ -452,6 +455,7 @@ impl<'a> OutcomeOut<'a> {
                         },
                         lang: lang.as_deref(),
                         translation_key: translation_key.as_deref(),
+                        expires: expires.as_ref().map(date_out),
                     }
                 })
                 .collect(),
@@ -480,6 +484,10 @@ impl CachedOutcome {
                 None => None,
             };
             let updated = match &a.updated {
+                Some(d) => Some(d.restore(tz)?),
+                None => None,
+            };
+            let expires = match &a.expires {
                 Some(d) => Some(d.restore(tz)?),
                 None => None,
             };
@@ -514,6 +522,7 @@ impl CachedOutcome {
                 extra: serde_json::from_str(&a.extra).unwrap_or_default(),
                 lang: a.lang,
                 translation_key: a.translation_key,
+                expires,
             });
         }
         let diagnostics = self

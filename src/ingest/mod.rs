@@ -29,6 +29,45 @@ use crate::diagnostics::{display_path, slash_path, Diagnostic, Skipped};
 pub struct LoadOptions {
     /// Keep articles marked `draft = true`.
     pub drafts: bool,
+    /// Keep articles whose `expiryDate` is `now` or earlier.
+    pub expired: bool,
+    /// The time the build runs at, for `expiryDate`.
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Why a parsed article is left out of this build.
+#[derive(Debug, Clone, Copy)]
+enum Withheld {
+    Draft,
+    /// Its `expiryDate`, as written in its zone.
+    Expired(chrono::DateTime<chrono_tz::Tz>),
+}
+
+impl Withheld {
+    /// The skip reason, for a file or (`what` = `record`) one record of a file.
+    fn reason(self, what: &str) -> String {
+        let what = if what.is_empty() {
+            String::new()
+        } else {
+            format!(" {what}")
+        };
+        match self {
+            Withheld::Draft => format!("draft{what} (build with --drafts to include it)"),
+            Withheld::Expired(on) => format!(
+                "expired{what}: its expiryDate {} has passed (build with --expired to include it)",
+                on.format("%Y-%m-%d %H:%M")
+            ),
+        }
+    }
+}
+
+fn withheld(a: &Article, opts: &LoadOptions) -> Option<Withheld> {
+    if a.draft && !opts.drafts {
+        return Some(Withheld::Draft);
+    }
+    a.expires
+        .filter(|e| !opts.expired && *e <= opts.now)
+        .map(Withheld::Expired)
 }
 
 /// One input file, decoded to text.
@@ -478,20 +517,25 @@ pub fn load_listed(
     let mut draft_refs: Vec<(usize, PathBuf)> = Vec::new();
     for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
-        let all_drafts = outcome.articles.iter().all(|a| a.draft);
+        let withheld = |a: &Article| withheld(a, &opts);
+        let all_withheld = outcome.articles.iter().all(|a| withheld(a).is_some());
         let mut drafts = 0;
+        let mut expired = None;
         for article in outcome.articles {
-            if article.draft && !opts.drafts {
-                drafts += 1;
-                // A draft record among published ones is named on its own: the file's
-                // entry lists only what it published.
-                if !all_drafts {
+            if let Some(why) = withheld(&article) {
+                match why {
+                    Withheld::Draft => drafts += 1,
+                    Withheld::Expired(on) => expired = Some(on),
+                }
+                // A record held back among published ones is named on its own: the
+                // file's entry lists only what it published.
+                if !all_withheld {
                     loaded.skipped.push(Skipped {
                         path: PathBuf::from(
                             crate::diagnostics::place(&article.source_path, article.source_line)
                                 + &array_record(&article.id),
                         ),
-                        reason: "draft record (build with --drafts to include it)".into(),
+                        reason: why.reason("record"),
                     });
                 }
                 for (rel, _) in article.asset_paths() {
@@ -514,11 +558,13 @@ pub fn load_listed(
             .find(|d| d.kind == "binary" || d.kind == "broken-link")
             .map(|d| d.message.to_string());
         loaded.diagnostics.extend(outcome.diagnostics);
-        let reason = if produced == 0 || drafts == produced {
+        let reason = if produced == 0 || all_withheld {
             Some(if let Some(msg) = failed {
                 format!("error: {msg}")
+            } else if let Some(on) = expired.filter(|_| drafts == 0) {
+                Withheld::Expired(on).reason("")
             } else if drafts > 0 {
-                "draft (build with --drafts to include it)".to_string()
+                Withheld::Draft.reason("")
             } else if let Some(msg) = refused {
                 msg
             } else {

@@ -45,6 +45,7 @@ pub enum Field {
     Aliases,
     Lang,
     Translation,
+    Expires,
 }
 
 impl Field {
@@ -93,6 +94,14 @@ impl Field {
             Field::Aliases => &["aliases", "redirect_from"],
             Field::Lang => &["lang", "language", "inLanguage", "locale"],
             Field::Translation => &["translationKey", "translation_key", "translation"],
+            // Hugo's `expiryDate`; CMS exports' names for the end of a wire story's licence.
+            Field::Expires => &[
+                "expiryDate",
+                "expiry_date",
+                "expires",
+                "expirationDate",
+                "expiration_date",
+            ],
         }
     }
 
@@ -114,7 +123,9 @@ impl Field {
             Field::Alt => &names.alt,
             Field::Body => &names.body,
             Field::Url => &names.url,
-            Field::Draft | Field::Aliases | Field::Lang | Field::Translation => &[],
+            Field::Draft | Field::Aliases | Field::Lang | Field::Translation | Field::Expires => {
+                &[]
+            }
         }
     }
 }
@@ -173,6 +184,8 @@ pub struct Draft {
     pub title: Option<String>,
     pub date: Option<DateTime<Tz>>,
     pub updated: Option<DateTime<Tz>>,
+    /// When it must come off the site (`expiryDate`).
+    pub expires: Option<DateTime<Tz>>,
     pub slug: Option<String>,
     pub summary: Option<String>,
     pub authors: Vec<String>,
@@ -673,6 +686,7 @@ impl<'a> Fields<'a> {
         let has_date = self.map.keys().any(|k| self.is_name_of(Field::Date, k));
         let date = self.date(Field::Date);
         let updated = self.date(Field::Updated);
+        let expires = self.date(Field::Expires);
         let slug = self.string(Field::Slug);
         let summary = self.string(Field::Summary).map(|s| self.clean(&s));
         let items = self.items(Field::Authors);
@@ -833,6 +847,7 @@ impl<'a> Fields<'a> {
             extra,
             lang,
             translation_key: translation_key.filter(|k| !k.is_empty()),
+            expires,
         }
     }
 
@@ -944,7 +959,7 @@ impl<'a> Fields<'a> {
 }
 
 /// Canonical field names, for messages.
-pub const KNOWN_FIELDS: [&str; 19] = [
+pub const KNOWN_FIELDS: [&str; 20] = [
     "title",
     "date",
     "updated",
@@ -964,6 +979,7 @@ pub const KNOWN_FIELDS: [&str; 19] = [
     "extra",
     "lang",
     "translationKey",
+    "expiryDate",
 ];
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.
@@ -1337,6 +1353,7 @@ pub fn finish(
         extra: draft.extra,
         lang: draft.lang,
         translation_key: draft.translation_key,
+        expires: draft.expires,
     }
 }
 

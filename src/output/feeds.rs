@@ -415,6 +415,7 @@ mod tests {
             extra: Default::default(),
             lang: None,
             translation_key: None,
+            expires: None,
         };
         assert_eq!(
             entry_id(&a, &config),
