@@ -8,9 +8,11 @@ use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
-/// Longest slug kept, in characters; long headlines are cut at a word boundary. (80
-/// characters of a three-byte script stay well under a file name's 255 bytes.)
+/// Longest slug kept, in characters; long headlines are cut at a word boundary.
 const MAX_SLUG: usize = 80;
+/// Longest slug kept, in bytes: a file name holds 255, and a slug gets a `-2` and a
+/// `.html.gz` or `.bin` after it (80 letters of a four-byte script would not fit).
+const MAX_SLUG_BYTES: usize = 200;
 
 /// How slugs are written (`slugs` in `site.toml`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -32,8 +34,17 @@ impl SlugStyle {
         match self {
             SlugStyle::Ascii => slug_of(&deunicode(text), |c| c.is_ascii_alphanumeric()),
             SlugStyle::Unicode => {
-                let composed: String = text.nfc().collect();
-                slug_of(&composed, |c| {
+                // Compatibility forms folded (full-width ＡＢＣ, ligatures) and the whole
+                // lowercased at once (a word's last Σ is ς, as in the word written
+                // small), so that one word is one slug; the dot Turkish İ leaves on its
+                // i is dropped, and invisible characters with it.
+                let folded = text.nfkc().collect::<String>().to_lowercase();
+                let visible: String = folded
+                    .replace("i\u{307}", "i")
+                    .chars()
+                    .filter(|&c| !invisible(c))
+                    .collect();
+                slug_of(&visible, |c| {
                     matches!(
                         c.general_category_group(),
                         GeneralCategoryGroup::Letter
@@ -44,6 +55,33 @@ impl SlugStyle {
             }
         }
     }
+}
+
+/// Characters that show nothing (Unicode's default-ignorable ones: joiners, variation
+/// selectors, bidi controls...) and the Arabic tatweel, which only stretches a word: in a
+/// slug they would make two URLs that look alike.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{34f}'
+            | '\u{61c}'
+            | '\u{640}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fff8}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
 }
 
 /// The words of `text` (runs of characters that `keep`), lowercased and joined by dashes.
@@ -72,11 +110,15 @@ fn slug_of(text: &str, keep: impl Fn(char) -> bool) -> String {
             dash = true;
         }
     }
-    if chars > MAX_SLUG {
-        let end = out
+    if chars > MAX_SLUG || out.len() > MAX_SLUG_BYTES {
+        let by_chars = out
             .char_indices()
             .nth(MAX_SLUG)
             .map_or(out.len(), |(i, _)| i);
+        let mut end = by_chars.min(MAX_SLUG_BYTES);
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
         let cut = out[..end].rfind('-').unwrap_or(end);
         out.truncate(cut);
     }
@@ -134,10 +176,27 @@ mod tests {
         assert_eq!(u("Cairo’s metro"), "cairos-metro");
         // Nothing that could climb, hide or reorder: dots, slashes, bidi controls, spaces.
         assert_eq!(u("../../etc/passwd"), "etc-passwd");
-        assert_eq!(u("a\u{202e}b\u{200b}c\\d"), "a-b-c-d");
+        assert_eq!(u("a\u{202e}b\u{200b}c\\d"), "abc-d");
         assert_eq!(u("!!!"), "");
         let long = u(&"كلمة ".repeat(40));
         assert!(long.chars().count() <= MAX_SLUG && !long.ends_with('-'));
+        // Four bytes a letter: cut by bytes too, within a file name's 255.
+        let wide = u(&"𝐁𝐫𝐞𝐚𝐤𝐢𝐧𝐠𝐍𝐞𝐰𝐬 ".repeat(8));
+        assert!(
+            wide.len() <= MAX_SLUG_BYTES && !wide.ends_with('-'),
+            "{wide}"
+        );
+        assert!(u(&"𠮶".repeat(70)).len() <= MAX_SLUG_BYTES);
+        // One word, one slug: case as a whole word, compatibility forms, Turkish İ.
+        assert_eq!(u("ΟΔΟΣ"), u("οδος"));
+        assert_eq!(u("ＡＢＣ"), "abc");
+        assert_eq!(u("İstanbul"), "istanbul");
+        // Nothing invisible: variation selectors, joiners, tatweel.
+        assert_eq!(u("a\u{34f}\u{34f}b"), "ab");
+        assert_eq!(u("a\u{fe0f}"), "a");
+        assert_eq!(u("عـــراق"), "عراق");
+        assert_eq!(u("می\u{200c}خواهم"), "میخواهم");
+        assert_eq!(u("ـــ"), "");
     }
 
     #[test]

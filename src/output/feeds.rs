@@ -17,7 +17,7 @@ use crate::archive::{urls, Archive, Listing, TaxonomyKind};
 use crate::article::Article;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
-use crate::output::Staging;
+use crate::output::{uri, Staging};
 use crate::render::ui::Ui;
 
 /// The media type Atom feeds are announced with.
@@ -150,7 +150,7 @@ fn item(archive: &Archive, config: &SiteConfig, i: usize) -> Item {
             match tax.kind {
                 TaxonomyKind::Author => authors.push((
                     name,
-                    config.absolute_url(&format!("{}/{}/", tax.kind.plural(), term.slug)),
+                    uri(config.absolute_url(&format!("{}/{}/", tax.kind.plural(), term.slug))),
                 )),
                 TaxonomyKind::Section | TaxonomyKind::Tag => categories.push((
                     name,
@@ -162,7 +162,7 @@ fn item(archive: &Archive, config: &SiteConfig, i: usize) -> Item {
     }
     Item {
         title: xml_safe(&a.title),
-        url: config.absolute_url(&a.url),
+        url: uri(config.absolute_url(&a.url)),
         id: entry_id(a, config),
         published,
         updated,
@@ -185,7 +185,7 @@ fn feed_updated(items: &[Item]) -> DateTime<FixedOffset> {
 
 fn atom_feed(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> Feed {
     let updated = feed_updated(items);
-    let self_url = config.absolute_url(&plan.atom_file());
+    let self_url = uri(config.absolute_url(&plan.atom_file()));
     let entries = items
         .iter()
         .map(|i| Entry {
@@ -244,7 +244,7 @@ fn atom_feed(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> Feed {
                 ..Default::default()
             },
             Link {
-                href: config.absolute_url(&plan.base),
+                href: uri(config.absolute_url(&plan.base)),
                 rel: "alternate".into(),
                 mime_type: Some("text/html".into()),
                 ..Default::default()
@@ -264,7 +264,7 @@ fn rss_channel(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> rss::Cha
     use rss::extension::atom::{AtomExtension, Link as AtomLink};
     use rss::extension::dublincore::DublinCoreExtension;
     let dated = items.iter().any(|i| i.updated.is_some());
-    let self_url = config.absolute_url(&format!("{}{}", plan.base, config.rss_feed));
+    let self_url = uri(config.absolute_url(&format!("{}{}", plan.base, config.rss_feed)));
     let rss_items = items
         .iter()
         .map(|i| rss::Item {
@@ -299,8 +299,9 @@ fn rss_channel(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> rss::Cha
     };
     rss::Channel {
         title: xml_safe(&plan.title),
-        link: config.absolute_url(&plan.base),
-        description: xml_safe(description),
+        link: uri(config.absolute_url(&plan.base)),
+        // Readers take it as HTML, as an item's.
+        description: crate::render::escape_html(&xml_safe(description)),
         language: Some(config.language.clone()),
         generator: Some(format!("broadsheet {}", env!("CARGO_PKG_VERSION"))),
         last_build_date: dated.then(|| feed_updated(items).to_rfc2822()),

@@ -653,6 +653,16 @@ fn list_static(static_dir: &Path) -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// An absolute URL escaped to ASCII, as sitemaps and feeds want it: pages with slugs in
+/// another script (`slugs = "unicode"`) get percent-encoded paths, a host in another
+/// script its punycode form. Pages keep the readable form, which browsers take as is.
+pub fn uri(url: String) -> String {
+    if url.is_ascii() {
+        return url;
+    }
+    url::Url::parse(&url).map_or(url, String::from)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

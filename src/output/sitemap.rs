@@ -26,17 +26,6 @@ pub struct UrlEntry {
     pub lastmod: Option<DateTime<Tz>>,
 }
 
-/// `url` as the sitemap protocol wants it, escaped to ASCII: pages with slugs in another
-/// script (`slugs = "unicode"`) get percent-encoded paths, a host in another script its
-/// punycode form. Pages and feeds keep the readable form, which browsers and feed readers
-/// take as is.
-fn uri(url: String) -> String {
-    if url.is_ascii() {
-        return url;
-    }
-    url::Url::parse(&url).map_or(url, String::from)
-}
-
 /// When an article last changed: its update time, else its date.
 fn changed(archive: &Archive, i: usize) -> Option<DateTime<Tz>> {
     let a = &archive.articles[i];
@@ -56,7 +45,7 @@ pub fn entries(archive: &Archive, config: &SiteConfig) -> Vec<UrlEntry> {
         .pages
         .iter()
         .map(|page| UrlEntry {
-            loc: uri(config.absolute_url(&page.url)),
+            loc: super::uri(config.absolute_url(&page.url)),
             lastmod: match &page.kind {
                 PageKind::Article(i) => changed(archive, *i),
                 PageKind::Listing(listing, p) => archive.listing_items(*listing)[p.range.clone()]
@@ -81,7 +70,7 @@ pub fn files(entries: &[UrlEntry], config: &SiteConfig, limit: usize) -> Vec<(St
     for (n, chunk) in entries.chunks(limit).enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
         index.push_str("<sitemap><loc>");
-        index.push_str(&xml_escape(&uri(config.absolute_url(&name))));
+        index.push_str(&xml_escape(&super::uri(config.absolute_url(&name))));
         index.push_str("</loc>");
         if let Some(d) = chunk.iter().filter_map(|e| e.lastmod).max() {
             push_lastmod(&mut index, &d);
@@ -129,7 +118,7 @@ fn xml_escape(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn robots(config: &SiteConfig) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        uri(config.absolute_url(SITEMAP))
+        super::uri(config.absolute_url(SITEMAP))
     )
 }
 
