@@ -135,6 +135,9 @@ pub struct ServeArgs {
     /// Include articles marked draft = true.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles whose expiryDate has passed.
+    #[arg(long)]
+    pub expired: bool,
     /// The URL written into the pages, as given: the address other devices or a proxy
     /// reach this server at (such as http://192.168.1.20:1111/archive/); the site is
     /// served under its path. Default: the address listened on (localhost when that is
@@ -236,6 +239,7 @@ pub fn main() -> ExitCode {
                 interface: args.interface,
                 port: args.port,
                 drafts: args.drafts,
+                expired: args.expired,
                 base_url: args.base_url,
             };
             let site = opts.site_dir.clone();

@@ -31,6 +31,8 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    /// Keep articles whose `expiryDate` has passed.
+    pub expired: bool,
     /// The URL pages are written for, as given; `None`: the address listened on, with
     /// the path of `base_url` in site.toml.
     pub base_url: Option<String>,
@@ -102,6 +104,7 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         site_dir: opts.site_dir.clone(),
         out: out.clone(),
         drafts: opts.drafts,
+        expired: opts.expired,
         origin,
         port: addr.port(),
         base_url: opts.base_url.clone(),
@@ -197,6 +200,7 @@ struct Preview {
     site_dir: PathBuf,
     out: PathBuf,
     drafts: bool,
+    expired: bool,
     /// `http://127.0.0.1:1111`: the address listened on, without a path.
     origin: String,
     port: u16,
@@ -252,6 +256,7 @@ impl Preview {
             output_dir: Some(self.out.clone()),
             base_url: Some(address.base_url.clone()),
             drafts: self.drafts,
+            expired: self.expired,
             ..Default::default()
         };
         let report = build::build(&opts);
