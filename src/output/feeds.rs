@@ -154,7 +154,7 @@ fn item(archive: &Archive, config: &SiteConfig, i: usize) -> Item {
                 )),
                 TaxonomyKind::Section | TaxonomyKind::Tag => categories.push((
                     name,
-                    config.absolute_url(&format!("{}/", tax.kind.plural())),
+                    uri(config.absolute_url(&format!("{}/", tax.kind.plural()))),
                 )),
                 TaxonomyKind::Source => {}
             }
@@ -228,7 +228,7 @@ fn atom_feed(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> Feed {
         updated,
         authors: vec![Person {
             name: xml_safe(&config.title),
-            uri: Some(config.base_url.clone()),
+            uri: Some(uri(config.base_url.clone())),
             ..Default::default()
         }],
         generator: Some(Generator {
