@@ -240,11 +240,14 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     observer.stage("indexing");
     report.outcome.diagnostics.extend(loaded.diagnostics);
     report.outcome.skipped.extend(loaded.skipped);
+    // In whole seconds rounded up: a rebuild at that second or later has passed it.
     report.outcome.next_expiry = (!opts.expired)
         .then(|| {
-            let now = load.now.timestamp();
             let expiries = loaded.articles.iter().filter_map(|a| a.expires);
-            expiries.map(|e| e.timestamp()).filter(|&t| t > now).min()
+            expiries
+                .filter(|e| *e > load.now)
+                .map(|e| e.timestamp() + i64::from(e.timestamp_subsec_nanos() > 0))
+                .min()
         })
         .flatten();
 

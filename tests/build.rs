@@ -433,7 +433,7 @@ fn expired_articles_come_off_the_site_when_their_time_comes() {
     let r = site.build_ok();
     let said = format!("{}{}", r.stdout, r.stderr);
     assert!(
-        said.contains("content/world/old.md: expired: its expiryDate 2024-01-01 00:00 has passed (build with --expired to include it)"),
+        said.contains("content/world/old.md: expired: its expiryDate 2024-01-01 00:00 +02:00 has passed (build with --expired to include it)"),
         "{said}"
     );
     let out = site.out();
@@ -451,6 +451,27 @@ fn expired_articles_come_off_the_site_when_their_time_comes() {
     assert!(!out.join("2023/03/08/soon-gone").exists());
     assert!(!site.read("index.html").contains("Soon gone"));
     assert_links_resolve(&out, "/");
+    // What exports write for "never" is never; a value that cannot be read stops the
+    // build, in a dump too, rather than leave licensed copy up.
+    site.write(
+        "content/never.jsonl",
+        "{\"title\":\"Zero\",\"date\":\"2023-01-01\",\"body\":\"x\",\"expires\":0}\n{\"title\":\"Never\",\"date\":\"2023-01-02\",\"body\":\"x\",\"expiryDate\":\"never\"}\n{\"title\":\"Far\",\"date\":\"2023-01-03\",\"body\":\"x\",\"expirationDate\":\"9999-12-31T23:59:59Z\"}\n",
+    );
+    site.build_ok();
+    for page in ["2023/01/01/zero", "2023/01/02/never", "2023/01/03/far"] {
+        assert!(out.join(page).join("index.html").is_file(), "{page}");
+    }
+    site.write(
+        "content/bad.jsonl",
+        "{\"title\":\"Bad\",\"date\":\"2023-01-04\",\"body\":\"x\",\"expires\":\"next tuesday\"}\n",
+    );
+    let r = site.build(&[]);
+    assert!(
+        !r.ok && r.stderr.contains("content/bad.jsonl") && r.stderr.contains("is not a date"),
+        "{}",
+        r.stderr
+    );
+    fs::remove_file(site.dir().join("content/bad.jsonl")).unwrap();
     // --expired puts them back, for a look at what was published.
     let r = site.build(&["--expired"]);
     assert!(r.ok, "{}", r.stderr);

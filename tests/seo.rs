@@ -382,6 +382,30 @@ fn translations_link_each_other_with_hreflang() {
         );
     }
     assert_links_resolve(&site.out(), "/");
+
+    // The site's language as written (`en-us`) is the language of an article written
+    // `en-US`: one of them is the English copy, not both.
+    let cased = Site::new(&CONFIG.replace("timezone", "language = \"en-us\"\ntimezone"));
+    cased.article(
+        "a.md",
+        &format!("{}\ntranslationKey = \"k\"", fm("A", "2023-03-01")),
+        "x",
+    );
+    cased.article(
+        "b.md",
+        &format!(
+            "{}\nlang = \"en-US\"\ntranslationKey = \"k\"",
+            fm("B", "2023-03-02")
+        ),
+        "x",
+    );
+    let r = cased.build_ok();
+    assert!(
+        r.stderr.contains("translation-clash")
+            || r.stderr.contains("already has a 'en-US' article"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

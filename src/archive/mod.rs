@@ -392,9 +392,13 @@ fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport)
                 )
             }
             None => match &asset.draft_ref {
-                Some(draft) => format!(
+                Some((draft, false)) => format!(
                     "only {}, a draft, refers to it (build with --drafts to include both)",
                     draft.display()
+                ),
+                Some((expired, true)) => format!(
+                    "only {}, expired, refers to it (build with --expired to include both)",
+                    expired.display()
                 ),
                 None => "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
             },

@@ -26,9 +26,19 @@ impl Translations {
     }
 }
 
-/// The language an article is written in: its own `lang`, else the site's.
-pub fn language<'a>(a: &'a Article, config: &'a SiteConfig) -> &'a str {
-    a.lang.as_deref().unwrap_or(&config.language)
+/// The site's language tag in the form articles' `lang` takes (`en-us` is `en-US`), so
+/// that the two compare.
+pub fn site_language(config: &SiteConfig) -> String {
+    config
+        .language
+        .parse::<unic_langid::LanguageIdentifier>()
+        .map_or_else(|_| config.language.clone(), |id| id.to_string())
+}
+
+/// The language an article is written in: its own `lang`, else the site's (`site`, from
+/// [`site_language`]).
+pub fn language<'a>(a: &'a Article, site: &'a str) -> &'a str {
+    a.lang.as_deref().unwrap_or(site)
 }
 
 /// Groups `articles` (in archive order) by translation key. Of two articles of one key
@@ -45,21 +55,19 @@ pub fn group(
             by_key.entry(key).or_default().push(i);
         }
     }
+    let site = site_language(config);
+    let language = |a: &Article| language(a, &site).to_string();
     let mut keys: Vec<&str> = by_key.keys().copied().collect();
     keys.sort_unstable();
     let mut out = Translations::default();
     for key in keys {
         let mut members = by_key.remove(key).unwrap_or_default();
         // Stable: the same language keeps archive order, so the first is the newest.
-        members
-            .sort_by(|&x, &y| language(&articles[x], config).cmp(language(&articles[y], config)));
+        members.sort_by(|&x, &y| language(&articles[x]).cmp(&language(&articles[y])));
         let mut kept: Vec<usize> = Vec::with_capacity(members.len());
         for i in members {
-            let lang = language(&articles[i], config);
-            match kept
-                .iter()
-                .find(|&&k| language(&articles[k], config) == lang)
-            {
+            let lang = language(&articles[i]);
+            match kept.iter().find(|&&k| language(&articles[k]) == lang) {
                 Some(&first) => {
                     let a = &articles[i];
                     warnings.push(
@@ -68,7 +76,10 @@ pub fn group(
                             a.source_line,
                             format!(
                                 "translationKey '{key}' already has a '{lang}' article, {}; this one is published but not linked as its translation (give one of them another lang or translationKey)",
-                                articles[first].source_path.display()
+                                crate::diagnostics::place(
+                                    &articles[first].source_path,
+                                    articles[first].source_line
+                                )
                             ),
                         )
                         .with_kind("translation-clash"),

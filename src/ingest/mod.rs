@@ -55,7 +55,7 @@ impl Withheld {
             Withheld::Draft => format!("draft{what} (build with --drafts to include it)"),
             Withheld::Expired(on) => format!(
                 "expired{what}: its expiryDate {} has passed (build with --expired to include it)",
-                on.format("%Y-%m-%d %H:%M")
+                on.format("%Y-%m-%d %H:%M %:z")
             ),
         }
     }
@@ -95,8 +95,9 @@ pub struct Asset {
     pub path: PathBuf,
     /// Relative to `content/`, `/`-separated.
     pub rel: String,
-    /// A draft left out of this build that refers to it, for its skip reason.
-    pub draft_ref: Option<PathBuf>,
+    /// An article left out of this build that refers to it (a draft, or expired when the
+    /// flag is set), for its skip reason.
+    pub draft_ref: Option<(PathBuf, bool)>,
 }
 
 /// Everything the load stage found.
@@ -514,7 +515,7 @@ pub fn load_listed(
         .map(|(i, a)| (a.rel.as_str(), i))
         .collect();
     // (asset, draft) pairs: a file only a draft refers to is not "referred to by no article".
-    let mut draft_refs: Vec<(usize, PathBuf)> = Vec::new();
+    let mut draft_refs: Vec<(usize, (PathBuf, bool))> = Vec::new();
     for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
         let withheld = |a: &Article| withheld(a, &opts);
@@ -540,7 +541,8 @@ pub fn load_listed(
                 }
                 for (rel, _) in article.asset_paths() {
                     if let Some(&i) = asset_of.get(rel.as_str()) {
-                        draft_refs.push((i, article.source_path.clone()));
+                        let expired = matches!(why, Withheld::Expired(_));
+                        draft_refs.push((i, (article.source_path.clone(), expired)));
                     }
                 }
             } else {

@@ -93,7 +93,7 @@ impl Field {
             Field::Url => &["url", "link", "permalink"],
             Field::Aliases => &["aliases", "redirect_from"],
             Field::Lang => &["lang", "language", "inLanguage", "locale"],
-            Field::Translation => &["translationKey", "translation_key", "translation"],
+            Field::Translation => &["translationKey", "translation_key"],
             // Hugo's `expiryDate`; CMS exports' names for the end of a wire story's licence.
             Field::Expires => &[
                 "expiryDate",
@@ -500,6 +500,33 @@ impl<'a> Fields<'a> {
     }
 
     /// A date; a value that is no date is an error (front matter) or a warning (dump).
+    /// `expiryDate`. What exports write for "none" (`0`, `"never"`, `""`,
+    /// `0000-00-00`, a year 9999) is none. A value that cannot be read is an error in a
+    /// dump too (where a bad date is otherwise a warning): licensed copy must not stay up
+    /// because its end date was mistyped.
+    fn expiry(&mut self) -> Option<DateTime<Tz>> {
+        let (key, value) = self.take(Field::Expires)?;
+        let never = match &value {
+            Value::Null | Value::Bool(false) => true,
+            Value::Number(n) => n.as_f64() == Some(0.0),
+            Value::String(s) => {
+                let s = s.trim().to_ascii_lowercase();
+                matches!(s.as_str(), "" | "0" | "never" | "none" | "false")
+                    || s.starts_with("0000-00-00")
+                    || s.starts_with("9999")
+            }
+            _ => false,
+        };
+        if never {
+            return None;
+        }
+        self.map.insert(key, value);
+        let mode = std::mem::replace(&mut self.mode, Mode::FrontMatter);
+        let date = self.date(Field::Expires);
+        self.mode = mode;
+        date
+    }
+
     fn date(&mut self, field: Field) -> Option<DateTime<Tz>> {
         let (key, mut value) = self.take(field)?;
         // A timestamp exported as a string (`"1678185000"`) is the number it spells.
@@ -686,7 +713,7 @@ impl<'a> Fields<'a> {
         let has_date = self.map.keys().any(|k| self.is_name_of(Field::Date, k));
         let date = self.date(Field::Date);
         let updated = self.date(Field::Updated);
-        let expires = self.date(Field::Expires);
+        let expires = self.expiry();
         let slug = self.string(Field::Slug);
         let summary = self.string(Field::Summary).map(|s| self.clean(&s));
         let items = self.items(Field::Authors);

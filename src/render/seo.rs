@@ -26,7 +26,7 @@ pub struct MetaTag {
 #[derive(Debug, Serialize)]
 pub struct TranslationView<'a> {
     /// Its language tag (`ar`, `pt-BR`).
-    pub lang: &'a str,
+    pub lang: String,
     /// The language in its own words (`العربية`).
     pub name: String,
     pub title: &'a str,
@@ -190,10 +190,11 @@ impl<'a> Views<'a> {
     /// Article `j` as a translation of the page's article (`current` when it is it).
     fn translation_view(&self, j: usize, current: bool) -> TranslationView<'_> {
         let v = &self.cards[j].view;
-        let lang = translations::language(&self.archive.articles[j], self.config);
+        let site = translations::site_language(self.config);
+        let lang = translations::language(&self.archive.articles[j], &site).to_string();
         TranslationView {
+            name: translations::language_name(&lang),
             lang,
-            name: translations::language_name(lang),
             title: v.title,
             url: &v.url,
             permalink: self.absolute(&v.url),
