@@ -467,7 +467,7 @@ fn expired_articles_come_off_the_site_when_their_time_comes() {
     );
     let r = site.build(&[]);
     assert!(
-        !r.ok && r.stderr.contains("content/bad.jsonl") && r.stderr.contains("is not a date"),
+        !r.ok && r.stderr.contains("content/bad.jsonl:1:") && r.stderr.contains("is not a date"),
         "{}",
         r.stderr
     );

@@ -161,6 +161,8 @@ pub enum Mode {
 pub struct Fields<'a> {
     map: Map<String, Value>,
     mode: Mode,
+    /// A value that cannot be read is an error even in a dump (while reading one field).
+    strict: bool,
     /// Front matter text, for finding the line of a key (empty for dumps).
     text: &'a str,
     /// Line of `text`'s first line (front matter) or of the record (dump).
@@ -251,6 +253,7 @@ impl<'a> Fields<'a> {
         Fields {
             map,
             mode,
+            strict: false,
             text,
             first_line,
             shown,
@@ -286,6 +289,7 @@ impl<'a> Fields<'a> {
         let line = self.line(key);
         let d = match self.mode {
             Mode::FrontMatter => Diagnostic::error(self.shown, line, msg),
+            Mode::Dump if self.strict => Diagnostic::error(self.shown, line, msg),
             Mode::Dump => Diagnostic::warning(self.shown, line, format!("{msg}; ignored")),
         };
         self.diagnostics.push(d.with_kind(kind));
@@ -521,9 +525,9 @@ impl<'a> Fields<'a> {
             return None;
         }
         self.map.insert(key, value);
-        let mode = std::mem::replace(&mut self.mode, Mode::FrontMatter);
+        self.strict = true;
         let date = self.date(Field::Expires);
-        self.mode = mode;
+        self.strict = false;
         date
     }
 
