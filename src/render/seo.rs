@@ -19,9 +19,6 @@ pub struct MetaTag {
     pub content: String,
 }
 
-/// A related article as the list under an article shows it: kept small because every
-/// article page carries several, and borrowed from the article's card, which has
-/// formatted its URL and date already.
 /// One language's copy of a story, for `hreflang` links and the list of languages.
 #[derive(Debug, Serialize)]
 pub struct TranslationView<'a> {
@@ -38,6 +35,9 @@ pub struct TranslationView<'a> {
     pub current: bool,
 }
 
+/// A related article as the list under an article shows it: kept small because every
+/// article page carries several, and borrowed from the article's card, which has
+/// formatted its URL and date already.
 #[derive(Debug)]
 pub struct RelatedView<'a> {
     /// Headline.
