@@ -457,7 +457,17 @@ fn expired_articles_come_off_the_site_when_their_time_comes() {
         "content/never.jsonl",
         "{\"title\":\"Zero\",\"date\":\"2023-01-01\",\"body\":\"x\",\"expires\":0}\n{\"title\":\"Never\",\"date\":\"2023-01-02\",\"body\":\"x\",\"expiryDate\":\"never\"}\n{\"title\":\"Far\",\"date\":\"2023-01-03\",\"body\":\"x\",\"expirationDate\":\"9999-12-31T23:59:59Z\"}\n",
     );
-    site.build_ok();
+    // A file of one draft and one expired record names each, as its reason can give one.
+    site.write(
+        "content/mixed.json",
+        "[{\"title\":\"D\",\"date\":\"2023-01-05\",\"body\":\"x\",\"draft\":true},{\"title\":\"E\",\"date\":\"2023-01-06\",\"body\":\"y\",\"expires\":\"2020-01-01\"}]",
+    );
+    let r = site.build_ok();
+    let said = format!("{}{}", r.stdout, r.stderr);
+    assert!(
+        said.contains("(record 1): draft record") && said.contains("(record 2): expired record"),
+        "{said}"
+    );
     for page in ["2023/01/01/zero", "2023/01/02/never", "2023/01/03/far"] {
         assert!(out.join(page).join("index.html").is_file(), "{page}");
     }

@@ -104,8 +104,24 @@ pub fn group(
 pub fn language_name(tag: &str) -> String {
     let mut parts = tag.split(['-', '_']);
     let primary = parts.next().unwrap_or("").to_ascii_lowercase();
-    let region = parts.find(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    let Some(&(_, name)) = ENDONYMS.iter().find(|(code, _)| *code == primary) else {
+    let rest: Vec<&str> = parts.collect();
+    let region = rest
+        .iter()
+        .find(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    // Chinese is named by its script: the two are read by different readers.
+    let script = rest
+        .iter()
+        .find(|p| p.len() == 4)
+        .map(|s| s.to_ascii_lowercase());
+    let name = match (primary.as_str(), script.as_deref()) {
+        ("zh", Some("hant")) => Some("繁體中文"),
+        ("zh", Some("hans")) => Some("简体中文"),
+        _ => ENDONYMS
+            .iter()
+            .find(|(code, _)| *code == primary)
+            .map(|&(_, name)| name),
+    };
+    let Some(name) = name else {
         return tag.to_string();
     };
     match region {
@@ -162,7 +178,9 @@ mod tests {
     fn names_languages_in_their_own_words() {
         assert_eq!(language_name("ar"), "العربية");
         assert_eq!(language_name("pt-BR"), "Português (BR)");
-        assert_eq!(language_name("zh-Hant-TW"), "中文 (TW)");
+        assert_eq!(language_name("zh-Hant-TW"), "繁體中文 (TW)");
+        assert_eq!(language_name("zh-Hans"), "简体中文");
+        assert_eq!(language_name("zh"), "中文");
         assert_eq!(language_name("xx"), "xx");
     }
 

@@ -520,6 +520,10 @@ pub fn load_listed(
         let produced = outcome.articles.len();
         let withheld = |a: &Article| withheld(a, &opts);
         let all_withheld = outcome.articles.iter().all(|a| withheld(a).is_some());
+        // Drafts and expired records in one file: the file's reason can give only one.
+        let is_draft = |a: &Article| withheld(a).map(|w| matches!(w, Withheld::Draft));
+        let mixed = outcome.articles.iter().any(|a| is_draft(a) == Some(true))
+            && outcome.articles.iter().any(|a| is_draft(a) == Some(false));
         let mut drafts = 0;
         let mut expired = None;
         for article in outcome.articles {
@@ -530,7 +534,7 @@ pub fn load_listed(
                 }
                 // A record held back among published ones is named on its own: the
                 // file's entry lists only what it published.
-                if !all_withheld {
+                if !all_withheld || mixed {
                     loaded.skipped.push(Skipped {
                         path: PathBuf::from(
                             crate::diagnostics::place(&article.source_path, article.source_line)

@@ -33,6 +33,9 @@ pub struct TranslationView<'a> {
     pub permalink: String,
     /// Whether it is the page's own article.
     pub current: bool,
+    /// Whether it is in the site's language: the one for readers of any other
+    /// (`hreflang="x-default"`).
+    pub default: bool,
 }
 
 /// A related article as the list under an article shows it: kept small because every
@@ -194,6 +197,7 @@ impl<'a> Views<'a> {
         let lang = translations::language(&self.archive.articles[j], &site).to_string();
         TranslationView {
             name: translations::language_name(&lang),
+            default: lang == site,
             lang,
             title: v.title,
             url: &v.url,
