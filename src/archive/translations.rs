@@ -14,6 +14,9 @@ pub struct Translations {
     pub groups: Vec<Vec<usize>>,
     /// Article -> its group in `groups`.
     pub group_of: HashMap<usize, usize>,
+    /// The site's language tag, in the form articles' `lang` takes (`en-us` is
+    /// `en-US`), so that the two compare.
+    site: String,
 }
 
 impl Translations {
@@ -24,20 +27,19 @@ impl Translations {
             .get(&article)
             .map_or(&[], |&g| self.groups[g].as_slice())
     }
+
+    /// The language `a` is written in: its own `lang`, else the site's.
+    pub fn language<'a>(&'a self, a: &'a Article) -> &'a str {
+        language(a, &self.site)
+    }
+
+    /// Whether `tag` is the site's language.
+    pub fn is_site_language(&self, tag: &str) -> bool {
+        tag == self.site
+    }
 }
 
-/// The site's language tag in the form articles' `lang` takes (`en-us` is `en-US`), so
-/// that the two compare.
-pub fn site_language(config: &SiteConfig) -> String {
-    config
-        .language
-        .parse::<unic_langid::LanguageIdentifier>()
-        .map_or_else(|_| config.language.clone(), |id| id.to_string())
-}
-
-/// The language an article is written in: its own `lang`, else the site's (`site`, from
-/// [`site_language`]).
-pub fn language<'a>(a: &'a Article, site: &'a str) -> &'a str {
+fn language<'a>(a: &'a Article, site: &'a str) -> &'a str {
     a.lang.as_deref().unwrap_or(site)
 }
 
@@ -55,19 +57,23 @@ pub fn group(
             by_key.entry(key).or_default().push(i);
         }
     }
-    let site = site_language(config);
-    let language = |a: &Article| language(a, &site).to_string();
+    let site = config
+        .language
+        .parse::<unic_langid::LanguageIdentifier>()
+        .map_or_else(|_| config.language.clone(), |id| id.to_string());
+    let language = |i: usize| language(&articles[i], &site);
     let mut keys: Vec<&str> = by_key.keys().copied().collect();
     keys.sort_unstable();
-    let mut out = Translations::default();
+    let mut groups = Vec::new();
+    let mut group_of = HashMap::new();
     for key in keys {
         let mut members = by_key.remove(key).unwrap_or_default();
         // Stable: the same language keeps archive order, so the first is the newest.
-        members.sort_by(|&x, &y| language(&articles[x]).cmp(&language(&articles[y])));
+        members.sort_by(|&x, &y| language(x).cmp(language(y)));
         let mut kept: Vec<usize> = Vec::with_capacity(members.len());
         for i in members {
-            let lang = language(&articles[i]);
-            match kept.iter().find(|&&k| language(&articles[k]) == lang) {
+            let lang = language(i);
+            match kept.iter().find(|&&k| language(k) == lang) {
                 Some(&first) => {
                     let a = &articles[i];
                     warnings.push(
@@ -89,44 +95,38 @@ pub fn group(
             }
         }
         if kept.len() > 1 {
-            let g = out.groups.len();
             for &i in &kept {
-                out.group_of.insert(i, g);
+                group_of.insert(i, groups.len());
             }
-            out.groups.push(kept);
+            groups.push(kept);
         }
     }
-    out
+    Translations {
+        groups,
+        group_of,
+        site,
+    }
 }
 
 /// A language's name in that language (`العربية` for `ar`), with the region of a tag
 /// that has one (`Português (BR)`), else the tag itself.
 pub fn language_name(tag: &str) -> String {
-    let mut parts = tag.split(['-', '_']);
-    let primary = parts.next().unwrap_or("").to_ascii_lowercase();
-    let rest: Vec<&str> = parts.collect();
-    let region = rest
-        .iter()
-        .find(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let Ok(id) = tag.parse::<unic_langid::LanguageIdentifier>() else {
+        return tag.to_string();
+    };
     // Chinese is named by its script: the two are read by different readers.
-    let script = rest
-        .iter()
-        .find(|p| p.len() == 4)
-        .map(|s| s.to_ascii_lowercase());
-    let name = match (primary.as_str(), script.as_deref()) {
-        ("zh", Some("hant")) => Some("繁體中文"),
-        ("zh", Some("hans")) => Some("简体中文"),
-        _ => ENDONYMS
+    let name = match (id.language.as_str(), id.script.as_ref().map(|s| s.as_str())) {
+        ("zh", Some("Hant")) => Some("繁體中文"),
+        ("zh", Some("Hans")) => Some("简体中文"),
+        (primary, _) => ENDONYMS
             .iter()
             .find(|(code, _)| *code == primary)
             .map(|&(_, name)| name),
     };
-    let Some(name) = name else {
-        return tag.to_string();
-    };
-    match region {
-        Some(r) => format!("{name} ({})", r.to_ascii_uppercase()),
-        None => name.to_string(),
+    match (name, id.region) {
+        (None, _) => tag.to_string(),
+        (Some(name), Some(region)) => format!("{name} ({})", region.as_str()),
+        (Some(name), None) => name.to_string(),
     }
 }
 

@@ -503,7 +503,6 @@ impl<'a> Fields<'a> {
         out
     }
 
-    /// A date; a value that is no date is an error (front matter) or a warning (dump).
     /// `expiryDate`. What exports write for "none" (`0`, `"never"`, `""`,
     /// `0000-00-00`, a year 9999) is none. A value that cannot be read is an error in a
     /// dump too (where a bad date is otherwise a warning): licensed copy must not stay up
@@ -524,15 +523,20 @@ impl<'a> Fields<'a> {
         if never {
             return None;
         }
-        self.map.insert(key, value);
         self.strict = true;
-        let date = self.date(Field::Expires);
+        let date = self.date_of(key, value);
         self.strict = false;
         date
     }
 
+    /// A date; a value that is no date is an error (front matter) or a warning (dump).
     fn date(&mut self, field: Field) -> Option<DateTime<Tz>> {
-        let (key, mut value) = self.take(field)?;
+        let (key, value) = self.take(field)?;
+        self.date_of(key, value)
+    }
+
+    /// [`Fields::date`] of a value already taken.
+    fn date_of(&mut self, key: String, mut value: Value) -> Option<DateTime<Tz>> {
         // A timestamp exported as a string (`"1678185000"`) is the number it spells.
         if let Value::String(s) = &value {
             let digits = s.trim();

@@ -23,7 +23,7 @@ pub struct MetaTag {
 #[derive(Debug, Serialize)]
 pub struct TranslationView<'a> {
     /// Its language tag (`ar`, `pt-BR`).
-    pub lang: String,
+    pub lang: &'a str,
     /// The language in its own words (`العربية`).
     pub name: String,
     pub title: &'a str,
@@ -193,11 +193,11 @@ impl<'a> Views<'a> {
     /// Article `j` as a translation of the page's article (`current` when it is it).
     fn translation_view(&self, j: usize, current: bool) -> TranslationView<'_> {
         let v = &self.cards[j].view;
-        let site = translations::site_language(self.config);
-        let lang = translations::language(&self.archive.articles[j], &site).to_string();
+        let translations = &self.archive.translations;
+        let lang = translations.language(&self.archive.articles[j]);
         TranslationView {
-            name: translations::language_name(&lang),
-            default: lang == site,
+            name: translations::language_name(lang),
+            default: translations.is_site_language(lang),
             lang,
             title: v.title,
             url: &v.url,
