@@ -83,7 +83,7 @@ impl Renderer {
         for (name, source) in theme::TEMPLATES {
             let source = ui
                 .put_words(source)
-                .map_err(|e| Diagnostic::error("(built-in theme)", None, e))?;
+                .map_err(|(_, e)| Diagnostic::error("(built-in theme)", None, e))?;
             defaults.push((format!("default/{name}"), source.clone()));
             defaults.push((name.to_string(), source));
         }
@@ -92,17 +92,9 @@ impl Renderer {
 
         let mut user = read_user_templates(templates_dir, site_dir)?;
         for (_, source, file) in &mut user {
-            *source = ui.put_words(source).map_err(|e| {
-                let line = source
-                    .find(
-                        e.split("}}")
-                            .next()
-                            .unwrap_or("")
-                            .trim_start_matches('{')
-                            .trim(),
-                    )
-                    .map(|at| line_of(source, at));
-                Diagnostic::error(&*file, line, format!("template error: {e}"))
+            *source = ui.put_words(source).map_err(|(at, e)| {
+                let line = line_of(source, at);
+                Diagnostic::error(&*file, Some(line), format!("template error: {e}"))
             })?;
         }
         let mut h = HashWriter::new(0);

@@ -118,8 +118,8 @@ impl Ui {
     }
 
     /// `{{ ui.KEY }}` in a template's source replaced by the word, escaped for HTML.
-    /// An unknown key is an error naming it.
-    pub fn put_words(&self, source: &str) -> Result<String, String> {
+    /// An unknown key is an error naming it, with its byte offset in `source`.
+    pub fn put_words(&self, source: &str) -> Result<String, (usize, String)> {
         if !source.contains("ui.") {
             return Ok(source.to_string());
         }
@@ -139,7 +139,8 @@ impl Ui {
             }) {
                 Some(key) => {
                     let word = self.html.get(key).ok_or_else(|| {
-                        format!("{{{{ ui.{key} }}}} names no word of the theme (see [translations] in the README)")
+                        let offset = source.len() - rest.len() + at;
+                        (offset, format!("{{{{ ui.{key} }}}} names no word of the theme (see [translations] in the README)"))
                     })?;
                     out.push_str(&rest[..at]);
                     out.push_str(word);
@@ -282,10 +283,8 @@ mod tests {
             ui("fr").put_words("<a>{{ ui.search }}</a>{{ui.by}} {{ site.title }} {{ t.url }}"),
             Ok("<a>Rechercher</a>Par {{ site.title }} {{ t.url }}".to_string())
         );
-        assert!(ui("en")
-            .put_words("{{ ui.serch }}")
-            .unwrap_err()
-            .contains("ui.serch"));
+        let (at, message) = ui("en").put_words("a\n{{ ui.serch }}").unwrap_err();
+        assert!(at == 2 && message.contains("ui.serch"), "{at} {message}");
     }
 
     #[test]
