@@ -518,16 +518,20 @@ pub fn load_listed(
     let mut draft_refs: Vec<(usize, (PathBuf, bool))> = Vec::new();
     for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
-        let withheld = |a: &Article| withheld(a, &opts);
-        let all_withheld = outcome.articles.iter().all(|a| withheld(a).is_some());
+        let held: Vec<Option<Withheld>> = outcome
+            .articles
+            .iter()
+            .map(|a| withheld(a, &opts))
+            .collect();
+        let all_withheld = held.iter().all(Option::is_some);
         // Drafts and expired records in one file: the file's reason can give only one.
-        let is_draft = |a: &Article| withheld(a).map(|w| matches!(w, Withheld::Draft));
-        let mixed = outcome.articles.iter().any(|a| is_draft(a) == Some(true))
-            && outcome.articles.iter().any(|a| is_draft(a) == Some(false));
+        let is_draft = |w: &Option<Withheld>| w.map(|w| matches!(w, Withheld::Draft));
+        let mixed = held.iter().any(|w| is_draft(w) == Some(true))
+            && held.iter().any(|w| is_draft(w) == Some(false));
         let mut drafts = 0;
         let mut expired = None;
-        for article in outcome.articles {
-            if let Some(why) = withheld(&article) {
+        for (article, held) in outcome.articles.into_iter().zip(held) {
+            if let Some(why) = held {
                 match why {
                     Withheld::Draft => drafts += 1,
                     Withheld::Expired(on) => expired = Some(on),
