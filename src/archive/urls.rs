@@ -67,6 +67,12 @@ pub fn feed(base: &str) -> String {
     format!("{base}atom.xml")
 }
 
+/// The RSS feed of a listing whose first page is at `base`, with the site's `rss_feed`
+/// file name: `tags/iraq/rss.xml`.
+pub fn rss_feed(base: &str, name: &str) -> String {
+    format!("{base}{name}")
+}
+
 /// `2023/`
 pub fn year_url(year: i32) -> String {
     format!("{year:04}/")

@@ -38,6 +38,11 @@ impl FeedPlan {
     fn atom_file(&self) -> String {
         urls::feed(&self.base)
     }
+
+    /// The RSS feed's site-relative file, e.g. `tags/iraq/rss.xml`.
+    fn rss_file(&self, config: &SiteConfig) -> String {
+        urls::rss_feed(&self.base, &config.rss_feed)
+    }
 }
 
 /// Every listing with feeds: the home listing and every term of every taxonomy.
@@ -94,7 +99,7 @@ pub fn write(
                 written += put(&atom, feed.write_to(Vec::new()).map_err(|e| e.to_string()))?;
             }
             if !config.rss_feed.is_empty() {
-                let rss = format!("{}{}", p.base, config.rss_feed);
+                let rss = p.rss_file(config);
                 if !skip(&rss) {
                     let channel = rss_channel(config, p, &items);
                     written += put(
@@ -264,7 +269,7 @@ fn rss_channel(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> rss::Cha
     use rss::extension::atom::{AtomExtension, Link as AtomLink};
     use rss::extension::dublincore::DublinCoreExtension;
     let dated = items.iter().any(|i| i.updated.is_some());
-    let self_url = uri(config.absolute_url(&format!("{}{}", plan.base, config.rss_feed)));
+    let self_url = uri(config.absolute_url(&plan.rss_file(config)));
     let rss_items = items
         .iter()
         .map(|i| rss::Item {

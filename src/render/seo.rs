@@ -231,7 +231,7 @@ impl<'a> Views<'a> {
         if !self.config.rss_feed.is_empty() {
             into.push(FeedLink {
                 title,
-                url: self.url(&format!("{base}{}", self.config.rss_feed)),
+                url: self.url(&urls::rss_feed(&base, &self.config.rss_feed)),
                 media_type: RSS_TYPE,
             });
         }
