@@ -240,6 +240,24 @@ impl SiteConfig {
     }
 }
 
+/// `dest` with the base path `root` (`/archive/`) in front, when it is a site-rooted path
+/// (`/2015/x.html`; not `//host/x`) that does not already start with it: a path of the
+/// site as an author writes it, wherever the site is deployed. Links already under the
+/// base path are kept, so the step can run twice (a body's Markdown links, then its
+/// sanitizer) and links written with the base path stay right. `None`: keep `dest`.
+pub fn under_base_path(dest: &str, root: &str) -> Option<String> {
+    let t = dest.trim();
+    let rest = t.strip_prefix('/')?;
+    if rest.starts_with(['/', '\\']) {
+        return None;
+    }
+    let path = &t[..t.find(['?', '#']).unwrap_or(t.len())];
+    if path.starts_with(root) || path == root.trim_end_matches('/') {
+        return None;
+    }
+    Some(format!("{root}{rest}"))
+}
+
 /// `https://example.org/archive` -> `/archive/`.
 pub fn base_path(url: &str) -> Result<String, String> {
     let rest = url
@@ -576,5 +594,29 @@ mod tests {
         assert_eq!(c.base_path, "/archive/");
         assert_eq!(c.base_url, "https://example.org/archive/");
         assert_eq!(c.path_url("2023/"), "/archive/2023/");
+    }
+
+    #[test]
+    fn site_paths_go_under_the_base_path_once() {
+        let under = |dest| under_base_path(dest, "/archive/");
+        assert_eq!(
+            under("/2023/x.html#a"),
+            Some("/archive/2023/x.html#a".into())
+        );
+        assert_eq!(under(" /tags/?q=1"), Some("/archive/tags/?q=1".into()));
+        assert_eq!(under("/"), Some("/archive/".into()));
+        for kept in [
+            "/archive/2023/",
+            "/archive",
+            "/archive?x",
+            "//host/x",
+            "/\\host",
+            "x/y",
+            "https://e.org/",
+        ] {
+            assert_eq!(under(kept), None, "{kept}");
+        }
+        // An archive at the root keeps every path as written.
+        assert_eq!(under_base_path("/2023/x.html", "/"), None);
     }
 }

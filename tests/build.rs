@@ -1374,12 +1374,46 @@ fn sub_path_base_url_links_resolve() {
             "x",
         );
     }
+    // Site-rooted links written in a body name the archive's own pages and files, in
+    // Markdown and in raw HTML, wherever the site is deployed; one already under the base
+    // path is left as written.
+    site.write("static/img/map.png", "png");
+    site.article(
+        "world/links.md",
+        &format!("{}\nimage = \"/img/map.png\"", fm("Links", "2023-03-09")),
+        "See [the first](/2023/03/01/s0/?from=links#top), ![a map](/img/map.png), \
+         [the tag](/archive/sections/world/) and [elsewhere](//example.com/x).\n\n\
+         <p><a href=\"/sections/world/\">World</a> <img src=\"/img/map.png\" alt=\"m\"></p>\n",
+    );
     site.build_ok();
     assert!(assert_links_resolve(&site.out(), "/archive/") > 50);
     let doc = site.html("index.html");
     assert_eq!(
         select(&doc, "link[rel=canonical]")[0].value().attr("href"),
         Some("https://example.org/archive/")
+    );
+    let page = site.html("2023/03/09/links/index.html");
+    let body: Vec<&str> = select(&page, "main [href], main [src]")
+        .iter()
+        .filter_map(|e| e.value().attr("href").or(e.value().attr("src")))
+        .collect();
+    for url in [
+        "/archive/2023/03/01/s0/?from=links#top",
+        "/archive/img/map.png",
+        "/archive/sections/world/",
+        "//example.com/x",
+    ] {
+        assert!(body.contains(&url), "{url} not in {body:?}");
+    }
+    assert!(
+        !body.iter().any(|u| u.contains("/archive/archive/")),
+        "{body:?}"
+    );
+    assert_eq!(
+        select(&page, "meta[property='og:image']")[0]
+            .value()
+            .attr("content"),
+        Some("https://example.org/archive/img/map.png")
     );
 }
 

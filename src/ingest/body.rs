@@ -131,9 +131,21 @@ pub fn beside_file(path: &str) -> String {
 struct Refs {
     refs: Vec<String>,
     refused: Vec<(String, Option<usize>)>,
+    /// The site's base path when it is not `/` (`/archive/`), for a body written for this
+    /// site: its site-rooted links (`/2015/03/x.html`) name the archive's own pages and
+    /// files, so they get the base path in front, as the `image` field does.
+    root: Option<String>,
 }
 
 impl Refs {
+    /// Refs of a body written for the site whose base path is `base_path`.
+    fn rooted_at(base_path: &str) -> Refs {
+        Refs {
+            root: (base_path != "/").then(|| base_path.to_string()),
+            ..Refs::default()
+        }
+    }
+
     /// Notes `dest`; returns it normalised when that changes it, so the page links the
     /// same file that is copied. `line` is asked only for a refused target.
     fn note(&mut self, dest: &str, line: impl FnOnce() -> Option<usize>) -> Option<String> {
@@ -152,7 +164,10 @@ impl Refs {
                 }
                 None
             }
-            Target::Elsewhere => None,
+            Target::Elsewhere => self
+                .root
+                .as_deref()
+                .and_then(|root| crate::config::under_base_path(dest, root)),
         }
     }
 
@@ -238,10 +253,16 @@ fn count_word_starts(text: &str, in_word: &mut bool, count: &mut usize) {
 
 /// Renders Markdown with tables, footnotes and strikethrough. Raw HTML in the source is
 /// sanitized; links with script-capable schemes are neutralized. `first_line` is the
-/// line of the file the Markdown starts on; `slugs` writes headings' ids.
-pub fn render_markdown(markdown: &str, first_line: usize, slugs: SlugStyle) -> Body {
+/// line of the file the Markdown starts on; `slugs` writes headings' ids; `base_path`
+/// (`/archive/`) goes before the body's site-rooted links (see [`crate::config::under_base_path`]).
+pub fn render_markdown(
+    markdown: &str,
+    first_line: usize,
+    slugs: SlugStyle,
+    base_path: &str,
+) -> Body {
     let mut body = Body::default();
-    let mut refs = Refs::default();
+    let mut refs = Refs::rooted_at(base_path);
     let mut raw_html = false;
     let mut paragraph_depth = 0usize;
     let mut first_done = false;
@@ -958,7 +979,7 @@ mod tests {
     use super::*;
 
     fn render_markdown(markdown: &str, first_line: usize) -> Body {
-        super::render_markdown(markdown, first_line, SlugStyle::Ascii)
+        super::render_markdown(markdown, first_line, SlugStyle::Ascii, "/")
     }
 
     #[test]

@@ -340,7 +340,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
             .with_kind("removed-html"),
         );
     }
-    let body = render_markdown(split.body, first_body_line, config.slugs);
+    let body = render_markdown(split.body, first_body_line, config.slugs, &config.base_path);
     let article = finish(draft, title, body, file, config.slugs, &mut out.diagnostics);
     out.articles.push(article);
     out

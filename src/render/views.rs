@@ -650,10 +650,12 @@ impl<'a> Views<'a> {
             src: img.src.as_ref().map(|s| {
                 if s.contains("://") || s.starts_with("//") {
                     s.clone()
-                } else if let Some(path) = s.strip_prefix('/') {
+                } else if s.starts_with('/') {
                     // A path of the site's (`/img/a.png`, from `static/`): under the base
-                    // path, as aliases are, so a site served from a folder finds it.
-                    self.url(path)
+                    // path, as aliases and body links are, so a site served from a folder
+                    // finds it.
+                    crate::config::under_base_path(s, &self.config.base_path)
+                        .unwrap_or_else(|| s.clone())
                 } else {
                     // A file beside the article, named as written (`my photo.jpg`): its
                     // URL is encoded as the body's links are.

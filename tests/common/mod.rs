@@ -143,6 +143,7 @@ pub fn texts(doc: &Html, css: &str) -> Vec<String> {
 /// The file an internal URL points to, or `None` for external links.
 pub fn target_file(out: &Path, base_path: &str, from_file: &Path, url: &str) -> Option<PathBuf> {
     if url.contains("://")
+        || url.starts_with("//")
         || url.starts_with("mailto:")
         || url.starts_with('#')
         || url.starts_with("data:")
