@@ -320,6 +320,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };
     staging.set_compress(config.compress);
+    staging.set_keep_files(&config.keep_files);
     let views = render::views(&archive, &config, &renderer.ui);
     let not_found = match renderer.render_not_found(&views, &views.site()) {
         Ok(html) => html,

@@ -52,6 +52,10 @@ pub struct SiteConfig {
     pub related_articles: usize,
     /// Also write `.gz` copies of HTML, CSS, JS and XML files for servers that serve them.
     pub compress: bool,
+    /// Paths in the output folder (files or folders, as `CNAME` or `verify/`) that a build
+    /// never removes though it did not make them; every other such file is removed, but
+    /// hidden ones (`.git/`) are always kept. Jekyll's name for it.
+    pub keep_files: Vec<String>,
     /// How raw text, dumps and front matter are read (`[ingest]`).
     pub ingest: IngestConfig,
     /// The theme's words reworded or translated (`[translations]`): each key of the
@@ -107,6 +111,7 @@ impl Default for SiteConfig {
             rss_feed: String::new(),
             related_articles: 5,
             compress: false,
+            keep_files: Vec::new(),
             ingest: IngestConfig::default(),
             translations: Default::default(),
             extra: serde_json::Map::new(),
@@ -194,6 +199,9 @@ impl SiteConfig {
         }
         validate_output_dir(&config.output_dir).map_err(|m| bad("output_dir", m))?;
         validate_rss_feed(&config.rss_feed).map_err(|m| bad("rss_feed", m))?;
+        for path in &mut config.keep_files {
+            *path = keep_file(path).map_err(|m| bad("keep_files", m))?;
+        }
         // A BCP 47 tag: subtags of letters and digits joined by hyphens (`en`, `pt-BR`).
         let tag_ok = config.language.split('-').all(|sub| {
             (1..=8).contains(&sub.len()) && sub.bytes().all(|b| b.is_ascii_alphanumeric())
@@ -318,6 +326,23 @@ fn validate_permalink(pattern: &str) -> Result<(), String> {
 
 /// A plain `.xml` file name that no other file of a listing's folder (or of the site's
 /// root, for the site's feed) has.
+/// A `keep_files` entry as the output's paths are written (`verify/` is `verify`), or why
+/// it cannot be one: it must name a place inside the output folder.
+fn keep_file(path: &str) -> Result<String, String> {
+    let trimmed = path.trim().trim_matches('/');
+    let plain = !trimmed.is_empty()
+        && trimmed
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(['\\', '\0']));
+    if plain {
+        Ok(trimmed.to_string())
+    } else {
+        Err(format!(
+            "'{path}' is not a path inside the output folder; write one such as \"CNAME\" or \"verify/\""
+        ))
+    }
+}
+
 fn validate_rss_feed(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Ok(());

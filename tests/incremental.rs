@@ -306,6 +306,69 @@ fn files_edited_in_the_output_are_put_right() {
     assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
 }
 
+/// The output folder is the site: a file put there by other means goes at the next build
+/// that has work to do, with or without the cache, but a deployed site's `.git/` and the
+/// paths of `keep_files` stay (a build that lost its cache once emptied `.git/`).
+#[test]
+fn stray_files_go_but_hidden_and_kept_ones_stay() {
+    let site = fixture();
+    let mut toml = fs::read_to_string(site.dir().join("site.toml")).unwrap();
+    toml.push_str("keep_files = [\"CNAME\", \"/verify/\"]\n");
+    fs::write(site.dir().join("site.toml"), toml).unwrap();
+    site.build_ok();
+    let put = |rel: &str| {
+        let path = site.out().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, rel).unwrap();
+    };
+    let (strays, kept) = (
+        ["stray.html", "tags/oil/old.html", "gone/deep/x.txt"],
+        [
+            ".git/HEAD",
+            ".git/objects/ab/cd",
+            "CNAME",
+            "verify/google.html",
+        ],
+    );
+    let cache = site.dir().join(".broadsheet-cache/public");
+    for without_cache in [false, true] {
+        strays.iter().chain(&kept).for_each(|rel| put(rel));
+        if without_cache {
+            fs::remove_dir_all(&cache).unwrap();
+        }
+        site.article(
+            "world/story-03.md",
+            "title = \"Changed\"\ndate = 2023-01-04",
+            "y",
+        );
+        site.build_ok();
+        for rel in strays {
+            assert!(!site.out().join(rel).exists(), "{rel} stayed");
+        }
+        assert!(!site.out().join("gone").exists());
+        for rel in kept {
+            assert_eq!(site.read(rel), rel, "{rel}");
+        }
+    }
+    let mut site_files = snapshot(&site.out());
+    for rel in kept {
+        site_files.remove(rel);
+    }
+    assert!(site_files == clean_build(&site, "clean"));
+}
+
+#[test]
+fn keep_files_must_stay_inside_the_output() {
+    let site = Site::new("title = \"T\"\nkeep_files = [\"CNAME\", \"../elsewhere\"]\n");
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("site.toml:2") && r.stderr.contains("keep_files: '../elsewhere'"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn two_clean_builds_are_identical() {
     let site = fixture();

@@ -75,6 +75,12 @@ pub struct Staging {
     writer: Option<Writer>,
     /// Also write a `.gz` copy of each text file (see [`compress`]).
     compress: bool,
+    /// The files found in the output when the build began, listed on a thread while the
+    /// pages render: at commit, those the new site does not hold are removed, whoever put
+    /// them there (see [`Staging::set_keep_files`] for what stays).
+    present: Option<JoinHandle<Vec<String>>>,
+    /// Output paths (files or folders) that are never removed though no build made them.
+    keep_files: Vec<String>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
 }
@@ -147,8 +153,27 @@ impl Staging {
             committed: false,
             writer: Some(Writer::spawn()),
             compress: false,
+            present: (!fresh).then(|| {
+                let target = target.to_path_buf();
+                std::thread::spawn(move || list_files(&target))
+            }),
+            keep_files: Vec::new(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+        })
+    }
+
+    /// Paths in the output (`CNAME`, `verify/`) that the commit never removes though the
+    /// new site does not hold them. Hidden files and folders (`.git/`) are always kept.
+    pub fn set_keep_files(&mut self, paths: &[String]) {
+        self.keep_files = paths.to_vec();
+    }
+
+    /// True when `rel`, a file in the output that the new site does not hold, stays.
+    fn kept(&self, rel: &str) -> bool {
+        self.keep_files.iter().any(|k| {
+            rel.strip_prefix(k.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
     }
 
@@ -323,19 +348,25 @@ impl Staging {
                 crate::cache::remove_file(path);
             }
             // Removals first, so that a folder can take the place of a file and back.
+            // Everything found in the output goes unless the new site holds it: files of
+            // older builds and files put there by other means alike, so the folder is the
+            // site and nothing else (a host would serve a stray page).
             let keep: hashbrown::HashSet<&str> =
                 files.iter().map(|(rel, _, _)| rel.as_str()).collect();
-            let gone: Vec<String> = match &self.old {
-                Some(old) => old
-                    .paths()
-                    .filter(|p| !keep.contains(p))
-                    .map(str::to_string)
-                    .collect(),
-                None => list_files(&self.target)
-                    .into_iter()
-                    .filter(|p| p != MARKER && !keep.contains(p.as_str()))
-                    .collect(),
+            // The listing leaves hidden files out; the manifest adds the ones a build
+            // made (`.nojekyll` from `static/`), which go when `static/` drops them.
+            let mut present = match self.present.take().map(JoinHandle::join) {
+                Some(Ok(listed)) => listed,
+                _ => list_files(&self.target),
             };
+            if let Some(old) = &self.old {
+                let hidden = |p: &&str| p.split('/').any(|s| s.starts_with('.'));
+                present.extend(old.paths().filter(hidden).map(str::to_string));
+            }
+            let gone: Vec<String> = present
+                .into_iter()
+                .filter(|p| !keep.contains(p.as_str()) && !self.kept(p))
+                .collect();
             for rel in &gone {
                 if let Ok(path) = safe_join(&self.target, rel) {
                     let _ = fs::remove_file(&path);
@@ -530,10 +561,13 @@ fn remove_empty_parents(path: &Path, root: &Path) {
     }
 }
 
-/// Every file under `root`, as site-relative `/`-separated paths.
+/// The files under `root`, site-relative, leaving out hidden files and folders (the
+/// build's marker, a `.git/` of the deployed site) and all under them: a build makes
+/// none, so none is ever taken for a stray.
 fn list_files(root: &Path) -> Vec<String> {
     WalkDir::new(root)
         .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
         .flatten()
         .filter(|e| !e.file_type().is_dir())
         .map(|e| {
