@@ -455,17 +455,21 @@ fn resolve(out: &Path, url_path: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-/// The path under `out` that a URL path names, decoded; `None` if it would leave `out`.
+/// The path under `out` that a URL path names, each segment decoded; `None` if it would
+/// leave `out` or names no file a static host would serve. Segments are split before
+/// they are decoded: `%2F` is a character of a segment, not a separator, so
+/// `/a%2Fb.html` is not `a/b.html` (as on a static host), and a segment whose decoded
+/// text holds `/`, `\` or NUL names no file.
 fn local_path(out: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_encoding::percent_decode_str(url_path)
-        .decode_utf8()
-        .ok()?;
     let mut path = out.to_path_buf();
-    for seg in decoded.split('/') {
-        match seg {
+    for seg in url_path.split('/') {
+        let seg = percent_encoding::percent_decode_str(seg)
+            .decode_utf8()
+            .ok()?;
+        match seg.as_ref() {
             "" | "." => {}
             ".." => return None,
-            s if s.contains('\\') || s.contains('\0') => return None,
+            s if s.contains(['/', '\\', '\0']) => return None,
             s => path.push(s),
         }
     }
@@ -514,6 +518,22 @@ mod tests {
         assert!(resolve(dir.path(), "/../etc/passwd").is_none());
         assert!(resolve(dir.path(), "/%2e%2e/etc/passwd").is_none());
         assert!(resolve(dir.path(), "/nope/").is_none());
+    }
+
+    #[test]
+    fn encoded_separators_name_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("a")).unwrap();
+        fs::write(dir.path().join("a/b.html"), "x").unwrap();
+        fs::create_dir_all(dir.path().join("tags/ا")).unwrap();
+        fs::write(dir.path().join("tags/ا/index.html"), "x").unwrap();
+        assert!(resolve(dir.path(), "/a/b.html").is_some());
+        // A static host takes `%2F` as part of the name, and has no `a%2Fb.html`.
+        for path in ["/a%2Fb.html", "/a%2fb.html", "/a%5Cb.html", "/a/b.html%00"] {
+            assert!(resolve(dir.path(), path).is_none(), "{path}");
+        }
+        // Encoded letters of a slug are still decoded.
+        assert!(resolve(dir.path(), "/tags/%D8%A7/").is_some());
     }
 
     #[test]

@@ -553,6 +553,9 @@ fn serve_redirects_a_folder_without_its_slash() {
     assert_eq!(head("2023/03/07/a/"), (200, None));
     assert_eq!(head("2023/03/07/a/pic.gif"), (200, None));
     assert_eq!(head("2023/03/07/nothing"), (404, None));
+    // An encoded slash is part of a name, as on a static host: no such file, no redirect.
+    assert_eq!(head("2023%2F03/07/a/"), (404, None));
+    assert_eq!(head("2023/03/07%2Fa"), (404, None));
     // Followed, the redirect gives the page.
     let (status, html) = get(&format!("{}2023/03/07/a", server.url));
     assert_eq!(status, 200);
