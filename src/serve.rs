@@ -15,7 +15,10 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::new_debouncer;
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use crate::archive::urls;
 use crate::build::{self, BuildOptions, BuildReport};
+use crate::config::SiteConfig;
+use crate::output::feeds::{ATOM_TYPE, RSS_TYPE};
 
 /// Path of the event stream under the site's path; starts with `__` so no article URL
 /// can clash with it.
@@ -68,6 +71,9 @@ struct State {
     /// also what a `Location` header may hold.
     prefix: String,
     address: Option<Address>,
+    /// The file name of the site's RSS feeds (`rss_feed`; empty when there are none),
+    /// to serve them as RSS.
+    rss_feed: String,
 }
 
 impl State {
@@ -114,6 +120,7 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         clients: Vec::new(),
         prefix: "/".into(),
         address: None,
+        rss_feed: String::new(),
     }));
     preview.rebuild(&state, on_event);
 
@@ -210,9 +217,9 @@ struct Preview {
 
 impl Preview {
     /// Where pages are served and what they link to: `--base-url` as given, or the
-    /// local address with the path of site.toml's `base_url`, read again for every
-    /// build so that editing it moves the preview too.
-    fn address(&self) -> Address {
+    /// local address with the path of site.toml's `base_url` (`config`, read again for
+    /// every build so that editing it moves the preview too).
+    fn address(&self, config: Option<&SiteConfig>) -> Address {
         let path = |url: &str| crate::config::base_path(url).unwrap_or_else(|_| "/".into());
         match &self.base_url {
             Some(given) => {
@@ -227,14 +234,8 @@ impl Preview {
                 }
             }
             None => {
-                let probe = BuildOptions {
-                    site_dir: self.site_dir.clone(),
-                    ..Default::default()
-                };
                 // A site.toml that does not load fails the build, which says why.
-                let path = build::load_config(&probe)
-                    .map(|c| c.base_path)
-                    .unwrap_or_else(|_| "/".into());
+                let path = config.map_or("/", |c| c.base_path.as_str());
                 let url = format!("{}{path}", self.origin);
                 Address {
                     base_url: url.clone(),
@@ -246,11 +247,23 @@ impl Preview {
     }
 
     fn rebuild(&self, state: &Mutex<State>, on_event: &(dyn Fn(ServeEvent) + Sync)) {
-        let address = self.address();
+        let probe = BuildOptions {
+            site_dir: self.site_dir.clone(),
+            ..Default::default()
+        };
+        let config = build::load_config(&probe).ok();
+        let address = self.address(config.as_ref());
         let prefix = crate::config::base_path(&address.url).unwrap_or_else(|_| "/".into());
         let prefix =
             percent_encoding::utf8_percent_encode(&prefix, percent_encoding::CONTROLS).to_string();
-        state.lock().unwrap_or_else(|p| p.into_inner()).prefix = prefix;
+        {
+            let mut state = state.lock().unwrap_or_else(|p| p.into_inner());
+            state.prefix = prefix;
+            // A site.toml that does not load keeps the last good site, and its feeds.
+            if let Some(config) = &config {
+                state.rss_feed.clone_from(&config.rss_feed);
+            }
+        }
         let opts = BuildOptions {
             site_dir: self.site_dir.clone(),
             output_dir: Some(self.out.clone()),
@@ -305,11 +318,10 @@ fn handle(request: Request, out: &Path, state: &Mutex<State>) {
         let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
         return;
     }
-    let prefix = state
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .prefix
-        .clone();
+    let (prefix, rss_feed) = {
+        let state = state.lock().unwrap_or_else(|p| p.into_inner());
+        (state.prefix.clone(), state.rss_feed.clone())
+    };
     let Some(path) = full
         .strip_prefix(&prefix[..prefix.len() - 1])
         .filter(|p| p.starts_with('/'))
@@ -331,7 +343,7 @@ fn handle(request: Request, out: &Path, state: &Mutex<State>) {
                     .with_header(content_type("application/javascript")),
             );
         }
-        _ => serve_file(request, out, &prefix, path),
+        _ => serve_file(request, out, &prefix, &rss_feed, path),
     }
 }
 
@@ -408,8 +420,8 @@ fn stream_events(request: Request, state: &Mutex<State>) {
 }
 
 /// Serves `url_path`, a path within the site (the prefix it is served under, such as
-/// `/archive/`, taken off).
-fn serve_file(request: Request, out: &Path, prefix: &str, url_path: &str) {
+/// `/archive/`, taken off); `rss_feed` is the file name of the site's RSS feeds.
+fn serve_file(request: Request, out: &Path, prefix: &str, rss_feed: &str, url_path: &str) {
     // A folder asked for without its slash (`/2023/04/01/pictures`): relative links on its
     // page resolve against the folder only with the slash, so send the browser there, as
     // static hosts do. The path is rebuilt after the prefix with no leading `/`, so
@@ -433,7 +445,7 @@ fn serve_file(request: Request, out: &Path, prefix: &str, url_path: &str) {
         let _ = request.respond(Response::from_string("cannot read file").with_status_code(500));
         return;
     };
-    let mime = mime_of(&file);
+    let mime = mime_of(&file, rss_feed);
     let body = if mime.starts_with("text/html") {
         inject_script(&bytes, prefix)
     } else {
@@ -495,7 +507,20 @@ fn content_type(value: &str) -> Header {
 }
 
 /// The Content-Type for a file, from its extension; text types say they are UTF-8.
-fn mime_of(path: &Path) -> String {
+/// A file named as the site's feeds are (`atom.xml`, and `rss_feed` when set) is served
+/// as a feed, wherever it is (a term's feeds are in its folder): by extension it would
+/// be `text/xml`, which browsers show as a document rather than offer to a feed reader.
+fn mime_of(path: &Path, rss_feed: &str) -> String {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if name == urls::feed("") {
+        return format!("{ATOM_TYPE}; charset=utf-8");
+    }
+    if !rss_feed.is_empty() && name == rss_feed {
+        return format!("{RSS_TYPE}; charset=utf-8");
+    }
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     match mime.type_() {
         mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
@@ -534,6 +559,25 @@ mod tests {
         }
         // Encoded letters of a slug are still decoded.
         assert!(resolve(dir.path(), "/tags/%D8%A7/").is_some());
+    }
+
+    #[test]
+    fn feeds_are_served_as_feeds() {
+        let atom = "application/atom+xml; charset=utf-8";
+        let rss = "application/rss+xml; charset=utf-8";
+        assert_eq!(mime_of(Path::new("/o/atom.xml"), ""), atom);
+        assert_eq!(mime_of(Path::new("/o/tags/iraq/atom.xml"), "rss.xml"), atom);
+        assert_eq!(mime_of(Path::new("/o/tags/iraq/rss.xml"), "rss.xml"), rss);
+        assert_eq!(mime_of(Path::new("/o/index.xml"), "index.xml"), rss);
+        // Without `rss_feed`, an `rss.xml` is only XML; the sitemap always is.
+        assert_eq!(
+            mime_of(Path::new("/o/rss.xml"), ""),
+            "text/xml; charset=utf-8"
+        );
+        assert_eq!(
+            mime_of(Path::new("/o/sitemap.xml"), "rss.xml"),
+            "text/xml; charset=utf-8"
+        );
     }
 
     #[test]

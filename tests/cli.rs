@@ -562,6 +562,41 @@ fn serve_redirects_a_folder_without_its_slash() {
     assert!(html.contains("pic.gif"), "{html}");
 }
 
+/// Feeds are served as feeds, the site's and each term's, Atom and RSS; the sitemap is
+/// XML.
+#[test]
+fn serve_gives_feeds_their_media_types() {
+    let site = Site::new("title = \"T\"\nrss_feed = \"rss.xml\"\n");
+    site.article(
+        "world/a.md",
+        &format!("{}\ntags = [\"Iraq\"]", fm("A", "2023-03-07")),
+        "Body.",
+    );
+    let server = start_server(site.dir());
+    let content_type = |path: &str| {
+        let url = format!("{}{path}", server.url);
+        let resp = ureq::get(&url)
+            .call()
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        resp.header("Content-Type").unwrap_or_default().to_string()
+    };
+    for path in ["atom.xml", "tags/iraq/atom.xml", "sections/world/atom.xml"] {
+        assert_eq!(
+            content_type(path),
+            "application/atom+xml; charset=utf-8",
+            "{path}"
+        );
+    }
+    for path in ["rss.xml", "tags/iraq/rss.xml"] {
+        assert_eq!(
+            content_type(path),
+            "application/rss+xml; charset=utf-8",
+            "{path}"
+        );
+    }
+    assert_eq!(content_type("sitemap.xml"), "text/xml; charset=utf-8");
+}
+
 /// The folders in the server's TMPDIR.
 fn temp_folders(server: &Server) -> Vec<String> {
     std::fs::read_dir(server.tmp.path())
