@@ -58,8 +58,23 @@ pub struct BuildReport {
     pub ingest: Option<crate::report::IngestReport>,
     /// Article URL -> source file, when [`BuildOptions::record_sources`] was set.
     pub sources: Vec<(String, PathBuf)>,
+    /// The articles left out (drafts, expired) and the URLs they would have had, when
+    /// [`BuildOptions::record_sources`] was set: a link to one is broken for a reason
+    /// the user can be told.
+    pub withheld: Vec<WithheldPage>,
     /// The end of each stage, for profiling (`BROADSHEET_TIMINGS=1`).
     pub timings: Vec<StageMark>,
+}
+
+/// An article left out of the build, where its page would have been.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithheldPage {
+    /// The site-relative URL it would have had (`2023/03/07/slug/`).
+    pub url: String,
+    /// Where it comes from: `content/x.md`, or `content/x.jsonl:3` for a record.
+    pub place: String,
+    /// Why it was left out.
+    pub why: ingest::Withheld,
 }
 
 /// What a build produced and found, apart from what it wrote this time and how long it
@@ -233,6 +248,8 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         drafts: opts.drafts,
         expired: opts.expired,
         now: chrono::Utc::now(),
+        // Only `check` names them, and it records sources.
+        keep_withheld: opts.record_sources,
     };
     let loaded = ingest::load_listed(content, &config, load, &cache.parsed);
     cache.save_parsed();
@@ -293,6 +310,15 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
             .articles
             .iter()
             .map(|a| (a.url.clone(), a.source_path.clone()))
+            .collect();
+        report.withheld = loaded
+            .withheld
+            .iter()
+            .map(|(article, why)| WithheldPage {
+                url: archive.withheld_url(article, &config),
+                place: ingest::record_place(article),
+                why: *why,
+            })
             .collect();
     }
     if report.outcome.blocked(opts.strict) {

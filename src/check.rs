@@ -12,6 +12,7 @@ use walkdir::WalkDir;
 
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::diagnostics::{slash_path, Diagnostic};
+use crate::ingest::Withheld;
 
 /// One link that points nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +150,24 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
         .iter()
         .map(|(url, path)| (crate::archive::urls::page_file(url), path))
         .collect();
-    let mut broken = check_links(&out, &base_path);
+    // A link to an article left out of this build is broken for a reason worth giving:
+    // it names the article and how to build with it.
+    let withheld: HashMap<String, String> = report
+        .withheld
+        .iter()
+        .map(|w| {
+            let why = match w.why {
+                Withheld::Draft => "is a draft (build with --drafts to include it)".to_string(),
+                Withheld::Expired(on) => format!(
+                    "expired on {} (build with --expired to include it)",
+                    on.format("%Y-%m-%d %H:%M %:z")
+                ),
+            };
+            let note = format!("links to {}, which {why}", w.place);
+            (crate::archive::urls::page_file(&w.url), note)
+        })
+        .collect();
+    let mut broken = find_broken(&out, &base_path, &withheld);
     for link in &mut broken {
         link.source = sources.get(&link.page).map(|p| p.to_path_buf());
     }
@@ -168,6 +186,12 @@ struct Page {
 /// Checks every `href` and `src` inside `out` (a built site whose URLs start with
 /// `base_path`). External links are not fetched.
 pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
+    find_broken(out, base_path, &HashMap::new())
+}
+
+/// [`check_links`], where a link to a file of `withheld` (site-relative file -> what
+/// to say: the pages of articles left out of the build) gives that as its reason.
+fn find_broken(out: &Path, base_path: &str, withheld: &HashMap<String, String>) -> Vec<BrokenLink> {
     let files: Vec<PathBuf> = WalkDir::new(out)
         .sort_by_file_name()
         .into_iter()
@@ -223,7 +247,7 @@ pub fn check_links(out: &Path, base_path: &str) -> Vec<BrokenLink> {
         .par_iter()
         .flat_map_iter(|page| {
             let links = page.links.iter().filter_map(|url| {
-                let reason = problem(url, &page.rel, base_path, &existing, &ids_of)?;
+                let reason = problem(url, &page.rel, base_path, &existing, &ids_of, withheld)?;
                 Some(BrokenLink {
                     page: page.rel.clone(),
                     url: url.clone(),
@@ -252,6 +276,7 @@ fn problem(
     base_path: &str,
     existing: &HashSet<String>,
     ids_of: &HashMap<&str, &HashSet<String>>,
+    withheld: &HashMap<String, String>,
 ) -> Option<String> {
     let url = url.trim();
     let external = url.contains("://") || url.starts_with("//");
@@ -301,7 +326,13 @@ fn problem(
     } else if existing.contains(&format!("{target}/index.html")) {
         format!("{target}/index.html")
     } else {
-        return Some(format!("no such file: {target}"));
+        let note = withheld
+            .get(&target)
+            .or_else(|| withheld.get(&format!("{target}/index.html")));
+        return Some(
+            note.cloned()
+                .unwrap_or_else(|| format!("no such file: {target}")),
+        );
     };
     match fragment {
         Some(f) if !f.is_empty() => {

@@ -174,6 +174,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
             drafts,
             expired: false,
             now: chrono::Utc::now(),
+            keep_withheld: false,
         },
     );
     let mut diagnostics = loaded.diagnostics;

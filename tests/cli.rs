@@ -214,6 +214,63 @@ fn check_names_broken_links_and_their_article() {
     assert!(!r.ok && r.stderr.contains("sidebar.html"), "{}", r.stderr);
 }
 
+/// A link to an article left out of the build (expired, a draft) says which and how to
+/// build with it, rather than only that the page is missing.
+#[test]
+fn check_says_why_a_linked_article_is_left_out() {
+    let site =
+        Site::new("title = \"T\"\npermalink = \"/{section}/{year}/{month}/{day}/{slug}/\"\n");
+    site.article(
+        "world/old.md",
+        "title = \"Wire story\"\ndate = 2023-03-07\nexpiryDate = 2024-01-01",
+        "Licensed until 2024.",
+    );
+    site.write(
+        "content/world/later.md",
+        "+++\ntitle = \"Later\"\ndate = 2023-03-10\ndraft = true\n+++\n## Top\n\nx\n",
+    );
+    // In a section no published article is in: its slug is the one it would get.
+    site.article(
+        "sport/gone.md",
+        "title = \"Match report\"\ndate = 2023-03-04\nexpiryDate = 2024-01-01",
+        "x",
+    );
+    site.write(
+        "content/world/wires.jsonl",
+        "{\"title\":\"Kept\",\"date\":\"2023-03-06\",\"body\":\"x\"}\n{\"title\":\"Dump story\",\"date\":\"2023-03-05\",\"body\":\"y\",\"expires\":\"2020-01-01\"}\n",
+    );
+    site.article(
+        "world/links.md",
+        &fm("Links", "2023-03-08"),
+        "[a](/world/2023/03/07/wire-story/) [b](/world/2023/03/10/later/#top) \
+         [c](/sport/2023/03/04/match-report/) [d](../../05/dump-story/) \
+         [e](/world/2020/01/01/nothing/)",
+    );
+    let r = run(&["check", "--root", root(site.dir())]);
+    assert!(!r.ok, "{}", r.stdout);
+    for said in [
+        "'/world/2023/03/07/wire-story/': links to content/world/old.md, which expired on 2024-01-01 00:00 +00:00 (build with --expired to include it)",
+        "'/world/2023/03/10/later/#top': links to content/world/later.md, which is a draft (build with --drafts to include it)",
+        "'/sport/2023/03/04/match-report/': links to content/sport/gone.md, which expired on 2024-01-01",
+        "'../../05/dump-story/': links to content/world/wires.jsonl:2, which expired on 2020-01-01",
+        "'/world/2020/01/01/nothing/': no such file: world/2020/01/01/nothing/index.html",
+    ] {
+        assert!(r.stderr.contains(said), "{said}\n{}", r.stderr);
+    }
+    // Each line still names the page and the article the link is in.
+    assert!(
+        r.stderr.contains(
+            "broken link: world/2023/03/08/links/index.html (article content/world/links.md): '/world/2023/03/07/wire-story/'"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("5 broken links"), "{}", r.stderr);
+    // Built with them, only the link to nothing is broken.
+    let r = run(&["check", "--drafts", "--expired", "--root", root(site.dir())]);
+    assert!(r.stderr.contains("1 broken link"), "{}", r.stderr);
+}
+
 #[test]
 fn check_finds_files_named_with_spaces_and_accents() {
     let site = Site::new("title = \"T\"\n");

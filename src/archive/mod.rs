@@ -19,6 +19,7 @@ use crate::cache::Memo;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::Asset;
+use crate::slug::{fallback_slug, term_display, term_key};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 /// Articles of one month, newest first.
@@ -528,6 +529,33 @@ impl Archive {
             }
             Listing::Undated => urls::UNDATED.into(),
         }
+    }
+
+    /// The URL `article`, left out of the build (a draft, or expired), would have had:
+    /// its permalink, `{section}` being its section's slug on this site (or, when no
+    /// published article is in that section, the slug its name would get). It is what
+    /// a link to the article points at; the `-2` slug a clash with another article would
+    /// have given it is not worked out.
+    pub fn withheld_url(&self, article: &Article, config: &SiteConfig) -> String {
+        let section = article
+            .section
+            .as_deref()
+            .map(|name| (name, term_key(name)))
+            .filter(|(_, key)| !key.is_empty())
+            .map(|(name, key)| {
+                let published = self.taxonomies[0]
+                    .terms
+                    .iter()
+                    .find(|t| term_key(&t.name) == key);
+                match published {
+                    Some(term) => term.slug.clone(),
+                    None => match config.slugs.slugify(&term_display(name)) {
+                        s if s.is_empty() => fallback_slug(TaxonomyKind::Section.singular(), &key),
+                        s => s,
+                    },
+                }
+            });
+        urls::permalink(article, section.as_deref().unwrap_or("news"), config)
     }
 
     /// Where `page` came from, for collision messages.

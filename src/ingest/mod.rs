@@ -33,13 +33,17 @@ pub struct LoadOptions {
     pub expired: bool,
     /// The time the build runs at, for `expiryDate`.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// Keep the articles left out in [`Loaded::withheld`], so that `check` can tell a
+    /// link to one of them from a link to nothing (a build has no use for them).
+    pub keep_withheld: bool,
 }
 
 /// Why a parsed article is left out of this build.
-#[derive(Debug, Clone, Copy)]
-enum Withheld {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    /// `draft = true`, built without `--drafts`.
     Draft,
-    /// Its `expiryDate`, as written in its zone.
+    /// Its `expiryDate`, as written in its zone, has passed (built without `--expired`).
     Expired(chrono::DateTime<chrono_tz::Tz>),
 }
 
@@ -113,6 +117,8 @@ pub struct Loaded {
     pub files: Vec<FileEntry>,
     /// Articles kept once because the same story came in twice.
     pub folds: Vec<dedupe::Fold>,
+    /// The articles left out, and why, when [`LoadOptions::keep_withheld`] was set.
+    pub withheld: Vec<(Article, Withheld)>,
 }
 
 /// What became of one article file.
@@ -540,10 +546,7 @@ pub fn load_listed(
                 // file's entry lists only what it published.
                 if !all_withheld || mixed {
                     loaded.skipped.push(Skipped {
-                        path: PathBuf::from(
-                            crate::diagnostics::place(&article.source_path, article.source_line)
-                                + &array_record(&article.id),
-                        ),
+                        path: PathBuf::from(record_place(&article)),
                         reason: why.reason("record"),
                     });
                 }
@@ -552,6 +555,9 @@ pub fn load_listed(
                         let expired = matches!(why, Withheld::Expired(_));
                         draft_refs.push((i, (article.source_path.clone(), expired)));
                     }
+                }
+                if opts.keep_withheld {
+                    loaded.withheld.push((article, why));
                 }
             } else {
                 loaded.articles.push(article);
@@ -680,7 +686,13 @@ fn move_text_to_fresh_memory(articles: &mut [Article]) {
     }
 }
 
-/// A folder name as a section name: `middle-east` -> `Middle East`.
+/// Where an article comes from, for messages: `content/x.md`, `content/x.jsonl:3`, or
+/// `content/x.json (record 12)` for a record of a JSON array.
+pub fn record_place(article: &Article) -> String {
+    crate::diagnostics::place(&article.source_path, article.source_line)
+        + &array_record(&article.id)
+}
+
 /// ` (record 12)` for the 12th record of a JSON array file (`world/x.json#12`), whose
 /// records may all be on one line; empty for anything else.
 fn array_record(id: &str) -> String {
@@ -690,6 +702,7 @@ fn array_record(id: &str) -> String {
     }
 }
 
+/// A folder name as a section name: `middle-east` -> `Middle East`.
 pub(crate) fn section_name(folder: &str) -> String {
     folder
         .split(['-', '_', ' '])
