@@ -681,6 +681,11 @@ fn print_serve_event(
                 println!("Changed: {}", names.join(", "));
             }
         }
+        ServeEvent::Expiry => {
+            if !say.quiet {
+                println!("An article's expiryDate has come: rebuilding to take it off");
+            }
+        }
         ServeEvent::Built(report) => {
             let mut shown = shown.lock().unwrap_or_else(|e| e.into_inner());
             let all = &report.outcome.diagnostics;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::new_debouncer;
@@ -57,8 +57,13 @@ pub struct Address {
 pub enum ServeEvent<'a> {
     /// Serving starts, or the site's path changed (site.toml's `base_url` was edited).
     Listening(&'a Address),
+    /// A build finished (or failed).
     Built(&'a BuildReport),
+    /// Source files changed; a rebuild follows.
     Changed(&'a [PathBuf]),
+    /// An article's `expiryDate` came with no file changed; a rebuild follows, to take
+    /// it off.
+    Expiry,
 }
 
 /// The last build's outcome, shared with event-stream clients, and where the site is
@@ -122,7 +127,7 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         address: None,
         rss_feed: String::new(),
     }));
-    preview.rebuild(&state, on_event);
+    let first_expiry = preview.rebuild(&state, on_event);
 
     let (tx, rx) = mpsc::channel();
     let mut debouncer = new_debouncer(Duration::from_millis(150), None, tx)
@@ -150,8 +155,24 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
         let watched = state.clone();
         let preview = &preview;
         scope.spawn(move || {
-            for result in rx {
-                let Ok(events) = result else { continue };
+            let mut next_expiry = first_expiry;
+            loop {
+                // Woken by a change, or when the next expiryDate comes: an article
+                // leaves the preview when it would leave the site, not at the next edit.
+                let received = match next_expiry {
+                    Some(at) => rx.recv_timeout(until(at)),
+                    None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                };
+                let events = match received {
+                    Ok(Ok(events)) => events,
+                    Ok(Err(_)) => continue,
+                    Err(RecvTimeoutError::Timeout) => {
+                        on_event(ServeEvent::Expiry);
+                        next_expiry = preview.rebuild(&watched, on_event);
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return,
+                };
                 // Reads (the build itself opening files) are not changes.
                 let mut changed: Vec<PathBuf> = events
                     .into_iter()
@@ -164,7 +185,7 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
                 changed.dedup();
                 if !changed.is_empty() {
                     on_event(ServeEvent::Changed(&changed));
-                    preview.rebuild(&watched, on_event);
+                    next_expiry = preview.rebuild(&watched, on_event);
                 }
             }
         });
@@ -176,6 +197,16 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
     });
     drop(debouncer);
     Ok(())
+}
+
+/// How long until Unix second `at` has passed: zero if it has, plus a tenth of a second
+/// so that the build, which compares whole seconds, finds it passed.
+fn until(at: i64) -> Duration {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let at = Duration::from_secs(u64::try_from(at).unwrap_or(0));
+    at.saturating_sub(now) + Duration::from_millis(100)
 }
 
 /// Changes that matter: `site.toml`, or anything under content/, templates/, static/.
@@ -246,7 +277,9 @@ impl Preview {
         }
     }
 
-    fn rebuild(&self, state: &Mutex<State>, on_event: &(dyn Fn(ServeEvent) + Sync)) {
+    /// Builds the preview and tells open pages; returns when the next `expiryDate` comes
+    /// (Unix seconds), when one does.
+    fn rebuild(&self, state: &Mutex<State>, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Option<i64> {
         let probe = BuildOptions {
             site_dir: self.site_dir.clone(),
             ..Default::default()
@@ -284,6 +317,7 @@ impl Preview {
             on_event(ServeEvent::Listening(&address));
         }
         report_to_pages(&report, state);
+        report.outcome.next_expiry
     }
 }
 

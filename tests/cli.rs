@@ -814,6 +814,38 @@ fn serve_rebuilds_reloads_and_survives_errors() {
     assert!(idle.is_empty(), "rebuilt with no change: {idle:?}");
 }
 
+/// An article whose expiryDate comes while serving leaves the preview then, with no
+/// file changed, and open pages reload.
+#[test]
+fn serve_takes_an_article_off_when_it_expires() {
+    let site = Site::new("title = \"T\"\n");
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(4);
+    site.article(
+        "world/soon.md",
+        &format!(
+            "title = \"Soon gone\"\ndate = 2023-03-08\nexpiryDate = {}",
+            soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        "Licensed a little longer.",
+    );
+    site.article("world/kept.md", &fm("Kept", "2023-03-09"), "For good.");
+    let server = start_server(site.dir());
+    let page = format!("{}2023/03/08/soon-gone/", server.url);
+    let events = subscribe(&server.url);
+    // Served until then; a server that took that long to start has nothing to show.
+    if chrono::Utc::now() < soon - chrono::Duration::milliseconds(500) {
+        assert_eq!(get(&page).0, 200);
+        assert!(next_event(&events, "reload"), "no reload when it expired");
+        let explained =
+            std::iter::from_fn(|| server.lines.recv_timeout(Duration::from_secs(5)).ok())
+                .any(|l| l.contains("expiryDate has come"));
+        assert!(explained, "the rebuild was not explained");
+    }
+    assert!(eventually(5, || get(&page).0 == 404), "still served");
+    assert!(!get(&server.url).1.contains("Soon gone"));
+    assert!(get(&server.url).1.contains("Kept"));
+}
+
 /// `--verbose` lists the files a build wrote, not those it left as they were.
 #[test]
 fn verbose_lists_only_files_written() {
