@@ -372,13 +372,14 @@ fn the_theme_speaks_the_site_language() {
     assert!(site
         .read("tags/economie/index.html")
         .contains("Mot-clé: Économie"));
-    assert!(site.read("archive/index.html").contains(">mars<"));
+    // A month on its own begins its line, capitalized; inside a date it is not.
+    assert!(site.read("archive/index.html").contains(">Mars<"));
     // Terms are listed in alphabetical order, accents aside.
     assert_eq!(
         texts(&site.html("tags/index.html"), "ul.terms a"),
         ["Asie", "Économie", "transport"]
     );
-    assert!(site.read("2023/03/index.html").contains("<title>mars 2023"));
+    assert!(site.read("2023/03/index.html").contains("<title>Mars 2023"));
     assert!(site.read("404.html").contains("Page introuvable"));
     assert!(
         home.contains("<meta property=\"og:locale\" content=\"fr_FR\">"),
@@ -422,4 +423,47 @@ fn the_theme_speaks_the_site_language() {
         "{}",
         r.stderr
     );
+}
+
+/// A month inside a date is declined where the language does so (Polish and Russian:
+/// genitive, `31 marca 2015`), but a month's page, its breadcrumb and the archive index
+/// name it on its own: nominative, capitalized as a title begins (`Marzec 2015`).
+#[test]
+fn month_pages_name_the_month_on_its_own() {
+    for (language, in_date, on_its_own) in [
+        ("pl", "31 marca 2015", "Marzec"),
+        ("ru", "31 марта 2015", "Март"),
+        ("en", "31 March 2015", "March"),
+    ] {
+        let site = Site::new(&format!(
+            "title = \"T\"\nbase_url = \"https://example.org/\"\nlanguage = \"{language}\"\n"
+        ));
+        site.article("news/a.md", &fm("A", "2015-03-31"), "Body.");
+        site.build_ok();
+        let month = site.html("2015/03/index.html");
+        assert_eq!(
+            texts(&month, "title"),
+            [format!("{on_its_own} 2015 · T")],
+            "{language}"
+        );
+        assert_eq!(
+            texts(&month, "h1.page-title"),
+            [format!("{on_its_own} 2015")]
+        );
+        assert_eq!(
+            texts(&month, ".breadcrumb li").last(),
+            Some(&on_its_own.to_string())
+        );
+        assert!(texts(&month, "main time").contains(&in_date.to_string()));
+        let article = site.html("2015/03/31/a/index.html");
+        assert!(
+            texts(&article, "time").contains(&in_date.to_string()),
+            "{language}"
+        );
+        assert!(texts(&article, ".breadcrumb li").contains(&on_its_own.to_string()));
+        assert_eq!(
+            texts(&site.html("archive/index.html"), "ul.months a"),
+            [on_its_own]
+        );
+    }
 }

@@ -5,11 +5,15 @@
 //! Templates write a word as `{{ ui.KEY }}`; it is put in when the templates are loaded,
 //! so a translated site renders as fast as an English one. Markup made in Rust (cards,
 //! bylines, navigation, page titles, dates) takes the same words from [`Ui`].
+//!
+//! A month has two names: the one inside a date and the one on its own (a month's page
+//! title, breadcrumbs, the archive index). Many languages decline the first (Polish
+//! `31 marca 2015`, Russian `31 марта 2015`) but title a month's page `Marzec 2015`,
+//! `Март 2015`; the locale data gives both (glibc's `mon` and `alt_mon`).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, TimeZone};
-use chrono_tz::Tz;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
@@ -30,7 +34,10 @@ pub struct Ui {
     /// The same words escaped for HTML, as templates and Rust-made markup print them:
     /// made once, as cards print some of them 100,000 times.
     html: HashMap<String, String>,
-    months: [String; 12],
+    /// Month names as a date writes them (`marca` in `31 marca 2015`).
+    months_in_date: [String; 12],
+    /// Month names on their own, capitalized as a title begins (`Marzec`).
+    months_standalone: [String; 12],
     /// OpenGraph's `og:locale` (`fr_FR`); unset for plain English, its default.
     pub og_locale: Option<String>,
 }
@@ -46,17 +53,25 @@ impl Ui {
             words.extend(table(&primary));
         }
         let locale = locale_of(&config.language);
-        let mut months = month_names(locale);
+        let (mut months_in_date, mut months_standalone) = month_names(locale);
+        // `month_3_standalone` is put in after every `month_3`, which would overwrite it.
+        let mut standalone_overrides: [Option<&String>; 12] = Default::default();
         for (key, text) in &config.translations {
-            // `month_3 = "marzec"`: a month's name where the locale's is not the one
-            // wanted (Polish and Russian locales give the form used inside a date).
-            let month = key
-                .strip_prefix("month_")
-                .and_then(|m| m.parse::<usize>().ok())
-                .filter(|m| (1..=12).contains(m));
-            if let Some(m) = month {
-                months[m - 1] = text.clone();
-                continue;
+            match month_key(key) {
+                // `month_3 = "marzo"`: the month's name everywhere, for a language
+                // without a locale or where the locale's is not the one wanted; on its
+                // own it begins a title, so it is capitalized there.
+                Some((m, false)) => {
+                    months_in_date[m] = text.clone();
+                    months_standalone[m] = capitalized(text);
+                    continue;
+                }
+                // `month_3_standalone = "Marzec"`: the name on its own alone, as written.
+                Some((m, true)) => {
+                    standalone_overrides[m] = Some(text);
+                    continue;
+                }
+                None => {}
             }
             if !words.contains_key(key) {
                 let mut known: Vec<&str> = words.keys().map(String::as_str).collect();
@@ -73,6 +88,11 @@ impl Ui {
             }
             words.insert(key.clone(), text.clone());
         }
+        for (name, text) in months_standalone.iter_mut().zip(standalone_overrides) {
+            if let Some(text) = text {
+                name.clone_from(text);
+            }
+        }
         let og_locale = locale
             .filter(|_| !config.language.eq_ignore_ascii_case("en"))
             .map(|l| format!("{l:?}"));
@@ -88,7 +108,8 @@ impl Ui {
         Ok(Ui {
             words,
             html,
-            months,
+            months_in_date,
+            months_standalone,
             og_locale,
         })
     }
@@ -98,9 +119,15 @@ impl Ui {
         self.words.get(key).map_or("", String::as_str)
     }
 
-    /// The name of month `m` (1-12).
-    pub fn month(&self, m: u32) -> &str {
-        &self.months[(m as usize).clamp(1, 12) - 1]
+    /// The name of month `m` (1-12) as a date writes it (`marca`, Polish genitive).
+    pub fn month_in_date(&self, m: u32) -> &str {
+        &self.months_in_date[(m as usize).clamp(1, 12) - 1]
+    }
+
+    /// The name of month `m` (1-12) on its own, as a month's page title, its breadcrumb
+    /// and the archive index print it: nominative and capitalized (`Marzec`, `Март`).
+    pub fn month_standalone(&self, m: u32) -> &str {
+        &self.months_standalone[(m as usize).clamp(1, 12) - 1]
     }
 
     /// The word `key` escaped for HTML, as [`Ui::put_words`] puts it in templates (empty
@@ -113,7 +140,7 @@ impl Ui {
     pub fn date<T: TimeZone>(&self, d: &DateTime<T>) -> String {
         self.get("date")
             .replace("{day}", &d.day().to_string())
-            .replace("{month}", self.month(d.month()))
+            .replace("{month}", self.month_in_date(d.month()))
             .replace("{year}", &d.year().to_string())
     }
 
@@ -163,18 +190,56 @@ fn table(language: &str) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
-/// Month names from `locale` (English without one).
-fn month_names(locale: Option<chrono::Locale>) -> [String; 12] {
-    std::array::from_fn(|i| {
-        let d = Tz::UTC
-            .with_ymd_and_hms(2023, i as u32 + 1, 1, 0, 0, 0)
-            .single()
-            .expect("a valid date");
-        match locale {
-            Some(l) => d.format_localized("%B", l).to_string(),
-            None => d.format("%B").to_string(),
-        }
-    })
+/// Month names from `locale` (English without one): as a date writes them (`mon`, which
+/// chrono's `%B` prints), and on their own (`alt_mon` where the locale has it, else
+/// `mon`), capitalized.
+fn month_names(locale: Option<chrono::Locale>) -> ([String; 12], [String; 12]) {
+    use pure_rust_locales::{locale_match, POSIX};
+    let (in_date, standalone): (&[&str], Option<&[&str]>) = match locale {
+        // chrono's `Locale` is this crate's, so its data is at hand by the same name.
+        Some(l) => (
+            locale_match!(l => LC_TIME::MON),
+            locale_match!(l => LC_TIME::ALT_MON),
+        ),
+        None => (POSIX::LC_TIME::MON, None),
+    };
+    // glibc gives twelve of each; English stands in should a list ever be short.
+    let english = POSIX::LC_TIME::MON;
+    let in_date: [String; 12] =
+        std::array::from_fn(|i| in_date.get(i).unwrap_or(&english[i]).to_string());
+    let standalone = std::array::from_fn(|i| {
+        capitalized(
+            standalone
+                .and_then(|s| s.get(i))
+                .unwrap_or(&in_date[i].as_str()),
+        )
+    });
+    (in_date, standalone)
+}
+
+/// `name` with its first letter capitalized, as a title or a list's item begins (`marzec`
+/// -> `Marzec`); a script without case is left as it is.
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The month (0-11) a `[translations]` key names, and whether it is the name on its own:
+/// `month_3` is `(2, false)`, `month_3_standalone` is `(2, true)`.
+fn month_key(key: &str) -> Option<(usize, bool)> {
+    let rest = key.strip_prefix("month_")?;
+    let (number, standalone) = match rest.strip_suffix("_standalone") {
+        Some(number) => (number, true),
+        None => (rest, false),
+    };
+    let m = number
+        .parse::<usize>()
+        .ok()
+        .filter(|m| (1..=12).contains(m))?;
+    Some((m - 1, standalone))
 }
 
 /// The locale of a language whose own code, doubled, names none (`ar_AR` does not
@@ -235,6 +300,7 @@ fn locale_of(language: &str) -> Option<chrono::Locale> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono_tz::Tz;
 
     fn ui(language: &str) -> Ui {
         let config = SiteConfig {
@@ -268,12 +334,13 @@ mod tests {
         assert_eq!(ui("de-AT").date(&d), "7. März 2023");
         assert_eq!(ui("es").date(&d), "7 de marzo de 2023");
         assert_eq!(ui("ar").date(&d), "7 مارس 2023");
-        assert_eq!(ui("pt-BR").month(3), "março");
+        assert_eq!(ui("pt-BR").month_in_date(3), "março");
         assert_eq!(ui("xx").date(&d), "7 March 2023");
         for language in [
             "cs", "ko", "hi", "vi", "ca", "nb", "pl", "ru", "tr", "nl", "it",
         ] {
-            assert_ne!(ui(language).month(3), "March", "{language}");
+            assert_ne!(ui(language).month_in_date(3), "March", "{language}");
+            assert_ne!(ui(language).month_standalone(3), "March", "{language}");
         }
         assert_eq!(ui("fr").get("search"), "Rechercher");
         assert_eq!(ui("fr").og_locale.as_deref(), Some("fr_FR"));
@@ -285,6 +352,38 @@ mod tests {
         );
         let (at, message) = ui("en").put_words("a\n{{ ui.serch }}").unwrap_err();
         assert!(at == 2 && message.contains("ui.serch"), "{at} {message}");
+    }
+
+    /// Inside a date a month is declined where the language does so (Polish, Russian:
+    /// genitive); on its own, as a month's page title begins, it is nominative and
+    /// capitalized. English, French and German print one name, capitalized on its own.
+    #[test]
+    fn months_in_a_date_and_on_their_own() {
+        let d = Tz::UTC.with_ymd_and_hms(2015, 3, 31, 10, 0, 0).unwrap();
+        let pl = ui("pl");
+        assert_eq!(pl.date(&d), "31 marca 2015");
+        assert_eq!(pl.month_standalone(3), "Marzec");
+        assert_eq!(pl.month_standalone(12), "Grudzień");
+        let ru = ui("ru");
+        assert_eq!(ru.date(&d), "31 марта 2015");
+        assert_eq!(ru.month_standalone(3), "Март");
+        assert_eq!(ui("uk").month_in_date(3), "березня");
+        assert_eq!(ui("uk").month_standalone(3), "Березень");
+        assert_eq!(ui("cs").month_standalone(3), "Březen");
+        assert_eq!(ui("el").month_in_date(3), "Μαρτίου");
+        assert_eq!(ui("el").month_standalone(3), "Μάρτιος");
+        assert_eq!(ui("ca").month_standalone(4), "Abril");
+        for m in 1..=12 {
+            let en = ui("en");
+            assert_eq!(en.month_in_date(m), en.month_standalone(m));
+        }
+        assert_eq!(ui("en").month_standalone(3), "March");
+        assert_eq!(ui("xx").month_standalone(3), "March");
+        assert_eq!(ui("fr").month_in_date(3), "mars");
+        assert_eq!(ui("fr").month_standalone(3), "Mars");
+        assert_eq!(ui("de").month_standalone(3), "März");
+        // A script without case is left as it is.
+        assert_eq!(ui("ar").month_standalone(3), ui("ar").month_in_date(3));
     }
 
     #[test]
@@ -307,10 +406,22 @@ mod tests {
             words.put_words("{{- ui.made_with -}}").unwrap(),
             "Built &#123;&#123; config }} &#123;#x#}"
         );
+        config.translations.insert("month_3".into(), "marzo".into());
+        let words = Ui::new(&config).unwrap();
+        assert_eq!(words.month_in_date(3), "marzo");
+        assert_eq!(words.month_standalone(3), "Marzo");
+        // The name on its own is set apart, and wins whatever the keys' order.
         config
             .translations
-            .insert("month_3".into(), "marzec".into());
-        assert_eq!(Ui::new(&config).unwrap().month(3), "marzec");
+            .insert("month_3_standalone".into(), "marzo".into());
+        let words = Ui::new(&config).unwrap();
+        assert_eq!(
+            (words.month_in_date(3), words.month_standalone(3)),
+            ("marzo", "marzo")
+        );
+        config.translations.insert("month_13".into(), "x".into());
+        assert!(Ui::new(&config).is_err());
+        config.translations.remove("month_13");
         config.translations.insert("latest_newz".into(), "x".into());
         let e = Ui::new(&config).unwrap_err();
         assert!(

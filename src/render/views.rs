@@ -136,7 +136,10 @@ pub struct DateView {
     pub display_time: String,
     pub year: i32,
     pub month: u32,
+    /// The month's name as a date writes it (`marca`, Polish genitive).
     pub month_name: String,
+    /// The month's name on its own, as its archive page's title begins (`Marzec`).
+    pub month_title: String,
     pub day: u32,
     pub year_url: String,
     pub month_url: String,
@@ -604,7 +607,8 @@ impl<'a> Views<'a> {
             display_time,
             year: y,
             month: m,
-            month_name: self.ui.month(m).to_string(),
+            month_name: self.ui.month_in_date(m).to_string(),
+            month_title: self.ui.month_standalone(m).to_string(),
             day: d.day(),
             year_url: self.url(&urls::year_url(y)),
             month_url: self.url(&urls::month_url(y, m)),
@@ -767,7 +771,7 @@ impl<'a> Views<'a> {
         ];
         if let Some(m) = month {
             crumbs.push(Link {
-                title: self.ui.month(m).into(),
+                title: self.ui.month_standalone(m).into(),
                 url: self.url(&urls::month_url(year, m)),
             });
         }
@@ -932,11 +936,11 @@ impl<'a> Views<'a> {
                         let month = year.months[m].month;
                         let mut crumbs = self.year_crumbs(year.year, None);
                         crumbs.push(Link {
-                            title: self.ui.month(month).into(),
+                            title: self.ui.month_standalone(month).into(),
                             url: self.url(&urls::month_url(year.year, month)),
                         });
                         (
-                            format!("{} {}", self.ui.month(month), year.year),
+                            format!("{} {}", self.ui.month_standalone(month), year.year),
                             "month",
                             crumbs,
                         )
@@ -1031,7 +1035,7 @@ impl<'a> Views<'a> {
                             .months
                             .iter()
                             .map(|m| MonthCount {
-                                name: self.ui.month(m.month).to_string(),
+                                name: self.ui.month_standalone(m.month).to_string(),
                                 month: m.month,
                                 url: self.url(&urls::month_url(y.year, m.month)),
                                 count: m.articles.len(),
