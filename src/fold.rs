@@ -1,10 +1,14 @@
-//! Spelling variants folded together: Latin letters with accents to ASCII, combining
-//! marks and Arabic vowel signs dropped, Arabic letters written several ways to one, and
-//! Arabic-Indic digits to ASCII. Search words ([`crate::search::tokenize`]) and the
-//! identity of tags, sections, sources and authors ([`crate::slug::term_key`]) share
-//! these rules, so that what search takes for one word is one tag too.
+//! Spelling variants folded together: case; Latin letters with accents, ligatures and
+//! fullwidth forms to ASCII; Greek letters without their accents, final sigma as sigma;
+//! combining marks and Arabic vowel signs dropped, Arabic letters written several ways to
+//! one, and Arabic-Indic digits to ASCII. Search words ([`crate::search::tokenize`]) and
+//! the identity of tags, sections, sources and authors ([`crate::slug::term_key`]) fold
+//! each character with [`fold_char`], so that what search takes for one word is one tag
+//! too.
 
 use deunicode::deunicode_char;
+use unicode_normalization::char::{decompose_canonical, decompose_compatible};
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// Combining marks that spell nothing of their own: Latin diacritics typed separately,
 /// Arabic harakat (so a vowelled and an unvowelled spelling match) and tatweel, which
@@ -50,21 +54,58 @@ pub fn latin_fold(c: char) -> Option<&'static str> {
     deunicode_char(c).filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// `text` lowercased with the variants above folded, everything else kept as it is
-/// (punctuation too: `C++` and `C` stay apart).
+/// Greek letters (with their accents, in the Greek and Greek Extended blocks), which are
+/// decomposed and lose their accents; `search.js` does the same with `normalize('NFD')`.
+fn is_greek_letter(c: char) -> bool {
+    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}')
+        && c.general_category_group() == GeneralCategoryGroup::Letter
+}
+
+/// Latin ligatures (`ﬁ`, from typeset PDFs) and fullwidth ASCII (`ＡＢＣ１２３`, from CJK
+/// input): folded to the plain letters, digits and punctuation they stand for (their
+/// compatibility decomposition, all ASCII).
+fn is_compatibility_ascii(c: char) -> bool {
+    matches!(c, '\u{FB00}'..='\u{FB06}' | '\u{FF01}'..='\u{FF5E}')
+}
+
+/// Calls `push` with what `c` folds to, lowercased: nothing for a mark that spells
+/// nothing ([`is_ignored_mark`]); ASCII for a Latin letter with diacritics, a ligature or
+/// a fullwidth form (`Ｃ＋＋` is `c++`); a Greek letter without its accents, breathings
+/// and iota subscript, and final sigma as sigma (`ΟΔΟΣ` and `οδός` are `οδοσ`); Arabic
+/// letters and digits as [`arabic_fold`] gives them; anything else lowercased. Search
+/// words and term identity both fold with this.
+#[inline]
+pub fn fold_char(c: char, mut push: impl FnMut(char)) {
+    if c.is_ascii() {
+        push(c.to_ascii_lowercase());
+    } else if is_ignored_mark(c) {
+    } else if is_compatibility_ascii(c) {
+        decompose_compatible(c, |d| push(d.to_ascii_lowercase()));
+    } else if is_greek_letter(c) {
+        decompose_canonical(c, |d| {
+            // The iota subscript (U+0345) is among the ignored marks.
+            if !is_ignored_mark(d) {
+                // Lowercased letter by letter, a word's last Σ is σ, not ς: one letter.
+                for l in d.to_lowercase() {
+                    push(if l == 'ς' { 'σ' } else { l });
+                }
+            }
+        });
+    } else if let Some(letter) = arabic_fold(c) {
+        push(letter);
+    } else if let Some(ascii) = latin_fold(c) {
+        ascii.chars().for_each(|a| push(a.to_ascii_lowercase()));
+    } else {
+        c.to_lowercase().for_each(push);
+    }
+}
+
+/// `text` folded character by character ([`fold_char`]), everything that is not a
+/// variant kept as it is (punctuation too: `C++` and `C` stay apart).
 pub fn fold_spelling(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if is_ignored_mark(c) {
-        } else if let Some(letter) = arabic_fold(c) {
-            out.push(letter);
-        } else if let Some(ascii) = latin_fold(c) {
-            out.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
-        } else {
-            out.extend(c.to_lowercase());
-        }
+        fold_char(c, |d| out.push(d));
     }
     out
 }
@@ -81,5 +122,51 @@ mod tests {
         assert_eq!(fold_spelling("٢٠٢٣"), "2023");
         assert_ne!(fold_spelling("C++"), fold_spelling("C"));
         assert_ne!(fold_spelling("علم"), fold_spelling("عالم"));
+    }
+
+    /// Term identity folds letters as search does: Greek case with final sigma and
+    /// accents, fullwidth forms and ligatures.
+    #[test]
+    fn greek_and_compatibility_forms_fold() {
+        assert_eq!(fold_spelling("ΟΔΟΣ"), "οδοσ");
+        assert_eq!(fold_spelling("οδος"), "οδοσ");
+        assert_eq!(fold_spelling("Οδός"), "οδοσ");
+        // Decomposed accents and the iota subscript go too.
+        assert_eq!(fold_spelling("ο\u{301}δῳ"), "οδω");
+        assert_eq!(fold_spelling("ＡＢＣ"), "abc");
+        assert_eq!(fold_spelling("ﬁnance"), "finance");
+        // Fullwidth punctuation is ASCII punctuation, kept as punctuation is.
+        assert_eq!(fold_spelling("Ｃ＋＋"), "c++");
+        assert_ne!(fold_spelling("Ｃ＋＋"), fold_spelling("C"));
+        // Latin, Cyrillic and the rest as before.
+        assert_eq!(fold_spelling("Zürich Straße"), "zurich strasse");
+        assert_eq!(fold_spelling("Москва"), "москва");
+        assert_eq!(fold_spelling("C++ — U.S."), "c++ — u.s.");
+    }
+
+    /// A term of one word folds to the word search makes of it.
+    #[test]
+    fn terms_fold_as_search_words_do() {
+        for word in [
+            "ΣΕΙΣΜΟΣ",
+            "σεισμός",
+            "ᾯδῃ",
+            "Ελλάδα",
+            "ＢＢＣ",
+            "ofﬁce",
+            "Zürich",
+            "Æsir",
+            "CAFÉ",
+            "Москва",
+            "أشخاص",
+            "٢٥٠٠",
+            "हिन्दी",
+        ] {
+            assert_eq!(
+                crate::search::tokenize::words(word),
+                [fold_spelling(word)],
+                "{word}"
+            );
+        }
     }
 }

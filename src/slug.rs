@@ -136,7 +136,8 @@ pub fn fallback_slug(prefix: &str, text: &str) -> String {
 
 /// The identity of a term: trimmed, inner whitespace collapsed, lowercased and its
 /// spelling variants folded as search folds them ([`crate::fold`]), so "Iraq", "iraq "
-/// and "IRAQ" are one term, as are "Égypte" and "Egypte", or "مَصر" and "مصر".
+/// and "IRAQ" are one term, as are "Égypte" and "Egypte", "مَصر" and "مصر", "ΟΔΟΣ" and
+/// "οδός", or "ＡＢＣ" and "abc".
 pub fn term_key(name: &str) -> String {
     crate::fold::fold_spelling(&name.split_whitespace().collect::<Vec<_>>().join(" "))
 }
@@ -209,6 +210,8 @@ mod tests {
     fn terms_fold_case_and_space() {
         assert_eq!(term_key("Iraq"), term_key("iraq "));
         assert_eq!(term_key(" Middle   East"), "middle east");
+        assert_eq!(term_key("ΟΔΟΣ"), term_key("οδός"));
+        assert_eq!(term_key("ＡＢＣ"), term_key("abc"));
         assert_eq!(term_display(" Middle   East"), "Middle East");
     }
 

@@ -1,10 +1,12 @@
 //! Words for the search index. The browser script (`search.js` in the theme) folds a
-//! query with the same rules, so keep the two in step: lowercase; Latin letters with
-//! accents folded to ASCII (`Zürich` -> `zurich`, `Straße` -> `strasse`); combining marks
-//! and Arabic vowel signs dropped; letters of other scripts kept as they are; anything
-//! that is not a letter or digit separates words.
+//! query with the same rules, so keep the two in step: each character folded as
+//! [`crate::fold::fold_char`] folds it (lowercase; Latin letters with accents, ligatures
+//! and fullwidth forms to ASCII: `Zürich` -> `zurich`, `Straße` -> `strasse`; Greek
+//! without accents, final sigma as sigma; combining marks and Arabic vowel signs dropped;
+//! letters of other scripts kept as they are); anything that is not a letter, digit or
+//! mark separates words.
 
-use crate::fold::{arabic_fold, is_ignored_mark, latin_fold};
+use crate::fold::{fold_char, is_ignored_mark};
 
 /// Longer words are not indexed (they are noise: URLs, hashes, runs of digits).
 pub const MAX_WORD_CHARS: usize = 40;
@@ -28,24 +30,6 @@ fn is_cjk(c: char) -> bool {
 fn is_word_char(c: char) -> bool {
     use unicode_properties::{GeneralCategoryGroup as G, UnicodeGeneralCategory};
     matches!(c.general_category_group(), G::Letter | G::Number | G::Mark)
-}
-
-/// Greek letters (with their accents, in the Greek and Greek Extended blocks), which are
-/// decomposed and lose their accents; `search.js` does the same with `normalize('NFD')`.
-fn is_greek_letter(c: char) -> bool {
-    use unicode_properties::{GeneralCategoryGroup as G, UnicodeGeneralCategory};
-    matches!(c, '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}')
-        && c.general_category_group() == G::Letter
-}
-
-/// The iota subscript Greek letters decompose to (a mark), dropped with the accents.
-const YPOGEGRAMMENI: char = '\u{0345}';
-
-/// Latin ligatures (`ﬁ`, from typeset PDFs) and fullwidth ASCII (`ＡＢＣ１２３`, from CJK
-/// input): searched as the plain letters and digits they stand for (their compatibility
-/// decomposition); fullwidth punctuation ends a word as ASCII punctuation does.
-fn is_compatibility_ascii(c: char) -> bool {
-    matches!(c, '\u{FB00}'..='\u{FB06}' | '\u{FF01}'..='\u{FF5E}')
 }
 
 /// An Arabic word without its article (with a conjunction or preposition attached) and
@@ -153,34 +137,15 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
                 continue;
             }
             end_cjk_run!();
-            if is_compatibility_ascii(c) {
-                let mut alnum = false;
-                unicode_normalization::char::decompose_compatible(c, |d| {
-                    if d.is_ascii_alphanumeric() {
-                        word.push(d.to_ascii_lowercase());
-                        alnum = true;
-                    }
-                });
-                if !alnum {
+            // What a letter folds to goes on the word; what folds to punctuation or a
+            // symbol (fullwidth `，`, `×`) ends it, as ASCII punctuation does.
+            fold_char(c, |d| {
+                if d.is_ascii_alphanumeric() || (!d.is_ascii() && is_word_char(d)) {
+                    word.push(d);
+                } else {
                     end(word);
                 }
-            } else if is_greek_letter(c) {
-                // Accents and breathings go, as on Latin letters: `Ελλάδα` -> `ελλαδα`.
-                unicode_normalization::char::decompose_canonical(c, |d| {
-                    if !is_ignored_mark(d) && d != YPOGEGRAMMENI {
-                        // Final sigma is sigma: `ΣΕΙΣΜΟΣ` lowercases letter by letter.
-                        word.extend(d.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l }));
-                    }
-                });
-            } else if let Some(letter) = arabic_fold(c) {
-                word.push(letter);
-            } else if let Some(ascii) = latin_fold(c) {
-                word.extend(ascii.chars().map(|a| a.to_ascii_lowercase()));
-            } else if is_word_char(c) {
-                word.extend(c.to_lowercase());
-            } else {
-                end(word);
-            }
+            });
         }
     }
     end(word);
@@ -210,6 +175,7 @@ pub fn words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fold::latin_fold;
 
     #[test]
     fn folds_case_accents_and_punctuation() {
