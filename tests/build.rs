@@ -361,6 +361,41 @@ fn unicode_slugs_keep_the_script_and_stay_inside_the_output() {
     assert!(c.ok, "{}\n{}", c.stdout, c.stderr);
 }
 
+/// Transliterated, two spellings of one term can read apart (Arabic with and without its
+/// vowel signs): the page keeps the oldest spelling's URL however the others grow.
+#[test]
+fn ascii_slugs_stay_put_when_a_newer_spelling_grows() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "a.md",
+        &format!("{}\ntags = [\"مَصر\"]", fm("A", "2023-03-01")),
+        "x",
+    );
+    site.build_ok();
+    let pages = |site: &Site| -> Vec<String> {
+        fs::read_dir(site.out().join("tags"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    let first = pages(&site);
+    assert_eq!(first.len(), 1, "{first:?}");
+    for n in 0..3 {
+        site.article(
+            &format!("b{n}.md"),
+            &format!("{}\ntags = [\"مصر\"]", fm(&format!("B{n}"), "2023-03-02")),
+            "x",
+        );
+    }
+    site.build_ok();
+    assert_eq!(pages(&site), first);
+    // Named as most articles spell it.
+    let page = site.read(&format!("tags/{}/index.html", first[0]));
+    assert!(page.contains("مصر</h1>"), "{page}");
+}
+
 #[test]
 fn unicode_slugs_stay_put_and_fit_the_file_system() {
     let site = Site::new(&format!("{CONFIG}slugs = \"unicode\"\n"));

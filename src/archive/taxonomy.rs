@@ -196,10 +196,11 @@ fn assign_slugs(
             .cmp(&oldest(a))
             .then_with(|| keys[a].cmp(&keys[b]))
     });
-    // A slug in the term's own script keeps its spelling's accents and marks, so it is
-    // taken from the spelling of the term's oldest article, not from its name (the
-    // commonest spelling): a newer spelling that becomes the commoner ("Egypte" over
-    // "Égypte") must not move the page.
+    // A slug is taken from the spelling of the term's oldest article, not from its name
+    // (the commonest spelling): a newer spelling that becomes the commoner must not move
+    // the page. In the term's own script the slug keeps accents and marks ("Egypte" over
+    // "Égypte"); transliterated, spellings one term folds together can still read apart
+    // ("U.S." and "US", Arabic with and without vowel signs: "masr" and "msr").
     let first_spelling = |t: usize| -> Option<String> {
         let i = oldest(t).or_else(|| terms[t].articles.last().copied())?;
         kind.values(&articles[i])
@@ -207,10 +208,7 @@ fn assign_slugs(
             .find(|v| term_key(v) == keys[t])
             .map(|v| term_display(v))
     };
-    let spelled: Vec<Option<String>> = match slugs {
-        SlugStyle::Unicode => (0..terms.len()).map(first_spelling).collect(),
-        SlugStyle::Ascii => vec![None; terms.len()],
-    };
+    let spelled: Vec<Option<String>> = (0..terms.len()).map(first_spelling).collect();
     let mut taken: HashMap<String, usize> = HashMap::new();
     for t in by_age {
         let base = match slugs.slugify(spelled[t].as_deref().unwrap_or(&terms[t].name)) {
