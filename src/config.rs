@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::diagnostics::{line_of, line_of_key, Diagnostic};
-use crate::ingest::settings::IngestConfig;
+use crate::ingest::settings::{FolderDefaults, IngestConfig};
 
 /// Placeholders a permalink pattern may use.
 pub const PERMALINK_PLACEHOLDERS: [&str; 5] = ["{year}", "{month}", "{day}", "{slug}", "{section}"];
@@ -58,6 +58,8 @@ pub struct SiteConfig {
     pub keep_files: Vec<String>,
     /// How raw text, dumps and front matter are read (`[ingest]`).
     pub ingest: IngestConfig,
+    /// Values for the articles of a folder that their files do not give (`[[defaults]]`).
+    pub defaults: Vec<FolderDefaults>,
     /// The theme's words reworded or translated (`[translations]`): each key of the
     /// built-in tables (`render::ui`) with its text.
     pub translations: std::collections::BTreeMap<String, String>,
@@ -113,6 +115,7 @@ impl Default for SiteConfig {
             compress: false,
             keep_files: Vec::new(),
             ingest: IngestConfig::default(),
+            defaults: Vec::new(),
             translations: Default::default(),
             extra: serde_json::Map::new(),
             tz: Tz::UTC,
@@ -220,6 +223,24 @@ impl SiteConfig {
                 "title",
                 "must not be empty: it names the site in every page's title and its feeds".into(),
             ));
+        }
+        let headers = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim().replace(' ', "") == "[[defaults]]")
+            .map(|(i, _)| i + 1);
+        let mut lines = headers.chain(std::iter::repeat(0));
+        let mut paths = std::collections::HashSet::new();
+        for d in &mut config.defaults {
+            let line = lines.next().filter(|&l| l > 0);
+            let bad = |m: String| Diagnostic::error(shown, line, format!("defaults: {m}"));
+            d.normalize().map_err(bad)?;
+            if !paths.insert(d.path.clone()) {
+                return Err(bad(format!(
+                    "a second entry for the folder '{}'; give its values in one",
+                    d.path
+                )));
+            }
         }
         config.ingest.validate().map_err(|(key, m)| {
             Diagnostic::error(shown, line_of_key(text, key), format!("ingest.{key}: {m}"))

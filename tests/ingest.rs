@@ -1012,3 +1012,88 @@ fn a_key_set_twice_in_a_record_is_said() {
     assert!(site.out().join("2023/08/09/second/index.html").is_file());
     assert!(site.out().join("2023/08/11/array-one/index.html").is_file());
 }
+
+/// `[[defaults]]` fills in, for a folder's articles, what their files do not say: a folder
+/// of scraped text without bylines names its source, a subfolder its section and language.
+/// A file's own values win, and the deepest folder's value wins over its parents'.
+#[test]
+fn folder_defaults_fill_in_what_files_leave_out() {
+    let site = Site::new(&format!(
+        "{CONFIG}\n[[defaults]]\npath = \"/bbc/\"\nsources = [\"BBC\"]\nlang = \"en_GB\"\ntags = [\"Britain\"]\n\n[[defaults]]\npath = \"bbc/business\"\nsection = \"Business\"\ntags = [\"Economy\"]\n"
+    ));
+    site.write(
+        "content/bbc/business/plain.txt",
+        "Shares rise in London\n\nMarkets rose on Monday as investors returned.\n",
+    );
+    site.write(
+        "content/bbc/tech/own.md",
+        "+++\ntitle = \"Own values\"\ndate = 2023-03-07\nsources = [\"Reuters\"]\ntags = [\"Own\"]\nsection = \"Science\"\nlang = \"fr\"\n+++\nTexte.\n",
+    );
+    site.write(
+        "content/other/x.md",
+        &format!("+++\n{}\n+++\nx\n", fm("Elsewhere", "2023-03-08")),
+    );
+    site.build_ok();
+    let plain = site.html("undated/shares-rise-in-london/index.html");
+    assert_eq!(texts(&plain, ".byline .sources a"), ["BBC"]);
+    assert_eq!(
+        select(&plain, "main article")[0].value().attr("lang"),
+        Some("en-GB")
+    );
+    assert!(site.out().join("sections/business/index.html").is_file());
+    assert!(site
+        .read("tags/economy/index.html")
+        .contains("Shares rise in London"));
+    assert!(
+        !site.out().join("tags/britain").exists(),
+        "the deeper folder's tags win"
+    );
+    let own = site.html("2023/03/07/own-values/index.html");
+    assert_eq!(texts(&own, ".byline .sources a"), ["Reuters"]);
+    assert_eq!(
+        select(&own, "main article")[0].value().attr("lang"),
+        Some("fr")
+    );
+    assert!(site
+        .read("sections/science/index.html")
+        .contains("Own values"));
+    assert!(!site.out().join("tags/britain").exists());
+    let other = site.read("2023/03/08/elsewhere/index.html");
+    assert!(!other.contains("/sources/bbc/"), "{other}");
+}
+
+#[test]
+fn folder_defaults_are_checked_at_their_line() {
+    for (entry, said) in [
+        (
+            "path = \"../up\"",
+            "defaults: path '../up' is not a folder under content/",
+        ),
+        (
+            "path = \"x\"\nlang = \"not a tag\"",
+            "defaults: lang 'not a tag' is not a language tag",
+        ),
+        ("path = \"x\"\ncolour = \"red\"", "unknown setting `colour`"),
+    ] {
+        let site = Site::new(&format!(
+            "title = \"T\"\n\n[[defaults]]\npath = \"a\"\n\n[[defaults]]\n{entry}\n"
+        ));
+        let r = site.build(&[]);
+        assert!(!r.ok);
+        assert!(r.stderr.contains(said), "{said}: {}", r.stderr);
+        let line = if said.starts_with("unknown") { 8 } else { 6 };
+        assert!(
+            r.stderr.contains(&format!("site.toml:{line}")),
+            "{}",
+            r.stderr
+        );
+    }
+    let site =
+        Site::new("title = \"T\"\n[[defaults]]\npath = \"a/\"\n[[defaults]]\npath = \"/a\"\n");
+    let r = site.build(&[]);
+    assert!(
+        r.stderr.contains("site.toml:4") && r.stderr.contains("a second entry for the folder 'a'"),
+        "{}",
+        r.stderr
+    );
+}

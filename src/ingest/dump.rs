@@ -395,6 +395,7 @@ mod tests {
             shown: PathBuf::from(format!("content/{name}")),
             rel: name.into(),
             default_section: None,
+            defaults: Default::default(),
             text: text.into(),
         }
     }

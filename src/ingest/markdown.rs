@@ -532,6 +532,7 @@ mod tests {
             shown: PathBuf::from("content/world/x.md"),
             rel: "world/x.md".into(),
             default_section: Some("world".into()),
+            defaults: Default::default(),
             text: text.into(),
         }
     }

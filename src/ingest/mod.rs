@@ -81,8 +81,11 @@ pub struct SourceFile {
     pub shown: PathBuf,
     /// Path relative to `content/`, with `/` separators: the article's stable id.
     pub rel: String,
-    /// The first folder under `content/`, if any.
+    /// The section when the file names none: its folder's default (`[[defaults]]`), else
+    /// the first folder under `content/`, if any.
     pub default_section: Option<String>,
+    /// What `[[defaults]]` gives the articles of its folder.
+    pub defaults: settings::FolderDefaults,
     pub text: String,
 }
 
@@ -476,15 +479,18 @@ pub fn load_listed(
             let mut diagnostics = Vec::new();
             let outcome = match read_text(&path, &shown, &mut diagnostics) {
                 Ok(text) => {
+                    let defaults = settings::FolderDefaults::resolve(&config.defaults, &rel);
                     // Jekyll's `_posts` and `_drafts` are folders of the tool, not sections.
-                    let default_section = rel
-                        .split_once('/')
-                        .filter(|(first, _)| !first.starts_with('_'))
-                        .map(|(first, _)| section_name(first));
+                    let default_section = defaults.section.clone().or_else(|| {
+                        rel.split_once('/')
+                            .filter(|(first, _)| !first.starts_with('_'))
+                            .map(|(first, _)| section_name(first))
+                    });
                     let file = SourceFile {
                         shown: shown.clone(),
                         rel,
                         default_section,
+                        defaults,
                         text,
                     };
                     (format.parser())(&file, config)

@@ -1253,6 +1253,15 @@ fn drop_control_characters(value: &mut Value) {
     }
 }
 
+/// `given`, or the folder's `default` when the file gives none.
+fn or_default(given: Vec<String>, default: &[String]) -> Vec<String> {
+    if given.is_empty() {
+        default.to_vec()
+    } else {
+        given
+    }
+}
+
 /// Assembles the article. `diagnostics` gets a warning when a given slug had to change.
 pub fn finish(
     draft: Draft,
@@ -1375,9 +1384,10 @@ pub fn finish(
         // An update at or before publication (a warning above, or a CMS's modified time
         // copied from the published one) is no update to show.
         updated: draft.updated.filter(|u| draft.date.is_none_or(|d| *u > d)),
-        authors: draft.authors,
-        sources: draft.sources,
-        tags: draft.tags,
+        // A folder's defaults fill in what the file does not say.
+        authors: or_default(draft.authors, &file.defaults.authors),
+        sources: or_default(draft.sources, &file.defaults.sources),
+        tags: or_default(draft.tags, &file.defaults.tags),
         section: draft.section.or_else(|| file.default_section.clone()),
         summary,
         word_count: body.word_count,
@@ -1391,7 +1401,7 @@ pub fn finish(
         refused_refs,
         aliases: draft.aliases,
         extra: draft.extra,
-        lang: draft.lang,
+        lang: draft.lang.or_else(|| file.defaults.lang.clone()),
         translation_key: draft.translation_key,
         expires: draft.expires,
     }

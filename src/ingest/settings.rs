@@ -206,6 +206,99 @@ fn agency_key(name: &str) -> String {
         .collect()
 }
 
+/// Values for the articles of one folder of `content/` that their files do not give
+/// (`[[defaults]]` in `site.toml`, as Jekyll's `defaults` and Hugo's `cascade`): a folder
+/// of scraped text without bylines can name its source, a folder its section or language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FolderDefaults {
+    /// The folder under `content/` (`bbc/business`); empty for all of it.
+    pub path: String,
+    /// The section, in place of the first folder's name.
+    pub section: Option<String>,
+    pub sources: Vec<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    /// A BCP 47 tag (`ar`, `pt-BR`).
+    pub lang: Option<String>,
+}
+
+impl FolderDefaults {
+    /// Puts the entry in the form it is used in (the path without outer slashes, the
+    /// language tag canonical, names trimmed), or says what is wrong with it.
+    pub fn normalize(&mut self) -> Result<(), String> {
+        let path = self.path.trim().trim_matches('/');
+        let plain = path.is_empty()
+            || path
+                .split('/')
+                .all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(['\\', '\0']));
+        if !plain {
+            return Err(format!(
+                "path '{}' is not a folder under content/; write one such as \"bbc\" or \"bbc/business\"",
+                self.path
+            ));
+        }
+        self.path = path.to_string();
+        if let Some(lang) = &self.lang {
+            let tag = lang.trim().replace('_', "-");
+            self.lang = Some(
+                tag.parse::<unic_langid::LanguageIdentifier>()
+                    .map_err(|_| {
+                        format!("lang '{lang}' is not a language tag; use one such as \"en\", \"ar\" or \"pt-BR\"")
+                    })?
+                    .to_string(),
+            );
+        }
+        self.section = self.section.as_deref().map(str::trim).map(str::to_string);
+        if self.section.as_deref() == Some("") {
+            return Err("section must not be empty".into());
+        }
+        for list in [&mut self.sources, &mut self.authors, &mut self.tags] {
+            if list.iter().any(|v| v.trim().is_empty()) {
+                return Err("sources, authors and tags must not hold an empty name".into());
+            }
+            list.iter_mut().for_each(|v| *v = v.trim().to_string());
+        }
+        Ok(())
+    }
+
+    /// True when the file at `rel` (under `content/`) is in this entry's folder.
+    fn holds(&self, rel: &str) -> bool {
+        self.path.is_empty()
+            || rel
+                .strip_prefix(self.path.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    }
+
+    /// What `entries` give the file at `rel`: each value from the deepest folder that
+    /// gives it (`bbc/business` before `bbc`, which comes before the whole of `content/`).
+    pub fn resolve(entries: &[FolderDefaults], rel: &str) -> FolderDefaults {
+        let mut holding: Vec<&FolderDefaults> = entries.iter().filter(|d| d.holds(rel)).collect();
+        let mut out = FolderDefaults::default();
+        if holding.is_empty() {
+            return out;
+        }
+        // Stable: two entries of one depth keep their order in site.toml.
+        holding.sort_by_key(|d| {
+            std::cmp::Reverse(d.path.split('/').filter(|s| !s.is_empty()).count())
+        });
+        for d in holding {
+            out.section = out.section.or_else(|| d.section.clone());
+            out.lang = out.lang.or_else(|| d.lang.clone());
+            for (mine, theirs) in [
+                (&mut out.sources, &d.sources),
+                (&mut out.authors, &d.authors),
+                (&mut out.tags, &d.tags),
+            ] {
+                if mine.is_empty() {
+                    mine.clone_from(theirs);
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

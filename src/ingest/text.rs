@@ -647,6 +647,7 @@ mod tests {
             shown: PathBuf::from("content/world/x.txt"),
             rel: "world/x.txt".into(),
             default_section: Some("World".into()),
+            defaults: Default::default(),
             text: text.into(),
         }
     }
