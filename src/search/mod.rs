@@ -483,16 +483,16 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
                 terms.post(w, id, in_title, &mut flat);
             }
         };
-        tokenize::for_each_folded_word(&a.title, false, &mut word, &mut |w| add(w, true));
+        tokenize::for_each_indexed_word(&a.title, false, &mut word, &mut |w| add(w, true));
         let mut rest = |w: &str| add(w, false);
         // A summary taken from the first paragraph is in the body already.
         if !contains_summary(&a.body_html, &a.summary) {
-            tokenize::for_each_folded_word(&a.summary, false, &mut word, &mut rest);
+            tokenize::for_each_indexed_word(&a.summary, false, &mut word, &mut rest);
         }
         for t in a.tags.iter().chain(&a.authors).chain(&a.sources) {
-            tokenize::for_each_folded_word(t, false, &mut word, &mut rest);
+            tokenize::for_each_indexed_word(t, false, &mut word, &mut rest);
         }
-        tokenize::for_each_folded_word(&a.body_html, true, &mut word, &mut rest);
+        tokenize::for_each_indexed_word(&a.body_html, true, &mut word, &mut rest);
     }
     // Group by term, keeping article order (a counting sort).
     let Terms { text, ends, .. } = terms;

@@ -63,10 +63,28 @@ fn arabic_stem(word: &str) -> &str {
     w
 }
 
-/// Calls `f` with each folded word of `text`, in order (with repeats). With `html`, tags
-/// and entities break words (the sanitized bodies carry literal UTF-8, so entities are
-/// only `&amp;` and its kin). `word` is scratch space, reused between calls.
+/// Calls `f` with each folded word of `text`, in order (with repeats), as a query is split
+/// (and `search.js` splits it). With `html`, tags and entities break words (the sanitized
+/// bodies carry literal UTF-8, so entities are only `&amp;` and its kin). `word` is
+/// scratch space, reused between calls.
 pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut impl FnMut(&str)) {
+    fold_words(text, html, false, word, f);
+}
+
+/// [`for_each_folded_word`] for the index: each Chinese or Japanese letter is also a word
+/// on its own, besides the pairs it is in, so a query of one letter (`港`, `中`, common
+/// words of their own) finds it inside longer words (`香港`).
+pub fn for_each_indexed_word(text: &str, html: bool, word: &mut String, f: &mut impl FnMut(&str)) {
+    fold_words(text, html, true, word, f);
+}
+
+fn fold_words(
+    text: &str,
+    html: bool,
+    cjk_letters: bool,
+    word: &mut String,
+    f: &mut impl FnMut(&str),
+) {
     let mut end = |word: &mut String| {
         if !word.is_empty() {
             f(arabic_stem(word));
@@ -131,6 +149,12 @@ pub fn for_each_folded_word(text: &str, html: bool, word: &mut String, f: &mut i
                     word.push(last);
                     word.push(c);
                     end(word);
+                    cjk_paired = true;
+                }
+                if cjk_letters {
+                    word.push(c);
+                    end(word);
+                    // Given already: the run's end adds no lone letter.
                     cjk_paired = true;
                 }
                 cjk_prev = Some(c);
@@ -218,6 +242,24 @@ mod tests {
         let version = format!("var INDEX_VERSION = {};", super::super::VERSION);
         assert!(script.contains(&version), "search.js must hold {version}");
         assert_eq!(words("×÷"), Vec::<String>::new());
+    }
+
+    /// The index holds each Chinese or Japanese letter besides its pairs; a query of
+    /// several letters is split into pairs only (as `search.js` splits it).
+    #[test]
+    fn the_index_also_holds_single_chinese_and_japanese_letters() {
+        let mut indexed = Vec::new();
+        for_each_indexed_word(
+            "香港 中 abc東京",
+            false,
+            &mut String::new(),
+            &mut |w| indexed.push(w.to_string()),
+        );
+        assert_eq!(
+            indexed,
+            ["香", "香港", "港", "中", "abc", "東", "東京", "京"]
+        );
+        assert_eq!(words("香港 中 abc東京"), ["香港", "中", "abc", "東京"]);
     }
 
     #[test]
