@@ -280,8 +280,17 @@ pub fn under_base_path(dest: &str, root: &str) -> Option<String> {
     if rest.starts_with(['/', '\\']) {
         return None;
     }
-    let path = &t[..t.find(['?', '#']).unwrap_or(t.len())];
-    if path.starts_with(root) || path == root.trim_end_matches('/') {
+    // Compared decoded: a base path outside ASCII (`/archív/`) reaches here as written
+    // or percent-encoded (`/arch%C3%ADv/`, as Markdown links are written out before the
+    // sanitizer sees them again), and both are already under it.
+    let decoded = |s: &str| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let path = decoded(&t[..t.find(['?', '#']).unwrap_or(t.len())]);
+    let root_decoded = decoded(root);
+    if path.starts_with(&root_decoded) || path == root_decoded.trim_end_matches('/') {
         return None;
     }
     Some(format!("{root}{rest}"))
@@ -345,12 +354,16 @@ fn validate_permalink(pattern: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A plain `.xml` file name that no other file of a listing's folder (or of the site's
-/// root, for the site's feed) has.
-/// A `keep_files` entry as the output's paths are written (`verify/` is `verify`), or why
-/// it cannot be one: it must name a place inside the output folder.
+/// A `keep_files` entry as the output's paths are written (`verify/` and `./verify` are
+/// `verify`), or why it cannot be one: it must name a place inside the output folder,
+/// literally (no patterns).
 fn keep_file(path: &str) -> Result<String, String> {
-    let trimmed = path.trim().trim_matches('/');
+    let trimmed = path.trim().trim_start_matches("./").trim_matches('/');
+    if trimmed.contains(['*', '?', '[']) {
+        return Err(format!(
+            "'{path}' is a pattern; entries are paths taken as written (\"CNAME\", \"verify/\" for a folder and all in it)"
+        ));
+    }
     let plain = !trimmed.is_empty()
         && trimmed
             .split('/')
@@ -364,6 +377,8 @@ fn keep_file(path: &str) -> Result<String, String> {
     }
 }
 
+/// A plain `.xml` file name that no other file of a listing's folder (or of the site's
+/// root, for the site's feed) has.
 fn validate_rss_feed(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Ok(());
@@ -664,5 +679,11 @@ mod tests {
         }
         // An archive at the root keeps every path as written.
         assert_eq!(under_base_path("/2023/x.html", "/"), None);
+        // A base path outside ASCII, written either way, is recognized either way.
+        for root in ["/archív/", "/arch%C3%ADv/"] {
+            assert_eq!(under_base_path("/arch%C3%ADv/x", root), None, "{root}");
+            assert_eq!(under_base_path("/archív/x", root), None, "{root}");
+            assert_eq!(under_base_path("/x", root), Some(format!("{root}x")));
+        }
     }
 }

@@ -1435,6 +1435,28 @@ fn a_future_date_is_a_warning() {
     assert!(site.out().join("2203/03/07/typo/index.html").is_file());
 }
 
+/// A base path outside ASCII: Markdown links are written out percent-encoded before the
+/// sanitizer (run for raw HTML) reads them again, and are not given the path twice.
+#[test]
+fn a_base_path_outside_ascii_is_given_once() {
+    let site = Site::new("base_url = \"https://example.org/archív/\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-01"), "x");
+    site.article(
+        "world/b.md",
+        &fm("B", "2023-03-02"),
+        "[a](/2023/03/01/a/) <span>raw</span> [again](/archív/2023/03/01/a/)",
+    );
+    site.build_ok();
+    let page = site.html("2023/03/02/b/index.html");
+    let links: Vec<&str> = select(&page, "main p a")
+        .iter()
+        .filter_map(|e| e.value().attr("href"))
+        .filter(|h| h.contains("2023/03/01/a/"))
+        .collect();
+    assert_eq!(links, ["/arch%C3%ADv/2023/03/01/a/"; 2]);
+    assert!(assert_links_resolve(&site.out(), "/archív/") > 20);
+}
+
 #[test]
 fn sub_path_base_url_links_resolve() {
     let site = Site::new("base_url = \"https://example.org/archive/\"\nper_page = 2\n");

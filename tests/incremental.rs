@@ -331,6 +331,13 @@ fn stray_files_go_but_hidden_and_kept_ones_stay() {
         ],
     );
     let cache = site.dir().join(".broadsheet-cache/public");
+    // A hidden file the site published itself goes when `static/` drops it, cache or not.
+    site.write("static/.well-known/security.txt", "Contact: x");
+    site.build_ok();
+    fs::remove_dir_all(site.dir().join("static")).unwrap();
+    fs::remove_dir_all(&cache).unwrap();
+    site.build_ok();
+    assert!(!site.out().join(".well-known").exists());
     for without_cache in [false, true] {
         strays.iter().chain(&kept).for_each(|rel| put(rel));
         if without_cache {
@@ -359,14 +366,22 @@ fn stray_files_go_but_hidden_and_kept_ones_stay() {
 
 #[test]
 fn keep_files_must_stay_inside_the_output() {
-    let site = Site::new("title = \"T\"\nkeep_files = [\"CNAME\", \"../elsewhere\"]\n");
-    let r = site.build(&[]);
-    assert!(!r.ok);
-    assert!(
-        r.stderr.contains("site.toml:2") && r.stderr.contains("keep_files: '../elsewhere'"),
-        "{}",
-        r.stderr
-    );
+    for (entry, said) in [
+        ("../elsewhere", "is not a path inside the output folder"),
+        ("*.txt", "is a pattern"),
+    ] {
+        let site = Site::new(&format!(
+            "title = \"T\"\nkeep_files = [\"./CNAME\", \"{entry}\"]\n"
+        ));
+        let r = site.build(&[]);
+        assert!(!r.ok);
+        assert!(
+            r.stderr.contains("site.toml:2")
+                && r.stderr.contains(&format!("keep_files: '{entry}' {said}")),
+            "{}",
+            r.stderr
+        );
+    }
 }
 
 #[test]

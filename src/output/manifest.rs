@@ -63,11 +63,6 @@ impl Manifest {
         self.files.iter().map(|(rel, e)| (rel.as_str(), e))
     }
 
-    /// Every recorded path.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(String::as_str)
-    }
-
     /// Reads a saved manifest; `None` if missing or unreadable.
     pub fn load(path: &Path) -> Option<Manifest> {
         let bytes = read_file(path, 0)?;

@@ -353,16 +353,10 @@ impl Staging {
             // site and nothing else (a host would serve a stray page).
             let keep: hashbrown::HashSet<&str> =
                 files.iter().map(|(rel, _, _)| rel.as_str()).collect();
-            // The listing leaves hidden files out; the manifest adds the ones a build
-            // made (`.nojekyll` from `static/`), which go when `static/` drops them.
-            let mut present = match self.present.take().map(JoinHandle::join) {
+            let present = match self.present.take().map(JoinHandle::join) {
                 Some(Ok(listed)) => listed,
                 _ => list_files(&self.target),
             };
-            if let Some(old) = &self.old {
-                let hidden = |p: &&str| p.split('/').any(|s| s.starts_with('.'));
-                present.extend(old.paths().filter(hidden).map(str::to_string));
-            }
             let gone: Vec<String> = present
                 .into_iter()
                 .filter(|p| !keep.contains(p.as_str()) && !self.kept(p))
@@ -563,11 +557,15 @@ fn remove_empty_parents(path: &Path, root: &Path) {
 
 /// The files under `root`, site-relative, leaving out hidden files and folders (the
 /// build's marker, a `.git/` of the deployed site) and all under them: a build makes
-/// none, so none is ever taken for a stray.
+/// none but those `static/` may publish ([`PUBLISHED_HIDDEN`]), so no other is ever
+/// taken for a stray.
 fn list_files(root: &Path) -> Vec<String> {
     WalkDir::new(root)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            e.depth() == 0 || !name.starts_with('.') || PUBLISHED_HIDDEN.contains(&&*name)
+        })
         .flatten()
         .filter(|e| !e.file_type().is_dir())
         .map(|e| {
