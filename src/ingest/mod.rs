@@ -43,7 +43,8 @@ pub struct LoadOptions {
 pub enum Withheld {
     /// `draft = true`, built without `--drafts`.
     Draft,
-    /// Its `expiryDate`, as written in its zone, has passed (built without `--expired`).
+    /// Its `expiryDate` (in the site's zone, as dates are shown) has passed (built
+    /// without `--expired`).
     Expired(chrono::DateTime<chrono_tz::Tz>),
 }
 

@@ -76,12 +76,20 @@ impl Ui {
             if !words.contains_key(key) {
                 let mut known: Vec<&str> = words.keys().map(String::as_str).collect();
                 known.sort_unstable();
-                let hint = crate::render::did_you_mean(key, known.iter().copied());
+                // A mistyped month key is told what it was most likely meant to be.
+                let months: Vec<String> = (1..=12)
+                    .flat_map(|m| [format!("month_{m}"), format!("month_{m}_standalone")])
+                    .collect();
+                let candidates = known
+                    .iter()
+                    .copied()
+                    .chain(months.iter().map(String::as_str));
+                let hint = crate::render::did_you_mean(key, candidates);
                 return Err(Diagnostic::error(
                     "site.toml",
                     None,
                     format!(
-                        "[translations] has no word '{key}'{hint}; the words are: {}",
+                        "[translations] has no word '{key}'{hint}; the words are: {}, month_1 to month_12 and month_1_standalone to month_12_standalone",
                         known.join(", ")
                     ),
                 ));
@@ -134,6 +142,14 @@ impl Ui {
     /// for a key no table has).
     pub fn html(&self, key: &str) -> &str {
         self.html.get(key).map_or("", String::as_str)
+    }
+
+    /// A month's page title (`March 2023`, `Marzo de 2023`; `2023年3月` with
+    /// `month_year = "{year}年{month}"`), its name on its own.
+    pub fn month_year(&self, m: u32, year: i32) -> String {
+        self.get("month_year")
+            .replace("{month}", self.month_standalone(m))
+            .replace("{year}", &year.to_string())
     }
 
     /// A date as the site's language writes it (`7 March 2023`, `7. März 2023`).
@@ -235,7 +251,9 @@ fn month_key(key: &str) -> Option<(usize, bool)> {
         Some(number) => (number, true),
         None => (rest, false),
     };
-    let m = number
+    // Digits only: `month_+3` is no key.
+    let m = Some(number)
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))?
         .parse::<usize>()
         .ok()
         .filter(|m| (1..=12).contains(m))?;
@@ -429,5 +447,39 @@ mod tests {
                 .contains("'latest_newz'; did you mean `latest_news`?"),
             "{e}"
         );
+        config.translations.remove("latest_newz");
+        for (typo, meant) in [
+            ("month_3_standlone", "month_3_standalone"),
+            ("month_+3", "month_3"),
+        ] {
+            config.translations.insert(typo.into(), "x".into());
+            let e = Ui::new(&config).unwrap_err();
+            assert!(
+                e.message.contains(&format!("did you mean `{meant}`?")),
+                "{e}"
+            );
+            assert!(
+                e.message
+                    .contains("month_1_standalone to month_12_standalone"),
+                "{e}"
+            );
+            config.translations.remove(typo);
+        }
+    }
+
+    /// A month's page title in the language's order, which `month_year` rewords.
+    #[test]
+    fn month_titles_follow_the_language() {
+        assert_eq!(ui("en").month_year(3, 2015), "March 2015");
+        assert_eq!(ui("es").month_year(3, 2015), "Marzo de 2015");
+        assert_eq!(ui("pl").month_year(3, 2015), "Marzec 2015");
+        let mut config = SiteConfig {
+            language: "ja".into(),
+            ..SiteConfig::default()
+        };
+        config
+            .translations
+            .insert("month_year".into(), "{year}年{month}".into());
+        assert_eq!(Ui::new(&config).unwrap().month_year(3, 2015), "2015年3月");
     }
 }

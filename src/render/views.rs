@@ -939,11 +939,7 @@ impl<'a> Views<'a> {
                             title: self.ui.month_standalone(month).into(),
                             url: self.url(&urls::month_url(year.year, month)),
                         });
-                        (
-                            format!("{} {}", self.ui.month_standalone(month), year.year),
-                            "month",
-                            crumbs,
-                        )
+                        (self.ui.month_year(month, year.year), "month", crumbs)
                     }
                     Listing::Term(k, t) => {
                         let tax = &self.archive.taxonomies[k];
