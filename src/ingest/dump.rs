@@ -34,8 +34,9 @@ fn is_article_node(item: &RawValue) -> bool {
     })
 }
 
-/// A record as read: its value, and the keys its top level sets more than once (JSON
-/// parsers keep the last value silently; the first would vanish without a word).
+/// A record as read: its value, and the keys its top level (or its `_source`, as
+/// `_source.KEY`) sets more than once (JSON parsers keep the last value silently; the
+/// first would vanish without a word).
 struct Record {
     value: Value,
     repeated: Vec<String>,
@@ -71,7 +72,24 @@ impl<'de> serde::Deserialize<'de> for Record {
                 let mut map = serde_json::Map::new();
                 let mut repeated = Vec::new();
                 while let Some(key) = fields.next_key::<String>()? {
-                    let value: Value = fields.next_value()?;
+                    let value: Value = if key == "_source" {
+                        // A search engine's hit holds the record in `_source`: its keys
+                        // set twice are the record's, so they are looked for there too.
+                        let raw: Box<RawValue> = fields.next_value()?;
+                        let inner = Record::read(raw.get()).map_err(serde::de::Error::custom)?;
+                        let nested = inner.repeated.into_iter().map(|k| format!("_source.{k}"));
+                        repeated
+                            .extend(nested.filter(|k| !repeated.contains(k)).collect::<Vec<_>>());
+                        match inner.value {
+                            // Not an object: kept as it is (an `_source` that holds no record).
+                            Value::Null => {
+                                serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?
+                            }
+                            object => object,
+                        }
+                    } else {
+                        fields.next_value()?
+                    };
                     if map.insert(key.clone(), value).is_some() && !repeated.contains(&key) {
                         repeated.push(key);
                     }
@@ -430,6 +448,20 @@ mod tests {
         let nested = r#"{"hits": {"total": 1, "hits": [{"_id": "x", "_source": {"headline": "Hit", "date": "2023-03-07", "body": "B."}}]}}"#;
         let out = parse_json(&file("es.json", nested), &config);
         assert_eq!(out.articles[0].title, "Hit", "{:?}", out.diagnostics);
+        // A key set twice inside `_source` is named as it is outside.
+        let twice = r#"{"_id": "x", "_source": {"headline": "First", "headline": "Hit", "date": "2023-03-07", "body": "B."}}"#;
+        let out = parse_lines(&file("es.jsonl", twice), &config);
+        assert_eq!(out.articles[0].title, "Hit");
+        let said: Vec<&str> = out.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            said,
+            ["'_source.headline' is set twice in this record; the last value is kept"]
+        );
+        // An `_source` that is no object leaves the record as it was.
+        let odd =
+            r#"{"headline": "Plain", "date": "2023-03-07", "body": "B.", "_source": "crawler"}"#;
+        let out = parse_lines(&file("odd.jsonl", odd), &config);
+        assert_eq!(out.articles[0].title, "Plain", "{:?}", out.diagnostics);
     }
 
     #[test]
