@@ -491,16 +491,7 @@ fn expired_articles_come_off_the_site_when_their_time_comes() {
         "title = \"Wire story\"\ndate = 2023-03-07\nexpiryDate = 2024-01-01",
         "Licensed until 2024.",
     );
-    let soon = chrono::Utc::now() + chrono::Duration::seconds(2);
-    site.article(
-        "world/soon.md",
-        &format!(
-            "title = \"Soon gone\"\ndate = 2023-03-08\nexpiryDate = {}",
-            soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ),
-        "Licensed a little longer.",
-    );
-    site.article("world/kept.md", &fm("Kept", "2023-03-09"), "For good.");
+    let soon = expiring_articles(&site, 2);
     let r = site.build_ok();
     let said = format!("{}{}", r.stdout, r.stderr);
     assert!(

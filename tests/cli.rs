@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{fm, run, Site};
+use common::{expiring_articles, fm, run, Site};
 
 fn root(dir: &Path) -> &str {
     dir.to_str().unwrap()
@@ -827,16 +827,7 @@ fn serve_rebuilds_reloads_and_survives_errors() {
 #[test]
 fn serve_takes_an_article_off_when_it_expires() {
     let site = Site::new("title = \"T\"\n");
-    let soon = chrono::Utc::now() + chrono::Duration::seconds(8);
-    site.article(
-        "world/soon.md",
-        &format!(
-            "title = \"Soon gone\"\ndate = 2023-03-08\nexpiryDate = {}",
-            soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ),
-        "Licensed a little longer.",
-    );
-    site.article("world/kept.md", &fm("Kept", "2023-03-09"), "For good.");
+    let soon = expiring_articles(&site, 8);
     let server = start_server(site.dir());
     let page = format!("{}2023/03/08/soon-gone/", server.url);
     let events = subscribe(&server.url);

@@ -221,3 +221,20 @@ pub fn reachable(out: &Path, base_path: &str) -> BTreeSet<PathBuf> {
 pub fn fm(title: &str, date: &str) -> String {
     format!("title = {title:?}\ndate = {date:?}")
 }
+
+/// Writes `world/soon.md` ("Soon gone", 2023-03-08), whose expiryDate comes `seconds`
+/// from now, and `world/kept.md` ("Kept", 2023-03-09), which never expires; returns when
+/// the first expires.
+pub fn expiring_articles(site: &Site, seconds: i64) -> chrono::DateTime<chrono::Utc> {
+    let soon = chrono::Utc::now() + chrono::Duration::seconds(seconds);
+    site.article(
+        "world/soon.md",
+        &format!(
+            "title = \"Soon gone\"\ndate = 2023-03-08\nexpiryDate = {}",
+            soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ),
+        "Licensed a little longer.",
+    );
+    site.article("world/kept.md", &fm("Kept", "2023-03-09"), "For good.");
+    soon
+}
