@@ -73,6 +73,8 @@ pub struct WithheldPage {
     pub url: String,
     /// Where it comes from: `content/x.md`, or `content/x.jsonl:3` for a record.
     pub place: String,
+    /// Its old addresses (`aliases`), whose redirect pages are left out with it.
+    pub aliases: Vec<String>,
     /// Why it was left out.
     pub why: ingest::Withheld,
 }
@@ -317,6 +319,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
             .map(|(article, why)| WithheldPage {
                 url: archive.withheld_url(article, &config),
                 place: ingest::record_place(article),
+                aliases: article.aliases.clone(),
                 why: *why,
             })
             .collect();

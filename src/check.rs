@@ -155,7 +155,7 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
     let withheld: HashMap<String, String> = report
         .withheld
         .iter()
-        .map(|w| {
+        .flat_map(|w| {
             let why = match w.why {
                 Withheld::Draft => "is a draft (build with --drafts to include it)".to_string(),
                 Withheld::Expired(on) => format!(
@@ -164,7 +164,14 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
                 ),
             };
             let note = format!("links to {}, which {why}", w.place);
-            (crate::archive::urls::page_file(&w.url), note)
+            // Its old addresses' redirect pages are left out with it.
+            let redirects = w
+                .aliases
+                .iter()
+                .map(|alias| crate::archive::urls::redirect_file(alias));
+            std::iter::once(crate::archive::urls::page_file(&w.url))
+                .chain(redirects)
+                .map(move |file| (file, note.clone()))
         })
         .collect();
     let mut broken = find_broken(&out, &base_path, &withheld);

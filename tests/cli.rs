@@ -222,7 +222,7 @@ fn check_says_why_a_linked_article_is_left_out() {
         Site::new("title = \"T\"\npermalink = \"/{section}/{year}/{month}/{day}/{slug}/\"\n");
     site.article(
         "world/old.md",
-        "title = \"Wire story\"\ndate = 2023-03-07\nexpiryDate = 2024-01-01",
+        "title = \"Wire story\"\ndate = 2023-03-07\nexpiryDate = 2024-01-01\naliases = [\"/old/wire.html\"]",
         "Licensed until 2024.",
     );
     site.write(
@@ -244,7 +244,7 @@ fn check_says_why_a_linked_article_is_left_out() {
         &fm("Links", "2023-03-08"),
         "[a](/world/2023/03/07/wire-story/) [b](/world/2023/03/10/later/#top) \
          [c](/sport/2023/03/04/match-report/) [d](../../05/dump-story/) \
-         [e](/world/2020/01/01/nothing/)",
+         [e](/world/2020/01/01/nothing/) [f](/old/wire.html)",
     );
     let r = run(&["check", "--root", root(site.dir())]);
     assert!(!r.ok, "{}", r.stdout);
@@ -254,6 +254,7 @@ fn check_says_why_a_linked_article_is_left_out() {
         "'/sport/2023/03/04/match-report/': links to content/sport/gone.md, which expired on 2024-01-01",
         "'../../05/dump-story/': links to content/world/wires.jsonl:2, which expired on 2020-01-01",
         "'/world/2020/01/01/nothing/': no such file: world/2020/01/01/nothing/index.html",
+        "'/old/wire.html': links to content/world/old.md, which expired on 2024-01-01",
     ] {
         assert!(r.stderr.contains(said), "{said}\n{}", r.stderr);
     }
@@ -265,7 +266,7 @@ fn check_says_why_a_linked_article_is_left_out() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("5 broken links"), "{}", r.stderr);
+    assert!(r.stderr.contains("6 broken links"), "{}", r.stderr);
     // Built with them, only the link to nothing is broken.
     let r = run(&["check", "--drafts", "--expired", "--root", root(site.dir())]);
     let counted = r.stderr.split_whitespace().collect::<Vec<_>>();

@@ -601,8 +601,6 @@ pub struct Reserved {
     pub file: Option<PathBuf>,
 }
 
-/// Every output file has exactly one origin; a second claimant is an error naming both.
-/// Origins are only spelled out on a collision: 100,000 articles make 140,000 claims.
 /// The redirect page of each alias of each article.
 fn plan_redirects(articles: &[Article]) -> Vec<Redirect> {
     articles
@@ -614,17 +612,15 @@ fn plan_redirects(articles: &[Article]) -> Vec<Redirect> {
                 .iter()
                 .filter(|alias| **alias != a.url)
                 .map(move |alias| Redirect {
-                    file: if alias.ends_with('/') {
-                        format!("{alias}index.html")
-                    } else {
-                        alias.clone()
-                    },
+                    file: urls::redirect_file(alias),
                     to,
                 })
         })
         .collect()
 }
 
+/// Every output file has exactly one origin; a second claimant is an error naming both.
+/// Origins are only spelled out on a collision: 100,000 articles make 140,000 claims.
 fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<Diagnostic>) {
     #[derive(Clone, Copy)]
     enum Claimant {

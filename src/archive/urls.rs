@@ -92,3 +92,13 @@ pub fn page_file(url: &str) -> String {
         format!("{url}index.html")
     }
 }
+
+/// The file an alias's redirect page is written to: `old/path/` -> `old/path/index.html`,
+/// `story.html` as written.
+pub fn redirect_file(alias: &str) -> String {
+    if alias.ends_with('/') {
+        format!("{alias}index.html")
+    } else {
+        alias.to_string()
+    }
+}
