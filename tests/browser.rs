@@ -206,6 +206,14 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
     );
     assert_local(&b, &origin);
 
+    // An Arabic word still being typed, short of its ending, finds the stored stem.
+    b.goto(&format!(
+        "{base}search/?q=%D8%A7%D9%84%D8%A7%D9%86%D8%AA%D8%AE%D8%A7%D8%A8%D8%A7"
+    ));
+    let status = wait_status(&b);
+    assert!(status.starts_with("1 article"), "{status}");
+    assert_eq!(b.texts("#search-results h2"), ["Central bank holds rates"]);
+
     // Folding in the browser matches the index's folding, letter by letter.
     let mut sample: String = ('\u{00C0}'..='\u{024F}')
         .chain('\u{1E00}'..='\u{1EFF}')
@@ -238,6 +246,22 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
         .collect();
     assert!(differ.is_empty(), "JS folds these differently: {differ:?}");
     assert_eq!(js_words, rust_words);
+    // A word still being typed starts where tokenize.rs says it does.
+    for w in rust_words
+        .iter()
+        .map(String::as_str)
+        .chain(["انتخابا", "مهندسو", "نحو"])
+    {
+        let js = b.js(
+            "return window.broadsheetSearch.partialStem(arguments[0])",
+            json!([w]),
+        );
+        assert_eq!(
+            js.as_str(),
+            Some(broadsheet::search::tokenize::partial_stem(w)),
+            "{w}"
+        );
+    }
 
     // Follow the home page's pagination from page 1 to the last page.
     b.goto(&base);

@@ -235,7 +235,7 @@ fn scripts_without_spaces_or_with_variant_letters_are_found() {
     site.article(
         "world/quake.md",
         &fm("Σεισμός στην Κρήτη", "2023-03-09"),
-        "أشخاص في المدرسة.",
+        "أشخاص في المدرسة بعد الانتخابات.",
     );
     site.build_ok();
     let beijing = "2023/03/08/bei-jing-ju-xing-guo-ji-hui-yi/";
@@ -246,5 +246,16 @@ fn scripts_without_spaces_or_with_variant_letters_are_found() {
     }
     for q in ["ΣΕΙΣΜΟΣ", "σεισμος", "اشخاص", "المدرسه"] {
         assert_eq!(urls(&site, &Query::text(q)), [quake], "{q}");
+    }
+    // `الانتخابا`, typed on the way to `الانتخابات` (stored as `انتخاب`), finds it, here
+    // and in the fixture's bank story.
+    for q in ["الانتخابا", "انتخابا", "الانتخابات"] {
+        let mut found = urls(&site, &Query::text(q));
+        found.sort();
+        assert_eq!(
+            found,
+            ["2021/12/02/central-bank-holds-rates/", quake],
+            "{q}"
+        );
     }
 }

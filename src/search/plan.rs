@@ -178,14 +178,20 @@ pub fn answer(out_dir: &Path, query: &Query) -> io::Result<Answer> {
     let mut scored: Option<HashMap<u32, f64>> = None;
     for (wi, word) in words.iter().enumerate() {
         let prefix = prefix_last && wi + 1 == words.len();
-        let first = shard_of(&meta.shards, word);
+        // As search.js: a word still being typed matches from its stem's start.
+        let start = if prefix {
+            tokenize::partial_stem(word)
+        } else {
+            word.as_str()
+        };
+        let first = shard_of(&meta.shards, start);
         let mut shard_ids = vec![first];
         if prefix {
             while shard_ids.len() < PREFIX_MAX_SHARDS
                 && meta
                     .shards
                     .get(first + shard_ids.len())
-                    .is_some_and(|s| s.starts_with(word.as_str()))
+                    .is_some_and(|s| s.starts_with(start))
             {
                 shard_ids.push(first + shard_ids.len());
             }
@@ -201,9 +207,9 @@ pub fn answer(out_dir: &Path, query: &Query) -> io::Result<Answer> {
                 .get(format!("{DIR}t/{s}.bin"))?
                 .ok_or_else(|| bad("missing shard"))?;
             for (term, df, postings) in parse_shard(&bytes)? {
-                let exact = term == *word;
+                let exact = term == *word || term == start;
                 if !exact {
-                    if !prefix || !term.starts_with(word.as_str()) || expanded >= PREFIX_MAX_TERMS {
+                    if !prefix || !term.starts_with(start) || expanded >= PREFIX_MAX_TERMS {
                         continue;
                     }
                     expanded += 1;

@@ -63,6 +63,19 @@ fn arabic_stem(word: &str) -> &str {
     w
 }
 
+/// Where the matches of a query's last word, still being typed, start: an Arabic word
+/// ending in the first letter of a two-letter ending (`ا` of `ات` and `ان`, `و` of `ون`)
+/// without it, as the whole word is stored without its ending (`انتخابا`, typed on the
+/// way to `انتخابات`, is looked up as `انتخاب`). Other words are their own start.
+/// `search.js` does the same (`partialStem`).
+pub fn partial_stem(word: &str) -> &str {
+    let arabic = word.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c));
+    match word.strip_suffix(['ا', 'و']) {
+        Some(rest) if arabic && rest.chars().count() >= 3 => rest,
+        _ => word,
+    }
+}
+
 /// Calls `f` with each folded word of `text`, in order (with repeats), as a query is split
 /// (and `search.js` splits it). With `html`, tags and entities break words (the sanitized
 /// bodies carry literal UTF-8, so entities are only `&amp;` and its kin). `word` is
@@ -242,6 +255,16 @@ mod tests {
         let version = format!("var INDEX_VERSION = {};", super::super::VERSION);
         assert!(script.contains(&version), "search.js must hold {version}");
         assert_eq!(words("×÷"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_partly_typed_arabic_word_starts_at_its_stem() {
+        assert_eq!(partial_stem("انتخابا"), "انتخاب");
+        assert_eq!(partial_stem("مهندسو"), "مهندس");
+        // Too short a start, another ending, another script: as typed.
+        for word in ["نحو", "كتاب", "court", "παιδια"] {
+            assert_eq!(partial_stem(word), word);
+        }
     }
 
     /// The index holds each Chinese or Japanese letter besides its pairs; a query of

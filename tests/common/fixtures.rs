@@ -62,7 +62,7 @@ pub const ARTICLES: [(&str, &str, &str, &str, &str, &str); 8] = [
         "2021-12-02T09:00:00+02:00",
         "[\"MENA\"]",
         "[\"Economy\"]",
-        "The decision surprised few analysts.",
+        "The decision surprised few analysts ahead of the vote (قبل الانتخابات).",
     ),
     (
         "culture/film.md",

@@ -147,12 +147,20 @@
     return Math.max(lo - 1, 0);
   }
 
+  /* Where a word still being typed starts, as tokenize.rs's partial_stem: an Arabic word
+     ending in the first letter of a two-letter ending (ا of ات, ان; و of ون) without it. */
+  function partialStem(w) {
+    if (!/^[\u0621-\u064a]+$/.test(w) || Array.from(w).length < 4) return w;
+    return /[\u0627\u0648]$/.test(w) ? w.slice(0, -1) : w;
+  }
+
   /* Scores of the articles matching one word: Map id -> score. */
   function matchWord(meta, word, prefix) {
-    var first = shardOf(meta.shards, word), ids = [first];
+    var start = prefix ? partialStem(word) : word;
+    var first = shardOf(meta.shards, start), ids = [first];
     if (prefix) {
       while (ids.length < PREFIX_MAX_SHARDS && first + ids.length < meta.shards.length &&
-             meta.shards[first + ids.length].startsWith(word)) ids.push(first + ids.length);
+             meta.shards[first + ids.length].startsWith(start)) ids.push(first + ids.length);
     }
     if (!meta.shards.length) return Promise.resolve(new Map());
     return Promise.all(ids.map(function (s) { return get('t/' + s + '.bin'); })).then(function (shards) {
@@ -160,9 +168,9 @@
       shards.forEach(function (bytes) {
         if (!bytes) return;
         parseShard(bytes).forEach(function (e) {
-          var exact = e.term === word;
+          var exact = e.term === word || e.term === start;
           if (!exact) {
-            if (!prefix || !e.term.startsWith(word) || expanded >= PREFIX_MAX_TERMS) return;
+            if (!prefix || !e.term.startsWith(start) || expanded >= PREFIX_MAX_TERMS) return;
             expanded++;
           }
           var idf = Math.log(1 + n / Math.max(e.df, 1)), factor = 1;
@@ -423,6 +431,6 @@
       if (status) status.textContent = say('unavailable');
     });
   }
-  window.broadsheetSearch = { fold: fold, words: words };
+  window.broadsheetSearch = { fold: fold, words: words, partialStem: partialStem };
   if (document.getElementById('search-results')) start();
 })();
