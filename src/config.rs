@@ -227,7 +227,7 @@ impl SiteConfig {
         let headers = text
             .lines()
             .enumerate()
-            .filter(|(_, l)| l.trim().replace(' ', "") == "[[defaults]]")
+            .filter(|(_, l)| l.replace([' ', '\t'], "").starts_with("[[defaults]]"))
             .map(|(i, _)| i + 1);
         let mut lines = headers.chain(std::iter::repeat(0));
         let mut paths = std::collections::HashSet::new();

@@ -1076,7 +1076,7 @@ fn folder_defaults_are_checked_at_their_line() {
         ("path = \"x\"\ncolour = \"red\"", "unknown setting `colour`"),
     ] {
         let site = Site::new(&format!(
-            "title = \"T\"\n\n[[defaults]]\npath = \"a\"\n\n[[defaults]]\n{entry}\n"
+            "title = \"T\"\n\n[[defaults]] # all of a/\npath = \"a\"\n\n [[ defaults ]]\n{entry}\n"
         ));
         let r = site.build(&[]);
         assert!(!r.ok);
