@@ -59,48 +59,64 @@ impl Record {
 
 impl<'de> serde::Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Record, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Record;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut fields: A,
-            ) -> Result<Record, A::Error> {
-                let mut map = serde_json::Map::new();
-                let mut repeated = Vec::new();
-                while let Some(key) = fields.next_key::<String>()? {
-                    let value: Value = if key == "_source" {
-                        // A search engine's hit holds the record in `_source`: its keys
-                        // set twice are the record's, so they are looked for there too.
-                        let raw: Box<RawValue> = fields.next_value()?;
-                        let inner = Record::read(raw.get()).map_err(serde::de::Error::custom)?;
-                        let nested = inner.repeated.into_iter().map(|k| format!("_source.{k}"));
-                        repeated
-                            .extend(nested.filter(|k| !repeated.contains(k)).collect::<Vec<_>>());
-                        match inner.value {
-                            // Not an object: kept as it is (an `_source` that holds no record).
-                            Value::Null => {
-                                serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?
-                            }
-                            object => object,
+        d.deserialize_map(Keys { top: true })
+    }
+}
+
+/// A record's `_source` (a search engine's hit), read as a record is but one level only:
+/// an `_source` inside it is a plain value, so nesting cannot recurse past the JSON
+/// reader's depth limit.
+struct Source(Record);
+
+impl<'de> serde::Deserialize<'de> for Source {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Source, D::Error> {
+        d.deserialize_map(Keys { top: false }).map(Source)
+    }
+}
+
+/// Reads an object's fields, noting the keys set twice; at a record's `top`, also those
+/// of its `_source`.
+struct Keys {
+    top: bool,
+}
+
+impl<'de> serde::de::Visitor<'de> for Keys {
+    type Value = Record;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut fields: A) -> Result<Record, A::Error> {
+        let mut map = serde_json::Map::new();
+        let mut repeated = Vec::new();
+        while let Some(key) = fields.next_key::<String>()? {
+            let value: Value = if self.top && key == "_source" {
+                // The record is in `_source`: its keys set twice are the record's.
+                let raw: Box<RawValue> = fields.next_value()?;
+                if raw.get().trim_start().starts_with('{') {
+                    let Source(inner) =
+                        serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?;
+                    for k in inner.repeated {
+                        let k = format!("_source.{k}");
+                        if !repeated.contains(&k) {
+                            repeated.push(k);
                         }
-                    } else {
-                        fields.next_value()?
-                    };
-                    if map.insert(key.clone(), value).is_some() && !repeated.contains(&key) {
-                        repeated.push(key);
                     }
+                    inner.value
+                } else {
+                    // Not an object: kept as it is (an `_source` that holds no record).
+                    serde_json::from_str(raw.get()).map_err(serde::de::Error::custom)?
                 }
-                Ok(Record {
-                    value: Value::Object(map),
-                    repeated,
-                })
+            } else {
+                fields.next_value()?
+            };
+            if map.insert(key.clone(), value).is_some() && !repeated.contains(&key) {
+                repeated.push(key);
             }
         }
-        d.deserialize_map(Fields)
+        Ok(Record {
+            value: Value::Object(map),
+            repeated,
+        })
     }
 }
 
@@ -457,6 +473,14 @@ mod tests {
             said,
             ["'_source.headline' is set twice in this record; the last value is kept"]
         );
+        // Deeply nested `_source`s are plain values below the first: no deep recursion.
+        let deep = format!(
+            "{}{{\"headline\": \"Deep\", \"date\": \"2023-03-07\", \"body\": \"x\"}}{}",
+            "{\"_source\": ".repeat(20_000),
+            "}".repeat(20_000)
+        );
+        let out = parse_lines(&file("deep.jsonl", &deep), &config);
+        assert!(out.articles.is_empty() && !out.diagnostics.is_empty());
         // An `_source` that is no object leaves the record as it was.
         let odd =
             r#"{"headline": "Plain", "date": "2023-03-07", "body": "B.", "_source": "crawler"}"#;
