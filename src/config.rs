@@ -235,6 +235,7 @@ impl SiteConfig {
             let line = lines.next().filter(|&l| l > 0);
             let bad = |m: String| Diagnostic::error(shown, line, format!("defaults: {m}"));
             d.normalize().map_err(bad)?;
+            d.line = line;
             if !paths.insert(d.path.clone()) {
                 return Err(bad(format!(
                     "a second entry for the folder '{}'; give its values in one",

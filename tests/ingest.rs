@@ -1019,8 +1019,13 @@ fn a_key_set_twice_in_a_record_is_said() {
 #[test]
 fn folder_defaults_fill_in_what_files_leave_out() {
     let site = Site::new(&format!(
-        "{CONFIG}\n[[defaults]]\npath = \"/bbc/\"\nsources = [\"BBC\"]\nlang = \"en_GB\"\ntags = [\"Britain\"]\n\n[[defaults]]\npath = \"bbc/business\"\nsection = \"Business\"\ntags = [\"Economy\"]\n"
+        "{CONFIG}\n[[defaults]]\npath = \"/bbc/\"\nsources = [\"BBC\"]\nlang = \"en_GB\"\ntags = [\"Britain\"]\n\n[[defaults]]\npath = \"bbc/business\"\nsection = \"Business\"\ntags = [\"Economy\"]\n\n[[defaults]]\npath = \"économie\"\nlang = \"fr\"\n\n[[defaults]]\npath = \"content/bbc\"\nlang = \"en\"\n"
     ));
+    // A folder named in decomposed letters (as copied from macOS) is the composed one.
+    site.write(
+        "content/e\u{301}conomie/marche.md",
+        &format!("+++\n{}\n+++\nLe marché.\n", fm("Marché", "2023-03-09")),
+    );
     site.write(
         "content/bbc/business/plain.txt",
         "Shares rise in London\n\nMarkets rose on Monday as investors returned.\n",
@@ -1057,9 +1062,22 @@ fn folder_defaults_fill_in_what_files_leave_out() {
     assert!(site
         .read("sections/science/index.html")
         .contains("Own values"));
-    assert!(!site.out().join("tags/britain").exists());
     let other = site.read("2023/03/08/elsewhere/index.html");
     assert!(!other.contains("/sources/bbc/"), "{other}");
+    let marche = site.html("2023/03/09/marche/index.html");
+    assert_eq!(
+        select(&marche, "main article")[0].value().attr("lang"),
+        Some("fr")
+    );
+    // An entry that holds no file is named, at its line: a path from the site's folder.
+    let r = site.build_ok();
+    assert!(
+        r.stderr
+            .contains("site.toml:21: [[defaults]] for the folder 'content/bbc' applies to no file"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("'économie'"), "{}", r.stderr);
 }
 
 #[test]

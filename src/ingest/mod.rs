@@ -452,6 +452,22 @@ pub fn load_listed(
         skipped: listing.skipped,
         ..Loaded::default()
     };
+    // A `[[defaults]]` entry that holds no file is most likely a mistyped path.
+    for d in &config.defaults {
+        if !listing.files.iter().any(|f| d.holds(&f.rel)) {
+            loaded.diagnostics.push(
+                Diagnostic::warning(
+                    "site.toml",
+                    d.line,
+                    format!(
+                        "[[defaults]] for the folder '{}' applies to no file: its path is a folder under content/, written as on disk",
+                        d.path
+                    ),
+                )
+                .with_kind("unused-defaults"),
+            );
+        }
+    }
     let mut inputs = Vec::new();
     for f in listing.files {
         match f.format {

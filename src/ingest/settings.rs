@@ -216,11 +216,16 @@ pub struct FolderDefaults {
     pub path: String,
     /// The section, in place of the first folder's name.
     pub section: Option<String>,
+    /// News agencies, taken as written (as a front matter's `sources` are).
     pub sources: Vec<String>,
+    /// Writers, taken as written.
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     /// A BCP 47 tag (`ar`, `pt-BR`).
     pub lang: Option<String>,
+    /// The line of its `[[defaults]]` in `site.toml`, for messages.
+    #[serde(skip)]
+    pub line: Option<usize>,
 }
 
 impl FolderDefaults {
@@ -238,7 +243,8 @@ impl FolderDefaults {
                 self.path
             ));
         }
-        self.path = path.to_string();
+        // Composed, as file names are compared (a folder copied from macOS is decomposed).
+        self.path = unicode_normalization::UnicodeNormalization::nfc(path).collect();
         if let Some(lang) = &self.lang {
             let tag = lang.trim().replace('_', "-");
             self.lang = Some(
@@ -262,12 +268,19 @@ impl FolderDefaults {
         Ok(())
     }
 
-    /// True when the file at `rel` (under `content/`) is in this entry's folder.
-    fn holds(&self, rel: &str) -> bool {
-        self.path.is_empty()
-            || rel
-                .strip_prefix(self.path.as_str())
+    /// True when the file at `rel` (under `content/`) is in this entry's folder, their
+    /// names compared composed (NFC).
+    pub fn holds(&self, rel: &str) -> bool {
+        let under = |rel: &str| {
+            rel.strip_prefix(self.path.as_str())
                 .is_some_and(|rest| rest.starts_with('/'))
+        };
+        self.path.is_empty()
+            || if rel.is_ascii() {
+                under(rel)
+            } else {
+                under(&unicode_normalization::UnicodeNormalization::nfc(rel).collect::<String>())
+            }
     }
 
     /// What `entries` give the file at `rel`: each value from the deepest folder that
