@@ -258,4 +258,24 @@ fn scripts_without_spaces_or_with_variant_letters_are_found() {
             "{q}"
         );
     }
+    // A whole word that ends so (`أمريكا`, America) ranks its own matches above those of
+    // the stem it shares (`الأمريكية`, American).
+    site.article(
+        "world/visit.md",
+        &fm("Visit", "2023-03-01"),
+        "زار الوزير أمريكا.",
+    );
+    site.article(
+        "world/gov.md",
+        &fm("Government", "2023-03-10"),
+        "قالت الحكومة الأمريكية.",
+    );
+    site.build_ok();
+    let found = urls(&site, &Query::text("أمريكا"));
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("2023/03/01/visit/"),
+        "{found:?}"
+    );
+    assert_eq!(urls(&site, &Query::text("أمريكا ")), ["2023/03/01/visit/"]);
 }

@@ -199,42 +199,55 @@ pub fn answer(out_dir: &Path, query: &Query) -> io::Result<Answer> {
         let mut mine: HashMap<u32, f64> = HashMap::new();
         let mut expanded = 0;
         let mut exact_idf: Option<f64> = None;
+        let mut shards = Vec::new();
         for s in shard_ids {
             if meta.shards.is_empty() {
                 break;
             }
-            let bytes = f
-                .get(format!("{DIR}t/{s}.bin"))?
-                .ok_or_else(|| bad("missing shard"))?;
-            for (term, df, postings) in parse_shard(&bytes)? {
-                let exact = term == *word || term == start;
-                if !exact {
-                    if !prefix || !term.starts_with(start) || expanded >= PREFIX_MAX_TERMS {
-                        continue;
-                    }
-                    expanded += 1;
+            shards.push(
+                f.get(format!("{DIR}t/{s}.bin"))?
+                    .ok_or_else(|| bad("missing shard"))?,
+            );
+        }
+        let mut entries = Vec::new();
+        for bytes in &shards {
+            entries.extend(parse_shard(bytes)?);
+        }
+        // As search.js: the stem of a word still being typed counts as the word itself
+        // only when the word is not in the index (a whole `امريكا` ranks its own matches
+        // first); the word goes first either way (a stem sorts before it).
+        let word_indexed = entries.iter().any(|(term, _, _)| term == word);
+        if word_indexed {
+            entries.sort_by_key(|(term, _, _)| term != word);
+        }
+        for (term, df, postings) in entries {
+            let exact = term == *word || (term == start && !word_indexed);
+            if !exact {
+                if !prefix || !term.starts_with(start) || expanded >= PREFIX_MAX_TERMS {
+                    continue;
                 }
-                let mut idf = (1.0 + n / df.max(1) as f64).ln();
-                // As search.js: with the word itself in the index (it sorts first), a
-                // longer word it begins scores below any match of it: at most a fifth of
-                // its idf, times the weight (at most 4), against its idf at least.
-                let factor = match exact_idf {
-                    _ if exact => {
-                        exact_idf = Some(idf);
-                        1.0
-                    }
-                    Some(cap) => {
-                        idf = idf.min(cap);
-                        0.2
-                    }
-                    None => 0.5,
-                };
-                for (id, w) in decode_postings(postings) {
-                    let s = idf * (1.0 + w as f64) * factor;
-                    let e = mine.entry(id).or_insert(0.0);
-                    if s > *e {
-                        *e = s;
-                    }
+                expanded += 1;
+            }
+            let mut idf = (1.0 + n / df.max(1) as f64).ln();
+            // As search.js: with the word itself in the index (it comes first), a longer
+            // word it begins scores below any match of it: at most a fifth of its idf,
+            // times the weight (at most 4), against its idf at least.
+            let factor = match exact_idf {
+                _ if exact => {
+                    exact_idf = Some(idf);
+                    1.0
+                }
+                Some(cap) => {
+                    idf = idf.min(cap);
+                    0.2
+                }
+                None => 0.5,
+            };
+            for (id, w) in decode_postings(postings) {
+                let s = idf * (1.0 + w as f64) * factor;
+                let e = mine.entry(id).or_insert(0.0);
+                if s > *e {
+                    *e = s;
                 }
             }
         }

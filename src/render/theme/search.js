@@ -164,25 +164,28 @@
     }
     if (!meta.shards.length) return Promise.resolve(new Map());
     return Promise.all(ids.map(function (s) { return get('t/' + s + '.bin'); })).then(function (shards) {
-      var mine = new Map(), expanded = 0, n = meta.articles, exactIdf = null;
-      shards.forEach(function (bytes) {
-        if (!bytes) return;
-        parseShard(bytes).forEach(function (e) {
-          var exact = e.term === word || e.term === start;
-          if (!exact) {
-            if (!prefix || !e.term.startsWith(start) || expanded >= PREFIX_MAX_TERMS) return;
-            expanded++;
-          }
-          var idf = Math.log(1 + n / Math.max(e.df, 1)), factor = 1;
-          /* The word itself sorts before the words it begins: when it is in the index, a
-             longer word never outscores it (a rarer "courtney" above "court"). */
-          if (exact) exactIdf = idf;
-          else if (exactIdf !== null) { idf = Math.min(idf, exactIdf); factor = 0.2; }
-          else factor = 0.5;
-          eachPosting(e.postings, function (id, w) {
-            var s = idf * (1 + w) * factor;
-            if (!(mine.get(id) >= s)) mine.set(id, s);
-          });
+      var mine = new Map(), expanded = 0, n = meta.articles, exactIdf = null, entries = [];
+      shards.forEach(function (bytes) { if (bytes) entries = entries.concat(parseShard(bytes)); });
+      /* The stem of a word still being typed counts as the word itself only when the
+         word is not in the index, as in plan.rs; the word goes first either way (a stem
+         sorts before it). */
+      var indexed = entries.some(function (e) { return e.term === word; });
+      if (indexed) entries.sort(function (a, b) { return (b.term === word) - (a.term === word); });
+      entries.forEach(function (e) {
+        var exact = e.term === word || (e.term === start && !indexed);
+        if (!exact) {
+          if (!prefix || !e.term.startsWith(start) || expanded >= PREFIX_MAX_TERMS) return;
+          expanded++;
+        }
+        var idf = Math.log(1 + n / Math.max(e.df, 1)), factor = 1;
+        /* The word itself comes first: when it is in the index, a longer word never
+           outscores it (a rarer "courtney" above "court"). */
+        if (exact) exactIdf = idf;
+        else if (exactIdf !== null) { idf = Math.min(idf, exactIdf); factor = 0.2; }
+        else factor = 0.5;
+        eachPosting(e.postings, function (id, w) {
+          var s = idf * (1 + w) * factor;
+          if (!(mine.get(id) >= s)) mine.set(id, s);
         });
       });
       return mine;
