@@ -30,12 +30,20 @@ slugs = "ascii"
 per_page = 20
 # RSS 2.0 feeds beside the Atom ones ("index.xml" keeps a Hugo site's subscribers).
 # rss_feed = "rss.xml"
-# Where `broadsheet build` writes the site.
+# Where `broadsheet build` writes the site. A build removes any other file found there,
+# except hidden ones (a deployed checkout's .git/) and those named here.
 output_dir = "public"
+# keep_files = ["CNAME"]
 
 # The theme's words, reworded or translated, by key (the README lists them all).
 # [translations]
 # latest_news = "Top stories"
+
+# What the files of a folder under content/ do not say for themselves, such as a folder
+# of scraped text without bylines (section, sources, authors, tags, lang).
+# [[defaults]]
+# path = "wires"
+# sources = ["AFP"]
 "#;
 
 /// A file or folder a command made, and whether it replaced a file that was there.
@@ -195,4 +203,28 @@ fn write_new(path: &Path, text: &str, replace: bool) -> Result<(), String> {
         fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The settings `init` writes commented out are right as written: uncommented, the
+    /// file still loads (`keep_files`, `[translations]`, `[[defaults]]`...).
+    #[test]
+    fn commented_examples_in_site_toml_are_valid() {
+        let uncommented: String = SITE_TOML
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") || rest.starts_with('[') => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(uncommented.contains("\n[[defaults]]\npath = \"wires\""));
+        let config = SiteConfig::parse(&uncommented, Path::new("site.toml")).unwrap();
+        assert_eq!(config.keep_files, ["CNAME"]);
+        assert_eq!(config.defaults[0].sources, ["AFP"]);
+        assert_eq!(config.rss_feed, "rss.xml");
+    }
 }
