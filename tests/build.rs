@@ -1467,7 +1467,8 @@ fn sub_path_base_url_links_resolve() {
         &format!("{}\nimage = \"/img/map.png\"", fm("Links", "2023-03-09")),
         "See [the first](/2023/03/01/s0/?from=links#top), ![a map](/img/map.png), \
          [the tag](/archive/sections/world/) and [elsewhere](//example.com/x).\n\n\
-         <p><a href=\"/sections/world/\">World</a> <img src=\"/img/map.png\" alt=\"m\"></p>\n",
+         <p><a href=\"/sections/world/\">World</a> <img src=\"/img/map.png\" alt=\"m\"></p>\n\n\
+         <blockquote cite=\"/2023/03/01/s0/\">Quoted.</blockquote>\n",
     );
     site.build_ok();
     assert!(assert_links_resolve(&site.out(), "/archive/") > 50);
@@ -1492,6 +1493,10 @@ fn sub_path_base_url_links_resolve() {
     assert!(
         !body.iter().any(|u| u.contains("/archive/archive/")),
         "{body:?}"
+    );
+    assert_eq!(
+        select(&page, "main blockquote")[0].value().attr("cite"),
+        Some("/archive/2023/03/01/s0/")
     );
     assert_eq!(
         select(&page, "meta[property='og:image']")[0]

@@ -583,16 +583,21 @@ fn sanitize(
     source: Option<(&str, usize)>,
     origin: Option<&url::Url>,
 ) -> String {
+    // A quotation's source (`cite`), which the sanitizer does not hand to the URL hook
+    // below, is a site path as a link is.
+    let root = refs.lock().unwrap_or_else(|e| e.into_inner()).root.clone();
     let clean = ammonia::Builder::default()
         .add_generic_attributes(["id", "class"])
-        // An id of the theme's (`main`, the skip link's target) would be on the page
-        // twice. (Headings made from Markdown never take one.)
-        .attribute_filter(|_, attribute, value| {
+        .attribute_filter(move |_, attribute, value| {
+            // An id of the theme's (`main`, the skip link's target) would be on the page
+            // twice. (Headings made from Markdown never take one.)
             if attribute == "id" && THEME_IDS.contains(&value) {
-                Some(format!("body-{value}").into())
-            } else {
-                Some(value.into())
+                return Some(format!("body-{value}").into());
             }
+            let rooted = (attribute == "cite")
+                .then(|| crate::config::under_base_path(value, root.as_deref()?))
+                .flatten();
+            Some(rooted.map_or(value.into(), Into::into))
         })
         // Links go where they went; `rel` marks no trust here (there is no `target`).
         .link_rel(None)
