@@ -355,6 +355,14 @@ fn validate_permalink(pattern: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// True when `path` (`/`-separated) is made of plain names only (`bbc/business`,
+/// `verify/google.html`): no empty, `.` or `..` segment, no backslash or NUL. Joined to a
+/// folder, it names a place inside it.
+pub fn is_plain_path(path: &str) -> bool {
+    path.split('/')
+        .all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(['\\', '\0']))
+}
+
 /// A `keep_files` entry as the output's paths are written (`verify/` and `./verify` are
 /// `verify`), or why it cannot be one: it must name a place inside the output folder,
 /// literally (no patterns).
@@ -365,11 +373,7 @@ fn keep_file(path: &str) -> Result<String, String> {
             "'{path}' is a pattern; entries are paths taken as written (\"CNAME\", \"verify/\" for a folder and all in it)"
         ));
     }
-    let plain = !trimmed.is_empty()
-        && trimmed
-            .split('/')
-            .all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(['\\', '\0']));
-    if plain {
+    if is_plain_path(trimmed) {
         Ok(trimmed.to_string())
     } else {
         Err(format!(

@@ -233,11 +233,7 @@ impl FolderDefaults {
     /// language tag canonical, names trimmed), or says what is wrong with it.
     pub fn normalize(&mut self) -> Result<(), String> {
         let path = self.path.trim().trim_matches('/');
-        let plain = path.is_empty()
-            || path
-                .split('/')
-                .all(|s| !s.is_empty() && s != "." && s != ".." && !s.contains(['\\', '\0']));
-        if !plain {
+        if !path.is_empty() && !crate::config::is_plain_path(path) {
             return Err(format!(
                 "path '{}' is not a folder under content/; write one such as \"bbc\" or \"bbc/business\"",
                 self.path

@@ -583,22 +583,14 @@ fn list_files(root: &Path) -> Vec<String> {
 /// Joins a site-relative, `/`-separated path under `root`, refusing anything that could
 /// leave it (`..`, absolute paths, backslashes, empty segments).
 pub fn safe_join(root: &Path, rel: &str) -> io::Result<PathBuf> {
-    let mut path = root.to_path_buf();
-    for segment in rel.split('/') {
-        let bad = segment.is_empty()
-            || segment == "."
-            || segment == ".."
-            || segment.contains(['\\', '\0']);
-        if bad {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!(
-                    "refusing to write '{rel}': it is not a plain path inside the output folder"
-                ),
-            ));
-        }
-        path.push(segment);
+    if !crate::config::is_plain_path(rel) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write '{rel}': it is not a plain path inside the output folder"),
+        ));
     }
+    let mut path = root.to_path_buf();
+    path.extend(rel.split('/'));
     Ok(path)
 }
 
