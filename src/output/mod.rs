@@ -32,6 +32,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::cache::{hash_bytes, Hash};
+use crate::diagnostics::slash_path;
 pub use manifest::{Manifest, OutputEntry};
 
 /// Marks a folder as broadsheet's output, so that it is never asked to replace a folder
@@ -562,21 +563,10 @@ fn remove_empty_parents(path: &Path, root: &Path) {
 fn list_files(root: &Path) -> Vec<String> {
     WalkDir::new(root)
         .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !name.starts_with('.') || PUBLISHED_HIDDEN.contains(&&*name)
-        })
+        .filter_entry(published)
         .flatten()
         .filter(|e| !e.file_type().is_dir())
-        .map(|e| {
-            e.path()
-                .strip_prefix(root)
-                .unwrap_or(e.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/")
-        })
+        .map(|e| slash_path(e.path(), root))
         .collect()
 }
 
@@ -647,6 +637,14 @@ impl StaticFiles {
 /// switch for serving files as they are.
 const PUBLISHED_HIDDEN: [&str; 3] = [".well-known", ".htaccess", ".nojekyll"];
 
+/// Whether a walk of `static/` or of the output takes `e` (and what is under it): the
+/// walk's root, and any name not hidden or hidden but read by hosts
+/// ([`PUBLISHED_HIDDEN`]).
+fn published(e: &walkdir::DirEntry) -> bool {
+    let name = e.file_name().to_string_lossy();
+    e.depth() == 0 || !name.starts_with('.') || PUBLISHED_HIDDEN.contains(&&*name)
+}
+
 /// Files under `static/`, as (site-relative path, file), sorted. Other hidden files and
 /// folders (`.DS_Store`, `.git/`, an editor's swap file) are left out, as they are in
 /// `content/` and `templates/`.
@@ -657,23 +655,10 @@ fn list_static(static_dir: &Path) -> Vec<(String, PathBuf)> {
     WalkDir::new(static_dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            e.depth() == 0 || !name.starts_with('.') || PUBLISHED_HIDDEN.contains(&&*name)
-        })
+        .filter_entry(published)
         .flatten()
         .filter(|e| e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file()))
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(static_dir)
-                .unwrap_or(e.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            (rel, e.path().to_path_buf())
-        })
+        .map(|e| (slash_path(e.path(), static_dir), e.path().to_path_buf()))
         .collect()
 }
 
