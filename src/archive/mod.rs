@@ -19,7 +19,6 @@ use crate::cache::Memo;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::Asset;
-use crate::slug::{fallback_slug, term_display, term_key};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 /// Articles of one month, newest first.
@@ -540,21 +539,7 @@ impl Archive {
         let section = article
             .section
             .as_deref()
-            .map(|name| (name, term_key(name)))
-            .filter(|(_, key)| !key.is_empty())
-            .map(|(name, key)| {
-                let published = self.taxonomies[0]
-                    .terms
-                    .iter()
-                    .find(|t| term_key(&t.name) == key);
-                match published {
-                    Some(term) => term.slug.clone(),
-                    None => match config.slugs.slugify(&term_display(name)) {
-                        s if s.is_empty() => fallback_slug(TaxonomyKind::Section.singular(), &key),
-                        s => s,
-                    },
-                }
-            });
+            .and_then(|name| self.taxonomies[0].slug_of(name, config.slugs));
         urls::permalink(article, section.as_deref().unwrap_or("news"), config)
     }
 

@@ -78,6 +78,20 @@ pub struct Taxonomy {
 }
 
 impl Taxonomy {
+    /// The URL name of the term spelled `name`: its slug here when an article of the
+    /// build has it, else the one it would get (a link to a term of a left-out article
+    /// points there). `None` when `name` names no term (no letter, digit or sign).
+    pub fn slug_of(&self, name: &str, slugs: SlugStyle) -> Option<String> {
+        let key = term_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        Some(match self.terms.iter().find(|t| term_key(&t.name) == key) {
+            Some(term) => term.slug.clone(),
+            None => base_slug(self.kind, &term_display(name), &key, slugs),
+        })
+    }
+
     /// Groups `articles` (already in listing order) by their values of `kind`.
     pub fn build(
         kind: TaxonomyKind,
@@ -167,6 +181,16 @@ impl Taxonomy {
     }
 }
 
+/// The URL name a term spelled `spelling` (`key`, its identity) starts from, before a
+/// clash gives it a `-2`: its slug, or one made from its key when the spelling has no
+/// letter or digit to make one of.
+fn base_slug(kind: TaxonomyKind, spelling: &str, key: &str, slugs: SlugStyle) -> String {
+    match slugs.slugify(spelling) {
+        s if s.is_empty() => fallback_slug(kind.singular(), key),
+        s => s,
+    }
+}
+
 /// Gives each term a unique slug; terms whose names fold to the same slug ("C++", "C")
 /// get numbered ones, with a warning, rather than sharing a page.
 fn assign_slugs(
@@ -211,10 +235,8 @@ fn assign_slugs(
     let spelled: Vec<Option<String>> = (0..terms.len()).map(first_spelling).collect();
     let mut taken: HashMap<String, usize> = HashMap::new();
     for t in by_age {
-        let base = match slugs.slugify(spelled[t].as_deref().unwrap_or(&terms[t].name)) {
-            s if s.is_empty() => fallback_slug(kind.singular(), &keys[t]),
-            s => s,
-        };
+        let spelling = spelled[t].as_deref().unwrap_or(&terms[t].name);
+        let base = base_slug(kind, spelling, &keys[t], slugs);
         let mut slug = base.clone();
         let mut n = 2;
         while taken.contains_key(&slug) {
