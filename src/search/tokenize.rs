@@ -32,6 +32,12 @@ fn is_word_char(c: char) -> bool {
     matches!(c.general_category_group(), G::Letter | G::Number | G::Mark)
 }
 
+/// A word of folded Arabic letters only (hamza to yeh), the words the stemmer takes
+/// endings off.
+fn is_arabic_word(word: &str) -> bool {
+    word.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c))
+}
+
 /// An Arabic word without its article (with a conjunction or preposition attached) and
 /// its commonest endings, as Lucene's light stemmer takes them off (on folded letters):
 /// `العراق`, `بالعراق` and `عراق` are one word. Unlike Lucene, a lone `و` (and) stays
@@ -40,7 +46,7 @@ fn is_word_char(c: char) -> bool {
 fn arabic_stem(word: &str) -> &str {
     const PREFIXES: [&str; 6] = ["ال", "وال", "بال", "كال", "فال", "لل"];
     const SUFFIXES: [&str; 8] = ["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
-    if !word.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c)) {
+    if !is_arabic_word(word) {
         return word;
     }
     let chars = |s: &str| s.chars().count();
@@ -69,9 +75,8 @@ fn arabic_stem(word: &str) -> &str {
 /// way to `انتخابات`, is looked up as `انتخاب`). Other words are their own start.
 /// `search.js` does the same (`partialStem`).
 pub fn partial_stem(word: &str) -> &str {
-    let arabic = word.chars().all(|c| ('\u{0621}'..='\u{064A}').contains(&c));
     match word.strip_suffix(['ا', 'و']) {
-        Some(rest) if arabic && rest.chars().count() >= 3 => rest,
+        Some(rest) if is_arabic_word(word) && rest.chars().count() >= 3 => rest,
         _ => word,
     }
 }
