@@ -12,7 +12,6 @@ use walkdir::WalkDir;
 
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::diagnostics::{slash_path, Diagnostic};
-use crate::ingest::Withheld;
 
 /// One link that points nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,14 +155,7 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
         .withheld
         .iter()
         .flat_map(|w| {
-            let why = match w.why {
-                Withheld::Draft => "is a draft (build with --drafts to include it)".to_string(),
-                Withheld::Expired(on) => format!(
-                    "expired on {} (build with --expired to include it)",
-                    on.format("%Y-%m-%d %H:%M %:z")
-                ),
-            };
-            let note = format!("links to {}, which {why}", w.place);
+            let note = format!("links to {}, which {}", w.place, w.why.explain());
             // Its old addresses' redirect pages are left out with it.
             let redirects = w
                 .aliases

@@ -57,13 +57,36 @@ impl Withheld {
             format!(" {what}")
         };
         match self {
-            Withheld::Draft => format!("draft{what} (build with --drafts to include it)"),
+            Withheld::Draft => format!("draft{what} {}", self.remedy()),
             Withheld::Expired(on) => format!(
-                "expired{what}: its expiryDate {} has passed (build with --expired to include it)",
-                on.format("%Y-%m-%d %H:%M %:z")
+                "expired{what}: its expiryDate {} has passed {}",
+                shown(on),
+                self.remedy()
             ),
         }
     }
+
+    /// What a link to the article is told (`check`): `is a draft (build with --drafts to
+    /// include it)`, `expired on 2024-01-01 00:00 +00:00 (build with --expired ...)`.
+    pub fn explain(self) -> String {
+        match self {
+            Withheld::Draft => format!("is a draft {}", self.remedy()),
+            Withheld::Expired(on) => format!("expired on {} {}", shown(on), self.remedy()),
+        }
+    }
+
+    /// How to build with it.
+    fn remedy(self) -> &'static str {
+        match self {
+            Withheld::Draft => "(build with --drafts to include it)",
+            Withheld::Expired(_) => "(build with --expired to include it)",
+        }
+    }
+}
+
+/// An expiry as messages give it: `2024-01-01 00:00 +00:00`, in the site's zone.
+fn shown(on: chrono::DateTime<chrono_tz::Tz>) -> String {
+    on.format("%Y-%m-%d %H:%M %:z").to_string()
 }
 
 fn withheld(a: &Article, opts: &LoadOptions) -> Option<Withheld> {
