@@ -108,7 +108,8 @@ pub struct SourceFile {
     /// The section when the file names none: its folder's default (`[[defaults]]`), else
     /// the first folder under `content/`, if any.
     pub default_section: Option<String>,
-    /// What `[[defaults]]` gives the articles of its folder.
+    /// What `[[defaults]]` gives the articles of its folder (its section is
+    /// `default_section`).
     pub defaults: settings::FolderDefaults,
     pub text: String,
 }
@@ -519,9 +520,9 @@ pub fn load_listed(
             let mut diagnostics = Vec::new();
             let outcome = match read_text(&path, &shown, &mut diagnostics) {
                 Ok(text) => {
-                    let defaults = settings::FolderDefaults::resolve(&config.defaults, &rel);
+                    let mut defaults = settings::FolderDefaults::resolve(&config.defaults, &rel);
                     // Jekyll's `_posts` and `_drafts` are folders of the tool, not sections.
-                    let default_section = defaults.section.clone().or_else(|| {
+                    let default_section = defaults.section.take().or_else(|| {
                         rel.split_once('/')
                             .filter(|(first, _)| !first.starts_with('_'))
                             .map(|(first, _)| section_name(first))
