@@ -18,7 +18,7 @@ use crate::article::Article;
 use crate::cache::Memo;
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
-use crate::ingest::Asset;
+use crate::ingest::{Asset, Withheld};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 /// Articles of one month, newest first.
@@ -392,11 +392,11 @@ fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport)
                 )
             }
             None => match &asset.draft_ref {
-                Some((draft, false)) => format!(
+                Some((draft, Withheld::Draft)) => format!(
                     "only {}, a draft, refers to it (build with --drafts to include both)",
                     draft.display()
                 ),
-                Some((expired, true)) => format!(
+                Some((expired, Withheld::Expired(_))) => format!(
                     "only {}, expired, refers to it (build with --expired to include both)",
                     expired.display()
                 ),

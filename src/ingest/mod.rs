@@ -127,9 +127,9 @@ pub struct Asset {
     pub path: PathBuf,
     /// Relative to `content/`, `/`-separated.
     pub rel: String,
-    /// An article left out of this build that refers to it (a draft, or expired when the
-    /// flag is set), for its skip reason.
-    pub draft_ref: Option<(PathBuf, bool)>,
+    /// An article left out of this build that refers to it, and why it is left out, for
+    /// the file's skip reason.
+    pub draft_ref: Option<(PathBuf, Withheld)>,
 }
 
 /// Everything the load stage found.
@@ -567,8 +567,8 @@ pub fn load_listed(
         .enumerate()
         .map(|(i, a)| (a.rel.as_str(), i))
         .collect();
-    // (asset, draft) pairs: a file only a draft refers to is not "referred to by no article".
-    let mut draft_refs: Vec<(usize, (PathBuf, bool))> = Vec::new();
+    // (asset, left-out article) pairs: a file only a draft or an expired article refers to is not "referred to by no article".
+    let mut draft_refs: Vec<(usize, (PathBuf, Withheld))> = Vec::new();
     for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
         let held: Vec<Option<Withheld>> = outcome
@@ -599,8 +599,7 @@ pub fn load_listed(
                 }
                 for (rel, _) in article.asset_paths() {
                     if let Some(&i) = asset_of.get(rel.as_str()) {
-                        let expired = matches!(why, Withheld::Expired(_));
-                        draft_refs.push((i, (article.source_path.clone(), expired)));
+                        draft_refs.push((i, (article.source_path.clone(), why)));
                     }
                 }
                 if opts.keep_withheld {
