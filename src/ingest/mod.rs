@@ -567,7 +567,8 @@ pub fn load_listed(
         .enumerate()
         .map(|(i, a)| (a.rel.as_str(), i))
         .collect();
-    // (asset, left-out article) pairs: a file only a draft or an expired article refers to is not "referred to by no article".
+    // (asset, left-out article) pairs: a file only a draft or an expired article refers
+    // to is not "referred to by no article".
     let mut draft_refs: Vec<(usize, (PathBuf, Withheld))> = Vec::new();
     for (format, shown, outcome) in outcomes {
         let produced = outcome.articles.len();
