@@ -39,6 +39,8 @@ pub struct SiteConfig {
     pub slugs: crate::slug::SlugStyle,
     /// Articles per listing page.
     pub per_page: usize,
+    /// Which end of a listing its page numbers count from (`page_numbers`).
+    pub page_numbers: PageNumbers,
     /// Output folder, relative to the site folder.
     pub output_dir: PathBuf,
     /// Build the full-text search index, the search page and the header search box.
@@ -86,6 +88,20 @@ fn extra_table<'de, D: serde::Deserializer<'de>>(
         .collect())
 }
 
+/// Which end of a listing its page numbers count from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageNumbers {
+    /// Page 1 is the newest articles, as Hugo and Zola number them: every page takes
+    /// new articles, so each one added moves every page of its listings.
+    #[default]
+    Newest,
+    /// Page 1 is the oldest articles, and the listing's own address holds the newest:
+    /// a page, once full, keeps its articles and its bytes as the archive grows, so
+    /// links and caches to it stay good and a day's new articles rewrite a few pages.
+    Oldest,
+}
+
 /// `rtl` for a language tag written right to left (`ar`, `he`, `fa`...), else `ltr`.
 pub fn text_direction(tag: &str) -> &'static str {
     use unic_langid::{CharacterDirection, LanguageIdentifier};
@@ -107,6 +123,7 @@ impl Default for SiteConfig {
             pretty_urls: true,
             slugs: Default::default(),
             per_page: 20,
+            page_numbers: PageNumbers::default(),
             output_dir: PathBuf::from("public"),
             search: true,
             feed_entries: 20,

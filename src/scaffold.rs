@@ -28,6 +28,9 @@ permalink = "/{year}/{month}/{day}/{slug}/"
 slugs = "ascii"
 # Articles per listing page.
 per_page = 20
+# "oldest" numbers listing pages from the oldest article, so that a full page never
+# changes as the archive grows (the default, "newest", makes page 1 the newest).
+# page_numbers = "oldest"
 # RSS 2.0 feeds beside the Atom ones ("index.xml" keeps a Hugo site's subscribers).
 # rss_feed = "rss.xml"
 # Where `broadsheet build` writes the site. A build removes any other file found there,

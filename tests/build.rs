@@ -123,6 +123,56 @@ fn pagination_boundaries() {
     assert_eq!(home_pages(4), (2, 1));
 }
 
+/// `page_numbers = "oldest"`: page 1 is the oldest articles, the front page holds the
+/// newest (`per_page` to twice that less one), and links run newest first.
+#[test]
+fn pages_numbered_from_the_oldest() {
+    let site = Site::new(&format!("{CONFIG}page_numbers = \"oldest\"\n"));
+    for i in 0..10 {
+        site.article(
+            &format!("world/s{i}.md"),
+            &format!("title = \"Story {i}\"\ndate = 2023-03-{:02}", i + 1),
+            "Body.",
+        );
+    }
+    site.build_ok();
+    assert_links_resolve(&site.out(), "/");
+    let titles = |file: &str| texts(&site.html(file), "main article.card h2");
+    let stories = |ns: &[usize]| ns.iter().map(|i| format!("Story {i}")).collect::<Vec<_>>();
+    // 10 articles, 3 per page: pages 1 and 2 are full from the oldest, the front holds 4.
+    assert_eq!(titles("page/1/index.html"), stories(&[2, 1, 0]));
+    assert_eq!(titles("page/2/index.html"), stories(&[5, 4, 3]));
+    assert_eq!(titles("index.html"), stories(&[9, 8, 7, 6]));
+    assert!(!site.out().join("page/3").exists());
+    // The page numbers say no count, which would change as the listing grows.
+    let doc = site.html("page/1/index.html");
+    assert_eq!(texts(&doc, "title"), ["Test Archive (page 1)"]);
+    assert_eq!(texts(&doc, "h1"), ["Latest news (page 1)"]);
+    assert_eq!(texts(&site.html("index.html"), "h1"), ["Latest news"]);
+    let links = |file: &str| texts(&site.html(file), ".pagination li");
+    assert_eq!(links("index.html"), ["Latest", "2", "1"]);
+    assert_eq!(links("page/1/index.html"), ["Latest", "2", "1"]);
+    let href = |file: &str, rel: &str| {
+        select(&site.html(file), &format!(".pagination a[rel={rel}]"))
+            .first()
+            .map(|a| a.value().attr("href").unwrap().to_string())
+    };
+    // Newer and older, walked from the front.
+    assert_eq!(href("index.html", "prev"), None);
+    assert_eq!(href("index.html", "next").as_deref(), Some("/page/2/"));
+    assert_eq!(href("page/2/index.html", "prev").as_deref(), Some("/"));
+    assert_eq!(
+        href("page/2/index.html", "next").as_deref(),
+        Some("/page/1/")
+    );
+    assert_eq!(href("page/1/index.html", "next"), None);
+    // Other listings number the same way.
+    assert_eq!(
+        texts(&site.html("sections/world/page/1/index.html"), "h1"),
+        ["Section: World (page 1)"]
+    );
+}
+
 #[test]
 fn dates_near_midnight_land_on_the_site_zone_day() {
     let site = Site::new(CONFIG);

@@ -190,6 +190,47 @@ fn adding_an_article_matches_a_clean_build() {
     });
 }
 
+/// Numbered from the oldest, a new article leaves every full page as it was: the day's
+/// articles rewrite the front pages of their listings, not the whole archive.
+#[test]
+fn adding_the_newest_article_keeps_full_pages_numbered_from_the_oldest() {
+    let site = fixture();
+    site.write("site.toml", &format!("{CONFIG}page_numbers = \"oldest\"\n"));
+    site.build_ok();
+    let before = snapshot(&site.out());
+    check_change(&site, |s| {
+        s.article(
+            "world/newest.md",
+            "title = \"Newest\"\ndate = 2023-04-01T10:00:00Z\ntags = [\"Iraq\"]",
+            "Today.",
+        );
+    });
+    let after = snapshot(&site.out());
+    // `sections/world/page/2/index.html` -> (`sections/world/`, 2).
+    let page_of = |rel: &str| {
+        let (base, rest) = rel.split_once("page/")?;
+        let n: usize = rest.strip_suffix("/index.html")?.parse().ok()?;
+        Some((base.to_string(), n))
+    };
+    let mut newest: BTreeMap<String, usize> = BTreeMap::new();
+    for (base, n) in after.keys().filter_map(|rel| page_of(rel)) {
+        let top = newest.entry(base).or_default();
+        *top = (*top).max(n);
+    }
+    let mut kept = 0;
+    for rel in before.keys() {
+        let Some((base, n)) = page_of(rel) else {
+            continue;
+        };
+        // Only the pages next to the newest link to it, once a new page is full.
+        if n + 2 < newest[&base] || after[rel] == before[rel] {
+            assert!(after[rel] == before[rel], "{rel} changed");
+            kept += 1;
+        }
+    }
+    assert!(kept > 5, "{kept} numbered pages kept");
+}
+
 #[test]
 fn deleting_an_article_matches_a_clean_build() {
     let site = fixture();

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::article::Article;
 use crate::cache::Memo;
-use crate::config::SiteConfig;
+use crate::config::{PageNumbers, SiteConfig};
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::{Asset, Withheld};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
@@ -52,10 +52,61 @@ pub enum Listing {
 /// Which page of a listing, and which slice of its articles it shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
-    /// 1-based.
+    /// 1-based, counted from the end the site's `page_numbers` says.
     pub number: usize,
     pub total: usize,
+    /// The page's slice of the listing (newest first).
     pub range: Range<usize>,
+    /// Which end of the listing page 1 is.
+    pub numbering: PageNumbers,
+}
+
+impl Pagination {
+    /// The number of the page at the listing's own address, which holds its newest
+    /// articles: 1, or the last when pages are numbered from the oldest.
+    pub fn front(&self) -> usize {
+        match self.numbering {
+            PageNumbers::Newest => 1,
+            PageNumbers::Oldest => self.total,
+        }
+    }
+
+    /// True on the page at the listing's own address.
+    pub fn is_front(&self) -> bool {
+        self.number == self.front()
+    }
+}
+
+/// The pages of a listing of `len` articles (newest first), newest page first: each
+/// page's number and slice. Numbered from the newest, page `n` holds the `n`th
+/// `per_page` articles. Numbered from the oldest, page `n` holds the `n`th `per_page`
+/// from the oldest, and the front page holds the rest, `per_page` to `2 * per_page - 1`
+/// of the newest: so that a page, once full, never changes, and the front is never
+/// nearly empty.
+pub fn page_ranges(
+    len: usize,
+    per_page: usize,
+    numbering: PageNumbers,
+) -> Vec<(usize, Range<usize>)> {
+    match numbering {
+        PageNumbers::Newest => {
+            let total = len.div_ceil(per_page).max(1);
+            (1..=total)
+                .map(|n| (n, (n - 1) * per_page..(n * per_page).min(len)))
+                .collect()
+        }
+        PageNumbers::Oldest => {
+            let numbered = (len / per_page).saturating_sub(1);
+            let front = (numbered + 1, 0..len - numbered * per_page);
+            std::iter::once(front)
+                .chain(
+                    (1..=numbered)
+                        .rev()
+                        .map(|n| (n, len - n * per_page..len - (n - 1) * per_page)),
+                )
+                .collect()
+        }
+    }
 }
 
 /// What a planned page shows.
@@ -413,20 +464,18 @@ fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport)
 
 /// Pages of a listing of `len` articles: always at least one, so an empty home still exists.
 fn paginate(base: &str, len: usize, config: &SiteConfig, listing: Listing, pages: &mut Vec<Page>) {
-    let per_page = config.per_page;
-    let total = len.div_ceil(per_page).max(1);
-    for number in 1..=total {
-        let start = (number - 1) * per_page;
+    let ranges = page_ranges(len, config.per_page, config.page_numbers);
+    let total = ranges.len();
+    for (number, range) in ranges {
+        let p = Pagination {
+            number,
+            total,
+            range,
+            numbering: config.page_numbers,
+        };
         pages.push(Page {
-            url: urls::paginated(base, number, config.pretty_urls),
-            kind: PageKind::Listing(
-                listing,
-                Pagination {
-                    number,
-                    total,
-                    range: start..(start + per_page).min(len),
-                },
-            ),
+            url: urls::paginated(base, number, p.front(), config.pretty_urls),
+            kind: PageKind::Listing(listing, p),
         });
     }
 }
@@ -562,7 +611,7 @@ impl Archive {
                     ),
                     Listing::Undated => "the undated articles page".to_string(),
                 };
-                if p.number > 1 {
+                if !p.is_front() {
                     format!("{what} (page {})", p.number)
                 } else {
                     what
@@ -722,6 +771,60 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
                     origin(needs)
                 ),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every article is on exactly one page, in order, newest page first.
+    fn check_cover(pages: &[(usize, Range<usize>)], len: usize) {
+        let mut next = 0;
+        for (_, range) in pages {
+            assert_eq!(range.start, next, "{pages:?}");
+            next = range.end;
+        }
+        assert_eq!(next, len, "{pages:?}");
+    }
+
+    #[test]
+    fn pages_numbered_from_the_newest_are_full_but_the_last() {
+        for len in 0..50 {
+            let pages = page_ranges(len, 10, PageNumbers::Newest);
+            check_cover(&pages, len);
+            let numbers: Vec<usize> = pages.iter().map(|(n, _)| *n).collect();
+            assert_eq!(numbers, (1..=pages.len()).collect::<Vec<_>>());
+            for (_, range) in &pages[..pages.len() - 1] {
+                assert_eq!(range.len(), 10);
+            }
+        }
+    }
+
+    #[test]
+    fn pages_numbered_from_the_oldest_keep_their_articles_as_the_listing_grows() {
+        let per = 10;
+        for len in 0..120 {
+            let pages = page_ranges(len, per, PageNumbers::Oldest);
+            check_cover(&pages, len);
+            let total = pages.len();
+            // The front is the newest page, numbered last, and never nearly empty.
+            assert_eq!(pages[0].0, total);
+            let front = pages[0].1.len();
+            if len >= per {
+                assert!((per..2 * per).contains(&front), "{len}: {front}");
+            } else {
+                assert_eq!(front, len);
+            }
+            for (k, (n, range)) in pages[1..].iter().enumerate() {
+                assert_eq!(*n, total - 1 - k);
+                // Page n holds the nth ten from the oldest (positions counted from
+                // the end of the newest-first listing): the same articles whatever
+                // is added after them.
+                assert_eq!(range.len(), per);
+                assert_eq!(len - range.end, (n - 1) * per);
+            }
         }
     }
 }

@@ -43,10 +43,10 @@ fn dated(pattern: &str, date: DateTime<Tz>, section: &str, slug: &str) -> String
         .replace("{slug}", slug)
 }
 
-/// Page `number` (1-based) of a listing whose first page is at `base` (a folder, so
-/// that the listing's feed and later pages sit under it).
-pub fn paginated(base: &str, number: usize, pretty: bool) -> String {
-    if number <= 1 {
+/// Page `number` of a listing whose front page (number `front`) is at `base` (a
+/// folder, so that the listing's feed and other pages sit under it).
+pub fn paginated(base: &str, number: usize, front: usize, pretty: bool) -> String {
+    if number == front {
         base.to_string()
     } else {
         page_url(format!("{base}page/{number}/"), pretty)

@@ -11,6 +11,7 @@ use crate::cache::{hash_value, Hash};
 
 use crate::archive::{urls, Archive, Listing, PageKind, Pagination};
 use crate::article::Article;
+use crate::config::PageNumbers;
 use crate::config::SiteConfig;
 use crate::render::ui::Ui;
 
@@ -195,8 +196,22 @@ pub struct ArticleView<'a> {
 pub struct PageLink {
     /// `None` marks a gap ("…") in the page list.
     pub number: Option<usize>,
+    /// What the link shows: its number, or, when pages are numbered from the oldest, the
+    /// theme's `latest` for the front page (whose number grows with the listing).
+    pub label: String,
     pub url: String,
     pub current: bool,
+}
+
+impl PageLink {
+    fn gap() -> PageLink {
+        PageLink {
+            number: None,
+            label: String::new(),
+            url: String::new(),
+            current: false,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -208,8 +223,11 @@ pub struct PaginationView {
     pub first_url: String,
     pub last_url: String,
     pub links: Vec<PageLink>,
-    /// `page 2 of 5`, in the site's language.
+    /// `page 2 of 5`, in the site's language; `page 2` when pages are numbered from the
+    /// oldest, so that a page keeps its bytes as the listing grows.
     pub page_of: String,
+    /// True on the page at the listing's own address, which holds its newest articles.
+    pub front: bool,
     /// The `aria-current` value of the current page's number: `page` when the pagination
     /// holds the page's one `aria-current="page"` (see [`PageView::current`]), else `true`.
     pub aria_current: &'static str,
@@ -695,63 +713,76 @@ impl<'a> Views<'a> {
 
     fn pagination(&self, listing: Listing, p: &Pagination) -> PaginationView {
         let base = self.archive.listing_base(listing);
-        let at = |n: usize| self.url(&urls::paginated(&base, n, self.config.pretty_urls));
+        let front = p.front();
+        let at = |n: usize| self.url(&urls::paginated(&base, n, front, self.config.pretty_urls));
+        // Pages are shown newest first whichever end numbers them: `number_at(0)` is
+        // the front page.
+        let oldest_first = p.numbering == PageNumbers::Oldest;
+        let number_at = |pos: usize| if oldest_first { p.total - pos } else { pos + 1 };
+        let here = if oldest_first {
+            p.total - p.number
+        } else {
+            p.number - 1
+        };
+        let last = p.total - 1;
+        let link = |pos: usize| {
+            let n = number_at(pos);
+            PageLink {
+                number: Some(n),
+                // The front's number grows with the listing: printed on every page, it
+                // would change them all.
+                label: if oldest_first && pos == 0 {
+                    self.ui.get("latest").to_string()
+                } else {
+                    n.to_string()
+                },
+                url: at(n),
+                current: pos == here,
+            }
+        };
         // A window around the current page plus both ends: constant size per page, so
         // 5,000 home pages do not each list 5,000 links.
         let mut links = Vec::new();
-        let mut last_shown = 0;
-        for n in 1..=p.total {
-            let near = n + 2 >= p.number && n <= p.number + 2;
-            if n == 1 || n == p.total || near {
-                if n > last_shown + 1 {
-                    links.push(PageLink {
-                        number: None,
-                        url: String::new(),
-                        current: false,
-                    });
+        let mut shown = None;
+        for pos in 0..=last {
+            if pos == 0 || pos == last || pos.abs_diff(here) <= 2 {
+                if shown.is_some_and(|s| pos > s + 1) {
+                    links.push(PageLink::gap());
                 }
-                links.push(PageLink {
-                    number: Some(n),
-                    url: at(n),
-                    current: n == p.number,
-                });
-                last_shown = n;
-            } else if n > p.number + 2 {
+                links.push(link(pos));
+                shown = Some(pos);
+            } else if pos > here + 2 {
                 // Jump straight to the last page instead of walking every number.
-                if p.total > n {
-                    links.push(PageLink {
-                        number: None,
-                        url: String::new(),
-                        current: false,
-                    });
-                }
-                links.push(PageLink {
-                    number: Some(p.total),
-                    url: at(p.total),
-                    current: p.total == p.number,
-                });
+                links.push(PageLink::gap());
+                links.push(link(last));
                 break;
             }
         }
         PaginationView {
             number: p.number,
             total: p.total,
-            prev_url: (p.number > 1).then(|| at(p.number - 1)),
-            next_url: (p.number < p.total).then(|| at(p.number + 1)),
-            first_url: at(1),
-            last_url: at(p.total),
+            prev_url: (here > 0).then(|| at(number_at(here - 1))),
+            next_url: (here < last).then(|| at(number_at(here + 1))),
+            first_url: at(number_at(0)),
+            last_url: at(number_at(last)),
             links,
-            page_of: self.page_of(p.number, p.total),
+            page_of: self.page_of(p),
+            front: p.is_front(),
             aria_current: "true",
         }
     }
 
-    /// `page 2 of 5`, in the site's language.
-    fn page_of(&self, number: usize, total: usize) -> String {
+    /// `page 2 of 5`, in the site's language; `page 2` when pages are numbered from the
+    /// oldest (the count would change every page as the listing grows).
+    fn page_of(&self, p: &Pagination) -> String {
+        let word = match p.numbering {
+            PageNumbers::Newest => "page_of",
+            PageNumbers::Oldest => "page_n",
+        };
         self.ui
-            .get("page_of")
-            .replace("{page}", &number.to_string())
-            .replace("{pages}", &total.to_string())
+            .get(word)
+            .replace("{page}", &p.number.to_string())
+            .replace("{pages}", &p.total.to_string())
     }
 
     fn home_crumb(&self) -> Link {
@@ -968,8 +999,8 @@ impl<'a> Views<'a> {
                         ],
                     ),
                 };
-                ctx.page.title = if p.number > 1 {
-                    format!("{title} ({})", self.page_of(p.number, p.total))
+                ctx.page.title = if !p.is_front() {
+                    format!("{title} ({})", self.page_of(p))
                 } else {
                     title
                 };
