@@ -8,7 +8,8 @@ then builds it clean with each tool in turn (by default both write each page as 
 --pretty-urls), alternating, --runs times, and prints the
 median wall time, peak memory (from /usr/bin/time -v), files written, and the ratio
 Hugo/broadsheet. Then it times broadsheet's incremental rebuilds: with no change, after
-changing one article, after adding one and after deleting one.
+changing one article, after adding one (dated among the others), after adding the
+newest (as a day's new articles are), and after deleting one.
 
 Each clean run writes into a new output folder (--workdir/out/TOOL-N-RUN), and the
 folders are deleted only when the benchmark ends. Deleting the previous run's 150,000
@@ -92,13 +93,14 @@ def generate(n, flavor, dest):
     tmp.rename(dest)
 
 
-def broadsheet_config(site, pretty, search=True):
+def broadsheet_config(site, pretty, search=True, page_numbers="newest"):
     # gen.py reuses the corpus texts under new titles; Hugo builds every copy, so
     # broadsheet must not fold them as duplicate stories.
     (site / "site.toml").write_text(
         'title = "Bench"\nbase_url = "https://example.org/"\nper_page = 20\n'
         f"pretty_urls = {'true' if pretty else 'false'}\n"
         + ("" if search else "search = false\n")
+        + ("" if page_numbers == "newest" else f'page_numbers = "{page_numbers}"\n')
         + "\n[ingest]\nfold_duplicates = false\n", encoding="utf-8")
 
 
@@ -181,13 +183,19 @@ def pick_articles(site):
 def incremental(site, binary, runs, out):
     """Times rebuilds of a site already built into `out` after small changes; restores
     it after."""
-    times = {"no change": [], "change one": [], "add one": [], "delete one": []}
+    times = {"no change": [], "change one": [], "add one": [], "add newest": [],
+             "delete one": []}
     changed = {k: [] for k in times}
     cmd = build_cmd("broadsheet", site, binary, out)
     target, victim = pick_articles(site)
     original = target.read_text(encoding="utf-8")
     victim_text = victim.read_text(encoding="utf-8")
     added = target.with_name("zz-bench-added.md")
+    # gen.py dates articles up to the end of 2025: this one is the archive's newest, as
+    # a day's new articles are.
+    newest = target.with_name("zz-bench-newest.md")
+    newest_text = re.sub(r"(?m)^date = .*$", "date = 2026-01-01T09:00:00+02:00",
+                         original.replace('slug = "', 'slug = "newest-', 1), count=1)
     for run in range(runs):
         steps = [
             ("no change", lambda: None),
@@ -196,6 +204,7 @@ def incremental(site, binary, runs, out):
             ("add one", lambda: added.write_text(
                 original.replace('title = "', 'title = "Added: ', 1)
                 .replace('slug = "', 'slug = "added-', 1), encoding="utf-8")),
+            ("add newest", lambda: newest.write_text(newest_text, encoding="utf-8")),
             ("delete one", lambda: victim.unlink()),
         ]
         for name, change in steps:
@@ -207,6 +216,7 @@ def incremental(site, binary, runs, out):
         # Put the site back as it was for the next run.
         target.write_text(original, encoding="utf-8")
         added.unlink()
+        newest.unlink()
         victim.write_text(victim_text, encoding="utf-8")
         timed(cmd)
     return {k: (median(v), changed[k][-1]) for k, v in times.items()}
@@ -225,6 +235,9 @@ def main():
                     help="delete a size's output folders when it is done if less is free")
     ap.add_argument("--pretty-urls", action="store_true",
                     help="one folder per page (both tools' default) instead of one file per page")
+    ap.add_argument("--page-numbers", choices=["newest", "oldest"], default="newest",
+                    help="broadsheet's page_numbers: \"oldest\" keeps full listing pages "
+                    "as they are when articles are added")
     ap.add_argument("--no-search", action="store_true",
                     help="broadsheet without its search index (the Hugo site has none): the "
                     "pages alone, like for like")
@@ -248,7 +261,9 @@ def main():
 
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, runs: {args.runs}, "
           f"pages as {'folders' if args.pretty_urls else 'files'}"
-          + (", broadsheet without search" if args.no_search else ""))
+          + (", broadsheet without search" if args.no_search else "")
+          + (f", broadsheet page_numbers = {args.page_numbers}"
+             if args.page_numbers != "newest" else ""))
     if "hugo" in tools:
         print(subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip())
     if (work / "out").exists():
@@ -263,7 +278,8 @@ def main():
             sites[tool] = work / f"{tool}-{n}"
             generate(n, tool, sites[tool])
             if tool == "broadsheet":
-                broadsheet_config(sites[tool], args.pretty_urls, not args.no_search)
+                broadsheet_config(sites[tool], args.pretty_urls, not args.no_search,
+                                  args.page_numbers)
             else:
                 hugo_config(sites[tool], args.pretty_urls)
         results = {t: {"wall": [], "rss": [], "cpu": [], "files": 0} for t in tools}
