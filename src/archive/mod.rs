@@ -83,7 +83,7 @@ impl Pagination {
 /// from the oldest, and the front page holds the rest, `per_page` to `2 * per_page - 1`
 /// of the newest: so that a page, once full, never changes, and the front is never
 /// nearly empty.
-pub fn page_ranges(
+fn page_ranges(
     len: usize,
     per_page: usize,
     numbering: PageNumbers,

@@ -11,8 +11,7 @@ use crate::cache::{hash_value, Hash};
 
 use crate::archive::{urls, Archive, Listing, PageKind, Pagination};
 use crate::article::Article;
-use crate::config::PageNumbers;
-use crate::config::SiteConfig;
+use crate::config::{PageNumbers, SiteConfig};
 use crate::render::ui::Ui;
 
 /// Bytes a file name cannot keep in a URL (besides controls and non-ASCII, which are
