@@ -159,14 +159,20 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
             loop {
                 // Woken by a change, or when the next expiryDate comes: an article
                 // leaves the preview when it would leave the site, not at the next edit.
+                // The wait is cut into short ones, each checking the clock: a wait
+                // counts time the machine is awake, so after a laptop sleeps through the
+                // expiry, one long wait would end that much too late.
                 let received = match next_expiry {
-                    Some(at) => rx.recv_timeout(until(at)),
+                    Some(at) => rx.recv_timeout(until(at).min(CLOCK_CHECK)),
                     None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
                 };
                 let events = match received {
                     Ok(Ok(events)) => events,
                     Ok(Err(_)) => continue,
                     Err(RecvTimeoutError::Timeout) => {
+                        if next_expiry.is_some_and(|at| !until(at).is_zero()) {
+                            continue;
+                        }
                         on_event(ServeEvent::Expiry);
                         next_expiry = preview.rebuild(&watched, on_event);
                         continue;
@@ -199,14 +205,18 @@ pub fn serve(opts: &ServeOptions, on_event: &(dyn Fn(ServeEvent) + Sync)) -> Res
     Ok(())
 }
 
-/// How long until Unix second `at` has passed: zero if it has, plus a tenth of a second
-/// so that the build, which compares whole seconds, finds it passed.
+/// The longest the preview waits for an `expiryDate` before it looks at the clock again.
+const CLOCK_CHECK: Duration = Duration::from_secs(30);
+
+/// How long until Unix second `at` has passed, by the wall clock, plus a tenth of a
+/// second so that the build, which compares whole seconds, finds it passed; zero once
+/// that moment is behind.
 fn until(at: i64) -> Duration {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let at = Duration::from_secs(u64::try_from(at).unwrap_or(0));
-    at.saturating_sub(now) + Duration::from_millis(100)
+    let at = Duration::from_secs(u64::try_from(at).unwrap_or(0)) + Duration::from_millis(100);
+    at.saturating_sub(now)
 }
 
 /// Changes that matter: `site.toml`, or anything under content/, templates/, static/.
@@ -566,6 +576,19 @@ fn mime_of(path: &Path, rss_feed: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expiry_is_waited_for_by_the_wall_clock() {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        assert!(until(now - 1).is_zero());
+        let wait = until(now + 100);
+        assert!(wait > Duration::from_secs(99) && wait <= Duration::from_millis(100_100));
+        // A long wait is cut, so that time asleep is noticed.
+        assert_eq!(wait.min(CLOCK_CHECK), CLOCK_CHECK);
+    }
 
     #[test]
     fn resolve_stays_inside() {

@@ -83,11 +83,7 @@ impl Pagination {
 /// from the oldest, and the front page holds the rest, `per_page` to `2 * per_page - 1`
 /// of the newest: so that a page, once full, never changes, and the front is never
 /// nearly empty.
-fn page_ranges(
-    len: usize,
-    per_page: usize,
-    numbering: PageNumbers,
-) -> Vec<(usize, Range<usize>)> {
+fn page_ranges(len: usize, per_page: usize, numbering: PageNumbers) -> Vec<(usize, Range<usize>)> {
     match numbering {
         PageNumbers::Newest => {
             let total = len.div_ceil(per_page).max(1);
