@@ -338,3 +338,46 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
         screenshots().display()
     );
 }
+
+#[test]
+fn a_result_in_another_language_is_marked_as_its_card_is() {
+    let Some((chromium, chromedriver)) = find_browser() else {
+        eprintln!("SKIPPED browser tests: chromium and chromedriver are not installed");
+        return;
+    };
+    // An Arabic archive holding one English story and one Arabic one.
+    let site = common::Site::new(
+        "title = \"أرشيف\"\nbase_url = \"https://example.org/archive/\"\nlanguage = \"ar\"\n",
+    );
+    site.article(
+        "world/water.md",
+        &format!(
+            "{}\nlang = \"en\"",
+            common::fm("Iraq water talks resume", "2023-03-09")
+        ),
+        "Talks on the Tigris resumed in Baghdad.",
+    );
+    site.article(
+        "world/visit.md",
+        &common::fm("وزير الدفاع يزور العراق", "2023-03-07"),
+        "وصل وزير الدفاع إلى بغداد. Baghdad.",
+    );
+    site.build_ok();
+    let server = Server::start(&site.out(), PREFIX);
+    let b = Browser::start(&chromium, &chromedriver);
+    b.goto(&format!("{}{PREFIX}search/?q=baghdad", server.origin()));
+    b.wait_for("#search-results li", 2);
+    let marks = b.js(
+        "return Array.from(document.querySelectorAll('#search-results li')).map(function (li) {
+           return [li.querySelector('h2').textContent, li.lang, li.dir, getComputedStyle(li).direction];
+         });",
+        json!([]),
+    );
+    assert_eq!(
+        marks,
+        json!([
+            ["Iraq water talks resume", "en", "ltr", "ltr"],
+            ["وزير الدفاع يزور العراق", "", "", "rtl"]
+        ])
+    );
+}

@@ -8,6 +8,7 @@ mod fixtures;
 use broadsheet::search::plan::{answer, Query, Sort};
 use common::*;
 use fixtures::*;
+use serde_json::json;
 
 const CRANES: &str = "2023/03/01/harbour-cranes-return-to-alexandria/";
 const FEES: &str = "2023/02/10/harbour-fees-rise-for-cargo-ships/";
@@ -278,4 +279,44 @@ fn scripts_without_spaces_or_with_variant_letters_are_found() {
         "{found:?}"
     );
     assert_eq!(urls(&site, &Query::text("أمريكا ")), ["2023/03/01/visit/"]);
+}
+
+#[test]
+fn results_carry_the_language_and_direction_their_cards_do() {
+    let site = Site::new("title = \"x\"\nlanguage = \"ar\"\n");
+    site.article(
+        "world/en.md",
+        &format!("{}\nlang = \"en\"", fm("Iraq water talks", "2023-03-09")),
+        "Talks resumed.",
+    );
+    site.article(
+        "world/fr.md",
+        &fm("Les pourparlers reprennent", "2023-03-08"),
+        "Les pourparlers sur l'eau ont repris.",
+    );
+    site.article(
+        "world/ar.md",
+        &fm("محادثات المياه", "2023-03-07"),
+        "استؤنفت.",
+    );
+    site.build_ok();
+    let chunk: serde_json::Value = serde_json::from_str(&site.read("search/d/0.json")).unwrap();
+    // Oldest first: the Arabic story, in the site's language and direction, stays seven
+    // long; the French one, without a lang, is marked by the direction of its letters.
+    assert_eq!(chunk[0].as_array().unwrap().len(), 7, "{chunk}");
+    assert_eq!(
+        chunk[1].as_array().unwrap()[7..],
+        [json!(""), json!("ltr")],
+        "{chunk}"
+    );
+    assert_eq!(
+        chunk[2].as_array().unwrap()[7..],
+        [json!("en"), json!("ltr")],
+        "{chunk}"
+    );
+    // The cards say the same.
+    let home = site.html("index.html");
+    let cards = select(&home, "article.card");
+    assert_eq!(cards[0].value().attr("lang"), Some("en"));
+    assert_eq!(cards[1].value().attr("dir"), Some("ltr"));
 }

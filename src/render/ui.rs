@@ -40,6 +40,8 @@ pub struct Ui {
     months_standalone: [String; 12],
     /// OpenGraph's `og:locale` (`fr_FR`); unset for plain English, its default.
     pub og_locale: Option<String>,
+    /// The site's text direction (`ltr`, `rtl`), for markup made outside the templates.
+    pub dir: &'static str,
 }
 
 impl Ui {
@@ -119,6 +121,7 @@ impl Ui {
             months_in_date,
             months_standalone,
             og_locale,
+            dir: config.text_direction(),
         })
     }
 

@@ -643,25 +643,9 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// The text direction of `a` when it is not the site's: its `lang`'s, or else the
-    /// direction most letters of its headline and summary are written in (a French
-    /// story scraped into an Arabic archive has no `lang`, and would be laid out right
-    /// to left, its full stop first).
+    /// The text direction of `a` when it is not the site's ([`article_direction`]).
     fn direction_of(&self, a: &Article) -> Option<&'static str> {
-        if let Some(lang) = &a.lang {
-            return Some(crate::config::text_direction(lang));
-        }
-        let site = self.site_dir;
-        // Most sites and stories have no right-to-left letter at all (Hebrew, Arabic and
-        // their neighbours start at U+0590, UTF-8 lead bytes 0xD6 to 0xDF; more at
-        // U+0800 on (0xE0), presentation forms at U+FB1D on (0xEF), and outside the
-        // basic plane (0xF0)): nothing to count.
-        let might_be_rtl = |t: &str| t.bytes().any(|b| matches!(b, 0xD6..=0xE0 | 0xEF | 0xF0));
-        if site == "ltr" && !might_be_rtl(&a.title) && !might_be_rtl(&a.summary) {
-            return None;
-        }
-        let written = written_direction(&a.title, &a.summary);
-        (written != site).then_some(written)
+        article_direction(a, self.site_dir)
     }
 
     /// Article `i`; `with_body` for its own page.
@@ -1104,6 +1088,26 @@ impl<'a> Views<'a> {
         self.add_links(&mut ctx, kind);
         ctx
     }
+}
+
+/// The text direction of `a` in a site written in direction `site`, when it is not the
+/// site's: its `lang`'s, or else the direction most letters of its headline and summary
+/// are written in (a French story scraped into an Arabic archive has no `lang`, and would
+/// be laid out right to left, its full stop first).
+pub fn article_direction(a: &Article, site: &str) -> Option<&'static str> {
+    if let Some(lang) = &a.lang {
+        return Some(crate::config::text_direction(lang));
+    }
+    // Most sites and stories have no right-to-left letter at all (Hebrew, Arabic and
+    // their neighbours start at U+0590, UTF-8 lead bytes 0xD6 to 0xDF; more at U+0800 on
+    // (0xE0), presentation forms at U+FB1D on (0xEF), and outside the basic plane
+    // (0xF0)): nothing to count.
+    let might_be_rtl = |t: &str| t.bytes().any(|b| matches!(b, 0xD6..=0xE0 | 0xEF | 0xF0));
+    if site == "ltr" && !might_be_rtl(&a.title) && !might_be_rtl(&a.summary) {
+        return None;
+    }
+    let written = written_direction(&a.title, &a.summary);
+    (written != site).then_some(written)
 }
 
 /// `rtl` when more of the strong letters of `texts` are written right to left than left

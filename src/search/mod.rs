@@ -13,7 +13,9 @@
 //!   bytes (varint), postings: per article, varint of `(id - previous id) * 4 + weight`,
 //!   where weight is 3 for a word in the title, else 0, 1, 2 for 1, 2, 3+ occurrences.
 //! - `d/K.json`: metadata of articles `K * CHUNK .. (K+1) * CHUNK`:
-//!   `[url, title, date shown, date ISO, section, [sources], excerpt]`.
+//!   `[url, title, date shown, date ISO, section, [sources], excerpt]`, then `lang` and
+//!   `dir` for an article in another language or direction than the site (see
+//!   `DocMeta`).
 //! - `f/{section,source,tag}/SLUG.bin`: the ids of the articles with that term, as
 //!   varint deltas, for filters.
 //! - `tags.json`: `[slug, name, count]` of every tag, fetched only when a tag filter is used.
@@ -242,17 +244,42 @@ struct Meta<'a> {
     years: Vec<(i32, usize, usize)>,
 }
 
-/// `[url, title, date shown, date ISO, section, [sources], excerpt]`: an array, not an
-/// object, because keys repeated 100,000 times would be a third of the bytes.
-type DocMeta<'a> = (
-    &'a str,
-    &'a str,
-    String,
-    String,
-    &'a str,
-    Vec<&'a str>,
-    String,
-);
+/// `[url, title, date shown, date ISO, section, [sources], excerpt]`, and then `lang`
+/// and `dir` (each possibly empty) for an article in another language or direction than
+/// the site, which its result is marked with as its card is: an array, not an object,
+/// because keys repeated 100,000 times would be a third of the bytes.
+struct DocMeta<'a> {
+    url: &'a str,
+    title: &'a str,
+    shown: String,
+    iso: String,
+    section: &'a str,
+    sources: Vec<&'a str>,
+    excerpt: String,
+    lang: &'a str,
+    dir: &'a str,
+}
+
+impl Serialize for DocMeta<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        // Most articles are in the site's language: their entries stay seven long.
+        let marked = !self.lang.is_empty() || !self.dir.is_empty();
+        let mut seq = s.serialize_seq(Some(if marked { 9 } else { 7 }))?;
+        seq.serialize_element(self.url)?;
+        seq.serialize_element(self.title)?;
+        seq.serialize_element(&self.shown)?;
+        seq.serialize_element(&self.iso)?;
+        seq.serialize_element(self.section)?;
+        seq.serialize_element(&self.sources)?;
+        seq.serialize_element(&self.excerpt)?;
+        if marked {
+            seq.serialize_element(self.lang)?;
+            seq.serialize_element(self.dir)?;
+        }
+        seq.end()
+    }
+}
 
 /// `at` is the article's position in the archive.
 fn doc_meta<'a>(archive: &'a Archive, ui: &Ui, at: usize, a: &'a Article) -> DocMeta<'a> {
@@ -268,15 +295,17 @@ fn doc_meta<'a>(archive: &'a Archive, ui: &Ui, at: usize, a: &'a Article) -> Doc
             .collect()
     };
     let section = names(0).first().copied().unwrap_or("");
-    (
-        &a.url,
-        &a.title,
+    DocMeta {
+        url: &a.url,
+        title: &a.title,
         shown,
         iso,
         section,
-        names(2),
-        excerpt(&a.summary),
-    )
+        sources: names(2),
+        excerpt: excerpt(&a.summary),
+        lang: a.lang.as_deref().unwrap_or(""),
+        dir: crate::render::views::article_direction(a, ui.dir).unwrap_or(""),
+    }
 }
 
 /// The summary cut at a word boundary near [`EXCERPT_CHARS`], with an ellipsis if cut.

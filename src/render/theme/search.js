@@ -347,6 +347,9 @@
         (res.pages > 1 ? ', ' + say('pageOf', { page: res.page, pages: res.pages }) : '') + '.';
     res.shown.forEach(function (d) {
       var li = el('li', 'result');
+      /* An article in another language or direction than the site, as its card is. */
+      if (d[7]) li.lang = d[7];
+      if (d[8]) li.dir = d[8];
       if (d[4]) li.appendChild(el('p', 'kicker', d[4]));
       var h = el('h2'), a = el('a', '', d[1]);
       a.href = base + d[0];
