@@ -1055,3 +1055,37 @@ fn navigation_marks_the_current_section() {
     assert!(current("2023/03/07/a/index.html").is_empty());
     assert!(current("404.html").is_empty());
 }
+
+#[test]
+fn an_article_in_another_language_is_shared_in_its_own_locale() {
+    let site = Site::new("title = \"أرشيف\"\nlanguage = \"ar\"\n");
+    site.article(
+        "en.md",
+        &format!(
+            "{}\nlang = \"en-GB\"",
+            fm("Cotton exports rebound", "2023-03-07")
+        ),
+        "Body.",
+    );
+    site.article(
+        "fr.md",
+        &format!("{}\nlang = \"fr\"", fm("Le coton repart", "2023-03-08")),
+        "Texte.",
+    );
+    site.article("ar.md", &fm("صادرات القطن", "2023-03-09"), "نص.");
+    site.build_ok();
+    let locale = |rel: &str| -> Vec<String> {
+        select(&site.html(rel), "meta[property='og:locale']")
+            .iter()
+            .filter_map(|m| m.value().attr("content").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        locale("2023/03/07/cotton-exports-rebound/index.html"),
+        ["en_GB"]
+    );
+    assert_eq!(locale("2023/03/08/le-coton-repart/index.html"), ["fr_FR"]);
+    // The site's own, on its articles and listings.
+    assert_eq!(locale("2023/03/09/sdrt-lqtn/index.html"), ["ar_EG"]);
+    assert_eq!(locale("index.html"), ["ar_EG"]);
+}

@@ -296,14 +296,23 @@ impl<'a> Views<'a> {
             }
         };
         let og = "property";
+        let article = ctx.article.as_ref();
         tag(og, "og:site_name", &self.config.title);
-        if let Some(locale) = &self.ui.og_locale {
+        // An article in another language than the site's is shared in its own.
+        let own;
+        let locale = match article.and_then(|a| a.lang) {
+            Some(lang) if !lang.eq_ignore_ascii_case(&self.config.language) => {
+                own = super::ui::og_locale_of(lang);
+                own.as_deref()
+            }
+            _ => self.ui.og_locale.as_deref(),
+        };
+        if let Some(locale) = locale {
             tag(og, "og:locale", locale);
         }
         tag(og, "og:title", &ctx.page.title);
         tag(og, "og:url", &ctx.page.permalink);
         tag(og, "og:description", description);
-        let article = ctx.article.as_ref();
         let kind = if article.is_some() {
             "article"
         } else {

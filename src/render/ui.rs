@@ -103,9 +103,9 @@ impl Ui {
                 name.clone_from(text);
             }
         }
-        let og_locale = locale
-            .filter(|_| !config.language.eq_ignore_ascii_case("en"))
-            .map(|l| format!("{l:?}"));
+        let og_locale = Some(&config.language)
+            .filter(|l| !l.eq_ignore_ascii_case("en"))
+            .and_then(|l| og_locale_of(l));
         // A `{` is written `&#123;`, so that a word is never read as template code.
         let html = words
             .iter()
@@ -298,6 +298,11 @@ const REGIONS: [(&str, &str); 31] = [
     ("eu", "eu_ES"),
     ("gl", "gl_ES"),
 ];
+
+/// OpenGraph's `og:locale` for a language tag (`fr` is `fr_FR`), when a locale is known.
+pub fn og_locale_of(language: &str) -> Option<String> {
+    locale_of(language).map(|l| format!("{l:?}"))
+}
 
 /// The locale for a language tag: `pt-BR` is `pt_BR`; `fr` alone is `fr_FR`, `ar` is
 /// `ar_EG` (the month names most Arabic papers print).
