@@ -1089,3 +1089,31 @@ fn an_article_in_another_language_is_shared_in_its_own_locale() {
     assert_eq!(locale("2023/03/09/sdrt-lqtn/index.html"), ["ar_EG"]);
     assert_eq!(locale("index.html"), ["ar_EG"]);
 }
+
+#[test]
+fn feed_entries_in_another_language_say_so() {
+    let site = translated_site();
+    site.build_ok();
+    let feed = feed(&site, "atom.xml");
+    assert_eq!(feed.lang.as_deref(), Some("en"));
+    let langs: Vec<(&str, Option<&str>, Option<&str>)> = feed
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.title.value.as_str(),
+                e.title.lang.as_deref(),
+                e.summary.as_ref().and_then(|s| s.lang.as_deref()),
+            )
+        })
+        .collect();
+    // Newest first, feed_entries = 3; the site's own language is not repeated.
+    assert_eq!(
+        langs,
+        [
+            ("Other", None, None),
+            ("Austin en Irak", Some("fr"), Some("fr")),
+            ("زيارة أوستن", Some("ar"), Some("ar")),
+        ]
+    );
+}

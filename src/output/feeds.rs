@@ -128,6 +128,8 @@ struct Item {
     authors: Vec<(String, String)>,
     /// Name and the absolute URL of its kind's index (`.../tags/`) for sections and tags.
     categories: Vec<(String, String)>,
+    /// Its language when not the feed's (the site's), for Atom's `xml:lang`.
+    lang: Option<String>,
 }
 
 /// The newest `feed_entries` articles of the plan's listing.
@@ -174,6 +176,10 @@ fn item(archive: &Archive, config: &SiteConfig, i: usize) -> Item {
         summary: xml_safe(&a.summary),
         authors,
         categories,
+        lang: a
+            .lang
+            .clone()
+            .filter(|l| !l.eq_ignore_ascii_case(&config.language)),
     }
 }
 
@@ -194,7 +200,12 @@ fn atom_feed(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> Feed {
     let entries = items
         .iter()
         .map(|i| Entry {
-            title: Text::plain(i.title.clone()),
+            // The crate writes `xml:lang` on texts, not on entries: an entry in another
+            // language than the feed's says so on its title and summary.
+            title: Text {
+                lang: i.lang.clone(),
+                ..Text::plain(i.title.clone())
+            },
             id: i.id.clone(),
             // An undated entry changed when its feed did.
             updated: i.updated.unwrap_or(updated),
@@ -223,7 +234,10 @@ fn atom_feed(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> Feed {
                 mime_type: Some("text/html".into()),
                 ..Default::default()
             }],
-            summary: (!i.summary.is_empty()).then(|| Text::plain(i.summary.clone())),
+            summary: (!i.summary.is_empty()).then(|| Text {
+                lang: i.lang.clone(),
+                ..Text::plain(i.summary.clone())
+            }),
             ..Default::default()
         })
         .collect();
