@@ -245,6 +245,19 @@ fn a_story_in_the_other_direction_gets_its_own_dir() {
         ".related li",
     );
     assert!(related.contains(&Some("ltr".to_string())), "{related:?}");
+    // Its headline in the breadcrumb is isolated too ("?Could X win" otherwise); an
+    // Arabic one's is not.
+    assert_eq!(
+        dirs(&fr, ".breadcrumb li[aria-current] bdi"),
+        [Some("ltr".to_string())]
+    );
+    assert_eq!(
+        dirs(
+            "2023/03/08/afp-lbnk-lmrkzy-lmsry-yrf-lfyd/index.html",
+            ".breadcrumb li[aria-current] bdi"
+        ),
+        []
+    );
 
     // And the other way round: Arabic in an English archive.
     site.write("site.toml", &config.replace("\"ar\"", "\"en\""));
@@ -254,6 +267,13 @@ fn a_story_in_the_other_direction_gets_its_own_dir() {
         dirs(
             "2023/03/07/lbnk-lmrkzy-yrf-lfyd-mr-khr/index.html",
             "article.story"
+        ),
+        [Some("rtl".to_string())]
+    );
+    assert_eq!(
+        dirs(
+            "2023/03/07/lbnk-lmrkzy-yrf-lfyd-mr-khr/index.html",
+            ".breadcrumb li[aria-current] bdi"
         ),
         [Some("rtl".to_string())]
     );

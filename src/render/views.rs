@@ -823,7 +823,25 @@ impl<'a> Views<'a> {
         }
         if article && !page.breadcrumbs.is_empty() {
             html.push_str("<li aria-current=\"page\">");
+            // A headline in another direction than the site's is isolated, as in the
+            // story navigation: in an Arabic page, "Could X win?" would read "?Could X win".
+            let own = ctx
+                .article
+                .as_ref()
+                .and_then(|a| a.dir.map(|d| (d, a.lang)));
+            if let Some((dir, lang)) = own {
+                html.push_str("<bdi dir=\"");
+                html.push_str(dir);
+                if let Some(lang) = lang {
+                    html.push_str("\" lang=\"");
+                    super::escape_html_into(lang, &mut html);
+                }
+                html.push_str("\">");
+            }
             super::escape_html_into(&page.title, &mut html);
+            if own.is_some() {
+                html.push_str("</bdi>");
+            }
             html.push_str("</li>");
         }
         page.breadcrumbs_html = html;
