@@ -487,3 +487,43 @@ fn month_pages_name_the_month_on_its_own() {
         );
     }
 }
+
+/// Pages of undated articles (in file order) have no newer and older pages.
+#[test]
+fn pages_of_undated_articles_are_previous_and_next() {
+    let site = Site::new("title = \"T\"\nper_page = 2\n");
+    for i in 1..=4 {
+        site.article(
+            &format!("world/d{i}.md"),
+            &fm(&format!("Dated {i}"), &format!("2023-03-0{i}")),
+            "Body.",
+        );
+        site.write(
+            &format!("content/world/u{i}.txt"),
+            &format!("Undated {i}\n\nBody of undated story {i}.\n"),
+        );
+    }
+    site.build_ok();
+    let labels = |rel: &str| texts(&site.html(rel), ".pagination > a");
+    // The home page's second page shows dated stories; its fourth, undated ones only.
+    assert_eq!(labels("page/2/index.html"), ["← Newer", "Older →"]);
+    assert_eq!(labels("page/4/index.html"), ["← Previous"]);
+    assert_eq!(labels("page/3/index.html"), ["← Previous", "Next →"]);
+    assert_eq!(labels("undated/index.html"), ["Next →"]);
+    assert_eq!(labels("undated/page/2/index.html"), ["← Previous"]);
+    assert_eq!(
+        labels("sections/world/page/2/index.html"),
+        ["← Newer", "Older →"]
+    );
+
+    site.write(
+        "site.toml",
+        "title = \"T\"\nper_page = 2\nlanguage = \"fr\"\n",
+    );
+    site.build_ok();
+    assert_eq!(labels("undated/index.html"), ["Suivants →"]);
+    assert_eq!(
+        labels("page/2/index.html"),
+        ["← Plus récents", "Plus anciens →"]
+    );
+}

@@ -230,6 +230,9 @@ pub struct PaginationView {
     /// The `aria-current` value of the current page's number: `page` when the pagination
     /// holds the page's one `aria-current="page"` (see [`PageView::current`]), else `true`.
     pub aria_current: &'static str,
+    /// Whether the page shows a dated article: a page of undated ones only (in file
+    /// order) has no newer and older pages, just previous and next.
+    pub dated: bool,
 }
 
 #[derive(Serialize)]
@@ -752,6 +755,9 @@ impl<'a> Views<'a> {
             page_of: self.page_of(p),
             front: p.is_front(),
             aria_current: "true",
+            dated: self.archive.listing_items(listing)[p.range.clone()]
+                .iter()
+                .any(|&i| self.archive.articles[i].date.is_some()),
         }
     }
 
