@@ -1115,3 +1115,53 @@ fn folder_defaults_are_checked_at_their_line() {
         r.stderr
     );
 }
+
+/// The headline is the page's one `h1`: a body with its own first-level headings has
+/// every heading moved down a level, in Markdown and in a dump's HTML alike; a body
+/// without one keeps its levels.
+#[test]
+fn body_headings_fall_under_the_headline() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "x/md.md",
+        &fm("Markdown", "2023-03-07"),
+        "# Background\n\nText.\n\n## Detail\n\nText.\n\n###### Deepest\n\nText.",
+    );
+    site.article(
+        "x/plain.md",
+        &fm("Plain", "2023-03-08"),
+        "## Background\n\nText.\n\n### Detail\n\nText.",
+    );
+    site.write(
+        "content/x/d.jsonl",
+        "{\"title\": \"Dump\", \"date\": \"2023-03-09\", \"body\": \"<H1 title='<h1>'>Intro</H1><p>x</p><h2 class=\\\"k\\\">More</h2><p>y</p>\"}\n",
+    );
+    site.build_ok();
+    let headings = |rel: &str| -> Vec<String> {
+        select(
+            &site.html(rel),
+            "article.story h1, article.story .body :is(h1, h2, h3, h4, h5, h6)",
+        )
+        .iter()
+        .map(|h| format!("{} {}", h.value().name(), h.text().collect::<String>()))
+        .collect()
+    };
+    assert_eq!(
+        headings("2023/03/07/markdown/index.html"),
+        ["h1 Markdown", "h2 Background", "h3 Detail", "h6 Deepest"]
+    );
+    assert_eq!(
+        headings("2023/03/08/plain/index.html"),
+        ["h1 Plain", "h2 Background", "h3 Detail"]
+    );
+    assert_eq!(
+        headings("2023/03/09/dump/index.html"),
+        ["h1 Dump", "h2 Intro", "h3 More"]
+    );
+    // Ids and attributes stay as they were.
+    let page = site.read("2023/03/07/markdown/index.html");
+    assert!(
+        page.contains("<h2 id=\"background\">Background</h2>"),
+        "{page}"
+    );
+}

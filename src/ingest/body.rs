@@ -654,8 +654,13 @@ fn element(tag: &str) -> (&str, bool) {
 /// high, which show nothing and tell a third party who reads the archive) are dropped,
 /// and each table is put in a region that scrolls sideways and takes the keyboard focus,
 /// so a wide table neither widens the page nor hides its columns from keyboard users.
+/// A body with a first-level heading has each heading moved down a level (`h1` to `h2`,
+/// down to `h6`): the headline is the page's one `h1`, and the body's sections fall
+/// under it rather than beside it.
 fn finish_html(html: String) -> String {
-    if !html.contains("<img") && !html.contains("<table") {
+    let h1 =
+        html.contains("<h1") && tags(&html).any(|r| element(&html[r]).0.eq_ignore_ascii_case("h1"));
+    if !html.contains("<img") && !html.contains("<table") && !h1 {
         return html;
     }
     let mut out = String::with_capacity(html.len() + 64);
@@ -665,7 +670,17 @@ fn finish_html(html: String) -> String {
         out.push_str(&html[copied..range.start]);
         copied = range.end;
         let (name, closing) = element(tag);
-        if name.eq_ignore_ascii_case("img") {
+        let level = match name.as_bytes() {
+            [b'h' | b'H', d @ b'1'..=b'5'] if h1 => Some(d - b'0'),
+            _ => None,
+        };
+        if let Some(level) = level {
+            // The digit follows `<h` or `</h`.
+            let digit = if closing { 3 } else { 2 };
+            out.push_str(&tag[..digit]);
+            out.push(char::from(b'0' + level + 1));
+            out.push_str(&tag[digit + 1..]);
+        } else if name.eq_ignore_ascii_case("img") {
             let tiny = |attribute: &str| {
                 tag.split(&format!(" {attribute}=\""))
                     .nth(1)
