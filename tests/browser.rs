@@ -381,3 +381,56 @@ fn a_result_in_another_language_is_marked_as_its_card_is() {
         ])
     );
 }
+
+/// Where each character of the first text inside `css` is drawn, left to right on screen.
+fn drawn_order(b: &Browser, css: &str) -> String {
+    b.js(
+        "var el = document.querySelector(arguments[0]);
+         var walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT), chars = [], n;
+         while ((n = walk.nextNode())) {
+           for (var i = 0; i < n.data.length; i++) {
+             var r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+             var box = r.getBoundingClientRect();
+             if (box.width > 0) chars.push([box.left, n.data[i]]);
+           }
+         }
+         chars.sort(function (a, b) { return a[0] - b[0]; });
+         return chars.map(function (c) { return c[1]; }).join('');",
+        json!([css]),
+    )
+    .as_str()
+    .unwrap_or("")
+    .to_string()
+}
+
+#[test]
+fn a_name_in_the_other_direction_reads_as_written() {
+    let Some((chromium, chromedriver)) = find_browser() else {
+        eprintln!("SKIPPED browser tests: chromium and chromedriver are not installed");
+        return;
+    };
+    // A Latin tag ending in neutral characters, in an Arabic archive: laid out right to
+    // left, "C++" is drawn "++C".
+    let site = common::Site::new(
+        "title = \"أرشيف\"\nbase_url = \"https://example.org/archive/\"\nlanguage = \"ar\"\n",
+    );
+    site.article(
+        "world/visit.md",
+        &format!(
+            "{}\ntags = [\"C++\"]",
+            common::fm("وزير الدفاع يزور العراق", "2023-03-07")
+        ),
+        "وصل وزير الدفاع إلى بغداد.",
+    );
+    site.build_ok();
+    let server = Server::start(&site.out(), PREFIX);
+    let b = Browser::start(&chromium, &chromedriver);
+    let origin = server.origin();
+    b.goto(&format!("{origin}{PREFIX}tags/c/"));
+    assert_eq!(drawn_order(&b, ".breadcrumb li:last-child a"), "C++");
+    assert!(drawn_order(&b, "h1").starts_with("C++"));
+    b.goto(&format!("{origin}{PREFIX}tags/"));
+    assert_eq!(drawn_order(&b, "ul.terms a"), "C++");
+    b.goto(&format!("{origin}{PREFIX}2023/03/07/wzyr-ldf-yzwr-l-rq/"));
+    assert_eq!(drawn_order(&b, "footer.tags a"), "C++");
+}
