@@ -171,6 +171,10 @@ fn pages_numbered_from_the_oldest() {
         texts(&site.html("sections/world/page/1/index.html"), "h1"),
         ["Section: World (page 1)"]
     );
+    // The name is set apart from the page number, which reads in the site's direction.
+    assert!(site
+        .read("sections/world/page/1/index.html")
+        .contains("Section: <bdi>World</bdi> (page 1)</h1>"));
 }
 
 #[test]

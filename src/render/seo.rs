@@ -431,6 +431,7 @@ impl<'a> Views<'a> {
         let mut ctx = self.page(site, &PageKind::DateIndex, NOT_FOUND);
         ctx.years.clear();
         ctx.page.title = self.ui.get("page_not_found").into();
+        ctx.page.name.clone_from(&ctx.page.title);
         ctx.page.kind = "not-found";
         ctx.page.nav = String::new();
         ctx.page.nav_html = super::views::nav_html(site, "", "");

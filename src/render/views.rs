@@ -239,6 +239,8 @@ pub struct PaginationView {
 pub struct PageView {
     /// The `<title>` and main heading.
     pub title: String,
+    /// `title` without a listing's page number: `Iraq` on `Iraq (page 2 of 5)`.
+    pub name: String,
     /// `article`, `home`, `year`, `month`, `section`, `tag`, `source`, `author`, `undated`,
     /// `terms`, `archive`.
     pub kind: &'static str,
@@ -893,6 +895,7 @@ impl<'a> Views<'a> {
             site,
             page: PageView {
                 title: String::new(),
+                name: String::new(),
                 kind: "",
                 url: self.url(url),
                 permalink: self.config.absolute_url(url),
@@ -1009,8 +1012,9 @@ impl<'a> Views<'a> {
                 ctx.page.title = if !p.is_front() {
                     format!("{title} ({})", self.page_of(p))
                 } else {
-                    title
+                    title.clone()
                 };
+                ctx.page.name = title;
                 ctx.page.kind = kind;
                 ctx.page.breadcrumbs = crumbs;
             }
@@ -1092,6 +1096,9 @@ impl<'a> Views<'a> {
             _ => "",
         };
         ctx.page.nav = self.ui.get(nav).to_string();
+        if ctx.page.name.is_empty() {
+            ctx.page.name.clone_from(&ctx.page.title);
+        }
         // The first element in the page that stands for the page itself, in reading
         // order: header nav, breadcrumbs, pagination.
         let page = &ctx.page;
