@@ -345,7 +345,14 @@ pub fn render_markdown(
         }
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, HeadingIds::new(Footnotes::new(events), slugs));
+    let mut headings = HeadingIds::new(Footnotes::new(events), slugs);
+    html::push_html(&mut out, &mut headings);
+    // A link to `#main` in a body with a `## Main` means that heading, not the page's
+    // main area (whose id the heading could not take).
+    for (theme, id) in std::mem::take(&mut headings.moved) {
+        out = out.replace(&format!("href=\"#{theme}\""), &format!("href=\"#{id}\""));
+    }
+    drop(headings);
     body.html = if raw_html {
         let refs = Mutex::new(std::mem::take(&mut refs));
         let html = sanitize(&out, &refs, Some((markdown, first_line)), None);
@@ -381,6 +388,9 @@ struct HeadingIds<'a, I: Iterator<Item = Event<'a>>> {
     held: std::collections::VecDeque<Event<'a>>,
     taken: std::collections::HashSet<String>,
     slugs: SlugStyle,
+    /// Each theme's id the body's headings wanted, with the id its first such heading got
+    /// instead (`main`, `main-1`): the body's links to it mean that heading.
+    moved: Vec<(&'static str, String)>,
 }
 
 impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
@@ -390,6 +400,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
             held: std::collections::VecDeque::new(),
             taken: std::collections::HashSet::new(),
             slugs,
+            moved: Vec::new(),
         }
     }
 
@@ -426,6 +437,11 @@ impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
         while THEME_IDS.contains(&id.as_str()) || !self.taken.insert(id.clone()) {
             n += 1;
             id = format!("{base}-{n}");
+        }
+        if let Some(theme) = THEME_IDS.iter().find(|&&t| t == base) {
+            if !self.moved.iter().any(|(t, _)| t == theme) {
+                self.moved.push((theme, id.clone()));
+            }
         }
         id
     }
@@ -1100,6 +1116,22 @@ mod tests {
             1,
         );
         assert_eq!(b.first_paragraph, "The real lede, with inside.");
+    }
+
+    /// A heading that could not take a theme's id keeps the body's links to it.
+    #[test]
+    fn links_follow_a_heading_that_gave_way_to_the_theme() {
+        let markdown = "See [below](#main) and [more](#related-heading).\n\n## Main\n\n## Related heading\n\n## Main\n";
+        for html in [
+            render_markdown(markdown, 1).html,
+            render_markdown(&format!("<b>raw</b>\n\n{markdown}"), 1).html,
+        ] {
+            assert!(html.contains("href=\"#main-1\""), "{html}");
+            assert!(html.contains("<h2 id=\"main-1\">"), "{html}");
+            assert!(html.contains("href=\"#related-heading-1\""), "{html}");
+            assert!(html.contains("<h2 id=\"related-heading-1\">"), "{html}");
+            assert!(!html.contains("href=\"#main\""), "{html}");
+        }
     }
 
     #[test]
