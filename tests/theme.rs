@@ -350,6 +350,29 @@ fn hidden_static_files_are_not_published() {
     );
 }
 
+/// The words after the reading time and the word count take the form their count asks
+/// for in the site's language (CLDR plural rules).
+#[test]
+fn counted_words_agree_with_their_count() {
+    let reading = |language: &str, body: &str| {
+        let site = Site::new(&format!("title = \"T\"\nlanguage = \"{language}\"\n"));
+        site.article("a.md", &fm("A", "2023-03-07"), body);
+        site.build_ok();
+        texts(&site.html("2023/03/07/a/index.html"), ".reading-time")
+            .join("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(reading("en", "Alone."), "1 min read · 1 word");
+    assert_eq!(reading("en", "Two words."), "1 min read · 2 words");
+    assert_eq!(
+        reading("ar", "خمس كلمات في هذا النص"),
+        "1 دقيقة قراءة · 5 كلمات"
+    );
+    assert_eq!(reading("ar", "كلمتان فقط"), "1 دقيقة قراءة · 2 كلمتان");
+}
+
 /// The theme speaks the site's language: its words, month names and dates, in pages,
 /// cards, the archive, the 404 page and the search page (whose script reads its words
 /// from the page); `[translations]` rewords any of them, and a misspelt one is named.

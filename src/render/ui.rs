@@ -27,10 +27,67 @@ const TABLES: [(&str, &str); 5] = [
     ("ar", include_str!("theme/i18n/ar.toml")),
 ];
 
+/// Words printed after a count, which may take another form for some counts: `KEY_zero`,
+/// `KEY_one`, `KEY_two`, `KEY_few` or `KEY_many`, by the language's CLDR plural rules
+/// (Arabic `3 دقائق` but `11 دقيقة`), else `KEY` itself.
+const COUNTED: [&str; 2] = ["min_read", "words"];
+/// The plural forms a counted word may give, besides its own (CLDR's `other`).
+const PLURAL_FORMS: [&str; 5] = ["zero", "one", "two", "few", "many"];
+
+/// Whether `key` is a plural form of a counted word (`words_one`).
+fn is_plural_form(key: &str) -> bool {
+    COUNTED.iter().any(|w| {
+        key.strip_prefix(w)
+            .and_then(|rest| rest.strip_prefix('_'))
+            .is_some_and(|form| PLURAL_FORMS.contains(&form))
+    })
+}
+
+/// The site language's plural rules, when CLDR knows the language (ICU4X's data, with
+/// its fallback from `fr-CA` to `fr`).
+#[derive(Clone, Default)]
+struct Plurals(Option<std::sync::Arc<icu_plurals::PluralRules>>);
+
+impl std::fmt::Debug for Plurals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Plurals(CLDR)"
+        } else {
+            "Plurals(none)"
+        })
+    }
+}
+
+impl Plurals {
+    fn of(language: &str) -> Plurals {
+        let rules = language
+            .replace('_', "-")
+            .parse::<icu_locale_core::LanguageIdentifier>()
+            .ok()
+            .and_then(|id| icu_plurals::PluralRules::try_new_cardinal((&id).into()).ok());
+        Plurals(rules.map(std::sync::Arc::new))
+    }
+
+    /// The form `n` takes (`one`, `few`...), or `None` for the word's own (`other`).
+    fn form(&self, n: usize) -> Option<&'static str> {
+        use icu_plurals::PluralCategory::*;
+        Some(match self.0.as_ref()?.category_for(n) {
+            Zero => "zero",
+            One => "one",
+            Two => "two",
+            Few => "few",
+            Many => "many",
+            Other => return None,
+        })
+    }
+}
+
 /// The theme's words for one site.
 #[derive(Debug, Clone)]
 pub struct Ui {
     words: HashMap<String, String>,
+    /// The plural rules of each counted word.
+    plurals: [(&'static str, Plurals); COUNTED.len()],
     /// The same words escaped for HTML, as templates and Rust-made markup print them:
     /// made once, as cards print some of them 100,000 times.
     html: HashMap<String, String>,
@@ -51,8 +108,34 @@ impl Ui {
         let mut words = table("en");
         let primary = config.language.split(['-', '_']).next().unwrap_or("en");
         let primary = primary.to_ascii_lowercase();
-        if primary != "en" {
-            words.extend(table(&primary));
+        let own = if primary == "en" {
+            HashMap::new()
+        } else {
+            table(&primary)
+        };
+        // A language's plural forms are its own: English `word` is no French form.
+        let english = own.is_empty();
+        if !english {
+            words.retain(|key, _| !is_plural_form(key));
+            words.extend(own);
+        }
+        // Each counted word takes the plural rules of the language it is in: English
+        // words (a language without a table) English ones.
+        let plurals = COUNTED.map(|word| {
+            let language = match english && !config.translations.contains_key(word) {
+                true => "en",
+                false => config.language.as_str(),
+            };
+            (word, Plurals::of(language))
+        });
+        // A counted word reworded drops the forms of the word it replaces.
+        for word in COUNTED {
+            if config.translations.contains_key(word) {
+                words.retain(|key, _| {
+                    !(is_plural_form(key) && key.starts_with(word))
+                        || config.translations.contains_key(key)
+                });
+            }
         }
         let locale = locale_of(&config.language);
         let (mut months_in_date, mut months_standalone) = month_names(locale);
@@ -75,7 +158,7 @@ impl Ui {
                 }
                 None => {}
             }
-            if !words.contains_key(key) {
+            if !words.contains_key(key) && !is_plural_form(key) {
                 let mut known: Vec<&str> = words.keys().map(String::as_str).collect();
                 known.sort_unstable();
                 // A mistyped month key is told what it was most likely meant to be.
@@ -117,6 +200,7 @@ impl Ui {
             .collect();
         Ok(Ui {
             words,
+            plurals,
             html,
             months_in_date,
             months_standalone,
@@ -128,6 +212,17 @@ impl Ui {
     /// The word `key` (empty for a key no table has; templates are checked on loading).
     pub fn get(&self, key: &str) -> &str {
         self.words.get(key).map_or("", String::as_str)
+    }
+
+    /// The counted word `key` (`words`, `min_read`) in the form `n` takes in the site's
+    /// language: `word` after 1 in English, `دقائق قراءة` after 3 in Arabic.
+    pub fn counted(&self, key: &str, n: usize) -> &str {
+        self.plurals
+            .iter()
+            .find(|(word, _)| *word == key)
+            .and_then(|(_, rules)| rules.form(n))
+            .and_then(|form| self.words.get(&format!("{key}_{form}")))
+            .map_or_else(|| self.get(key), String::as_str)
     }
 
     /// The name of month `m` (1-12) as a date writes it (`marca`, Polish genitive).
@@ -337,11 +432,66 @@ mod tests {
     }
 
     #[test]
+    fn counted_words_take_the_form_of_their_count() {
+        let en = ui("en");
+        assert_eq!(en.counted("words", 1), "word");
+        assert_eq!(en.counted("words", 2), "words");
+        assert_eq!(en.counted("min_read", 1), "min read");
+        // French counts 0 as one; English forms never reach another language.
+        let fr = ui("fr-CA");
+        assert_eq!(fr.counted("words", 0), "mot");
+        assert_eq!(fr.counted("words", 3), "mots");
+        let ar = ui("ar");
+        for (n, form) in [
+            (1, "دقيقة قراءة"),
+            (2, "دقيقتا قراءة"),
+            (5, "دقائق قراءة"),
+            (11, "دقيقة قراءة"),
+            (100, "دقيقة قراءة"),
+            (105, "دقائق قراءة"),
+        ] {
+            assert_eq!(ar.counted("min_read", n), form, "{n}");
+        }
+        assert_eq!(ar.counted("words", 7), "كلمات");
+        // A language without a table takes English words; its own forms come with
+        // its own words.
+        let ru = |translations: &[(&str, &str)]| {
+            Ui::new(&SiteConfig {
+                language: "ru".into(),
+                translations: translations
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                ..SiteConfig::default()
+            })
+            .unwrap()
+        };
+        assert_eq!(ru(&[]).counted("words", 1), "word");
+        assert_eq!(ru(&[]).counted("words", 21), "words");
+        let own = ru(&[
+            ("words", "слов"),
+            ("words_one", "слово"),
+            ("words_few", "слова"),
+        ]);
+        assert_eq!(own.counted("words", 1), "слово");
+        assert_eq!(own.counted("words", 3), "слова");
+        assert_eq!(own.counted("words", 5), "слов");
+        // Reworded without forms, the word stands for them all.
+        assert_eq!(ru(&[("words", "слов")]).counted("words", 1), "слов");
+    }
+
+    #[test]
     fn every_table_has_every_word() {
         let en = table("en");
         for (language, _) in TABLES {
             let words = table(language);
-            let mut missing: Vec<&String> = en.keys().filter(|k| !words.contains_key(*k)).collect();
+            // Plural forms are each language's own.
+            let en: HashMap<&String, &String> =
+                en.iter().filter(|(k, _)| !is_plural_form(k)).collect();
+            let words: HashMap<&String, &String> =
+                words.iter().filter(|(k, _)| !is_plural_form(k)).collect();
+            let mut missing: Vec<&&String> =
+                en.keys().filter(|k| !words.contains_key(*k)).collect();
             missing.sort();
             assert!(missing.is_empty(), "{language} lacks {missing:?}");
             assert_eq!(
