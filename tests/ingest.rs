@@ -247,6 +247,47 @@ fn json_lines_dump_with_a_bad_line_still_builds() {
     assert_links_resolve(&site.out(), "/");
 }
 
+/// `20230307` as a number (TOML, YAML or JSON) or a string is ISO 8601's basic form of
+/// the day, as CMS exports write it; read as seconds it was a silent 23 August 1970.
+#[test]
+fn eight_digit_dates_are_days_not_seconds() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/n/yaml.md",
+        "---\ntitle: Yaml number\ndate: 20230307\n---\nBody one.\n",
+    );
+    site.write(
+        "content/n/toml.md",
+        "+++\ntitle = \"Toml number\"\ndate = 20230308\n+++\nBody two.\n",
+    );
+    site.write(
+        "content/n/dump.jsonl",
+        "{\"title\": \"Dump number\", \"date\": 20230309, \"body\": \"Body three.\"}\n{\"title\": \"Dump string\", \"date\": \"20230310\", \"body\": \"Body four.\"}\n{\"title\": \"Dump seconds\", \"date\": 1678190400, \"body\": \"Body five.\"}\n",
+    );
+    let loaded = load(&site);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let mut days: Vec<(String, String)> = loaded
+        .articles
+        .iter()
+        .map(|a| {
+            let d = a.date.expect("dated");
+            (a.title.clone(), d.format("%Y-%m-%d %H:%M").to_string())
+        })
+        .collect();
+    days.sort();
+    assert_eq!(
+        days,
+        [
+            ("Dump number", "2023-03-09 00:00"),
+            ("Dump seconds", "2023-03-07 14:00"),
+            ("Dump string", "2023-03-10 00:00"),
+            ("Toml number", "2023-03-08 00:00"),
+            ("Yaml number", "2023-03-07 00:00"),
+        ]
+        .map(|(t, d)| (t.to_string(), d.to_string()))
+    );
+}
+
 #[test]
 fn json_dump_with_custom_field_names() {
     let site = Site::new(&format!(

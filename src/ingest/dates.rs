@@ -549,8 +549,19 @@ pub fn parse_date(text: &str, tz: Tz) -> Option<DateTime<Tz>> {
     }
     let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y/%m/%d"))
-        .ok()?;
+        .ok()
+        .or_else(|| basic_date(text))?;
     Some(local_to_zone(date.and_time(NaiveTime::MIN), tz))
+}
+
+/// ISO 8601's basic form, `20230307`: eight digits and nothing else (chrono's `%Y%m%d`
+/// would also take a signed or longer year).
+pub fn basic_date(text: &str) -> Option<NaiveDate> {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| text[r].parse::<u32>().ok();
+    NaiveDate::from_ymd_opt(n(0..4)? as i32, n(4..6)?, n(6..8)?)
 }
 
 /// A wall-clock time in `tz`; in a DST gap the clock is moved forward an hour,
@@ -582,6 +593,11 @@ mod tests {
         assert_eq!((d.day(), d.hour()), (8, 1));
         assert!(parse_date("Tuesday", cairo).is_none());
         assert!(parse_date("2023-02-30", cairo).is_none());
+        // ISO 8601's basic form, as CMS exports and GDELT write dates.
+        let d = parse_date("20230307", cairo).unwrap();
+        assert_eq!((d.year(), d.month(), d.day(), d.hour()), (2023, 3, 7, 0));
+        assert!(parse_date("20230230", cairo).is_none());
+        assert!(parse_date("+2023037", cairo).is_none());
     }
 
     #[test]

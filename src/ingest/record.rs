@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 
 use super::body::{self, Body};
 use super::dates::{
-    is_missing_day, missing_day_message, parse_date_with, wrong_weekday, wrong_weekday_message,
-    DateError,
+    basic_date, is_missing_day, missing_day_message, parse_date_with, wrong_weekday,
+    wrong_weekday_message, DateError,
 };
 use super::settings::{FieldNames, IngestConfig};
 use super::SourceFile;
@@ -550,6 +550,16 @@ impl<'a> Fields<'a> {
             Value::String(s) => s,
             // Seconds since 1970, as some APIs export, or milliseconds (JavaScript's
             // `Date.now()`): a count of seconds that large would be after the year 5000.
+            // Eight digits that spell a day (`20230307`, ISO 8601's basic form, as a
+            // TOML or JSON number) are that day: as seconds they would be a day of
+            // 1970, which no archive means.
+            Value::Number(n)
+                if n.as_u64()
+                    .and_then(|n| basic_date(&n.to_string()))
+                    .is_some() =>
+            {
+                n.to_string()
+            }
             Value::Number(n) if n.as_i64().is_some() => {
                 let count = n.as_i64().unwrap_or_default();
                 let date = if count.abs() >= 100_000_000_000 {
