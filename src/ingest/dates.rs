@@ -195,9 +195,10 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
             return Ok(dt.with_timezone(&tz));
         }
     }
-    // Given the whole text, with any zone: a zone after an all-numeric date is not read,
-    // so the date is refused rather than its zone ignored.
-    numeric(&collapsed, tz, order)
+    // With its dots, which the forms above read as spaces (`07.03.2023`).
+    let spaced = named.replace('\u{a0}', " ").replace(" - ", " ");
+    let spaced = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    numeric(&spaced, tz, order)
 }
 
 /// Hours from UTC of the zone abbreviations news sites print after a time; ambiguous
@@ -446,13 +447,19 @@ pub fn is_missing_day(text: &str, tz: Tz, order: Option<DateOrder>) -> bool {
     false
 }
 
-/// `07/03/2023`, `07.03.2023`, `7-3-2023`: read only with a configured order.
+/// `07/03/2023`, `07.03.2023`, `7-3-2023`: read only with a configured order. A time may
+/// follow, with a zone named as [`zone_offset`] knows it (`07/03/2023 10:15 GMT`); a zone
+/// it does not know refuses the date rather than being ignored.
 fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>, DateError> {
     let (date_part, time_part) = match text.split_once(' ') {
-        Some((d, t)) => (d, Some(t)),
+        Some((d, t)) => (d.trim_end_matches(','), Some(t)),
         None => (text, None),
     };
-    let parts: Vec<&str> = date_part.split(['/', '-']).collect();
+    let (time_part, offset) = match time_part.and_then(|t| t.rsplit_once(' ')) {
+        Some((time, zone)) => (Some(time), Some(zone_offset(zone))),
+        None => (time_part, None),
+    };
+    let parts: Vec<&str> = date_part.split(['/', '-', '.']).collect();
     let looks_numeric = parts.len() == 3
         && parts
             .iter()
@@ -466,6 +473,11 @@ fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>,
     let Some(order) = order else {
         return Err(DateError::Ambiguous);
     };
+    // A zone it does not know (`IST` is three zones): refused, not ignored.
+    if offset == Some(None) {
+        return Err(DateError::NotADate);
+    }
+    let offset = offset.flatten();
     let a: u32 = parts[0].parse().map_err(|_| DateError::NotADate)?;
     let b: u32 = parts[1].parse().map_err(|_| DateError::NotADate)?;
     let year: i32 = parts[2].parse().map_err(|_| DateError::NotADate)?;
@@ -480,7 +492,14 @@ fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>,
             .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
             .map_err(|_| DateError::NotADate)?,
     };
-    Ok(local_to_zone(date.and_time(time), tz))
+    let naive = date.and_time(time);
+    let zoned = offset
+        .and_then(|h| chrono::FixedOffset::east_opt(h * 3600))
+        .and_then(|o| o.from_local_datetime(&naive).single());
+    Ok(match zoned {
+        Some(d) => d.with_timezone(&tz),
+        None => local_to_zone(naive, tz),
+    })
 }
 
 /// `Tuesday 7 Mar 2023` / `Tue, 7 Mar 2023` -> `7 Mar 2023`.
@@ -655,10 +674,18 @@ mod tests {
         assert_eq!(at("7 Mar 2023 10:30 XYZ"), "NotADate");
         assert_eq!(at("Freitag, 10. März 2023"), "2023-03-10 00:00");
         assert_eq!(at("Sonntag, 12. März 2023"), "2023-03-12 00:00");
-        // A zone after a numeric date would be ignored: refused instead.
+        // A zone after a numeric date is applied; one not known is refused, not ignored.
+        let day_first = |text: &str| {
+            parse_date_with(text, utc, Some(DateOrder::DayFirst))
+                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|e| format!("{e:?}"))
+        };
+        assert_eq!(day_first("07/03/2023 10:30 EST"), "2023-03-07 15:30");
+        assert_eq!(day_first("07/03/2023, 10:30 GMT"), "2023-03-07 10:30");
+        assert_eq!(day_first("07/03/2023 10:30 IST"), "NotADate");
         assert_eq!(
-            parse_date_with("07/03/2023 10:30 EST", utc, Some(DateOrder::DayFirst)),
-            Err(DateError::NotADate)
+            parse_date_with("07/03/2023 10:30 GMT", utc, None),
+            Err(DateError::Ambiguous)
         );
     }
 
@@ -673,6 +700,15 @@ mod tests {
         assert_eq!((d.month(), d.day()), (3, 7));
         let d = parse_date_with("07/03/2023 10:15", utc, Some(DateOrder::MonthFirst)).unwrap();
         assert_eq!((d.month(), d.day(), d.hour()), (7, 3, 10));
+        // Dotted, as German, Russian or Turkish sites write dates.
+        let d = parse_date_with("07.03.2023", utc, Some(DateOrder::DayFirst)).unwrap();
+        assert_eq!((d.month(), d.day()), (3, 7));
+        let d = parse_date_with("07.03.2023 10:15", utc, Some(DateOrder::DayFirst)).unwrap();
+        assert_eq!((d.month(), d.day(), d.hour()), (3, 7, 10));
+        assert_eq!(
+            parse_date_with("07.03.2023", utc, None),
+            Err(DateError::Ambiguous)
+        );
         assert_eq!(
             parse_date_with("25/03/2023", utc, Some(DateOrder::MonthFirst)),
             Err(DateError::NotADate)
