@@ -1115,15 +1115,26 @@ fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
 }
 
 /// The names in one part of a byline (scraped or a dump's): split at `and` (or French
-/// `et`, German `und`, Arabic `و` written apart) and `&`, each trimmed and without a
-/// leading `By`, empty ones left out.
+/// `et`, Spanish `y`, German `und`, Arabic `و` written apart), `&` and `with` (`avec`,
+/// `con`, `mit`: `Par Jean Dupont avec AFP`), each trimmed and without a leading `By`,
+/// empty ones left out.
 pub(crate) fn names_in(part: &str) -> impl Iterator<Item = &str> {
     // `AND` too (`JANE DOE AND JOHN SMITH`): lowercasing ASCII keeps byte offsets.
     let lower = part.to_ascii_lowercase();
-    let mut cuts: Vec<(usize, usize)> = [" and ", " et ", " und ", " \u{648} "]
-        .iter()
-        .flat_map(|and| lower.match_indices(and).map(|(at, m)| (at, at + m.len())))
-        .collect();
+    let mut cuts: Vec<(usize, usize)> = [
+        " and ",
+        " et ",
+        " y ",
+        " und ",
+        " \u{648} ",
+        " with ",
+        " avec ",
+        " con ",
+        " mit ",
+    ]
+    .iter()
+    .flat_map(|and| lower.match_indices(and).map(|(at, m)| (at, at + m.len())))
+    .collect();
     // `Jane Smith et al.` is one name and others, not a person called "al.".
     cuts.retain(|&(_, end)| {
         let rest = &lower[end..];
@@ -1458,6 +1469,14 @@ mod tests {
             ("Von Miller", vec!["Von Miller"]),
             ("Jane Smith et al.", vec!["Jane Smith et al."]),
             ("Jean et Alain Dupont", vec!["Jean", "Alain Dupont"]),
+            // A writer with an agency's copy, and Spanish co-authors.
+            ("Par Jean Dupont avec AFP", vec!["Jean Dupont", "AFP"]),
+            ("By Jane Doe with Reuters", vec!["Jane Doe", "Reuters"]),
+            (
+                "Por Ana García y Luis Pérez, EFE",
+                vec!["Ana García", "Luis Pérez", "EFE"],
+            ),
+            ("Anna Schmidt mit dpa", vec!["Anna Schmidt", "dpa"]),
         ] {
             assert_eq!(byline_names(field, &ingest), names, "{field}");
         }
