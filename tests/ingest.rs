@@ -1026,6 +1026,21 @@ fn a_section_written_as_a_climbing_path_is_said() {
     assert!(!r.stderr.contains("News/World"), "{}", r.stderr);
     assert!(site.out().join("sections/tmp-evil/index.html").is_file());
     assert!(site.out().join("sections/news-world/index.html").is_file());
+    // A section with no letter to make a name of: the message names the page it gets.
+    site.write(
+        "content/x/e.jsonl",
+        "{\"headline\":\"Dots\",\"datePublished\":\"2023-08-10\",\"articleBody\":\"Dots.\",\"section\":\"..\"}\n",
+    );
+    let r = site.build_ok();
+    let page = site.read("2023/08/10/dots/index.html");
+    let doc = scraper::Html::parse_document(&page);
+    let href = select(&doc, ".kicker a")[0]
+        .attr("href")
+        .unwrap()
+        .to_string();
+    let said = format!("its page is {})", href.trim_start_matches('/'));
+    assert!(href.len() > "/sections//".len(), "{href}");
+    assert!(r.stderr.contains(&said), "{said}\n{}", r.stderr);
 }
 
 /// A key set twice in a dump's record is said (JSON parsers keep the last value

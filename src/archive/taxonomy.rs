@@ -184,7 +184,7 @@ impl Taxonomy {
 /// The URL name a term spelled `spelling` (`key`, its identity) starts from, before a
 /// clash gives it a `-2`: its slug, or one made from its key when the spelling has no
 /// letter or digit to make one of.
-fn base_slug(kind: TaxonomyKind, spelling: &str, key: &str, slugs: SlugStyle) -> String {
+pub(crate) fn base_slug(kind: TaxonomyKind, spelling: &str, key: &str, slugs: SlugStyle) -> String {
     match slugs.slugify(spelling) {
         s if s.is_empty() => fallback_slug(kind.singular(), key),
         s => s,

@@ -765,9 +765,16 @@ impl<'a> Fields<'a> {
         let climbs = |s: &&str| s.split(['/', '\\']).any(|p| matches!(p.trim(), "." | ".."));
         if let Some(s) = section.as_deref().filter(climbs) {
             let line = Field::Section.names().iter().find_map(|k| self.line(k));
+            // The page's name as the section pages make it (`..` has no letter to
+            // make one of, so it gets a made-up one, not `sections//`).
+            let page = crate::archive::taxonomy::base_slug(
+                crate::archive::taxonomy::TaxonomyKind::Section,
+                s,
+                &crate::slug::term_key(s),
+                self.config.slugs,
+            );
             let msg = format!(
-                "section '{s}' is written as a path that climbs folders; a section is one name (its page is sections/{}/)",
-                self.config.slugs.slugify(s)
+                "section '{s}' is written as a path that climbs folders; a section is one name (its page is sections/{page}/)"
             );
             self.diagnostics
                 .push(Diagnostic::warning(self.shown, line, msg).with_kind("bad-field"));
