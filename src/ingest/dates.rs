@@ -158,6 +158,7 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
     let english = in_english(text);
     let named = strip_weekday(&english);
     let named = named.trim_end_matches(['.', ' ']);
+    let named = ap_style(named);
     let collapsed: String = named
         .replace(['\u{a0}', '.'], " ")
         .replace(" - ", " ")
@@ -199,6 +200,36 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
     let spaced = named.replace('\u{a0}', " ").replace(" - ", " ");
     let spaced = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
     numeric(&spaced, tz, order)
+}
+
+/// The Associated Press's way of writing dates, as US sites print them, in the form the
+/// formats read: `Sept. 7, 2023 at 10:15 a.m.` -> `Sep. 7, 2023 10:15 AM`.
+fn ap_style(text: &str) -> std::borrow::Cow<'_, str> {
+    let lower = text.to_ascii_lowercase();
+    if !["a.m", "p.m", "sept", " at "]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let comma = if w.ends_with(',') { "," } else { "" };
+        let bare = w.trim_end_matches(',').to_ascii_lowercase();
+        let next_is_number = words
+            .get(i + 1)
+            .is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit()));
+        match bare.as_str() {
+            "a.m." | "a.m" => out.push(format!("AM{comma}")),
+            "p.m." | "p.m" => out.push(format!("PM{comma}")),
+            "sept." | "sept" => out.push(format!("Sep{comma}")),
+            // `March 7, 2023 at 10:15`: the time follows.
+            "at" if i > 0 && next_is_number => {}
+            _ => out.push(w.to_string()),
+        }
+    }
+    std::borrow::Cow::Owned(out.join(" "))
 }
 
 /// Hours from UTC of the zone abbreviations news sites print after a time; ambiguous
@@ -672,6 +703,12 @@ mod tests {
         assert_eq!(at("8 de marzo de 2023"), "2023-03-08 00:00");
         assert_eq!(at("8. März 2023"), "2023-03-08 00:00");
         assert_eq!(at("7 Mar 2023 10:30 XYZ"), "NotADate");
+        // AP style, as US sites write dates.
+        assert_eq!(at("March 7, 2023 10:15 a.m."), "2023-03-07 10:15");
+        assert_eq!(at("Sept. 7, 2023, 3:45 p.m. EDT"), "2023-09-07 19:45");
+        assert_eq!(at("Sept 7, 2023"), "2023-09-07 00:00");
+        assert_eq!(at("March 7, 2023 at 10:15 AM"), "2023-03-07 10:15");
+        assert_eq!(at("March 7, 2023 at noon"), "NotADate");
         assert_eq!(at("Freitag, 10. März 2023"), "2023-03-10 00:00");
         assert_eq!(at("Sonntag, 12. März 2023"), "2023-03-12 00:00");
         // A zone after a numeric date is applied; one not known is refused, not ignored.
