@@ -170,20 +170,14 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
     // A time with its zone named: `7 Mar 2023 10:30 UTC`, `March 8, 2023 3:45 PM EST`.
     let zoned = collapsed
         .rsplit_once(' ')
-        .and_then(|(rest, zone)| Some((rest.trim_end_matches(','), zone_offset(zone)?)));
-    let (named_date, offset) = match zoned {
-        Some((rest, hours)) => (rest, Some(hours)),
+        .and_then(|(rest, zone)| Some((rest.trim_end_matches(','), zone_named(zone)?)));
+    let (named_date, zone) = match zoned {
+        Some((rest, zone)) => (rest, Some(zone)),
         None => (collapsed.as_str(), None),
     };
     for format in NAMED_FORMATS {
         if let Ok(naive) = NaiveDateTime::parse_from_str(named_date, format) {
-            let zoned = offset
-                .and_then(|h| chrono::FixedOffset::east_opt(h * 3600))
-                .and_then(|o| o.from_local_datetime(&naive).single());
-            return Ok(match zoned {
-                Some(d) => d.with_timezone(&tz),
-                None => local_to_zone(naive, tz),
-            });
+            return Ok(in_zone(naive, zone, tz));
         }
         if let Ok(date) = NaiveDate::parse_from_str(named_date, format) {
             return Ok(local_to_zone(date.and_time(NaiveTime::MIN), tz));
@@ -230,6 +224,41 @@ fn ap_style(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out.join(" "))
+}
+
+/// A zone named after a time: a fixed offset (`EST`), or a US zone whose offset follows
+/// daylight saving time (`ET`, as US sites print it: EST in March's first week, EDT later).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Zone {
+    Hours(i32),
+    Region(Tz),
+}
+
+fn zone_named(zone: &str) -> Option<Zone> {
+    if let Some(hours) = zone_offset(zone) {
+        return Some(Zone::Hours(hours));
+    }
+    Some(Zone::Region(match zone.to_ascii_uppercase().as_str() {
+        "ET" => chrono_tz::America::New_York,
+        "CT" => chrono_tz::America::Chicago,
+        "MT" => chrono_tz::America::Denver,
+        "PT" => chrono_tz::America::Los_Angeles,
+        _ => return None,
+    }))
+}
+
+/// A wall-clock time in `zone`, or without one in the site's zone `tz`, as a time in `tz`.
+fn in_zone(naive: NaiveDateTime, zone: Option<Zone>, tz: Tz) -> DateTime<Tz> {
+    let fixed = |hours: i32| {
+        chrono::FixedOffset::east_opt(hours * 3600)
+            .and_then(|o| o.from_local_datetime(&naive).single())
+            .map(|d| d.with_timezone(&tz))
+    };
+    match zone {
+        Some(Zone::Hours(hours)) => fixed(hours).unwrap_or_else(|| local_to_zone(naive, tz)),
+        Some(Zone::Region(region)) => local_to_zone(naive, region).with_timezone(&tz),
+        None => local_to_zone(naive, tz),
+    }
 }
 
 /// Hours from UTC of the zone abbreviations news sites print after a time; ambiguous
@@ -479,15 +508,15 @@ pub fn is_missing_day(text: &str, tz: Tz, order: Option<DateOrder>) -> bool {
 }
 
 /// `07/03/2023`, `07.03.2023`, `7-3-2023`: read only with a configured order. A time may
-/// follow, with a zone named as [`zone_offset`] knows it (`07/03/2023 10:15 GMT`); a zone
+/// follow, with a zone named as [`zone_named`] knows it (`07/03/2023 10:15 GMT`); a zone
 /// it does not know refuses the date rather than being ignored.
 fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>, DateError> {
     let (date_part, time_part) = match text.split_once(' ') {
         Some((d, t)) => (d.trim_end_matches(','), Some(t)),
         None => (text, None),
     };
-    let (time_part, offset) = match time_part.and_then(|t| t.rsplit_once(' ')) {
-        Some((time, zone)) => (Some(time), Some(zone_offset(zone))),
+    let (time_part, zone) = match time_part.and_then(|t| t.rsplit_once(' ')) {
+        Some((time, zone)) => (Some(time), Some(zone_named(zone))),
         None => (time_part, None),
     };
     let parts: Vec<&str> = date_part.split(['/', '-', '.']).collect();
@@ -505,10 +534,10 @@ fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>,
         return Err(DateError::Ambiguous);
     };
     // A zone it does not know (`IST` is three zones): refused, not ignored.
-    if offset == Some(None) {
+    if zone == Some(None) {
         return Err(DateError::NotADate);
     }
-    let offset = offset.flatten();
+    let zone = zone.flatten();
     let a: u32 = parts[0].parse().map_err(|_| DateError::NotADate)?;
     let b: u32 = parts[1].parse().map_err(|_| DateError::NotADate)?;
     let year: i32 = parts[2].parse().map_err(|_| DateError::NotADate)?;
@@ -523,14 +552,7 @@ fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>,
             .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
             .map_err(|_| DateError::NotADate)?,
     };
-    let naive = date.and_time(time);
-    let zoned = offset
-        .and_then(|h| chrono::FixedOffset::east_opt(h * 3600))
-        .and_then(|o| o.from_local_datetime(&naive).single());
-    Ok(match zoned {
-        Some(d) => d.with_timezone(&tz),
-        None => local_to_zone(naive, tz),
-    })
+    Ok(in_zone(date.and_time(time), zone, tz))
 }
 
 /// `Tuesday 7 Mar 2023` / `Tue, 7 Mar 2023` -> `7 Mar 2023`.
@@ -709,6 +731,10 @@ mod tests {
         assert_eq!(at("Sept 7, 2023"), "2023-09-07 00:00");
         assert_eq!(at("March 7, 2023 at 10:15 AM"), "2023-03-07 10:15");
         assert_eq!(at("March 7, 2023 at noon"), "NotADate");
+        // US zones as sites print them, with daylight saving time (from 12 March 2023).
+        assert_eq!(at("March 7, 2023 at 10:15 a.m. ET"), "2023-03-07 15:15");
+        assert_eq!(at("March 14, 2023 10:15 AM ET"), "2023-03-14 14:15");
+        assert_eq!(at("Mar 07, 2023 10:15 PM PT"), "2023-03-08 06:15");
         assert_eq!(at("Freitag, 10. März 2023"), "2023-03-10 00:00");
         assert_eq!(at("Sonntag, 12. März 2023"), "2023-03-12 00:00");
         // A zone after a numeric date is applied; one not known is refused, not ignored.
