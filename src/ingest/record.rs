@@ -1086,7 +1086,7 @@ const ROLE_WORDS: &[&str] = &[
 ];
 
 /// A byline part naming a role: one of its words is a role word.
-fn is_role(part: &str) -> bool {
+pub(crate) fn is_role(part: &str) -> bool {
     part.split_whitespace()
         .any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str()))
 }

@@ -15,7 +15,7 @@ use super::dates::{
     is_missing_day, missing_day_message, parse_date_with, wrong_weekday, wrong_weekday_message,
     DateError,
 };
-use super::record::{finish, names_in, strip_by, strip_prefix_ci, Draft};
+use super::record::{finish, is_role, names_in, strip_by, strip_prefix_ci, Draft};
 use super::settings::IngestConfig;
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
@@ -143,7 +143,11 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
             },
             None => break,
         };
-        if !draft.authors.is_empty() || !draft.sources.is_empty() {
+        // A second byline line only adds what the first lacked: the agency under the
+        // writer's name (`By Jane Doe` / `Reuters`), or the writers under the agency.
+        let adds = (draft.authors.is_empty() || byline.authors.is_empty())
+            && (draft.sources.is_empty() || byline.sources.is_empty());
+        if (!draft.authors.is_empty() || !draft.sources.is_empty()) && !adds {
             break;
         }
         for part in &byline.unplaced {
@@ -184,8 +188,8 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 .with_kind("ambiguous-date"),
             );
         }
-        draft.authors = byline.authors;
-        draft.sources = byline.sources;
+        draft.authors.extend(byline.authors);
+        draft.sources.extend(byline.sources);
         draft.date = byline.date;
         header_end = i + 1;
     }
@@ -446,7 +450,16 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     }
     let mut agencies = 0;
     let mut names = 0;
+    // Job titles (`Staff Writer`, `Middle East correspondent`) are not people.
+    let mut roles = 0;
     for part in &parts[names_start..names_end] {
+        if config.ingest.agency(part).is_none()
+            && is_role(part)
+            && part.split_whitespace().count() <= NAME_WORDS
+        {
+            roles += 1;
+            continue;
+        }
         for name in names_in(part) {
             if let Some(agency) = config.ingest.agency(name) {
                 agencies += 1;
@@ -466,7 +479,8 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     // sentence that merely starts with a date or holds a comma is not.
     let is_byline = (dated && (b.unplaced.is_empty() || agencies > 0 || by))
         || (by && names + agencies > 0 && b.unplaced.len() <= names)
-        || (agencies > 0 && b.unplaced.len() < agencies + names);
+        || (agencies > 0 && b.unplaced.len() < agencies + names)
+        || (names > 0 && roles > 0 && b.unplaced.is_empty());
     is_byline.then_some(b)
 }
 
@@ -829,6 +843,33 @@ mod tests {
         // A short first paragraph is not a writer without a date under it.
         let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling\n\nBody text here.\n");
         assert!(out.articles[0].authors.is_empty());
+        // The writer, the agency under the name, then the date: one byline.
+        let out =
+            parse_text("Headline\n\nBy Jane Doe\nReuters\nMarch 7, 2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(
+            (a.authors.as_slice(), a.sources.as_slice()),
+            (&["Jane Doe".to_string()][..], &["Reuters".to_string()][..])
+        );
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        assert_eq!(a.summary, "Body text here.");
+        // Two lines of writers are not merged: the second is body text.
+        let out = parse_text("Headline\n\nBy Jane Doe\n\nBy John Smith\n\nBody text here.\n");
+        assert_eq!(out.articles[0].authors, ["Jane Doe"]);
+        // A job title after the name is no writer, and makes the line a byline.
+        let out = parse_text(
+            "Headline\n\nBy Jane Doe, Staff Writer\nPublished March 7, 2023\n\nBody text here.\n",
+        );
+        let a = &out.articles[0];
+        assert_eq!(a.authors, ["Jane Doe"]);
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        let out = parse_text(
+            "Headline\n\nJane Doe, Middle East correspondent\n7 March 2023\n\nBody text here.\n",
+        );
+        let a = &out.articles[0];
+        assert_eq!(a.authors, ["Jane Doe"]);
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        assert_eq!(a.summary, "Body text here.");
     }
 
     #[test]
