@@ -247,6 +247,55 @@ fn json_lines_dump_with_a_bad_line_still_builds() {
     assert_links_resolve(&site.out(), "/");
 }
 
+/// A body that is all one line (a scraper's output, an export without paragraph breaks)
+/// is not its own summary: that put the whole text in every listing, feed and
+/// description. Its first sentences are, or its first words when it has no sentences.
+#[test]
+fn a_body_on_one_line_is_not_its_own_summary() {
+    let site = Site::new(CONFIG);
+    let sentences = "The talks in Cairo went on late into the night, officials said. ".repeat(2000);
+    site.write(
+        "content/w/one-line.txt",
+        &format!("One line story\n\nAFP, Tuesday 7 Mar 2023\n\n{sentences}\n"),
+    );
+    site.write(
+        "content/w/words.txt",
+        &format!(
+            "Words story\n\nAFP, Tuesday 7 Mar 2023\n\n{}\n",
+            "word ".repeat(50_000)
+        ),
+    );
+    site.write(
+        "content/w/short.txt",
+        "Short story\n\nAFP, Tuesday 7 Mar 2023\n\nA lede of one sentence. And a second one.\n\nMore.\n",
+    );
+    let loaded = load(&site);
+    let summary = |title: &str| {
+        let a = loaded
+            .articles
+            .iter()
+            .find(|a| a.title == title)
+            .expect(title);
+        assert!(a.word_count >= 3, "{title}: the body is kept whole");
+        a.summary.clone()
+    };
+    let s = summary("One line story");
+    assert!(s.chars().count() <= 1500 && s.len() > 1000, "{}", s.len());
+    assert!(
+        s.ends_with("officials said.") && sentences.starts_with(&s),
+        "{s}"
+    );
+    let s = summary("Words story");
+    assert!(s.chars().count() <= 1501 && s.ends_with("word…"), "{s}");
+    assert_eq!(
+        summary("Short story"),
+        "A lede of one sentence. And a second one."
+    );
+    site.build_ok();
+    let home = site.read("index.html");
+    assert!(home.len() < 60_000, "{}", home.len());
+}
+
 /// `20230307` as a number (TOML, YAML or JSON) or a string is ISO 8601's basic form of
 /// the day, as CMS exports write it; read as seconds it was a silent 23 August 1970.
 #[test]

@@ -132,6 +132,10 @@ impl Field {
 
 /// Headlines longer than this are most likely a paragraph taken for one.
 const LONG_TITLE_CHARS: usize = 200;
+/// Longest summary taken from a body's first paragraph, in characters (ledes are far
+/// shorter): a scraped page or an export whose text is all one line would otherwise be
+/// its own summary, printed whole in every listing, feed and description that shows it.
+const LONG_SUMMARY_CHARS: usize = 1500;
 
 /// Site-generator housekeeping that an archive moving over from Hugo or Jekyll carries;
 /// it has no meaning here and is ignored without a warning.
@@ -1402,7 +1406,7 @@ pub fn finish(
     let summary = draft
         .summary
         .filter(|s| !s.is_empty())
-        .unwrap_or(body.first_paragraph);
+        .unwrap_or_else(|| lede(body.first_paragraph));
     Article {
         id,
         title,
@@ -1432,6 +1436,26 @@ pub fn finish(
         lang: draft.lang.or_else(|| file.defaults.lang.clone()),
         translation_key: draft.translation_key,
         expires: draft.expires,
+    }
+}
+
+/// A first paragraph as a summary: whole, or when longer than [`LONG_SUMMARY_CHARS`],
+/// up to its last sentence end within them (else its last word, and an ellipsis).
+fn lede(first: String) -> String {
+    let Some((limit, _)) = first.char_indices().nth(LONG_SUMMARY_CHARS) else {
+        return first;
+    };
+    let head = &first[..limit];
+    let sentence_end = head
+        .rmatch_indices(['.', '!', '?'])
+        .map(|(at, m)| at + m.len())
+        .find(|&end| head[end..].starts_with(' ') && end >= limit / 4);
+    match sentence_end {
+        Some(end) => head[..end].to_string(),
+        None => {
+            let cut = head.rfind(' ').unwrap_or(limit);
+            format!("{}…", &head[..cut])
+        }
     }
 }
 
