@@ -549,7 +549,7 @@ mod tests {
 
     #[test]
     fn plain_text_bodies_and_millisecond_dates() {
-        let text = "{\"title\": \"A\", \"date\": 1678183200000, \"body\": \"5 < 6 and x > y and a <not a tag.\\n\\nTwo.\"}\n{\"title\": \"B\", \"date\": 1678183200, \"body\": \"x\"}\n{\"title\": \"C\", \"date\": 99999999999999999, \"body\": \"x\"}\n";
+        let text = "{\"title\": \"A\", \"date\": 1678183200000, \"body\": \"5 < 6 and x > y and a <not a tag.\\n\\nTwo.\"}\n{\"title\": \"B\", \"date\": 1678183200, \"body\": \"x\"}\n{\"title\": \"C\", \"date\": 99999999999999999, \"body\": \"x\"}\n{\"title\": \"D\", \"date\": 1678183200.75, \"body\": \"x\"}\n{\"title\": \"E\", \"date\": 1e300, \"body\": \"x\"}\n";
         let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
         let a = &out.articles[0];
         assert_eq!(
@@ -560,13 +560,19 @@ mod tests {
         assert_eq!(day(0).as_deref(), Some("2023-03-07"));
         assert_eq!(day(1).as_deref(), Some("2023-03-07"));
         assert_eq!(day(2), None);
-        assert!(
-            out.diagnostics
-                .iter()
-                .any(|d| d.message.contains("out of range") && d.line == Some(3)),
-            "{:?}",
-            out.diagnostics
-        );
+        // Fractional seconds, as Python's time.time() exports them.
+        let d = out.articles[3].date.expect("a date");
+        assert_eq!(d.timestamp_millis(), 1_678_183_200_750);
+        assert_eq!(day(4), None);
+        for line in [3, 5] {
+            assert!(
+                out.diagnostics
+                    .iter()
+                    .any(|d| d.message.contains("out of range") && d.line == Some(line)),
+                "{line}: {:?}",
+                out.diagnostics
+            );
+        }
     }
 
     /// A JSON array saved as `.jsonl`, JSON Lines saved as `.json`, an empty `.json`.

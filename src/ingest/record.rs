@@ -564,12 +564,23 @@ impl<'a> Fields<'a> {
             {
                 n.to_string()
             }
-            Value::Number(n) if n.as_i64().is_some() => {
-                let count = n.as_i64().unwrap_or_default();
-                let date = if count.abs() >= 100_000_000_000 {
-                    DateTime::from_timestamp_millis(count)
-                } else {
-                    DateTime::from_timestamp(count, 0)
+            // A fractional count (`1678190400.25`, as Python's `time.time()` writes it)
+            // too, to the millisecond.
+            Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
+                let count = n.to_string();
+                let date = match n.as_i64() {
+                    Some(count) if count.abs() >= 100_000_000_000 => {
+                        DateTime::from_timestamp_millis(count)
+                    }
+                    Some(count) => DateTime::from_timestamp(count, 0),
+                    None => {
+                        let f = n.as_f64().unwrap_or_default();
+                        let millis = if f.abs() >= 1e11 { f } else { f * 1000.0 };
+                        // Out of i64's range (`1e300`) is out of range of dates too.
+                        (millis.abs() < 1e17)
+                            .then(|| DateTime::from_timestamp_millis(millis.round() as i64))
+                            .flatten()
+                    }
                 };
                 return match date.filter(|d| (1000..=9999).contains(&d.year())) {
                     Some(d) => Some(d.with_timezone(&self.config.tz)),
