@@ -247,6 +247,43 @@ fn json_lines_dump_with_a_bad_line_still_builds() {
     assert_links_resolve(&site.out(), "/");
 }
 
+/// Files named in Latin-1 (unpacked from an old Windows archive) are distinct articles
+/// with distinct ids: both names once read as `caf\u{fffd}.md`, one id for two stories
+/// (one feed entry id, and the report gave both files the first one's URL).
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_keep_distinct_ids() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::new(CONFIG);
+    site.article("n/keep.md", &fm("Keep", "2023-03-05"), "Kept.");
+    for (byte, title) in [(0xe9u8, "Acute"), (0xe8, "Grave")] {
+        let name = [b"caf".as_slice(), &[byte], b".md"].concat();
+        let path = site
+            .dir()
+            .join("content/n")
+            .join(std::ffi::OsStr::from_bytes(&name));
+        fs::write(
+            path,
+            format!("+++\n{}\n+++\nStory {title}.\n", fm(title, "2023-03-07")),
+        )
+        .unwrap();
+    }
+    let loaded = load(&site);
+    let mut ids: Vec<&str> = loaded.articles.iter().map(|a| a.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["n/caf%E8.md", "n/caf%E9.md", "n/keep.md"]);
+    site.build_ok();
+    let feed = site.read("atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 3);
+    let mut entry_ids: Vec<&str> = feed
+        .split("<id>")
+        .skip(2)
+        .map(|e| e.split('<').next().unwrap())
+        .collect();
+    entry_ids.dedup();
+    assert_eq!(entry_ids.len(), 3, "{feed}");
+}
+
 /// A body that is all one line (a scraper's output, an export without paragraph breaks)
 /// is not its own summary: that put the whole text in every listing, feed and
 /// description. Its first sentences are, or its first words when it has no sentences.

@@ -455,12 +455,39 @@ fn entry_of(
         );
     }
     Entry::File(Listed {
-        rel: slash_path(&path, content_dir),
+        rel: content_rel(&path, content_dir),
         format: format_of(&path),
         path,
         shown,
         meta,
     })
+}
+
+/// `path` under `content_dir` as [`slash_path`] gives it, but with each byte of a name that
+/// is not UTF-8 written `%XX`: the path is the article's id, and replacing such bytes with
+/// U+FFFD gave `café.md` and `cafè.md` saved as Latin-1 one id (one feed entry id, one
+/// report entry).
+fn content_rel(path: &Path, content_dir: &Path) -> String {
+    #[cfg(unix)]
+    if path.to_str().is_none() {
+        use std::os::unix::ffi::OsStrExt;
+        let within = path.strip_prefix(content_dir).unwrap_or(path);
+        return within
+            .components()
+            .map(|c| {
+                let mut name = String::new();
+                for chunk in c.as_os_str().as_bytes().utf8_chunks() {
+                    name.push_str(chunk.valid());
+                    for b in chunk.invalid() {
+                        name.push_str(&format!("%{b:02X}"));
+                    }
+                }
+                name
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+    }
+    slash_path(path, content_dir)
 }
 
 /// Parses the article files of `listing` in parallel, taking the outcome of unchanged
