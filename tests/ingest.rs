@@ -906,6 +906,51 @@ fn records_wanting_one_url_are_both_published_and_named() {
     assert!(!site.build(&["--strict"]).ok);
 }
 
+/// Jekyll reads front matter as YAML 1.1, where `published: no` is false: such a post
+/// stays unpublished here too (it was read as a string, taken for a date beside the real
+/// one, and the post was published). `draft: yes` and a quoted `"false"` are booleans.
+#[test]
+fn yes_and_no_are_booleans_in_front_matter() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/_posts/2005-02-09-hidden.md",
+        "---\ntitle: Hidden\ndate: 2005-02-09\npublished: no\n---\nSecret.\n",
+    );
+    site.write(
+        "content/_posts/2005-02-10-hidden-too.md",
+        "---\ntitle: Hidden too\npublished: Off\n---\nSecret.\n",
+    );
+    site.write(
+        "content/n/draft.md",
+        "---\ntitle: Draft yes\ndate: 2005-02-11\ndraft: yes\n---\nSecret.\n",
+    );
+    site.write(
+        "content/n/shown.md",
+        "---\ntitle: Shown\ndate: 2005-02-12\ndraft: \"false\"\npublished: yes\n---\nPublic.\n",
+    );
+    site.write(
+        "content/_posts/2005-02-13-dated-by-name.md",
+        "---\ntitle: Dated by name\npublished: yes\n---\nPublic.\n",
+    );
+    let loaded = load(&site);
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let titles: Vec<(&str, String)> = loaded
+        .articles
+        .iter()
+        .map(|a| (a.title.as_str(), a.date.unwrap().date_naive().to_string()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("Dated by name", "2005-02-13".to_string()),
+            ("Shown", "2005-02-12".to_string())
+        ]
+    );
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert!(!site.out().join("2005/02/09").exists());
+}
+
 /// An archive moving over from Hugo or Jekyll keeps its posts, their addresses and their
 /// summaries, without hand editing.
 #[test]

@@ -656,6 +656,7 @@ impl<'a> Fields<'a> {
         match self.take(field) {
             None => false,
             Some((_, Value::Bool(b))) => b,
+            Some((_, Value::String(s))) if word_bool(&s).is_some() => word_bool(&s) == Some(true),
             Some((key, other)) => {
                 self.problem(
                     &key,
@@ -670,10 +671,10 @@ impl<'a> Fields<'a> {
     /// Sets `field` to `value` when no name of it is given (a date or slug that the
     /// file's name gives). A `published: true/false` is no date.
     pub fn default_to(&mut self, field: Field, value: &str) {
-        let given = self
-            .map
-            .iter()
-            .any(|(k, v)| !v.is_boolean() && self.is_name_of(field, k));
+        let given = self.map.iter().any(|(k, v)| {
+            let flag = v.is_boolean() || v.as_str().and_then(word_bool).is_some();
+            !flag && self.is_name_of(field, k)
+        });
         if !given {
             self.map
                 .insert(field.names()[0].to_string(), Value::String(value.into()));
@@ -711,11 +712,14 @@ impl<'a> Fields<'a> {
     /// `trash` (a CMS export's): a post not to publish, a draft here. `published` holding
     /// a date is the publication date, read with the other date names.
     fn unpublished(&mut self) -> bool {
+        // `published: no`, as Jekyll's YAML 1.1 reads it, is `false` too (YAML 1.2 reads
+        // a string, which was then taken for a date and the post published).
+        let as_bool = |v: &Value| v.as_bool().or_else(|| v.as_str().and_then(word_bool));
         let flag = self
             .map
             .iter()
-            .find(|(k, v)| k.eq_ignore_ascii_case("published") && v.is_boolean())
-            .map(|(k, v)| (k.clone(), v.as_bool() == Some(false)));
+            .find(|(k, v)| k.eq_ignore_ascii_case("published") && as_bool(v).is_some())
+            .map(|(k, v)| (k.clone(), as_bool(v) == Some(false)));
         let flagged = flag.is_some_and(|(key, unpublished)| {
             self.map.remove(&key);
             unpublished
@@ -1101,6 +1105,16 @@ const ROLE_WORDS: &[&str] = &[
 ];
 
 /// A byline part naming a role: one of its words is a role word.
+/// A true/false written as a word: YAML 1.1's (`yes`, `no`, `on`, `off`, which Jekyll and
+/// older Hugo read as booleans) or a quoted `"true"` / `"false"`, as exports write them.
+fn word_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Some(true),
+        "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 pub(crate) fn is_role(part: &str) -> bool {
     part.split_whitespace()
         .any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str()))
