@@ -922,6 +922,15 @@ pub fn decode_text(bytes: Vec<u8>) -> Decoded {
     } else {
         text
     };
+    // A byte order mark after the start: files concatenated with theirs (`cat *.jsonl`
+    // of exports that each began with one), where it would make a record invalid JSON,
+    // hide a front matter fence, or sit unseen in a headline. As a character (a
+    // zero-width no-break space) it has been deprecated since Unicode 3.2.
+    let text = if text.contains('\u{feff}') {
+        text.replace('\u{feff}', "")
+    } else {
+        text
+    };
     Decoded {
         text,
         not_utf8,
@@ -1018,6 +1027,13 @@ mod tests {
             "{\"title\": \"انفجار\"}\n{\"title\": \"It cost £600m\"}\n{\"title\": \"Café\"}\n"
         );
         assert_eq!(d.not_utf8, Some((2, 1)));
+        // Byte order marks of concatenated files, and a doubled one, are dropped.
+        let d = decode_text(
+            "\u{feff}\u{feff}{\"a\": 1}\n\u{feff}{\"b\": 2}\nx\u{feff}y\n"
+                .as_bytes()
+                .to_vec(),
+        );
+        assert_eq!(d.text, "{\"a\": 1}\n{\"b\": 2}\nxy\n");
     }
 
     #[test]
