@@ -137,9 +137,12 @@ pub fn fallback_slug(prefix: &str, text: &str) -> String {
 /// The identity of a term: trimmed, inner whitespace collapsed, lowercased and its
 /// spelling variants folded as search folds them ([`crate::fold`]), so "Iraq", "iraq "
 /// and "IRAQ" are one term, as are "Égypte" and "Egypte", "مَصر" and "مصر", "ΟΔΟΣ" and
-/// "οδός", or "ＡＢＣ" and "abc".
+/// "οδός", or "ＡＢＣ" and "abc". Characters that show nothing are left out, as slugs leave
+/// them out: a soft hyphen or a bidi mark from a scraped page made "I\u{ad}raq" a term of
+/// its own that looked like "Iraq" and took its URL.
 pub fn term_key(name: &str) -> String {
-    crate::fold::fold_spelling(&name.split_whitespace().collect::<Vec<_>>().join(" "))
+    let visible: String = name.chars().filter(|&c| !invisible(c)).collect();
+    crate::fold::fold_spelling(&visible.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// A term's display form: trimmed, inner whitespace collapsed.
@@ -212,6 +215,8 @@ mod tests {
         assert_eq!(term_key(" Middle   East"), "middle east");
         assert_eq!(term_key("ΟΔΟΣ"), term_key("οδός"));
         assert_eq!(term_key("ＡＢＣ"), term_key("abc"));
+        assert_eq!(term_key("I\u{ad}raq"), term_key("Iraq"));
+        assert_eq!(term_key("\u{200f}مصر\u{200f}"), term_key("مصر"));
         assert_eq!(term_display(" Middle   East"), "Middle East");
     }
 

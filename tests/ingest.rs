@@ -284,6 +284,23 @@ fn file_names_that_are_not_utf8_keep_distinct_ids() {
     assert_eq!(entry_ids.len(), 3, "{feed}");
 }
 
+/// A soft hyphen or a bidi mark left in a scraped tag shows nothing: the tag is the one
+/// spelled without it, not a look-alike that took its URL and pushed it to `iraq-2`.
+#[test]
+fn invisible_characters_do_not_make_a_term_of_their_own() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/d/z.jsonl",
+        "{\"title\":\"A\",\"date\":\"2023-03-07\",\"tags\":[\"I\\u00adraq\"],\"body\":\"x\"}\n{\"title\":\"B\",\"date\":\"2023-03-08\",\"tags\":[\"Iraq\",\"\\u200f\"],\"body\":\"y\"}\n{\"title\":\"C\",\"date\":\"2023-03-09\",\"tags\":[\"Iraq\"],\"body\":\"z\"}\n",
+    );
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert!(!site.out().join("tags/iraq-2").exists());
+    let page = site.html("tags/iraq/index.html");
+    assert_eq!(select(&page, "article").len(), 3);
+    assert_eq!(texts(&page, "h1"), ["Tag: Iraq"]);
+}
+
 /// A body that is all one line (a scraper's output, an export without paragraph breaks)
 /// is not its own summary: that put the whole text in every listing, feed and
 /// description. Its first sentences are, or its first words when it has no sentences.
