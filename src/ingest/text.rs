@@ -230,14 +230,15 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     }
 
     if draft.date.is_none() && !date_refused {
-        out.diagnostics.push(
-            Diagnostic::warning(
-                &file.shown,
-                Some(headline.no),
-                "no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline); the article is listed as undated",
-            )
-            .with_kind("undated"),
-        );
+        // A file that starts with its byline has lost its headline: saying that a byline
+        // is expected under the headline would point at the wrong line.
+        let (message, kind) = if is_header_line(&headline.text, config) {
+            ("the first line, where the headline goes, reads as a byline or a date: the headline seems to be missing; write it on the first line, above the byline (until then the article is listed as undated, under this line as its headline)", "no-headline")
+        } else {
+            ("no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline); the article is listed as undated", "undated")
+        };
+        out.diagnostics
+            .push(Diagnostic::warning(&file.shown, Some(headline.no), message).with_kind(kind));
     }
     if paragraphs.is_empty() {
         out.diagnostics.push(
@@ -840,6 +841,13 @@ mod tests {
         assert_eq!(a.authors, ["Ahmed Eleiba"]);
         assert_eq!(day(a).as_deref(), Some("2023-03-07"));
         assert_eq!(a.summary, "Body text here.");
+        // A file that starts with its byline is said to lack its headline.
+        let out = parse_text("AFP, Tuesday 7 Mar 2023\n\nThe lede.\n");
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(out.diagnostics[0].kind, "no-headline");
+        assert!(out.diagnostics[0]
+            .message
+            .contains("headline seems to be missing"));
         // A short first paragraph is not a writer without a date under it.
         let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling\n\nBody text here.\n");
         assert!(out.articles[0].authors.is_empty());
