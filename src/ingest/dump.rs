@@ -451,6 +451,16 @@ mod tests {
             "{:?}",
             out.diagnostics
         );
+        // The times in UTC (`date_gmt`) are the instants; `date` is in WordPress's zone.
+        let utc = r#"[{"date": "2023-03-07T01:00:00", "date_gmt": "2023-03-06T23:00:00", "modified": "2023-03-08T01:00:00", "modified_gmt": "2023-03-07T23:00:00", "title": {"rendered": "Late"}, "content": {"rendered": "<p>x</p>"}}, {"date": "2023-03-07T01:00:00", "date_gmt": "0000-00-00T00:00:00", "title": {"rendered": "Never published"}, "content": {"rendered": "<p>x</p>"}}]"#;
+        let out = parse_json(&file("wp.json", utc), &config);
+        let at = |i: usize, d: Option<chrono::DateTime<chrono_tz::Tz>>| {
+            d.map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_else(|| format!("{i}: none"))
+        };
+        assert_eq!(at(0, out.articles[0].date), "2023-03-06 23:00");
+        assert_eq!(at(0, out.articles[0].updated), "2023-03-07 23:00");
+        assert_eq!(at(1, out.articles[1].date), "2023-03-07 01:00");
         let graph = r#"{"@context": "https://schema.org", "@graph": [{"@type": "WebPage", "name": "Page"}, {"@type": "NewsArticle", "name": "Named", "datePublished": "1678185000", "articleSection": ["Politics", "Europe"], "articleBody": "Body."}]}"#;
         let out = parse_json(&file("ld.json", graph), &config);
         assert_eq!(out.articles.len(), 1, "{:?}", out.diagnostics);

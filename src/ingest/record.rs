@@ -711,6 +711,26 @@ impl<'a> Fields<'a> {
     /// Jekyll's `published: false`, or a `status` of `draft`, `pending`, `private` or
     /// `trash` (a CMS export's): a post not to publish, a draft here. `published` holding
     /// a date is the publication date, read with the other date names.
+    /// WordPress writes `date` and `modified` in its own site's zone without an offset, and
+    /// the same times in UTC as `date_gmt` and `modified_gmt`: those are the instants (read
+    /// in this site's zone, the local ones were hours off, a day at night). A post never
+    /// published has `0000-00-00T00:00:00` there, which is left alone.
+    fn wordpress_utc(&mut self) {
+        for (local, utc) in [("date", "date_gmt"), ("modified", "modified_gmt")] {
+            let Some(Value::String(gmt)) = self.map.get(utc) else {
+                continue;
+            };
+            let gmt = gmt.trim();
+            let naive = chrono::NaiveDateTime::parse_from_str(gmt, "%Y-%m-%dT%H:%M:%S")
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(gmt, "%Y-%m-%d %H:%M:%S"));
+            if let Ok(naive) = naive {
+                let instant = naive.and_utc().to_rfc3339();
+                self.map.remove(utc);
+                self.map.insert(local.to_string(), Value::String(instant));
+            }
+        }
+    }
+
     fn unpublished(&mut self) -> bool {
         // `published: no`, as Jekyll's YAML 1.1 reads it, is `false` too (YAML 1.2 reads
         // a string, which was then taken for a date and the post published).
@@ -746,6 +766,7 @@ impl<'a> Fields<'a> {
     /// Reads every known field; what is left is unknown (see [`Fields::leftover`]).
     pub fn draft(&mut self) -> Draft {
         let unpublished = self.unpublished();
+        self.wordpress_utc();
         let title = self.string(Field::Title).map(|t| self.clean(&t));
         let has_date = self.map.keys().any(|k| self.is_name_of(Field::Date, k));
         let date = self.date(Field::Date);
