@@ -1270,7 +1270,9 @@ fn without_by(text: &str) -> &str {
 /// (`Par ailleurs, ...` is French prose, not a byline), or Arabic `بقلم`. (Not German
 /// `Von`, which opens names: `Von Miller`.)
 pub(crate) fn strip_by(text: &str) -> Option<&str> {
-    if let Some(rest) = strip_prefix_ci(text, "by ") {
+    if let Some(rest) =
+        strip_prefix_ci(text, "by ").or_else(|| strip_prefix_ci(text, "written by "))
+    {
         return Some(rest);
     }
     if let Some(rest) = text.strip_prefix("بقلم") {

@@ -402,7 +402,7 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     let parts: Vec<&str> = line
         .split([',', '|', '\u{2022}', '\u{b7}', ';', '\u{60c}'])
         .map(str::trim)
-        .filter(|p| !p.is_empty())
+        .filter(|p| !p.is_empty() && !is_reading_time(p))
         .collect();
     if parts.is_empty() || line.len() > 200 {
         return None;
@@ -483,6 +483,20 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
         || (agencies > 0 && b.unplaced.len() < agencies + names)
         || (names > 0 && roles > 0 && b.unplaced.is_empty());
     is_byline.then_some(b)
+}
+
+/// `3 min read`, `5 minutes`: a page's reading time, printed in its byline.
+fn is_reading_time(part: &str) -> bool {
+    let lower = part.to_lowercase();
+    let mut words = lower.split_whitespace();
+    let number = words
+        .next()
+        .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()));
+    let unit = words
+        .next()
+        .is_some_and(|w| matches!(w, "min" | "mins" | "minute" | "minutes"));
+    let rest: Vec<&str> = words.collect();
+    number && unit && matches!(rest.as_slice(), [] | ["read"])
 }
 
 /// A person's name: a few words, most of them capitalized (or in a script without
@@ -698,6 +712,13 @@ mod tests {
         assert_eq!(b.unplaced, Vec::<String>::new(), "Someday reads as a name");
         let b = byline("AFP, AP, 12 sources said", &c).unwrap();
         assert_eq!(b.unplaced, vec!["12 sources said"]);
+        // A page's reading time is not part of the byline; "Written by" is "By".
+        let b = byline("By Jane Doe \u{2022} March 7, 2023 \u{2022} 3 min read", &c).unwrap();
+        assert_eq!(b.authors, vec!["Jane Doe"]);
+        assert_eq!(b.date.unwrap().day(), 7);
+        assert!(b.unplaced.is_empty());
+        let b = byline("Written by Jane Doe", &c).unwrap();
+        assert_eq!(b.authors, vec!["Jane Doe"]);
     }
 
     #[test]
