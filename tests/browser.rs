@@ -339,6 +339,13 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
     );
 }
 
+/// An empty Arabic archive served under a sub-path.
+fn arabic_archive() -> common::Site {
+    common::Site::new(
+        "title = \"أرشيف\"\nbase_url = \"https://example.org/archive/\"\nlanguage = \"ar\"\n",
+    )
+}
+
 #[test]
 fn a_result_in_another_language_is_marked_as_its_card_is() {
     let Some((chromium, chromedriver)) = find_browser() else {
@@ -346,9 +353,7 @@ fn a_result_in_another_language_is_marked_as_its_card_is() {
         return;
     };
     // An Arabic archive holding one English story and one Arabic one.
-    let site = common::Site::new(
-        "title = \"أرشيف\"\nbase_url = \"https://example.org/archive/\"\nlanguage = \"ar\"\n",
-    );
+    let site = arabic_archive();
     site.article(
         "world/water.md",
         &format!(
@@ -411,9 +416,7 @@ fn a_name_in_the_other_direction_reads_as_written() {
     };
     // A Latin tag ending in neutral characters, in an Arabic archive: laid out right to
     // left, "C++" is drawn "++C".
-    let site = common::Site::new(
-        "title = \"أرشيف\"\nbase_url = \"https://example.org/archive/\"\nlanguage = \"ar\"\n",
-    );
+    let site = arabic_archive();
     site.article(
         "world/visit.md",
         &format!(
