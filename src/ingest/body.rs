@@ -348,9 +348,13 @@ pub fn render_markdown(
     let mut headings = HeadingIds::new(Footnotes::new(events), slugs);
     html::push_html(&mut out, &mut headings);
     // A link to `#main` in a body with a `## Main` means that heading, not the page's
-    // main area (whose id the heading could not take).
+    // main area (whose id the heading could not take). Only links: text and code hold
+    // no raw `<`, so `<a href="#main"` there is written `&lt;a href="#main"`.
     for (theme, id) in std::mem::take(&mut headings.moved) {
-        out = out.replace(&format!("href=\"#{theme}\""), &format!("href=\"#{id}\""));
+        out = out.replace(
+            &format!("<a href=\"#{theme}\""),
+            &format!("<a href=\"#{id}\""),
+        );
     }
     drop(headings);
     body.html = if raw_html {
@@ -1121,7 +1125,7 @@ mod tests {
     /// A heading that could not take a theme's id keeps the body's links to it.
     #[test]
     fn links_follow_a_heading_that_gave_way_to_the_theme() {
-        let markdown = "See [below](#main) and [more](#related-heading).\n\n## Main\n\n## Related heading\n\n## Main\n";
+        let markdown = "See [below](#main) and [more](#related-heading), not `<a href=\"#main\">` as code.\n\n```html\n<a href=\"#main\">Skip</a>\n```\n\n## Main\n\n## Related heading\n\n## Main\n";
         for html in [
             render_markdown(markdown, 1).html,
             render_markdown(&format!("<b>raw</b>\n\n{markdown}"), 1).html,
@@ -1130,7 +1134,13 @@ mod tests {
             assert!(html.contains("<h2 id=\"main-1\">"), "{html}");
             assert!(html.contains("href=\"#related-heading-1\""), "{html}");
             assert!(html.contains("<h2 id=\"related-heading-1\">"), "{html}");
-            assert!(!html.contains("href=\"#main\""), "{html}");
+            assert!(!html.contains("<a href=\"#main\""), "{html}");
+            // Code that shows such a link is left as written.
+            assert_eq!(
+                html.matches("&lt;a href=\"#main\"&gt;").count(),
+                2,
+                "{html}"
+            );
         }
     }
 
