@@ -708,9 +708,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Jekyll's `published: false`, or a `status` of `draft`, `pending`, `private` or
-    /// `trash` (a CMS export's): a post not to publish, a draft here. `published` holding
-    /// a date is the publication date, read with the other date names.
     /// WordPress writes `date` and `modified` in its own site's zone without an offset, and
     /// the same times in UTC as `date_gmt` and `modified_gmt`: those are the instants (read
     /// in this site's zone, the local ones were hours off, a day at night). A post never
@@ -731,6 +728,9 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Jekyll's `published: false`, or a `status` of `draft`, `pending`, `private` or
+    /// `trash` (a CMS export's): a post not to publish, a draft here. `published` holding
+    /// a date is the publication date, read with the other date names.
     fn unpublished(&mut self) -> bool {
         // `published: no`, as Jekyll's YAML 1.1 reads it, is `false` too (YAML 1.2 reads
         // a string, which was then taken for a date and the post published).
@@ -1125,7 +1125,6 @@ const ROLE_WORDS: &[&str] = &[
     "photographer",
 ];
 
-/// A byline part naming a role: one of its words is a role word.
 /// A true/false written as a word: YAML 1.1's (`yes`, `no`, `on`, `off`, which Jekyll and
 /// older Hugo read as booleans) or a quoted `"true"` / `"false"`, as exports write them.
 fn word_bool(text: &str) -> Option<bool> {
@@ -1136,9 +1135,21 @@ fn word_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// A byline part naming a role: one of its words is a role word.
 pub(crate) fn is_role(part: &str) -> bool {
     part.split_whitespace()
         .any(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
+/// The agency a role part names, its role words aside: `Reuters Staff` and `AFP
+/// correspondent` are the agency's, not nobody's.
+pub(crate) fn role_agency(part: &str, ingest: &IngestConfig) -> Option<String> {
+    let rest = part
+        .split_whitespace()
+        .filter(|w| !ROLE_WORDS.contains(&w.to_lowercase().as_str()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    ingest.agency(&rest)
 }
 
 /// The names in one byline string. A leading `By` goes; `;`, `|` and middle dots always
@@ -1149,18 +1160,21 @@ fn byline_names(field: &str, ingest: &IngestConfig) -> Vec<String> {
     let mut names = Vec::new();
     for part in field.split([';', '|', '\u{2022}', '\u{b7}', '\u{61b}']) {
         let part = without_by(part);
-        let commas: Vec<&str> = part
+        let commas: Vec<std::borrow::Cow<str>> = part
             .split([',', '\u{60c}'])
             .map(str::trim)
             .filter(|p| !p.is_empty() && !p.chars().any(|c| c.is_ascii_digit()))
-            .filter(|p| !is_role(p))
+            .filter_map(|p| match is_role(p) {
+                false => Some(p.into()),
+                true => role_agency(p, ingest).map(Into::into),
+            })
             .collect();
         let split_commas = commas
             .iter()
             .all(|p| ingest.agency(p).is_some() || p.split_whitespace().count() > 1);
         let joined = commas.join(", ");
-        let pieces = if split_commas {
-            commas
+        let pieces: Vec<&str> = if split_commas {
+            commas.iter().map(|p| p.as_ref()).collect()
         } else {
             vec![joined.as_str()]
         };
@@ -1196,6 +1210,12 @@ pub(crate) fn names_in(part: &str) -> impl Iterator<Item = &str> {
     cuts.retain(|&(_, end)| {
         let rest = &lower[end..];
         !(rest == "al" || rest.starts_with("al."))
+    });
+    // Spanish `y` also joins a compound surname (`José Ortega y Gasset`): it parts two
+    // names only when each side has two words or more.
+    let words = |text: &str| text.split_whitespace().count();
+    cuts.retain(|&(at, end)| {
+        &lower[at..end] != " y " || (words(&lower[..at]) >= 2 && words(&lower[end..]) >= 2)
     });
     cuts.sort_unstable();
     let mut pieces = Vec::new();
@@ -1528,7 +1548,13 @@ mod tests {
             ),
             ("AP, Reuters", vec!["AP", "Reuters"]),
             ("By Jane Doe, Staff Writer", vec!["Jane Doe"]),
-            ("Jane Doe, Associated Press Writer", vec!["Jane Doe"]),
+            // A job title is no writer, but the agency it names is the story's.
+            (
+                "Jane Doe, Associated Press Writer",
+                vec!["Jane Doe", "Associated Press"],
+            ),
+            ("Reuters Staff", vec!["Reuters"]),
+            ("José Ortega y Gasset", vec!["José Ortega y Gasset"]),
             (
                 "John Smith, Middle East correspondent, Reuters",
                 vec!["John Smith", "Reuters"],

@@ -15,7 +15,7 @@ use super::dates::{
     is_missing_day, missing_day_message, parse_date_with, wrong_weekday, wrong_weekday_message,
     DateError,
 };
-use super::record::{finish, is_role, names_in, strip_by, strip_prefix_ci, Draft};
+use super::record::{finish, is_role, names_in, role_agency, strip_by, strip_prefix_ci, Draft};
 use super::settings::IngestConfig;
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
@@ -458,7 +458,15 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
             && is_role(part)
             && part.split_whitespace().count() <= NAME_WORDS
         {
-            roles += 1;
+            match role_agency(part, &config.ingest) {
+                Some(agency) => {
+                    agencies += 1;
+                    if !b.sources.contains(&agency) {
+                        b.sources.push(agency);
+                    }
+                }
+                None => roles += 1,
+            }
             continue;
         }
         for name in names_in(part) {
@@ -899,6 +907,20 @@ mod tests {
         assert_eq!(a.authors, ["Jane Doe"]);
         assert_eq!(day(a).as_deref(), Some("2023-03-07"));
         assert_eq!(a.summary, "Body text here.");
+        // An agency's staff is the agency.
+        let out = parse_text("Headline\n\nBy Reuters Staff, March 7, 2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(a.sources, ["Reuters"]);
+        assert!(a.authors.is_empty(), "{:?}", a.authors);
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        // A compound Spanish surname is one writer; two full names are two.
+        let out =
+            parse_text("Titular\n\nPor José Ortega y Gasset, 7 de marzo de 2023\n\nEl texto.\n");
+        assert_eq!(out.articles[0].authors, ["José Ortega y Gasset"]);
+        let out = parse_text(
+            "Titular\n\nPor Juan Pérez y María López, 7 de marzo de 2023\n\nEl texto.\n",
+        );
+        assert_eq!(out.articles[0].authors, ["Juan Pérez", "María López"]);
     }
 
     #[test]
