@@ -350,6 +350,25 @@ fn hidden_static_files_are_not_published() {
     );
 }
 
+/// An article that names the site's own language is marked as nothing special: no
+/// `lang` or `dir` on its card, its breadcrumb or its search entry.
+#[test]
+fn an_article_in_the_site_language_is_not_marked() {
+    let site = Site::new("title = \"T\"\nlanguage = \"en\"\n");
+    site.article(
+        "a.md",
+        &format!("{}\nlang = \"EN\"", fm("A", "2023-03-07")),
+        "Text.",
+    );
+    site.build_ok();
+    let home = site.read("index.html");
+    assert!(home.contains("<article class=\"card\">"), "{home}");
+    let page = site.read("2023/03/07/a/index.html");
+    assert!(!page.contains("<bdi dir="), "{page}");
+    let chunk = site.read("search/d/0.json");
+    assert!(!chunk.contains("\"ltr\""), "{chunk}");
+}
+
 /// The words after the reading time and the word count take the form their count asks
 /// for in the site's language (CLDR plural rules).
 #[test]

@@ -99,6 +99,8 @@ pub struct Ui {
     pub og_locale: Option<String>,
     /// The site's text direction (`ltr`, `rtl`), for markup made outside the templates.
     pub dir: &'static str,
+    /// The site's language tag (`language`), against which an article's own is told.
+    pub language: String,
 }
 
 impl Ui {
@@ -206,6 +208,7 @@ impl Ui {
             months_standalone,
             og_locale,
             dir: config.text_direction(),
+            language: config.language.clone(),
         })
     }
 

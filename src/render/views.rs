@@ -699,7 +699,7 @@ impl<'a> Views<'a> {
             min_read: self.ui.counted("min_read", a.reading_minutes),
             words: self.ui.counted("words", a.word_count),
             extra: &a.extra,
-            lang: a.lang.as_deref(),
+            lang: article_lang(a, &self.config.language),
             dir: self.direction_of(a),
             section: self.terms_of(i, 0).into_iter().next(),
             tags: self.terms_of(i, 1),
@@ -1131,13 +1131,22 @@ impl<'a> Views<'a> {
     }
 }
 
+/// The language of `a` when it is not the site's `language` (an article may name the
+/// site's own, which needs no mark).
+pub fn article_lang<'a>(a: &'a Article, language: &str) -> Option<&'a str> {
+    a.lang
+        .as_deref()
+        .filter(|lang| !lang.eq_ignore_ascii_case(language))
+}
+
 /// The text direction of `a` in a site written in direction `site`, when it is not the
 /// site's: its `lang`'s, or else the direction most letters of its headline and summary
 /// are written in (a French story scraped into an Arabic archive has no `lang`, and would
 /// be laid out right to left, its full stop first).
 pub fn article_direction(a: &Article, site: &str) -> Option<&'static str> {
     if let Some(lang) = &a.lang {
-        return Some(crate::config::text_direction(lang));
+        let dir = crate::config::text_direction(lang);
+        return (dir != site).then_some(dir);
     }
     // Most sites and stories have no right-to-left letter at all (Hebrew, Arabic and
     // their neighbours start at U+0590, UTF-8 lead bytes 0xD6 to 0xDF; more at U+0800 on

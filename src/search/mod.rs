@@ -303,7 +303,7 @@ fn doc_meta<'a>(archive: &'a Archive, ui: &Ui, at: usize, a: &'a Article) -> Doc
         section,
         sources: names(2),
         excerpt: excerpt(&a.summary),
-        lang: a.lang.as_deref().unwrap_or(""),
+        lang: crate::render::views::article_lang(a, &ui.language).unwrap_or(""),
         dir: crate::render::views::article_direction(a, ui.dir).unwrap_or(""),
     }
 }
