@@ -24,10 +24,21 @@ fn copy_tree(from: &Path, to: &Path) {
 /// The demo archive's content and settings, without its templates, plus an article
 /// whose metadata needs escaping everywhere and a bare undated one, in a new folder.
 fn demo_site() -> tempfile::TempDir {
+    demo_site_with("")
+}
+
+/// [`demo_site`] with `settings` added to its `site.toml`.
+fn demo_site_with(settings: &str) -> tempfile::TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&repo.join("content"), &tmp.path().join("content"));
-    fs::copy(repo.join("site.toml"), tmp.path().join("site.toml")).unwrap();
+    let config = fs::read_to_string(repo.join("site.toml")).unwrap();
+    // Top-level keys go before the first table.
+    let config = match config.find("\n[") {
+        Some(at) => format!("{}\n{settings}{}", &config[..at], &config[at..]),
+        None => format!("{config}\n{settings}"),
+    };
+    fs::write(tmp.path().join("site.toml"), config).unwrap();
     fs::write(
         tmp.path().join("content/world/hostile.md"),
         "+++\ntitle = \"Talks <b>&</b> \\\"quotes\\\" 'n' </script>\"\ndate = 2023-03-07\n\
@@ -144,6 +155,14 @@ fn listing_with_loop(theme: &Path, name: &str) -> String {
 /// for every page, or its loops would find nothing).
 #[test]
 fn lean_contexts_change_no_byte_of_the_built_in_theme() {
+    lean_and_full_contexts_agree("");
+    // Pages numbered from the oldest: lean contexts leave out the page count and the
+    // front page's number.
+    lean_and_full_contexts_agree("page_numbers = \"oldest\"\n");
+}
+
+fn lean_and_full_contexts_agree(settings: &str) {
+    let demo_site = || demo_site_with(settings);
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/theme");
     let lean = demo_site();
     let full = demo_site();

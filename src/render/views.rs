@@ -204,6 +204,10 @@ pub struct PageLink {
     pub label: String,
     pub url: String,
     pub current: bool,
+    /// The front page's link when pages count from the oldest: its number grows with the
+    /// listing, and lean contexts leave it out (see [`PageContext::make_lean`]).
+    #[serde(skip)]
+    grows: bool,
 }
 
 impl PageLink {
@@ -213,6 +217,7 @@ impl PageLink {
             label: String::new(),
             url: String::new(),
             current: false,
+            grows: false,
         }
     }
 }
@@ -489,6 +494,16 @@ impl PageContext<'_> {
         for card in self.articles.iter_mut().chain(neighbours).chain(own) {
             card.lean = true;
         }
+        // The built-in templates read `total` only as "more than one page", and print
+        // each link's `label`: left out, the page count and the number of an
+        // oldest-numbered listing's front, which grow with it, no longer change the hash
+        // of its full pages, which are then not rendered again each time it gains one.
+        if let Some(p) = self.pagination.as_mut() {
+            p.total = p.total.min(2);
+            for link in p.links.iter_mut().filter(|l| l.grows) {
+                link.number = None;
+            }
+        }
     }
 }
 
@@ -736,6 +751,7 @@ impl<'a> Views<'a> {
                 },
                 url: at(n),
                 current: pos == here,
+                grows: oldest_first && pos == 0,
             }
         };
         // A window around the current page plus both ends: constant size per page, so
