@@ -68,26 +68,36 @@ impl Plurals {
         Plurals(rules.map(std::sync::Arc::new))
     }
 
-    /// The form `n` takes (`one`, `few`...), or `None` for the word's own (`other`).
-    fn form(&self, n: usize) -> Option<&'static str> {
+    /// The form `n` takes, as its place in [`PLURAL_FORMS`], or `None` for the word's
+    /// own (`other`).
+    fn form(&self, n: usize) -> Option<usize> {
         use icu_plurals::PluralCategory::*;
         Some(match self.0.as_ref()?.category_for(n) {
-            Zero => "zero",
-            One => "one",
-            Two => "two",
-            Few => "few",
-            Many => "many",
+            Zero => 0,
+            One => 1,
+            Two => 2,
+            Few => 3,
+            Many => 4,
             Other => return None,
         })
     }
+}
+
+/// A counted word's plural rules and the forms the site gives it, in [`PLURAL_FORMS`]
+/// order: looked up once, not per article.
+#[derive(Debug, Clone)]
+struct Counted {
+    word: &'static str,
+    rules: Plurals,
+    forms: [Option<String>; PLURAL_FORMS.len()],
 }
 
 /// The theme's words for one site.
 #[derive(Debug, Clone)]
 pub struct Ui {
     words: HashMap<String, String>,
-    /// The plural rules of each counted word.
-    plurals: [(&'static str, Plurals); COUNTED.len()],
+    /// Each counted word's plural rules and forms.
+    counted: [Counted; COUNTED.len()],
     /// The same words escaped for HTML, as templates and Rust-made markup print them:
     /// made once, as cards print some of them 100,000 times.
     html: HashMap<String, String>,
@@ -200,9 +210,14 @@ impl Ui {
                 (key.clone(), escaped.replace('{', "&#123;"))
             })
             .collect();
+        let counted = plurals.map(|(word, rules)| Counted {
+            word,
+            rules,
+            forms: PLURAL_FORMS.map(|form| words.get(&format!("{word}_{form}")).cloned()),
+        });
         Ok(Ui {
             words,
-            plurals,
+            counted,
             html,
             months_in_date,
             months_standalone,
@@ -220,12 +235,11 @@ impl Ui {
     /// The counted word `key` (`words`, `min_read`) in the form `n` takes in the site's
     /// language: `word` after 1 in English, `دقائق قراءة` after 3 in Arabic.
     pub fn counted(&self, key: &str, n: usize) -> &str {
-        self.plurals
+        self.counted
             .iter()
-            .find(|(word, _)| *word == key)
-            .and_then(|(_, rules)| rules.form(n))
-            .and_then(|form| self.words.get(&format!("{key}_{form}")))
-            .map_or_else(|| self.get(key), String::as_str)
+            .find(|c| c.word == key)
+            .and_then(|c| c.forms[c.rules.form(n)?].as_deref())
+            .unwrap_or_else(|| self.get(key))
     }
 
     /// The name of month `m` (1-12) as a date writes it (`marca`, Polish genitive).
