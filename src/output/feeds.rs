@@ -176,10 +176,7 @@ fn item(archive: &Archive, config: &SiteConfig, i: usize) -> Item {
         summary: xml_safe(&a.summary),
         authors,
         categories,
-        lang: a
-            .lang
-            .clone()
-            .filter(|l| !l.eq_ignore_ascii_case(&config.language)),
+        lang: crate::render::views::article_lang(a, &config.language).map(str::to_string),
     }
 }
 

@@ -298,14 +298,15 @@ impl<'a> Views<'a> {
         let og = "property";
         let article = ctx.article.as_ref();
         tag(og, "og:site_name", &self.config.title);
-        // An article in another language than the site's is shared in its own.
+        // An article in another language than the site's (its view's `lang` is set only
+        // then) is shared in its own.
         let own;
         let locale = match article.and_then(|a| a.lang) {
-            Some(lang) if !lang.eq_ignore_ascii_case(&self.config.language) => {
+            Some(lang) => {
                 own = super::ui::og_locale_of(lang);
                 own.as_deref()
             }
-            _ => self.ui.og_locale.as_deref(),
+            None => self.ui.og_locale.as_deref(),
         };
         if let Some(locale) = locale {
             tag(og, "og:locale", locale);
