@@ -159,12 +159,18 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
     let named = strip_weekday(&english);
     let named = named.trim_end_matches(['.', ' ']);
     let named = ap_style(named);
-    let collapsed: String = named
-        .replace(['\u{a0}', '.'], " ")
-        .replace(" - ", " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    // Spaces folded, no-break ones and a ` - ` among them; dots too for the named forms
+    // (`Mar. 7`), not for the numeric ones (`07.03.2023`).
+    let folded = |dots: bool| {
+        let marks: &[char] = if dots { &['\u{a0}', '.'] } else { &['\u{a0}'] };
+        named
+            .replace(marks, " ")
+            .replace(" - ", " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let collapsed = folded(true);
     // "7th March 2023", "March 7th, 2023".
     let collapsed = strip_ordinals(&collapsed);
     // A time with its zone named: `7 Mar 2023 10:30 UTC`, `March 8, 2023 3:45 PM EST`.
@@ -190,10 +196,7 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
             return Ok(dt.with_timezone(&tz));
         }
     }
-    // With its dots, which the forms above read as spaces (`07.03.2023`).
-    let spaced = named.replace('\u{a0}', " ").replace(" - ", " ");
-    let spaced = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
-    numeric(&spaced, tz, order)
+    numeric(&folded(false), tz, order)
 }
 
 /// The Associated Press's way of writing dates, as US sites print them, in the form the
