@@ -653,28 +653,26 @@ impl<'a> Fields<'a> {
     }
 
     fn bool(&mut self, field: Field) -> bool {
-        match self.take(field) {
-            None => false,
-            Some((_, Value::Bool(b))) => b,
-            Some((_, Value::String(s))) if word_bool(&s).is_some() => word_bool(&s) == Some(true),
-            Some((key, other)) => {
-                self.problem(
-                    &key,
-                    "bad-field",
-                    format!("{key} must be true or false, not {}", type_name(&other)),
-                );
-                false
-            }
-        }
+        let Some((key, value)) = self.take(field) else {
+            return false;
+        };
+        flag(&value).unwrap_or_else(|| {
+            self.problem(
+                &key,
+                "bad-field",
+                format!("{key} must be true or false, not {}", type_name(&value)),
+            );
+            false
+        })
     }
 
     /// Sets `field` to `value` when no name of it is given (a date or slug that the
     /// file's name gives). A `published: true/false` is no date.
     pub fn default_to(&mut self, field: Field, value: &str) {
-        let given = self.map.iter().any(|(k, v)| {
-            let flag = v.is_boolean() || v.as_str().and_then(word_bool).is_some();
-            !flag && self.is_name_of(field, k)
-        });
+        let given = self
+            .map
+            .iter()
+            .any(|(k, v)| flag(v).is_none() && self.is_name_of(field, k));
         if !given {
             self.map
                 .insert(field.names()[0].to_string(), Value::String(value.into()));
@@ -734,13 +732,12 @@ impl<'a> Fields<'a> {
     fn unpublished(&mut self) -> bool {
         // `published: no`, as Jekyll's YAML 1.1 reads it, is `false` too (YAML 1.2 reads
         // a string, which was then taken for a date and the post published).
-        let as_bool = |v: &Value| v.as_bool().or_else(|| v.as_str().and_then(word_bool));
-        let flag = self
+        let published = self
             .map
             .iter()
-            .find(|(k, v)| k.eq_ignore_ascii_case("published") && as_bool(v).is_some())
-            .map(|(k, v)| (k.clone(), as_bool(v) == Some(false)));
-        let flagged = flag.is_some_and(|(key, unpublished)| {
+            .find(|(k, v)| k.eq_ignore_ascii_case("published") && flag(v).is_some())
+            .map(|(k, v)| (k.clone(), flag(v) == Some(false)));
+        let flagged = published.is_some_and(|(key, unpublished)| {
             self.map.remove(&key);
             unpublished
         });
@@ -1125,10 +1122,14 @@ const ROLE_WORDS: &[&str] = &[
     "photographer",
 ];
 
-/// A true/false written as a word: YAML 1.1's (`yes`, `no`, `on`, `off`, which Jekyll and
-/// older Hugo read as booleans) or a quoted `"true"` / `"false"`, as exports write them.
-fn word_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
+/// A true/false: a boolean, or one written as a word: YAML 1.1's (`yes`, `no`, `on`,
+/// `off`, which Jekyll and older Hugo read as booleans) or a quoted `"true"` / `"false"`,
+/// as exports write them.
+fn flag(value: &Value) -> Option<bool> {
+    if let Some(b) = value.as_bool() {
+        return Some(b);
+    }
+    match value.as_str()?.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "on" => Some(true),
         "false" | "no" | "off" => Some(false),
         _ => None,
