@@ -7,7 +7,7 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 
 /// One news article, whatever file it came from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Article {
     /// Stable identity: the source path relative to `content/` (plus `#N` for the N-th
     /// record of a multi-article file).

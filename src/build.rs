@@ -499,7 +499,7 @@ fn write_site(
         },
         || {
             rayon::join(
-                || search::write_index(archive, config, views.ui, staging, postings),
+                || search::write_index(archive, config, views.ui, staging, postings, seed),
                 || extras.write(staging),
             )
         },

@@ -337,6 +337,106 @@ fn a_corrupt_or_missing_cache_means_a_full_build() {
     });
 }
 
+/// An archive whose search index has many term shards: made-up words, so that each
+/// article brings terms of its own.
+fn wordy_fixture() -> Site {
+    // Few listing pages: the index is what is tested.
+    let site =
+        Site::new("title = \"Words\"\nbase_url = \"https://example.org/\"\nper_page = 500\n");
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut word = move || {
+        const SYLLABLES: [&str; 12] = [
+            "ka", "lo", "mi", "nu", "pe", "ra", "si", "to", "va", "ze", "bri", "dou",
+        ];
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let n = 2 + (seed % 4) as usize;
+        (0..n)
+            .map(|k| SYLLABLES[((seed >> (8 * k)) % 12) as usize])
+            .collect::<String>()
+    };
+    for i in 0..400 {
+        let body: Vec<String> = (0..100).map(|_| word()).collect();
+        site.article(
+            &format!("world/w-{i:03}.md"),
+            &format!(
+                "title = \"{} {}\"\ndate = 2023-01-01T00:00:00Z\ntags = [\"T{}\"]\nslug = \"w{i}\"",
+                word(),
+                i,
+                i % 5
+            ),
+            // A lead of its own, so that words added at the end stay out of the summary.
+            &format!("Lead of story {i}.\n\n{}", body.join(" ")),
+        );
+    }
+    site
+}
+
+/// Term shards and metadata chunks whose input did not change are kept from the previous
+/// build rather than encoded again: after each kind of change the index must still be
+/// the one a clean build makes, whatever shards moved, grew, shrank or were tampered with.
+#[test]
+fn the_search_index_matches_a_clean_build_after_each_change() {
+    let site = wordy_fixture();
+    site.build_ok();
+    let shards = fs::read_dir(site.out().join("search/t")).unwrap().count();
+    assert!(
+        shards >= 4,
+        "{shards} shards: the fixture should make several"
+    );
+    let mtime = |rel: &str| {
+        fs::metadata(site.out().join(rel))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let before: Vec<SystemTime> = (0..shards)
+        .map(|n| mtime(&format!("search/t/{n}.bin")))
+        .collect();
+    // A new word in one article: the shard it falls in changes, the others stay.
+    check_change(&site, |s| {
+        let path = s.dir().join("content/world/w-007.md");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, format!("{text} quokka\n")).unwrap();
+    });
+    let kept = (0..shards)
+        .filter(|n| mtime(&format!("search/t/{n}.bin")) == before[*n])
+        .count();
+    assert!(kept * 2 >= shards, "only {kept} of {shards} shards kept");
+    // New words in one article, some of its old ones gone.
+    check_change(&site, |s| {
+        s.article(
+            "world/w-009.md",
+            "title = \"Revised\"\ndate = 2023-01-01T00:00:00Z",
+            "zzyzx quokka kalomi",
+        );
+    });
+    // The newest article, then one deleted: ids shift.
+    check_change(&site, |s| {
+        s.article(
+            "world/zz-newest.md",
+            "title = \"Newest\"\ndate = 2024-01-01T00:00:00Z",
+            "aardvark kalomi zebu",
+        );
+    });
+    check_change(&site, |s| {
+        fs::remove_file(s.dir().join("content/world/w-100.md")).unwrap();
+    });
+    // The shard list a rebuild takes its hints from, and a shard, edited by hand.
+    check_change(&site, |s| {
+        let meta = s.out().join("search/meta.json");
+        let text = fs::read_to_string(&meta).unwrap();
+        fs::write(&meta, text.replacen("\"shards\":[\"", "\"shards\":[\"b", 1)).unwrap();
+        fs::write(s.out().join("search/t/1.bin"), b"tampered").unwrap();
+        s.article(
+            "world/w-008.md",
+            "title = \"Again\"\ndate = 2023-01-01T00:00:00Z",
+            "quokka",
+        );
+    });
+}
+
 #[test]
 fn files_edited_in_the_output_are_put_right() {
     let site = fixture();

@@ -220,6 +220,21 @@ impl Staging {
         true
     }
 
+    /// The length of the previous build's file at `rel` if that build made it from
+    /// `input` (not 0): a caller can then decide whether to [`Staging::keep`] it, which
+    /// also checks that the file is still as that build left it.
+    pub fn previous_len(&self, rel: &str, input: Hash) -> Option<u64> {
+        let e = self.old.as_ref()?.get(rel)?;
+        (input != 0 && e.input == input).then_some(e.len)
+    }
+
+    /// The bytes of the previous build's file at `rel`, if they are still those it wrote.
+    pub fn previous_bytes(&self, rel: &str) -> Option<Vec<u8>> {
+        let e = self.old.as_ref()?.get(rel)?;
+        let bytes = fs::read(safe_join(&self.target, rel).ok()?).ok()?;
+        (hash_bytes(&bytes) == e.content).then_some(bytes)
+    }
+
     /// Writes `bytes` to the site-relative path `rel`. Ok(true) when the bytes differ
     /// from the previous build's (the file is new or changed), Ok(false) when they do
     /// not and the file is left as it was (so for the other writes and [`Staging::copy`]).
