@@ -429,6 +429,7 @@ mod tests {
             source_line: None,
             asset_refs: Vec::new(),
             refused_refs: Vec::new(),
+            content_links: Vec::new(),
             aliases: Vec::new(),
             extra: Default::default(),
             lang: None,
