@@ -45,6 +45,11 @@ pub struct Article {
     /// Relative paths it refers to that climb out of its folder (`../x.jpg`), as written:
     /// never copied, kept to tell why a file they might name is skipped.
     pub refused_refs: Vec<String>,
+    /// Relative links in its body to Markdown files, other articles' sources
+    /// (`other-story.md`, `../world/x.md`): the path as written, without query and
+    /// fragment, and its line in the file when known. Once every article has its URL,
+    /// each is pointed at its article's page (see [`crate::archive::links`]).
+    pub content_links: Vec<(String, Option<usize>)>,
     /// Old site-relative URLs of the article (`old/path/`, `story.html`) that redirect to
     /// its page, from `aliases` (Hugo) or `redirect_from` (Jekyll): an archive that moves
     /// keeps its links working.

@@ -350,7 +350,8 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     };
     staging.set_compress(config.compress);
     staging.set_keep_files(&config.keep_files);
-    let views = render::views(&archive, &config, &renderer.ui);
+    let icons = theme::icons(|p| static_files.replaces(p));
+    let views = render::views(&archive, &config, &renderer.ui, &icons);
     let not_found = match renderer.render_not_found(&views, &views.site()) {
         Ok(html) => html,
         Err(d) => {

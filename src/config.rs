@@ -200,10 +200,8 @@ impl SiteConfig {
                 ),
             )
         })?;
-        config.base_path = base_path(&config.base_url).map_err(|m| bad("base_url", m))?;
-        if !config.base_url.ends_with('/') {
-            config.base_url.push('/');
-        }
+        let url = std::mem::take(&mut config.base_url);
+        config.set_base_url(&url).map_err(|m| bad("base_url", m))?;
         validate_permalink(&config.permalink).map_err(|m| bad("permalink", m))?;
         if config.per_page == 0 {
             return Err(bad("per_page", "must be at least 1".into()));
@@ -279,7 +277,7 @@ impl SiteConfig {
     /// Replaces `base_url` (e.g. from `--base-url`), keeping the derived fields in step.
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         self.base_path = base_path(url)?;
-        self.base_url = url.to_string();
+        self.base_url = lowercase_host(url);
         if !self.base_url.ends_with('/') {
             self.base_url.push('/');
         }
@@ -312,6 +310,20 @@ pub fn under_base_path(dest: &str, root: &str) -> Option<String> {
         return None;
     }
     Some(format!("{root}{rest}"))
+}
+
+/// `https://Example.ORG/News/` -> `https://example.org/News/`: a host name is read
+/// whatever its case, so canonical URLs, feeds and the sitemap give its one usual
+/// spelling; a path may tell case apart, so it is kept (a user name before `@` too).
+fn lowercase_host(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    let host_at = authority.rfind('@').map_or(0, |at| at + 1);
+    let (user, host) = authority.split_at(host_at);
+    format!("{scheme}://{user}{}{path}", host.to_lowercase())
 }
 
 /// `https://example.org/archive` -> `/archive/`.
@@ -677,6 +689,21 @@ mod tests {
         assert_eq!(c.base_path, "/archive/");
         assert_eq!(c.base_url, "https://example.org/archive/");
         assert_eq!(c.path_url("2023/"), "/archive/2023/");
+    }
+
+    #[test]
+    fn base_url_host_is_lowercased_and_its_path_kept() {
+        let c = parse("base_url = \"https://Example.ORG/News/\"").unwrap();
+        assert_eq!(c.base_url, "https://example.org/News/");
+        assert_eq!(c.base_path, "/News/");
+        assert_eq!(c.absolute_url("2023/"), "https://example.org/News/2023/");
+        let c = parse("base_url = \"http://LOCALHOST:8080\"").unwrap();
+        assert_eq!(c.base_url, "http://localhost:8080/");
+        // `--base-url` goes the same way.
+        let mut c = SiteConfig::default();
+        c.set_base_url("https://Me@WWW.Example.org/Arch").unwrap();
+        assert_eq!(c.base_url, "https://Me@www.example.org/Arch/");
+        assert_eq!(c.base_path, "/Arch/");
     }
 
     #[test]

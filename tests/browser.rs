@@ -164,6 +164,8 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
     // Filter by source with the search page's own form.
     b.goto(&format!("{base}search/?q=harbour"));
     assert!(wait_status(&b).starts_with("3 articles"));
+    // The title names the query, so that tabs and history tell searches apart.
+    assert_eq!(b.title(), "\u{201c}harbour\u{201d} · Search · Search Test");
     b.click(&b.find("#search-source"));
     b.click(&b.find("#search-source option[value=afp]"));
     b.click(&b.find("#search-form button"));
@@ -205,6 +207,16 @@ fn a_reader_searches_filters_pages_and_reads_in_chromium() {
         "afp"
     );
     assert_local(&b, &origin);
+    // Only words are named in the title; a query is put in as it is, once.
+    b.goto(&format!("{base}search/?source=AFP"));
+    wait_status(&b);
+    assert_eq!(b.title(), "Search · Search Test");
+    b.goto(&format!("{base}search/?q=%7Btitle%7D+%3Cb%3E+"));
+    wait_status(&b);
+    assert_eq!(
+        b.title(),
+        "\u{201c}{title} <b>\u{201d} · Search · Search Test"
+    );
 
     // An Arabic word still being typed, short of its ending, finds the stored stem.
     b.goto(&format!(
@@ -372,6 +384,8 @@ fn a_result_in_another_language_is_marked_as_its_card_is() {
     let b = Browser::start(&chromium, &chromedriver);
     b.goto(&format!("{}{PREFIX}search/?q=baghdad", server.origin()));
     b.wait_for("#search-results li", 2);
+    // The title's words are the site's language's.
+    assert_eq!(b.title(), "«baghdad» · بحث · أرشيف");
     let marks = b.js(
         "return Array.from(document.querySelectorAll('#search-results li')).map(function (li) {
            return [li.querySelector('h2').textContent, li.lang, li.dir, getComputedStyle(li).direction];

@@ -939,6 +939,111 @@ fn paths_out_of_an_article_folder_are_refused_and_explained() {
     );
 }
 
+/// A body's link to another article's source file (`other.md`, `../world/x.md`) leads to
+/// that article's page, relative to the linking page, its fragment kept; a link to a
+/// file that is no article is left as written, with a warning at its line.
+#[test]
+fn links_to_content_files_lead_to_their_articles() {
+    let write = |site: &Site| {
+        site.article(
+            "world/a.md",
+            &fm("A", "2023-03-07"),
+            "See [the next day](b.md) and [prices](../business/c.md#figures).\n\n\
+             <a href=\"./b.md?x=1#top\">raw</a> [here](a.md#end) [web](https://e.org/x.md)",
+        );
+        site.article("world/b.md", &fm("B", "2023-03-08"), "[back](a.md)");
+        site.article(
+            "business/c.md",
+            &fm("C", "2022-12-31"),
+            "## Figures\n\nUp [again](<../world/b.md>).",
+        );
+    };
+    let hrefs = |site: &Site, rel: &str| -> Vec<String> {
+        select(&site.html(rel), "article .body a")
+            .iter()
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect()
+    };
+    let site = Site::new(CONFIG);
+    write(&site);
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert_eq!(
+        hrefs(&site, "2023/03/07/a/index.html"),
+        [
+            "../../08/b/",
+            "../../../../2022/12/31/c/#figures",
+            "../../08/b/?x=1#top",
+            "./#end",
+            "https://e.org/x.md"
+        ]
+    );
+    assert_eq!(hrefs(&site, "2023/03/08/b/index.html"), ["../../07/a/"]);
+    assert_eq!(
+        hrefs(&site, "2022/12/31/c/index.html"),
+        ["../../../../2023/03/08/b/"]
+    );
+    assert_links_resolve(&site.out(), "/");
+
+    // Pages as files sit one folder higher: the links say so.
+    let files = Site::new(&format!("{CONFIG}pretty_urls = false\n"));
+    write(&files);
+    files.build_ok();
+    assert_eq!(
+        hrefs(&files, "2023/03/07/a.html")[..2],
+        ["../08/b.html", "../../../2022/12/31/c.html#figures"]
+    );
+    assert_links_resolve(&files.out(), "/");
+
+    // A file that became no article: left as written, and said at its line.
+    site.article(
+        "world/a.md",
+        &fm("A", "2023-03-07"),
+        "[gone](missing.md)\n\n[draft](d.md) [out](../../x.md) [gone again](./missing.md)",
+    );
+    site.article(
+        "world/d.md",
+        &format!("{}\ndraft = true", fm("D", "2023-03-09")),
+        "Soon.",
+    );
+    let r = site.build_ok();
+    for (line, link, why) in [
+        (
+            6,
+            "missing.md",
+            "no article of this build comes from content/world/missing.md",
+        ),
+        (
+            8,
+            "d.md",
+            "no article of this build comes from content/world/d.md",
+        ),
+        (8, "../../x.md", "it leads out of content/"),
+    ] {
+        let shown = format!("content/world/a.md:{line}: link to '{link}' is left as written and will be broken: {why}");
+        assert!(r.stderr.contains(&shown), "{shown}\n{}", r.stderr);
+    }
+    assert_eq!(
+        r.stderr.matches("is left as written").count(),
+        3,
+        "one warning per file: {}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("leads out of the article's folder"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        hrefs(&site, "2023/03/07/a/index.html"),
+        ["missing.md", "d.md", "../../x.md", "./missing.md"]
+    );
+    // Built with the draft, it is an article like any other.
+    let r = site.build(&["--drafts"]);
+    assert!(r.ok && !r.stderr.contains("'d.md'"), "{}", r.stderr);
+    assert_eq!(hrefs(&site, "2023/03/07/a/index.html")[1], "../../09/d/");
+}
+
 /// The content walk: hidden folders and links to folders are reported, not entered;
 /// a link to an article file is published; nested folders are all read.
 #[cfg(unix)]

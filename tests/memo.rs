@@ -69,6 +69,7 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         source_line: None,
         asset_refs: Vec::new(),
         refused_refs: Vec::new(),
+        content_links: Vec::new(),
         aliases: Vec::new(),
         extra: Default::default(),
         lang: None,

@@ -283,6 +283,65 @@ fn rss_feeds_mirror_the_atom_ones_when_asked() {
     }
 }
 
+/// Site texts are escaped once, as XML, in both feeds: `Tom & Jerry` is `Tom &amp; Jerry`
+/// in the file, never `&amp;amp;`.
+#[test]
+fn feed_texts_are_escaped_once() {
+    let config =
+        "title = \"News & Views\"\nbase_url = \"https://example.org/\"\nrss_feed = \"rss.xml\"\n";
+    let site = Site::new(&format!("{config}description = \"Tom & Jerry <3\"\n"));
+    site.article(
+        "world/a.md",
+        &format!(
+            "{}\nsummary = \"Cats & dogs <3\"",
+            fm("A & B", "2023-03-07")
+        ),
+        "Body.",
+    );
+    site.build_ok();
+    let rss = site.read("rss.xml");
+    let atom = site.read("atom.xml");
+    for (name, text) in [("rss.xml", &rss), ("atom.xml", &atom)] {
+        assert!(
+            !text.contains("&amp;amp;") && !text.contains("&amp;lt;"),
+            "{name}:\n{text}"
+        );
+    }
+    assert!(
+        rss.contains("<description>Tom &amp; Jerry &lt;3</description>"),
+        "{rss}"
+    );
+    let channel = rss::Channel::read_from(rss.as_bytes()).unwrap();
+    assert_eq!(channel.description(), "Tom & Jerry <3");
+    assert_eq!(channel.title(), "News & Views");
+    // An item's description is HTML (in CDATA): the summary's text escaped for it once.
+    assert_eq!(
+        channel.items[0].description(),
+        Some("Cats &amp; dogs &lt;3")
+    );
+    assert_eq!(channel.items[0].title(), Some("A & B"));
+    assert!(
+        atom.contains("<subtitle>Tom &amp; Jerry &lt;3</subtitle>"),
+        "{atom}"
+    );
+    let feed = Feed::read_from(atom.as_bytes()).unwrap();
+    assert_eq!(feed.subtitle.unwrap().value, "Tom & Jerry <3");
+    assert_eq!(
+        feed.entries[0].summary.as_ref().unwrap().value,
+        "Cats & dogs <3"
+    );
+
+    // Without a description the channel's is its title, escaped once too.
+    let plain = Site::new(config);
+    plain.article("world/a.md", &fm("A", "2023-03-07"), "Body.");
+    plain.build_ok();
+    let rss = plain.read("rss.xml");
+    assert!(
+        rss.contains("<description>News &amp; Views</description>"),
+        "{rss}"
+    );
+}
+
 /// One story in English, Arabic and French (`translationKey`, as in Hugo), and a second
 /// French copy that clashes.
 fn translated_site() -> Site {

@@ -350,6 +350,74 @@ fn hidden_static_files_are_not_published() {
     );
 }
 
+/// Every page links an icon, so browsers do not ask for `/favicon.ico` and get the 404
+/// page: the theme's SVG, or the site's own `static/favicon.ico` and `favicon.svg`.
+#[test]
+fn pages_link_the_theme_icon_or_the_site_own() {
+    let site = Site::new("title = \"T\"\nbase_url = \"https://example.org/news/\"\n");
+    site.article("world/a.md", &fm("A", "2023-03-07"), "Text.");
+    let icons = |rel: &str| -> Vec<String> {
+        select(&site.html(rel), "link[rel=icon]")
+            .iter()
+            .map(|l| {
+                let v = l.value();
+                format!("{} {}", v.attr("href").unwrap(), v.attr("type").unwrap())
+            })
+            .collect()
+    };
+    let pages = [
+        "index.html",
+        "2023/03/07/a/index.html",
+        "search/index.html",
+        "tags/index.html",
+        "404.html",
+    ];
+    site.build_ok();
+    for rel in pages {
+        assert_eq!(icons(rel), ["/news/favicon.svg image/svg+xml"], "{rel}");
+    }
+    let svg = site.read("favicon.svg");
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    assert_links_resolve(&site.out(), "/news/");
+
+    // The site's own icon is linked instead, and the theme's is not published; pages
+    // built before are rebuilt for it.
+    site.write("static/favicon.ico", "ico");
+    site.build_ok();
+    for rel in pages {
+        assert_eq!(icons(rel), ["/news/favicon.ico image/x-icon"], "{rel}");
+    }
+    assert!(!site.out().join("favicon.svg").exists());
+    assert_eq!(site.read("favicon.ico"), "ico");
+    assert_links_resolve(&site.out(), "/news/");
+
+    // Both: both, the SVG last, as browsers that read it should prefer it.
+    site.write(
+        "static/favicon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.build_ok();
+    assert_eq!(
+        icons("index.html"),
+        [
+            "/news/favicon.ico image/x-icon",
+            "/news/favicon.svg image/svg+xml"
+        ]
+    );
+    assert_eq!(
+        site.read("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+    );
+    fs::remove_file(site.dir().join("static/favicon.ico")).unwrap();
+    site.build_ok();
+    assert_eq!(icons("index.html"), ["/news/favicon.svg image/svg+xml"]);
+    assert!(!site.out().join("favicon.ico").exists());
+    assert_links_resolve(&site.out(), "/news/");
+}
+
 /// An article that names the site's own language is marked as nothing special: no
 /// `lang` or `dir` on its card, its breadcrumb or its search entry.
 #[test]

@@ -2,6 +2,7 @@
 //! give every article its URL, and plan every page of the site with its output path.
 //! Two things that want the same output path are an error naming both.
 
+pub mod links;
 pub mod related;
 pub mod taxonomy;
 pub mod translations;
@@ -235,6 +236,7 @@ pub fn index(
             article.url = urls::permalink(article, section_slug(sections, i), config);
         });
     give_each_its_own_url(&mut articles, sections, config, &mut report.diagnostics);
+    links::resolve(&mut articles, &mut report.diagnostics);
 
     let years = group_by_date(&articles[..dated]);
     let related = related::compute(&articles, &taxonomies, config.related_articles, memo);

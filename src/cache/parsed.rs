@@ -323,6 +323,7 @@ struct ArticleOut<'a> {
     source_line: Option<usize>,
     asset_refs: &'a [String],
     refused_refs: &'a [String],
+    content_links: &'a [(String, Option<usize>)],
     aliases: &'a [String],
     /// `extra` as JSON text (postcard cannot read a JSON value back).
     extra: String,
@@ -356,6 +357,7 @@ struct CachedArticle {
     source_line: Option<usize>,
     asset_refs: Vec<String>,
     refused_refs: Vec<String>,
+    content_links: Vec<(String, Option<usize>)>,
     aliases: Vec<String>,
     extra: String,
     lang: Option<String>,
@@ -412,6 +414,7 @@ impl<'a> OutcomeOut<'a> {
                         source_line,
                         asset_refs,
                         refused_refs,
+                        content_links,
                         aliases,
                         extra,
                         lang,
@@ -447,6 +450,7 @@ impl<'a> OutcomeOut<'a> {
                         source_line: *source_line,
                         asset_refs,
                         refused_refs,
+                        content_links,
                         aliases,
                         extra: if extra.is_empty() {
                             String::new()
@@ -518,6 +522,7 @@ impl CachedOutcome {
                 source_line: a.source_line,
                 asset_refs: a.asset_refs,
                 refused_refs: a.refused_refs,
+                content_links: a.content_links,
                 aliases: a.aliases,
                 extra: serde_json::from_str(&a.extra).unwrap_or_default(),
                 lang: a.lang,

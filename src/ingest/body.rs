@@ -22,6 +22,18 @@ pub struct Body {
     /// Relative targets that climb out of the article's folder (`../x.jpg`), path only as
     /// written, with their line in the file when known: refused, never looked up.
     pub refused: Vec<(String, Option<usize>)>,
+    /// Relative links to Markdown files (`other-story.md`, `../world/x.md`): see
+    /// [`crate::article::Article::content_links`].
+    pub content_links: Vec<(String, Option<usize>)>,
+}
+
+/// Whether a relative link's path (without query and fragment) names a Markdown file,
+/// which under `content/` is an article's source, never a file to copy.
+pub fn is_markdown_file(path: &str) -> bool {
+    matches!(
+        super::format_of(std::path::Path::new(path)),
+        Some(super::Format::Markdown)
+    )
 }
 
 /// What a link or image target in a body (or an `image` field) means for the files beside
@@ -131,6 +143,7 @@ pub fn beside_file(path: &str) -> String {
 struct Refs {
     refs: Vec<String>,
     refused: Vec<(String, Option<usize>)>,
+    content_links: Vec<(String, Option<usize>)>,
     /// The site's base path when it is not `/` (`/archive/`), for a body written for this
     /// site: its site-rooted links (`/2015/03/x.html`) name the archive's own pages and
     /// files, so they get the base path in front, as the `image` field does.
@@ -149,7 +162,21 @@ impl Refs {
     /// Notes `dest`; returns it normalised when that changes it, so the page links the
     /// same file that is copied. `line` is asked only for a refused target.
     fn note(&mut self, dest: &str, line: impl FnOnce() -> Option<usize>) -> Option<String> {
-        match target(dest) {
+        let target = target(dest);
+        if let Target::Beside { .. } | Target::Outside { .. } = target {
+            // Another article's source: no file to copy, and one in another folder is
+            // no file leaking out. Kept as written for the archive stage, which knows
+            // the URL of the article it became.
+            let path = dest.trim();
+            let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
+            if is_markdown_file(path) {
+                if !self.content_links.iter().any(|(p, _)| p == path) {
+                    self.content_links.push((path.to_string(), line()));
+                }
+                return None;
+            }
+        }
+        match target {
             Target::Beside { path, rest } => {
                 let written = beside_link(&path, rest);
                 let file = beside_file(&path);
@@ -360,13 +387,14 @@ pub fn render_markdown(
     body.html = if raw_html {
         let refs = Mutex::new(std::mem::take(&mut refs));
         let html = sanitize(&out, &refs, Some((markdown, first_line)), None);
-        (body.refs, body.refused) = {
+        (body.refs, body.refused, body.content_links) = {
             let r = refs.into_inner().unwrap_or_else(|e| e.into_inner());
-            (r.refs, r.refused)
+            (r.refs, r.refused, r.content_links)
         };
         html
     } else {
-        (body.refs, body.refused) = (refs.refs, refs.refused);
+        (body.refs, body.refused, body.content_links) =
+            (refs.refs, refs.refused, refs.content_links);
         finish_html(out)
     };
     body.first_paragraph = first.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -806,6 +834,7 @@ pub fn paragraphs_body(paragraphs: &[String]) -> Body {
         word_count: words,
         refs: Vec::new(),
         refused: Vec::new(),
+        content_links: Vec::new(),
     }
 }
 
@@ -948,6 +977,7 @@ pub fn html_body(html: &str, origin: Option<&url::Url>) -> Body {
         word_count: words,
         refs: refs.refs,
         refused: refs.refused,
+        content_links: refs.content_links,
     }
 }
 
@@ -1214,6 +1244,27 @@ mod tests {
         );
         assert_eq!(b.refs, vec!["photo.jpg", "doc.pdf"]);
         assert_eq!(b.refused, vec![("../up.pdf".to_string(), Some(1))]);
+    }
+
+    /// Another article's source is no file to copy, nor one that climbs out: its link
+    /// is noted, with its line, for the archive stage.
+    #[test]
+    fn links_to_markdown_files_are_noted_for_their_articles() {
+        let b = render_markdown(
+            "[a](other.md#x) [b](../world/x.MD)\n\n<a href=\"sub/y.markdown\">y</a> [a](other.md)\n",
+            3,
+        );
+        assert!(b.refs.is_empty() && b.refused.is_empty(), "{b:?}");
+        let noted = |path: &str, line| (path.to_string(), Some(line));
+        assert_eq!(
+            b.content_links,
+            [
+                noted("other.md", 3),
+                noted("../world/x.MD", 3),
+                noted("sub/y.markdown", 5)
+            ]
+        );
+        assert!(b.html.contains("href=\"../world/x.MD\""), "{}", b.html);
     }
 
     #[test]

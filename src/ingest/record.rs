@@ -1500,6 +1500,7 @@ pub fn finish(
         source_line: line,
         asset_refs,
         refused_refs,
+        content_links: body.content_links,
         aliases: draft.aliases,
         extra: draft.extra,
         lang: draft.lang.or_else(|| file.defaults.lang.clone()),

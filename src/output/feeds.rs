@@ -316,8 +316,9 @@ fn rss_channel(config: &SiteConfig, plan: &FeedPlan, items: &[Item]) -> rss::Cha
     rss::Channel {
         title: xml_safe(&plan.title),
         link: uri(config.absolute_url(&plan.base)),
-        // Readers take it as HTML, as an item's.
-        description: crate::render::escape_html(&xml_safe(description)),
+        // Plain text, as the channel's title: the writer escapes it for XML, and
+        // escaping it for HTML as well gave readers `Tom &amp; Jerry`.
+        description: xml_safe(description),
         language: Some(config.language.clone()),
         generator: Some(format!("broadsheet {}", env!("CARGO_PKG_VERSION"))),
         last_build_date: dated.then(|| feed_updated(items).to_rfc2822()),
@@ -428,6 +429,7 @@ mod tests {
             source_line: None,
             asset_refs: Vec::new(),
             refused_refs: Vec::new(),
+            content_links: Vec::new(),
             aliases: Vec::new(),
             extra: Default::default(),
             lang: None,

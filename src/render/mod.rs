@@ -565,9 +565,15 @@ fn template_of(page: &Page) -> &'static str {
     }
 }
 
-/// Convenience for the build driver: views over an archive.
-pub fn views<'a>(archive: &'a Archive, config: &'a SiteConfig, ui: &'a ui::Ui) -> Views<'a> {
-    Views::new(archive, config, ui)
+/// Convenience for the build driver: views over an archive, whose pages link `icons`
+/// (see [`theme::icons`]).
+pub fn views<'a>(
+    archive: &'a Archive,
+    config: &'a SiteConfig,
+    ui: &'a ui::Ui,
+    icons: &[(&str, &'static str)],
+) -> Views<'a> {
+    Views::new(archive, config, ui, icons)
 }
 
 fn read_user_templates(

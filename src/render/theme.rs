@@ -16,23 +16,51 @@ pub const TEMPLATES: [(&str, &str); 10] = [
 
 /// Files the theme adds to every site (site-relative path, bytes). A file of the same
 /// path in the site's `static/` replaces it.
-pub const FILES: [(&str, &[u8]); 2] = [
+pub const FILES: [(&str, &[u8]); 3] = [
     ("broadsheet.css", include_bytes!("theme/broadsheet.css")),
     ("search.js", include_bytes!("theme/search.js")),
+    ("favicon.svg", include_bytes!("theme/favicon.svg")),
+];
+
+/// The icon files a site may put in `static/`, with their media types, in the order
+/// pages link them (the SVG last, so browsers that read it prefer it).
+const ICONS: [(&str, &str); 2] = [
+    ("favicon.ico", "image/x-icon"),
+    ("favicon.svg", "image/svg+xml"),
 ];
 
 /// The theme files this site gets: [`FILES`] but those `replaced` (by the site's own
-/// `static/` files), and without `search.js` when search is off.
+/// `static/` files), without `search.js` when search is off, and without the theme's
+/// icon when the site has one of its own (it would be linked from nowhere).
 pub fn files_for(
     search: bool,
     replaced: impl Fn(&str) -> bool,
 ) -> Vec<(&'static str, &'static [u8])> {
+    let own_icon = ICONS.iter().any(|(path, _)| replaced(path));
     FILES
         .iter()
         .filter(|(path, _)| search || *path != "search.js")
+        .filter(|(path, _)| !(own_icon && *path == "favicon.svg"))
         .filter(|(path, _)| !replaced(path))
         .copied()
         .collect()
+}
+
+/// The site-relative icon files pages link, with their media types: the site's own
+/// (`static/favicon.ico`, `static/favicon.svg`, given by `own`), else the theme's SVG.
+/// Linked, browsers ask for no `/favicon.ico`, which a site without one (or one under a
+/// sub-path) answers with its 404 page.
+pub fn icons(own: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
+    let mine: Vec<_> = ICONS
+        .iter()
+        .filter(|(path, _)| own(path))
+        .copied()
+        .collect();
+    if mine.is_empty() {
+        vec![ICONS[1]]
+    } else {
+        mine
+    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,15 @@ pub struct FeedLink {
     pub media_type: &'static str,
 }
 
+/// An icon of the site, for `<link rel="icon">`.
+#[derive(Serialize, Clone)]
+pub struct IconLink {
+    pub url: String,
+    /// Its media type (`image/svg+xml`, `image/x-icon`).
+    #[serde(rename = "type")]
+    pub media_type: &'static str,
+}
+
 /// An entry of the site's navigation; a page names the one it belongs to in
 /// [`PageView::nav`].
 #[derive(Serialize)]
@@ -70,6 +79,8 @@ pub struct SiteView<'a> {
     /// The search page, when `search` is on (for the header's search box).
     pub search_url: Option<String>,
     pub generator: &'static str,
+    /// The site's icons: its own `favicon.ico` and `favicon.svg`, else the theme's.
+    pub icons: Vec<IconLink>,
     /// `[extra]` of `site.toml`, as written.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
     /// Hash of the fields above once [`Views::sites`] has taken it (0 before): pages hash
@@ -97,6 +108,7 @@ impl Serialize for SiteView<'_> {
             nav_html,
             search_url,
             generator,
+            icons,
             extra,
             hash,
             lean,
@@ -104,7 +116,7 @@ impl Serialize for SiteView<'_> {
         if !s.is_human_readable() && *hash != 0 {
             return s.serialize_u128(*hash);
         }
-        let mut st = s.serialize_struct("SiteView", 11)?;
+        let mut st = s.serialize_struct("SiteView", 12)?;
         st.serialize_field("title", title)?;
         st.serialize_field("description", description)?;
         st.serialize_field("base_url", base_url)?;
@@ -115,6 +127,7 @@ impl Serialize for SiteView<'_> {
         st.serialize_field("nav_html", nav_html)?;
         st.serialize_field("search_url", search_url)?;
         st.serialize_field("generator", generator)?;
+        st.serialize_field("icons", icons)?;
         st.serialize_field("extra", extra)?;
         st.end()
     }
@@ -533,17 +546,32 @@ pub struct Views<'a> {
     site_dir: &'static str,
     /// The theme's words in the site's language.
     pub ui: &'a Ui,
+    /// See [`SiteView::icons`].
+    icons: Vec<IconLink>,
 }
 
 impl<'a> Views<'a> {
-    /// Views of `archive`, with every article's card built (in parallel).
-    pub fn new(archive: &'a Archive, config: &'a SiteConfig, ui: &'a Ui) -> Views<'a> {
+    /// Views of `archive`, with every article's card built (in parallel); `icons` are
+    /// the site-relative icon files and their media types (see [`super::theme::icons`]).
+    pub fn new(
+        archive: &'a Archive,
+        config: &'a SiteConfig,
+        ui: &'a Ui,
+        icons: &[(&str, &'static str)],
+    ) -> Views<'a> {
         let mut views = Views {
             archive,
             config,
             cards: Vec::new(),
             site_dir: config.text_direction(),
             ui,
+            icons: icons
+                .iter()
+                .map(|&(path, media_type)| IconLink {
+                    url: config.path_url(path),
+                    media_type,
+                })
+                .collect(),
         };
         views.cards = (0..archive.articles.len())
             .into_par_iter()
@@ -631,6 +659,7 @@ impl<'a> Views<'a> {
             nav,
             search_url,
             generator: concat!("broadsheet ", env!("CARGO_PKG_VERSION")),
+            icons: self.icons.clone(),
             extra: &c.extra,
             hash: 0,
             lean: false,

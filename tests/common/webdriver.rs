@@ -149,6 +149,14 @@ impl Browser {
             .to_string()
     }
 
+    /// The page's title, as the tab shows it.
+    pub fn title(&self) -> String {
+        self.cmd("GET", "/title", None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
     pub fn set_size(&self, width: u32, height: u32) {
         self.cmd(
             "POST",

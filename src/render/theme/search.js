@@ -319,6 +319,7 @@
     foundOne: '1 article',
     found: '{n} articles',
     forWords: ' for \u201c{q}\u201d',
+    searchTitle: '\u201c{q}\u201d \u00b7 {title}',
     pageOf: 'page {page} of {pages}',
     previousResults: '\u2190 Previous results',
     moreResults: 'More results \u2192',
@@ -327,8 +328,10 @@
   function say(key, vars) {
     var status = document.getElementById('search-status');
     var text = (status && status.dataset[key]) || WORDS[key];
-    Object.keys(vars || {}).forEach(function (k) { text = text.split('{' + k + '}').join(vars[k]); });
-    return text;
+    /* In one pass, so that a query holding `{title}` is not filled in itself. */
+    return text.replace(/\{(\w+)\}/g, function (m, k) {
+      return vars && Object.prototype.hasOwnProperty.call(vars, k) ? vars[k] : m;
+    });
   }
   function render(res, p) {
     var status = document.getElementById('search-status');
@@ -386,6 +389,8 @@
   }
   function start() {
     var p = params();
+    /* The query in the title, so that tabs, history and bookmarks tell searches apart. */
+    if (p.q.trim()) document.title = say('searchTitle', { q: p.q.trim(), title: document.title });
     var q = document.getElementById('search-q');
     if (q) q.value = p.q;
     var tag = document.getElementById('search-tag');
