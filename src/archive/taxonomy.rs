@@ -105,30 +105,40 @@ impl Taxonomy {
         let mut by_article = Vec::with_capacity(articles.len());
         // Each term's spellings ("Iraq", "iraq") and how many articles use each.
         let mut spellings: Vec<Vec<(String, usize)>> = Vec::new();
+        // Each value as written -> its term and how it is shown (`None`: no term). The
+        // same few values recur across 100,000 articles; folding one allocates, a lookup
+        // does not.
+        let mut seen: hashbrown::HashMap<&str, Option<(usize, String)>> = hashbrown::HashMap::new();
         for (i, article) in articles.iter().enumerate() {
             let mut mine: Vec<usize> = Vec::new();
             for value in kind.values(article) {
-                let key = term_key(value);
-                if key.is_empty() {
-                    continue;
-                }
-                let t = *index.entry(key.clone()).or_insert_with(|| {
-                    keys.push(key);
-                    terms.push(Term {
-                        name: String::new(),
-                        slug: String::new(),
-                        articles: Vec::new(),
+                let found = seen.entry(value.as_str()).or_insert_with(|| {
+                    let key = term_key(value);
+                    if key.is_empty() {
+                        return None;
+                    }
+                    let t = *index.entry(key.clone()).or_insert_with(|| {
+                        keys.push(key);
+                        terms.push(Term {
+                            name: String::new(),
+                            slug: String::new(),
+                            articles: Vec::new(),
+                        });
+                        spellings.push(Vec::new());
+                        terms.len() - 1
                     });
-                    spellings.push(Vec::new());
-                    terms.len() - 1
+                    Some((t, term_display(value)))
                 });
+                let Some((t, shown)) = found else {
+                    continue;
+                };
+                let t = *t;
                 if !mine.contains(&t) {
                     mine.push(t);
                     terms[t].articles.push(i);
-                    let shown = term_display(value);
-                    match spellings[t].iter_mut().find(|(s, _)| *s == shown) {
+                    match spellings[t].iter_mut().find(|(s, _)| s == shown) {
                         Some((_, n)) => *n += 1,
-                        None => spellings[t].push((shown, 1)),
+                        None => spellings[t].push((shown.clone(), 1)),
                     }
                 }
             }
