@@ -1070,6 +1070,17 @@ mod tests {
         assert!(!a.body_html.contains("caption"));
     }
 
+    /// Buttons and ad slots a scraper kept are dropped; paragraphs using their words stay.
+    #[test]
+    fn built_in_clutter_lines_are_dropped() {
+        let text = "Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\nADVERTISEMENT\n\nShare on Facebook\nShare on X\nShare this article\n\nAdvertisement revenue fell, the company said.\n\nRead more:\n\nShare this article with a friend, he urged.\n\nرابط مختصر:\nhttps://gate.ahram.org.eg/News/1.aspx\n";
+        let a = &parse_text(text).articles[0];
+        assert_eq!(
+            a.body_html,
+            "<p>The lede.</p>\n<p>Advertisement revenue fell, the company said.</p>\n<p>Share this article with a friend, he urged.</p>\n"
+        );
+    }
+
     #[test]
     fn hard_wrapped_paragraphs_are_joined() {
         let out = parse_text(
