@@ -1476,9 +1476,28 @@ pub fn finish(
         .summary
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| lede(body.first_paragraph));
+    // Bidi overrides and isolates in a title or a name can show it reversed (a spoof);
+    // metadata is plain text, so they go from all of it, whatever format it came from.
+    let plain = |text: String| match crate::slug::without_bidi_controls(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cleaned) => cleaned,
+    };
+    let names = |list: Vec<String>| -> Vec<String> {
+        list.into_iter()
+            .map(plain)
+            .filter(|n| !n.trim().is_empty())
+            .collect()
+    };
+    let image = draft.image.map(|i| Image {
+        src: i.src,
+        title: i.title.map(plain),
+        caption: i.caption.map(plain),
+        credit: i.credit.map(plain),
+        alt: i.alt.map(plain),
+    });
     Article {
         id,
-        title,
+        title: plain(title),
         slug,
         url: String::new(),
         date: draft.date,
@@ -1486,15 +1505,18 @@ pub fn finish(
         // copied from the published one) is no update to show.
         updated: draft.updated.filter(|u| draft.date.is_none_or(|d| *u > d)),
         // A folder's defaults fill in what the file does not say.
-        authors: or_default(draft.authors, &file.defaults.authors),
-        sources: or_default(draft.sources, &file.defaults.sources),
-        tags: or_default(draft.tags, &file.defaults.tags),
-        section: draft.section.or_else(|| file.default_section.clone()),
-        summary,
+        authors: names(or_default(draft.authors, &file.defaults.authors)),
+        sources: names(or_default(draft.sources, &file.defaults.sources)),
+        tags: names(or_default(draft.tags, &file.defaults.tags)),
+        section: draft
+            .section
+            .or_else(|| file.default_section.clone())
+            .map(plain),
+        summary: plain(summary),
         word_count: body.word_count,
         reading_minutes: reading_minutes(body.word_count),
         body_html: body.html,
-        image: draft.image,
+        image,
         draft: draft.draft,
         source_path: file.shown.clone(),
         source_line: line,

@@ -21,6 +21,7 @@ use super::{FileOutcome, SourceFile};
 use crate::article::Image;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::slug::without_bidi_controls;
 
 /// Blocks after the headline searched for a byline or a date line.
 const HEADER_BLOCKS: usize = 3;
@@ -352,7 +353,8 @@ fn is_updated_line(text: &str) -> bool {
 
 /// A line that is only a date, possibly after `Published`, `Posted` or `Updated`.
 fn date_line(text: &str, config: &SiteConfig) -> Option<chrono::DateTime<chrono_tz::Tz>> {
-    parse_date_with(date_text(text), config.tz, config.ingest.date_order).ok()
+    let text = without_bidi_controls(text);
+    parse_date_with(date_text(&text), config.tz, config.ingest.date_order).ok()
 }
 
 /// `text` without a leading `Published`, `Posted`, `Updated`... (or their French,
@@ -394,6 +396,8 @@ fn date_text(text: &str) -> &str {
 /// Reads `text` as a byline: comma- or bar-separated agencies, names and one date. A line
 /// is a byline when it holds a date or a known agency, or starts with "By"; otherwise `None`.
 fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
+    // Bidi controls around a name or date (as RTL pages wrap them) are no part of it.
+    let text = without_bidi_controls(text);
     let mut line = text.trim();
     let by = strip_by(line).is_some();
     if let Some(rest) = strip_by(line) {
@@ -535,6 +539,7 @@ fn is_name(text: &str) -> bool {
             && b.chunks(2)
                 .all(|c| c[0].is_ascii_uppercase() && c.get(1).is_none_or(|&d| d == b'.'))
     };
+    let text = without_bidi_controls(text);
     let words: Vec<&str> = text.split_whitespace().collect();
     !words.is_empty()
         && words.len() <= NAME_WORDS
