@@ -1224,6 +1224,35 @@ fn bidi_overrides_never_reach_metadata() {
     );
 }
 
+/// A `javascript:` url (a scraped link's href) gives no slug, in a dump or front matter:
+/// the article is named by its title, and the warning names the line.
+#[test]
+fn a_script_url_gives_no_slug() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/x/d.jsonl",
+        "{\"headline\":\"Port reopens\",\"datePublished\":\"2023-03-07\",\"url\":\"javascript:alert(1)//owned-page\",\"articleBody\":\"Body.\"}\n",
+    );
+    site.article(
+        "x/b.md",
+        "title = \"Ferry resumes\"\ndate = 2023-03-08\nurl = \"JAVASCRIPT:alert(1)//other-owned\"",
+        "Text.",
+    );
+    let loaded = load(&site);
+    let mut slugs: Vec<&str> = loaded.articles.iter().map(|a| a.slug.as_str()).collect();
+    slugs.sort();
+    assert_eq!(slugs, ["ferry-resumes", "port-reopens"]);
+    let mut lines: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("not the address of a page"))
+        .map(|d| format!("{}:{}", d.path.display(), d.line.unwrap_or(0)))
+        .collect();
+    lines.sort();
+    assert_eq!(lines, ["content/x/b.md:4", "content/x/d.jsonl:1"]);
+    assert!(loaded.articles.iter().all(|a| a.aliases.is_empty()));
+}
+
 #[test]
 fn a_section_written_as_a_climbing_path_is_said() {
     let site = Site::new(CONFIG);

@@ -888,7 +888,30 @@ impl<'a> Fields<'a> {
             Mode::Dump => self.string(Field::Body),
             Mode::FrontMatter => None,
         };
-        let url = self.string(Field::Url);
+        let url_key = self
+            .map
+            .keys()
+            .find(|k| self.is_name_of(Field::Url, k))
+            .cloned();
+        let mut url = self.string(Field::Url);
+        // A script or inline data is no page: its text must not become the slug (nor
+        // anything else), and the field most likely holds a scraped link's href.
+        if let Some(u) = url.as_deref().filter(|u| script_scheme(u)) {
+            let key = url_key.unwrap_or_else(|| "url".into());
+            let line = self.line(&key);
+            let shown: String = u.chars().take(60).collect();
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    self.shown,
+                    line,
+                    format!(
+                        "{key} '{shown}' is a script or inline data, not the address of a page; ignored (the slug comes from the title): give the page's address (https://...) or leave {key} out"
+                    ),
+                )
+                .with_kind("bad-field"),
+            );
+            url = None;
+        }
         // Hugo's `url` and Jekyll's `permalink` give the page's address on the old site:
         // it redirects to the article's address here, so old links keep working. A
         // pattern (`/:year/:title/`) or a full URL (a dump's original page) is not one.
@@ -1333,6 +1356,20 @@ fn slug_from_url(url: &str, slugs: SlugStyle) -> Option<String> {
     (slug.contains('-') && slug.chars().any(char::is_alphabetic)).then_some(slug)
 }
 
+/// A `javascript:`, `vbscript:` or `data:` address, read as browsers read a scheme
+/// (case ignored, tabs, line ends and leading spaces dropped: `Java\tScript:`).
+fn script_scheme(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return false;
+    };
+    let scheme: String = scheme
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
+}
+
 /// Removes control characters (but tabs and line ends) from every string in `value`:
 /// escapes such as `\u0000` or `\u001b` in a JSON or TOML string would otherwise reach
 /// pages and feeds, where they are invalid (the files' own bytes are cleaned as they are
@@ -1662,6 +1699,38 @@ mod tests {
             let mut f = Fields::new(map, Mode::Dump, "", 1, shown, &config);
             let d = f.draft();
             assert_eq!(d.image.and_then(|i| i.src).is_some(), kept, "{src}");
+        }
+    }
+
+    /// A script in `url` gives no slug; the warning names the line and what to do.
+    #[test]
+    fn script_urls_are_no_url() {
+        let config = SiteConfig::default();
+        let shown = Path::new("content/d.jsonl");
+        for (url, kept) in [
+            ("javascript:alert(document.cookie)//evil-slug", false),
+            (" JavaScript:void(0)/evil-slug", false),
+            ("java\tscript:x/evil-slug", false),
+            ("vbscript:msgbox/evil-slug", false),
+            ("data:text/html,evil-slug", false),
+            ("https://x.org/news/good-slug", true),
+            ("/news/good-slug", true),
+        ] {
+            let mut map = Map::new();
+            map.insert("link".into(), Value::String(url.into()));
+            let mut f = Fields::new(map, Mode::Dump, "", 4, shown, &config);
+            let d = f.draft();
+            assert_eq!(d.url.is_some(), kept, "{url}");
+            if !kept {
+                let w = &f.diagnostics[0];
+                assert_eq!((w.line, &*w.kind), (Some(4), "bad-field"), "{url}");
+                assert!(
+                    w.message.contains("link '") && w.message.contains("leave link out"),
+                    "{w}"
+                );
+            } else {
+                assert!(f.diagnostics.is_empty(), "{url}: {:?}", f.diagnostics);
+            }
         }
     }
 
