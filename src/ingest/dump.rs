@@ -585,6 +585,34 @@ mod tests {
         }
     }
 
+    /// A count of seconds at or before 1970 is what exports write for none: the record is
+    /// undated, with a warning at its line, not filed under 1969.
+    #[test]
+    fn negative_and_zero_timestamps_are_no_date() {
+        let text = "{\"title\": \"A\", \"date\": -5, \"body\": \"x\"}\n{\"title\": \"B\", \"date\": -1678183200000, \"body\": \"x\"}\n{\"title\": \"C\", \"date\": 0, \"body\": \"x\"}\n{\"title\": \"D\", \"date\": -0.5, \"body\": \"x\"}\n{\"title\": \"E\", \"date\": \"-5\", \"body\": \"x\"}\n{\"title\": \"F\", \"date\": 1678183200, \"updated\": -60, \"body\": \"x\"}\n";
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        assert_eq!(out.articles.len(), 6);
+        for a in &out.articles[..5] {
+            assert!(a.date.is_none(), "{}: {:?}", a.title, a.date);
+        }
+        assert!(out.articles[5].date.is_some() && out.articles[5].updated.is_none());
+        for line in 1..=6 {
+            assert!(
+                out.diagnostics
+                    .iter()
+                    .any(|d| d.kind == "bad-date" && d.line == Some(line) && !d.is_error()),
+                "{line}: {:?}",
+                out.diagnostics
+            );
+        }
+        let negative = out.diagnostics.iter().find(|d| d.line == Some(1)).unwrap();
+        assert!(
+            negative.message.contains("date -5 is no date")
+                && negative.message.contains("listed as undated"),
+            "{negative}"
+        );
+    }
+
     /// A JSON array saved as `.jsonl`, JSON Lines saved as `.json`, an empty `.json`.
     #[test]
     fn the_other_json_flavour_is_read_as_what_it_is() {

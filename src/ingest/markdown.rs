@@ -660,6 +660,16 @@ body
         );
     }
 
+    /// In front matter, as any date that cannot be used, it is an error at its line.
+    #[test]
+    fn a_negative_timestamp_is_an_error_at_its_line() {
+        let out = parse_text("+++\ntitle = \"x\"\ndate = -5\n+++\nbody\n");
+        assert!(out.articles.is_empty());
+        let e = &out.diagnostics[0];
+        assert!(e.is_error() && e.line == Some(3), "{e}");
+        assert!(e.message.contains("-5 is no date"), "{e}");
+    }
+
     #[test]
     fn toml_syntax_error_names_line() {
         let out =

@@ -568,6 +568,17 @@ impl<'a> Fields<'a> {
             // too, to the millisecond.
             Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
                 let count = n.to_string();
+                // A count at or before 1970 (`-5`, `0`) is what exports write for "no
+                // date", or a bug: as a date it would file the story under 1969 or 1970
+                // without a word.
+                if n.as_f64().is_some_and(|f| f <= 0.0) {
+                    self.problem(
+                        &key,
+                        "bad-date",
+                        format!("{key} {count} is no date (a count of seconds since 1970 that is not after it, as exports write for none); the article is listed as undated: write the date itself, such as 2023-03-07, if it has one"),
+                    );
+                    return None;
+                }
                 let date = match n.as_i64() {
                     Some(count) if count.abs() >= 100_000_000_000 => {
                         DateTime::from_timestamp_millis(count)
