@@ -585,6 +585,22 @@ mod tests {
         }
     }
 
+    /// A caption, credit or alt holding the page's HTML is shown as its text.
+    #[test]
+    fn markup_in_a_caption_is_removed() {
+        let text = "{\"title\": \"A\", \"date\": \"2023-03-07\", \"caption\": \"<p>Photo: <b>AFP</b> &amp; Reuters</p>\", \"credit\": \"<i>AFP</i>\", \"body\": \"x\"}\n{\"title\": \"B\", \"date\": \"2023-03-07\", \"image\": {\"url\": \"a.jpg\", \"caption\": \"The <em>port</em> at dawn\"}, \"alt\": \"<span>Cranes</span>\", \"body\": \"x\"}\n{\"title\": \"C\", \"date\": \"2023-03-07\", \"caption\": \"Rates < 5% > forecast &lt;b&gt;\", \"body\": \"x\"}\n";
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        let image = |i: usize| out.articles[i].image.clone().unwrap();
+        assert_eq!(image(0).caption.as_deref(), Some("Photo: AFP & Reuters"));
+        assert_eq!(image(0).credit.as_deref(), Some("AFP"));
+        assert_eq!(image(1).caption.as_deref(), Some("The port at dawn"));
+        assert_eq!(image(1).alt.as_deref(), Some("Cranes"));
+        assert_eq!(
+            image(2).caption.as_deref(),
+            Some("Rates < 5% > forecast <b>")
+        );
+    }
+
     /// A count of seconds at or before 1970 is what exports write for none: the record is
     /// undated, with a warning at its line, not filed under 1969.
     #[test]

@@ -708,10 +708,10 @@ impl<'a> Fields<'a> {
 
     /// A line of metadata as [`clean_line`]; a dump's markup (`<b>Breaking</b>`, an
     /// excerpt's `<p>`) goes too, leaving its text. Front matter is written by hand, so
-    /// `<b>` there is text, as Hugo shows it.
+    /// `<b>` in its title is text, as Hugo shows it.
     fn clean(&self, text: &str) -> String {
-        if self.mode == Mode::Dump && body::looks_like_html(text) {
-            clean_line(&body::html_to_text(text))
+        if self.mode == Mode::Dump {
+            plain_line(text)
         } else {
             clean_line(text)
         }
@@ -781,7 +781,9 @@ impl<'a> Fields<'a> {
         let updated = self.date(Field::Updated);
         let expires = self.expiry();
         let slug = self.string(Field::Slug);
-        let summary = self.string(Field::Summary).map(|s| self.clean(&s));
+        // Plain text in every format: Hugo renders a front matter's summary as Markdown
+        // (raw HTML in it too), so its markup is markup, not text to show.
+        let summary = self.string(Field::Summary).map(|s| plain_line(&s));
         let items = self.items(Field::Authors);
         let authors = if self.mode == Mode::Dump {
             // Split with the agencies taken out, in `split_agencies`.
@@ -876,12 +878,14 @@ impl<'a> Fields<'a> {
                 None
             }
         });
+        // A dump's caption, credit and alt are often the page's HTML (`<p>Photo:
+        // <b>AFP</b></p>`); they are shown as plain text.
         let caption = self
             .string(Field::Caption)
             .or(image_caption)
-            .map(|s| clean_line(&s));
-        let credit = self.string(Field::Credit).map(|s| clean_line(&s));
-        let alt = self.string(Field::Alt).map(|s| clean_line(&s));
+            .map(|s| self.clean(&s));
+        let credit = self.string(Field::Credit).map(|s| self.clean(&s));
+        let alt = self.string(Field::Alt).map(|s| self.clean(&s));
         let draft = self.bool(Field::Draft) || unpublished || self.drafts_folder;
         // A draft may wait for its date (Jekyll's `_drafts/` hold undated posts): built
         // with `--drafts`, it is undated.
@@ -1104,6 +1108,17 @@ pub const KNOWN_FIELDS: [&str; 20] = [
     "translationKey",
     "expiryDate",
 ];
+
+/// A plain-text field (a summary, a caption) as [`clean_line`], its markup removed
+/// (`<p>Photo: <b>AFP</b></p>` is `Photo: AFP`): templates escape these fields, so a tag
+/// left in showed as written. Escaped markup (`&lt;b&gt;`) is text and stays.
+pub fn plain_line(text: &str) -> String {
+    if body::looks_like_html(text) {
+        clean_line(&body::html_to_text(text))
+    } else {
+        clean_line(text)
+    }
+}
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.
 pub fn clean_line(text: &str) -> String {
