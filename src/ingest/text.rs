@@ -91,7 +91,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     while k < blocks.len().min(HEADER_BLOCKS) {
         let stacked = blocks[k].len() > 1
             && blocks[k].len() <= HEADER_BLOCKS
-            && blocks[k].iter().all(|l| is_header_line(&l.text, config));
+            && (0..blocks[k].len()).all(|j| is_stacked_header(&blocks[k], j, config));
         if stacked {
             let block = blocks.remove(k);
             for (j, line) in block.into_iter().enumerate() {
@@ -136,6 +136,15 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 .get(i + 1)
                 .is_some_and(|b| b.len() == 1 && date_line(&b[0].text, config).is_some())
         };
+        // The BBC's `By Jane Smith` / `BBC News, Cairo` / `7 March 2023`: between the
+        // writer and the date, the outlet and the place the story was filed from.
+        if !draft.authors.is_empty() && draft.sources.is_empty() && next_is_date() {
+            if let Some(outlet) = desk_line(&line.text, config) {
+                draft.sources.push(outlet);
+                header_end = i + 1;
+                continue;
+            }
+        }
         let byline = match byline(&line.text, config) {
             Some(b) => b,
             None if draft.authors.is_empty() && is_name(&line.text) && next_is_date() => Byline {
@@ -345,6 +354,42 @@ fn is_header_line(text: &str, config: &SiteConfig) -> bool {
     date_line(text, config).is_some() || byline(text, config).is_some()
 }
 
+/// Whether line `j` of a block under the headline is a header line of its own: a
+/// byline or a date line, or one that is a header line only above a date line (a desk
+/// line under a writer's byline, `BBC News, Cairo`; a dash byline without a date,
+/// `القاهرة - أ ش أ`).
+fn is_stacked_header(block: &[Line], j: usize, config: &SiteConfig) -> bool {
+    let text = &block[j].text;
+    if is_header_line(text, config) {
+        return true;
+    }
+    let date_under = block
+        .get(j + 1)
+        .is_some_and(|l| date_line(&l.text, config).is_some());
+    let under_writer = j > 0
+        && byline(&block[j - 1].text, config)
+            .is_some_and(|b| !b.authors.is_empty() && b.sources.is_empty());
+    date_under && under_writer && desk_line(text, config).is_some()
+}
+
+/// `BBC News, Cairo`: an outlet and the place a story was filed from, as the line
+/// between a writer's byline and the date (only there: elsewhere two names after a comma
+/// may be two writers). Returns the outlet, as an agency's name when it is one.
+fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
+    let parts: Vec<&str> = text.split([',', '\u{60c}']).map(str::trim).collect();
+    let [outlet, place] = parts.as_slice() else {
+        return None;
+    };
+    let short = |p: &str| p.split_whitespace().count() <= 4;
+    let fits = |p: &str| short(p) && is_name(p) && !is_role(p);
+    (fits(outlet) && fits(place)).then(|| {
+        config
+            .ingest
+            .agency(outlet)
+            .unwrap_or_else(|| outlet.to_string())
+    })
+}
+
 /// `Updated: Wednesday 8 Mar 2023`, `Last updated 8 March 2023`.
 fn is_updated_line(text: &str) -> bool {
     let lower = text.to_lowercase();
@@ -494,7 +539,60 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
         || (by && names + agencies > 0 && b.unplaced.len() <= names)
         || (agencies > 0 && b.unplaced.len() < agencies + names)
         || (names > 0 && roles > 0 && b.unplaced.is_empty());
+    if !is_byline && !by {
+        return dash_byline(line, config);
+    }
     is_byline.then_some(b)
+}
+
+/// A byline whose parts a dash separates: `AFP - 07.03.2023` (agency, date), `القاهرة -
+/// أ ش أ` (place, agency: Arabic papers' dateline). It needs an agency, and holds
+/// nothing else but at most one date and one place, a short name that is no writer (in
+/// this form a name beside the agency is where the story was filed from); so a sentence
+/// with a dash (`AFP - the minister said...`) is none.
+fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
+    const DASHES: [&str; 3] = [" - ", " \u{2013} ", " \u{2014} "];
+    if !DASHES.iter().any(|d| line.contains(d)) {
+        return None;
+    }
+    let mut parts = vec![line];
+    for dash in DASHES {
+        parts = parts.iter().flat_map(|p| p.split(dash)).collect();
+    }
+    let mut b = Byline::default();
+    let mut places = 0;
+    for part in parts.iter().map(|p| p.trim()) {
+        if let Some(agency) = config.ingest.agency(part) {
+            if !b.sources.contains(&agency) {
+                b.sources.push(agency);
+            }
+            continue;
+        }
+        let dated = b.date.is_some() || b.ambiguous.is_some() || b.missing_day.is_some();
+        let candidate = date_text(part);
+        match parse_date_with(candidate, config.tz, config.ingest.date_order) {
+            Ok(d) if !dated => {
+                b.wrong_weekday = wrong_weekday(candidate, &d).map(|w| (candidate.to_string(), w));
+                b.date = Some(d);
+            }
+            Err(DateError::Ambiguous) if !dated => b.ambiguous = Some(candidate.to_string()),
+            Err(DateError::NotADate)
+                if !dated && is_missing_day(candidate, config.tz, config.ingest.date_order) =>
+            {
+                b.missing_day = Some(candidate.to_string())
+            }
+            Err(DateError::NotADate)
+                if places == 0
+                    && part.split_whitespace().count() <= 3
+                    && is_name(part)
+                    && !is_role(part) =>
+            {
+                places += 1
+            }
+            _ => return None,
+        }
+    }
+    (!b.sources.is_empty()).then_some(b)
 }
 
 /// `3 min read`, `5 minutes`: a page's reading time, printed in its byline.
@@ -926,6 +1024,87 @@ mod tests {
             "Titular\n\nPor Juan Pérez y María López, 7 de marzo de 2023\n\nEl texto.\n",
         );
         assert_eq!(out.articles[0].authors, ["Juan Pérez", "María López"]);
+    }
+
+    /// The BBC's byline over its outlet and place; an agency and a date apart by a dash;
+    /// an Arabic paper's place and agency over the date.
+    #[test]
+    fn bbc_dash_and_arabic_datelines() {
+        let day = |a: &crate::article::Article| a.date.map(|d| d.date_naive().to_string());
+        for text in [
+            "Headline\n\nBy Jane Smith\nBBC News, Cairo\n7 March 2023\n\nBody text here.\n",
+            "Headline\n\nBy Jane Smith\n\nBBC News, Cairo\n\n7 March 2023\n\nBody text here.\n",
+        ] {
+            let out = parse_text(text);
+            let a = &out.articles[0];
+            assert_eq!(a.authors, ["Jane Smith"], "{text}");
+            assert_eq!(a.sources, ["BBC News"], "{text}");
+            assert_eq!(day(a).as_deref(), Some("2023-03-07"), "{text}");
+            assert_eq!(a.body_html, "<p>Body text here.</p>\n", "{text}");
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        }
+        // An agency's desk is the agency.
+        let out = parse_text("Headline\n\nBy Jane Smith\nREUTERS, Cairo\n7 March 2023\n\nBody.\n");
+        assert_eq!(out.articles[0].sources, ["Reuters"]);
+        assert!(out.articles[0].authors == ["Jane Smith"]);
+        // Elsewhere, two names after a comma are text: not under a writer, or over no date.
+        let out =
+            parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling, Giza Nights\n\nBody text.\n");
+        assert!(out.articles[0]
+            .body_html
+            .contains("Cairo Calling, Giza Nights"));
+        assert_eq!(out.articles[0].sources, ["AFP"]);
+        let out = parse_text("Headline\n\nBy Jane Smith\n\nBBC News, Cairo\n\nBody text.\n");
+        let a = &out.articles[0];
+        assert!(a.sources.is_empty() && a.body_html.contains("BBC News, Cairo"));
+
+        // `AFP - 07.03.2023`: the numeric date is read as any other, with date_order.
+        let out = parse_text("Headline\n\nAFP - 07.03.2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(a.sources, ["AFP"]);
+        assert!(a.date.is_none());
+        assert_eq!(a.body_html, "<p>Body text here.</p>\n");
+        let kinds: Vec<(&str, Option<usize>)> =
+            out.diagnostics.iter().map(|d| (&*d.kind, d.line)).collect();
+        assert_eq!(kinds, [("ambiguous-date", Some(3)), ("undated", Some(1))]);
+        let mut c = SiteConfig::default();
+        c.ingest.date_order = Some(super::super::settings::DateOrder::DayFirst);
+        let out = parse(
+            &file("Headline\n\nAFP - 07.03.2023\n\nBody text here.\n"),
+            &c,
+        );
+        assert_eq!(day(&out.articles[0]).as_deref(), Some("2023-03-07"));
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let out = parse_text("Headline\n\nReuters \u{2013} Tuesday 7 March 2023\n\nBody.\n");
+        assert_eq!(day(&out.articles[0]).as_deref(), Some("2023-03-07"));
+
+        // `القاهرة - أ ش أ` over the date: MENA's, filed from Cairo (no writer).
+        for text in [
+            "عنوان الخبر\n\nالقاهرة - أ ش أ\nالثلاثاء ٧ مارس ٢٠٢٣\n\nنص الخبر.\n",
+            "عنوان الخبر\n\nالقاهرة - أ ش أ\n\nالثلاثاء ٧ مارس ٢٠٢٣\n\nنص الخبر.\n",
+        ] {
+            let out = parse_text(text);
+            let a = &out.articles[0];
+            assert_eq!(a.sources, ["MENA"], "{text}");
+            assert!(a.authors.is_empty(), "{:?}", a.authors);
+            assert_eq!(day(a).as_deref(), Some("2023-03-07"), "{text}");
+            assert_eq!(a.body_html, "<p>نص الخبر.</p>\n", "{text}");
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        }
+
+        // Sentences with a dash are no bylines.
+        let c = SiteConfig::default();
+        for text in [
+            "AFP - the minister said on Tuesday it would act.",
+            "Reuters - Oil Prices Rise Again Today",
+            "Cairo - Giza",
+            "AFP - 7 Mar 2023 - 8 Mar 2023",
+            "Cairo - Giza - AFP",
+        ] {
+            assert!(byline(text, &c).is_none(), "{text}");
+        }
+        let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo - the talks resumed.\n");
+        assert_eq!(out.articles[0].summary, "Cairo - the talks resumed.");
     }
 
     #[test]
