@@ -12,8 +12,8 @@
 
 use super::body::{bullet, decode_entities, fold_spaces, paragraphs_body};
 use super::dates::{
-    is_missing_day, missing_day_message, parse_date_with, wrong_weekday, wrong_weekday_message,
-    DateError,
+    is_missing_day, local_to_zone, missing_day_message, parse_date_with, wrong_weekday,
+    wrong_weekday_message, DateError,
 };
 use super::record::{finish, is_role, names_in, role_agency, strip_by, strip_prefix_ci, Draft};
 use super::settings::IngestConfig;
@@ -239,13 +239,33 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         push_paragraphs(&block[c + 1..], &mut paragraphs);
     }
 
+    // A lede that opens with a wire dateline (`Madrid, 7 mar (EFE).- ...`, `CAIRO, March
+    // 7 (Reuters) - ...`) names the agency, when the header named none, and the day, when
+    // it gave no date; the paragraph stays as written, as news sites show it.
+    let mut yearless = None;
+    if let Some(dateline) = paragraphs.first().and_then(|p| lede_dateline(p, config)) {
+        if draft.sources.is_empty() {
+            draft.sources.push(dateline.agency.clone());
+        }
+        if draft.date.is_none() && !date_refused {
+            draft.date = dateline.date(config);
+            if dateline.day.is_some_and(|(_, _, year)| year.is_none()) {
+                yearless = Some(dateline.written);
+            }
+        }
+    }
+
     if draft.date.is_none() && !date_refused {
         // A file that starts with its byline has lost its headline: saying that a byline
         // is expected under the headline would point at the wrong line.
+        let undated = match &yearless {
+            Some(written) => format!("no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline; the lede's dateline '{written}' gives the day but not the year); the article is listed as undated"),
+            None => "no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline); the article is listed as undated".to_string(),
+        };
         let (message, kind) = if is_header_line(&headline.text, config) {
-            ("the first line, where the headline goes, reads as a byline or a date: the headline seems to be missing; write it on the first line, above the byline (until then the article is listed as undated, under this line as its headline)", "no-headline")
+            ("the first line, where the headline goes, reads as a byline or a date: the headline seems to be missing; write it on the first line, above the byline (until then the article is listed as undated, under this line as its headline)".to_string(), "no-headline")
         } else {
-            ("no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline); the article is listed as undated", "undated")
+            (undated, "undated")
         };
         out.diagnostics
             .push(Diagnostic::warning(&file.shown, Some(headline.no), message).with_kind(kind));
@@ -388,6 +408,100 @@ fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
             .agency(outlet)
             .unwrap_or_else(|| outlet.to_string())
     })
+}
+
+/// A wire story's dateline at the start of its lede: `Madrid, 7 mar (EFE).-`.
+#[derive(Debug)]
+struct LedeDateline {
+    agency: String,
+    /// Month, day and the year when written.
+    day: Option<(u32, u32, Option<i32>)>,
+    /// The dateline as written, up to the agency's parenthesis, for messages.
+    written: String,
+}
+
+impl LedeDateline {
+    /// The day, when the dateline gives its year too: a year is never guessed (the
+    /// header's date, when there is one, is used before this).
+    fn date(&self, config: &SiteConfig) -> Option<chrono::DateTime<chrono_tz::Tz>> {
+        let (month, day, year) = self.day?;
+        let date = chrono::NaiveDate::from_ymd_opt(year?, month, day)?;
+        Some(local_to_zone(
+            date.and_time(chrono::NaiveTime::MIN),
+            config.tz,
+        ))
+    }
+}
+
+/// Spanish month abbreviations as EFE writes them (`7 mar`, `12 dic`); full names and
+/// the other languages' are read by the date parser.
+const SPANISH_MONTHS: [(&str, u32); 5] =
+    [("ene", 1), ("abr", 4), ("ago", 8), ("set", 9), ("dic", 12)];
+
+/// The dateline a wire story's lede opens with: a place (a short name), optionally a
+/// comma and a day and month (a year too), then a known agency in parentheses and a
+/// dash: `Madrid, 7 mar (EFE).-`, `CAIRO, March 7 (Reuters) -`, `GAZA (AP) —`. Anything
+/// else before the parenthesis, or no dash after it, and the lede is only text.
+fn lede_dateline(text: &str, config: &SiteConfig) -> Option<LedeDateline> {
+    let open = text.find('(')?;
+    let head = text[..open].trim();
+    if head.is_empty() || head.chars().count() > 60 {
+        return None;
+    }
+    let close = open + text[open..].find(')')?;
+    let agency = config.ingest.agency(&text[open + 1..close])?;
+    let after = text[close + 1..].trim_start_matches(['.', ' ']);
+    if !after.starts_with(['-', '\u{2013}', '\u{2014}']) {
+        return None;
+    }
+    let (place, when) = match head.split_once(',') {
+        Some((place, when)) => (place.trim(), Some(when.trim())),
+        None => (head, None),
+    };
+    if place.split_whitespace().count() > 4 || !is_name(place) {
+        return None;
+    }
+    let day = match when {
+        Some(when) => Some(day_and_month(when, config)?),
+        None => None,
+    };
+    Some(LedeDateline {
+        agency,
+        day,
+        written: head.to_string(),
+    })
+}
+
+/// `7 mar`, `March 7`, `7 mars 2023`: (month, day, year when given); nothing else.
+fn day_and_month(text: &str, config: &SiteConfig) -> Option<(u32, u32, Option<i32>)> {
+    use chrono::Datelike;
+    let (mut month, mut day, mut year) = (None, None, None);
+    for word in text.split([' ', ',']).filter(|w| !w.is_empty()) {
+        let word = word.trim_end_matches('.');
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            match word.len() {
+                1 | 2 if day.is_none() => day = word.parse::<u32>().ok(),
+                4 if year.is_none() => year = word.parse::<i32>().ok(),
+                _ => return None,
+            }
+            continue;
+        }
+        if month.is_some() {
+            return None;
+        }
+        let lower = word.to_lowercase();
+        month = SPANISH_MONTHS
+            .iter()
+            .find(|(name, _)| *name == lower)
+            .map(|(_, n)| *n)
+            .or_else(|| {
+                parse_date_with(&format!("1 {word} 2000"), config.tz, None)
+                    .ok()
+                    .map(|d| d.month())
+            });
+        month?;
+    }
+    Some((month?, day.filter(|d| (1..=31).contains(d))?, year))
 }
 
 /// `Updated: Wednesday 8 Mar 2023`, `Last updated 8 March 2023`.
@@ -1105,6 +1219,70 @@ mod tests {
         }
         let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo - the talks resumed.\n");
         assert_eq!(out.articles[0].summary, "Cairo - the talks resumed.");
+    }
+
+    /// EFE's lede dateline gives the agency, and the day when its year is known; the
+    /// paragraph stays whole.
+    #[test]
+    fn a_wire_dateline_opening_the_lede() {
+        let lede = "Madrid, 7 mar (EFE).- El Gobierno aprobó hoy el plan.";
+        let out = parse_text(&format!("Titular\n\n{lede}\n\nOtro párrafo.\n"));
+        let a = &out.articles[0];
+        assert_eq!(a.sources, ["EFE"]);
+        assert!(a.date.is_none(), "no year is invented");
+        assert_eq!(a.summary, lede);
+        assert_eq!(
+            a.body_html,
+            format!("<p>{lede}</p>\n<p>Otro párrafo.</p>\n")
+        );
+        let d = &out.diagnostics[0];
+        assert_eq!((&*d.kind, d.line), ("undated", Some(1)));
+        assert!(
+            d.message
+                .contains("dateline 'Madrid, 7 mar' gives the day but not the year"),
+            "{d}"
+        );
+        // The header's date and writer come first; the agency fills in what it lacks.
+        let out = parse_text(&format!(
+            "Titular\n\nPor Juan Pérez\n8 de marzo de 2023\n\n{lede}\n"
+        ));
+        let a = &out.articles[0];
+        assert_eq!(
+            (a.authors.as_slice(), a.sources.as_slice()),
+            (&["Juan Pérez".to_string()][..], &["EFE".to_string()][..])
+        );
+        assert_eq!(a.date.map(|d| d.day()), Some(8));
+        let out = parse_text(&format!("Titular\n\nAFP, 8 Mar 2023\n\n{lede}\n"));
+        assert_eq!(out.articles[0].sources, ["AFP"]);
+        // With its year, the dateline dates the story; other agencies write it alike.
+        for (text, day) in [
+            ("Madrid, 7 mar 2023 (EFE).- El texto.", "2023-03-07"),
+            ("Bogotá, 12 dic 2022 (EFE).- El texto.", "2022-12-12"),
+            ("CAIRO, March 7, 2023 (Reuters) - Egypt said.", "2023-03-07"),
+        ] {
+            let a = &parse_text(&format!("Titular\n\n{text}\n")).articles[0];
+            assert_eq!(
+                a.date.map(|d| d.date_naive().to_string()).as_deref(),
+                Some(day),
+                "{text}"
+            );
+            assert_eq!(a.summary, text);
+        }
+        let a = &parse_text("Headline\n\nGAZA CITY (AP) \u{2014} Talks resumed.\n").articles[0];
+        assert_eq!(a.sources, ["AP"]);
+        // Parentheses in an ordinary lede are no dateline.
+        for text in [
+            "The minister (AFP) - said nothing.",
+            "Madrid, the capital (EFE).- Text.",
+            "Madrid, 7 mar (Europa Press).- Text.",
+            "Madrid, 7 mar (EFE) said the minister.",
+            "Prices rose (AFP reported) - again.",
+            "Madrid, 7 mar 2023, in the morning (EFE).- Text.",
+        ] {
+            let a = &parse_text(&format!("Headline\n\n{text}\n")).articles[0];
+            assert!(a.sources.is_empty() && a.date.is_none(), "{text}");
+            assert_eq!(a.summary, text);
+        }
     }
 
     #[test]
