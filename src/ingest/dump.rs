@@ -627,6 +627,13 @@ mod tests {
                 && negative.message.contains("listed as undated"),
             "{negative}"
         );
+        // An expiry that cannot be read stops the build, as any: licensed copy must not
+        // go up for a mistyped end.
+        let text =
+            "{\"title\": \"A\", \"date\": \"2023-03-07\", \"expires\": -1, \"body\": \"x\"}\n";
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        let e = &out.diagnostics[0];
+        assert!(e.is_error() && e.message.contains("or 0 for none"), "{e}");
     }
 
     /// A JSON array saved as `.jsonl`, JSON Lines saved as `.json`, an empty `.json`.

@@ -572,10 +572,16 @@ impl<'a> Fields<'a> {
                 // date", or a bug: as a date it would file the story under 1969 or 1970
                 // without a word.
                 if n.as_f64().is_some_and(|f| f <= 0.0) {
+                    // An expiry that cannot be read stops the build (see `expiry`).
+                    let then = if self.strict {
+                        "write the date itself, such as 2023-03-07, or 0 for none"
+                    } else {
+                        "the article is listed as undated: write the date itself, such as 2023-03-07, if it has one"
+                    };
                     self.problem(
                         &key,
                         "bad-date",
-                        format!("{key} {count} is no date (a count of seconds since 1970 that is not after it, as exports write for none); the article is listed as undated: write the date itself, such as 2023-03-07, if it has one"),
+                        format!("{key} {count} is no date (a count of seconds since 1970 that is not after it, as exports write for none); {then}"),
                     );
                     return None;
                 }
