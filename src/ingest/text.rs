@@ -53,6 +53,8 @@ struct Byline {
     missing_day: Option<String>,
     /// The date as written and the weekday it really fell on, when it names another.
     wrong_weekday: Option<(String, &'static str)>,
+    /// The place of a dash byline (`القاهرة - أ ش أ`), where the story was filed from.
+    filed_from: bool,
 }
 
 /// Parses one text file into one article.
@@ -262,7 +264,16 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
             Some(written) => format!("no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline; the lede's dateline '{written}' gives the day but not the year); the article is listed as undated"),
             None => "no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline); the article is listed as undated".to_string(),
         };
-        let (message, kind) = if is_header_line(&headline.text, config) {
+        // (`Iraq Talks - Reuters` is a page title's form too: without a date, a place
+        // and an agency do not make the first line a byline.)
+        let lost = date_line(&headline.text, config).is_some()
+            || byline(&headline.text, config).is_some_and(|b| {
+                !b.filed_from
+                    || b.date.is_some()
+                    || b.ambiguous.is_some()
+                    || b.missing_day.is_some()
+            });
+        let (message, kind) = if lost {
             ("the first line, where the headline goes, reads as a byline or a date: the headline seems to be missing; write it on the first line, above the byline (until then the article is listed as undated, under this line as its headline)".to_string(), "no-headline")
         } else {
             (undated, "undated")
@@ -674,7 +685,6 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
         parts = parts.iter().flat_map(|p| p.split(dash)).collect();
     }
     let mut b = Byline::default();
-    let mut places = 0;
     for part in parts.iter().map(|p| p.trim()) {
         if let Some(agency) = config.ingest.agency(part) {
             if !b.sources.contains(&agency) {
@@ -696,12 +706,12 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
                 b.missing_day = Some(candidate.to_string())
             }
             Err(DateError::NotADate)
-                if places == 0
+                if !b.filed_from
                     && part.split_whitespace().count() <= 3
                     && is_name(part)
                     && !is_role(part) =>
             {
-                places += 1
+                b.filed_from = true
             }
             _ => return None,
         }
@@ -1219,6 +1229,10 @@ mod tests {
         }
         let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo - the talks resumed.\n");
         assert_eq!(out.articles[0].summary, "Cairo - the talks resumed.");
+        // A page title's `Headline - Agency` is the headline, though undated.
+        let out = parse_text("Iraq Talks - Reuters\n\nBody text here.\n");
+        assert_eq!(out.diagnostics[0].kind, "undated");
+        assert_eq!(out.articles[0].title, "Iraq Talks - Reuters");
     }
 
     /// EFE's lede dateline gives the agency, and the day when its year is known; the
