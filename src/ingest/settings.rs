@@ -229,11 +229,15 @@ impl IngestConfig {
                 .replace(" :", ":")
         };
         let line = fold(line);
+        // The built-in lists are folded already but for case, compared without a copy.
+        let same =
+            |text: &str, entry: &str| text.chars().eq(entry.chars().flat_map(char::to_lowercase));
         let labelled = || {
             LINK_LABELS.iter().any(|label| {
-                line.strip_prefix(&fold(label))
-                    .map(str::trim)
-                    .is_some_and(|rest| rest.is_empty() || is_link(rest))
+                let rest = line.get(label.len()..).map(str::trim);
+                line.get(..label.len())
+                    .is_some_and(|head| same(head, label))
+                    && rest.is_some_and(|rest| rest.is_empty() || is_link(rest))
             })
         };
         DEFAULT_TRAILERS
@@ -241,7 +245,7 @@ impl IngestConfig {
             .map(|s| s.to_string())
             .chain(self.trailers.iter().cloned())
             .any(|t| line.starts_with(&fold(&t)))
-            || DEFAULT_CLUTTER.iter().any(|c| line == fold(c))
+            || DEFAULT_CLUTTER.iter().any(|c| same(&line, c))
             || labelled()
     }
 }
