@@ -71,7 +71,6 @@ fn invisible(c: char) -> bool {
             | '\u{17b4}'..='\u{17b5}'
             | '\u{180b}'..='\u{180f}'
             | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
             | '\u{2060}'..='\u{206f}'
             | '\u{3164}'
             | '\u{fe00}'..='\u{fe0f}'
@@ -81,7 +80,26 @@ fn invisible(c: char) -> bool {
             | '\u{1bca0}'..='\u{1bca3}'
             | '\u{1d173}'..='\u{1d17a}'
             | '\u{e0000}'..='\u{e0fff}'
-    )
+    ) || bidi_control(c)
+}
+
+/// The bidi embeddings, overrides and isolates (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI,
+/// PDI): they reorder the text after them, so a title holding one can show its words
+/// reversed or in another order than they are written, a way to spoof a headline or a
+/// name. (The marks LRM, RLM and ALM only place neutral characters, and stay.)
+pub fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` without [`bidi_control`] characters, for metadata (titles, names, summaries),
+/// which pages, feeds and the search index show as plain text; only a body, which is
+/// sanitized HTML, keeps them.
+pub fn without_bidi_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(bidi_control) {
+        text.chars().filter(|&c| !bidi_control(c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// The words of `text` (runs of characters that `keep`), lowercased and joined by dashes.
@@ -218,6 +236,12 @@ mod tests {
         assert_eq!(term_key("I\u{ad}raq"), term_key("Iraq"));
         assert_eq!(term_key("\u{200f}مصر\u{200f}"), term_key("مصر"));
         assert_eq!(term_display(" Middle   East"), "Middle East");
+        assert_eq!(term_key("\u{202e}Iraq\u{202c}"), term_key("Iraq"));
+        assert_eq!(
+            without_bidi_controls("\u{2067}مصر\u{2069} \u{202e}txt.exe\u{202c}"),
+            "مصر txt.exe"
+        );
+        assert_eq!(without_bidi_controls("\u{200f}مصر"), "\u{200f}مصر");
     }
 
     #[test]

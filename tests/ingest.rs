@@ -1156,6 +1156,103 @@ fn control_characters_escaped_in_strings_never_reach_pages() {
     );
 }
 
+/// Bidi overrides and isolates reorder what follows them: in a headline or a name they
+/// can make it read otherwise than it is written. They go from every piece of metadata
+/// (whatever the format) and stay only in the body, which is sanitized HTML.
+#[test]
+fn bidi_overrides_never_reach_metadata() {
+    let site = Site::new(CONFIG);
+    let rlo = '\u{202e}';
+    let pdf = '\u{202c}';
+    let (rli, pdi) = ('\u{2067}', '\u{2069}');
+    site.write(
+        "content/x/a.txt",
+        &format!("Minister {rlo}signs{pdf} deal\n\nBy Jane {rlo}Doe{pdf}, AFP, 7 Mar 2023\n\nThe {rlo}lede{pdf}.\n"),
+    );
+    site.write(
+        "content/x/d.jsonl",
+        "{\"headline\":\"\\u2067Cairo\\u2069 talks\",\"datePublished\":\"2023-03-08\",\"author\":\"\\u202eJohn Smith\",\"keywords\":[\"I\\u202draq\",\"\\u2066\"],\"section\":\"\\u202aWorld\",\"description\":\"A \\u202bsummary\\u202c.\",\"caption\":\"A \\u2068caption\\u2069\",\"credit\":\"\\u202eAP\",\"articleBody\":\"Body.\"}\n",
+    );
+    site.article(
+        "x/b.md",
+        &format!(
+            "title = \"Front {rli}matter{pdi}\"\ndate = 2023-03-09\nsummary = \"{rlo}Short{pdf}\""
+        ),
+        "Text.",
+    );
+    let loaded = load(&site);
+    assert_eq!(loaded.articles.len(), 3, "{:?}", loaded.diagnostics);
+    let bidi = |s: &str| s.contains(broadsheet::slug::bidi_control);
+    for a in &loaded.articles {
+        let image = a.image.as_ref();
+        let meta = [a.title.as_str(), a.summary.as_str()]
+            .into_iter()
+            .chain(a.authors.iter().map(String::as_str))
+            .chain(a.sources.iter().map(String::as_str))
+            .chain(a.tags.iter().map(String::as_str))
+            .chain(a.section.as_deref())
+            .chain(image.and_then(|i| i.caption.as_deref()))
+            .chain(image.and_then(|i| i.credit.as_deref()));
+        for text in meta {
+            assert!(!bidi(text), "{}: {text:?}", a.id);
+        }
+    }
+    let by_id = |id: &str| loaded.articles.iter().find(|a| a.id == id).unwrap();
+    let text = by_id("x/a.txt");
+    assert_eq!(text.title, "Minister signs deal");
+    assert_eq!(text.authors, ["Jane Doe"]);
+    assert_eq!(text.summary, "The lede.");
+    assert!(
+        bidi(&text.body_html),
+        "the body keeps what it was written with"
+    );
+    let dump = by_id("x/d.jsonl#1");
+    assert_eq!(dump.title, "Cairo talks");
+    assert_eq!(dump.authors, ["John Smith"]);
+    assert_eq!(dump.tags, ["Iraq"]);
+    assert_eq!(dump.section.as_deref(), Some("World"));
+    assert_eq!(dump.summary, "A summary.");
+    let image = dump.image.as_ref().unwrap();
+    assert_eq!(
+        (image.caption.as_deref(), image.credit.as_deref()),
+        (Some("A caption"), Some("AP"))
+    );
+    let front = by_id("x/b.md");
+    assert_eq!(
+        (front.title.as_str(), front.summary.as_str()),
+        ("Front matter", "Short")
+    );
+}
+
+/// A `javascript:` url (a scraped link's href) gives no slug, in a dump or front matter:
+/// the article is named by its title, and the warning names the line.
+#[test]
+fn a_script_url_gives_no_slug() {
+    let site = Site::new(CONFIG);
+    site.write(
+        "content/x/d.jsonl",
+        "{\"headline\":\"Port reopens\",\"datePublished\":\"2023-03-07\",\"url\":\"javascript:alert(1)//owned-page\",\"articleBody\":\"Body.\"}\n",
+    );
+    site.article(
+        "x/b.md",
+        "title = \"Ferry resumes\"\ndate = 2023-03-08\nurl = \"JAVASCRIPT:alert(1)//other-owned\"",
+        "Text.",
+    );
+    let loaded = load(&site);
+    let mut slugs: Vec<&str> = loaded.articles.iter().map(|a| a.slug.as_str()).collect();
+    slugs.sort();
+    assert_eq!(slugs, ["ferry-resumes", "port-reopens"]);
+    let mut lines: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("not the address of a page"))
+        .map(|d| format!("{}:{}", d.path.display(), d.line.unwrap_or(0)))
+        .collect();
+    lines.sort();
+    assert_eq!(lines, ["content/x/b.md:4", "content/x/d.jsonl:1"]);
+    assert!(loaded.articles.iter().all(|a| a.aliases.is_empty()));
+}
+
 #[test]
 fn a_section_written_as_a_climbing_path_is_said() {
     let site = Site::new(CONFIG);

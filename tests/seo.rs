@@ -226,11 +226,12 @@ fn rss_feeds_mirror_the_atom_ones_when_asked() {
         .items[0];
     assert!(first.categories().iter().any(|c| c.name() == "Iraq"));
     // A description is HTML to readers: a summary's text is escaped for it, never markup.
+    // (Markup written in a summary is removed as it is read; written escaped, it is text.)
     let hostile = Site::new(&format!("{CONFIG}rss_feed = \"rss.xml\"\n"));
     hostile.article(
         "a.md",
         &format!(
-            "{}\nsummary = \"a <script>x</script> & ]]> b\"",
+            "{}\nsummary = \"a &lt;script&gt;x&lt;/script&gt; & ]]> b\"",
             fm("T", "2023-03-07")
         ),
         "Body.",

@@ -585,6 +585,57 @@ mod tests {
         }
     }
 
+    /// A caption, credit or alt holding the page's HTML is shown as its text.
+    #[test]
+    fn markup_in_a_caption_is_removed() {
+        let text = "{\"title\": \"A\", \"date\": \"2023-03-07\", \"caption\": \"<p>Photo: <b>AFP</b> &amp; Reuters</p>\", \"credit\": \"<i>AFP</i>\", \"body\": \"x\"}\n{\"title\": \"B\", \"date\": \"2023-03-07\", \"image\": {\"url\": \"a.jpg\", \"caption\": \"The <em>port</em> at dawn\"}, \"alt\": \"<span>Cranes</span>\", \"body\": \"x\"}\n{\"title\": \"C\", \"date\": \"2023-03-07\", \"caption\": \"Rates < 5% > forecast &lt;b&gt;\", \"body\": \"x\"}\n";
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        let image = |i: usize| out.articles[i].image.clone().unwrap();
+        assert_eq!(image(0).caption.as_deref(), Some("Photo: AFP & Reuters"));
+        assert_eq!(image(0).credit.as_deref(), Some("AFP"));
+        assert_eq!(image(1).caption.as_deref(), Some("The port at dawn"));
+        assert_eq!(image(1).alt.as_deref(), Some("Cranes"));
+        assert_eq!(
+            image(2).caption.as_deref(),
+            Some("Rates < 5% > forecast <b>")
+        );
+    }
+
+    /// A count of seconds at or before 1970 is what exports write for none: the record is
+    /// undated, with a warning at its line, not filed under 1969.
+    #[test]
+    fn negative_and_zero_timestamps_are_no_date() {
+        let text = "{\"title\": \"A\", \"date\": -5, \"body\": \"x\"}\n{\"title\": \"B\", \"date\": -1678183200000, \"body\": \"x\"}\n{\"title\": \"C\", \"date\": 0, \"body\": \"x\"}\n{\"title\": \"D\", \"date\": -0.5, \"body\": \"x\"}\n{\"title\": \"E\", \"date\": \"-5\", \"body\": \"x\"}\n{\"title\": \"F\", \"date\": 1678183200, \"updated\": -60, \"body\": \"x\"}\n";
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        assert_eq!(out.articles.len(), 6);
+        for a in &out.articles[..5] {
+            assert!(a.date.is_none(), "{}: {:?}", a.title, a.date);
+        }
+        assert!(out.articles[5].date.is_some() && out.articles[5].updated.is_none());
+        for line in 1..=6 {
+            assert!(
+                out.diagnostics
+                    .iter()
+                    .any(|d| d.kind == "bad-date" && d.line == Some(line) && !d.is_error()),
+                "{line}: {:?}",
+                out.diagnostics
+            );
+        }
+        let negative = out.diagnostics.iter().find(|d| d.line == Some(1)).unwrap();
+        assert!(
+            negative.message.contains("date -5 is no date")
+                && negative.message.contains("listed as undated"),
+            "{negative}"
+        );
+        // An expiry that cannot be read stops the build, as any: licensed copy must not
+        // go up for a mistyped end.
+        let text =
+            "{\"title\": \"A\", \"date\": \"2023-03-07\", \"expires\": -1, \"body\": \"x\"}\n";
+        let out = parse_lines(&file("d.jsonl", text), &SiteConfig::default());
+        let e = &out.diagnostics[0];
+        assert!(e.is_error() && e.message.contains("or 0 for none"), "{e}");
+    }
+
     /// A JSON array saved as `.jsonl`, JSON Lines saved as `.json`, an empty `.json`.
     #[test]
     fn the_other_json_flavour_is_read_as_what_it_is() {

@@ -270,7 +270,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     fields.drafts_folder = in_folder(&file.rel, "_drafts");
     let mut draft = fields.draft();
     // A summary is plain text: Hugo renders a front-matter summary's Markdown, so
-    // `**Bold** claim` is written without its asterisks.
+    // `**Bold** claim` is written without its asterisks (its HTML is gone already).
     draft.summary = draft.summary.map(|s| inline_plain_text(&s));
     if draft.summary.is_none() {
         if let Some(at) = split.body.find(divider.as_str()) {
@@ -466,8 +466,9 @@ fn jekyll_name(rel: &str) -> Option<(&str, &str)> {
 }
 
 /// Markdown as the plain text it shows: markup gone, blocks one space apart. Raw HTML
-/// is kept as the text it is written as when `keep_html` (a hand-written one-line
-/// summary's `<b>` is its text), else dropped (a body's `<span>`).
+/// is kept as the text it is written as when `keep_html` (a front-matter summary's HTML
+/// is removed before, so a `<` left in it is text: `&lt;b&gt;` as written), else
+/// dropped (a body's `<span>`).
 fn plain_text(markdown: &str, keep_html: bool) -> String {
     use pulldown_cmark::{Event, TagEnd};
     let mut text = String::new();
@@ -660,6 +661,16 @@ body
         );
     }
 
+    /// In front matter, as any date that cannot be used, it is an error at its line.
+    #[test]
+    fn a_negative_timestamp_is_an_error_at_its_line() {
+        let out = parse_text("+++\ntitle = \"x\"\ndate = -5\n+++\nbody\n");
+        assert!(out.articles.is_empty());
+        let e = &out.diagnostics[0];
+        assert!(e.is_error() && e.line == Some(3), "{e}");
+        assert!(e.message.contains("-5 is no date"), "{e}");
+    }
+
     #[test]
     fn toml_syntax_error_names_line() {
         let out =
@@ -788,13 +799,19 @@ body
             ));
             out.articles[0].summary.clone()
         };
+        // HTML is markup too, as Hugo renders it; escaped, it is text.
         assert_eq!(
             summary("A *bold* [claim](http://x) <b>x</b> & more"),
-            "A bold claim <b>x</b> & more"
+            "A bold claim x & more"
         );
-        assert_eq!(summary("<b>x</b> & more"), "<b>x</b> & more");
+        assert_eq!(summary("<p><b>x</b> &amp; more</p>"), "x & more");
+        assert_eq!(summary("&lt;b&gt; is bold"), "<b> is bold");
+        assert_eq!(summary("5 < 6 and 7 > 6"), "5 < 6 and 7 > 6");
         assert_eq!(summary("2023. A *year*"), "2023. A year");
         assert_eq!(summary("# 1 _best_"), "# 1 best");
+        // A Jekyll `description` in YAML, the same.
+        let out = parse_text("---\ntitle: x\ndate: 2023-03-07\ndescription: \"<p>The <b>port</b> **reopens**</p>\"\n---\nbody\n");
+        assert_eq!(out.articles[0].summary, "The port reopens");
         // Above `<!--more-->`, raw HTML is markup.
         let out = parse_text("+++\ntitle = \"x\"\ndate = 2023-03-07\n+++\nA <span>b</span> **c**.\n\n<!--more-->\nRest.\n");
         assert_eq!(out.articles[0].summary, "A b c.");

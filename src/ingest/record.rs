@@ -568,6 +568,23 @@ impl<'a> Fields<'a> {
             // too, to the millisecond.
             Value::Number(n) if n.as_f64().is_some_and(f64::is_finite) => {
                 let count = n.to_string();
+                // A count at or before 1970 (`-5`, `0`) is what exports write for "no
+                // date", or a bug: as a date it would file the story under 1969 or 1970
+                // without a word.
+                if n.as_f64().is_some_and(|f| f <= 0.0) {
+                    // An expiry that cannot be read stops the build (see `expiry`).
+                    let then = if self.strict {
+                        "write the date itself, such as 2023-03-07, or 0 for none"
+                    } else {
+                        "the article is listed as undated: write the date itself, such as 2023-03-07, if it has one"
+                    };
+                    self.problem(
+                        &key,
+                        "bad-date",
+                        format!("{key} {count} is no date (a count of seconds since 1970 that is not after it, as exports write for none); {then}"),
+                    );
+                    return None;
+                }
                 let date = match n.as_i64() {
                     Some(count) if count.abs() >= 100_000_000_000 => {
                         DateTime::from_timestamp_millis(count)
@@ -697,10 +714,10 @@ impl<'a> Fields<'a> {
 
     /// A line of metadata as [`clean_line`]; a dump's markup (`<b>Breaking</b>`, an
     /// excerpt's `<p>`) goes too, leaving its text. Front matter is written by hand, so
-    /// `<b>` there is text, as Hugo shows it.
+    /// `<b>` in its title is text, as Hugo shows it.
     fn clean(&self, text: &str) -> String {
-        if self.mode == Mode::Dump && body::looks_like_html(text) {
-            clean_line(&body::html_to_text(text))
+        if self.mode == Mode::Dump {
+            plain_line(text)
         } else {
             clean_line(text)
         }
@@ -770,7 +787,9 @@ impl<'a> Fields<'a> {
         let updated = self.date(Field::Updated);
         let expires = self.expiry();
         let slug = self.string(Field::Slug);
-        let summary = self.string(Field::Summary).map(|s| self.clean(&s));
+        // Plain text in every format: Hugo renders a front matter's summary as Markdown
+        // (raw HTML in it too), so its markup is markup, not text to show.
+        let summary = self.string(Field::Summary).map(|s| plain_line(&s));
         let items = self.items(Field::Authors);
         let authors = if self.mode == Mode::Dump {
             // Split with the agencies taken out, in `split_agencies`.
@@ -865,12 +884,14 @@ impl<'a> Fields<'a> {
                 None
             }
         });
+        // A dump's caption, credit and alt are often the page's HTML (`<p>Photo:
+        // <b>AFP</b></p>`); they are shown as plain text.
         let caption = self
             .string(Field::Caption)
             .or(image_caption)
-            .map(|s| clean_line(&s));
-        let credit = self.string(Field::Credit).map(|s| clean_line(&s));
-        let alt = self.string(Field::Alt).map(|s| clean_line(&s));
+            .map(|s| self.clean(&s));
+        let credit = self.string(Field::Credit).map(|s| self.clean(&s));
+        let alt = self.string(Field::Alt).map(|s| self.clean(&s));
         let draft = self.bool(Field::Draft) || unpublished || self.drafts_folder;
         // A draft may wait for its date (Jekyll's `_drafts/` hold undated posts): built
         // with `--drafts`, it is undated.
@@ -888,7 +909,30 @@ impl<'a> Fields<'a> {
             Mode::Dump => self.string(Field::Body),
             Mode::FrontMatter => None,
         };
-        let url = self.string(Field::Url);
+        let url_key = self
+            .map
+            .keys()
+            .find(|k| self.is_name_of(Field::Url, k))
+            .cloned();
+        let mut url = self.string(Field::Url);
+        // A script or inline data is no page: its text must not become the slug (nor
+        // anything else), and the field most likely holds a scraped link's href.
+        if let Some(u) = url.as_deref().filter(|u| script_scheme(u)) {
+            let key = url_key.unwrap_or_else(|| "url".into());
+            let line = self.line(&key);
+            let shown: String = u.chars().take(60).collect();
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    self.shown,
+                    line,
+                    format!(
+                        "{key} '{shown}' is a script or inline data, not the address of a page; ignored (the slug comes from the title): give the page's address (https://...) or leave {key} out"
+                    ),
+                )
+                .with_kind("bad-field"),
+            );
+            url = None;
+        }
         // Hugo's `url` and Jekyll's `permalink` give the page's address on the old site:
         // it redirects to the article's address here, so old links keep working. A
         // pattern (`/:year/:title/`) or a full URL (a dump's original page) is not one.
@@ -1070,6 +1114,17 @@ pub const KNOWN_FIELDS: [&str; 20] = [
     "translationKey",
     "expiryDate",
 ];
+
+/// A plain-text field (a summary, a caption) as [`clean_line`], its markup removed
+/// (`<p>Photo: <b>AFP</b></p>` is `Photo: AFP`): templates escape these fields, so a tag
+/// left in showed as written. Escaped markup (`&lt;b&gt;`) is text and stays.
+pub fn plain_line(text: &str) -> String {
+    if body::looks_like_html(text) {
+        clean_line(&body::html_to_text(text))
+    } else {
+        clean_line(text)
+    }
+}
 
 /// One line of metadata: spaces folded, entities decoded, whitespace collapsed.
 pub fn clean_line(text: &str) -> String {
@@ -1333,6 +1388,20 @@ fn slug_from_url(url: &str, slugs: SlugStyle) -> Option<String> {
     (slug.contains('-') && slug.chars().any(char::is_alphabetic)).then_some(slug)
 }
 
+/// A `javascript:`, `vbscript:` or `data:` address, read as browsers read a scheme
+/// (case ignored, tabs, line ends and leading spaces dropped: `Java\tScript:`).
+fn script_scheme(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return false;
+    };
+    let scheme: String = scheme
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    matches!(scheme.as_str(), "javascript" | "vbscript" | "data")
+}
+
 /// Removes control characters (but tabs and line ends) from every string in `value`:
 /// escapes such as `\u0000` or `\u001b` in a JSON or TOML string would otherwise reach
 /// pages and feeds, where they are invalid (the files' own bytes are cleaned as they are
@@ -1476,9 +1545,28 @@ pub fn finish(
         .summary
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| lede(body.first_paragraph));
+    // Bidi overrides and isolates in a title or a name can show it reversed (a spoof);
+    // metadata is plain text, so they go from all of it, whatever format it came from.
+    let plain = |text: String| match crate::slug::without_bidi_controls(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(cleaned) => cleaned,
+    };
+    let names = |list: Vec<String>| -> Vec<String> {
+        list.into_iter()
+            .map(plain)
+            .filter(|n| !n.trim().is_empty())
+            .collect()
+    };
+    let image = draft.image.map(|i| Image {
+        src: i.src,
+        title: i.title.map(plain),
+        caption: i.caption.map(plain),
+        credit: i.credit.map(plain),
+        alt: i.alt.map(plain),
+    });
     Article {
         id,
-        title,
+        title: plain(title),
         slug,
         url: String::new(),
         date: draft.date,
@@ -1486,15 +1574,18 @@ pub fn finish(
         // copied from the published one) is no update to show.
         updated: draft.updated.filter(|u| draft.date.is_none_or(|d| *u > d)),
         // A folder's defaults fill in what the file does not say.
-        authors: or_default(draft.authors, &file.defaults.authors),
-        sources: or_default(draft.sources, &file.defaults.sources),
-        tags: or_default(draft.tags, &file.defaults.tags),
-        section: draft.section.or_else(|| file.default_section.clone()),
-        summary,
+        authors: names(or_default(draft.authors, &file.defaults.authors)),
+        sources: names(or_default(draft.sources, &file.defaults.sources)),
+        tags: names(or_default(draft.tags, &file.defaults.tags)),
+        section: draft
+            .section
+            .or_else(|| file.default_section.clone())
+            .map(plain),
+        summary: plain(summary),
         word_count: body.word_count,
         reading_minutes: reading_minutes(body.word_count),
         body_html: body.html,
-        image: draft.image,
+        image,
         draft: draft.draft,
         source_path: file.shown.clone(),
         source_line: line,
@@ -1641,6 +1732,38 @@ mod tests {
             let mut f = Fields::new(map, Mode::Dump, "", 1, shown, &config);
             let d = f.draft();
             assert_eq!(d.image.and_then(|i| i.src).is_some(), kept, "{src}");
+        }
+    }
+
+    /// A script in `url` gives no slug; the warning names the line and what to do.
+    #[test]
+    fn script_urls_are_no_url() {
+        let config = SiteConfig::default();
+        let shown = Path::new("content/d.jsonl");
+        for (url, kept) in [
+            ("javascript:alert(document.cookie)//evil-slug", false),
+            (" JavaScript:void(0)/evil-slug", false),
+            ("java\tscript:x/evil-slug", false),
+            ("vbscript:msgbox/evil-slug", false),
+            ("data:text/html,evil-slug", false),
+            ("https://x.org/news/good-slug", true),
+            ("/news/good-slug", true),
+        ] {
+            let mut map = Map::new();
+            map.insert("link".into(), Value::String(url.into()));
+            let mut f = Fields::new(map, Mode::Dump, "", 4, shown, &config);
+            let d = f.draft();
+            assert_eq!(d.url.is_some(), kept, "{url}");
+            if !kept {
+                let w = &f.diagnostics[0];
+                assert_eq!((w.line, &*w.kind), (Some(4), "bad-field"), "{url}");
+                assert!(
+                    w.message.contains("link '") && w.message.contains("leave link out"),
+                    "{w}"
+                );
+            } else {
+                assert!(f.diagnostics.is_empty(), "{url}: {:?}", f.diagnostics);
+            }
         }
     }
 

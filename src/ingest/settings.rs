@@ -54,6 +54,38 @@ pub const DEFAULT_AGENCY_ALIASES: [(&str, &str); 14] = [
 /// (ignoring case); always removed from scraped text.
 pub const DEFAULT_TRAILERS: [&str; 1] = ["Short link:"];
 
+/// Page furniture matched only as a whole line (ignoring case and outer spaces): a
+/// sentence that holds these words ("Share this article with a friend, he said.") is
+/// text. Scrapers keep these labels of buttons and ad slots between paragraphs.
+pub const DEFAULT_CLUTTER: [&str; 22] = [
+    "Advertisement",
+    "Skip advertisement",
+    "Story continues below advertisement",
+    "Share on Facebook",
+    "Share on Twitter",
+    "Share on X",
+    "Share on WhatsApp",
+    "Share on LinkedIn",
+    "Share via Email",
+    "Share this article",
+    "Share this story",
+    "Copy link",
+    "Read more:",
+    "Read more",
+    "Read also:",
+    "Continue reading",
+    "Publicité",
+    "Publicidad",
+    "إعلان",
+    "اقرأ أيضا:",
+    "اقرأ أيضاً:",
+    "شارك على فيسبوك",
+];
+
+/// Labels of a page's short link, dropped with the link after them or alone, never with
+/// other words after them: Arabic sites' "Short link:".
+const LINK_LABELS: [&str; 1] = ["رابط مختصر:"];
+
 /// How an all-numeric date such as `07/03/2023` is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -185,17 +217,43 @@ impl IngestConfig {
             .map(|a| a.trim().to_string())
     }
 
-    /// True when `line` starts with a trailer pattern.
+    /// True when `line` starts with a trailer pattern, is a whole line of
+    /// [`DEFAULT_CLUTTER`], or is a link label of [`LINK_LABELS`] alone or with its link.
     pub fn is_trailer(&self, line: &str) -> bool {
         // `Short link :` as well as `Short link:`.
-        let fold = |s: &str| s.trim().to_lowercase().replace(" :", ":");
+        let fold = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+                .replace(" :", ":")
+        };
         let line = fold(line);
+        // The built-in lists are folded already but for case, compared without a copy.
+        let same =
+            |text: &str, entry: &str| text.chars().eq(entry.chars().flat_map(char::to_lowercase));
+        let labelled = || {
+            LINK_LABELS.iter().any(|label| {
+                let rest = line.get(label.len()..).map(str::trim);
+                line.get(..label.len())
+                    .is_some_and(|head| same(head, label))
+                    && rest.is_some_and(|rest| rest.is_empty() || is_link(rest))
+            })
+        };
         DEFAULT_TRAILERS
             .iter()
             .map(|s| s.to_string())
             .chain(self.trailers.iter().cloned())
             .any(|t| line.starts_with(&fold(&t)))
+            || DEFAULT_CLUTTER.iter().any(|c| same(&line, c))
+            || labelled()
     }
+}
+
+/// One web address and nothing else (`https://x.org/1`, `www.x.org/1`).
+fn is_link(text: &str) -> bool {
+    !text.contains(char::is_whitespace)
+        && (text.contains("://") || text.to_ascii_lowercase().starts_with("www."))
 }
 
 fn agency_key(name: &str) -> String {
@@ -318,6 +376,40 @@ mod tests {
         assert!(ingest.is_trailer("Short link : https://e.org/x"));
         assert!(ingest.is_trailer("short link: x"));
         assert!(!ingest.is_trailer("Short links are fine."));
+    }
+
+    /// The built-in clutter is a whole line, never a sentence that holds its words.
+    #[test]
+    fn clutter_lines_only_when_whole() {
+        let ingest = IngestConfig::default();
+        for line in [
+            "Advertisement",
+            "ADVERTISEMENT",
+            "  advertisement ",
+            "Share on Facebook",
+            "Share on  Twitter",
+            "Share on X",
+            "Share this article",
+            "Read more:",
+            "Read more :",
+            "رابط مختصر:",
+            "رابط مختصر: https://gate.ahram.org.eg/News/1.aspx",
+            "رابط مختصر : www.x.org/1",
+        ] {
+            assert!(ingest.is_trailer(line), "{line}");
+        }
+        for line in [
+            "Advertisement revenue fell by a third, the company said.",
+            "The advertisement ran for a week.",
+            "Share on Facebook rose 3% on Tuesday.",
+            "Share this article with a friend, he urged readers.",
+            "Read more: the minister's full statement is below.",
+            "Read more books, the campaign says.",
+            "رابط مختصر: هذا ما قاله الوزير",
+            "Shares",
+        ] {
+            assert!(!ingest.is_trailer(line), "{line}");
+        }
     }
 
     #[test]

@@ -12,8 +12,8 @@
 
 use super::body::{bullet, decode_entities, fold_spaces, paragraphs_body};
 use super::dates::{
-    is_missing_day, missing_day_message, parse_date_with, wrong_weekday, wrong_weekday_message,
-    DateError,
+    is_missing_day, local_to_zone, missing_day_message, parse_date_with, wrong_weekday,
+    wrong_weekday_message, DateError,
 };
 use super::record::{finish, is_role, names_in, role_agency, strip_by, strip_prefix_ci, Draft};
 use super::settings::IngestConfig;
@@ -21,6 +21,7 @@ use super::{FileOutcome, SourceFile};
 use crate::article::Image;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::slug::without_bidi_controls;
 
 /// Blocks after the headline searched for a byline or a date line.
 const HEADER_BLOCKS: usize = 3;
@@ -52,6 +53,8 @@ struct Byline {
     missing_day: Option<String>,
     /// The date as written and the weekday it really fell on, when it names another.
     wrong_weekday: Option<(String, &'static str)>,
+    /// The place of a dash byline (`القاهرة - أ ش أ`), where the story was filed from.
+    filed_from: bool,
 }
 
 /// Parses one text file into one article.
@@ -90,7 +93,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     while k < blocks.len().min(HEADER_BLOCKS) {
         let stacked = blocks[k].len() > 1
             && blocks[k].len() <= HEADER_BLOCKS
-            && blocks[k].iter().all(|l| is_header_line(&l.text, config));
+            && (0..blocks[k].len()).all(|j| is_stacked_header(&blocks[k], j, config));
         if stacked {
             let block = blocks.remove(k);
             for (j, line) in block.into_iter().enumerate() {
@@ -135,6 +138,15 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 .get(i + 1)
                 .is_some_and(|b| b.len() == 1 && date_line(&b[0].text, config).is_some())
         };
+        // The BBC's `By Jane Smith` / `BBC News, Cairo` / `7 March 2023`: between the
+        // writer and the date, the outlet and the place the story was filed from.
+        if !draft.authors.is_empty() && draft.sources.is_empty() && next_is_date() {
+            if let Some(outlet) = desk_line(&line.text, config) {
+                draft.sources.push(outlet);
+                header_end = i + 1;
+                continue;
+            }
+        }
         let byline = match byline(&line.text, config) {
             Some(b) => b,
             None if draft.authors.is_empty() && is_name(&line.text) && next_is_date() => Byline {
@@ -229,13 +241,42 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         push_paragraphs(&block[c + 1..], &mut paragraphs);
     }
 
+    // A lede that opens with a wire dateline (`Madrid, 7 mar (EFE).- ...`, `CAIRO, March
+    // 7 (Reuters) - ...`) names the agency, when the header named none, and the day, when
+    // it gave no date; the paragraph stays as written, as news sites show it.
+    let mut yearless = None;
+    if let Some(dateline) = paragraphs.first().and_then(|p| lede_dateline(p, config)) {
+        if draft.sources.is_empty() {
+            draft.sources.push(dateline.agency.clone());
+        }
+        if draft.date.is_none() && !date_refused {
+            draft.date = dateline.date(config);
+            if dateline.day.is_some_and(|(_, _, year)| year.is_none()) {
+                yearless = Some(dateline.written);
+            }
+        }
+    }
+
     if draft.date.is_none() && !date_refused {
         // A file that starts with its byline has lost its headline: saying that a byline
         // is expected under the headline would point at the wrong line.
-        let (message, kind) = if is_header_line(&headline.text, config) {
-            ("the first line, where the headline goes, reads as a byline or a date: the headline seems to be missing; write it on the first line, above the byline (until then the article is listed as undated, under this line as its headline)", "no-headline")
+        let undated = match &yearless {
+            Some(written) => format!("no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline; the lede's dateline '{written}' gives the day but not the year); the article is listed as undated"),
+            None => "no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline); the article is listed as undated".to_string(),
+        };
+        // (`Iraq Talks - Reuters` is a page title's form too: without a date, a place
+        // and an agency do not make the first line a byline.)
+        let lost = date_line(&headline.text, config).is_some()
+            || byline(&headline.text, config).is_some_and(|b| {
+                !b.filed_from
+                    || b.date.is_some()
+                    || b.ambiguous.is_some()
+                    || b.missing_day.is_some()
+            });
+        let (message, kind) = if lost {
+            ("the first line, where the headline goes, reads as a byline or a date: the headline seems to be missing; write it on the first line, above the byline (until then the article is listed as undated, under this line as its headline)".to_string(), "no-headline")
         } else {
-            ("no date found (expected a byline such as 'AFP, Tuesday 7 Mar 2023' under the headline); the article is listed as undated", "undated")
+            (undated, "undated")
         };
         out.diagnostics
             .push(Diagnostic::warning(&file.shown, Some(headline.no), message).with_kind(kind));
@@ -344,6 +385,136 @@ fn is_header_line(text: &str, config: &SiteConfig) -> bool {
     date_line(text, config).is_some() || byline(text, config).is_some()
 }
 
+/// Whether line `j` of a block under the headline is a header line of its own: a
+/// byline or a date line, or one that is a header line only above a date line (a desk
+/// line under a writer's byline, `BBC News, Cairo`; a dash byline without a date,
+/// `القاهرة - أ ش أ`).
+fn is_stacked_header(block: &[Line], j: usize, config: &SiteConfig) -> bool {
+    let text = &block[j].text;
+    if is_header_line(text, config) {
+        return true;
+    }
+    let date_under = block
+        .get(j + 1)
+        .is_some_and(|l| date_line(&l.text, config).is_some());
+    let under_writer = j > 0
+        && byline(&block[j - 1].text, config)
+            .is_some_and(|b| !b.authors.is_empty() && b.sources.is_empty());
+    date_under && under_writer && desk_line(text, config).is_some()
+}
+
+/// `BBC News, Cairo`: an outlet and the place a story was filed from, as the line
+/// between a writer's byline and the date (only there: elsewhere two names after a comma
+/// may be two writers). Returns the outlet, as an agency's name when it is one.
+fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
+    let parts: Vec<&str> = text.split([',', '\u{60c}']).map(str::trim).collect();
+    let [outlet, place] = parts.as_slice() else {
+        return None;
+    };
+    let short = |p: &str| p.split_whitespace().count() <= 4;
+    let fits = |p: &str| short(p) && is_name(p) && !is_role(p);
+    (fits(outlet) && fits(place)).then(|| {
+        config
+            .ingest
+            .agency(outlet)
+            .unwrap_or_else(|| outlet.to_string())
+    })
+}
+
+/// A wire story's dateline at the start of its lede: `Madrid, 7 mar (EFE).-`.
+#[derive(Debug)]
+struct LedeDateline {
+    agency: String,
+    /// Month, day and the year when written.
+    day: Option<(u32, u32, Option<i32>)>,
+    /// The dateline as written, up to the agency's parenthesis, for messages.
+    written: String,
+}
+
+impl LedeDateline {
+    /// The day, when the dateline gives its year too: a year is never guessed (the
+    /// header's date, when there is one, is used before this).
+    fn date(&self, config: &SiteConfig) -> Option<chrono::DateTime<chrono_tz::Tz>> {
+        let (month, day, year) = self.day?;
+        let date = chrono::NaiveDate::from_ymd_opt(year?, month, day)?;
+        Some(local_to_zone(
+            date.and_time(chrono::NaiveTime::MIN),
+            config.tz,
+        ))
+    }
+}
+
+/// Spanish month abbreviations as EFE writes them (`7 mar`, `12 dic`); full names and
+/// the other languages' are read by the date parser.
+const SPANISH_MONTHS: [(&str, u32); 5] =
+    [("ene", 1), ("abr", 4), ("ago", 8), ("set", 9), ("dic", 12)];
+
+/// The dateline a wire story's lede opens with: a place (a short name), optionally a
+/// comma and a day and month (a year too), then a known agency in parentheses and a
+/// dash: `Madrid, 7 mar (EFE).-`, `CAIRO, March 7 (Reuters) -`, `GAZA (AP) —`. Anything
+/// else before the parenthesis, or no dash after it, and the lede is only text.
+fn lede_dateline(text: &str, config: &SiteConfig) -> Option<LedeDateline> {
+    let open = text.find('(')?;
+    let head = text[..open].trim();
+    if head.is_empty() || head.chars().count() > 60 {
+        return None;
+    }
+    let close = open + text[open..].find(')')?;
+    let agency = config.ingest.agency(&text[open + 1..close])?;
+    let after = text[close + 1..].trim_start_matches(['.', ' ']);
+    if !after.starts_with(['-', '\u{2013}', '\u{2014}']) {
+        return None;
+    }
+    let (place, when) = match head.split_once(',') {
+        Some((place, when)) => (place.trim(), Some(when.trim())),
+        None => (head, None),
+    };
+    if place.split_whitespace().count() > 4 || !is_name(place) {
+        return None;
+    }
+    let day = match when {
+        Some(when) => Some(day_and_month(when, config)?),
+        None => None,
+    };
+    Some(LedeDateline {
+        agency,
+        day,
+        written: head.to_string(),
+    })
+}
+
+/// `7 mar`, `March 7`, `7 mars 2023`: (month, day, year when given); nothing else.
+fn day_and_month(text: &str, config: &SiteConfig) -> Option<(u32, u32, Option<i32>)> {
+    use chrono::Datelike;
+    let (mut month, mut day, mut year) = (None, None, None);
+    for word in text.split([' ', ',']).filter(|w| !w.is_empty()) {
+        let word = word.trim_end_matches('.');
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            match word.len() {
+                1 | 2 if day.is_none() => day = word.parse::<u32>().ok(),
+                4 if year.is_none() => year = word.parse::<i32>().ok(),
+                _ => return None,
+            }
+            continue;
+        }
+        if month.is_some() {
+            return None;
+        }
+        let lower = word.to_lowercase();
+        month = SPANISH_MONTHS
+            .iter()
+            .find(|(name, _)| *name == lower)
+            .map(|(_, n)| *n)
+            .or_else(|| {
+                parse_date_with(&format!("1 {word} 2000"), config.tz, None)
+                    .ok()
+                    .map(|d| d.month())
+            });
+        month?;
+    }
+    Some((month?, day.filter(|d| (1..=31).contains(d))?, year))
+}
+
 /// `Updated: Wednesday 8 Mar 2023`, `Last updated 8 March 2023`.
 fn is_updated_line(text: &str) -> bool {
     let lower = text.to_lowercase();
@@ -352,7 +523,8 @@ fn is_updated_line(text: &str) -> bool {
 
 /// A line that is only a date, possibly after `Published`, `Posted` or `Updated`.
 fn date_line(text: &str, config: &SiteConfig) -> Option<chrono::DateTime<chrono_tz::Tz>> {
-    parse_date_with(date_text(text), config.tz, config.ingest.date_order).ok()
+    let text = without_bidi_controls(text);
+    parse_date_with(date_text(&text), config.tz, config.ingest.date_order).ok()
 }
 
 /// `text` without a leading `Published`, `Posted`, `Updated`... (or their French,
@@ -394,6 +566,8 @@ fn date_text(text: &str) -> &str {
 /// Reads `text` as a byline: comma- or bar-separated agencies, names and one date. A line
 /// is a byline when it holds a date or a known agency, or starts with "By"; otherwise `None`.
 fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
+    // Bidi controls around a name or date (as RTL pages wrap them) are no part of it.
+    let text = without_bidi_controls(text);
     let mut line = text.trim();
     let by = strip_by(line).is_some();
     if let Some(rest) = strip_by(line) {
@@ -490,7 +664,59 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
         || (by && names + agencies > 0 && b.unplaced.len() <= names)
         || (agencies > 0 && b.unplaced.len() < agencies + names)
         || (names > 0 && roles > 0 && b.unplaced.is_empty());
+    if !is_byline && !by {
+        return dash_byline(line, config);
+    }
     is_byline.then_some(b)
+}
+
+/// A byline whose parts a dash separates: `AFP - 07.03.2023` (agency, date), `القاهرة -
+/// أ ش أ` (place, agency: Arabic papers' dateline). It needs an agency, and holds
+/// nothing else but at most one date and one place, a short name that is no writer (in
+/// this form a name beside the agency is where the story was filed from); so a sentence
+/// with a dash (`AFP - the minister said...`) is none.
+fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
+    const DASHES: [&str; 3] = [" - ", " \u{2013} ", " \u{2014} "];
+    if !DASHES.iter().any(|d| line.contains(d)) {
+        return None;
+    }
+    let mut parts = vec![line];
+    for dash in DASHES {
+        parts = parts.iter().flat_map(|p| p.split(dash)).collect();
+    }
+    let mut b = Byline::default();
+    for part in parts.iter().map(|p| p.trim()) {
+        if let Some(agency) = config.ingest.agency(part) {
+            if !b.sources.contains(&agency) {
+                b.sources.push(agency);
+            }
+            continue;
+        }
+        let dated = b.date.is_some() || b.ambiguous.is_some() || b.missing_day.is_some();
+        let candidate = date_text(part);
+        match parse_date_with(candidate, config.tz, config.ingest.date_order) {
+            Ok(d) if !dated => {
+                b.wrong_weekday = wrong_weekday(candidate, &d).map(|w| (candidate.to_string(), w));
+                b.date = Some(d);
+            }
+            Err(DateError::Ambiguous) if !dated => b.ambiguous = Some(candidate.to_string()),
+            Err(DateError::NotADate)
+                if !dated && is_missing_day(candidate, config.tz, config.ingest.date_order) =>
+            {
+                b.missing_day = Some(candidate.to_string())
+            }
+            Err(DateError::NotADate)
+                if !b.filed_from
+                    && part.split_whitespace().count() <= 3
+                    && is_name(part)
+                    && !is_role(part) =>
+            {
+                b.filed_from = true
+            }
+            _ => return None,
+        }
+    }
+    (!b.sources.is_empty()).then_some(b)
 }
 
 /// `3 min read`, `5 minutes`: a page's reading time, printed in its byline.
@@ -535,6 +761,7 @@ fn is_name(text: &str) -> bool {
             && b.chunks(2)
                 .all(|c| c[0].is_ascii_uppercase() && c.get(1).is_none_or(|&d| d == b'.'))
     };
+    let text = without_bidi_controls(text);
     let words: Vec<&str> = text.split_whitespace().collect();
     !words.is_empty()
         && words.len() <= NAME_WORDS
@@ -923,6 +1150,155 @@ mod tests {
         assert_eq!(out.articles[0].authors, ["Juan Pérez", "María López"]);
     }
 
+    /// The BBC's byline over its outlet and place; an agency and a date apart by a dash;
+    /// an Arabic paper's place and agency over the date.
+    #[test]
+    fn bbc_dash_and_arabic_datelines() {
+        let day = |a: &crate::article::Article| a.date.map(|d| d.date_naive().to_string());
+        for text in [
+            "Headline\n\nBy Jane Smith\nBBC News, Cairo\n7 March 2023\n\nBody text here.\n",
+            "Headline\n\nBy Jane Smith\n\nBBC News, Cairo\n\n7 March 2023\n\nBody text here.\n",
+        ] {
+            let out = parse_text(text);
+            let a = &out.articles[0];
+            assert_eq!(a.authors, ["Jane Smith"], "{text}");
+            assert_eq!(a.sources, ["BBC News"], "{text}");
+            assert_eq!(day(a).as_deref(), Some("2023-03-07"), "{text}");
+            assert_eq!(a.body_html, "<p>Body text here.</p>\n", "{text}");
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        }
+        // An agency's desk is the agency.
+        let out = parse_text("Headline\n\nBy Jane Smith\nREUTERS, Cairo\n7 March 2023\n\nBody.\n");
+        assert_eq!(out.articles[0].sources, ["Reuters"]);
+        assert!(out.articles[0].authors == ["Jane Smith"]);
+        // Elsewhere, two names after a comma are text: not under a writer, or over no date.
+        let out =
+            parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling, Giza Nights\n\nBody text.\n");
+        assert!(out.articles[0]
+            .body_html
+            .contains("Cairo Calling, Giza Nights"));
+        assert_eq!(out.articles[0].sources, ["AFP"]);
+        let out = parse_text("Headline\n\nBy Jane Smith\n\nBBC News, Cairo\n\nBody text.\n");
+        let a = &out.articles[0];
+        assert!(a.sources.is_empty() && a.body_html.contains("BBC News, Cairo"));
+
+        // `AFP - 07.03.2023`: the numeric date is read as any other, with date_order.
+        let out = parse_text("Headline\n\nAFP - 07.03.2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(a.sources, ["AFP"]);
+        assert!(a.date.is_none());
+        assert_eq!(a.body_html, "<p>Body text here.</p>\n");
+        let kinds: Vec<(&str, Option<usize>)> =
+            out.diagnostics.iter().map(|d| (&*d.kind, d.line)).collect();
+        assert_eq!(kinds, [("ambiguous-date", Some(3)), ("undated", Some(1))]);
+        let mut c = SiteConfig::default();
+        c.ingest.date_order = Some(super::super::settings::DateOrder::DayFirst);
+        let out = parse(
+            &file("Headline\n\nAFP - 07.03.2023\n\nBody text here.\n"),
+            &c,
+        );
+        assert_eq!(day(&out.articles[0]).as_deref(), Some("2023-03-07"));
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let out = parse_text("Headline\n\nReuters \u{2013} Tuesday 7 March 2023\n\nBody.\n");
+        assert_eq!(day(&out.articles[0]).as_deref(), Some("2023-03-07"));
+
+        // `القاهرة - أ ش أ` over the date: MENA's, filed from Cairo (no writer).
+        for text in [
+            "عنوان الخبر\n\nالقاهرة - أ ش أ\nالثلاثاء ٧ مارس ٢٠٢٣\n\nنص الخبر.\n",
+            "عنوان الخبر\n\nالقاهرة - أ ش أ\n\nالثلاثاء ٧ مارس ٢٠٢٣\n\nنص الخبر.\n",
+        ] {
+            let out = parse_text(text);
+            let a = &out.articles[0];
+            assert_eq!(a.sources, ["MENA"], "{text}");
+            assert!(a.authors.is_empty(), "{:?}", a.authors);
+            assert_eq!(day(a).as_deref(), Some("2023-03-07"), "{text}");
+            assert_eq!(a.body_html, "<p>نص الخبر.</p>\n", "{text}");
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        }
+
+        // Sentences with a dash are no bylines.
+        let c = SiteConfig::default();
+        for text in [
+            "AFP - the minister said on Tuesday it would act.",
+            "Reuters - Oil Prices Rise Again Today",
+            "Cairo - Giza",
+            "AFP - 7 Mar 2023 - 8 Mar 2023",
+            "Cairo - Giza - AFP",
+        ] {
+            assert!(byline(text, &c).is_none(), "{text}");
+        }
+        let out = parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo - the talks resumed.\n");
+        assert_eq!(out.articles[0].summary, "Cairo - the talks resumed.");
+        // A page title's `Headline - Agency` is the headline, though undated.
+        let out = parse_text("Iraq Talks - Reuters\n\nBody text here.\n");
+        assert_eq!(out.diagnostics[0].kind, "undated");
+        assert_eq!(out.articles[0].title, "Iraq Talks - Reuters");
+    }
+
+    /// EFE's lede dateline gives the agency, and the day when its year is known; the
+    /// paragraph stays whole.
+    #[test]
+    fn a_wire_dateline_opening_the_lede() {
+        let lede = "Madrid, 7 mar (EFE).- El Gobierno aprobó hoy el plan.";
+        let out = parse_text(&format!("Titular\n\n{lede}\n\nOtro párrafo.\n"));
+        let a = &out.articles[0];
+        assert_eq!(a.sources, ["EFE"]);
+        assert!(a.date.is_none(), "no year is invented");
+        assert_eq!(a.summary, lede);
+        assert_eq!(
+            a.body_html,
+            format!("<p>{lede}</p>\n<p>Otro párrafo.</p>\n")
+        );
+        let d = &out.diagnostics[0];
+        assert_eq!((&*d.kind, d.line), ("undated", Some(1)));
+        assert!(
+            d.message
+                .contains("dateline 'Madrid, 7 mar' gives the day but not the year"),
+            "{d}"
+        );
+        // The header's date and writer come first; the agency fills in what it lacks.
+        let out = parse_text(&format!(
+            "Titular\n\nPor Juan Pérez\n8 de marzo de 2023\n\n{lede}\n"
+        ));
+        let a = &out.articles[0];
+        assert_eq!(
+            (a.authors.as_slice(), a.sources.as_slice()),
+            (&["Juan Pérez".to_string()][..], &["EFE".to_string()][..])
+        );
+        assert_eq!(a.date.map(|d| d.day()), Some(8));
+        let out = parse_text(&format!("Titular\n\nAFP, 8 Mar 2023\n\n{lede}\n"));
+        assert_eq!(out.articles[0].sources, ["AFP"]);
+        // With its year, the dateline dates the story; other agencies write it alike.
+        for (text, day) in [
+            ("Madrid, 7 mar 2023 (EFE).- El texto.", "2023-03-07"),
+            ("Bogotá, 12 dic 2022 (EFE).- El texto.", "2022-12-12"),
+            ("CAIRO, March 7, 2023 (Reuters) - Egypt said.", "2023-03-07"),
+        ] {
+            let a = &parse_text(&format!("Titular\n\n{text}\n")).articles[0];
+            assert_eq!(
+                a.date.map(|d| d.date_naive().to_string()).as_deref(),
+                Some(day),
+                "{text}"
+            );
+            assert_eq!(a.summary, text);
+        }
+        let a = &parse_text("Headline\n\nGAZA CITY (AP) \u{2014} Talks resumed.\n").articles[0];
+        assert_eq!(a.sources, ["AP"]);
+        // Parentheses in an ordinary lede are no dateline.
+        for text in [
+            "The minister (AFP) - said nothing.",
+            "Madrid, the capital (EFE).- Text.",
+            "Madrid, 7 mar (Europa Press).- Text.",
+            "Madrid, 7 mar (EFE) said the minister.",
+            "Prices rose (AFP reported) - again.",
+            "Madrid, 7 mar 2023, in the morning (EFE).- Text.",
+        ] {
+            let a = &parse_text(&format!("Headline\n\n{text}\n")).articles[0];
+            assert!(a.sources.is_empty() && a.date.is_none(), "{text}");
+            assert_eq!(a.summary, text);
+        }
+    }
+
     #[test]
     fn credits_after_photo_by_and_a_second_photo() {
         assert_eq!(
@@ -1068,6 +1444,17 @@ mod tests {
         let a = &parse(&file(text), &c).articles[0];
         assert!(a.image.is_none());
         assert!(!a.body_html.contains("caption"));
+    }
+
+    /// Buttons and ad slots a scraper kept are dropped; paragraphs using their words stay.
+    #[test]
+    fn built_in_clutter_lines_are_dropped() {
+        let text = "Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\nADVERTISEMENT\n\nShare on Facebook\nShare on X\nShare this article\n\nAdvertisement revenue fell, the company said.\n\nRead more:\n\nShare this article with a friend, he urged.\n\nرابط مختصر:\nhttps://gate.ahram.org.eg/News/1.aspx\n";
+        let a = &parse_text(text).articles[0];
+        assert_eq!(
+            a.body_html,
+            "<p>The lede.</p>\n<p>Advertisement revenue fell, the company said.</p>\n<p>Share this article with a friend, he urged.</p>\n"
+        );
     }
 
     #[test]
