@@ -981,14 +981,28 @@ pub fn html_body(html: &str, origin: Option<&url::Url>) -> Body {
     }
 }
 
+/// Elements whose content is no text to show: a scraped caption's `<script>` or
+/// `<style>` goes whole, as the sanitizer drops them from bodies.
+const HIDDEN_ELEMENTS: [&str; 3] = ["script", "style", "noscript"];
+
 /// Plain text of an HTML fragment: block tags become spaces, inline tags vanish
-/// (`<em>one</em>.` stays `one.`); entities decoded.
+/// (`<em>one</em>.` stays `one.`), comments and the content of [`HIDDEN_ELEMENTS`] go;
+/// entities decoded. A `<` that opens no tag (`5 < 6`, in a dump's metadata) is text.
 pub fn html_to_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find('<') {
         text.push_str(&rest[..start]);
         let tag = &rest[start + 1..];
+        if !tag.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?')) {
+            text.push('<');
+            rest = tag;
+            continue;
+        }
+        if let Some(comment) = tag.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
         let Some(end) = tag.find('>') else {
             // A lone '<' is text.
             text.push_str(&rest[start..]);
@@ -1005,6 +1019,14 @@ pub fn html_to_text(html: &str) -> String {
             text.push(' ');
         }
         rest = &tag[end + 1..];
+        if !tag.starts_with('/') && HIDDEN_ELEMENTS.contains(&name.as_str()) {
+            // To the end of its closing tag (`</script >`), or of the text.
+            let close = format!("</{name}");
+            rest = match rest.to_ascii_lowercase().find(&close) {
+                Some(at) => rest[at..].find('>').map_or("", |e| &rest[at + e + 1..]),
+                None => "",
+            };
+        }
     }
     text.push_str(rest);
     decode_entities(&text).into_owned()

@@ -1624,6 +1624,32 @@ fn lede(first: String) -> String {
 mod tests {
     use super::*;
 
+    /// A summary's or caption's markup goes, but a script's or style's text goes with its
+    /// tags (it is no text the page showed), and a `<` opening no tag is text.
+    #[test]
+    fn plain_lines_drop_scripts_styles_and_comments() {
+        for (html, text) in [
+            (
+                "<p>Port reopens<script>var ad = 1 < 2;</script> today</p>",
+                "Port reopens today",
+            ),
+            (
+                "<style type=\"text/css\">p { color: red }</style><b>Cranes</b> at dawn",
+                "Cranes at dawn",
+            ),
+            ("<p>Up</p><SCRIPT>track()</SCRIPT ><p>down</p>", "Up down"),
+            ("<b>Cut</b> <script>never closed", "Cut"),
+            ("<p>A<!-- x > y --> b</p>", "A b"),
+            ("<p>Rates 5 < 6 and 7 > 6</p>", "Rates 5 < 6 and 7 > 6"),
+            (
+                "<noscript>Enable JavaScript</noscript><em>Text</em>",
+                "Text",
+            ),
+        ] {
+            assert_eq!(plain_line(html), text, "{html}");
+        }
+    }
+
     #[test]
     fn dump_bylines_are_split_into_names_and_agencies() {
         let ingest = SiteConfig::default().ingest;
