@@ -334,6 +334,11 @@ fn term_shards<'t>(
                         Some(next) => position(next)?,
                         None => terms.len(),
                     };
+                    // A list the terms do not follow (made with another order)
+                    // names no shard to keep, and would make no range.
+                    if start >= end {
+                        return None;
+                    }
                     let range = start..end;
                     let input = shard_input(p.seed, terms, batches, range.clone());
                     let len = p.files.len_if_made_from(&rel(n), input)?;
@@ -1074,6 +1079,34 @@ mod tests {
         }
         // Deleting an article moves the ids after it, so many shards are made again.
         assert!(kept * 2 > made, "{kept} shards kept, {made} made");
+    }
+
+    /// A previous shard list out of the terms' order (another binary's, say) is no
+    /// hint to follow: the shards are cut afresh, without a panic.
+    #[test]
+    fn shard_hints_out_of_order_are_ignored() {
+        let article = |i: usize, body: &str| Article {
+            id: format!("a{i}"),
+            title: format!("t{i}"),
+            body_html: format!("<p>{body}</p>"),
+            ..Article::default()
+        };
+        let articles = [
+            article(0, "alpha beta gamma"),
+            article(1, "delta beta zeta"),
+        ];
+        let none = Files::default();
+        for first_terms in [vec!["zeta", "beta"], vec!["beta", "beta"]] {
+            let previous = Previous {
+                files: &none,
+                seed: 7,
+                first_terms: first_terms.into_iter().map(String::from).collect(),
+            };
+            let (files, first) = shards_of(&articles, Some(&previous));
+            let (fresh, fresh_first) = shards_of(&articles, None);
+            assert_eq!(first, fresh_first);
+            assert_eq!(files.len(), fresh.len());
+        }
     }
 
     #[test]
