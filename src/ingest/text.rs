@@ -403,9 +403,15 @@ fn is_stacked_header(block: &[Line], j: usize, config: &SiteConfig) -> bool {
     date_under && under_writer && desk_line(text, config).is_some()
 }
 
+/// Words that make a name an outlet's (`BBC News`, `Sky News`, `BBC World Service`)
+/// rather than a place's (`Paris`) or a writer's.
+const NEWSROOM_WORDS: [&str; 7] = ["news", "bbc", "cnn", "radio", "tv", "television", "service"];
+
 /// `BBC News, Cairo`: an outlet and the place a story was filed from, as the line
 /// between a writer's byline and the date (only there: elsewhere two names after a comma
-/// may be two writers). Returns the outlet, as an agency's name when it is one.
+/// may be two writers). The outlet is a known agency or a name with a newsroom's word
+/// ([`NEWSROOM_WORDS`]): `Paris, France` and `Jane Doe, John Roe` are no desk. Returns
+/// the outlet, as an agency's name when it is one.
 fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
     let parts: Vec<&str> = text.split([',', '\u{60c}']).map(str::trim).collect();
     let [outlet, place] = parts.as_slice() else {
@@ -413,11 +419,14 @@ fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
     };
     let short = |p: &str| p.split_whitespace().count() <= 4;
     let fits = |p: &str| short(p) && is_name(p) && !is_role(p);
-    (fits(outlet) && fits(place)).then(|| {
-        config
-            .ingest
-            .agency(outlet)
-            .unwrap_or_else(|| outlet.to_string())
+    if !(fits(outlet) && fits(place)) {
+        return None;
+    }
+    config.ingest.agency(outlet).or_else(|| {
+        outlet
+            .split_whitespace()
+            .any(|w| NEWSROOM_WORDS.iter().any(|n| w.eq_ignore_ascii_case(n)))
+            .then(|| outlet.to_string())
     })
 }
 
@@ -1178,6 +1187,16 @@ mod tests {
             .body_html
             .contains("Cairo Calling, Giza Nights"));
         assert_eq!(out.articles[0].sources, ["AFP"]);
+        // A place and its country, or two writers, between a writer and a date: no
+        // outlet, no source.
+        for desk in ["Paris, France", "Jane Doe, John Roe"] {
+            for sep in ["\n", "\n\n"] {
+                let text =
+                    format!("Headline\n\nBy Jane Smith{sep}{desk}{sep}7 March 2023\n\nBody.\n");
+                let a = &parse_text(&text).articles[0];
+                assert!(a.sources.is_empty(), "{text}: {:?}", a.sources);
+            }
+        }
         let out = parse_text("Headline\n\nBy Jane Smith\n\nBBC News, Cairo\n\nBody text.\n");
         let a = &out.articles[0];
         assert!(a.sources.is_empty() && a.body_html.contains("BBC News, Cairo"));
