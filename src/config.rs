@@ -336,7 +336,8 @@ pub fn base_path(url: &str) -> Result<String, String> {
     if host.is_empty() {
         return Err(format!("'{url}' has no host name"));
     }
-    if path.contains(['?', '#', '\\', ' ']) {
+    // After the host too: `https://example.org?x` has no path, but a query all the same.
+    if rest.contains(['?', '#', '\\', ' ']) {
         return Err(format!("'{url}' must not hold a query, fragment or space"));
     }
     let path = path.trim_matches('/');
@@ -704,6 +705,22 @@ mod tests {
         c.set_base_url("https://Me@WWW.Example.org/Arch").unwrap();
         assert_eq!(c.base_url, "https://Me@www.example.org/Arch/");
         assert_eq!(c.base_path, "/Arch/");
+        let c = parse("base_url = \"http://[FE80::1]:8080/Arch\"").unwrap();
+        assert_eq!(c.base_url, "http://[fe80::1]:8080/Arch/");
+    }
+
+    /// A query or fragment right after the host is refused as one after a path: it would
+    /// be lowercased as the host and end up in front of every absolute URL's path.
+    #[test]
+    fn base_url_with_a_query_after_its_host_is_refused() {
+        for url in [
+            "https://Example.ORG?utm=1",
+            "https://example.org#Top",
+            "https://example.org/a?b",
+        ] {
+            let e = parse(&format!("base_url = \"{url}\"")).unwrap_err();
+            assert!(e.message.contains("must not hold a query"), "{url}: {e}");
+        }
     }
 
     #[test]
