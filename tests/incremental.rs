@@ -231,6 +231,42 @@ fn adding_the_newest_article_keeps_full_pages_numbered_from_the_oldest() {
     assert!(kept > 5, "{kept} numbered pages kept");
 }
 
+/// A body's link to another article's source file leads to that article's page: when
+/// the linked article moves (a new date), is removed or comes back, the page linking it,
+/// unchanged itself, must follow as a clean build does.
+#[test]
+fn a_linked_article_moving_updates_the_page_linking_it() {
+    let site = fixture();
+    site.article(
+        "world/linking.md",
+        "title = \"Linking\"\ndate = 2023-03-20",
+        "See [story 2](story-02.md#more) and [story 3](../business/story-03.md).",
+    );
+    let linking = "2023/03/20/linking/index.html";
+    let story_2 = fs::read_to_string(site.dir().join("content/world/story-02.md")).unwrap();
+    check_change(&site, |s| {
+        fs::write(
+            s.dir().join("content/world/story-02.md"),
+            story_2.replace("2023-03-03T10:00:00Z", "2023-03-04T10:00:00Z"),
+        )
+        .unwrap();
+    });
+    let page = fs::read_to_string(site.out().join(linking)).unwrap();
+    assert!(page.contains("href=\"../../04/story-2/#more\""), "{page}");
+    check_change(&site, |s| {
+        fs::remove_file(s.dir().join("content/business/story-03.md")).unwrap();
+    });
+    let page = fs::read_to_string(site.out().join(linking)).unwrap();
+    assert!(page.contains("href=\"../business/story-03.md\""), "{page}");
+    check_change(&site, |s| {
+        s.article(
+            "business/story-03.md",
+            "title = \"Story 3\"\ndate = 2023-01-04T10:00:00Z",
+            "Back.",
+        );
+    });
+}
+
 #[test]
 fn deleting_an_article_matches_a_clean_build() {
     let site = fixture();
