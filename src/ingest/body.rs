@@ -921,6 +921,12 @@ const INLINE_ELEMENTS: [&str; 28] = [
     "sub", "sup", "u", "video",
 ];
 
+/// Whether `name` (lowercase) is one of the elements whose tags make text markup
+/// ([`BLOCK_ELEMENTS`], [`INLINE_ELEMENTS`]).
+pub fn is_element(name: &str) -> bool {
+    BLOCK_ELEMENTS.contains(&name) || INLINE_ELEMENTS.contains(&name)
+}
+
 /// The element names of the tags in `text` (`<p class=x>` and `</p>` give `p`), lowercased;
 /// a `<` that does not open a tag (`5 < 6`, `a <not a tag.`) gives nothing.
 fn tag_names(text: &str) -> impl Iterator<Item = String> + '_ {
@@ -939,11 +945,7 @@ fn tag_names(text: &str) -> impl Iterator<Item = String> + '_ {
 /// True when `text` holds markup (`<p>`, `<br/>`, `</div>`, `<!-- -->`) rather than plain
 /// text: tags of known HTML elements, closed somewhere by a `>`.
 pub fn looks_like_html(text: &str) -> bool {
-    text.contains('>')
-        && (text.contains("<!--")
-            || tag_names(text).any(|name| {
-                BLOCK_ELEMENTS.contains(&name.as_str()) || INLINE_ELEMENTS.contains(&name.as_str())
-            }))
+    text.contains('>') && (text.contains("<!--") || tag_names(text).any(|name| is_element(&name)))
 }
 
 /// A dump's body that is markup: sanitized as is when it has paragraphs of its own, else
@@ -983,7 +985,7 @@ pub fn html_body(html: &str, origin: Option<&url::Url>) -> Body {
 
 /// Elements whose content is no text to show: a scraped caption's `<script>` or
 /// `<style>` goes whole, as the sanitizer drops them from bodies.
-const HIDDEN_ELEMENTS: [&str; 3] = ["script", "style", "noscript"];
+pub const HIDDEN_ELEMENTS: [&str; 3] = ["script", "style", "noscript"];
 
 /// Plain text of an HTML fragment: block tags become spaces, inline tags vanish
 /// (`<em>one</em>.` stays `one.`), comments and the content of [`HIDDEN_ELEMENTS`] go;

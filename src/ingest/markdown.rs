@@ -7,8 +7,8 @@ use std::fmt;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::body::render_markdown;
-use super::record::{finish, Field, Fields, Mode};
+use super::body::{fold_spaces, is_element, render_markdown, HIDDEN_ELEMENTS};
+use super::record::{clean_line, finish, Field, Fields, Mode};
 use super::{FileOutcome, SourceFile};
 use crate::config::SiteConfig;
 use crate::diagnostics::{line_of, line_of_key, Diagnostic};
@@ -270,11 +270,11 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     fields.drafts_folder = in_folder(&file.rel, "_drafts");
     let mut draft = fields.draft();
     // A summary is plain text: Hugo renders a front-matter summary's Markdown, so
-    // `**Bold** claim` is written without its asterisks (its HTML is gone already).
-    draft.summary = draft.summary.map(|s| inline_plain_text(&s));
+    // `**Bold** claim` is written without its asterisks, and `<b>` without its tag.
+    draft.summary = draft.summary.map(|s| summary_text(&s));
     if draft.summary.is_none() {
         if let Some(at) = split.body.find(divider.as_str()) {
-            draft.summary = Some(plain_text(&split.body[..at], false)).filter(|s| !s.is_empty());
+            draft.summary = Some(plain_text(&split.body[..at])).filter(|s| !s.is_empty());
         }
     }
     fields.warn_unknown();
@@ -465,17 +465,14 @@ fn jekyll_name(rel: &str) -> Option<(&str, &str)> {
     (dated && !rest.is_empty()).then_some((date, rest))
 }
 
-/// Markdown as the plain text it shows: markup gone, blocks one space apart. Raw HTML
-/// is kept as the text it is written as when `keep_html` (a front-matter summary's HTML
-/// is removed before, so a `<` left in it is text: `&lt;b&gt;` as written), else
+/// Markdown as the plain text it shows: markup gone, blocks one space apart, raw HTML
 /// dropped (a body's `<span>`).
-fn plain_text(markdown: &str, keep_html: bool) -> String {
+fn plain_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, TagEnd};
     let mut text = String::new();
     for event in pulldown_cmark::Parser::new(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::InlineHtml(t) | Event::Html(t) if keep_html => text.push_str(&t),
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
@@ -492,16 +489,61 @@ fn plain_text(markdown: &str, keep_html: bool) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// One line of text with inline Markdown (`**Bold** claim with [a link](...)`) as the
-/// text it shows. Only inline markup is read: `2023. A year...` is no list, `# 1` no
-/// heading, so a line with no `*`, `_`, `[` or backtick is returned as it is.
-fn inline_plain_text(line: &str) -> String {
-    if !line.contains(['*', '_', '[', '`']) {
-        return line.to_string();
+/// A front matter's summary (`**Bold** claim with [a link](...)`, `<p>The <b>port</b></p>`)
+/// as the text it shows, on one line: Markdown and raw HTML gone, a `<script>`'s or
+/// `<style>`'s text with it; a code span's text (`` `<br>` ``) and escaped markup
+/// (`&lt;b&gt;`) stay, as text. Only inline markup is read: `2023. A year...` is no list,
+/// `# 1` no heading; a line with none of `*`, `_`, `[`, a backtick, `<` or `&` is only
+/// folded.
+fn summary_text(summary: &str) -> String {
+    use pulldown_cmark::Event;
+    if !summary.contains(['*', '_', '[', '`', '<', '&']) {
+        return clean_line(summary);
     }
-    // Behind a word, a list's or heading's marker is text: the paragraph is the line.
-    let text = plain_text(&format!("a {line}"), true);
+    // One line, behind a word: a list's or heading's marker is text, and no line opens
+    // an HTML block.
+    let line = clean_spaces(summary);
+    let source = format!("a {line}");
+    let mut text = String::new();
+    // The hidden element (`script`) whose content is being skipped.
+    let mut hidden: Option<String> = None;
+    for event in pulldown_cmark::Parser::new(&source) {
+        match event {
+            Event::Text(t) | Event::Code(t) if hidden.is_none() => text.push_str(&t),
+            Event::InlineHtml(tag) | Event::Html(tag) => {
+                let closing = tag.starts_with("</");
+                let name: String = tag
+                    .trim_start_matches(['<', '/'])
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                let hides = HIDDEN_ELEMENTS.contains(&name.as_str());
+                match &hidden {
+                    Some(h) if closing && *h == name => hidden = None,
+                    None if !closing && hides => hidden = Some(name),
+                    // As a dump's text is read: a tag of no HTML element (`<summary>`,
+                    // `<Name>`) is text.
+                    None if !hides && !tag.starts_with("<!--") && !is_element(&name) => {
+                        text.push_str(&tag)
+                    }
+                    _ => {}
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let text = clean_spaces(&text);
     text.strip_prefix("a ").unwrap_or(&text).to_string()
+}
+
+/// `text` on one line: odd spaces plain, runs of whitespace one space, none at the ends.
+fn clean_spaces(text: &str) -> String {
+    fold_spaces(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A YAML message's `at line N` counted in the file, not in the front matter: `shift`
@@ -808,6 +850,17 @@ body
         assert_eq!(summary("&lt;b&gt; is bold"), "<b> is bold");
         assert_eq!(summary("5 < 6 and 7 > 6"), "5 < 6 and 7 > 6");
         assert_eq!(summary("2023. A *year*"), "2023. A year");
+        // A code span's tag is its text; a script's or style's text is no text shown.
+        assert_eq!(
+            summary("Use `<br>` or `a & b`, not <b>bold</b>"),
+            "Use <br> or a & b, not bold"
+        );
+        assert_eq!(
+            summary("Port <script>track(1 < 2)</script>reopens<style>p{}</style>"),
+            "Port reopens"
+        );
+        assert_eq!(summary("A <summary> of *it*"), "A <summary> of it");
+        assert_eq!(summary("AT&T  *rises*\\u00a0again"), "AT&T rises again");
         assert_eq!(summary("# 1 _best_"), "# 1 best");
         // A Jekyll `description` in YAML, the same.
         let out = parse_text("---\ntitle: x\ndate: 2023-03-07\ndescription: \"<p>The <b>port</b> **reopens**</p>\"\n---\nbody\n");

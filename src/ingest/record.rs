@@ -787,9 +787,13 @@ impl<'a> Fields<'a> {
         let updated = self.date(Field::Updated);
         let expires = self.expiry();
         let slug = self.string(Field::Slug);
-        // Plain text in every format: Hugo renders a front matter's summary as Markdown
-        // (raw HTML in it too), so its markup is markup, not text to show.
-        let summary = self.string(Field::Summary).map(|s| plain_line(&s));
+        // Plain text in every format. A dump's markup goes here; a front matter's summary
+        // is Markdown, raw HTML in it too (as Hugo renders it), which only a Markdown
+        // reader tells from a code span's text: the Markdown reader makes it plain.
+        let summary = self.string(Field::Summary).map(|s| match self.mode {
+            Mode::Dump => plain_line(&s),
+            Mode::FrontMatter => s,
+        });
         let items = self.items(Field::Authors);
         let authors = if self.mode == Mode::Dump {
             // Split with the agencies taken out, in `split_agencies`.
