@@ -220,16 +220,10 @@ impl IngestConfig {
     /// True when `line` starts with a trailer pattern, is a whole line of
     /// [`DEFAULT_CLUTTER`], or is a link label of [`LINK_LABELS`] alone or with its link.
     pub fn is_trailer(&self, line: &str) -> bool {
-        // `Short link :` as well as `Short link:`.
-        let fold = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-                .replace(" :", ":")
-        };
-        let line = fold(line);
-        // The built-in lists are folded already but for case, compared without a copy.
+        // Called for every line of every text file: the line is folded once, into one
+        // string, and each pattern compared with it as it is folded, not copied.
+        let line: String = folded(line).collect();
+        // The built-in lists are folded already but for case.
         let same =
             |text: &str, entry: &str| text.chars().eq(entry.chars().flat_map(char::to_lowercase));
         let labelled = || {
@@ -240,14 +234,31 @@ impl IngestConfig {
                     && rest.is_some_and(|rest| rest.is_empty() || is_link(rest))
             })
         };
+        let starts = |pattern: &str| {
+            let mut chars = line.chars();
+            folded(pattern).all(|c| chars.next() == Some(c))
+        };
         DEFAULT_TRAILERS
             .iter()
-            .map(|s| s.to_string())
-            .chain(self.trailers.iter().cloned())
-            .any(|t| line.starts_with(&fold(&t)))
+            .copied()
+            .chain(self.trailers.iter().map(String::as_str))
+            .any(starts)
             || DEFAULT_CLUTTER.iter().any(|c| same(&line, c))
             || labelled()
     }
+}
+
+/// `text` as trailer patterns are compared: lowercase, its words one space apart, and
+/// none before a colon (`Short link :` is `short link:`).
+fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
+    let mut words = text.split_whitespace().peekable();
+    std::iter::from_fn(move || {
+        let word = words.next()?;
+        let space = words.peek().is_some_and(|next| !next.starts_with(':'));
+        Some(word.chars().chain(space.then_some(' ')))
+    })
+    .flatten()
+    .flat_map(char::to_lowercase)
 }
 
 /// One web address and nothing else (`https://x.org/1`, `www.x.org/1`).
@@ -376,6 +387,25 @@ mod tests {
         assert!(ingest.is_trailer("Short link : https://e.org/x"));
         assert!(ingest.is_trailer("short link: x"));
         assert!(!ingest.is_trailer("Short links are fine."));
+    }
+
+    /// Lines and patterns are folded alike: case, runs of spaces, a space before a colon.
+    #[test]
+    fn trailer_patterns_are_folded_as_lines() {
+        let mut ingest = IngestConfig::default();
+        ingest.trailers = vec!["  Follow   US :".into(), "Ünterstützen Sie".into()];
+        for line in [
+            "Follow us: @paper",
+            "FOLLOW  US :",
+            "ÜNTERSTÜTZEN SIE uns",
+            "short LINK :  https://x.org/1",
+        ] {
+            assert!(ingest.is_trailer(line), "{line}");
+        }
+        for line in ["Follow", "Follow usa", "Unterstützen Sie"] {
+            assert!(!ingest.is_trailer(line), "{line}");
+        }
+        assert_eq!(folded(" A  b : C ").collect::<String>(), "a b: c");
     }
 
     /// The built-in clutter is a whole line, never a sentence that holds its words.
