@@ -392,8 +392,10 @@ mod tests {
     /// Lines and patterns are folded alike: case, runs of spaces, a space before a colon.
     #[test]
     fn trailer_patterns_are_folded_as_lines() {
-        let mut ingest = IngestConfig::default();
-        ingest.trailers = vec!["  Follow   US :".into(), "Ünterstützen Sie".into()];
+        let ingest = IngestConfig {
+            trailers: vec!["  Follow   US :".into(), "Ünterstützen Sie".into()],
+            ..IngestConfig::default()
+        };
         for line in [
             "Follow us: @paper",
             "FOLLOW  US :",
