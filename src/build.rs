@@ -384,6 +384,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         not_found_html: &not_found,
         ui: &renderer.ui,
         sitemap_limit: opts.sitemap_limit,
+        seed: cache.seed(),
     };
     let written = write_site(
         &renderer,

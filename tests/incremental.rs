@@ -137,6 +137,28 @@ fn retitling_an_article_updates_the_pages_relating_to_it() {
     );
 }
 
+/// A new title under a fixed slug leaves the URL as it was: the feeds listing the
+/// article, kept when their input is unchanged, must still show the new title.
+#[test]
+fn a_title_changed_under_a_fixed_slug_reaches_the_feeds() {
+    let site = fixture();
+    site.article(
+        "world/fixed.md",
+        "title = \"Old headline\"\nslug = \"fixed\"\ndate = 2023-03-31T10:00:00Z\ntags = [\"Iraq\"]",
+        "Text.",
+    );
+    check_change(&site, |s| {
+        s.article(
+            "world/fixed.md",
+            "title = \"New headline\"\nslug = \"fixed\"\ndate = 2023-03-31T10:00:00Z\ntags = [\"Iraq\"]",
+            "Text.",
+        );
+    });
+    for feed in ["atom.xml", "tags/iraq/atom.xml"] {
+        assert!(site.read(feed).contains("New headline"), "{feed}");
+    }
+}
+
 /// A translation's new title moves its URL: its other languages' pages must follow.
 #[test]
 fn retitling_a_translation_updates_the_other_languages() {

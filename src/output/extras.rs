@@ -23,13 +23,23 @@ pub struct Extras<'a> {
     pub ui: &'a crate::render::ui::Ui,
     /// URLs per sitemap file; `None` for the protocol's [`sitemap::MAX_URLS`].
     pub sitemap_limit: Option<usize>,
+    /// Fingerprints the binary and config, for keeping unchanged feeds (see
+    /// [`crate::cache::fingerprint`]).
+    pub seed: crate::cache::Hash,
 }
 
 impl Extras<'_> {
     /// Writes every extra file; returns how many.
     pub fn write(&self, staging: &Staging) -> Result<usize, Diagnostic> {
         let replaced = |rel: &str| self.static_files.replaces(rel);
-        let mut count = feeds::write(staging, self.archive, self.config, self.ui, &replaced)?;
+        let mut count = feeds::write(
+            staging,
+            self.archive,
+            self.config,
+            self.ui,
+            &replaced,
+            self.seed,
+        )?;
 
         let entries = sitemap::entries(self.archive, self.config);
         let limit = self.sitemap_limit.unwrap_or(sitemap::MAX_URLS);

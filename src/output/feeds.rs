@@ -10,11 +10,12 @@
 //! twin gives them as its `guid`s.
 
 use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text};
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
 use rayon::prelude::*;
 
 use crate::archive::{urls, Archive, Listing, TaxonomyKind};
 use crate::article::Article;
+use crate::cache::{Hash, HashWriter};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::output::{uri, Staging};
@@ -70,47 +71,102 @@ fn plan(archive: &Archive, config: &SiteConfig, ui: &Ui) -> Vec<FeedPlan> {
 }
 
 /// Writes every feed whose file `skip` does not claim (a file in `static/` wins).
-/// Returns how many were written.
+/// Returns how many were written. A feed whose input is the one the previous build
+/// made it from is kept as it is; `seed` fingerprints the binary and config (see
+/// [`crate::cache::fingerprint`]).
 pub fn write(
     staging: &Staging,
     archive: &Archive,
     config: &SiteConfig,
     ui: &Ui,
     skip: &(dyn Fn(&str) -> bool + Sync),
+    seed: Hash,
 ) -> Result<usize, Diagnostic> {
     let plans = plan(archive, config, ui);
-    let put = |file: &str, bytes: Result<Vec<u8>, String>| {
+    let put = |file: &str, input: Hash, bytes: Result<Vec<u8>, String>| {
         let failed =
             |e: String| Diagnostic::error(file, None, format!("cannot write the feed: {e}"));
         let bytes = bytes.map_err(failed)?;
         staging
-            .write_owned(file, bytes)
+            .write_page(file, input, bytes)
             .map_err(|e| failed(e.to_string()))?;
         Ok::<usize, Diagnostic>(1)
     };
     plans
         .par_iter()
         .map(|p| {
-            let items = items(archive, config, p);
-            let mut written = 0;
+            let input = feed_input(seed, archive, config, p);
             let atom = p.atom_file();
-            if !skip(&atom) {
-                let feed = atom_feed(config, p, &items);
-                written += put(&atom, feed.write_to(Vec::new()).map_err(|e| e.to_string()))?;
+            let rss = (!config.rss_feed.is_empty()).then(|| p.rss_file(config));
+            let atom = (!skip(&atom)).then_some(atom);
+            let rss = rss.filter(|rss| !skip(rss));
+            let mut written = 0;
+            // Only what the previous build did not leave as it is made now.
+            let atom = atom.filter(|f| {
+                let kept = staging.keep(f, input);
+                written += usize::from(kept);
+                !kept
+            });
+            let rss = rss.filter(|f| {
+                let kept = staging.keep(f, input);
+                written += usize::from(kept);
+                !kept
+            });
+            if atom.is_none() && rss.is_none() {
+                return Ok(written);
             }
-            if !config.rss_feed.is_empty() {
-                let rss = p.rss_file(config);
-                if !skip(&rss) {
-                    let channel = rss_channel(config, p, &items);
-                    written += put(
-                        &rss,
-                        channel.write_to(Vec::new()).map_err(|e| e.to_string()),
-                    )?;
-                }
+            let items = items(archive, config, p);
+            if let Some(atom) = atom {
+                let feed = atom_feed(config, p, &items);
+                let bytes = feed.write_to(Vec::new()).map_err(|e| e.to_string());
+                written += put(&atom, input, bytes)?;
+            }
+            if let Some(rss) = rss {
+                let channel = rss_channel(config, p, &items);
+                let bytes = channel.write_to(Vec::new()).map_err(|e| e.to_string());
+                written += put(&rss, input, bytes)?;
             }
             Ok(written)
         })
         .sum()
+}
+
+/// Seeds the hash of a feed's input (see [`feed_input`]).
+const FEED_INPUT: Hash = 0x6665_6564_5f69_6e70_7574_5f76_6572_7301;
+
+/// Hash of everything a feed is made from besides the config (in `seed`): its plan and,
+/// for each of its entries, all [`item`] reads of the article.
+fn feed_input(seed: Hash, archive: &Archive, config: &SiteConfig, plan: &FeedPlan) -> Hash {
+    let mut h = HashWriter::new(seed ^ FEED_INPUT);
+    h.update_prefixed(&plan.base);
+    h.update_prefixed(&plan.title);
+    let listed = archive.listing_items(plan.listing);
+    for &i in &listed[..listed.len().min(config.feed_entries)] {
+        let a = &archive.articles[i];
+        for text in [&a.id, &a.url, &a.title, &a.summary] {
+            h.update_prefixed(text);
+        }
+        h.update_prefixed(a.lang.as_deref().unwrap_or(""));
+        for date in [&a.date, &a.updated] {
+            match date {
+                Some(d) => {
+                    h.update(&[1]);
+                    h.update(&d.timestamp().to_le_bytes());
+                    h.update(&d.timestamp_subsec_nanos().to_le_bytes());
+                    h.update(&d.offset().fix().local_minus_utc().to_le_bytes());
+                }
+                None => h.update(&[0]),
+            }
+        }
+        for tax in &archive.taxonomies {
+            h.update(&(tax.by_article[i].len() as u64).to_le_bytes());
+            for &t in &tax.by_article[i] {
+                h.update_prefixed(&tax.terms[t].name);
+                h.update_prefixed(&tax.terms[t].slug);
+            }
+        }
+    }
+    h.finish()
 }
 
 /// What both feed formats say of an article.

@@ -47,6 +47,7 @@ pub struct FeedLink {
 /// An icon of the site, for `<link rel="icon">`.
 #[derive(Serialize, Clone)]
 pub struct IconLink {
+    /// Where the icon is, from the site's root (`/favicon.svg`, under the base path).
     pub url: String,
     /// Its media type (`image/svg+xml`, `image/x-icon`).
     #[serde(rename = "type")]

@@ -71,7 +71,9 @@ pub struct IndexStats {
     pub terms: usize,
     /// (word, article) pairs.
     pub postings: usize,
+    /// Term shards (`t/N.bin`).
     pub shards: usize,
+    /// Files of the index, kept or written.
     pub files: usize,
     /// Bytes of the files encoded by this build (files kept from the previous one aside).
     pub bytes: usize,
