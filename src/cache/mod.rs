@@ -67,6 +67,21 @@ impl HashWriter {
         self.update(text.as_bytes());
     }
 
+    /// Adds a moment, or its absence: the instant and its offset, which together fix
+    /// how it is shown in the site's zone.
+    pub fn update_date<Tz: chrono::TimeZone>(&mut self, date: Option<&chrono::DateTime<Tz>>) {
+        use chrono::Offset;
+        match date {
+            Some(d) => {
+                self.update(&[1]);
+                self.update(&d.timestamp().to_le_bytes());
+                self.update(&d.timestamp_subsec_nanos().to_le_bytes());
+                self.update(&d.offset().fix().local_minus_utc().to_le_bytes());
+            }
+            None => self.update(&[0]),
+        }
+    }
+
     /// The hash of everything written.
     pub fn finish(&self) -> Hash {
         self.0.digest128()

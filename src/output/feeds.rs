@@ -10,7 +10,7 @@
 //! twin gives them as its `guid`s.
 
 use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text};
-use chrono::{DateTime, FixedOffset, Offset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 use rayon::prelude::*;
 
 use crate::archive::{urls, Archive, Listing, TaxonomyKind};
@@ -147,17 +147,8 @@ fn feed_input(seed: Hash, archive: &Archive, config: &SiteConfig, plan: &FeedPla
             h.update_prefixed(text);
         }
         h.update_prefixed(a.lang.as_deref().unwrap_or(""));
-        for date in [&a.date, &a.updated] {
-            match date {
-                Some(d) => {
-                    h.update(&[1]);
-                    h.update(&d.timestamp().to_le_bytes());
-                    h.update(&d.timestamp_subsec_nanos().to_le_bytes());
-                    h.update(&d.offset().fix().local_minus_utc().to_le_bytes());
-                }
-                None => h.update(&[0]),
-            }
-        }
+        h.update_date(a.date.as_ref());
+        h.update_date(a.updated.as_ref());
         for tax in &archive.taxonomies {
             h.update(&(tax.by_article[i].len() as u64).to_le_bytes());
             for &t in &tax.by_article[i] {

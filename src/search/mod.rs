@@ -454,22 +454,13 @@ const CHUNK_INPUT: Hash = 0x6d65_7461_5f63_6875_6e6b_5f69_6e70_7501;
 /// being the archive position of its first (the language's words and the date format
 /// are the config's, in `seed`).
 fn chunk_input(seed: Hash, archive: &Archive, ui: &Ui, at: usize, chunk: &[&Article]) -> Hash {
-    use chrono::Offset;
     let mut h = HashWriter::new(seed ^ CHUNK_INPUT);
     for (j, a) in chunk.iter().enumerate() {
         // Ids rise as positions fall.
         let position = at - j;
         h.update_prefixed(&a.url);
         h.update_prefixed(&a.title);
-        match &a.date {
-            Some(d) => {
-                h.update(&[1]);
-                h.update(&d.timestamp().to_le_bytes());
-                h.update(&d.timestamp_subsec_nanos().to_le_bytes());
-                h.update(&d.offset().fix().local_minus_utc().to_le_bytes());
-            }
-            None => h.update(&[0]),
-        }
+        h.update_date(a.date.as_ref());
         for k in [0, 2] {
             let t = &archive.taxonomies[k];
             let names = &t.by_article[position];
