@@ -102,16 +102,13 @@ pub fn write(
             let rss = rss.filter(|rss| !skip(rss));
             let mut written = 0;
             // Only what the previous build did not leave as it is made now.
-            let atom = atom.filter(|f| {
-                let kept = staging.keep(f, input);
+            let mut to_make = |file: String| {
+                let kept = staging.keep(&file, input);
                 written += usize::from(kept);
-                !kept
-            });
-            let rss = rss.filter(|f| {
-                let kept = staging.keep(f, input);
-                written += usize::from(kept);
-                !kept
-            });
+                (!kept).then_some(file)
+            };
+            let atom = atom.and_then(&mut to_make);
+            let rss = rss.and_then(&mut to_make);
             if atom.is_none() && rss.is_none() {
                 return Ok(written);
             }
@@ -140,8 +137,7 @@ fn feed_input(seed: Hash, archive: &Archive, config: &SiteConfig, plan: &FeedPla
     let mut h = HashWriter::new(seed ^ FEED_INPUT);
     h.update_prefixed(&plan.base);
     h.update_prefixed(&plan.title);
-    let listed = archive.listing_items(plan.listing);
-    for &i in &listed[..listed.len().min(config.feed_entries)] {
+    for &i in entries(archive, config, plan) {
         let a = &archive.articles[i];
         for text in [&a.id, &a.url, &a.title, &a.summary] {
             h.update_prefixed(text);
@@ -181,11 +177,16 @@ struct Item {
 
 /// The newest `feed_entries` articles of the plan's listing.
 fn items(archive: &Archive, config: &SiteConfig, plan: &FeedPlan) -> Vec<Item> {
-    let items = archive.listing_items(plan.listing);
-    items[..items.len().min(config.feed_entries)]
+    entries(archive, config, plan)
         .iter()
         .map(|&i| item(archive, config, i))
         .collect()
+}
+
+/// The archive positions of the newest `feed_entries` articles of the plan's listing.
+fn entries<'a>(archive: &'a Archive, config: &SiteConfig, plan: &FeedPlan) -> &'a [usize] {
+    let listed = archive.listing_items(plan.listing);
+    &listed[..listed.len().min(config.feed_entries)]
 }
 
 fn item(archive: &Archive, config: &SiteConfig, i: usize) -> Item {

@@ -193,12 +193,9 @@ impl Staging {
     /// build left it. Returns false when the caller must produce the file and
     /// [`Staging::write_page`] it.
     pub fn keep(&self, rel: &str, input: Hash) -> bool {
-        let Some(old) = self.old.as_ref() else {
-            return false;
-        };
         let keepable = |rel: &str| {
-            old.get(rel)
-                .filter(|e| input != 0 && e.input == input && on_disk(&self.target, rel, e))
+            self.made_from(rel, input)
+                .filter(|e| on_disk(&self.target, rel, e))
         };
         let gz = self.gz_of(rel);
         let gz_entry = match &gz {
@@ -224,8 +221,13 @@ impl Staging {
     /// `input` (not 0): a caller can then decide whether to [`Staging::keep`] it, which
     /// also checks that the file is still as that build left it.
     pub fn previous_len(&self, rel: &str, input: Hash) -> Option<u64> {
+        self.made_from(rel, input).map(|e| e.len)
+    }
+
+    /// The previous build's record of `rel`, if that build made it from `input` (not 0).
+    fn made_from(&self, rel: &str, input: Hash) -> Option<&OutputEntry> {
         let e = self.old.as_ref()?.get(rel)?;
-        (input != 0 && e.input == input).then_some(e.len)
+        (input != 0 && e.input == input).then_some(e)
     }
 
     /// The bytes of the previous build's file at `rel`, if they are still those it wrote.

@@ -228,18 +228,17 @@ fn index_files(
         .map(|(k, chunk)| {
             let start = k * CHUNK;
             let rel = format!("{DIR}d/{k}.json");
-            let docs = || {
-                chunk
+            let input =
+                previous.map_or(0, |p| chunk_input(p.seed, archive, ui, flip(start), chunk));
+            let kept = previous.is_some_and(|p| p.files.keep(&rel, input));
+            let bytes = (!kept).then(|| {
+                let docs: Vec<DocMeta> = chunk
                     .iter()
                     .enumerate()
                     .map(|(j, a)| doc_meta(archive, ui, flip(start + j), a))
-            };
-            let Some(previous) = previous else {
-                return IndexFile::new(rel, json(&docs().collect::<Vec<_>>()));
-            };
-            let input = chunk_input(previous.seed, archive, ui, flip(start), chunk);
-            let bytes =
-                (!previous.files.keep(&rel, input)).then(|| json(&docs().collect::<Vec<_>>()));
+                    .collect();
+                json(&docs)
+            });
             IndexFile { rel, input, bytes }
         })
         .collect();
@@ -322,7 +321,7 @@ fn term_shards<'t>(
             .flat_map(|&(b, t)| batches[b as usize].list(t as usize));
         encode_entry(term, list)
     };
-    // The previous build's shards that may be kept: (number, terms, input, length).
+    // The previous build's shards that may be kept, by number: (terms, input, length).
     let position = |term: &str| terms.binary_search_by(|(t, _)| t.as_str().cmp(term)).ok();
     let candidates: Vec<Option<(std::ops::Range<usize>, Hash, u64)>> = match previous {
         None => Vec::new(),
