@@ -57,6 +57,32 @@ struct Byline {
     filed_from: bool,
 }
 
+impl Byline {
+    /// True once a date was read (even one that cannot be used).
+    fn dated(&self) -> bool {
+        self.date.is_some() || self.ambiguous.is_some() || self.missing_day.is_some()
+    }
+
+    /// Takes `candidate` as the byline's date if it reads as one: a date, an ambiguous
+    /// one or one whose day its month lacks. False when it is no date.
+    fn read_date(&mut self, candidate: &str, config: &SiteConfig) -> bool {
+        let order = config.ingest.date_order;
+        match parse_date_with(candidate, config.tz, order) {
+            Ok(d) => {
+                self.wrong_weekday =
+                    wrong_weekday(candidate, &d).map(|w| (candidate.to_string(), w));
+                self.date = Some(d);
+            }
+            Err(DateError::Ambiguous) => self.ambiguous = Some(candidate.to_string()),
+            Err(DateError::NotADate) if is_missing_day(candidate, config.tz, order) => {
+                self.missing_day = Some(candidate.to_string())
+            }
+            Err(DateError::NotADate) => return false,
+        }
+        true
+    }
+}
+
 /// Parses one text file into one article.
 pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     let mut out = FileOutcome::default();
@@ -267,12 +293,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         // (`Iraq Talks - Reuters` is a page title's form too: without a date, a place
         // and an agency do not make the first line a byline.)
         let lost = date_line(&headline.text, config).is_some()
-            || byline(&headline.text, config).is_some_and(|b| {
-                !b.filed_from
-                    || b.date.is_some()
-                    || b.ambiguous.is_some()
-                    || b.missing_day.is_some()
-            });
+            || byline(&headline.text, config).is_some_and(|b| !b.filed_from || b.dated());
         let (message, kind) = if lost {
             ("the first line, where the headline goes, reads as a byline or a date: the headline seems to be missing; write it on the first line, above the byline (until then the article is listed as undated, under this line as its headline)".to_string(), "no-headline")
         } else {
@@ -598,28 +619,9 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     for k in 0..parts.len() {
         let joined = parts[k..].join(", ");
         // `Reuters | Updated: 8 March 2023`.
-        let candidate = date_text(&joined);
-        match parse_date_with(candidate, config.tz, config.ingest.date_order) {
-            Ok(d) => {
-                b.date = Some(d);
-                b.wrong_weekday = wrong_weekday(candidate, &d).map(|w| (candidate.to_string(), w));
-                names_end = k;
-                break;
-            }
-            Err(DateError::Ambiguous) => {
-                b.ambiguous = Some(candidate.to_string());
-                names_end = k;
-                break;
-            }
-            Err(DateError::NotADate) => {
-                if b.missing_day.is_none()
-                    && is_missing_day(candidate, config.tz, config.ingest.date_order)
-                {
-                    b.missing_day = Some(candidate.to_string());
-                    names_end = k;
-                    break;
-                }
-            }
+        if b.read_date(date_text(&joined), config) {
+            names_end = k;
+            break;
         }
     }
     if b.date.is_none() && b.ambiguous.is_none() {
@@ -666,7 +668,7 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
             }
         }
     }
-    let dated = b.date.is_some() || b.ambiguous.is_some() || b.missing_day.is_some();
+    let dated = b.dated();
     // A date with only names/agencies, or names led by "By", or agencies: a byline. A
     // sentence that merely starts with a date or holds a comma is not.
     let is_byline = (dated && (b.unplaced.is_empty() || agencies > 0 || by))
@@ -701,29 +703,23 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
             }
             continue;
         }
-        let dated = b.date.is_some() || b.ambiguous.is_some() || b.missing_day.is_some();
         let candidate = date_text(part);
-        match parse_date_with(candidate, config.tz, config.ingest.date_order) {
-            Ok(d) if !dated => {
-                b.wrong_weekday = wrong_weekday(candidate, &d).map(|w| (candidate.to_string(), w));
-                b.date = Some(d);
+        if !b.dated() {
+            if b.read_date(candidate, config) {
+                continue;
             }
-            Err(DateError::Ambiguous) if !dated => b.ambiguous = Some(candidate.to_string()),
+        } else if !matches!(
+            parse_date_with(candidate, config.tz, config.ingest.date_order),
             Err(DateError::NotADate)
-                if !dated && is_missing_day(candidate, config.tz, config.ingest.date_order) =>
-            {
-                b.missing_day = Some(candidate.to_string())
-            }
-            Err(DateError::NotADate)
-                if !b.filed_from
-                    && part.split_whitespace().count() <= 3
-                    && is_name(part)
-                    && !is_role(part) =>
-            {
-                b.filed_from = true
-            }
-            _ => return None,
+        ) {
+            // A second date.
+            return None;
         }
+        // Otherwise the one place it was filed from.
+        if b.filed_from || part.split_whitespace().count() > 3 || !is_name(part) || is_role(part) {
+            return None;
+        }
+        b.filed_from = true;
     }
     (!b.sources.is_empty()).then_some(b)
 }
