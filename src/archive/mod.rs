@@ -239,7 +239,6 @@ pub fn index(
     links::resolve(&mut articles, &mut report.diagnostics);
 
     let years = group_by_date(&articles[..dated]);
-    let related = related::compute(&articles, &taxonomies, config.related_articles, memo);
     let translations = translations::group(&articles, config, &mut report.diagnostics);
     let mut archive = Archive {
         home: (0..articles.len()).collect(),
@@ -251,12 +250,25 @@ pub fn index(
         pages: Vec::new(),
         asset_copies: Vec::new(),
         redirects: Vec::new(),
-        related,
+        related: Vec::new(),
         translations,
     };
-    archive.asset_copies = plan_assets(&archive.articles, assets, report);
-    archive.redirects = plan_redirects(&archive.articles);
-    archive.pages = plan_pages(&archive, config);
+    // Related lists are most of the index's time and nothing planned here reads them:
+    // the plan is made beside them, on whatever core they leave free.
+    let n = config.related_articles;
+    let (related, (asset_copies, redirects, pages)) = rayon::join(
+        || related::compute(&archive.articles, &archive.taxonomies, n, memo),
+        || {
+            let asset_copies = plan_assets(&archive.articles, assets, report);
+            let redirects = plan_redirects(&archive.articles);
+            let pages = plan_pages(&archive, config);
+            (asset_copies, redirects, pages)
+        },
+    );
+    archive.related = related;
+    archive.asset_copies = asset_copies;
+    archive.redirects = redirects;
+    archive.pages = pages;
     check_claims(&archive, reserved, &mut report.diagnostics);
     archive
 }
