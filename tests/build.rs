@@ -1105,6 +1105,49 @@ fn site_rooted_links_to_content_files_lead_to_their_articles() {
     );
 }
 
+/// A link to the file of a copy that duplicate folding left out leads to the copy that
+/// was kept: the story is on the site, under the kept file's page.
+#[test]
+fn a_link_to_a_folded_duplicate_leads_to_the_kept_copy() {
+    let site = Site::new(CONFIG);
+    let body = "The central bank kept its main lending rate unchanged on Thursday, citing slowing inflation and steady growth in the second quarter.";
+    site.article(
+        "business/rates.md",
+        &fm("Central bank holds rates", "2023-03-09"),
+        &format!("{body} Markets rose."),
+    );
+    site.article(
+        "world/copy.md",
+        &fm("Central bank holds rates", "2023-03-09"),
+        body,
+    );
+    site.article(
+        "world/a.md",
+        &fm("A", "2023-03-10"),
+        "See [the copy](copy.md#part) and [the story](/business/rates.md).",
+    );
+    let r = site.build_ok();
+    assert!(
+        r.stderr
+            .contains("kept once, from content/business/rates.md"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("is left as written"), "{}", r.stderr);
+    let hrefs: Vec<String> = select(&site.html("2023/03/10/a/index.html"), "article .body a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "../../09/central-bank-holds-rates/#part",
+            "../../09/central-bank-holds-rates/"
+        ]
+    );
+    assert_links_resolve(&site.out(), "/");
+}
+
 /// The content walk: hidden folders and links to folders are reported, not entered;
 /// a link to an article file is published; nested folders are all read.
 #[cfg(unix)]

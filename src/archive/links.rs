@@ -1,7 +1,8 @@
 //! Links in article bodies to other articles' source files (`[see](other-story.md)`,
 //! `[see](../world/x.md)`, or from the content folder's root, `[see](/world/x.md)`), as
 //! mdBook's links and Zola's `@/` links: once every article has its URL, each such link is pointed at the page of the article its file became,
-//! relative to the linking page, its `#fragment` kept. A link to a file that became no
+//! relative to the linking page, its `#fragment` kept; a link to a copy of a story that
+//! ingest folded into another leads to the copy kept. A link to a file that became no
 //! article (missing, a draft, skipped) is left as written, with a warning.
 //!
 //! Ingest notes these links ([`Article::content_links`]); bodies without them, nearly
@@ -15,9 +16,11 @@ use super::urls;
 use crate::article::Article;
 use crate::diagnostics::Diagnostic;
 use crate::ingest::body::{beside_file, content_link, resolve_below, site_rooted};
+use crate::ingest::dedupe::Fold;
 
-/// Points the body links of `articles` (URLs given) at the articles their files became.
-pub fn resolve(articles: &mut [Article], diagnostics: &mut Vec<Diagnostic>) {
+/// Points the body links of `articles` (URLs given) at the articles their files became,
+/// or, for the files of `folds`, at the articles they were folded into.
+pub fn resolve(articles: &mut [Article], folds: &[Fold], diagnostics: &mut Vec<Diagnostic>) {
     let linking: Vec<usize> = (0..articles.len())
         .filter(|&i| !articles[i].content_links.is_empty())
         .collect();
@@ -25,11 +28,17 @@ pub fn resolve(articles: &mut [Article], diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     // A Markdown file is one article, whose id is its path under content/.
-    let by_file: HashMap<&str, usize> = articles
+    let mut by_file: HashMap<&str, usize> = articles
         .iter()
         .enumerate()
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
+    // A copy is folded into one that is kept, never into another folded copy.
+    for fold in folds {
+        if let Some(&kept) = by_file.get(fold.kept_id.as_str()) {
+            by_file.insert(&fold.id, kept);
+        }
+    }
     let relinked: Vec<(usize, Option<String>, Vec<Diagnostic>)> = linking
         .par_iter()
         .map(|&i| {
