@@ -58,6 +58,7 @@ fn main() {
     );
     let archive = archive::index(
         loaded.articles,
+        &loaded.folds,
         &loaded.assets,
         &[],
         &config,

@@ -12,6 +12,7 @@ use crate::cache::stamp::Stamp;
 use crate::cache::{BuildCache, Memo};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Skipped};
+use crate::ingest::dedupe::Fold;
 use crate::ingest::{self, Asset, LoadOptions};
 use crate::output::sitemap::{ROBOTS, SITEMAP};
 use crate::output::{self, PreviousOutput, Staging};
@@ -280,6 +281,7 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
                 site,
                 &config,
                 loaded.articles,
+                &loaded.folds,
                 &loaded.assets,
                 &mut index_report,
                 &related,
@@ -537,11 +539,13 @@ pub struct SiteFiles {
 
 /// Indexes loaded articles into an archive, with `static/` and theme files claiming their
 /// paths first; the ingest report calls it too, so its URLs and collisions are the build's.
-/// `memo` keeps what the related lists are computed from (see [`archive::related`]).
+/// `memo` keeps what the related lists are computed from (see [`archive::related`]);
+/// `folds` are the copies ingest folded into others, whose files links may still name.
 pub fn index(
     site: &Path,
     config: &SiteConfig,
     articles: Vec<Article>,
+    folds: &[Fold],
     assets: &[Asset],
     report: &mut IndexReport,
     memo: &Memo,
@@ -575,7 +579,7 @@ pub fn index(
         by,
         file: None,
     }));
-    let archive = archive::index(articles, assets, &reserved, config, report, memo);
+    let archive = archive::index(articles, folds, assets, &reserved, config, report, memo);
     (
         archive,
         SiteFiles {

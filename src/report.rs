@@ -186,6 +186,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         site_dir,
         config,
         loaded.articles,
+        &loaded.folds,
         &loaded.assets,
         &mut index_report,
         &crate::cache::Memo::disabled(),

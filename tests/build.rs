@@ -1044,6 +1044,110 @@ fn links_to_content_files_lead_to_their_articles() {
     assert_eq!(hrefs(&site, "2023/03/07/a/index.html")[1], "../../09/d/");
 }
 
+/// A site-rooted link to a Markdown file (`/world/x.md`) names it from `content/`, as
+/// Zola's `@/` does: it leads to that article's page, relative to the linking page, so
+/// it works under a base path; one naming no article is warned about at its line. Links
+/// to another host (`//host/x.md`, `https://...`) are left alone.
+#[test]
+fn site_rooted_links_to_content_files_lead_to_their_articles() {
+    let config = CONFIG.replace("example.org/", "example.org/archive/");
+    let hrefs = |site: &Site, rel: &str| -> Vec<String> {
+        select(&site.html(rel), "article .body a")
+            .iter()
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect()
+    };
+    let site = Site::new(&config);
+    site.article(
+        "world/a.md",
+        &fm("A", "2023-03-07"),
+        "See [prices](/business/c.md#figures), <a href=\"/world/b.md?x=1\">raw</a> and \
+         [here](/world/./a.md).\n\n[host](//e.org/x.md) [web](https://e.org/world/b.md)",
+    );
+    site.article("world/b.md", &fm("B", "2023-03-08"), "[back](/world/a.md)");
+    site.article("business/c.md", &fm("C", "2022-12-31"), "## Figures");
+    let r = site.build_ok();
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    assert_eq!(
+        hrefs(&site, "2023/03/07/a/index.html"),
+        [
+            "../../../../2022/12/31/c/#figures",
+            "../../08/b/?x=1",
+            "./",
+            "//e.org/x.md",
+            "https://e.org/world/b.md"
+        ]
+    );
+    assert_eq!(hrefs(&site, "2023/03/08/b/index.html"), ["../../07/a/"]);
+    assert_links_resolve(&site.out(), "/archive/");
+
+    // One that names no article is left as written, and said at its line.
+    site.article(
+        "world/b.md",
+        &fm("B", "2023-03-08"),
+        "[gone](/world/missing.md)\n\n[out](/../x.md)",
+    );
+    let r = site.build_ok();
+    for (line, link, why) in [
+        (
+            6,
+            "/world/missing.md",
+            "no article of this build comes from content/world/missing.md",
+        ),
+        (8, "/../x.md", "it leads out of content/"),
+    ] {
+        let shown = format!("content/world/b.md:{line}: link to '{link}' is left as written and will be broken: {why}");
+        assert!(r.stderr.contains(&shown), "{shown}\n{}", r.stderr);
+    }
+    assert_eq!(
+        hrefs(&site, "2023/03/08/b/index.html"),
+        ["/world/missing.md", "/../x.md"]
+    );
+}
+
+/// A link to the file of a copy that duplicate folding left out leads to the copy that
+/// was kept: the story is on the site, under the kept file's page.
+#[test]
+fn a_link_to_a_folded_duplicate_leads_to_the_kept_copy() {
+    let site = Site::new(CONFIG);
+    let body = "The central bank kept its main lending rate unchanged on Thursday, citing slowing inflation and steady growth in the second quarter.";
+    site.article(
+        "business/rates.md",
+        &fm("Central bank holds rates", "2023-03-09"),
+        &format!("{body} Markets rose."),
+    );
+    site.article(
+        "world/copy.md",
+        &fm("Central bank holds rates", "2023-03-09"),
+        body,
+    );
+    site.article(
+        "world/a.md",
+        &fm("A", "2023-03-10"),
+        "See [the copy](copy.md#part) and [the story](/business/rates.md).",
+    );
+    let r = site.build_ok();
+    assert!(
+        r.stderr
+            .contains("kept once, from content/business/rates.md"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("is left as written"), "{}", r.stderr);
+    let hrefs: Vec<String> = select(&site.html("2023/03/10/a/index.html"), "article .body a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        hrefs,
+        [
+            "../../09/central-bank-holds-rates/#part",
+            "../../09/central-bank-holds-rates/"
+        ]
+    );
+    assert_links_resolve(&site.out(), "/");
+}
+
 /// The content walk: hidden folders and links to folders are reported, not entered;
 /// a link to an article file is published; nested folders are all read.
 #[cfg(unix)]

@@ -94,6 +94,7 @@ fn derive(articles: Vec<Article>, memo: &Memo) -> Derived {
         articles,
         &[],
         &[],
+        &[],
         &config,
         &mut IndexReport::default(),
         memo,

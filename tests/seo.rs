@@ -1058,6 +1058,63 @@ fn undated_feeds_carry_the_day_of_their_entry_ids() {
     assert!(entry.id().contains(",2000-01-01:"), "{}", entry.id());
 }
 
+/// An undated article is given no date of its own in feeds: no `pubDate` in RSS (it is
+/// optional) and no `published` in Atom, whose required `updated` is the feed's own,
+/// taken from its dated entries; a feed with none has the fixed fallback day.
+#[test]
+fn undated_entries_are_given_no_date_of_their_own() {
+    let site = Site::new(&format!("{CONFIG}rss_feed = \"rss.xml\"\n"));
+    site.article(
+        "world/a.md",
+        &fm("Dated", "2023-03-07T10:00:00"),
+        "A dated story.",
+    );
+    site.write(
+        "content/world/u.txt",
+        "Undated headline\n\nA body long enough to be an article about nothing much.\n",
+    );
+    site.build_ok();
+    let atom = feed(&site, "atom.xml");
+    assert_eq!(atom.updated().to_rfc3339(), "2023-03-07T10:00:00+02:00");
+    let undated = atom
+        .entries()
+        .iter()
+        .find(|e| e.title.value == "Undated headline");
+    let undated = undated.expect("the undated entry");
+    assert_eq!(undated.published(), None);
+    assert_eq!(undated.updated(), atom.updated());
+    let rss = rss::Channel::read_from(site.read("rss.xml").as_bytes()).unwrap();
+    assert_eq!(
+        rss.last_build_date(),
+        Some("Tue, 7 Mar 2023 10:00:00 +0200")
+    );
+    let dates: Vec<(Option<&str>, Option<&str>)> = rss
+        .items()
+        .iter()
+        .map(|i| (i.title(), i.pub_date()))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            (Some("Dated"), Some("Tue, 7 Mar 2023 10:00:00 +0200")),
+            (Some("Undated headline"), None)
+        ]
+    );
+
+    // A feed of undated entries only: no date at all in RSS, the fallback in Atom.
+    site.write(
+        "content/tech/b.txt",
+        "Another headline\n\nAnother body long enough to be an article about little.\n",
+    );
+    site.build_ok();
+    let rss = rss::Channel::read_from(site.read("sections/tech/rss.xml").as_bytes()).unwrap();
+    assert_eq!(rss.last_build_date(), None);
+    assert_eq!(rss.items()[0].pub_date(), None);
+    let atom = feed(&site, "sections/tech/atom.xml");
+    assert_eq!(atom.updated().to_rfc3339(), "2000-01-01T00:00:00+00:00");
+    assert_eq!(atom.entries()[0].updated(), atom.updated());
+}
+
 /// The 404 page names no canonical URL (it is served at every missing address), and a
 /// site of one article prints no empty "more articles" navigation.
 #[test]

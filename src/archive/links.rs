@@ -1,7 +1,8 @@
 //! Links in article bodies to other articles' source files (`[see](other-story.md)`,
-//! `[see](../world/x.md)`), as mdBook's links and Zola's `@/` links: once every article
-//! has its URL, each such link is pointed at the page of the article its file became,
-//! relative to the linking page, its `#fragment` kept. A link to a file that became no
+//! `[see](../world/x.md)`, or from the content folder's root, `[see](/world/x.md)`), as
+//! mdBook's links and Zola's `@/` links: once every article has its URL, each such link is pointed at the page of the article its file became,
+//! relative to the linking page, its `#fragment` kept; a link to a copy of a story that
+//! ingest folded into another leads to the copy kept. A link to a file that became no
 //! article (missing, a draft, skipped) is left as written, with a warning.
 //!
 //! Ingest notes these links ([`Article::content_links`]); bodies without them, nearly
@@ -14,10 +15,12 @@ use rayon::prelude::*;
 use super::urls;
 use crate::article::Article;
 use crate::diagnostics::Diagnostic;
-use crate::ingest::body::{beside_file, is_markdown_file, resolve_below, target, Target};
+use crate::ingest::body::{beside_file, content_link, resolve_below, site_rooted};
+use crate::ingest::dedupe::Fold;
 
-/// Points the body links of `articles` (URLs given) at the articles their files became.
-pub fn resolve(articles: &mut [Article], diagnostics: &mut Vec<Diagnostic>) {
+/// Points the body links of `articles` (URLs given) at the articles their files became,
+/// or, for the files of `folds`, at the articles they were folded into.
+pub fn resolve(articles: &mut [Article], folds: &[Fold], diagnostics: &mut Vec<Diagnostic>) {
     let linking: Vec<usize> = (0..articles.len())
         .filter(|&i| !articles[i].content_links.is_empty())
         .collect();
@@ -25,11 +28,17 @@ pub fn resolve(articles: &mut [Article], diagnostics: &mut Vec<Diagnostic>) {
         return;
     }
     // A Markdown file is one article, whose id is its path under content/.
-    let by_file: HashMap<&str, usize> = articles
+    let mut by_file: HashMap<&str, usize> = articles
         .iter()
         .enumerate()
         .map(|(i, a)| (a.id.as_str(), i))
         .collect();
+    // A copy is folded into one that is kept, never into another folded copy.
+    for fold in folds {
+        if let Some(&kept) = by_file.get(fold.kept_id.as_str()) {
+            by_file.insert(&fold.id, kept);
+        }
+    }
     let relinked: Vec<(usize, Option<String>, Vec<Diagnostic>)> = linking
         .par_iter()
         .map(|&i| {
@@ -45,11 +54,14 @@ pub fn resolve(articles: &mut [Article], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The file under `content/` a relative link from an article in `folder` names
-/// (`../world/x.md` from `business` is `world/x.md`), decoded as a browser asks for it;
-/// `None` when it climbs out of `content/`.
+/// The file under `content/` a link from an article in `folder` names (`../world/x.md`
+/// from `business` is `world/x.md`, and so is `/world/x.md` from anywhere), decoded as a
+/// browser asks for it; `None` when it climbs out of `content/`.
 fn content_file(folder: &str, path: &str) -> Option<String> {
-    let joined = format!("{folder}/{path}");
+    let joined = match site_rooted(path) {
+        Some(from_root) => from_root.to_string(),
+        None => format!("{folder}/{path}"),
+    };
     let segments = resolve_below(&joined)?;
     Some(beside_file(&segments.join("/")))
 }
@@ -76,7 +88,7 @@ fn relink(
         };
         let value = html_escape::decode_html_entities(&html[start..start + len]);
         let (path, rest) = value.split_at(value.find(['?', '#']).unwrap_or(value.len()));
-        if !is_markdown_file(path) || matches!(target(path), Target::Elsewhere) {
+        if content_link(path).is_none() {
             continue;
         }
         let file = content_file(a.folder(), path);
@@ -104,7 +116,7 @@ fn relink(
                         &a.source_path,
                         line,
                         format!(
-                            "link to '{path}' is left as written and will be broken: {why}; link the source file of a published article (its path from this file), or its page's URL"
+                            "link to '{path}' is left as written and will be broken: {why}; link the source file of a published article (its path from this file, or from content/ after a '/'), or its page's URL"
                         ),
                     )
                     .with_kind("broken-content-link"),
@@ -186,5 +198,10 @@ mod tests {
         );
         assert_eq!(content_file("", "./a/../b.md").as_deref(), Some("b.md"));
         assert_eq!(content_file("world", "../../x.md"), None);
+        assert_eq!(
+            content_file("business", "/world/./x.md").as_deref(),
+            Some("world/x.md")
+        );
+        assert_eq!(content_file("world", "/../x.md"), None);
     }
 }

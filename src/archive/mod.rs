@@ -19,6 +19,7 @@ use crate::article::Article;
 use crate::cache::Memo;
 use crate::config::{PageNumbers, SiteConfig};
 use crate::diagnostics::{Diagnostic, Skipped};
+use crate::ingest::dedupe::Fold;
 use crate::ingest::{Asset, Withheld};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
@@ -175,9 +176,11 @@ pub struct IndexReport {
 }
 
 /// Indexes articles and plans the site. `static_files` (site-relative output paths of
-/// `static/`) take part in the collision check.
+/// `static/`) take part in the collision check. `folds` are the copies ingest folded into
+/// the articles kept: links to their files lead to the kept ones.
 pub fn index(
     mut articles: Vec<Article>,
+    folds: &[Fold],
     assets: &[Asset],
     reserved: &[Reserved],
     config: &SiteConfig,
@@ -236,7 +239,7 @@ pub fn index(
             article.url = urls::permalink(article, section_slug(sections, i), config);
         });
     give_each_its_own_url(&mut articles, sections, config, &mut report.diagnostics);
-    links::resolve(&mut articles, &mut report.diagnostics);
+    links::resolve(&mut articles, folds, &mut report.diagnostics);
 
     let years = group_by_date(&articles[..dated]);
     let translations = translations::group(&articles, config, &mut report.diagnostics);

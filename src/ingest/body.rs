@@ -22,14 +22,14 @@ pub struct Body {
     /// Relative targets that climb out of the article's folder (`../x.jpg`), path only as
     /// written, with their line in the file when known: refused, never looked up.
     pub refused: Vec<(String, Option<usize>)>,
-    /// Relative links to Markdown files (`other-story.md`, `../world/x.md`): see
+    /// Links to Markdown files (`other-story.md`, `../world/x.md`, `/world/x.md`): see
     /// [`crate::article::Article::content_links`].
     pub content_links: Vec<(String, Option<usize>)>,
 }
 
 /// Whether a relative link's path (without query and fragment) names a Markdown file,
 /// which under `content/` is an article's source, never a file to copy.
-pub fn is_markdown_file(path: &str) -> bool {
+fn is_markdown_file(path: &str) -> bool {
     matches!(
         super::format_of(std::path::Path::new(path)),
         Some(super::Format::Markdown)
@@ -105,6 +105,27 @@ pub fn target(dest: &str) -> Target<'_> {
     }
 }
 
+/// A site-rooted path (`/world/x.md`) without its `/`; `None` for any other, and for
+/// `//host/x` or `/\host/x`, which browsers read as another host.
+pub fn site_rooted(path: &str) -> Option<&str> {
+    path.strip_prefix('/')
+        .filter(|rest| !rest.starts_with(['/', '\\']))
+}
+
+/// The path, without query and fragment, of a link to a Markdown file under `content/`,
+/// another article's source: relative to the article (`x.md`, `../world/x.md`) or from
+/// the content folder's root (`/world/x.md`, as Zola's `@/`). `None` for anything else,
+/// `//host/x.md` and `https://e.org/x.md` included.
+pub fn content_link(dest: &str) -> Option<&str> {
+    let dest = dest.trim();
+    let path = &dest[..dest.find(['?', '#']).unwrap_or(dest.len())];
+    let in_content = match target(path) {
+        Target::Elsewhere => site_rooted(path).is_some(),
+        Target::Beside { .. } | Target::Outside { .. } => true,
+    };
+    (in_content && is_markdown_file(path)).then_some(path)
+}
+
 /// The link to write for a file beside the article, `path` normalised: with `./` before
 /// it when its first segment holds a colon, which would otherwise read as a scheme
 /// (`./javascript:x` must not become `javascript:x`).
@@ -162,21 +183,16 @@ impl Refs {
     /// Notes `dest`; returns it normalised when that changes it, so the page links the
     /// same file that is copied. `line` is asked only for a refused target.
     fn note(&mut self, dest: &str, line: impl FnOnce() -> Option<usize>) -> Option<String> {
-        let target = target(dest);
-        if let Target::Beside { .. } | Target::Outside { .. } = target {
-            // Another article's source: no file to copy, and one in another folder is
-            // no file leaking out. Kept as written for the archive stage, which knows
-            // the URL of the article it became.
-            let path = dest.trim();
-            let path = &path[..path.find(['?', '#']).unwrap_or(path.len())];
-            if is_markdown_file(path) {
-                if !self.content_links.iter().any(|(p, _)| p == path) {
-                    self.content_links.push((path.to_string(), line()));
-                }
-                return None;
+        // Another article's source: no file to copy, and one in another folder is no
+        // file leaking out. Kept as written (a site-rooted one without the base path)
+        // for the archive stage, which knows the URL of the article it became.
+        if let Some(path) = content_link(dest) {
+            if !self.content_links.iter().any(|(p, _)| p == path) {
+                self.content_links.push((path.to_string(), line()));
             }
+            return None;
         }
-        match target {
+        match target(dest) {
             Target::Beside { path, rest } => {
                 let written = beside_link(&path, rest);
                 let file = beside_file(&path);
@@ -1328,6 +1344,26 @@ mod tests {
             "C:\\x.gif",
         ] {
             assert_eq!(target(elsewhere), Target::Elsewhere, "{elsewhere}");
+        }
+    }
+
+    #[test]
+    fn content_links_are_relative_or_from_the_content_root() {
+        for (dest, path) in [
+            ("x.md#part", "x.md"),
+            ("../world/x.md?v=1", "../world/x.md"),
+            (" /world/x.md#part", "/world/x.md"),
+        ] {
+            assert_eq!(content_link(dest), Some(path), "{dest}");
+        }
+        for other in [
+            "//host/x.md",
+            "/\\host/x.md",
+            "https://e.org/x.md",
+            "/world/x.html",
+            "#x.md",
+        ] {
+            assert_eq!(content_link(other), None, "{other}");
         }
     }
 
