@@ -1,9 +1,10 @@
 //! Links in article bodies to other articles' source files (`[see](other-story.md)`,
 //! `[see](../world/x.md)`, or from the content folder's root, `[see](/world/x.md)`), as
-//! mdBook's links and Zola's `@/` links: once every article has its URL, each such link is pointed at the page of the article its file became,
-//! relative to the linking page, its `#fragment` kept; a link to a copy of a story that
-//! ingest folded into another leads to the copy kept. A link to a file that became no
-//! article (missing, a draft, skipped) is left as written, with a warning.
+//! mdBook's links and Zola's `@/` links: once every article has its URL, each such link
+//! is pointed at the page of the article its file became, relative to the linking page,
+//! its `#fragment` kept; a link to a copy of a story that ingest folded into another
+//! leads to the copy kept. A link to a file that became no article (missing, a draft,
+//! skipped) is left as written, with a warning.
 //!
 //! Ingest notes these links ([`Article::content_links`]); bodies without them, nearly
 //! all of a large archive, are not read.
