@@ -165,7 +165,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 .is_some_and(|b| b.len() == 1 && date_line(&b[0].text, config).is_some())
         };
         // The BBC's `By Jane Smith` / `BBC News, Cairo` / `7 March 2023`: between the
-        // writer and the date, the outlet and the place the story was filed from.
+        // writer and the date, the outlet and the place the story was filed from, if any.
         if !draft.authors.is_empty() && draft.sources.is_empty() && next_is_date() {
             if let Some(outlet) = desk_line(&line.text, config) {
                 draft.sources.push(outlet);
@@ -430,17 +430,20 @@ const NEWSROOM_WORDS: [&str; 7] = ["news", "bbc", "cnn", "radio", "tv", "televis
 
 /// `BBC News, Cairo`: an outlet and the place a story was filed from, as the line
 /// between a writer's byline and the date (only there: elsewhere two names after a comma
-/// may be two writers). The outlet is a known agency or a name with a newsroom's word
-/// ([`NEWSROOM_WORDS`]): `Paris, France` and `Jane Doe, John Roe` are no desk. Returns
-/// the outlet, as an agency's name when it is one.
+/// may be two writers, and an outlet's name alone may be a paragraph's). The place may
+/// be left out (`BBC News`). The outlet is a known agency or a name with a newsroom's
+/// word ([`NEWSROOM_WORDS`]): `Paris, France` and `Jane Doe, John Roe` are no desk.
+/// Returns the outlet, as an agency's name when it is one.
 fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
     let parts: Vec<&str> = text.split([',', '\u{60c}']).map(str::trim).collect();
-    let [outlet, place] = parts.as_slice() else {
-        return None;
+    let (outlet, place) = match parts.as_slice() {
+        [outlet] => (*outlet, None),
+        [outlet, place] => (*outlet, Some(*place)),
+        _ => return None,
     };
     let short = |p: &str| p.split_whitespace().count() <= 4;
     let fits = |p: &str| short(p) && is_name(p) && !is_role(p);
-    if !(fits(outlet) && fits(place)) {
+    if !(fits(outlet) && place.is_none_or(fits)) {
         return None;
     }
     config.ingest.agency(outlet).or_else(|| {
@@ -1248,6 +1251,39 @@ mod tests {
         let out = parse_text("Iraq Talks - Reuters\n\nBody text here.\n");
         assert_eq!(out.diagnostics[0].kind, "undated");
         assert_eq!(out.articles[0].title, "Iraq Talks - Reuters");
+    }
+
+    /// The BBC's desk line without a place (`BBC News` alone, between the writer and the
+    /// date) is the desk line too; elsewhere `BBC News` is text.
+    #[test]
+    fn a_bbc_desk_line_without_a_place() {
+        for text in [
+            "Headline\n\nBy Jane Smith\nBBC News\n7 March 2023\n\nBody text here.\n",
+            "Headline\n\nBy Jane Smith\n\nBBC News\n\n7 March 2023\n\nBody text here.\n",
+        ] {
+            let out = parse_text(text);
+            let a = &out.articles[0];
+            assert_eq!(a.authors, ["Jane Smith"], "{text}");
+            assert_eq!(a.sources, ["BBC News"], "{text}");
+            assert_eq!(
+                a.date.map(|d| d.date_naive().to_string()).as_deref(),
+                Some("2023-03-07"),
+                "{text}"
+            );
+            assert_eq!(a.body_html, "<p>Body text here.</p>\n", "{text}");
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        }
+        // Not over a date, not under a writer, or not in the header: body text.
+        for text in [
+            "Headline\n\nBy Jane Smith\n\nBBC News\n\nBody text here.\n",
+            "Headline\n\nAFP, 7 Mar 2023\n\nBBC News\n\n7 March 2023\n\nBody text here.\n",
+            "Headline\n\nBy Jane Smith\n7 March 2023\n\nBBC News\n\nBody text here.\n",
+            "Headline\n\nBy Jane Smith\n7 March 2023\n\nBBC News said the talks had ended.\n",
+        ] {
+            let a = &parse_text(text).articles[0];
+            assert!(a.body_html.contains("BBC News"), "{text}: {}", a.body_html);
+            assert!(!a.sources.contains(&"BBC News".to_string()), "{text}");
+        }
     }
 
     /// EFE's lede dateline gives the agency, and the day when its year is known; the
