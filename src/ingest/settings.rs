@@ -56,7 +56,8 @@ pub const DEFAULT_TRAILERS: [&str; 1] = ["Short link:"];
 
 /// Page furniture matched only as a whole line (ignoring case and outer spaces): a
 /// sentence that holds these words ("Share this article with a friend, he said.") is
-/// text. Scrapers keep these labels of buttons and ad slots between paragraphs.
+/// text. Scrapers keep these labels of buttons and ad slots between paragraphs: a line
+/// of them is dropped where it stands as a paragraph, not where it ends a wrapped one.
 pub const DEFAULT_CLUTTER: [&str; 22] = [
     "Advertisement",
     "Skip advertisement",
@@ -220,6 +221,11 @@ impl IngestConfig {
     /// True when `line` starts with a trailer pattern, is a whole line of
     /// [`DEFAULT_CLUTTER`], or is a link label of [`LINK_LABELS`] alone or with its link.
     pub fn is_trailer(&self, line: &str) -> bool {
+        self.furniture(line).is_some()
+    }
+
+    /// What page furniture `line` is, if any ([`IngestConfig::is_trailer`]'s lines).
+    pub fn furniture(&self, line: &str) -> Option<Furniture> {
         // Called for every line of every text file: the line is folded once, into one
         // string, and each pattern compared with it as it is folded, not copied.
         let line: String = folded(line).collect();
@@ -238,14 +244,29 @@ impl IngestConfig {
             let mut chars = line.chars();
             folded(pattern).all(|c| chars.next() == Some(c))
         };
-        DEFAULT_TRAILERS
+        if DEFAULT_TRAILERS
             .iter()
             .copied()
             .chain(self.trailers.iter().map(String::as_str))
             .any(starts)
-            || DEFAULT_CLUTTER.iter().any(|c| same(&line, c))
-            || labelled()
+        {
+            Some(Furniture::Trailer)
+        } else if DEFAULT_CLUTTER.iter().any(|c| same(&line, c)) || labelled() {
+            Some(Furniture::Clutter)
+        } else {
+            None
+        }
     }
+}
+
+/// The kinds of page furniture a text file's line may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Furniture {
+    /// Starts with a trailer pattern (`Short link:`, `[ingest] trailers`): always removed.
+    Trailer,
+    /// A whole line of [`DEFAULT_CLUTTER`] or [`LINK_LABELS`]: removed where it stands as
+    /// a paragraph of its own, since such words may also end a hard-wrapped paragraph.
+    Clutter,
 }
 
 /// `text` as trailer patterns are compared: lowercase, its words one space apart, and
