@@ -320,13 +320,17 @@ pub struct FolderDefaults {
 
 impl FolderDefaults {
     /// Puts the entry in the form it is used in (the path without outer slashes, the
-    /// language tag canonical, names trimmed), or says what is wrong with it.
-    pub fn normalize(&mut self) -> Result<(), String> {
+    /// language tag canonical, names trimmed), or says what is wrong with it and names
+    /// the key at fault.
+    pub fn normalize(&mut self) -> Result<(), (&'static str, String)> {
         let path = self.path.trim().trim_matches('/');
         if !path.is_empty() && !crate::config::is_plain_path(path) {
-            return Err(format!(
-                "path '{}' is not a folder under content/; write one such as \"bbc\" or \"bbc/business\"",
-                self.path
+            return Err((
+                "path",
+                format!(
+                    "path '{}' is not a folder under content/; write one such as \"bbc\" or \"bbc/business\"",
+                    self.path
+                ),
             ));
         }
         // Composed, as file names are compared (a folder copied from macOS is decomposed).
@@ -336,18 +340,22 @@ impl FolderDefaults {
             self.lang = Some(
                 tag.parse::<unic_langid::LanguageIdentifier>()
                     .map_err(|_| {
-                        format!("lang '{lang}' is not a language tag; use one such as \"en\", \"ar\" or \"pt-BR\"")
+                        ("lang", format!("lang '{lang}' is not a language tag; use one such as \"en\", \"ar\" or \"pt-BR\""))
                     })?
                     .to_string(),
             );
         }
         self.section = self.section.as_deref().map(str::trim).map(str::to_string);
         if self.section.as_deref() == Some("") {
-            return Err("section must not be empty".into());
+            return Err(("section", "section must not be empty".into()));
         }
-        for list in [&mut self.sources, &mut self.authors, &mut self.tags] {
+        for (key, list) in [
+            ("sources", &mut self.sources),
+            ("authors", &mut self.authors),
+            ("tags", &mut self.tags),
+        ] {
             if list.iter().any(|v| v.trim().is_empty()) {
-                return Err("sources, authors and tags must not hold an empty name".into());
+                return Err((key, format!("{key} must not hold an empty name")));
             }
             list.iter_mut().for_each(|v| *v = v.trim().to_string());
         }
