@@ -144,7 +144,8 @@ pub struct IngestConfig {
     pub agency_aliases: std::collections::BTreeMap<String, String>,
     /// Line beginnings added to [`DEFAULT_TRAILERS`] (e.g. `"Follow us on Twitter"`).
     pub trailers: Vec<String>,
-    /// How all-numeric dates are read; unset, they are warned about and not used.
+    /// How all-numeric dates are read; unset, they are warned about and not used, but
+    /// for dotted ones (`07.03.2023`), day-first wherever dates are written so.
     pub date_order: Option<DateOrder>,
     /// Keep a photo caption found in scraped text as a figure without a picture.
     pub photo_captions: bool,

@@ -1265,8 +1265,15 @@ mod tests {
         let a = &out.articles[0];
         assert!(a.sources.is_empty() && a.body_html.contains("BBC News, Cairo"));
 
-        // `AFP - 07.03.2023`: the numeric date is read as any other, with date_order.
+        // `AFP - 07.03.2023`: a dotted date is day-first, unless date_order says otherwise;
+        // with slashes it is read only with date_order.
         let out = parse_text("Headline\n\nAFP - 07.03.2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(a.sources, ["AFP"]);
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        assert_eq!(a.body_html, "<p>Body text here.</p>\n");
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let out = parse_text("Headline\n\nAFP - 07/03/2023\n\nBody text here.\n");
         let a = &out.articles[0];
         assert_eq!(a.sources, ["AFP"]);
         assert!(a.date.is_none());
@@ -1275,13 +1282,18 @@ mod tests {
             out.diagnostics.iter().map(|d| (&*d.kind, d.line)).collect();
         assert_eq!(kinds, [("ambiguous-date", Some(3)), ("undated", Some(1))]);
         let mut c = SiteConfig::default();
-        c.ingest.date_order = Some(super::super::settings::DateOrder::DayFirst);
-        let out = parse(
-            &file("Headline\n\nAFP - 07.03.2023\n\nBody text here.\n"),
-            &c,
-        );
-        assert_eq!(day(&out.articles[0]).as_deref(), Some("2023-03-07"));
-        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        c.ingest.date_order = Some(super::super::settings::DateOrder::MonthFirst);
+        for (text, want) in [
+            ("AFP - 07.03.2023", "2023-07-03"),
+            ("AFP - 07/03/2023", "2023-07-03"),
+        ] {
+            let out = parse(
+                &file(&format!("Headline\n\n{text}\n\nBody text here.\n")),
+                &c,
+            );
+            assert_eq!(day(&out.articles[0]).as_deref(), Some(want), "{text}");
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        }
         let out = parse_text("Headline\n\nReuters \u{2013} Tuesday 7 March 2023\n\nBody.\n");
         assert_eq!(day(&out.articles[0]).as_deref(), Some("2023-03-07"));
 
