@@ -1,9 +1,11 @@
 //! `site.toml` read into a typed [`SiteConfig`], with defaults and validation.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use chrono_tz::Tz;
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diagnostics::{line_of, line_of_key, Diagnostic};
 use crate::ingest::settings::{FolderDefaults, IngestConfig};
@@ -74,6 +76,15 @@ pub struct SiteConfig {
     /// The path part of `base_url`, always starting and ending with `/`.
     #[serde(skip)]
     pub base_path: String,
+}
+
+/// Where each `[[defaults]]` table of `site.toml` stands (its header, or its inline
+/// table) and where its keys do, as byte spans: a message names the line of its own
+/// table and key, wherever else the same key or the header's text appears.
+#[derive(Deserialize)]
+struct DefaultsPlaces {
+    #[serde(default)]
+    defaults: Vec<Spanned<BTreeMap<Spanned<String>, serde::de::IgnoredAny>>>,
 }
 
 /// `[extra]` read as TOML, its dates as their text (as an article's `extra` is), not as
@@ -239,23 +250,32 @@ impl SiteConfig {
                 "must not be empty: it names the site in every page's title and its feeds".into(),
             ));
         }
-        let headers = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.replace([' ', '\t'], "").starts_with("[[defaults]]"))
-            .map(|(i, _)| i + 1);
-        let mut lines = headers.chain(std::iter::repeat(0));
+        // Read again for where each table and key stands (the first read succeeded, so
+        // this one does too).
+        let places = toml::from_str::<DefaultsPlaces>(text)
+            .map(|p| p.defaults)
+            .unwrap_or_default();
         let mut paths = std::collections::HashSet::new();
-        for d in &mut config.defaults {
-            let line = lines.next().filter(|&l| l > 0);
-            let bad = |m: String| Diagnostic::error(shown, line, format!("defaults: {m}"));
-            d.normalize().map_err(bad)?;
+        for (i, d) in config.defaults.iter_mut().enumerate() {
+            let table = places.get(i);
+            let line = table.map(|t| line_of(text, t.span().start));
+            let key_line = |key: &str| {
+                table
+                    .and_then(|t| t.get_ref().keys().find(|k| k.get_ref() == key))
+                    .map(|k| line_of(text, k.span().start))
+                    .or(line)
+            };
+            let bad = |line, m: String| Diagnostic::error(shown, line, format!("defaults: {m}"));
+            d.normalize().map_err(|(key, m)| bad(key_line(key), m))?;
             d.line = line;
             if !paths.insert(d.path.clone()) {
-                return Err(bad(format!(
-                    "a second entry for the folder '{}'; give its values in one",
-                    d.path
-                )));
+                return Err(bad(
+                    line,
+                    format!(
+                        "a second entry for the folder '{}'; give its values in one",
+                        d.path
+                    ),
+                ));
             }
         }
         config.ingest.validate().map_err(|(key, m)| {
@@ -642,6 +662,39 @@ mod tests {
         }
         let e = parse("per_page = \"many\"").unwrap_err();
         assert_eq!(e.line, Some(1));
+    }
+
+    /// A `[[defaults]]` message names the line of its own table's key, though an earlier
+    /// table sets the same key and a string holds the table's header text.
+    #[test]
+    fn defaults_messages_name_the_line_of_their_table_and_key() {
+        let text = "title = \"T\"\ndescription = \"\"\"\n[[defaults]]\n\"\"\"\n\n[[defaults]]\npath = \"a\"\nlang = \"en\"\nsources = [\"AFP\"]\n\n[[defaults]]\n";
+        let c = parse(&format!("{text}path = \"b\"\n")).unwrap();
+        let lines: Vec<Option<usize>> = c.defaults.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [Some(6), Some(11)]);
+        for (bad, said) in [
+            ("path = \"b\"\nlang = \"not a tag\"", "lang 'not a tag'"),
+            (
+                "path = \"b\"\nsources = [\"AFP\", \" \"]",
+                "sources must not",
+            ),
+            ("lang = \"en\"\npath = \"../up\"", "path '../up'"),
+            ("path = \"b\"\nsection = \"\"", "section must not"),
+        ] {
+            let e = parse(&format!("{text}{bad}\n")).unwrap_err();
+            assert!(e.message.contains(said), "{bad}: {e}");
+            assert_eq!(e.line, Some(13), "{bad}: {e}");
+        }
+        // A fault of the whole table is at its header.
+        let e = parse(&format!(
+            "{text}path = \"b\"\n\n[[defaults]]\npath = \"/b/\"\n"
+        ))
+        .unwrap_err();
+        assert!(
+            e.message.contains("a second entry for the folder 'b'"),
+            "{e}"
+        );
+        assert_eq!(e.line, Some(14));
     }
 
     #[test]

@@ -10,7 +10,8 @@ use super::settings::DateOrder;
 pub enum DateError {
     /// Not a date in any known form.
     NotADate,
-    /// All-numeric (`07/03/2023`) and no `date_order` is set: never guessed.
+    /// All-numeric with slashes or dashes (`07/03/2023`) and no `date_order` is set:
+    /// never guessed.
     Ambiguous,
 }
 
@@ -83,7 +84,8 @@ pub const WEEKDAYS: [&str; 7] = [
 
 /// [`parse_date`], plus the forms news sites write: RFC 2822 (`Tue, 07 Mar 2023 10:00:00
 /// +0000`), `7 Mar 2023`, `Tuesday 7 Mar 2023`, `March 7, 2023`, Jekyll's
-/// `2023-03-07 10:15:00 +0200`, and all-numeric `07/03/2023` only with `order`.
+/// `2023-03-07 10:15:00 +0200`, and all-numeric `07/03/2023` only with `order`
+/// (`07.03.2023`, dotted, is day-first without one).
 pub fn parse_date_with(
     text: &str,
     tz: Tz,
@@ -510,8 +512,8 @@ pub fn is_missing_day(text: &str, tz: Tz, order: Option<DateOrder>) -> bool {
     false
 }
 
-/// `07/03/2023`, `07.03.2023`, `7-3-2023`: read only with a configured order. A time may
-/// follow, with a zone named as [`zone_named`] knows it (`07/03/2023 10:15 GMT`); a zone
+/// `07/03/2023`, `7-3-2023`: read only with a configured order; `07.03.2023` day-first
+/// without one (see below). A time may follow, with a zone named as [`zone_named`] knows it (`07/03/2023 10:15 GMT`); a zone
 /// it does not know refuses the date rather than being ignored.
 fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>, DateError> {
     let (date_part, time_part) = match text.split_once(' ') {
@@ -533,7 +535,10 @@ fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>,
     if !looks_numeric {
         return Err(DateError::NotADate);
     }
-    let Some(order) = order else {
+    // Dots are written day-first wherever dates are written with them (German, French,
+    // Russian, Arabic wires...); the US never writes them. Slashes and dashes go both ways.
+    let dotted = date_part.bytes().filter(|&b| b == b'.').count() == 2;
+    let Some(order) = order.or(dotted.then_some(DateOrder::DayFirst)) else {
         return Err(DateError::Ambiguous);
     };
     // A zone it does not know (`IST` is three zones): refused, not ignored.
@@ -772,10 +777,6 @@ mod tests {
         let d = parse_date_with("07.03.2023 10:15", utc, Some(DateOrder::DayFirst)).unwrap();
         assert_eq!((d.month(), d.day(), d.hour()), (3, 7, 10));
         assert_eq!(
-            parse_date_with("07.03.2023", utc, None),
-            Err(DateError::Ambiguous)
-        );
-        assert_eq!(
             parse_date_with("25/03/2023", utc, Some(DateOrder::MonthFirst)),
             Err(DateError::NotADate)
         );
@@ -784,6 +785,32 @@ mod tests {
             parse_date_with("Tuesday", utc, None),
             Err(DateError::NotADate)
         );
+    }
+
+    /// Dotted numeric dates are day-first wherever they are written (the US never writes
+    /// dates with dots); a site's `date_order` still wins, and slashes and dashes stay
+    /// ambiguous.
+    #[test]
+    fn dotted_dates_are_day_first() {
+        let utc = Tz::UTC;
+        let read = |text: &str, order| {
+            parse_date_with(text, utc, order).map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        };
+        assert_eq!(read("07.03.2023", None).as_deref(), Ok("2023-03-07 00:00"));
+        assert_eq!(
+            read("7.3.2023 10:15", None).as_deref(),
+            Ok("2023-03-07 10:15")
+        );
+        assert_eq!(read("13.03.2023", None).as_deref(), Ok("2023-03-13 00:00"));
+        assert_eq!(read("03.13.2023", None), Err(DateError::NotADate));
+        assert!(is_missing_day("31.04.2023", utc, None));
+        assert_eq!(
+            read("07.03.2023", Some(DateOrder::MonthFirst)).as_deref(),
+            Ok("2023-07-03 00:00")
+        );
+        for text in ["07/03/2023", "07-03-2023", "07.03/2023", "07/03.2023"] {
+            assert_eq!(read(text, None), Err(DateError::Ambiguous), "{text}");
+        }
     }
 
     #[test]

@@ -56,7 +56,8 @@ pub const DEFAULT_TRAILERS: [&str; 1] = ["Short link:"];
 
 /// Page furniture matched only as a whole line (ignoring case and outer spaces): a
 /// sentence that holds these words ("Share this article with a friend, he said.") is
-/// text. Scrapers keep these labels of buttons and ad slots between paragraphs.
+/// text. Scrapers keep these labels of buttons and ad slots between paragraphs: a line
+/// of them is dropped where it stands as a paragraph, not where it ends a wrapped one.
 pub const DEFAULT_CLUTTER: [&str; 22] = [
     "Advertisement",
     "Skip advertisement",
@@ -143,7 +144,8 @@ pub struct IngestConfig {
     pub agency_aliases: std::collections::BTreeMap<String, String>,
     /// Line beginnings added to [`DEFAULT_TRAILERS`] (e.g. `"Follow us on Twitter"`).
     pub trailers: Vec<String>,
-    /// How all-numeric dates are read; unset, they are warned about and not used.
+    /// How all-numeric dates are read; unset, they are warned about and not used, but
+    /// for dotted ones (`07.03.2023`), day-first wherever dates are written so.
     pub date_order: Option<DateOrder>,
     /// Keep a photo caption found in scraped text as a figure without a picture.
     pub photo_captions: bool,
@@ -220,6 +222,11 @@ impl IngestConfig {
     /// True when `line` starts with a trailer pattern, is a whole line of
     /// [`DEFAULT_CLUTTER`], or is a link label of [`LINK_LABELS`] alone or with its link.
     pub fn is_trailer(&self, line: &str) -> bool {
+        self.furniture(line).is_some()
+    }
+
+    /// What page furniture `line` is, if any ([`IngestConfig::is_trailer`]'s lines).
+    pub fn furniture(&self, line: &str) -> Option<Furniture> {
         // Called for every line of every text file: the line is folded once, into one
         // string, and each pattern compared with it as it is folded, not copied.
         let line: String = folded(line).collect();
@@ -238,14 +245,29 @@ impl IngestConfig {
             let mut chars = line.chars();
             folded(pattern).all(|c| chars.next() == Some(c))
         };
-        DEFAULT_TRAILERS
+        if DEFAULT_TRAILERS
             .iter()
             .copied()
             .chain(self.trailers.iter().map(String::as_str))
             .any(starts)
-            || DEFAULT_CLUTTER.iter().any(|c| same(&line, c))
-            || labelled()
+        {
+            Some(Furniture::Trailer)
+        } else if DEFAULT_CLUTTER.iter().any(|c| same(&line, c)) || labelled() {
+            Some(Furniture::Clutter)
+        } else {
+            None
+        }
     }
+}
+
+/// The kinds of page furniture a text file's line may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Furniture {
+    /// Starts with a trailer pattern (`Short link:`, `[ingest] trailers`): always removed.
+    Trailer,
+    /// A whole line of [`DEFAULT_CLUTTER`] or [`LINK_LABELS`]: removed where it stands as
+    /// a paragraph of its own, since such words may also end a hard-wrapped paragraph.
+    Clutter,
 }
 
 /// `text` as trailer patterns are compared: lowercase, its words one space apart, and
@@ -299,13 +321,17 @@ pub struct FolderDefaults {
 
 impl FolderDefaults {
     /// Puts the entry in the form it is used in (the path without outer slashes, the
-    /// language tag canonical, names trimmed), or says what is wrong with it.
-    pub fn normalize(&mut self) -> Result<(), String> {
+    /// language tag canonical, names trimmed), or says what is wrong with it and names
+    /// the key at fault.
+    pub fn normalize(&mut self) -> Result<(), (&'static str, String)> {
         let path = self.path.trim().trim_matches('/');
         if !path.is_empty() && !crate::config::is_plain_path(path) {
-            return Err(format!(
-                "path '{}' is not a folder under content/; write one such as \"bbc\" or \"bbc/business\"",
-                self.path
+            return Err((
+                "path",
+                format!(
+                    "path '{}' is not a folder under content/; write one such as \"bbc\" or \"bbc/business\"",
+                    self.path
+                ),
             ));
         }
         // Composed, as file names are compared (a folder copied from macOS is decomposed).
@@ -315,18 +341,22 @@ impl FolderDefaults {
             self.lang = Some(
                 tag.parse::<unic_langid::LanguageIdentifier>()
                     .map_err(|_| {
-                        format!("lang '{lang}' is not a language tag; use one such as \"en\", \"ar\" or \"pt-BR\"")
+                        ("lang", format!("lang '{lang}' is not a language tag; use one such as \"en\", \"ar\" or \"pt-BR\""))
                     })?
                     .to_string(),
             );
         }
         self.section = self.section.as_deref().map(str::trim).map(str::to_string);
         if self.section.as_deref() == Some("") {
-            return Err("section must not be empty".into());
+            return Err(("section", "section must not be empty".into()));
         }
-        for list in [&mut self.sources, &mut self.authors, &mut self.tags] {
+        for (key, list) in [
+            ("sources", &mut self.sources),
+            ("authors", &mut self.authors),
+            ("tags", &mut self.tags),
+        ] {
             if list.iter().any(|v| v.trim().is_empty()) {
-                return Err("sources, authors and tags must not hold an empty name".into());
+                return Err((key, format!("{key} must not hold an empty name")));
             }
             list.iter_mut().for_each(|v| *v = v.trim().to_string());
         }

@@ -16,7 +16,7 @@ use super::dates::{
     wrong_weekday_message, DateError,
 };
 use super::record::{finish, is_role, names_in, role_agency, strip_by, strip_prefix_ci, Draft};
-use super::settings::IngestConfig;
+use super::settings::{Furniture, IngestConfig};
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
 use crate::config::SiteConfig;
@@ -35,6 +35,9 @@ const SHORT_WORDS: usize = 10;
 struct Line {
     no: usize,
     text: String,
+    /// A line of built-in clutter (`Advertisement`): dropped once its block shows it
+    /// stands as a paragraph of its own ([`push_block`]).
+    clutter: bool,
 }
 
 /// Consecutive non-blank lines.
@@ -165,7 +168,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                 .is_some_and(|b| b.len() == 1 && date_line(&b[0].text, config).is_some())
         };
         // The BBC's `By Jane Smith` / `BBC News, Cairo` / `7 March 2023`: between the
-        // writer and the date, the outlet and the place the story was filed from.
+        // writer and the date, the outlet and the place the story was filed from, if any.
         if !draft.authors.is_empty() && draft.sources.is_empty() && next_is_date() {
             if let Some(outlet) = desk_line(&line.text, config) {
                 draft.sources.push(outlet);
@@ -325,8 +328,9 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
     out
 }
 
-/// Cleans every line and groups the non-blank ones into blocks. Trailer lines (and a bare
-/// URL right after one) are dropped.
+/// Cleans every line and groups the non-blank ones into blocks. Trailer lines, clutter
+/// lines that stand as paragraphs of their own ([`push_block`]), and a bare URL right
+/// after either, are dropped.
 fn blocks(text: &str, config: &SiteConfig) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Block = Vec::new();
@@ -337,24 +341,75 @@ fn blocks(text: &str, config: &SiteConfig) -> Vec<Block> {
         let text = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
         if text.is_empty() {
             if !current.is_empty() {
-                blocks.push(std::mem::take(&mut current));
+                // A trailer ending the block, or clutter dropped with it: a link opening
+                // the next block goes too.
+                after_trailer |= push_block(std::mem::take(&mut current), &mut blocks, config);
             }
             continue;
         }
-        if config.ingest.is_trailer(&text) {
+        let furniture = config.ingest.furniture(&text);
+        if furniture == Some(Furniture::Trailer) {
             after_trailer = true;
             continue;
         }
-        if after_trailer && !text.contains(' ') && text.contains("://") {
+        if after_trailer && is_bare_link(&text) {
             continue;
         }
         after_trailer = false;
-        current.push(Line { no: i + 1, text });
+        current.push(Line {
+            no: i + 1,
+            text,
+            clutter: furniture.is_some(),
+        });
     }
     if !current.is_empty() {
-        blocks.push(current);
+        push_block(current, &mut blocks, config);
     }
     blocks
+}
+
+/// Adds a finished block to `blocks` without its clutter lines (and a bare URL right
+/// after one), but for a clutter line that continues a hard-wrapped paragraph: one in a
+/// block read as one paragraph, under a line of it that ends no sentence (`... spent on`
+/// / `Advertisement`), where the words are the paragraph's. Under the headline, in the
+/// first block, clutter is always dropped: no paragraph starts there. True when the
+/// block's last line was dropped, so that a link opening the next block goes with it.
+fn push_block(block: Block, blocks: &mut Vec<Block>, config: &SiteConfig) -> bool {
+    if !block.iter().any(|l| l.clutter) {
+        blocks.push(block);
+        return false;
+    }
+    let headline = blocks.is_empty();
+    // How the block reads without its clutter: as one paragraph, or a paragraph a line.
+    let by_line = line_per_paragraph(block.iter().filter(|l| !l.clutter).map(|l| l.text.as_str()));
+    let mut kept: Block = Vec::with_capacity(block.len());
+    // The line above was dropped.
+    let mut dropped = false;
+    for line in block {
+        let continues = |above: &Line| {
+            !ends_sentence(&above.text)
+                && bullet(&above.text).is_none()
+                && !is_header_line(&above.text, config)
+        };
+        let drop = if line.clutter {
+            headline || by_line || dropped || !kept.last().is_some_and(continues)
+        } else {
+            dropped && is_bare_link(&line.text)
+        };
+        if !drop {
+            kept.push(line);
+        }
+        dropped = drop;
+    }
+    if !kept.is_empty() {
+        blocks.push(kept);
+    }
+    dropped
+}
+
+/// A web address alone on its line, as a link trailer's link is written under it.
+fn is_bare_link(text: &str) -> bool {
+    !text.contains(' ') && text.contains("://")
 }
 
 /// A block's paragraphs: lines that each end a sentence are paragraphs of their own;
@@ -377,8 +432,7 @@ fn push_paragraphs(block: &[Line], out: &mut Vec<String>) {
         push_paragraphs(&block[from..], out);
         return;
     }
-    let ending = block.iter().filter(|l| ends_sentence(&l.text)).count();
-    if block.len() > 1 && ending * 2 >= block.len() {
+    if line_per_paragraph(block.iter().map(|l| l.text.as_str())) {
         out.extend(block.iter().map(|l| l.text.clone()));
     } else {
         out.push(
@@ -389,6 +443,17 @@ fn push_paragraphs(block: &[Line], out: &mut Vec<String>) {
                 .join(" "),
         );
     }
+}
+
+/// Whether a block of these lines holds a paragraph a line (most of them end a
+/// sentence) rather than one hard-wrapped paragraph.
+fn line_per_paragraph<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
+    let (mut all, mut ending) = (0, 0);
+    for text in lines {
+        all += 1;
+        ending += usize::from(ends_sentence(text));
+    }
+    all > 1 && ending * 2 >= all
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -430,17 +495,20 @@ const NEWSROOM_WORDS: [&str; 7] = ["news", "bbc", "cnn", "radio", "tv", "televis
 
 /// `BBC News, Cairo`: an outlet and the place a story was filed from, as the line
 /// between a writer's byline and the date (only there: elsewhere two names after a comma
-/// may be two writers). The outlet is a known agency or a name with a newsroom's word
-/// ([`NEWSROOM_WORDS`]): `Paris, France` and `Jane Doe, John Roe` are no desk. Returns
-/// the outlet, as an agency's name when it is one.
+/// may be two writers, and an outlet's name alone may be a paragraph's). The place may
+/// be left out (`BBC News`). The outlet is a known agency or a name with a newsroom's
+/// word ([`NEWSROOM_WORDS`]): `Paris, France` and `Jane Doe, John Roe` are no desk.
+/// Returns the outlet, as an agency's name when it is one.
 fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
     let parts: Vec<&str> = text.split([',', '\u{60c}']).map(str::trim).collect();
-    let [outlet, place] = parts.as_slice() else {
-        return None;
+    let (outlet, place) = match parts.as_slice() {
+        [outlet] => (*outlet, None),
+        [outlet, place] => (*outlet, Some(*place)),
+        _ => return None,
     };
     let short = |p: &str| p.split_whitespace().count() <= 4;
     let fits = |p: &str| short(p) && is_name(p) && !is_role(p);
-    if !(fits(outlet) && fits(place)) {
+    if !(fits(outlet) && place.is_none_or(fits)) {
         return None;
     }
     config.ingest.agency(outlet).or_else(|| {
@@ -1197,8 +1265,15 @@ mod tests {
         let a = &out.articles[0];
         assert!(a.sources.is_empty() && a.body_html.contains("BBC News, Cairo"));
 
-        // `AFP - 07.03.2023`: the numeric date is read as any other, with date_order.
+        // `AFP - 07.03.2023`: a dotted date is day-first, unless date_order says otherwise;
+        // with slashes it is read only with date_order.
         let out = parse_text("Headline\n\nAFP - 07.03.2023\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(a.sources, ["AFP"]);
+        assert_eq!(day(a).as_deref(), Some("2023-03-07"));
+        assert_eq!(a.body_html, "<p>Body text here.</p>\n");
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let out = parse_text("Headline\n\nAFP - 07/03/2023\n\nBody text here.\n");
         let a = &out.articles[0];
         assert_eq!(a.sources, ["AFP"]);
         assert!(a.date.is_none());
@@ -1207,13 +1282,18 @@ mod tests {
             out.diagnostics.iter().map(|d| (&*d.kind, d.line)).collect();
         assert_eq!(kinds, [("ambiguous-date", Some(3)), ("undated", Some(1))]);
         let mut c = SiteConfig::default();
-        c.ingest.date_order = Some(super::super::settings::DateOrder::DayFirst);
-        let out = parse(
-            &file("Headline\n\nAFP - 07.03.2023\n\nBody text here.\n"),
-            &c,
-        );
-        assert_eq!(day(&out.articles[0]).as_deref(), Some("2023-03-07"));
-        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        c.ingest.date_order = Some(super::super::settings::DateOrder::MonthFirst);
+        for (text, want) in [
+            ("AFP - 07.03.2023", "2023-07-03"),
+            ("AFP - 07/03/2023", "2023-07-03"),
+        ] {
+            let out = parse(
+                &file(&format!("Headline\n\n{text}\n\nBody text here.\n")),
+                &c,
+            );
+            assert_eq!(day(&out.articles[0]).as_deref(), Some(want), "{text}");
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        }
         let out = parse_text("Headline\n\nReuters \u{2013} Tuesday 7 March 2023\n\nBody.\n");
         assert_eq!(day(&out.articles[0]).as_deref(), Some("2023-03-07"));
 
@@ -1248,6 +1328,39 @@ mod tests {
         let out = parse_text("Iraq Talks - Reuters\n\nBody text here.\n");
         assert_eq!(out.diagnostics[0].kind, "undated");
         assert_eq!(out.articles[0].title, "Iraq Talks - Reuters");
+    }
+
+    /// The BBC's desk line without a place (`BBC News` alone, between the writer and the
+    /// date) is the desk line too; elsewhere `BBC News` is text.
+    #[test]
+    fn a_bbc_desk_line_without_a_place() {
+        for text in [
+            "Headline\n\nBy Jane Smith\nBBC News\n7 March 2023\n\nBody text here.\n",
+            "Headline\n\nBy Jane Smith\n\nBBC News\n\n7 March 2023\n\nBody text here.\n",
+        ] {
+            let out = parse_text(text);
+            let a = &out.articles[0];
+            assert_eq!(a.authors, ["Jane Smith"], "{text}");
+            assert_eq!(a.sources, ["BBC News"], "{text}");
+            assert_eq!(
+                a.date.map(|d| d.date_naive().to_string()).as_deref(),
+                Some("2023-03-07"),
+                "{text}"
+            );
+            assert_eq!(a.body_html, "<p>Body text here.</p>\n", "{text}");
+            assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        }
+        // Not over a date, not under a writer, or not in the header: body text.
+        for text in [
+            "Headline\n\nBy Jane Smith\n\nBBC News\n\nBody text here.\n",
+            "Headline\n\nAFP, 7 Mar 2023\n\nBBC News\n\n7 March 2023\n\nBody text here.\n",
+            "Headline\n\nBy Jane Smith\n7 March 2023\n\nBBC News\n\nBody text here.\n",
+            "Headline\n\nBy Jane Smith\n7 March 2023\n\nBBC News said the talks had ended.\n",
+        ] {
+            let a = &parse_text(text).articles[0];
+            assert!(a.body_html.contains("BBC News"), "{text}: {}", a.body_html);
+            assert!(!a.sources.contains(&"BBC News".to_string()), "{text}");
+        }
     }
 
     /// EFE's lede dateline gives the agency, and the day when its year is known; the
@@ -1470,6 +1583,64 @@ mod tests {
             a.body_html,
             "<p>The lede.</p>\n<p>Advertisement revenue fell, the company said.</p>\n<p>Share this article with a friend, he urged.</p>\n"
         );
+    }
+
+    /// A clutter line is dropped where it stands as a paragraph of its own, never where it
+    /// is the last line of a hard-wrapped paragraph: there it is the paragraph's word.
+    #[test]
+    fn clutter_continuing_a_wrapped_paragraph_stays() {
+        let body = |text: &str| parse_text(text).articles[0].body_html.clone();
+        let head = "Headline\n\nAFP, 7 Mar 2023\n\n";
+        for (last, kept) in [
+            (
+                "Advertisement",
+                "<p>Most of the budget went on Advertisement</p>\n",
+            ),
+            (
+                "Read more",
+                "<p>The campaign urged children to Read more</p>\n",
+            ),
+        ] {
+            let wrapped = kept.trim_start_matches("<p>").trim_end_matches("</p>\n");
+            let first = wrapped.trim_end_matches(last).trim_end();
+            let text = format!("{head}{first}\n{last}\n\nThe end.\n");
+            assert_eq!(body(&text), format!("{kept}<p>The end.</p>\n"), "{text}");
+        }
+        // Its own block, its own line in a file of one line per paragraph, after a
+        // sentence's end, or above the text: clutter.
+        for text in [
+            "Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\nAdvertisement\n\nThe end.\n",
+            "Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\nAdvertisement\nThe end.\n",
+            "Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\nKey facts\nAdvertisement\nThe end.\n",
+            "Headline\n\nAFP, 7 Mar 2023\n\nThe lede was\nwrapped.\nAdvertisement\n\nThe end.\n",
+            "Headline\n\nAFP, 7 Mar 2023\n\nAdvertisement\nShare on X\nThe lede was\nwrapped.\n\nThe end.\n",
+            "Headline\nAdvertisement\nAFP, 7 Mar 2023\n\nThe lede.\n\nThe end.\n",
+            "Headline\n\nAFP, 7 Mar 2023\nAdvertisement\n\nThe lede.\n\nThe end.\n",
+            "Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\n- one\n- two\nAdvertisement\n\nThe end.\n",
+        ] {
+            let out = parse_text(text);
+            let a = &out.articles[0];
+            assert!(!a.body_html.contains("Advertisement"), "{text}: {}", a.body_html);
+            assert!(!a.body_html.contains("Share"), "{text}: {}", a.body_html);
+            assert_eq!(a.title, "Headline", "{text}");
+            assert_eq!(a.sources, ["AFP"], "{text}");
+            assert!(a.body_html.ends_with("<p>The end.</p>\n"), "{text}: {}", a.body_html);
+        }
+        // A link after a link label or a trailer goes with it, in its block or the next.
+        for tail in [
+            "رابط مختصر:\n\nhttps://x.org/1\n",
+            "رابط مختصر:\nhttps://x.org/1\n",
+            "Advertisement\nhttps://x.org/1\n",
+            "Short link:\n\nhttps://x.org/1\n",
+        ] {
+            for text in [
+                format!("Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\n{tail}"),
+                format!("Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n{tail}"),
+            ] {
+                let a = &parse_text(&text).articles[0];
+                assert_eq!(a.body_html, "<p>The lede.</p>\n", "{text}");
+            }
+        }
     }
 
     #[test]
