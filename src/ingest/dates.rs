@@ -513,8 +513,9 @@ pub fn is_missing_day(text: &str, tz: Tz, order: Option<DateOrder>) -> bool {
 }
 
 /// `07/03/2023`, `7-3-2023`: read only with a configured order; `07.03.2023` day-first
-/// without one (see below). A time may follow, with a zone named as [`zone_named`] knows it (`07/03/2023 10:15 GMT`); a zone
-/// it does not know refuses the date rather than being ignored.
+/// without one (see below). A time may follow, with a zone named as [`zone_named`] knows
+/// it (`07/03/2023 10:15 GMT`); a zone it does not know refuses the date rather than
+/// being ignored.
 fn numeric(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz>, DateError> {
     let (date_part, time_part) = match text.split_once(' ') {
         Some((d, t)) => (d.trim_end_matches(','), Some(t)),

@@ -219,13 +219,9 @@ impl IngestConfig {
             .map(|a| a.trim().to_string())
     }
 
-    /// True when `line` starts with a trailer pattern, is a whole line of
-    /// [`DEFAULT_CLUTTER`], or is a link label of [`LINK_LABELS`] alone or with its link.
-    pub fn is_trailer(&self, line: &str) -> bool {
-        self.furniture(line).is_some()
-    }
-
-    /// What page furniture `line` is, if any ([`IngestConfig::is_trailer`]'s lines).
+    /// What page furniture `line` is, if any: a trailer when it starts with a trailer
+    /// pattern; clutter when it is a whole line of [`DEFAULT_CLUTTER`], or a link label of
+    /// [`LINK_LABELS`] alone or with its link.
     pub fn furniture(&self, line: &str) -> Option<Furniture> {
         // Called for every line of every text file: the line is folded once, into one
         // string, and each pattern compared with it as it is folded, not copied.
@@ -414,9 +410,9 @@ mod tests {
     #[test]
     fn a_trailer_with_a_space_before_its_colon() {
         let ingest = IngestConfig::default();
-        assert!(ingest.is_trailer("Short link : https://e.org/x"));
-        assert!(ingest.is_trailer("short link: x"));
-        assert!(!ingest.is_trailer("Short links are fine."));
+        assert!(ingest.furniture("Short link : https://e.org/x").is_some());
+        assert!(ingest.furniture("short link: x").is_some());
+        assert!(ingest.furniture("Short links are fine.").is_none());
     }
 
     /// Lines and patterns are folded alike: case, runs of spaces, a space before a colon.
@@ -432,10 +428,10 @@ mod tests {
             "ÜNTERSTÜTZEN SIE uns",
             "short LINK :  https://x.org/1",
         ] {
-            assert!(ingest.is_trailer(line), "{line}");
+            assert!(ingest.furniture(line).is_some(), "{line}");
         }
         for line in ["Follow", "Follow usa", "Unterstützen Sie"] {
-            assert!(!ingest.is_trailer(line), "{line}");
+            assert!(ingest.furniture(line).is_none(), "{line}");
         }
         assert_eq!(folded(" A  b : C ").collect::<String>(), "a b: c");
     }
@@ -458,7 +454,7 @@ mod tests {
             "رابط مختصر: https://gate.ahram.org.eg/News/1.aspx",
             "رابط مختصر : www.x.org/1",
         ] {
-            assert!(ingest.is_trailer(line), "{line}");
+            assert!(ingest.furniture(line).is_some(), "{line}");
         }
         for line in [
             "Advertisement revenue fell by a third, the company said.",
@@ -470,7 +466,7 @@ mod tests {
             "رابط مختصر: هذا ما قاله الوزير",
             "Shares",
         ] {
-            assert!(!ingest.is_trailer(line), "{line}");
+            assert!(ingest.furniture(line).is_none(), "{line}");
         }
     }
 
@@ -488,9 +484,9 @@ mod tests {
             c.agency("al ahram weekly").as_deref(),
             Some("Al Ahram Weekly")
         );
-        assert!(c.is_trailer("  short LINK: http://x"));
-        assert!(!c.is_trailer("Follow us on Twitter"));
+        assert!(c.furniture("  short LINK: http://x").is_some());
+        assert!(c.furniture("Follow us on Twitter").is_none());
         c.trailers.push("Follow us on Twitter".into());
-        assert!(c.is_trailer("Follow us on twitter @x"));
+        assert!(c.furniture("Follow us on twitter @x").is_some());
     }
 }

@@ -8,6 +8,9 @@ use chrono_tz::Tz;
 
 use crate::archive::{Archive, PageKind};
 use crate::config::SiteConfig;
+// The five XML special characters are escaped, as the protocol requires even in URLs, as
+// pages escape them: the apostrophe as `&#x27;`, XML's numeric form of `&apos;`.
+use crate::render::escape_html_into;
 
 /// URLs one sitemap file may list, by the protocol.
 pub const MAX_URLS: usize = 50_000;
@@ -70,7 +73,7 @@ pub fn files(entries: &[UrlEntry], config: &SiteConfig, limit: usize) -> Vec<(St
     for (n, chunk) in entries.chunks(limit).enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
         index.push_str("<sitemap><loc>");
-        index.push_str(&xml_escape(&super::uri(config.absolute_url(&name))));
+        escape_html_into(&super::uri(config.absolute_url(&name)), &mut index);
         index.push_str("</loc>");
         if let Some(d) = chunk.iter().filter_map(|e| e.lastmod).max() {
             push_lastmod(&mut index, &d);
@@ -90,7 +93,7 @@ fn urlset(entries: &[UrlEntry]) -> String {
     out.push_str("\">\n");
     for e in entries {
         out.push_str("<url><loc>");
-        out.push_str(&xml_escape(&e.loc));
+        escape_html_into(&e.loc, &mut out);
         out.push_str("</loc>");
         if let Some(d) = &e.lastmod {
             push_lastmod(&mut out, d);
@@ -106,12 +109,6 @@ fn push_lastmod(out: &mut String, d: &DateTime<Tz>) {
     out.push_str("<lastmod>");
     out.push_str(&d.to_rfc3339_opts(SecondsFormat::Secs, false));
     out.push_str("</lastmod>");
-}
-
-/// The five XML special characters escaped, as the protocol requires even in URLs (the
-/// apostrophe as `&#x27;`, XML's numeric form of `&apos;`).
-fn xml_escape(text: &str) -> std::borrow::Cow<'_, str> {
-    html_escape::encode_quoted_attribute(text)
 }
 
 /// `robots.txt` allowing everything and naming the sitemap.
