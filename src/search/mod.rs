@@ -228,8 +228,7 @@ fn index_files(
         .map(|(k, chunk)| {
             let start = k * CHUNK;
             let rel = format!("{DIR}d/{k}.json");
-            let input =
-                previous.map_or(0, |p| chunk_input(p.seed, archive, ui, flip(start), chunk));
+            let input = previous.map_or(0, |p| chunk_input(p.seed, archive, flip(start), chunk));
             let kept = previous.is_some_and(|p| p.files.keep(&rel, input));
             let bytes = (!kept).then(|| {
                 let docs: Vec<DocMeta> = chunk
@@ -451,8 +450,9 @@ const CHUNK_INPUT: Hash = 0x6d65_7461_5f63_6875_6e6b_5f69_6e70_7501;
 
 /// Hash of everything [`doc_meta`] reads of the articles of a metadata chunk, `at`
 /// being the archive position of its first (the language's words and the date format
-/// are the config's, in `seed`).
-fn chunk_input(seed: Hash, archive: &Archive, ui: &Ui, at: usize, chunk: &[&Article]) -> Hash {
+/// are the config's, in `seed`). An article's shown language and direction come from
+/// its `lang`, title and summary and the config: those are hashed, not worked out again.
+fn chunk_input(seed: Hash, archive: &Archive, at: usize, chunk: &[&Article]) -> Hash {
     let mut h = HashWriter::new(seed ^ CHUNK_INPUT);
     for (j, a) in chunk.iter().enumerate() {
         // Ids rise as positions fall.
@@ -469,10 +469,8 @@ fn chunk_input(seed: Hash, archive: &Archive, ui: &Ui, at: usize, chunk: &[&Arti
             }
         }
         h.update_prefixed(&a.summary);
-        let lang = crate::render::views::article_lang(a, &ui.language).unwrap_or("");
-        let dir = crate::render::views::article_direction(a, ui.dir).unwrap_or("");
-        h.update_prefixed(lang);
-        h.update_prefixed(dir);
+        h.update(&[u8::from(a.lang.is_some())]);
+        h.update_prefixed(a.lang.as_deref().unwrap_or(""));
     }
     h.finish()
 }
