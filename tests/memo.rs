@@ -51,7 +51,6 @@ fn article(i: usize, rng: &mut Rng) -> Article {
                 )
                 .unwrap(),
         ),
-        updated: None,
         authors: vec![format!("Writer {}", rng.next(20))],
         sources: vec![["AFP", "AP", "Reuters"][rng.next(3)].to_string()],
         tags: vec![
@@ -63,19 +62,9 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         body_html: format!("<p>{body}</p>"),
         word_count: 60,
         reading_minutes: 1,
-        image: None,
-        draft: false,
         source_path: format!("content/news/story-{i}.md").into(),
-        source_line: None,
-        asset_refs: Vec::new(),
-        refused_refs: Vec::new(),
-        content_links: Vec::new(),
-        aliases: Vec::new(),
-        extra: Default::default(),
-        lang: None,
-        translation_key: None,
-        expires: None,
         title,
+        ..Article::default()
     }
 }
 

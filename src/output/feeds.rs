@@ -458,31 +458,8 @@ mod tests {
             .unwrap();
         let mut a = Article {
             id: "world/a b.md".into(),
-            title: String::new(),
-            slug: String::new(),
-            url: String::new(),
-            date: None,
-            updated: None,
-            authors: Vec::new(),
-            sources: Vec::new(),
-            tags: Vec::new(),
-            section: None,
-            summary: String::new(),
-            body_html: String::new(),
-            word_count: 0,
             reading_minutes: 1,
-            image: None,
-            draft: false,
-            source_path: Default::default(),
-            source_line: None,
-            asset_refs: Vec::new(),
-            refused_refs: Vec::new(),
-            content_links: Vec::new(),
-            aliases: Vec::new(),
-            extra: Default::default(),
-            lang: None,
-            translation_key: None,
-            expires: None,
+            ..Article::default()
         };
         assert_eq!(
             entry_id(&a, &config),

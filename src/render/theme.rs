@@ -24,10 +24,16 @@ pub const FILES: [(&str, &[u8]); 3] = [
 
 /// The icon files a site may put in `static/`, with their media types, in the order
 /// pages link them (the SVG last, so browsers that read it prefer it).
-const ICONS: [(&str, &str); 2] = [
-    ("favicon.ico", "image/x-icon"),
-    ("favicon.svg", "image/svg+xml"),
-];
+const ICONS: [(&str, &str); 2] = [("favicon.ico", "image/x-icon"), THEME_ICON];
+
+/// The theme's own icon, one of [`FILES`], for a site without one of its own.
+const THEME_ICON: (&str, &str) = ("favicon.svg", "image/svg+xml");
+
+/// Whether the site has an icon of its own (`own` tells which files it has): then the
+/// theme's is neither shipped nor linked.
+fn has_own_icon(own: impl Fn(&str) -> bool) -> bool {
+    ICONS.iter().any(|(path, _)| own(path))
+}
 
 /// The theme files this site gets: [`FILES`] but those `replaced` (by the site's own
 /// `static/` files), without `search.js` when search is off, and without the theme's
@@ -36,11 +42,11 @@ pub fn files_for(
     search: bool,
     replaced: impl Fn(&str) -> bool,
 ) -> Vec<(&'static str, &'static [u8])> {
-    let own_icon = ICONS.iter().any(|(path, _)| replaced(path));
+    let own_icon = has_own_icon(&replaced);
     FILES
         .iter()
         .filter(|(path, _)| search || *path != "search.js")
-        .filter(|(path, _)| !(own_icon && *path == "favicon.svg"))
+        .filter(|(path, _)| !(own_icon && *path == THEME_ICON.0))
         .filter(|(path, _)| !replaced(path))
         .copied()
         .collect()
@@ -51,16 +57,14 @@ pub fn files_for(
 /// Linked, browsers ask for no `/favicon.ico`, which a site without one (or one under a
 /// sub-path) answers with its 404 page.
 pub fn icons(own: impl Fn(&str) -> bool) -> Vec<(&'static str, &'static str)> {
-    let mine: Vec<_> = ICONS
+    if !has_own_icon(&own) {
+        return vec![THEME_ICON];
+    }
+    ICONS
         .iter()
         .filter(|(path, _)| own(path))
         .copied()
-        .collect();
-    if mine.is_empty() {
-        vec![ICONS[1]]
-    } else {
-        mine
-    }
+        .collect()
 }
 
 #[cfg(test)]

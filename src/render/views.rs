@@ -770,18 +770,19 @@ impl<'a> Views<'a> {
         let last = p.total - 1;
         let link = |pos: usize| {
             let n = number_at(pos);
+            // The front's number grows with the listing: printed on every page, it would
+            // change them all.
+            let grows = oldest_first && pos == 0;
             PageLink {
                 number: Some(n),
-                // The front's number grows with the listing: printed on every page, it
-                // would change them all.
-                label: if oldest_first && pos == 0 {
+                label: if grows {
                     self.ui.get("latest").to_string()
                 } else {
                     n.to_string()
                 },
                 url: at(n),
                 current: pos == here,
-                grows: oldest_first && pos == 0,
+                grows,
             }
         };
         // A window around the current page plus both ends: constant size per page, so
