@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use chrono::DateTime;
 use chrono_tz::Tz;
 
+pub mod body;
+pub use body::Body;
+
 /// One news article, whatever file it came from.
 #[derive(Debug, Clone, Default)]
 pub struct Article {
@@ -29,8 +32,8 @@ pub struct Article {
     pub section: Option<String>,
     /// Plain text.
     pub summary: String,
-    /// Sanitized HTML.
-    pub body_html: String,
+    /// Sanitized HTML, in memory or stored in the build cache (see [`body`]).
+    pub body_html: Body,
     pub word_count: usize,
     pub reading_minutes: usize,
     pub image: Option<Image>,

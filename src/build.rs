@@ -206,6 +206,22 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
 
 /// [`build`], telling `observer` how it goes.
 pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildReport {
+    let mut damaged = false;
+    let report = build_pass(opts, observer, &mut damaged);
+    if !damaged {
+        return report;
+    }
+    // The cache was damaged under the build (an article body stored in it read back
+    // wrong), and the pass stopped before putting anything in place; it has removed the
+    // cache, so this pass builds from the sources alone.
+    let mut again = build_pass(opts, observer, &mut damaged);
+    again.elapsed += report.elapsed;
+    again
+}
+
+/// One attempt at [`build_observed`]. Sets `damaged`, and stops before the new site is
+/// put in place, if the cache turned out to be damaged.
+fn build_pass(opts: &BuildOptions, observer: &dyn Observer, damaged: &mut bool) -> BuildReport {
     let start = Instant::now();
     let mut report = BuildReport::default();
     let site = &opts.site_dir;
@@ -397,6 +413,12 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
         &extras,
         observer,
     );
+    // Every stored body this build reads has been read by now.
+    if cache.damaged() {
+        cache.clear();
+        *damaged = true;
+        return report.fail_all(start);
+    }
     if let Err(d) = written {
         return report.fail(d, start);
     }

@@ -46,7 +46,7 @@ fn only(loaded: &ingest::Loaded) -> &Article {
 }
 
 fn paragraphs(a: &Article) -> usize {
-    a.body_html.matches("<p>").count()
+    a.body_html.text().matches("<p>").count()
 }
 
 #[test]
@@ -82,13 +82,14 @@ fn seed_file_gives_its_exact_record() {
     );
     // The lede plus twelve paragraphs; the photo block and the trailer are not text.
     assert_eq!(paragraphs(a), 13);
-    assert!(!a.body_html.contains("Short link"));
-    assert!(!a.body_html.contains('\u{a0}'));
-    assert!(!a.body_html.contains("US in Iraq"));
+    assert!(!a.body_html.text().contains("Short link"));
+    assert!(!a.body_html.text().contains('\u{a0}'));
+    assert!(!a.body_html.text().contains("US in Iraq"));
     assert!(a
         .body_html
+        .text()
         .contains("<p>\"We strive for that,\" he added. \"I don't see"));
-    assert!(a.body_html.contains("Iraq has endured nearly two decades of turmoil since a US-led coalition invaded Iraq in 2003."));
+    assert!(a.body_html.text().contains("Iraq has endured nearly two decades of turmoil since a US-led coalition invaded Iraq in 2003."));
     assert_eq!(a.word_count, 355);
     assert_eq!(a.reading_minutes, 2);
 
@@ -122,9 +123,10 @@ fn scraped_layout_rules() {
     assert!(a.summary.contains("after three weeks"));
     assert!(a
         .body_html
+        .text()
         .contains("\"We missed it every morning,\" said one commuter"));
-    assert!(a.body_html.contains("unchanged &amp; timetables"));
-    assert!(!a.body_html.contains('\u{a0}') && !a.body_html.contains("Short link"));
+    assert!(a.body_html.text().contains("unchanged &amp; timetables"));
+    assert!(!a.body_html.text().contains('\u{a0}') && !a.body_html.text().contains("Short link"));
 }
 
 #[test]
@@ -134,7 +136,10 @@ fn photo_captions_switch_drops_the_figure() {
     let loaded = load(&site);
     let a = only(&loaded);
     assert!(a.image.is_none());
-    assert!(!a.body_html.contains("File photo") && !a.body_html.contains("Back on the water"));
+    assert!(
+        !a.body_html.text().contains("File photo")
+            && !a.body_html.text().contains("Back on the water")
+    );
 }
 
 #[test]
@@ -150,7 +155,7 @@ fn configured_trailers_and_agencies() {
     let a = only(&loaded);
     assert_eq!(a.sources, vec!["Nile News"]);
     assert_eq!(paragraphs(a), 2);
-    assert!(!a.body_html.contains("Read more") && !a.body_html.contains("Twitter"));
+    assert!(!a.body_html.text().contains("Read more") && !a.body_html.text().contains("Twitter"));
 }
 
 #[test]
@@ -204,6 +209,7 @@ fn latin1_crlf_and_bom_are_read() {
     let by_title = |t: &str| loaded.articles.iter().find(|a| a.title == t).unwrap();
     assert!(by_title("Pound hits \u{a3} high")
         .body_html
+        .text()
         .contains("pound\u{2019}s rise"));
     assert_eq!(by_title("Bom headline").sources, vec!["AP"]);
     // The warning quotes the line as it was read, not as replacement characters.
@@ -887,8 +893,8 @@ fn shared_corpus_is_accounted_for() {
     );
     for a in &loaded.articles {
         assert!(!a.title.trim().is_empty(), "{}", a.id);
-        assert!(!a.body_html.contains("Short link"), "{}", a.id);
-        assert!(!a.body_html.contains('\u{a0}'), "{}", a.id);
+        assert!(!a.body_html.text().contains("Short link"), "{}", a.id);
+        assert!(!a.body_html.text().contains('\u{a0}'), "{}", a.id);
         assert!(a.word_count > 0, "{}", a.id);
     }
 }
@@ -1203,7 +1209,7 @@ fn bidi_overrides_never_reach_metadata() {
     assert_eq!(text.authors, ["Jane Doe"]);
     assert_eq!(text.summary, "The lede.");
     assert!(
-        bidi(&text.body_html),
+        bidi(&text.body_html.text()),
         "the body keeps what it was written with"
     );
     let dump = by_id("x/d.jsonl#1");

@@ -59,7 +59,7 @@ fn article(i: usize, rng: &mut Rng) -> Article {
         ],
         section: Some(["news", "world", "business"][i % 3].to_string()),
         summary: body.chars().take(80).collect(),
-        body_html: format!("<p>{body}</p>"),
+        body_html: format!("<p>{body}</p>").into(),
         word_count: 60,
         reading_minutes: 1,
         source_path: format!("content/news/story-{i}.md").into(),

@@ -49,7 +49,7 @@ pub fn resolve(articles: &mut [Article], folds: &[Fold], diagnostics: &mut Vec<D
         .collect();
     for (i, html, warnings) in relinked {
         if let Some(html) = html {
-            articles[i].body_html = html;
+            articles[i].body_html = html.into();
         }
         diagnostics.extend(warnings);
     }
@@ -74,7 +74,8 @@ fn relink(
     articles: &[Article],
     by_file: &HashMap<&str, usize>,
 ) -> (Option<String>, Vec<Diagnostic>) {
-    let html = &a.body_html;
+    let html = a.body_html.text();
+    let html = html.as_ref();
     let mut out = String::new();
     let mut copied = 0;
     let mut warned: Vec<String> = Vec::new();

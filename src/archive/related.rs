@@ -231,9 +231,9 @@ fn words_of(articles: &[Article], memo: &Memo) -> Vec<Vec<u64>> {
             let chunk = &articles[run];
             let mut h = HashWriter::new(WORDS_SEED);
             for a in chunk {
-                for text in [&a.title, &a.summary, &a.body_html] {
-                    h.update_prefixed(text);
-                }
+                h.update_prefixed(&a.title);
+                h.update_prefixed(&a.summary);
+                h.update(&a.body_html.hash().to_le_bytes());
             }
             let input = h.finish();
             memo.recall_or(
@@ -609,7 +609,7 @@ fn article_words(a: &Article, stop: &[u64]) -> Vec<u64> {
         }
     };
     for_each_word(&a.title, usize::MAX, &mut push);
-    let body = strip_tags(&a.body_html, BODY_WORDS * 12);
+    let body = strip_tags(&a.body_html.text(), BODY_WORDS * 12);
     // The summary is usually the body's first paragraph: read it only when it is not.
     let lead: String = a.summary.chars().take(40).collect();
     let lead = lead.trim();

@@ -37,7 +37,7 @@ use crate::config::SiteConfig;
 pub type Hash = u128;
 
 /// Bumped whenever the layout of a cache file changes.
-const FORMAT: &[u8; 8] = b"BSCACHE4";
+const FORMAT: &[u8; 8] = b"BSCACHE5";
 
 /// Hashes bytes.
 pub fn hash_bytes(bytes: &[u8]) -> Hash {
@@ -441,6 +441,8 @@ pub struct BuildCache {
     fingerprint: Hash,
     /// Parse outcomes of unchanged content files (empty until [`BuildCache::read_parsed`]).
     pub parsed: parsed::ParseMemo,
+    /// The files the articles' stored bodies are read from (once the memo is saved).
+    texts: Vec<std::sync::Arc<crate::article::body::TextFile>>,
 }
 
 impl BuildCache {
@@ -450,6 +452,7 @@ impl BuildCache {
             dir: dir_for(out_dir),
             fingerprint: fingerprint(config, drafts),
             parsed: parsed::ParseMemo::disabled(),
+            texts: Vec::new(),
         }
     }
 
@@ -491,7 +494,18 @@ impl BuildCache {
 
     /// Saves what changed in the parse memo.
     pub fn save_parsed(&mut self) {
-        std::mem::replace(&mut self.parsed, parsed::ParseMemo::disabled()).save();
+        self.texts = std::mem::replace(&mut self.parsed, parsed::ParseMemo::disabled()).save();
+    }
+
+    /// True when an article body stored in the cache did not read back as it was written
+    /// (the cache was damaged under the build): what was made from it cannot be trusted.
+    pub fn damaged(&self) -> bool {
+        self.texts.iter().any(|t| t.unreadable())
+    }
+
+    /// Removes the whole cache, so that the next build starts from nothing.
+    pub fn clear(&self) {
+        let _ = fs::remove_dir_all(&self.dir);
     }
 }
 

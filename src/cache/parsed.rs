@@ -13,13 +13,22 @@
 //! postcard (serde, stable documented wire format, well maintained) is compact and
 //! decodes at memory speed, and a blob can be copied into a rewritten shard without
 //! decoding it again.
+//!
+//! Article bodies are not in the blobs: each shard has a file of bodies beside it
+//! (`texts-NN.bin`), and a record holds where each of its articles' bodies is, with its
+//! length and hash. An outcome recalled from the memo gets bodies that say where they are
+//! ([`Body::stored`]), read only by the few pages a rebuild renders; a fresh outcome's
+//! bodies are written there as it is recorded and then let go. So a rebuild neither reads
+//! nor holds the archive's text, and a first build holds each body only while its file is
+//! parsed. A shard and its bodies file start with the same random tag, so a shard never
+//! trusts a bodies file written for another version of it.
 
 use std::collections::HashMap;
 use std::fs::{File, Metadata};
 use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone};
 use chrono_tz::Tz;
@@ -27,7 +36,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{hash_bytes, header, put_bytes, read_file, Hash, Reader};
-use crate::article::{Article, Image};
+use crate::article::body::{write_at, TextFile};
+use crate::article::{Article, Body, Image};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ingest::FileOutcome;
 
@@ -75,11 +85,13 @@ impl FileKey {
     }
 }
 
-/// One shard: the file as read, an index into it, and what this build saw.
+/// One shard: the file as read, an index into it, its bodies file, and what this build saw.
 #[derive(Default)]
 struct Shard {
     buf: Vec<u8>,
-    old: HashMap<String, (FileKey, Range<usize>)>,
+    old: HashMap<String, OldRecord>,
+    /// The bodies of `old`'s records.
+    texts: Option<Arc<TextFile>>,
     /// Files of this shard whose remembered outcome was used by this build.
     reused: Mutex<Vec<(String, FileKey)>>,
     /// Fresh outcomes go straight to the shard's next file, so a first build of a
@@ -87,10 +99,32 @@ struct Shard {
     fresh: Mutex<Option<FreshFile>>,
 }
 
-/// A shard file being written: a temporary file renamed over the shard on save.
+/// Where a remembered outcome is in its shard file.
+struct OldRecord {
+    key: FileKey,
+    /// Its postcard blob.
+    blob: Range<usize>,
+    /// Where its articles' bodies are in the bodies file.
+    bodies: Vec<TextRef>,
+}
+
+/// Where one body is in a bodies file, and its xxh3-128.
+#[derive(Clone, Copy)]
+struct TextRef {
+    offset: u64,
+    len: u32,
+    hash: Hash,
+}
+
+/// A shard file being written, and its bodies file: temporary files renamed over the
+/// shard's on save.
 struct FreshFile {
     tmp: PathBuf,
     out: BufWriter<File>,
+    texts_tmp: PathBuf,
+    texts: Arc<TextFile>,
+    /// Where the next body goes in `texts`.
+    texts_end: u64,
     /// Of the body so far, for the checksum that ends every cache file.
     sum: xxhash_rust::xxh3::Xxh3,
     failed: bool,
@@ -99,36 +133,82 @@ struct FreshFile {
 impl FreshFile {
     fn create(dir: &Path, i: usize, fingerprint: Hash) -> Option<FreshFile> {
         std::fs::create_dir_all(dir).ok()?;
-        let tmp = shard_path(dir, i).with_extension(format!("tmp{}", std::process::id()));
+        let suffix = format!("tmp{}", std::process::id());
+        let tmp = shard_path(dir, i).with_extension(&suffix);
+        let texts_tmp = texts_path(dir, i).with_extension(&suffix);
+        let tag = hash_bytes(format!("{suffix} {i} {:?}", std::time::SystemTime::now()).as_bytes())
+            .to_le_bytes();
+        let texts = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&texts_tmp)
+            .ok()?;
+        write_at(&texts, &tag, 0).ok()?;
         let mut out = BufWriter::new(File::create(&tmp).ok()?);
         out.write_all(&header(fingerprint)).ok()?;
+        out.write_all(&tag).ok()?;
+        let mut sum = xxhash_rust::xxh3::Xxh3::new();
+        sum.update(&tag);
         Some(FreshFile {
             tmp,
             out,
-            sum: xxhash_rust::xxh3::Xxh3::new(),
+            texts_tmp,
+            texts: TextFile::new(texts),
+            texts_end: tag.len() as u64,
+            sum,
             failed: false,
         })
     }
 
-    fn record(&mut self, rel: &str, key: FileKey, blob: &[u8]) {
-        let mut rec = Vec::with_capacity(rel.len() + blob.len() + 56);
+    /// Appends a body to the bodies file; `None` if it could not be written.
+    fn store(&mut self, text: &[u8]) -> Option<TextRef> {
+        let len = u32::try_from(text.len()).ok()?;
+        if write_at(self.texts.file(), text, self.texts_end).is_err() {
+            self.failed = true;
+            return None;
+        }
+        let at = TextRef {
+            offset: self.texts_end,
+            len,
+            hash: hash_bytes(text),
+        };
+        self.texts_end += u64::from(len);
+        Some(at)
+    }
+
+    fn record(&mut self, rel: &str, key: FileKey, blob: &[u8], bodies: &[TextRef]) {
+        let mut rec = Vec::with_capacity(rel.len() + blob.len() + 64 + 32 * bodies.len());
         put_bytes(&mut rec, rel.as_bytes());
         key.write(&mut rec);
         put_bytes(&mut rec, blob);
+        rec.extend_from_slice(&(bodies.len() as u64).to_le_bytes());
+        for b in bodies {
+            rec.extend_from_slice(&b.offset.to_le_bytes());
+            rec.extend_from_slice(&u64::from(b.len).to_le_bytes());
+            rec.extend_from_slice(&b.hash.to_le_bytes());
+        }
         self.sum.update(&rec);
         if self.out.write_all(&rec).is_err() {
             self.failed = true;
         }
     }
 
-    /// Puts the file in place of the shard; on any failure the shard is removed
-    /// (a missing shard only means its files are parsed again).
-    fn finish(mut self, path: &Path) {
+    /// Puts the files in place of the shard's (the bodies first: a shard is never read
+    /// with a bodies file of another tag); on any failure the shard is removed (a missing
+    /// shard only means its files are parsed again).
+    fn finish(mut self, dir: &Path, i: usize) {
+        let (path, texts_path) = (shard_path(dir, i), texts_path(dir, i));
         let sum = self.sum.digest128().to_le_bytes();
         let ok = !self.failed && self.out.write_all(&sum).is_ok() && self.out.into_inner().is_ok();
-        if !ok || std::fs::rename(&self.tmp, path).is_err() {
-            let _ = std::fs::remove_file(&self.tmp);
-            let _ = std::fs::remove_file(path);
+        if !ok
+            || std::fs::rename(&self.texts_tmp, &texts_path).is_err()
+            || std::fs::rename(&self.tmp, &path).is_err()
+        {
+            for p in [&self.tmp, &self.texts_tmp, &path, &texts_path] {
+                let _ = std::fs::remove_file(p);
+            }
         }
     }
 }
@@ -148,10 +228,11 @@ impl ParseMemo {
             .map(|i| {
                 read_file(&shard_path(dir, i), fingerprint)
                     .and_then(|buf| {
-                        let old = index_shard(&buf)?;
+                        let (texts, old) = index_shard(&buf, &texts_path(dir, i))?;
                         Some(Shard {
                             buf,
                             old,
+                            texts: Some(texts),
                             ..Shard::default()
                         })
                     })
@@ -192,11 +273,11 @@ impl ParseMemo {
             return (None, None);
         };
         let key = FileKey::of(meta);
-        if let Some((old_key, range)) = shard.old.get(rel) {
-            if *old_key == key {
-                let outcome = postcard::from_bytes::<CachedOutcome>(&shard.buf[range.clone()])
+        if let (Some(old), Some(texts)) = (shard.old.get(rel), &shard.texts) {
+            if old.key == key {
+                let outcome = postcard::from_bytes::<CachedOutcome>(&shard.buf[old.blob.clone()])
                     .ok()
-                    .and_then(|c| c.restore(tz));
+                    .and_then(|c| c.restore(tz, texts, &old.bodies));
                 if let Some(outcome) = outcome {
                     lock(&shard.reused).push((rel.to_string(), key));
                     return (Some(outcome), Some(key));
@@ -207,7 +288,9 @@ impl ParseMemo {
     }
 
     /// Records a fresh parse outcome of `rel`, whose file had `key` before it was read.
-    pub fn remember(&self, rel: &str, key: FileKey, outcome: &FileOutcome) {
+    /// Its articles' bodies are stored in the memo's bodies file, and from then on read
+    /// from there ([`Body::stored`]).
+    pub fn remember(&self, rel: &str, key: FileKey, outcome: &mut FileOutcome) {
         let Some(shard) = self.shard(rel) else {
             return;
         };
@@ -219,8 +302,19 @@ impl ParseMemo {
         if fresh.is_none() {
             *fresh = FreshFile::create(&self.dir, i, self.fingerprint);
         }
-        if let Some(f) = fresh.as_mut() {
-            f.record(rel, key, &blob);
+        let Some(f) = fresh.as_mut() else {
+            return;
+        };
+        let mut bodies = Vec::with_capacity(outcome.articles.len());
+        for a in &outcome.articles {
+            match f.store(a.body_html.text().as_bytes()) {
+                Some(at) => bodies.push(at),
+                None => return,
+            }
+        }
+        f.record(rel, key, &blob, &bodies);
+        for (a, at) in outcome.articles.iter_mut().zip(bodies) {
+            a.body_html = Body::stored(f.texts.clone(), at.offset, at.len, at.hash);
         }
     }
 
@@ -229,17 +323,21 @@ impl ParseMemo {
     }
 
     /// Finishes the shards in which something changed (a file parsed afresh, or a file
-    /// gone): the reused outcomes are copied after the fresh ones. Unchanged shards are
-    /// left as they are.
-    pub fn save(self) {
+    /// gone): the reused outcomes are copied after the fresh ones, with their bodies.
+    /// Unchanged shards are left as they are. Returns every bodies file this build's
+    /// articles may read from, to ask before the site is put in place whether all read
+    /// back as written ([`TextFile::unreadable`]).
+    pub fn save(self) -> Vec<Arc<TextFile>> {
         let dir = self.dir;
         let fingerprint = self.fingerprint;
+        let texts = Mutex::new(Vec::new());
         self.shards
             .into_par_iter()
             .enumerate()
             .for_each(|(i, shard)| {
                 let reused = shard.reused.into_inner().unwrap_or_else(|e| e.into_inner());
                 let fresh = shard.fresh.into_inner().unwrap_or_else(|e| e.into_inner());
+                lock(&texts).extend(shard.texts.clone());
                 if fresh.is_none() && reused.len() == shard.old.len() {
                     return;
                 }
@@ -247,13 +345,28 @@ impl ParseMemo {
                 else {
                     return;
                 };
+                lock(&texts).push(file.texts.clone());
+                let old_texts = shard.texts.as_deref();
                 for (rel, key) in &reused {
-                    if let Some((_, range)) = shard.old.get(rel) {
-                        file.record(rel, *key, &shard.buf[range.clone()]);
+                    let Some(old) = shard.old.get(rel) else {
+                        continue;
+                    };
+                    // A body that no longer reads back leaves its file out: parsed again.
+                    let bodies: Option<Vec<TextRef>> = old
+                        .bodies
+                        .iter()
+                        .map(|b| {
+                            let text = old_texts?.read_raw(b.offset, b.len, b.hash)?;
+                            file.store(&text)
+                        })
+                        .collect();
+                    if let Some(bodies) = bodies {
+                        file.record(rel, *key, &shard.buf[old.blob.clone()], &bodies);
                     }
                 }
-                file.finish(&shard_path(&dir, i));
+                file.finish(&dir, i);
             });
+        texts.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -265,8 +378,19 @@ fn shard_path(dir: &Path, i: usize) -> PathBuf {
     dir.join(format!("parsed-{i:02}.bin"))
 }
 
-fn index_shard(buf: &[u8]) -> Option<HashMap<String, (FileKey, Range<usize>)>> {
+fn texts_path(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("texts-{i:02}.bin"))
+}
+
+/// The records of a shard file's body `buf`, and its bodies file at `texts` (`None` if
+/// that is missing or tagged for another version of the shard).
+fn index_shard(buf: &[u8], texts: &Path) -> Option<(Arc<TextFile>, HashMap<String, OldRecord>)> {
     let mut r = Reader::new(buf);
+    let tag = r.take(16)?;
+    let texts = TextFile::new(File::open(texts).ok()?);
+    if texts.read_raw_unchecked(0, 16)? != tag {
+        return None;
+    }
     let mut map = HashMap::new();
     while !r.done() {
         let rel = r.str()?.to_string();
@@ -274,9 +398,25 @@ fn index_shard(buf: &[u8]) -> Option<HashMap<String, (FileKey, Range<usize>)>> {
         let len = usize::try_from(r.u64()?).ok()?;
         let start = r.pos;
         r.take(len)?;
-        map.insert(rel, (key, start..start + len));
+        let n = usize::try_from(r.u64()?).ok()?;
+        let mut bodies = Vec::with_capacity(n.min(r.remaining() / 32));
+        for _ in 0..n {
+            bodies.push(TextRef {
+                offset: r.u64()?,
+                len: u32::try_from(r.u64()?).ok()?,
+                hash: r.u128()?,
+            });
+        }
+        map.insert(
+            rel,
+            OldRecord {
+                key,
+                blob: start..start + len,
+                bodies,
+            },
+        );
     }
-    Some(map)
+    Some((texts, map))
 }
 
 /// A date as stored: seconds, nanoseconds and the zone's name.
@@ -314,7 +454,6 @@ struct ArticleOut<'a> {
     tags: &'a [String],
     section: Option<&'a str>,
     summary: &'a str,
-    body_html: &'a str,
     word_count: usize,
     reading_minutes: usize,
     image: Option<[Option<&'a str>; 5]>,
@@ -347,7 +486,6 @@ struct CachedArticle {
     tags: Vec<String>,
     section: Option<String>,
     summary: String,
-    body_html: String,
     word_count: usize,
     reading_minutes: usize,
     /// src, title, caption, credit, alt.
@@ -405,7 +543,7 @@ impl<'a> OutcomeOut<'a> {
                         tags,
                         section,
                         summary,
-                        body_html,
+                        body_html: _,
                         word_count,
                         reading_minutes,
                         image,
@@ -433,7 +571,6 @@ impl<'a> OutcomeOut<'a> {
                         tags,
                         section: section.as_deref(),
                         summary,
-                        body_html,
                         word_count: *word_count,
                         reading_minutes: *reading_minutes,
                         image: image.as_ref().map(|i| {
@@ -479,10 +616,14 @@ impl<'a> OutcomeOut<'a> {
 }
 
 impl CachedOutcome {
-    /// Back to an outcome; `None` if a stored date no longer exists.
-    fn restore(self, tz: Tz) -> Option<FileOutcome> {
+    /// Back to an outcome, its articles' bodies in `texts` at `bodies`; `None` if a
+    /// stored date no longer exists.
+    fn restore(self, tz: Tz, texts: &Arc<TextFile>, bodies: &[TextRef]) -> Option<FileOutcome> {
+        if bodies.len() != self.articles.len() {
+            return None;
+        }
         let mut articles = Vec::with_capacity(self.articles.len());
-        for a in self.articles {
+        for (a, at) in self.articles.into_iter().zip(bodies) {
             let date = match &a.date {
                 Some(d) => Some(d.restore(tz)?),
                 None => None,
@@ -507,7 +648,7 @@ impl CachedOutcome {
                 tags: a.tags,
                 section: a.section,
                 summary: a.summary,
-                body_html: a.body_html,
+                body_html: Body::stored(texts.clone(), at.offset, at.len, at.hash),
                 word_count: a.word_count,
                 reading_minutes: a.reading_minutes,
                 image: a.image.map(|[src, title, caption, credit, alt]| Image {

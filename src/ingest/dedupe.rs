@@ -62,7 +62,7 @@ fn key128(feed: impl Fn(&mut std::collections::hash_map::DefaultHasher)) -> u128
 /// The body as lowercase alphanumeric words, one space apart, and how many: markup,
 /// punctuation and quotes do not matter.
 fn normal_body(article: &Article) -> (String, usize) {
-    let text = html_to_text(&article.body_html);
+    let text = html_to_text(&article.body_html.text());
     let mut normal = String::with_capacity(text.len());
     let mut words = 0;
     for word in text

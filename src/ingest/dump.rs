@@ -442,7 +442,7 @@ mod tests {
         let a = &out.articles[0];
         assert_eq!(a.title, "Minister resigns – statement");
         assert_eq!(a.summary, "He went.");
-        assert!(a.body_html.contains("The minister resigned."));
+        assert!(a.body_html.text().contains("The minister resigned."));
         assert!(a.tags.is_empty());
         assert!(
             out.diagnostics
@@ -505,18 +505,20 @@ mod tests {
         let a = &out.articles[0];
         assert!(
             a.body_html
+                .text()
                 .contains("href=\"https://news.example.org/world/other-story\""),
             "{}",
             a.body_html
         );
         assert!(
             a.body_html
+                .text()
                 .contains("src=\"https://news.example.org/world/2023/02/img/chart.png\""),
             "{}",
             a.body_html
         );
         assert!(
-            a.body_html.contains("src=\"beside.png\""),
+            a.body_html.text().contains("src=\"beside.png\""),
             "{}",
             a.body_html
         );
@@ -540,7 +542,7 @@ mod tests {
         let b = &out.articles[1];
         assert_eq!((b.id.as_str(), b.source_line), ("d.jsonl#3", Some(4)));
         assert_eq!(b.authors, vec!["Jane Doe"]);
-        assert!(!b.body_html.contains("script"));
+        assert!(!b.body_html.text().contains("script"));
         let lines: Vec<(Option<usize>, &str)> = out
             .diagnostics
             .iter()

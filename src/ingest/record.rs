@@ -1588,7 +1588,7 @@ pub fn finish(
         summary: plain(summary),
         word_count: body.word_count,
         reading_minutes: reading_minutes(body.word_count),
-        body_html: body.html,
+        body_html: body.html.into(),
         image,
         draft: draft.draft,
         source_path: file.shown.clone(),

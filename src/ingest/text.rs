@@ -1106,7 +1106,7 @@ mod tests {
         assert_eq!(a.title, "Chelsea sack Mutu");
         assert!(a.date.is_none());
         assert_eq!(a.summary, "Chelsea have sacked Adrian Mutu.");
-        assert_eq!(a.body_html.matches("<p>").count(), 2);
+        assert_eq!(a.body_html.text().matches("<p>").count(), 2);
         assert_eq!(out.diagnostics.len(), 1);
         assert_eq!(out.diagnostics[0].kind, "undated");
         assert_eq!(out.diagnostics[0].line, Some(1));
@@ -1118,7 +1118,7 @@ mod tests {
         let a = &out.articles[0];
         assert_eq!(a.date.map(|d| d.year()), Some(2023));
         assert_eq!(a.sources, ["AFP"]);
-        assert!(!a.body_html.contains("Mar"), "{}", a.body_html);
+        assert!(!a.body_html.text().contains("Mar"), "{}", a.body_html);
 
         // An update line after it gives the update, not the date.
         let out = parse_text("Headline\n\nAFP, 29 Feb 2023\nUpdated: 1 Mar 2023\n\nBody.\n");
@@ -1249,6 +1249,7 @@ mod tests {
             parse_text("Headline\n\nAFP, 7 Mar 2023\n\nCairo Calling, Giza Nights\n\nBody text.\n");
         assert!(out.articles[0]
             .body_html
+            .text()
             .contains("Cairo Calling, Giza Nights"));
         assert_eq!(out.articles[0].sources, ["AFP"]);
         // A place and its country, or two writers, between a writer and a date: no
@@ -1263,7 +1264,7 @@ mod tests {
         }
         let out = parse_text("Headline\n\nBy Jane Smith\n\nBBC News, Cairo\n\nBody text.\n");
         let a = &out.articles[0];
-        assert!(a.sources.is_empty() && a.body_html.contains("BBC News, Cairo"));
+        assert!(a.sources.is_empty() && a.body_html.text().contains("BBC News, Cairo"));
 
         // `AFP - 07.03.2023`: a dotted date is day-first, unless date_order says otherwise;
         // with slashes it is read only with date_order.
@@ -1358,7 +1359,11 @@ mod tests {
             "Headline\n\nBy Jane Smith\n7 March 2023\n\nBBC News said the talks had ended.\n",
         ] {
             let a = &parse_text(text).articles[0];
-            assert!(a.body_html.contains("BBC News"), "{text}: {}", a.body_html);
+            assert!(
+                a.body_html.text().contains("BBC News"),
+                "{text}: {}",
+                a.body_html
+            );
             assert!(!a.sources.contains(&"BBC News".to_string()), "{text}");
         }
     }
@@ -1447,6 +1452,7 @@ mod tests {
         );
         assert!(
             a.body_html
+                .text()
                 .contains("<p>Title Two</p>\n<p>Photo: second caption. Reuters</p>"),
             "{}",
             a.body_html
@@ -1566,12 +1572,12 @@ mod tests {
         let a = &out.articles[0];
         assert_eq!(a.title, "Head & shoulders");
         assert_eq!(a.summary, "Lede \u{201c}quoted\u{201d}.");
-        assert!(!a.body_html.contains("Twitter") && !a.body_html.contains("https"));
+        assert!(!a.body_html.text().contains("Twitter") && !a.body_html.text().contains("https"));
         assert_eq!(a.image.as_ref().unwrap().credit.as_deref(), Some("AP"));
         c.ingest.photo_captions = false;
         let a = &parse(&file(text), &c).articles[0];
         assert!(a.image.is_none());
-        assert!(!a.body_html.contains("caption"));
+        assert!(!a.body_html.text().contains("caption"));
     }
 
     /// Buttons and ad slots a scraper kept are dropped; paragraphs using their words stay.
@@ -1620,11 +1626,11 @@ mod tests {
         ] {
             let out = parse_text(text);
             let a = &out.articles[0];
-            assert!(!a.body_html.contains("Advertisement"), "{text}: {}", a.body_html);
-            assert!(!a.body_html.contains("Share"), "{text}: {}", a.body_html);
+            assert!(!a.body_html.text().contains("Advertisement"), "{text}: {}", a.body_html);
+            assert!(!a.body_html.text().contains("Share"), "{text}: {}", a.body_html);
             assert_eq!(a.title, "Headline", "{text}");
             assert_eq!(a.sources, ["AFP"], "{text}");
-            assert!(a.body_html.ends_with("<p>The end.</p>\n"), "{text}: {}", a.body_html);
+            assert!(a.body_html.text().ends_with("<p>The end.</p>\n"), "{text}: {}", a.body_html);
         }
         // A link after a link label or a trailer goes with it, in its block or the next.
         for tail in [
@@ -1650,6 +1656,6 @@ mod tests {
         );
         let a = &out.articles[0];
         assert_eq!(a.summary, "This paragraph was wrapped at forty columns.");
-        assert_eq!(a.body_html.matches("<p>").count(), 3);
+        assert_eq!(a.body_html.text().matches("<p>").count(), 3);
     }
 }

@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 use crate::cache::{hash_value, Hash};
 
 use crate::archive::{urls, Archive, Listing, PageKind, Pagination};
-use crate::article::Article;
+use crate::article::{Article, Body};
 use crate::config::{PageNumbers, SiteConfig};
 use crate::render::ui::Ui;
 
@@ -181,7 +181,8 @@ pub struct ImageView<'a> {
     pub credit: Option<&'a str>,
 }
 
-/// An article as templates see it. `body` is only filled on the article's own page.
+/// An article as templates see it. `body` is always empty: the article page's article
+/// ([`FullArticle`]) has its own.
 #[derive(Serialize)]
 pub struct ArticleView<'a> {
     pub title: &'a str,
@@ -377,7 +378,9 @@ impl Serialize for CardRef<'_> {
 /// The article of an article page: its card's fields plus `body`.
 pub struct FullArticle<'a> {
     pub card: CardRef<'a>,
-    pub body: &'a str,
+    /// Read (from the build cache, if stored there) only when the page is rendered: an
+    /// unchanged page is recognized by the body's hash.
+    pub body: &'a Body,
 }
 
 /// Code (metadata, JSON-LD) reads the article's fields straight through.
@@ -411,8 +414,9 @@ struct LeanArticle<'a> {
 impl Serialize for FullArticle<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if !s.is_human_readable() {
-            return (self.card, self.body).serialize(s);
+            return (self.card, self.body.hash()).serialize(s);
         }
+        let body = self.body.text();
         let card = self.card.card;
         if self.card.lean {
             let v = &card.view;
@@ -427,7 +431,7 @@ impl Serialize for FullArticle<'_> {
                 words: v.words,
                 image: &v.image,
                 tags: &v.tags,
-                body: self.body,
+                body: &body,
                 lang: v.lang,
                 dir: v.dir,
             }
@@ -437,7 +441,7 @@ impl Serialize for FullArticle<'_> {
         CardFields {
             view: &card.view,
             card: html,
-            body: Some(self.body),
+            body: Some(&body),
         }
         .serialize(s)
     }
@@ -577,7 +581,7 @@ impl<'a> Views<'a> {
         views.cards = (0..archive.articles.len())
             .into_par_iter()
             .map(|i| {
-                let view = views.article(i, false);
+                let view = views.article(i);
                 Card {
                     hash: hash_value(0, &view),
                     view,
@@ -706,8 +710,8 @@ impl<'a> Views<'a> {
         article_direction(a, self.site_dir)
     }
 
-    /// Article `i`; `with_body` for its own page.
-    pub fn article(&self, i: usize, with_body: bool) -> ArticleView<'a> {
+    /// Article `i`, as a card shows it (without its body).
+    pub fn article(&self, i: usize) -> ArticleView<'a> {
         let a: &'a Article = &self.archive.articles[i];
         let image = a.image.as_ref().map(|img| ImageView {
             src: img.src.as_ref().map(|s| {
@@ -738,7 +742,7 @@ impl<'a> Views<'a> {
             date: a.date.as_ref().map(|d| self.date(d)),
             updated: a.updated.as_ref().map(|d| self.date(d)),
             summary: &a.summary,
-            body: with_body.then_some(a.body_html.as_str()),
+            body: None,
             word_count: a.word_count,
             reading_minutes: a.reading_minutes,
             min_read: self.ui.counted("min_read", a.reading_minutes),

@@ -592,7 +592,7 @@ fn batch_input(chunk: &[&Article]) -> crate::cache::Hash {
     for a in chunk {
         h.update_prefixed(&a.title);
         h.update_prefixed(&a.summary);
-        h.update_prefixed(&a.body_html);
+        h.update(&a.body_html.hash().to_le_bytes());
         for list in [&a.tags, &a.authors, &a.sources] {
             h.update(&(list.len() as u64).to_le_bytes());
             for t in list {
@@ -773,14 +773,15 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
         };
         tokenize::for_each_indexed_word(&a.title, false, &mut word, &mut |w| add(w, true));
         let mut rest = |w: &str| add(w, false);
+        let body = a.body_html.text();
         // A summary taken from the first paragraph is in the body already.
-        if !contains_summary(&a.body_html, &a.summary) {
+        if !contains_summary(&body, &a.summary) {
             tokenize::for_each_indexed_word(&a.summary, false, &mut word, &mut rest);
         }
         for t in a.tags.iter().chain(&a.authors).chain(&a.sources) {
             tokenize::for_each_indexed_word(t, false, &mut word, &mut rest);
         }
-        tokenize::for_each_indexed_word(&a.body_html, true, &mut word, &mut rest);
+        tokenize::for_each_indexed_word(&body, true, &mut word, &mut rest);
     }
     // Group by term, keeping article order (a counting sort).
     let Terms { text, ends, .. } = terms;
@@ -997,7 +998,7 @@ mod tests {
         let article = |i: usize, words: Vec<String>| Article {
             id: format!("a{i:03}"),
             title: format!("t{i}"),
-            body_html: format!("<p>{}</p>", words.join(" ")),
+            body_html: format!("<p>{}</p>", words.join(" ")).into(),
             ..Article::default()
         };
         let (mut kept, mut made) = (0, 0);
@@ -1018,7 +1019,7 @@ mod tests {
                 _ => {
                     let at = next(30) as usize;
                     let extra = word(&mut next);
-                    new[at].body_html.push_str(&format!("<p>{extra}</p>"));
+                    new[at].body_html = format!("{}<p>{extra}</p>", new[at].body_html).into();
                 }
             }
             let none = Files::default();
@@ -1078,7 +1079,7 @@ mod tests {
         let article = |i: usize, body: &str| Article {
             id: format!("a{i}"),
             title: format!("t{i}"),
-            body_html: format!("<p>{body}</p>"),
+            body_html: format!("<p>{body}</p>").into(),
             ..Article::default()
         };
         let articles = [
