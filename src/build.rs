@@ -65,6 +65,9 @@ pub struct BuildReport {
     pub withheld: Vec<WithheldPage>,
     /// The end of each stage, for profiling (`BROADSHEET_TIMINGS=1`).
     pub timings: Vec<StageMark>,
+    /// The cache turned out to be damaged: it was removed and the site built from the
+    /// sources alone.
+    pub cache_damaged: bool,
 }
 
 /// An article left out of the build, where its page would have been.
@@ -207,21 +210,28 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
 /// [`build`], telling `observer` how it goes.
 pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildReport {
     let mut damaged = false;
-    let report = build_pass(opts, observer, &mut damaged);
+    let report = build_pass(opts, observer, true, &mut damaged);
     if !damaged {
         return report;
     }
     // The cache was damaged under the build (an article body stored in it read back
     // wrong), and the pass stopped before putting anything in place; it has removed the
-    // cache, so this pass builds from the sources alone.
-    let mut again = build_pass(opts, observer, &mut damaged);
+    // cache. This pass reads everything from the sources and keeps the bodies in memory
+    // (should the cache's folder be unwritable, its bodies could not be read back either).
+    let mut again = build_pass(opts, observer, false, &mut damaged);
     again.elapsed += report.elapsed;
+    again.cache_damaged = true;
     again
 }
 
-/// One attempt at [`build_observed`]. Sets `damaged`, and stops before the new site is
-/// put in place, if the cache turned out to be damaged.
-fn build_pass(opts: &BuildOptions, observer: &dyn Observer, damaged: &mut bool) -> BuildReport {
+/// One attempt at [`build_observed`], with or without the parse memo. Sets `damaged`, and
+/// stops before the new site is put in place, if the cache turned out to be damaged.
+fn build_pass(
+    opts: &BuildOptions,
+    observer: &dyn Observer,
+    memo: bool,
+    damaged: &mut bool,
+) -> BuildReport {
     let start = Instant::now();
     let mut report = BuildReport::default();
     let site = &opts.site_dir;
@@ -262,7 +272,9 @@ fn build_pass(opts: &BuildOptions, observer: &dyn Observer, damaged: &mut bool) 
 
     observer.stage("reading content");
     // Load and normalize, reusing what the cache remembers of unchanged files.
-    cache.read_parsed();
+    if memo {
+        cache.read_parsed();
+    }
     let load = LoadOptions {
         drafts: opts.drafts,
         expired: opts.expired,

@@ -500,6 +500,9 @@ impl Observer for Progress {
 /// Diagnostics to stderr, skipped files, then one summary line.
 fn print_report(report: &BuildReport, opts: &BuildOptions, say: Verbosity) {
     print_diagnostics(&report.outcome.diagnostics, &opts.site_dir);
+    if report.cache_damaged && !say.quiet {
+        eprintln!("note: the build cache was damaged; it was removed and everything was read from the sources");
+    }
     print_skipped(report, say);
     let summary = format!(
         "{}: {}, {} copied ({} of {} files changed), {}, {} in {:.2} s",

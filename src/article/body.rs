@@ -1,7 +1,7 @@
 //! An article's body: in memory, or stored in a file of the build cache and read back
 //! when something needs the text.
 //!
-//! Bodies are most of an archive's bytes (about 250 MB at 100,000 articles) and most of
+//! Bodies are most of an archive's bytes (over 200 MB at 100,000 articles) and most of
 //! the build never looks at them: listings, feeds, the sitemap and every page's "is it
 //! unchanged?" test need only their hash. So the parse memo keeps each body in a file
 //! beside its records and hands out a [`Body`] that says where; an unchanged article's

@@ -583,6 +583,8 @@ pub fn load_listed(
             (format, shown, outcome)
         })
         .collect();
+    // Bodies are read from here on (to fold duplicates, to relink).
+    memo.flush();
 
     // One entry per content file, looked up once per article: hashbrown's default hasher
     // (foldhash) rather than std's SipHash, which this sequential step spent its time in.
