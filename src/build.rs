@@ -209,28 +209,30 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
 
 /// [`build`], telling `observer` how it goes.
 pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildReport {
-    let mut damaged = false;
-    let report = build_pass(opts, observer, true, &mut damaged);
-    if !damaged {
+    let mut cache = None;
+    let report = build_pass(opts, observer, true, &mut cache);
+    let Some(cache) = cache.filter(BuildCache::damaged) else {
         return report;
-    }
-    // The cache was damaged under the build (an article body stored in it read back
-    // wrong), and the pass stopped before putting anything in place; it has removed the
-    // cache. This pass reads everything from the sources and keeps the bodies in memory
-    // (should the cache's folder be unwritable, its bodies could not be read back either).
-    let mut again = build_pass(opts, observer, false, &mut damaged);
+    };
+    // An article body stored in the cache read back wrong: the pass put nothing in place,
+    // but what it derived from that body may be in the cache's memos, so the cache goes.
+    // This pass reads everything from the sources and keeps the bodies in memory (should
+    // the cache's folder be unwritable, its bodies could not be read back either).
+    cache.clear();
+    let mut again = build_pass(opts, observer, false, &mut None);
     again.elapsed += report.elapsed;
     again.cache_damaged = true;
     again
 }
 
-/// One attempt at [`build_observed`], with or without the parse memo. Sets `damaged`, and
-/// stops before the new site is put in place, if the cache turned out to be damaged.
+/// One attempt at [`build_observed`], with or without the parse memo, leaving the cache
+/// it used in `cache`. Stops before the new site is put in place if the cache turned out
+/// to be damaged ([`BuildCache::damaged`]), which the caller checks whatever the outcome.
 fn build_pass(
     opts: &BuildOptions,
     observer: &dyn Observer,
     memo: bool,
-    damaged: &mut bool,
+    cache: &mut Option<BuildCache>,
 ) -> BuildReport {
     let start = Instant::now();
     let mut report = BuildReport::default();
@@ -247,7 +249,7 @@ fn build_pass(
     }
 
     observer.stage("checking for changes");
-    let mut cache = BuildCache::open(&out_dir, &config, opts.drafts);
+    let cache = cache.insert(BuildCache::open(&out_dir, &config, opts.drafts));
     let content = ingest::list(&site.join("content"), site);
     // Builds asked for per-file details always do the work: no need to look.
     let stamp = if opts.ingest_report || opts.record_sources {
@@ -259,7 +261,7 @@ fn build_pass(
             format!("{:?} {}", opts.sitemap_limit, opts.expired).as_bytes(),
         )
     };
-    if let Some(previous) = nothing_to_do(&stamp, &cache, &out_dir) {
+    if let Some(previous) = nothing_to_do(&stamp, cache, &out_dir) {
         // Nothing is written this time.
         report.outcome = previous;
         report.files_changed = 0;
@@ -427,8 +429,6 @@ fn build_pass(
     );
     // Every stored body this build reads has been read by now.
     if cache.damaged() {
-        cache.clear();
-        *damaged = true;
         return report.fail_all(start);
     }
     if let Err(d) = written {

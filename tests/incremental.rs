@@ -395,9 +395,35 @@ fn a_corrupt_or_missing_cache_means_a_full_build() {
     });
 }
 
+/// The bodies files in the cache of `site`'s build into `public/`.
+fn bodies_files(site: &Site) -> Vec<std::path::PathBuf> {
+    let cache = site.dir().join(".broadsheet-cache/public");
+    let entries = fs::read_dir(cache).into_iter().flatten().flatten();
+    entries
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("texts-")
+        })
+        .collect()
+}
+
+/// Garbles every body in the cache's bodies files, keeping their length and tag.
+fn damage_bodies(site: &Site) {
+    let files = bodies_files(site);
+    assert!(!files.is_empty(), "no bodies file");
+    for path in files {
+        let mut bytes = fs::read(&path).unwrap();
+        bytes.iter_mut().skip(16).for_each(|b| *b = b'x');
+        fs::write(&path, bytes).unwrap();
+    }
+}
+
 /// Article bodies live in the cache's bodies files and are read back only by the pages
-/// that are rendered: one damaged there (same length, its tag intact) must not end up on
-/// a page. The build notices, drops the cache and builds again from the sources.
+/// that are rendered: one damaged there must not end up on a page. The build notices,
+/// drops the cache and builds again from the sources.
 #[test]
 fn bodies_damaged_in_the_cache_are_read_from_the_sources_again() {
     let site = fixture();
@@ -405,33 +431,36 @@ fn bodies_damaged_in_the_cache_are_read_from_the_sources_again() {
     // unseen).
     std::thread::sleep(std::time::Duration::from_millis(2100));
     site.build_ok();
-    let cache = site.dir().join(".broadsheet-cache/public");
-    let mut damaged = 0;
-    for entry in fs::read_dir(&cache).unwrap().flatten() {
-        if entry.file_name().to_string_lossy().starts_with("texts-") {
-            let mut bytes = fs::read(entry.path()).unwrap();
-            bytes.iter_mut().skip(16).for_each(|b| *b = b'x');
-            fs::write(entry.path(), bytes).unwrap();
-            damaged += 1;
-        }
-    }
-    assert!(damaged > 0, "no bodies file in {}", cache.display());
+    let clean = clean_build(&site, "clean");
+    damage_bodies(&site);
     // Without the old pages every article page is rendered, so every body is read.
     fs::remove_dir_all(site.out()).unwrap();
     let r = site.build_ok();
     assert!(r.stderr.contains("cache was damaged"), "{}", r.stderr);
     let page = fs::read_to_string(site.out().join("2023/01/07/story-6/index.html")).unwrap();
-    assert!(page.contains("Paragraph one of story 6."), "{page}");
-    assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
+    assert!(
+        page.contains("Paragraph two, with <em>emphasis</em>."),
+        "{page}"
+    );
+    assert!(snapshot(&site.out()) == clean);
+
     // That build kept no bodies in the cache; the next one does (duplicate folding reads
     // them as soon as every file is parsed), and the one after reads them all back.
-    let clean = clean_build(&site, "clean");
     for _ in 0..2 {
         fs::remove_dir_all(site.out()).unwrap();
         let r = site.build_ok();
         assert!(!r.stderr.contains("damaged"), "{}", r.stderr);
         assert!(snapshot(&site.out()) == clean);
     }
+
+    // A build that stops early (on a broken template) has read the bodies all the same
+    // (to fold duplicates): it drops the cache too, with whatever it derived from them.
+    damage_bodies(&site);
+    site.write("templates/card.html", "{% if %}");
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(r.stderr.contains("cache was damaged"), "{}", r.stderr);
+    assert!(bodies_files(&site).is_empty());
 }
 
 /// An archive whose search index has many term shards: made-up words, so that each

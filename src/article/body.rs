@@ -4,9 +4,10 @@
 //! Bodies are most of an archive's bytes (over 200 MB at 100,000 articles) and most of
 //! the build never looks at them: listings, feeds, the sitemap and every page's "is it
 //! unchanged?" test need only their hash. So the parse memo keeps each body in a file
-//! beside its records and hands out a [`Body`] that says where; an unchanged article's
-//! body is then neither decoded nor held by a rebuild, and a fresh one is let go as soon
-//! as its parse is recorded.
+//! beside its records and hands out a [`Body`] that says where; a body is read when
+//! something needs its text (its page is rendered, duplicates are folded, its run of the
+//! search index changed) and dropped after, and a fresh one is let go as soon as its
+//! parse is recorded: no build holds the archive's text.
 
 use std::borrow::Cow;
 use std::fmt;

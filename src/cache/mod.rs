@@ -9,7 +9,8 @@
 //!   build left it, does nothing else.
 //! - [`parsed::ParseMemo`]: every content file's parse outcome, keyed by the file's
 //!   size, modification and change times and inode; valid only for the same binary and
-//!   `site.toml` (the parse depends on both).
+//!   `site.toml` (the parse depends on both). The articles' bodies are kept in files of
+//!   their own, read back only when needed (see [`crate::article::body`]).
 //! - the output manifest ([`crate::output::Manifest`]): every output file's content hash
 //!   and the hash of the inputs it was rendered from. Content hashes are facts about the
 //!   files on disk (checked against their size and modification time before they are
@@ -18,7 +19,10 @@
 //!
 //! Every cache file starts with a header holding a format tag and the fingerprint it
 //! was made under; a missing, foreign, stale or corrupt file is silently ignored, which
-//! simply means a full build. Correctness never depends on the cache being there.
+//! simply means a full build. Correctness never depends on the cache being there. The
+//! bodies files are the exception: they are read a body at a time, each checked against
+//! its hash, so damage shows only when a body is read; the build then starts again
+//! without the cache (see [`BuildCache::damaged`]).
 
 pub mod parsed;
 pub mod stamp;
@@ -503,7 +507,8 @@ impl BuildCache {
         self.texts.iter().any(|t| t.unreadable())
     }
 
-    /// Removes the whole cache, so that the next build starts from nothing.
+    /// Removes the whole cache, so that the next build starts from nothing (articles
+    /// still read their stored bodies through the files they hold open).
     pub fn clear(&self) {
         let _ = fs::remove_dir_all(&self.dir);
     }

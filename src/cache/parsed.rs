@@ -17,11 +17,13 @@
 //! Article bodies are not in the blobs: each shard has a file of bodies beside it
 //! (`texts-NN.bin`), and a record holds where each of its articles' bodies is, with its
 //! length and hash. An outcome recalled from the memo gets bodies that say where they are
-//! ([`Body::stored`]), read only by the few pages a rebuild renders; a fresh outcome's
-//! bodies are written there as it is recorded and then let go. So a rebuild neither reads
-//! nor holds the archive's text, and a first build holds each body only while its file is
-//! parsed. A shard and its bodies file start with the same random tag, so a shard never
-//! trusts a bodies file written for another version of it.
+//! ([`Body::stored`]): a page that is not rendered again never reads its body. A fresh
+//! outcome's bodies are buffered for that file as the outcome is recorded, and let go;
+//! they can be read once [`ParseMemo::flush`] has written them. So no build holds the
+//! archive's text in memory; what still reads every body is duplicate folding (on by
+//! default), once per build. A shard and its bodies file start with the same random tag,
+//! so a shard never trusts a bodies file written for another version of it; each body is
+//! checked against its hash when read (see [`TextFile::unreadable`]).
 
 use std::collections::HashMap;
 use std::fs::{File, Metadata};
@@ -239,7 +241,17 @@ pub struct ParseMemo {
 
 impl ParseMemo {
     /// Opens the memo in `dir`, made under `fingerprint`; unusable shards count as empty.
+    /// Removes the temporary files of a build that was killed before it saved them
+    /// (together as large as the archive's text).
     pub fn open(dir: &Path, fingerprint: Hash) -> ParseMemo {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let ours = name.starts_with("parsed-") || name.starts_with("texts-");
+            if ours && name.contains(".tmp") {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         let shards = (0..SHARDS)
             .into_par_iter()
             .map(|i| {
@@ -306,7 +318,7 @@ impl ParseMemo {
 
     /// Records a fresh parse outcome of `rel`, whose file had `key` before it was read.
     /// Its articles' bodies are stored in the memo's bodies file, and from then on read
-    /// from there ([`Body::stored`]).
+    /// from there ([`Body::stored`]), once [`ParseMemo::flush`] has run.
     pub fn remember(&self, rel: &str, key: FileKey, outcome: &mut FileOutcome) {
         let Some(shard) = self.shard(rel) else {
             return;
