@@ -8,7 +8,7 @@ pub mod taxonomy;
 pub mod translations;
 pub mod urls;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -732,7 +732,10 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
                 .enumerate()
                 .map(|(r, redirect)| (redirect.file.clone(), Claimant::Redirect(r))),
         );
-    let mut claims: HashMap<String, Claimant> = HashMap::with_capacity(archive.pages.len());
+    // hashbrown's default hasher (foldhash) rather than std's SipHash: 140,000 claims and
+    // their folders are looked up one after another on every build.
+    let mut claims: hashbrown::HashMap<String, Claimant> =
+        hashbrown::HashMap::with_capacity(archive.pages.len());
     for (file, claimant) in files {
         match claims.get(&file) {
             Some(&first) => {
@@ -761,7 +764,7 @@ fn check_claims(archive: &Archive, reserved: &[Reserved], diagnostics: &mut Vec<
     }
     // A file where other files need a folder (`static/2023` and the 2023 pages): one
     // look-up per folder of each path, each folder reported once.
-    let mut reported: HashSet<&str> = HashSet::new();
+    let mut reported: hashbrown::HashSet<&str> = hashbrown::HashSet::new();
     let mut paths: Vec<&String> = claims.keys().collect();
     paths.sort();
     for file in paths {

@@ -1203,7 +1203,12 @@ pub fn article_direction(a: &Article, site: &str) -> Option<&'static str> {
     // their neighbours start at U+0590, UTF-8 lead bytes 0xD6 to 0xDF; more at U+0800 on
     // (0xE0), presentation forms at U+FB1D on (0xEF), and outside the basic plane
     // (0xF0)): nothing to count.
-    let might_be_rtl = |t: &str| t.bytes().any(|b| matches!(b, 0xD6..=0xE0 | 0xEF | 0xF0));
+    // A run of ASCII (checked a word at a time) is skipped whole.
+    let might_be_rtl = |t: &str| {
+        t.as_bytes().chunks(32).any(|run| {
+            !run.is_ascii() && run.iter().any(|b| matches!(b, 0xD6..=0xE0 | 0xEF | 0xF0))
+        })
+    };
     if site == "ltr" && !might_be_rtl(&a.title) && !might_be_rtl(&a.summary) {
         return None;
     }
