@@ -42,8 +42,14 @@ struct Stored {
     hash: u128,
 }
 
+/// The hash a body is known by ([`Body::hash`]), and checked against when a stored one
+/// is read back: whoever stores a body hashes it with this.
+pub fn hash_text(bytes: &[u8]) -> u128 {
+    xxh3_128(bytes)
+}
+
 impl Body {
-    /// A body kept in `file` at `offset`, `len` bytes long, whose xxh3-128 is `hash`.
+    /// A body kept in `file` at `offset`, `len` bytes long, whose [`hash_text`] is `hash`.
     pub fn stored(file: Arc<TextFile>, offset: u64, len: u32, hash: u128) -> Body {
         Body(Repr::Stored(Stored {
             file,
@@ -67,7 +73,7 @@ impl Body {
     /// known without reading a stored body.
     pub fn hash(&self) -> u128 {
         match &self.0 {
-            Repr::Text(s) => xxh3_128(s.as_bytes()),
+            Repr::Text(s) => hash_text(s.as_bytes()),
             Repr::Stored(s) => s.hash,
         }
     }
@@ -162,10 +168,10 @@ impl TextFile {
         })
     }
 
-    /// The `len` bytes at `offset`, if their xxh3-128 is `hash`.
+    /// The `len` bytes at `offset`, if their [`hash_text`] is `hash`.
     pub fn read_raw(&self, offset: u64, len: u32, hash: u128) -> Option<Vec<u8>> {
         self.read_raw_unchecked(offset, len as usize)
-            .filter(|bytes| xxh3_128(bytes) == hash)
+            .filter(|bytes| hash_text(bytes) == hash)
     }
 
     /// The `len` bytes at `offset`, as they are.
@@ -208,7 +214,7 @@ mod tests {
             file.clone(),
             2,
             text.len() as u32,
-            xxh3_128(text.as_bytes()),
+            hash_text(text.as_bytes()),
         );
         assert_eq!(body.text(), text);
         assert_eq!(body.hash(), Body::from(text).hash());

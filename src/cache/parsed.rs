@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{hash_bytes, header, put_bytes, read_file, Hash, Reader};
-use crate::article::body::{write_at, TextFile};
+use crate::article::body::{hash_text, write_at, TextFile};
 use crate::article::{Article, Body, Image};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::ingest::FileOutcome;
@@ -110,7 +110,7 @@ struct OldRecord {
     bodies: Vec<TextRef>,
 }
 
-/// Where one body is in a bodies file, and its xxh3-128.
+/// Where one body is in a bodies file, and its [`hash_text`].
 #[derive(Clone, Copy)]
 struct TextRef {
     offset: u64,
@@ -178,7 +178,7 @@ impl FreshFile {
         let at = TextRef {
             offset: self.texts_buf_at + self.texts_buf.len() as u64,
             len,
-            hash: hash_bytes(text),
+            hash: hash_text(text),
         };
         self.texts_buf.extend_from_slice(text);
         if self.texts_buf.len() >= 1 << 20 {
