@@ -93,15 +93,16 @@ def generate(n, flavor, dest):
     tmp.rename(dest)
 
 
-def broadsheet_config(site, pretty, search=True, page_numbers="newest"):
+def broadsheet_config(site, pretty, search=True, page_numbers="newest", fold=False):
     # gen.py reuses the corpus texts under new titles; Hugo builds every copy, so
-    # broadsheet must not fold them as duplicate stories.
+    # broadsheet must not fold them as duplicate stories (unless asked to, to time the
+    # default configuration).
     (site / "site.toml").write_text(
         'title = "Bench"\nbase_url = "https://example.org/"\nper_page = 20\n'
         f"pretty_urls = {'true' if pretty else 'false'}\n"
         + ("" if search else "search = false\n")
         + ("" if page_numbers == "newest" else f'page_numbers = "{page_numbers}"\n')
-        + "\n[ingest]\nfold_duplicates = false\n", encoding="utf-8")
+        + ("" if fold else "\n[ingest]\nfold_duplicates = false\n"), encoding="utf-8")
 
 
 def hugo_config(site, pretty):
@@ -241,6 +242,9 @@ def main():
     ap.add_argument("--no-search", action="store_true",
                     help="broadsheet without its search index (the Hugo site has none): the "
                     "pages alone, like for like")
+    ap.add_argument("--fold-duplicates", action="store_true",
+                    help="broadsheet folds duplicate stories (its default): gen.py's reused "
+                    "texts then fold, so it builds fewer pages than Hugo")
     args = ap.parse_args()
 
     if not (SHARED / "bench/gen.py").is_file():
@@ -262,6 +266,7 @@ def main():
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}, runs: {args.runs}, "
           f"pages as {'folders' if args.pretty_urls else 'files'}"
           + (", broadsheet without search" if args.no_search else "")
+          + (", broadsheet folding duplicates" if args.fold_duplicates else "")
           + (f", broadsheet page_numbers = {args.page_numbers}"
              if args.page_numbers != "newest" else ""))
     if "hugo" in tools:
@@ -279,7 +284,7 @@ def main():
             generate(n, tool, sites[tool])
             if tool == "broadsheet":
                 broadsheet_config(sites[tool], args.pretty_urls, not args.no_search,
-                                  args.page_numbers)
+                                  args.page_numbers, args.fold_duplicates)
             else:
                 hugo_config(sites[tool], args.pretty_urls)
         results = {t: {"wall": [], "rss": [], "cpu": [], "files": 0} for t in tools}

@@ -311,6 +311,51 @@ fn deleting_the_last_article_of_a_term_removes_its_pages() {
     assert!(!site.out().join("tags/rare").exists());
 }
 
+/// Duplicate folding keeps what each body comes to in the cache: a copy edited into a
+/// story of its own appears, and edited back it folds again.
+#[test]
+fn a_copy_edited_apart_and_back_matches_a_clean_build() {
+    let site = fixture();
+    let copy = "The council met on Tuesday and voted to close the old bridge to lorries from next month, citing cracks.";
+    let other = "Fishermen say the season opened late this year, and the catch so far is half of last year's.";
+    site.article(
+        "world/copy-a.md",
+        "title = \"Bridge closed\"\ndate = 2023-03-01",
+        copy,
+    );
+    site.article(
+        "business/copy-b.md",
+        "title = \"Lorries barred\"\ndate = 2023-03-02",
+        copy,
+    );
+    // The article pages of the two (at `.../bridge-closed/` and `.../lorries-barred/`).
+    let stories = |s: &Site| {
+        let files = snapshot(&s.out());
+        ["bridge-closed/", "lorries-barred/"]
+            .iter()
+            .filter(|slug| files.keys().any(|k| k.contains(*slug)))
+            .count()
+    };
+    site.build_ok();
+    assert_eq!(stories(&site), 1, "the copy is folded");
+    check_change(&site, |s| {
+        s.article(
+            "business/copy-b.md",
+            "title = \"Lorries barred\"\ndate = 2023-03-02",
+            other,
+        );
+    });
+    assert_eq!(stories(&site), 2, "the edited copy is a story of its own");
+    check_change(&site, |s| {
+        s.article(
+            "business/copy-b.md",
+            "title = \"Lorries barred\"\ndate = 2023-03-02",
+            copy,
+        );
+    });
+    assert_eq!(stories(&site), 1, "the copy folds again");
+}
+
 #[test]
 fn renaming_an_article_matches_a_clean_build() {
     let site = fixture();
@@ -453,9 +498,16 @@ fn bodies_damaged_in_the_cache_are_read_from_the_sources_again() {
         assert!(snapshot(&site.out()) == clean);
     }
 
-    // A build that stops early (on a broken template) has read the bodies all the same
-    // (to fold duplicates): it drops the cache too, with whatever it derived from them.
+    // A build that stops early (on a broken template) may have read bodies all the same:
+    // a new file's shard of the memo is saved with the other bodies copied over, and
+    // duplicate folding compares the bodies of two articles of one title and day. It
+    // drops the cache too, with whatever it derived from them.
     damage_bodies(&site);
+    site.article(
+        "world/story-06-again.md",
+        "title = \"Story 6\"\ndate = 2023-01-07T10:00:00Z",
+        "Another story under the same headline.",
+    );
     site.write("templates/card.html", "{% if %}");
     let r = site.build(&[]);
     assert!(!r.ok);

@@ -412,6 +412,97 @@ impl Memo {
     }
 }
 
+/// Per-item results of a pure computation, all in one file, each filed under the hash
+/// of its item's input: for results too small and too many to take a [`Memo`] file
+/// each (a fact about every article's body). A build asks for every item at once
+/// ([`Table::recall_each`]); the file then holds exactly that build's results.
+pub struct Table {
+    /// `None`: remembers nothing.
+    path: Option<PathBuf>,
+    fingerprint: Hash,
+}
+
+impl Table {
+    /// The table kept in the file `path`, valid under `fingerprint`.
+    pub fn open(path: PathBuf, fingerprint: Hash) -> Table {
+        Table {
+            path: Some(path),
+            fingerprint,
+        }
+    }
+
+    /// A table that remembers nothing (builds without a cache).
+    pub fn disabled() -> Table {
+        Table {
+            path: None,
+            fingerprint: 0,
+        }
+    }
+
+    /// The results for items `0..n`, in parallel: item `i`'s is the one filed under
+    /// `input(i)` when `decode` accepts its bytes, else `compute(i)`. Then the file is
+    /// rewritten to hold these results (as `encode` appends them), unless it already
+    /// holds exactly them. `input` is not called when the table is disabled.
+    pub fn recall_each<T: Send>(
+        &self,
+        n: usize,
+        input: impl Fn(usize) -> Hash + Sync,
+        decode: impl Fn(&[u8]) -> Option<T> + Sync,
+        compute: impl Fn(usize) -> T + Sync,
+        encode: impl Fn(&T, &mut Vec<u8>),
+    ) -> Vec<T> {
+        use rayon::prelude::*;
+        let Some(path) = &self.path else {
+            return (0..n).into_par_iter().map(&compute).collect();
+        };
+        let bytes = read_file(path, self.fingerprint).unwrap_or_default();
+        let old = Table::index(&bytes).unwrap_or_default();
+        let found: Vec<(Hash, Option<T>)> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let key = input(i);
+                let value = old.get(&key).and_then(|r| decode(&bytes[r.clone()]));
+                (key, value)
+            })
+            .collect();
+        let fresh = found.iter().filter(|(_, v)| v.is_none()).count();
+        let results: Vec<(Hash, T)> = found
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, (key, value))| (key, value.unwrap_or_else(|| compute(i))))
+            .collect();
+        let mut seen = hashbrown::HashSet::with_capacity(results.len());
+        let mut body = Vec::new();
+        let mut value = Vec::new();
+        for (key, result) in &results {
+            if seen.insert(*key) {
+                value.clear();
+                encode(result, &mut value);
+                body.extend_from_slice(&key.to_le_bytes());
+                put_bytes(&mut body, &value);
+            }
+        }
+        if fresh > 0 || seen.len() != old.len() {
+            write_file(path, self.fingerprint, &body);
+        }
+        results.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Where each input's result is in a table file's body; `None` if it is malformed.
+    fn index(body: &[u8]) -> Option<hashbrown::HashMap<Hash, std::ops::Range<usize>>> {
+        let mut index = hashbrown::HashMap::new();
+        let mut r = Reader::new(body);
+        while !r.done() {
+            let key = r.u128()?;
+            let len = r.u64()? as usize;
+            let start = body.len() - r.remaining();
+            r.take(len)?;
+            index.insert(key, start..start + len);
+        }
+        Some(index)
+    }
+}
+
 /// Cuts a list of items into runs of `average` items on average (at most `4 * average`)
 /// for memoizing per run: a cut falls before each item whose identity hashes to a
 /// multiple of `average`, so cuts follow the items, not their positions, and adding or
@@ -517,6 +608,55 @@ impl BuildCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_computes_only_what_it_has_not_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.bin");
+        let table = Table::open(path.clone(), 7);
+        let computed = std::sync::atomic::AtomicUsize::new(0);
+        let square = |inputs: &[u128]| {
+            computed.store(0, std::sync::atomic::Ordering::Relaxed);
+            table.recall_each(
+                inputs.len(),
+                |i| inputs[i],
+                |b| Some(u64::from_le_bytes(b.try_into().ok()?)),
+                |i| {
+                    computed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    (inputs[i] * inputs[i]) as u64
+                },
+                |v, out| out.extend_from_slice(&v.to_le_bytes()),
+            )
+        };
+        let seen = || computed.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(square(&[2, 3, 3]), vec![4, 9, 9]);
+        assert_eq!(seen(), 3);
+        // All remembered: nothing computed, and the file is left as it is.
+        let written = fs::metadata(&path).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(square(&[3, 2]), vec![9, 4]);
+        assert_eq!(seen(), 0);
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), written);
+        // A new input is computed; the file then holds this build's inputs only.
+        assert_eq!(square(&[5, 3]), vec![25, 9]);
+        assert_eq!(seen(), 1);
+        assert_eq!(square(&[2]), vec![4]);
+        assert_eq!(seen(), 1);
+        // Everything in a damaged file, or one of another fingerprint, is computed again.
+        let bytes = fs::read(&path).unwrap();
+        fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert_eq!(square(&[2]), vec![4]);
+        assert_eq!(seen(), 1);
+        let other = Table::open(path.clone(), 8);
+        assert_eq!(
+            other.recall_each(1, |_| 2, |_| Some(0u64), |_| 1u64, |_, _| {}),
+            vec![1]
+        );
+        assert_eq!(
+            Table::disabled().recall_each(2, |_| unreachable!(), |_| None, |i| i, |_, _| {}),
+            vec![0, 1]
+        );
+    }
 
     #[test]
     fn runs_cover_everything_and_follow_the_items() {

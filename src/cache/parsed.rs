@@ -37,7 +37,7 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{hash_bytes, header, put_bytes, read_file, Hash, Reader};
+use super::{hash_bytes, header, put_bytes, read_file, Hash, Reader, Table};
 use crate::article::body::{hash_text, write_at, TextFile};
 use crate::article::{Article, Body, Image};
 use crate::diagnostics::{Diagnostic, Severity};
@@ -237,6 +237,9 @@ pub struct ParseMemo {
     dir: PathBuf,
     fingerprint: Hash,
     shards: Vec<Shard>,
+    /// What duplicate folding works out from each body, filed under the body's hash, so
+    /// that a rebuild does not read every body again (see [`crate::ingest::dedupe`]).
+    pub body_facts: Table,
 }
 
 impl ParseMemo {
@@ -247,7 +250,9 @@ impl ParseMemo {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            let ours = name.starts_with("parsed-") || name.starts_with("texts-");
+            let ours = ["parsed-", "texts-", "body-facts"]
+                .iter()
+                .any(|p| name.starts_with(p));
             if ours && name.contains(".tmp") {
                 let _ = std::fs::remove_file(entry.path());
             }
@@ -272,6 +277,7 @@ impl ParseMemo {
             dir: dir.to_path_buf(),
             fingerprint,
             shards,
+            body_facts: Table::open(dir.join("body-facts.bin"), fingerprint),
         }
     }
 
@@ -281,6 +287,7 @@ impl ParseMemo {
             dir: PathBuf::new(),
             fingerprint: 0,
             shards: Vec::new(),
+            body_facts: Table::disabled(),
         }
     }
 

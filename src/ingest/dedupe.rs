@@ -11,8 +11,11 @@ use std::path::PathBuf;
 use chrono::Datelike;
 use rayon::prelude::*;
 
+use xxhash_rust::xxh3::xxh3_128;
+
 use super::body::html_to_text;
 use crate::article::Article;
+use crate::cache::Table;
 
 /// Bodies shorter than this many words are stubs: never folded by body alone ("TBA" is
 /// not a story), and under a shared title compared with care (see
@@ -76,6 +79,42 @@ fn normal_body(article: &Article) -> (String, usize) {
         normal.extend(word.chars().flat_map(char::to_lowercase));
     }
     (normal, words)
+}
+
+/// What folding needs of a body besides its word runs: the key of its normal text (none
+/// for a stub) and its length in words. A pure function of the body, so the build cache
+/// keeps it under the body's hash and a rebuild reads only the bodies it has not seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct BodyFacts {
+    key: Option<u128>,
+    words: usize,
+}
+
+impl BodyFacts {
+    fn of(normal: &str, words: usize) -> BodyFacts {
+        BodyFacts {
+            key: (words >= MIN_BODY_WORDS).then(|| xxh3_128(normal.as_bytes())),
+            words,
+        }
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.words as u64).to_le_bytes());
+        if let Some(key) = self.key {
+            out.extend_from_slice(&key.to_le_bytes());
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Option<BodyFacts> {
+        let words = u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?) as usize;
+        let key = match bytes.len() {
+            8 => None,
+            24 => Some(u128::from_le_bytes(bytes[8..].try_into().ok()?)),
+            _ => return None,
+        };
+        // A key goes with a long body only: anything else was not written by `encode`.
+        (key.is_some() == (words >= MIN_BODY_WORDS)).then_some(BodyFacts { key, words })
+    }
 }
 
 /// The body's distinct runs of [`SHINGLE_WORDS`] words (of its [`normal_body`]), hashed
@@ -177,11 +216,13 @@ fn title_key(article: &Article) -> u128 {
 
 /// Keeps one of each group of duplicates: the one of lowest `rank` (hand-written formats
 /// before machine-made ones), then dated before undated, then the longest body, then
-/// the earlier position.
+/// the earlier position. `memo` keeps what each body's text comes to (see
+/// [`BodyFacts`]).
 /// Returns the kept articles in their original order and what was folded.
 pub fn fold(
     articles: Vec<Article>,
     rank: impl Fn(&Article) -> u8 + Sync,
+    memo: &Table,
 ) -> (Vec<Article>, Vec<Fold>) {
     let titles: Vec<u128> = articles.par_iter().map(title_key).collect();
     // Bodies are compared only under a title that more than one article has.
@@ -189,25 +230,29 @@ pub fn fold(
     for &t in &titles {
         *per_title.entry(t).or_insert(0) += 1;
     }
-    // Each body is normalised once, for its key (not a stub's) and, under a shared
-    // title, its runs.
-    let normalised: Vec<(Option<u128>, Option<Vec<u64>>, usize)> = articles
+    let facts = memo.recall_each(
+        articles.len(),
+        |i| articles[i].body_html.hash(),
+        BodyFacts::decode,
+        |i| {
+            let (normal, words) = normal_body(&articles[i]);
+            BodyFacts::of(&normal, words)
+        },
+        BodyFacts::encode,
+    );
+    // Word runs only under a shared title: that body is read (again) for them.
+    let mut runs: Vec<Option<Vec<u64>>> = articles
         .par_iter()
         .zip(&titles)
-        .map(|(a, t)| {
-            let (normal, words) = normal_body(a);
-            let key = (words >= MIN_BODY_WORDS).then(|| key128(|h| normal.hash(h)));
-            (key, (per_title[t] > 1).then(|| shingles(&normal)), words)
-        })
+        .map(|(a, t)| (per_title[t] > 1).then(|| shingles(&normal_body(a).0)))
         .collect();
-    let mut runs = Vec::with_capacity(articles.len());
-    let mut keys: Vec<(Option<u128>, u128, u8)> = Vec::with_capacity(articles.len());
-    let mut words = Vec::with_capacity(articles.len());
-    for ((a, (body, shingled, count)), title) in articles.iter().zip(normalised).zip(titles) {
-        keys.push((body, title, rank(a)));
-        runs.push(shingled);
-        words.push(count);
-    }
+    let words: Vec<usize> = facts.iter().map(|f| f.words).collect();
+    let keys: Vec<(Option<u128>, u128, u8)> = articles
+        .iter()
+        .zip(&facts)
+        .zip(titles)
+        .map(|((a, f), title)| (f.key, title, rank(a)))
+        .collect();
     // The copy kept is the most complete: a dated one before an undated one, then the
     // longest body (a re-issue often adds to the story), then the first.
     let mut order: Vec<usize> = (0..articles.len()).collect();
@@ -218,13 +263,18 @@ pub fn fold(
     // Each body's kept copies: the same text under another headline months away is
     // another publication (a story re-run a year on), not a copy.
     let mut by_body: HashMap<u128, Vec<usize>> = HashMap::with_capacity(articles.len());
-    let headline = |i: usize| {
-        let words = articles[i].title.split_whitespace().map(str::to_lowercase);
-        key128(|h| words.clone().for_each(|w| w.hash(h)))
-    };
+    // Worked out once each: a body copied under many headlines is checked against each
+    // kept copy.
+    let headlines: Vec<u128> = articles
+        .par_iter()
+        .map(|a| {
+            let words = a.title.split_whitespace().map(str::to_lowercase);
+            key128(|h| words.clone().for_each(|w| w.hash(h)))
+        })
+        .collect();
     let near = |i: usize, j: usize| match (&articles[i].date, &articles[j].date) {
         (Some(a), Some(b)) => {
-            (*a - *b).num_days().abs() <= SAME_BODY_DAYS || headline(i) == headline(j)
+            (*a - *b).num_days().abs() <= SAME_BODY_DAYS || headlines[i] == headlines[j]
         }
         _ => true,
     };

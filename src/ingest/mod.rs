@@ -683,9 +683,11 @@ pub fn load_listed(
     }
     let articles = std::mem::take(&mut loaded.articles);
     let (kept, folds) = if config.ingest.fold_duplicates {
-        dedupe::fold(articles, |a| {
-            format_of(&a.source_path).map_or(u8::MAX, Format::rank)
-        })
+        dedupe::fold(
+            articles,
+            |a| format_of(&a.source_path).map_or(u8::MAX, Format::rank),
+            &memo.body_facts,
+        )
     } else {
         (articles, Vec::new())
     };
