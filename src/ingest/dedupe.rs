@@ -240,11 +240,29 @@ pub fn fold(
         },
         BodyFacts::encode,
     );
-    // Word runs only under a shared title: that body is read (again) for them.
+    // Word runs only under a shared title whose bodies differ (their bodies are read
+    // again for them): copies of one long body under one title and day fold by its key
+    // (they are near each other) before any runs are looked at.
+    let mut one_body: HashMap<u128, Option<u128>> = HashMap::new();
+    for (t, f) in titles.iter().zip(&facts) {
+        if per_title[t] > 1 {
+            one_body
+                .entry(*t)
+                .and_modify(|k| {
+                    if *k != f.key {
+                        *k = None;
+                    }
+                })
+                .or_insert(f.key);
+        }
+    }
     let mut runs: Vec<Option<Vec<u64>>> = articles
         .par_iter()
         .zip(&titles)
-        .map(|(a, t)| (per_title[t] > 1).then(|| shingles(&normal_body(a).0)))
+        .map(|(a, t)| {
+            let compared = per_title[t] > 1 && one_body[t].is_none();
+            compared.then(|| shingles(&normal_body(a).0))
+        })
         .collect();
     let words: Vec<usize> = facts.iter().map(|f| f.words).collect();
     let keys: Vec<(Option<u128>, u128, u8)> = articles
