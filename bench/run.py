@@ -8,8 +8,9 @@ then builds it clean with each tool in turn (by default both write each page as 
 --pretty-urls), alternating, --runs times, and prints the
 median wall time, peak memory (from /usr/bin/time -v), files written, and the ratio
 Hugo/broadsheet. Then it times broadsheet's incremental rebuilds: with no change, after
-changing one article, after adding one (dated among the others), after adding the
-newest (as a day's new articles are), and after deleting one.
+changing one article (a line added at the end), after changing its lead (the first
+paragraph, which the related lists read), after adding one (dated among the others),
+after adding the newest (as a day's new articles are), and after deleting one.
 
 Each clean run writes into a new output folder (--workdir/out/TOOL-N-RUN), and the
 folders are deleted only when the benchmark ends. Deleting the previous run's 150,000
@@ -181,11 +182,20 @@ def pick_articles(site):
     return files[len(files) // 2], files[len(files) // 3]
 
 
+def with_lead(text, words):
+    """`text` (a Markdown file with `+++` front matter) with `words` put before its body's
+    first paragraph: the lead, which the related lists and summaries read."""
+    head, sep, body = text.partition("\n+++\n")
+    if not sep:
+        return words + text
+    return head + sep + "\n" + words + body.lstrip("\n")
+
+
 def incremental(site, binary, runs, out):
     """Times rebuilds of a site already built into `out` after small changes; restores
     it after."""
-    times = {"no change": [], "change one": [], "add one": [], "add newest": [],
-             "delete one": []}
+    times = {"no change": [], "change one": [], "change a lead": [], "add one": [],
+             "add newest": [], "delete one": []}
     changed = {k: [] for k in times}
     cmd = build_cmd("broadsheet", site, binary, out)
     target, victim = pick_articles(site)
@@ -202,6 +212,11 @@ def incremental(site, binary, runs, out):
             ("no change", lambda: None),
             ("change one", lambda: target.write_text(
                 original + f"\nA correction, version {run}.\n", encoding="utf-8")),
+            # An edit at the top, as a fixed typo in the first paragraph: the related
+            # lists are worked out from each article's first 150 words.
+            ("change a lead", lambda: target.write_text(
+                with_lead(original, f"Revised edition {run}: ")
+                + f"\nA correction, version {run}.\n", encoding="utf-8")),
             ("add one", lambda: added.write_text(
                 original.replace('title = "', 'title = "Added: ', 1)
                 .replace('slug = "', 'slug = "added-', 1), encoding="utf-8")),
