@@ -490,9 +490,10 @@ fn bodies_damaged_in_the_cache_are_read_from_the_sources_again() {
     }
 
     // A build that stops early (on a broken template) may have read bodies all the same:
-    // a new file's shard of the memo is saved with the other bodies copied over, and
-    // duplicate folding compares the bodies of two articles of one title and day. It
-    // drops the cache too, with whatever it derived from them.
+    // a new file changes its run of the related lists' words, which are worked out again
+    // from every body of the run, and duplicate folding compares the bodies of two
+    // articles of one title and day. It drops the cache too, with whatever it derived
+    // from them.
     damage_bodies(&site);
     site.article(
         "world/story-06-again.md",

@@ -5,8 +5,9 @@
 //! the build never looks at them: listings, feeds, the sitemap and every page's "is it
 //! unchanged?" test need only their hash. So the parse memo keeps each body in a file
 //! beside its records and hands out a [`Body`] that says where; a body is read when
-//! something needs its text (its page is rendered, duplicates are folded, its run of the
-//! search index changed) and dropped after, and a fresh one is let go as soon as its
+//! something needs its text (its page is rendered, its run of the search index or of the
+//! related lists' words changed, duplicate folding has not seen it or compares it with
+//! another under one title) and dropped after, and a fresh one is let go as soon as its
 //! parse is recorded: no build holds the archive's text.
 
 use std::borrow::Cow;

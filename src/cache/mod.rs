@@ -631,12 +631,21 @@ mod tests {
         let seen = || computed.load(std::sync::atomic::Ordering::Relaxed);
         assert_eq!(square(&[2, 3, 3]), vec![4, 9, 9]);
         assert_eq!(seen(), 3);
-        // All remembered: nothing computed, and the file is left as it is.
-        let written = fs::metadata(&path).unwrap().modified().unwrap();
+        // All remembered: nothing computed, and the file is left as it is (a rewrite
+        // renames a new file over it: another inode).
+        let identity = || {
+            let meta = fs::metadata(&path).unwrap();
+            #[cfg(unix)]
+            let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+            #[cfg(not(unix))]
+            let inode = 0;
+            (inode, meta.modified().unwrap())
+        };
+        let written = identity();
         std::thread::sleep(std::time::Duration::from_millis(20));
         assert_eq!(square(&[3, 2]), vec![9, 4]);
         assert_eq!(seen(), 0);
-        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), written);
+        assert_eq!(identity(), written);
         // A new input is computed; the file then holds this build's inputs only.
         assert_eq!(square(&[5, 3]), vec![25, 9]);
         assert_eq!(seen(), 1);
