@@ -457,24 +457,21 @@ impl Table {
         };
         let bytes = read_file(path, self.fingerprint).unwrap_or_default();
         let old = Table::index(&bytes).unwrap_or_default();
-        let found: Vec<(Hash, Option<T>)> = (0..n)
+        // Each result with its input, and whether it was computed afresh.
+        let results: Vec<(Hash, T, bool)> = (0..n)
             .into_par_iter()
             .map(|i| {
                 let key = input(i);
-                let value = old.get(&key).and_then(|r| decode(&bytes[r.clone()]));
-                (key, value)
+                match old.get(&key).and_then(|r| decode(&bytes[r.clone()])) {
+                    Some(value) => (key, value, false),
+                    None => (key, compute(i), true),
+                }
             })
-            .collect();
-        let fresh = found.iter().filter(|(_, v)| v.is_none()).count();
-        let results: Vec<(Hash, T)> = found
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, (key, value))| (key, value.unwrap_or_else(|| compute(i))))
             .collect();
         let mut seen = hashbrown::HashSet::with_capacity(results.len());
         let mut body = Vec::new();
         let mut value = Vec::new();
-        for (key, result) in &results {
+        for (key, result, _) in &results {
             if seen.insert(*key) {
                 value.clear();
                 encode(result, &mut value);
@@ -482,10 +479,10 @@ impl Table {
                 put_bytes(&mut body, &value);
             }
         }
-        if fresh > 0 || seen.len() != old.len() {
+        if results.iter().any(|(_, _, fresh)| *fresh) || seen.len() != old.len() {
             write_file(path, self.fingerprint, &body);
         }
-        results.into_iter().map(|(_, r)| r).collect()
+        results.into_iter().map(|(_, r, _)| r).collect()
     }
 
     /// Where each input's result is in a table file's body; `None` if it is malformed.
@@ -494,8 +491,8 @@ impl Table {
         let mut r = Reader::new(body);
         while !r.done() {
             let key = r.u128()?;
-            let len = r.u64()? as usize;
-            let start = body.len() - r.remaining();
+            let len = usize::try_from(r.u64()?).ok()?;
+            let start = r.pos;
             r.take(len)?;
             index.insert(key, start..start + len);
         }

@@ -23,9 +23,9 @@
 //! archive's text in memory, and a rebuild reads only the bodies it needs: duplicate
 //! folding finds what it works out from each body it has seen in
 //! [`ParseMemo::body_facts`], under the body's hash, and reads a body again only to
-//! compare it with another under one title. A shard and its bodies file start with the same random tag,
-//! so a shard never trusts a bodies file written for another version of it; each body is
-//! checked against its hash when read (see [`TextFile::unreadable`]).
+//! compare it with another under one title. A shard and its bodies file start with the
+//! same random tag, so a shard never trusts a bodies file written for another version of
+//! it; each body is checked against its hash when read (see [`TextFile::unreadable`]).
 
 use std::collections::HashMap;
 use std::fs::{File, Metadata};

@@ -11,11 +11,9 @@ use std::path::PathBuf;
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use xxhash_rust::xxh3::xxh3_128;
-
 use super::body::html_to_text;
 use crate::article::Article;
-use crate::cache::Table;
+use crate::cache::{hash_bytes, Table};
 
 /// Bodies shorter than this many words are stubs: never folded by body alone ("TBA" is
 /// not a story), and under a shared title compared with care (see
@@ -93,7 +91,7 @@ struct BodyFacts {
 impl BodyFacts {
     fn of(normal: &str, words: usize) -> BodyFacts {
         BodyFacts {
-            key: (words >= MIN_BODY_WORDS).then(|| xxh3_128(normal.as_bytes())),
+            key: (words >= MIN_BODY_WORDS).then(|| hash_bytes(normal.as_bytes())),
             words,
         }
     }
