@@ -1,10 +1,13 @@
 //! The one normalized record every input format is turned into: the contract between
 //! ingest and everything after it.
 
+use std::hash::Hash;
 use std::path::PathBuf;
 
-use chrono::DateTime;
+use chrono::{DateTime, Offset};
 use chrono_tz::Tz;
+
+use crate::cache::HashBuffer;
 
 pub mod body;
 pub use body::Body;
@@ -72,6 +75,60 @@ pub struct Article {
 }
 
 impl Article {
+    /// Feeds every field but the body to `h`: all that pages other than the article's
+    /// own can show of it (see [`crate::render::pages`]). Each field is named, so that a
+    /// new one cannot be left out.
+    pub fn hash_but_body(&self, h: &mut HashBuffer) {
+        let Article {
+            id,
+            title,
+            slug,
+            url,
+            date,
+            updated,
+            authors,
+            sources,
+            tags,
+            section,
+            summary,
+            body_html: _,
+            word_count,
+            reading_minutes,
+            image,
+            draft,
+            source_path,
+            source_line,
+            asset_refs,
+            refused_refs,
+            content_links,
+            aliases,
+            extra,
+            lang,
+            translation_key,
+            expires,
+        } = self;
+        (id, title, slug, url).hash(h);
+        for d in [date, updated, expires] {
+            // chrono hashes the instant alone; the offset and zone decide how it is shown.
+            d.map(|d| {
+                let offset = d.offset().fix().local_minus_utc();
+                (
+                    d.timestamp(),
+                    d.timestamp_subsec_nanos(),
+                    offset,
+                    d.timezone().name(),
+                )
+            })
+            .hash(h);
+        }
+        (authors, sources, tags, section, summary).hash(h);
+        (word_count, reading_minutes, image, draft).hash(h);
+        (source_path, source_line, asset_refs, refused_refs).hash(h);
+        (content_links, aliases, lang, translation_key).hash(h);
+        // Written out as JSON: a map in its own order, and JSON values have no `Hash`.
+        let _ = serde_json::to_writer(&mut *h, extra);
+    }
+
     /// The folder of its source file under `content/` (`world`; empty at the top).
     pub fn folder(&self) -> &str {
         self.id.rsplit_once('/').map_or("", |(d, _)| d)
@@ -93,7 +150,7 @@ impl Article {
 }
 
 /// A photo and its caption; `src` is `None` when only the caption survived (scraped text).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Image {
     pub src: Option<String>,
     pub title: Option<String>,

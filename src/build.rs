@@ -68,6 +68,10 @@ pub struct BuildReport {
     /// The cache turned out to be damaged: it was removed and the site built from the
     /// sources alone.
     pub cache_damaged: bool,
+    /// Pages whose context was built, to render them or to tell whether they changed;
+    /// the others were known unchanged from what they are made of (see
+    /// [`render::pages`]), for profiling (`BROADSHEET_TIMINGS=1`).
+    pub contexts_built: usize,
 }
 
 /// An article left out of the build, where its page would have been.
@@ -431,8 +435,9 @@ fn build_pass(
     if cache.damaged() {
         return report.fail_all(start);
     }
-    if let Err(d) = written {
-        return report.fail(d, start);
+    match written {
+        Ok(built) => report.contexts_built = built,
+        Err(d) => return report.fail(d, start),
     }
     if renderer.failures.any() {
         report.outcome.diagnostics.extend(renderer.failures.take());
@@ -508,9 +513,9 @@ fn build_pass(
 }
 
 /// Renders the pages and writes the search index and the extras (feeds, sitemap,
-/// robots.txt, the 404 page) into `staging`. The three are independent, so they run
-/// side by side: each fills the cores while another waits (on the writer threads, or
-/// in a sequential step).
+/// robots.txt, the 404 page) into `staging`; returns how many pages had their context
+/// built. The three are independent, so they run side by side: each fills the cores
+/// while another waits (on the writer threads, or in a sequential step).
 fn write_site(
     renderer: &Renderer,
     views: &render::views::Views<'_>,
@@ -519,7 +524,7 @@ fn write_site(
     postings: &Memo,
     extras: &output::extras::Extras<'_>,
     observer: &dyn Observer,
-) -> Result<(), Diagnostic> {
+) -> Result<usize, Diagnostic> {
     let (archive, config) = (views.archive, views.config);
     let (pages, (search, extras)) = rayon::join(
         || {
@@ -542,10 +547,10 @@ fn write_site(
             )
         },
     );
-    pages?;
+    let built = pages?;
     search?;
     extras?;
-    Ok(())
+    Ok(built)
 }
 
 /// The previous build's outcome, when the inputs look exactly as they did for it (same

@@ -531,8 +531,9 @@ fn print_report(report: &BuildReport, opts: &BuildOptions, say: Verbosity) {
             })
             .collect();
         eprintln!(
-            "timings (s since start; resident memory, CPU s): {}",
-            t.join(", ")
+            "timings (s since start; resident memory, CPU s): {}; {} page contexts built",
+            t.join(", "),
+            report.contexts_built
         );
     }
     if report.success {

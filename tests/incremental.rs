@@ -783,3 +783,91 @@ fn a_rebuild_with_nothing_changed_repeats_the_report_without_reading_anything() 
     assert!(!did_nothing(&lib_build(&site, false)));
     assert!(!did_nothing(&lib_build(&site, false)));
 }
+
+/// Replaces the first `from` in the site's file at `rel` with `to`.
+fn replace_in(site: &Site, rel: &str, from: &str, to: &str) {
+    let path = site.dir().join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} does not hold {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// A rebuild tells most pages unchanged from what they are made of, without building
+/// their contexts (see `render::pages`): after an edit of one article, only the pages
+/// that show it build theirs, and the site is still a clean build's.
+#[test]
+fn an_edit_builds_only_the_contexts_of_the_pages_showing_the_article() {
+    let site = fixture();
+    let full = lib_build(&site, false);
+    assert!(full.success);
+    let pages = full.outcome.pages;
+    assert_eq!(full.contexts_built, pages);
+    // Words past the summary, as many as before: only the article's own page shows them.
+    let rel = "content/world/story-04.md";
+    replace_in(&site, rel, "with *emphasis*", "with *stress*");
+    let r = lib_build(&site, false);
+    assert!(r.success);
+    assert_eq!(r.contexts_built, 1);
+    assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
+    // A word more changes its card (the word count): the pages showing it build theirs.
+    replace_in(&site, rel, "with *stress*", "with *some stress*");
+    let r = lib_build(&site, false);
+    assert!(r.success);
+    assert!(
+        r.contexts_built > 1 && r.contexts_built * 2 < pages,
+        "{} of {pages}",
+        r.contexts_built
+    );
+    assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
+}
+
+/// Each article's card changed in turn, its URL kept (a new title under its slug): each
+/// rebuild builds the contexts of the pages showing that article only, and must give a
+/// clean build's site (its neighbours, listings and related lists show the new title).
+#[test]
+fn each_article_retitled_under_its_slug_matches_a_clean_build() {
+    let site = fixture();
+    assert!(lib_build(&site, false).success);
+    for i in 0..14 {
+        let section = ["world", "business"][i % 2];
+        let rel = format!("content/{section}/story-{i:02}.md");
+        let title = format!("title = \"Story {i}\"");
+        let retitled = format!("title = \"Story {i}, revised\"\nslug = \"story-{i}\"");
+        replace_in(&site, &rel, &title, &retitled);
+        let r = lib_build(&site, false);
+        assert!(r.success);
+        assert!(
+            r.contexts_built * 2 < r.outcome.pages,
+            "story {i}: {} of {}",
+            r.contexts_built,
+            r.outcome.pages
+        );
+        assert!(
+            snapshot(&site.out()) == clean_build(&site, "clean"),
+            "after retitling story {i}"
+        );
+    }
+}
+
+/// A translation's language changed, its URL kept: the page of its other language
+/// names the language (`hreflang`), and must build its context again.
+#[test]
+fn a_translation_changing_language_updates_the_other_language() {
+    let site = fixture();
+    site.article(
+        "world/story-ar.md",
+        "title = \"Qissa\"\nslug = \"qissa\"\ndate = 2023-03-02\nlang = \"ar\"\ntranslationKey = \"s1\"",
+        "Nass.",
+    );
+    replace_in(
+        &site,
+        "content/business/story-01.md",
+        "+++\n\n",
+        "translationKey = \"s1\"\n+++\n\n",
+    );
+    check_change(&site, |s| {
+        replace_in(s, "content/world/story-ar.md", "\"ar\"", "\"de\"");
+    });
+    let english = site.read("2023/02/02/story-1/index.html");
+    assert!(english.contains("hreflang=\"de\""), "{english}");
+}

@@ -9,6 +9,7 @@ pub mod translations;
 pub mod urls;
 
 use std::collections::HashMap;
+use std::hash::Hash as _;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -16,7 +17,7 @@ use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::article::Article;
-use crate::cache::Memo;
+use crate::cache::{Hash, HashBuffer, Memo};
 use crate::config::{PageNumbers, SiteConfig};
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::dedupe::Fold;
@@ -24,14 +25,14 @@ use crate::ingest::{Asset, Withheld};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 /// Articles of one month, newest first.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Month {
     pub month: u32,
     pub articles: Vec<usize>,
 }
 
 /// Articles of one year, newest first, and its months, newest first.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Year {
     pub year: i32,
     pub articles: Vec<usize>,
@@ -39,7 +40,7 @@ pub struct Year {
 }
 
 /// A paginated list of articles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Listing {
     Home,
     /// Index into `Archive::years`.
@@ -52,7 +53,7 @@ pub enum Listing {
 }
 
 /// Which page of a listing, and which slice of its articles it shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pagination {
     /// 1-based, counted from the end the site's `page_numbers` says.
     pub number: usize,
@@ -108,7 +109,7 @@ fn page_ranges(len: usize, per_page: usize, numbering: PageNumbers) -> Vec<(usiz
 }
 
 /// What a planned page shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PageKind {
     Article(usize),
     Listing(Listing, Pagination),
@@ -121,7 +122,7 @@ pub enum PageKind {
 }
 
 /// One page of the output site.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Page {
     /// Site-relative URL, e.g. `tags/iraq/page/2/`; the file is `{url}index.html`.
     pub url: String,
@@ -129,12 +130,15 @@ pub struct Page {
 }
 
 /// A file under `content/` copied beside an article page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct AssetCopy {
     pub from: PathBuf,
     /// Site-relative output file.
     pub to: String,
 }
+
+/// Seeds [`Archive::hash_layout`]; changed with what it hashes.
+const ARCHIVE_SEED: Hash = 0x6172_6368_6976_655f_6275_745f_626f_6401;
 
 /// Everything downstream needs: the ordered articles, their collections, and the page plan.
 #[derive(Debug)]
@@ -160,7 +164,7 @@ pub struct Archive {
 }
 
 /// An old URL of an article, written as a small page that sends readers on to it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Redirect {
     /// Site-relative file (`old/story/index.html`).
     pub file: String,
@@ -562,6 +566,54 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
 }
 
 impl Archive {
+    /// Hash of how the archive is laid out: everything it holds but its articles and
+    /// their related lists, which pages take one by one (see [`crate::render::pages`]).
+    /// Each field is named, so that a new one cannot be left out.
+    pub fn hash_layout(&self) -> Hash {
+        let Archive {
+            articles,
+            dated,
+            years,
+            taxonomies,
+            pages,
+            asset_copies,
+            redirects,
+            home,
+            undated,
+            related: _,
+            translations,
+        } = self;
+        let (pages, taxonomies) = rayon::join(
+            || {
+                let runs: Vec<Hash> = pages
+                    .par_chunks(4096)
+                    .map(|run| {
+                        let mut h = HashBuffer::default();
+                        run.hash(&mut h);
+                        h.hash()
+                    })
+                    .collect();
+                runs
+            },
+            || {
+                let each: Vec<Hash> = taxonomies
+                    .par_iter()
+                    .map(|t| {
+                        let mut h = HashBuffer::default();
+                        t.hash(&mut h);
+                        h.hash()
+                    })
+                    .collect();
+                each
+            },
+        );
+        let mut h = HashBuffer::default();
+        (ARCHIVE_SEED, articles.len(), pages, taxonomies).hash(&mut h);
+        (dated, years, asset_copies, redirects, home, undated).hash(&mut h);
+        translations.hash_into(&mut h);
+        h.hash()
+    }
+
     /// The article indices a listing shows, in order.
     pub fn listing_items(&self, listing: Listing) -> &[usize] {
         match listing {

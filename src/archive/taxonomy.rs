@@ -61,7 +61,7 @@ impl TaxonomyKind {
 }
 
 /// One term and its articles, newest first (indices into the archive's articles).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Term {
     pub name: String,
     pub slug: String,
@@ -69,7 +69,7 @@ pub struct Term {
 }
 
 /// All terms of one kind, sorted by name.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Taxonomy {
     pub kind: TaxonomyKind,
     pub terms: Vec<Term>,

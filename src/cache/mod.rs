@@ -41,7 +41,7 @@ use crate::config::SiteConfig;
 pub type Hash = u128;
 
 /// Bumped whenever the layout of a cache file changes.
-const FORMAT: &[u8; 8] = b"BSCACHE5";
+const FORMAT: &[u8; 8] = b"BSCACHE6";
 
 /// Hashes bytes.
 pub fn hash_bytes(bytes: &[u8]) -> Hash {
@@ -89,6 +89,43 @@ impl HashWriter {
     /// The hash of everything written.
     pub fn finish(&self) -> Hash {
         self.0.digest128()
+    }
+}
+
+/// Gathers what is to be hashed and hashes it at once ([`HashBuffer::hash`]): values
+/// that derive [`std::hash::Hash`] are fed to a hasher a few bytes at a time, and a
+/// streaming hash costs more per call than copying them.
+#[derive(Default)]
+pub struct HashBuffer(Vec<u8>);
+
+impl HashBuffer {
+    /// The hash of everything written since the last [`HashBuffer::clear`].
+    pub fn hash(&self) -> Hash {
+        hash_bytes(&self.0)
+    }
+
+    /// Empties the buffer, keeping its memory.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl std::hash::Hasher for HashBuffer {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.hash() as u64
+    }
+}
+
+impl Write for HashBuffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 

@@ -15,9 +15,13 @@ use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::archive::{Archive, Page, PageKind};
-use crate::cache::{hash_value, Hash, HashWriter};
+use std::hash::Hash as _;
+
+use crate::cache::{hash_value, Hash, HashBuffer, HashWriter};
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, line_of, Diagnostic};
+use crate::output::PagesBasis;
+use rayon::prelude::*;
 use views::{Card, PageContext, SiteView, Sites, Views};
 
 /// Templates compiled once, shared by every render.
@@ -172,7 +176,7 @@ impl Renderer {
     /// JSON-LD, made from the rest of the context, are added by [`Renderer::render_prepared`].
     pub fn prepare<'s>(
         &self,
-        views: &'s Views<'s>,
+        views: &'s Views<'_>,
         sites: &'s Sites<'s>,
         page: &Page,
         seed: Hash,
@@ -196,10 +200,53 @@ impl Renderer {
         }
     }
 
+    /// What this build's pages are made from, in parts (see [`PagesBasis`] and
+    /// [`pages`]): the archive's layout, the site, `seed` (the binary and config) and
+    /// the templates; each article's fields but its body (which its card and every
+    /// other page that shows it are made from); its body and related articles. `None`
+    /// when no page may be reused (see [`Renderer::volatile`]).
+    pub fn pages_basis(
+        &self,
+        views: &Views<'_>,
+        sites: &Sites<'_>,
+        seed: Hash,
+    ) -> Option<PagesBasis> {
+        if self.volatile || seed == 0 {
+            return None;
+        }
+        let archive = views.archive;
+        let (layout, articles) = rayon::join(
+            || archive.hash_layout(),
+            || {
+                archive
+                    .articles
+                    .par_iter()
+                    .zip(&archive.related)
+                    .map_init(HashBuffer::default, |h, (a, related)| {
+                        h.clear();
+                        a.hash_but_body(h);
+                        let card = h.hash();
+                        h.clear();
+                        (a.body_html.hash(), related).hash(h);
+                        (card, h.hash())
+                    })
+                    .collect()
+            },
+        );
+        let mut h = HashWriter::new(seed ^ self.templates);
+        for part in [layout, sites.full.hash, sites.lean.hash] {
+            h.update(&part.to_le_bytes());
+        }
+        Some(PagesBasis {
+            shared: h.finish(),
+            articles,
+        })
+    }
+
     /// Renders a prepared page; `sites` as given to [`Renderer::prepare`].
     pub fn render_prepared<'s>(
         &self,
-        views: &'s Views<'s>,
+        views: &'s Views<'_>,
         sites: &Sites<'_>,
         prepared: Prepared<'s>,
     ) -> Result<Vec<u8>, Diagnostic> {

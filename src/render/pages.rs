@@ -1,5 +1,20 @@
 //! Renders every planned page into the staging folder, skipping the pages whose
 //! inputs are unchanged since the previous build (their files are kept as they are).
+//!
+//! A page's input is the hash of its context. Building the contexts of 140,000 pages
+//! to hash them was most of a rebuild after one article changed, so a rebuild first
+//! tells which pages cannot have changed from what they are made of, without their
+//! contexts ([`Unchanged`]). A page's context ([`Views::page`]) is made from:
+//! - what any page may show: the archive's layout (its order, collections, pages and
+//!   translations), the site, the config and the templates;
+//! - for an article page: the article whole (its fields, body and related list), and
+//!   its neighbours, related articles and translations as cards;
+//! - for a listing page: its articles as cards;
+//! - a card is made from its article's fields but its body, and the layout.
+//!
+//! [`crate::output::PagesBasis`] keeps a hash of each part. When the first is as the
+//! previous build's, a page none of whose articles' parts changed is as that build
+//! made it: it is kept without a context being built.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -8,11 +23,11 @@ use rayon::prelude::*;
 
 use super::views::Views;
 use super::{while_rendering, Renderer};
-use crate::archive::{urls, Page, PageKind};
+use crate::archive::{urls, Archive, Page, PageKind};
 use crate::build::Observer;
 use crate::cache::Hash;
 use crate::diagnostics::{place, Diagnostic};
-use crate::output::Staging;
+use crate::output::{PagesBasis, Staging};
 
 /// Pages that failed to render. A mistake every page trips over (in `base.html`, say)
 /// fails all 10,000 of them: each template file's first failure is reported, with how
@@ -64,6 +79,52 @@ impl Failures {
     }
 }
 
+/// The articles whose parts changed since the previous build, when what any page may
+/// show did not (see the module's notes).
+struct Unchanged {
+    /// Per article: what other pages show of it changed.
+    card: Vec<bool>,
+    /// Per article: what only its own page shows changed.
+    own: Vec<bool>,
+}
+
+impl Unchanged {
+    /// `None` when what any page may show changed, or the number of articles did.
+    fn since(before: &PagesBasis, now: &PagesBasis) -> Option<Unchanged> {
+        if before.shared != now.shared || before.articles.len() != now.articles.len() {
+            return None;
+        }
+        let (card, own) = before
+            .articles
+            .iter()
+            .zip(&now.articles)
+            .map(|(b, n)| (b.0 != n.0, b.1 != n.1))
+            .unzip();
+        Some(Unchanged { card, own })
+    }
+
+    /// True when nothing the page of `kind` is made of changed.
+    fn page(&self, archive: &Archive, kind: &PageKind) -> bool {
+        let shown = |i: &usize| !self.card[*i];
+        match kind {
+            PageKind::Article(i) => {
+                let i = *i;
+                // Both neighbours, whether or not the page shows them (it does not across
+                // the end of the dated run).
+                let around = i.saturating_sub(1)..(i + 2).min(self.card.len());
+                !self.own[i]
+                    && around.into_iter().all(|j| shown(&j))
+                    && archive.related[i].iter().all(shown)
+                    && archive.translations.of(i).iter().all(shown)
+            }
+            PageKind::Listing(listing, p) => archive.listing_items(*listing)[p.range.clone()]
+                .iter()
+                .all(shown),
+            PageKind::TermIndex(_) | PageKind::DateIndex | PageKind::Search => true,
+        }
+    }
+}
+
 /// What a page is, for an error: its URL and, for an article, the file it came from.
 pub fn describe(views: &Views<'_>, page: &Page) -> String {
     let url = views.config.path_url(&page.url);
@@ -77,7 +138,8 @@ pub fn describe(views: &Views<'_>, page: &Page) -> String {
 }
 
 /// Renders and writes `pages` in parallel. `seed` fingerprints the binary and config
-/// (0: never reuse a previous build's page). Returns how many pages were rendered.
+/// (0: never reuse a previous build's page). Returns how many pages had their context
+/// built (to be rendered, or hashed and found unchanged).
 /// Pages that fail go to the renderer's `failures`; once one has, the others are still rendered (to
 /// count them) but nothing more is written.
 pub fn render_pages(
@@ -90,10 +152,22 @@ pub fn render_pages(
 ) -> Result<usize, Diagnostic> {
     let failures = &renderer.failures;
     let sites = views.sites();
-    let rendered = std::sync::atomic::AtomicUsize::new(0);
+    let basis = renderer.pages_basis(views, &sites, seed);
+    let unchanged = basis
+        .as_ref()
+        .and_then(|now| Unchanged::since(staging.previous_basis()?, now));
+    let built = std::sync::atomic::AtomicUsize::new(0);
     pages.par_iter().enumerate().try_for_each(|(i, page)| {
-        let prepared = renderer.prepare(views, &sites, page, seed);
         let rel = urls::page_file(&page.url);
+        let same = unchanged
+            .as_ref()
+            .is_some_and(|u| u.page(views.archive, &page.kind));
+        if same && staging.keep_as_before(&rel) {
+            observer.kept(&rel);
+            return Ok(());
+        }
+        let prepared = renderer.prepare(views, &sites, page, seed);
+        built.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if staging.keep(&rel, prepared.input) {
             observer.kept(&rel);
             return Ok(());
@@ -107,7 +181,6 @@ pub fn render_pages(
                 return Ok(());
             }
         };
-        rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if failures.any() {
             return Ok(());
         }
@@ -125,5 +198,8 @@ pub fn render_pages(
         }
         Ok(())
     })?;
-    Ok(rendered.into_inner())
+    if let Some(basis) = basis {
+        staging.set_basis(basis);
+    }
+    Ok(built.into_inner())
 }

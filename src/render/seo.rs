@@ -192,7 +192,7 @@ impl<'a> Views<'a> {
 
     /// Article `j` as a translation of the page's article (`current` when it is it).
     fn translation_view(&self, j: usize, current: bool) -> TranslationView<'_> {
-        let v = &self.cards[j].view;
+        let v = &self.card_of(j).view;
         let translations = &self.archive.translations;
         let lang = translations.language(&self.archive.articles[j]);
         TranslationView {
@@ -207,9 +207,9 @@ impl<'a> Views<'a> {
     }
 
     fn related_view(&self, j: usize) -> RelatedView<'_> {
-        let v = &self.cards[j].view;
+        let v = &self.card_of(j).view;
         RelatedView {
-            card_hash: self.cards[j].hash,
+            card_hash: self.card_of(j).hash,
             title: v.title,
             url: &v.url,
             dir: v.dir,
@@ -271,7 +271,7 @@ impl<'a> Views<'a> {
     /// machines. They are made from nothing but the context and the config, so a page's
     /// input hash is taken before this (it is the costliest part of a context to build)
     /// and it runs only for pages that are rendered (see [`Views::add_markup`]).
-    pub(super) fn add_meta(&self, ctx: &mut PageContext<'a>) {
+    pub(super) fn add_meta<'s>(&'s self, ctx: &mut PageContext<'s>) {
         let description = match &ctx.article {
             Some(a) if !a.summary.is_empty() => a.summary,
             _ => self.config.description.as_str(),

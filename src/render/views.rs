@@ -4,7 +4,6 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, Timelike};
 use chrono_tz::Tz;
-use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 use crate::cache::{hash_value, Hash};
@@ -545,8 +544,9 @@ pub fn nav_html(site: &SiteView<'_>, section: &str, url: &str) -> String {
 pub struct Views<'a> {
     pub archive: &'a Archive,
     pub config: &'a SiteConfig,
-    /// One card per article, in archive order (see [`Views::new`]).
-    pub cards: Vec<Card<'a>>,
+    /// One card per article, in archive order, built the first time a page shows it: a
+    /// rebuild that keeps most pages as they were needs few (see [`Views::card`]).
+    cards: Vec<OnceLock<Card<'a>>>,
     /// The site's text direction, `ltr` or `rtl`.
     site_dir: &'static str,
     /// The theme's words in the site's language.
@@ -556,8 +556,8 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    /// Views of `archive`, with every article's card built (in parallel); `icons` are
-    /// the site-relative icon files and their media types (see [`super::theme::icons`]).
+    /// Views of `archive`; `icons` are the site-relative icon files and their media
+    /// types (see [`super::theme::icons`]).
     pub fn new(
         archive: &'a Archive,
         config: &'a SiteConfig,
@@ -579,24 +579,28 @@ impl<'a> Views<'a> {
                 .collect(),
         };
         views.cards = (0..archive.articles.len())
-            .into_par_iter()
-            .map(|i| {
-                let view = views.article(i);
-                Card {
-                    hash: hash_value(0, &view),
-                    view,
-                    html: OnceLock::new(),
-                }
-            })
+            .map(|_| OnceLock::new())
             .collect();
         views
+    }
+
+    /// Article `i`'s card, built on first use.
+    pub fn card_of(&self, i: usize) -> &Card<'a> {
+        self.cards[i].get_or_init(|| {
+            let view = self.article(i);
+            Card {
+                hash: hash_value(0, &view),
+                view,
+                html: OnceLock::new(),
+            }
+        })
     }
 
     /// Article `i` as a card, for page contexts that show other articles (listings,
     /// neighbours, related articles): cheap to hash, rendered once.
     pub fn card(&self, i: usize) -> CardRef<'_> {
         CardRef {
-            card: &self.cards[i],
+            card: self.card_of(i),
             lean: false,
         }
     }
@@ -867,7 +871,7 @@ impl<'a> Views<'a> {
     /// so it is added after the page's input hash is taken, and only for pages that are
     /// rendered. Tera looks up every `{{ c.url }}` in a loop afresh (splitting and copying
     /// the path); these loops were a fifth of rendering an article page.
-    pub fn add_markup(&self, ctx: &mut PageContext<'a>, byline: bool) {
+    pub fn add_markup<'s>(&'s self, ctx: &mut PageContext<'s>, byline: bool) {
         use super::markup::{link_into, time_into};
         self.add_meta(ctx);
         if let Some(a) = ctx.article.as_ref().filter(|_| byline) {
