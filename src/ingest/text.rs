@@ -445,15 +445,17 @@ fn push_paragraphs(block: &[Line], out: &mut Vec<String>) {
     }
 }
 
-/// Whether a block of these lines holds a paragraph a line (most of them end a
-/// sentence) rather than one hard-wrapped paragraph.
+/// Whether a block of these lines holds a paragraph a line rather than one hard-wrapped
+/// paragraph: at least half of the lines above the last end a sentence. The last is
+/// left out, as it ends one either way: counted, it made every wrapped paragraph of two
+/// lines a paragraph a line.
 fn line_per_paragraph<'a>(lines: impl Iterator<Item = &'a str>) -> bool {
-    let (mut all, mut ending) = (0, 0);
-    for text in lines {
-        all += 1;
-        ending += usize::from(ends_sentence(text));
-    }
-    all > 1 && ending * 2 >= all
+    let lines: Vec<&str> = lines.collect();
+    let Some((_, above)) = lines.split_last() else {
+        return false;
+    };
+    let ending = above.iter().filter(|t| ends_sentence(t)).count();
+    !above.is_empty() && ending * 2 >= above.len()
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -1657,5 +1659,21 @@ mod tests {
         let a = &out.articles[0];
         assert_eq!(a.summary, "This paragraph was wrapped at forty columns.");
         assert_eq!(a.body_html.text().matches("<p>").count(), 3);
+        // Wrapped over two lines, the paragraph's last ending a sentence as always.
+        let body = |text: &str| parse_text(text).articles[0].body_html.text().into_owned();
+        let head = "Wrap test\n\nAFP, 7 Mar 2023\n\nThe lede of this story.\n\n";
+        assert_eq!(
+            body(&format!("{head}Short start of a\nparagraph.\n")),
+            "<p>The lede of this story.</p>\n<p>Short start of a paragraph.</p>\n"
+        );
+        assert_eq!(
+            body(&format!("{head}A longer start of a paragraph that goes on and\non (to the end).\n")),
+            "<p>The lede of this story.</p>\n<p>A longer start of a paragraph that goes on and on (to the end).</p>\n"
+        );
+        // Two lines that each end a sentence are two paragraphs, as before.
+        assert_eq!(
+            body(&format!("{head}First one.\nSecond one.\n")),
+            "<p>The lede of this story.</p>\n<p>First one.</p>\n<p>Second one.</p>\n"
+        );
     }
 }
