@@ -315,6 +315,9 @@ pub fn render_markdown(
     // Words are counted across inline fragments ("*para*." is one word), so the
     // in-word state carries over between text events and resets at breaks.
     let mut in_word = false;
+    // Inside an inline `<script>` or `<style>` ([`HIDDEN_ELEMENTS`]): its text is no
+    // words and no lede, as the sanitizer removes it from the page.
+    let mut hidden: Option<&'static str> = None;
 
     // Offsets give the line of a refused link for its warning.
     let parser = Parser::new_ext(markdown, options()).into_offset_iter();
@@ -329,7 +332,7 @@ pub fn render_markdown(
             }
             Event::Start(Tag::Image { .. }) => image_depth += 1,
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) | Event::Code(t) if hidden.is_none() => {
                 count_word_starts(t, &mut in_word, &mut body.word_count);
                 if paragraph_depth > 0 && !first_done && image_depth == 0 {
                     first.push_str(t);
@@ -338,7 +341,11 @@ pub fn render_markdown(
             Event::SoftBreak | Event::HardBreak if paragraph_depth > 0 && !first_done => {
                 first.push(' ');
             }
-            Event::Html(_) | Event::InlineHtml(_) => raw_html = true,
+            Event::InlineHtml(tag) => {
+                raw_html = true;
+                hidden = hidden_after(hidden, tag);
+            }
+            Event::Html(_) => raw_html = true,
             _ => {}
         }
         let inline_end = matches!(
@@ -359,6 +366,10 @@ pub fn render_markdown(
         ) && !inline_end
         {
             in_word = false;
+        }
+        // Inline HTML ends with its block, closed or not.
+        if matches!(event, Event::End(_)) && !inline_end {
+            hidden = None;
         }
         let line = || Some(first_line - 1 + line_of(markdown, range.start));
         match event {
@@ -1003,6 +1014,25 @@ pub fn html_body(html: &str, origin: Option<&url::Url>) -> Body {
 /// `<style>` goes whole, as the sanitizer drops them from bodies.
 pub const HIDDEN_ELEMENTS: [&str; 3] = ["script", "style", "noscript"];
 
+/// Whether text after the raw HTML `tag` is inside a hidden element ([`HIDDEN_ELEMENTS`]),
+/// given whether the text before it was: `<script>` opens one, `</script>` closes it.
+pub fn hidden_after(hidden: Option<&'static str>, tag: &str) -> Option<&'static str> {
+    let closing = tag.starts_with("</");
+    let name: String = tag
+        .trim_start_matches(['<', '/'])
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let element = HIDDEN_ELEMENTS.into_iter().find(|h| *h == name);
+    match (hidden, element) {
+        (Some(open), Some(e)) if closing && open == e => None,
+        // A self-closed tag (`<script src=x />`) opens nothing.
+        (None, Some(e)) if !closing && !tag.trim_end().ends_with("/>") => Some(e),
+        _ => hidden,
+    }
+}
+
 /// Plain text of an HTML fragment: block tags become spaces, inline tags vanish
 /// (`<em>one</em>.` stays `one.`), comments and the content of [`HIDDEN_ELEMENTS`] go;
 /// entities decoded. A `<` that opens no tag (`5 < 6`, in a dump's metadata) is text.
@@ -1243,6 +1273,30 @@ mod tests {
         assert!(!b.html.contains("<script"), "{}", b.html);
         assert!(!b.html.contains("onerror"), "{}", b.html);
         assert!(!b.html.contains("javascript:"), "{}", b.html);
+    }
+
+    /// The sanitizer removes a `<script>` or `<style>` with its text: the summary and the
+    /// word count leave that text out too (it showed in every listing and feed).
+    #[test]
+    fn hidden_elements_are_no_lede_and_no_words() {
+        let b = render_markdown(
+            "Body with <script>alert('x')</script> and more.\n\nPara <STYLE>body{display:none}</STYLE> after.\n",
+            1,
+        );
+        assert_eq!(b.first_paragraph, "Body with and more.");
+        assert_eq!(b.word_count, 6);
+        assert!(
+            !b.html.contains("alert") && !b.html.contains("display"),
+            "{}",
+            b.html
+        );
+        // A tag left open ends with its paragraph; a self-closed one opens nothing.
+        let b = render_markdown(
+            "One <script>two\n\nThree <script src=\"x.js\" /> four.\n",
+            1,
+        );
+        assert_eq!(b.first_paragraph, "One");
+        assert_eq!(b.word_count, 3);
     }
 
     #[test]

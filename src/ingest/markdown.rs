@@ -466,23 +466,28 @@ fn jekyll_name(rel: &str) -> Option<(&str, &str)> {
 }
 
 /// Markdown as the plain text it shows: markup gone, blocks one space apart, raw HTML
-/// dropped (a body's `<span>`).
+/// dropped (a body's `<span>`), with the text of a `<script>` or `<style>`.
 fn plain_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, TagEnd};
     let mut text = String::new();
+    let mut hidden = None;
     for event in pulldown_cmark::Parser::new(markdown) {
         match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(
+            Event::InlineHtml(tag) => hidden = super::body::hidden_after(hidden, &tag),
+            Event::Text(t) | Event::Code(t) if hidden.is_none() => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::Item
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell,
-            ) => text.push(' '),
+            ) => {
+                text.push(' ');
+                // Inline HTML ends with its block, closed or not.
+                hidden = None;
+            }
             _ => {}
         }
     }
