@@ -1137,14 +1137,26 @@ pub fn clean_line(text: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Words that make a name an outlet's (`BBC News`, `CNN`, `Voice of America Radio`),
+/// not a writer's.
+const NEWSROOM_WORDS: [&str; 7] = ["news", "bbc", "cnn", "radio", "tv", "television", "service"];
+
+/// Whether `name` is a newsroom's: one of its words is a newsroom word ([`NEWSROOM_WORDS`]).
+pub(crate) fn is_outlet(name: &str) -> bool {
+    name.split_whitespace()
+        .any(|w| NEWSROOM_WORDS.iter().any(|n| w.eq_ignore_ascii_case(n)))
+}
+
 /// Reads a dump's author fields as bylines: `By Jane Doe, Reuters` or `Jane Doe and John
-/// Smith` in one string are split into names, and names that are known agencies move
-/// from `authors` to `sources` (dumps often hold both in one field).
+/// Smith` in one string are split into names, and names that are known agencies or
+/// outlets (`BBC News`, as a text file's desk line names it) move from `authors` to
+/// `sources` (dumps often hold both in one field).
 pub fn split_agencies(draft: &mut Draft, ingest: &IngestConfig) {
     let mut authors = Vec::new();
     for field in std::mem::take(&mut draft.authors) {
         for name in byline_names(&field, ingest) {
-            match ingest.agency(&name) {
+            let outlet = || is_outlet(&name).then(|| name.clone());
+            match ingest.agency(&name).or_else(outlet) {
                 Some(agency) => {
                     if !draft.sources.contains(&agency) {
                         draft.sources.push(agency)
@@ -1672,10 +1684,7 @@ mod tests {
             ("AP, Reuters", vec!["AP", "Reuters"]),
             ("By Jane Doe, Staff Writer", vec!["Jane Doe"]),
             // A job title is no writer, but the agency it names is the story's.
-            (
-                "Jane Doe, Associated Press Writer",
-                vec!["Jane Doe", "Associated Press"],
-            ),
+            ("Jane Doe, Associated Press Writer", vec!["Jane Doe", "AP"]),
             ("Reuters Staff", vec!["Reuters"]),
             ("José Ortega y Gasset", vec!["José Ortega y Gasset"]),
             (
@@ -1712,12 +1721,16 @@ mod tests {
             authors: vec![
                 "By Jane Doe, Reuters".into(),
                 "Jane Doe and John Smith".into(),
+                "BBC News".into(),
+                "Associated Press".into(),
             ],
             ..Draft::default()
         };
         split_agencies(&mut draft, &ingest);
         assert_eq!(draft.authors, ["Jane Doe", "John Smith"]);
-        assert_eq!(draft.sources, ["Reuters"]);
+        // An outlet is a source, as a text file's desk line makes it; an agency spelt out
+        // is its one source.
+        assert_eq!(draft.sources, ["Reuters", "BBC News", "AP"]);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 /// News agencies recognized in bylines and author fields out of the box; a byline name
 /// that matches one (ignoring case and dots) becomes a source, any other name an author.
-pub const DEFAULT_AGENCIES: [&str; 24] = [
+pub const DEFAULT_AGENCIES: [&str; 22] = [
     "AFP",
     "AP",
     "Reuters",
@@ -17,8 +17,6 @@ pub const DEFAULT_AGENCIES: [&str; 24] = [
     "AA",
     "Ahram Online",
     "Anadolu",
-    "Associated Press",
-    "Agence France-Presse",
     "UPI",
     "PA",
     "Kyodo",
@@ -31,9 +29,16 @@ pub const DEFAULT_AGENCIES: [&str; 24] = [
     "IRNA",
 ];
 
-/// Other names of the agencies above, as Arabic papers write them, each with the name
-/// its source page takes (`أ ف ب` is AFP): one agency, one page.
-pub const DEFAULT_AGENCY_ALIASES: [(&str, &str); 14] = [
+/// Other names of the agencies above, spelt out or as Arabic papers write them, each with
+/// the name its source page takes (`Associated Press` and `أ ف ب` are AP and AFP): one
+/// agency, one page.
+pub const DEFAULT_AGENCY_ALIASES: [(&str, &str); 20] = [
+    ("Associated Press", "AP"),
+    ("The Associated Press", "AP"),
+    ("Agence France-Presse", "AFP"),
+    ("Agence France Presse", "AFP"),
+    ("Deutsche Presse-Agentur", "DPA"),
+    ("Anadolu Agency", "Anadolu"),
     ("أ ف ب", "AFP"),
     ("ا ف ب", "AFP"),
     ("فرانس برس", "AFP"),

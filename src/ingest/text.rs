@@ -15,7 +15,9 @@ use super::dates::{
     is_missing_day, local_to_zone, missing_day_message, parse_date_with, wrong_weekday,
     wrong_weekday_message, DateError,
 };
-use super::record::{finish, is_role, names_in, role_agency, strip_by, strip_prefix_ci, Draft};
+use super::record::{
+    finish, is_outlet, is_role, names_in, role_agency, strip_by, strip_prefix_ci, Draft,
+};
 use super::settings::{Furniture, IngestConfig};
 use super::{FileOutcome, SourceFile};
 use crate::article::Image;
@@ -493,13 +495,11 @@ fn is_stacked_header(block: &[Line], j: usize, config: &SiteConfig) -> bool {
 
 /// Words that make a name an outlet's (`BBC News`, `Sky News`, `BBC World Service`)
 /// rather than a place's (`Paris`) or a writer's.
-const NEWSROOM_WORDS: [&str; 7] = ["news", "bbc", "cnn", "radio", "tv", "television", "service"];
-
 /// `BBC News, Cairo`: an outlet and the place a story was filed from, as the line
 /// between a writer's byline and the date (only there: elsewhere two names after a comma
 /// may be two writers, and an outlet's name alone may be a paragraph's). The place may
 /// be left out (`BBC News`). The outlet is a known agency or a name with a newsroom's
-/// word ([`NEWSROOM_WORDS`]): `Paris, France` and `Jane Doe, John Roe` are no desk.
+/// word ([`is_outlet`]): `Paris, France` and `Jane Doe, John Roe` are no desk.
 /// Returns the outlet, as an agency's name when it is one.
 fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
     let parts: Vec<&str> = text.split([',', '\u{60c}']).map(str::trim).collect();
@@ -513,12 +513,10 @@ fn desk_line(text: &str, config: &SiteConfig) -> Option<String> {
     if !(fits(outlet) && place.is_none_or(fits)) {
         return None;
     }
-    config.ingest.agency(outlet).or_else(|| {
-        outlet
-            .split_whitespace()
-            .any(|w| NEWSROOM_WORDS.iter().any(|n| w.eq_ignore_ascii_case(n)))
-            .then(|| outlet.to_string())
-    })
+    config
+        .ingest
+        .agency(outlet)
+        .or_else(|| is_outlet(outlet).then(|| outlet.to_string()))
 }
 
 /// A wire story's dateline at the start of its lede: `Madrid, 7 mar (EFE).-`.
@@ -725,12 +723,24 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
             continue;
         }
         for name in names_in(part) {
-            if let Some(agency) = config.ingest.agency(name) {
+            // `JANE DOE Associated Press`, as AP's own bylines run the two together.
+            let (name, agency) = match config.ingest.agency(name) {
+                Some(agency) => ("", Some(agency)),
+                None => match trailing_agency(name, config) {
+                    Some((writer, agency)) => (writer, Some(agency)),
+                    None => (name, None),
+                },
+            };
+            if let Some(agency) = agency {
                 agencies += 1;
                 if !b.sources.contains(&agency) {
                     b.sources.push(agency);
                 }
-            } else if is_name(name) {
+            }
+            if name.is_empty() {
+                continue;
+            }
+            if is_name(name) {
                 names += 1;
                 b.authors.push(name.to_string());
             } else {
@@ -751,11 +761,29 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     is_byline.then_some(b)
 }
 
+/// A name followed by an agency's name in one byline part (`JANE DOE Associated Press`):
+/// the name, and the agency.
+fn trailing_agency<'a>(part: &'a str, config: &SiteConfig) -> Option<(&'a str, String)> {
+    let starts: Vec<usize> = part.match_indices(' ').map(|(at, _)| at + 1).collect();
+    // The agency's name is at most three words; the writer's at least two.
+    starts.iter().rev().take(3).find_map(|&at| {
+        let writer = part[..at].trim();
+        let agency = config.ingest.agency(&part[at..])?;
+        // Words, not a dash (`Iraq Talks - Reuters` is a page title).
+        let words = writer.split_whitespace();
+        let wordy = words.clone().count() >= 2
+            && words
+                .into_iter()
+                .all(|w| w.chars().any(char::is_alphabetic));
+        (wordy && is_name(writer)).then_some((writer, agency))
+    })
+}
+
 /// A byline whose parts a dash separates: `AFP - 07.03.2023` (agency, date), `القاهرة -
-/// أ ش أ` (place, agency: Arabic papers' dateline). It needs an agency, and holds
-/// nothing else but at most one date and one place, a short name that is no writer (in
-/// this form a name beside the agency is where the story was filed from); so a sentence
-/// with a dash (`AFP - the minister said...`) is none.
+/// أ ش أ` (place, agency: Arabic papers' dateline), `Jane Doe - Reuters - 7 March 2023`
+/// (writer, agency, date). It needs an agency, and holds nothing else but at most one
+/// date and one short name, the place or the writer; so a sentence with a dash (`AFP -
+/// the minister said...`) is none.
 fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
     const DASHES: [&str; 3] = [" - ", " \u{2013} ", " \u{2014} "];
     if !DASHES.iter().any(|d| line.contains(d)) {
@@ -766,6 +794,7 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
         parts = parts.iter().flat_map(|p| p.split(dash)).collect();
     }
     let mut b = Byline::default();
+    let mut place = None;
     for part in parts.iter().map(|p| p.trim()) {
         if let Some(agency) = config.ingest.agency(part) {
             if !b.sources.contains(&agency) {
@@ -785,11 +814,26 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
             // A second date.
             return None;
         }
-        // Otherwise the one place it was filed from.
-        if b.filed_from || part.split_whitespace().count() > 3 || !is_name(part) || is_role(part) {
+        // Otherwise the one place it was filed from, or its writer (below).
+        if place.is_some() || part.split_whitespace().count() > 3 || !is_name(part) || is_role(part)
+        {
             return None;
         }
-        b.filed_from = true;
+        place = Some(part);
+    }
+    // A dateline's place is written in capitals (`CAIRO - Reuters`) or in a script
+    // without them (`القاهرة - أ ش أ`); a name of two words or more in mixed case, in a
+    // byline with its date (`Jane Doe - Reuters - 7 March 2023`), is the writer.
+    match place {
+        Some(p)
+            if b.dated()
+                && p.split_whitespace().count() >= 2
+                && p.chars().any(char::is_lowercase) =>
+        {
+            b.authors.push(p.to_string())
+        }
+        Some(_) => b.filed_from = true,
+        None => {}
     }
     (!b.sources.is_empty()).then_some(b)
 }
@@ -1331,6 +1375,43 @@ mod tests {
         let out = parse_text("Iraq Talks - Reuters\n\nBody text here.\n");
         assert_eq!(out.diagnostics[0].kind, "undated");
         assert_eq!(out.articles[0].title, "Iraq Talks - Reuters");
+    }
+
+    /// A writer in a dash byline with its date is the writer, not a place; an agency
+    /// spelt out is the agency's one source; AP's `JANE DOE Associated Press` is both.
+    #[test]
+    fn writers_beside_agencies() {
+        for (text, authors, sources) in [
+            (
+                "Jane Doe - Reuters - 7 March 2023",
+                vec!["Jane Doe"],
+                vec!["Reuters"],
+            ),
+            ("CAIRO - Reuters - 7 March 2023", vec![], vec!["Reuters"]),
+            ("Cairo - Reuters - 7 March 2023", vec![], vec!["Reuters"]),
+            (
+                "By JANE DOE, Associated Press\n7 March 2023",
+                vec!["JANE DOE"],
+                vec!["AP"],
+            ),
+            (
+                "By JANE DOE Associated Press\nSept. 7, 2023 at 3:45 p.m. EDT",
+                vec!["JANE DOE"],
+                vec!["AP"],
+            ),
+            (
+                "By Jean Dupont, Agence France-Presse, 7 March 2023",
+                vec!["Jean Dupont"],
+                vec!["AFP"],
+            ),
+        ] {
+            let out = parse_text(&format!("Headline\n\n{text}\n\nBody text here.\n"));
+            let a = &out.articles[0];
+            assert_eq!(a.authors, authors, "{text}");
+            assert_eq!(a.sources, sources, "{text}");
+            assert!(a.date.is_some(), "{text}");
+            assert_eq!(a.body_html, "<p>Body text here.</p>\n", "{text}");
+        }
     }
 
     /// The BBC's desk line without a place (`BBC News` alone, between the writer and the
