@@ -113,7 +113,7 @@ pub fn parse_date_with(
 
 /// Arabic-Indic and Persian digits (`٢٠٢٣`, `۲۰۲۳`) as ASCII ones, and the Arabic
 /// comma as a comma, as Arabic news sites write dates with them.
-fn western_digits(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn western_digits(text: &str) -> std::borrow::Cow<'_, str> {
     use crate::fold::ascii_digit;
     let eastern = |c: char| c == '\u{60c}' || ascii_digit(c).is_some();
     if !text.contains(eastern) {

@@ -11,6 +11,8 @@
 //! entities decoded, whitespace-only lines dropped, trailers removed, quotes kept.
 
 use super::body::{bullet, decode_entities, fold_spaces, paragraphs_body};
+use std::borrow::Cow;
+
 use super::dates::{
     is_missing_day, local_to_zone, missing_day_message, parse_date_with, wrong_weekday,
     wrong_weekday_message, DateError,
@@ -60,6 +62,8 @@ struct Byline {
     wrong_weekday: Option<(String, &'static str)>,
     /// The place of a dash byline (`القاهرة - أ ش أ`), where the story was filed from.
     filed_from: bool,
+    /// The update time in parentheses after the date (`7 Mar 2023 (updated 8 Mar 2023)`).
+    updated: Option<chrono::DateTime<chrono_tz::Tz>>,
 }
 
 impl Byline {
@@ -144,7 +148,7 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         }
         let line = &block[0];
         if let Some(date) = date_line(&line.text, config) {
-            if let Some(actual) = wrong_weekday(date_text(&line.text), &date) {
+            if let Some(actual) = wrong_weekday(&date_text(&line.text), &date) {
                 out.diagnostics
                     .push(weekday_warning(&file.shown, line, &line.text, actual));
             }
@@ -234,6 +238,9 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
         draft.authors.extend(byline.authors);
         draft.sources.extend(byline.sources);
         draft.date = byline.date;
+        if draft.updated.is_none() {
+            draft.updated = byline.updated;
+        }
         header_end = i + 1;
     }
     let body_blocks = blocks.split_off(header_end);
@@ -622,13 +629,14 @@ fn is_updated_line(text: &str) -> bool {
 /// A line that is only a date, possibly after `Published`, `Posted` or `Updated`.
 fn date_line(text: &str, config: &SiteConfig) -> Option<chrono::DateTime<chrono_tz::Tz>> {
     let text = without_bidi_controls(text);
-    parse_date_with(date_text(&text), config.tz, config.ingest.date_order).ok()
+    parse_date_with(&date_text(&text), config.tz, config.ingest.date_order).ok()
 }
 
 /// `text` without a leading `Published`, `Posted`, `Updated`... (or their French,
-/// Spanish, German and Arabic counterparts) and its colon, and without a time given in
-/// words after the date (`1er mars 2023 à 14h30`).
-fn date_text(text: &str) -> &str {
+/// Spanish, German and Arabic counterparts) and its colon; a time given in words after
+/// the date (`1er mars 2023 à 14h30`, `7. März 2023 um 14:30 Uhr`) is written as a
+/// clock time after it (`1er mars 2023 14:30`), anything else after such a word dropped.
+fn date_text(text: &str) -> Cow<'_, str> {
     let mut text = text;
     for prefix in [
         "published on",
@@ -654,11 +662,36 @@ fn date_text(text: &str) -> &str {
         }
     }
     for at in [" à ", " a las ", " um ", " الساعة "] {
-        if let Some((date, _)) = text.split_once(at) {
-            return date.trim_end_matches([',', ' ']);
+        if let Some((date, after)) = text.split_once(at) {
+            let date = date.trim_end_matches([',', ' ']);
+            return match clock_time(after) {
+                Some((h, m)) => Cow::Owned(format!("{date} {h:02}:{m:02}")),
+                None => Cow::Borrowed(date),
+            };
         }
     }
-    text
+    Cow::Borrowed(text)
+}
+
+/// The hour and minute a time in words starts with: `14h30`, `14h`, `14:30`, `10.30`.
+fn clock_time(text: &str) -> Option<(u32, u32)> {
+    let text = super::dates::western_digits(text.trim_start());
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let h_len = digits(&text);
+    let hour: u32 = text.get(..h_len)?.parse().ok()?;
+    let rest = &text[h_len..];
+    let sep = rest.chars().next()?;
+    if !matches!(sep, 'h' | 'H' | ':' | '.') {
+        return None;
+    }
+    let rest = &rest[sep.len_utf8()..];
+    let m_len = digits(rest);
+    let minute: u32 = match m_len {
+        0 if matches!(sep, 'h' | 'H') => 0,
+        2 => rest[..2].parse().ok()?,
+        _ => return None,
+    };
+    (h_len <= 2 && hour < 24 && minute < 60).then_some((hour, minute))
 }
 
 /// Reads `text` as a byline: comma- or bar-separated agencies, names and one date. A line
@@ -670,6 +703,18 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     let by = strip_by(line).is_some();
     if let Some(rest) = strip_by(line) {
         line = rest;
+    }
+    // `Tuesday 7 Mar 2023 (updated Wednesday 8 Mar 2023)`, as Ahram Online writes it.
+    let mut updated = None;
+    if let Some((before, inside)) = line
+        .strip_suffix(')')
+        .and_then(|l| l.rsplit_once('('))
+        .filter(|(_, inside)| is_updated_line(inside.trim()))
+    {
+        updated = date_line(inside, config);
+        if updated.is_some() {
+            line = before.trim_end();
+        }
     }
     let parts: Vec<&str> = line
         .split([',', '|', '\u{2022}', '\u{b7}', ';', '\u{60c}'])
@@ -687,7 +732,7 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     for k in 0..parts.len() {
         let joined = parts[k..].join(", ");
         // `Reuters | Updated: 8 March 2023`.
-        if b.read_date(date_text(&joined), config) {
+        if b.read_date(&date_text(&joined), config) {
             names_end = k;
             break;
         }
@@ -758,6 +803,7 @@ fn byline(text: &str, config: &SiteConfig) -> Option<Byline> {
     if !is_byline && !by {
         return dash_byline(line, config);
     }
+    b.updated = updated;
     is_byline.then_some(b)
 }
 
@@ -804,11 +850,11 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
         }
         let candidate = date_text(part);
         if !b.dated() {
-            if b.read_date(candidate, config) {
+            if b.read_date(&candidate, config) {
                 continue;
             }
         } else if !matches!(
-            parse_date_with(candidate, config.tz, config.ingest.date_order),
+            parse_date_with(&candidate, config.tz, config.ingest.date_order),
             Err(DateError::NotADate)
         ) {
             // A second date.
@@ -1114,12 +1160,17 @@ mod tests {
         );
         assert_eq!(
             date_text("Publié le 1er mars 2023 à 14h30"),
-            "1er mars 2023"
+            "1er mars 2023 14:30"
+        );
+        assert_eq!(
+            date_text("Publié le 1er mars 2023 à 9h"),
+            "1er mars 2023 09:00"
         );
         assert_eq!(
             date_text("Veröffentlicht am 7. März 2023 um 14:30 Uhr"),
-            "7. März 2023"
+            "7. März 2023 14:30"
         );
+        assert_eq!(date_text("1er mars 2023 à Paris"), "1er mars 2023");
         assert_eq!(
             split_credit(
                 "File photo: bases which host coalition troops. AFP",
@@ -1375,6 +1426,28 @@ mod tests {
         let out = parse_text("Iraq Talks - Reuters\n\nBody text here.\n");
         assert_eq!(out.diagnostics[0].kind, "undated");
         assert_eq!(out.articles[0].title, "Iraq Talks - Reuters");
+    }
+
+    /// A byline's date keeps its time in words (`à 10h30`) and its update in parentheses
+    /// (`(updated Wednesday 8 Mar 2023)`).
+    #[test]
+    fn times_in_words_and_updates_in_parentheses() {
+        let iso =
+            |d: Option<chrono::DateTime<chrono_tz::Tz>>| d.map(|d| d.naive_local().to_string());
+        let out = parse_text("Titre\n\nPar Jean Dupont avec AFP\nPublié le mercredi 1er mars 2023 à 10h30\n\nTexte.\n");
+        let a = &out.articles[0];
+        assert_eq!(iso(a.date).as_deref(), Some("2023-03-01 10:30:00"));
+        assert_eq!(
+            (a.authors.as_slice(), a.sources.as_slice()),
+            (&["Jean Dupont".to_string()][..], &["AFP".to_string()][..])
+        );
+        let out = parse_text("Headline\n\nAhram Online, Tuesday 7 Mar 2023 (updated Wednesday 8 Mar 2023)\n\nBody text here.\n");
+        let a = &out.articles[0];
+        assert_eq!(iso(a.date).as_deref(), Some("2023-03-07 00:00:00"));
+        assert_eq!(iso(a.updated).as_deref(), Some("2023-03-08 00:00:00"));
+        assert_eq!(a.sources, ["Ahram Online"]);
+        assert_eq!(a.body_html, "<p>Body text here.</p>\n");
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     }
 
     /// A writer in a dash byline with its date is the writer, not a place; an agency
