@@ -798,6 +798,29 @@ fn every_content_file_is_published_or_reported() {
     assert!(r.ok);
     assert!(site.out().join("2023/03/07/d/index.html").is_file());
     assert_eq!(site.read("2023/03/07/d/d.gif"), "gif");
+
+    // An article that fails may refer to the files beside it: their reasons say to fix
+    // it, not to link them (they are linked). A file elsewhere keeps its own reason.
+    site.article(
+        "world/a.md",
+        "title = \"A\"\ndate = 2023-03-07\nimage = \"photo.jpg\"\naliases = [\"a.php?id=5\"]",
+        "![chart](chart.png)",
+    );
+    site.write("content/elsewhere/lone.pdf", "pdf");
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    let failed = "no article refers to it, but content/world/a.md, which failed (see its error), may: fix that first";
+    assert_reported(
+        &r.stderr,
+        &[
+            ("content/world/photo.jpg", failed),
+            ("content/world/chart.png", failed),
+            (
+                "content/elsewhere/lone.pdf",
+                "no article beside it refers to it",
+            ),
+        ],
+    );
 }
 
 /// A file beside an article is found however the article spells its path (`./x`,

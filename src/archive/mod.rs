@@ -468,7 +468,13 @@ fn plan_assets(articles: &[Article], assets: &[Asset], report: &mut IndexReport)
                     "only {}, expired, refers to it (build with --expired to include both)",
                     expired.display()
                 ),
-                None => "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
+                None => match &asset.failed_near {
+                    Some(failed) => format!(
+                        "no article refers to it, but {}, which failed (see its error), may: fix that first",
+                        failed.display()
+                    ),
+                    None => "not an article, and no article beside it refers to it (link it from an article's body or its image field)".into(),
+                },
             },
         };
         report.skipped.push(Skipped {

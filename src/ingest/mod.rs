@@ -130,6 +130,9 @@ pub struct Asset {
     /// An article left out of this build that refers to it, and why it is left out, for
     /// the file's skip reason.
     pub draft_ref: Option<(PathBuf, Withheld)>,
+    /// A content file in its folder or above that failed to be read, and so may refer to
+    /// it unbeknown: its skip reason points there rather than at the file itself.
+    pub failed_near: Option<PathBuf>,
 }
 
 /// Everything the load stage found.
@@ -527,25 +530,31 @@ pub fn load_listed(
                 path: f.path,
                 rel: f.rel,
                 draft_ref: None,
+                failed_near: None,
             }),
         }
     }
     loaded.files_read = inputs.len();
     let started = std::time::SystemTime::now();
 
-    let outcomes: Vec<(Format, PathBuf, FileOutcome)> = inputs
+    // The folder of a file (`world`; empty at the top) when it failed, for what its
+    // neighbours' skip reasons say.
+    let folder_of = |rel: &str| rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let failed = |outcome: &FileOutcome| outcome.diagnostics.iter().any(Diagnostic::is_error);
+    let outcomes: Vec<(Format, PathBuf, Option<String>, FileOutcome)> = inputs
         .into_par_iter()
         .map(|(format, path, shown, rel, meta)| {
             let (remembered, key) = memo.recall(&rel, meta.as_ref(), config.tz);
             if let Some(outcome) = remembered {
-                return (format, shown, outcome);
+                let failed = failed(&outcome).then(|| folder_of(&rel));
+                return (format, shown, failed, outcome);
             }
             // A file changed moments ago may change again within its timestamps'
             // resolution, keeping its key: its parse is not remembered until it settles.
             let settled = meta.as_ref().is_some_and(|m| !recent(m, started));
             let memo_rel = key.filter(|_| settled).map(|k| (rel.clone(), k));
             let mut diagnostics = Vec::new();
-            let outcome = match read_text(&path, &shown, &mut diagnostics) {
+            let (outcome, rel) = match read_text(&path, &shown, &mut diagnostics) {
                 Ok(text) => {
                     let mut defaults = settings::FolderDefaults::resolve(&config.defaults, &rel);
                     // Jekyll's `_posts` and `_drafts` are folders of the tool, not sections.
@@ -561,12 +570,15 @@ pub fn load_listed(
                         defaults,
                         text,
                     };
-                    (format.parser())(&file, config)
+                    ((format.parser())(&file, config), file.rel)
                 }
-                Err(d) => FileOutcome {
-                    articles: Vec::new(),
-                    diagnostics: vec![d],
-                },
+                Err(d) => {
+                    let outcome = FileOutcome {
+                        articles: Vec::new(),
+                        diagnostics: vec![d],
+                    };
+                    (outcome, rel)
+                }
             };
             diagnostics.extend(outcome.diagnostics);
             let mut articles = outcome.articles;
@@ -580,7 +592,8 @@ pub fn load_listed(
             if let Some((rel, key)) = memo_rel {
                 memo.remember(&rel, key, &mut outcome);
             }
-            (format, shown, outcome)
+            let failed = failed(&outcome).then(|| folder_of(&rel));
+            (format, shown, failed, outcome)
         })
         .collect();
     // Bodies are read from here on (to fold duplicates, to relink).
@@ -599,7 +612,11 @@ pub fn load_listed(
     // (asset, left-out article) pairs: a file only a draft or an expired article refers
     // to is not "referred to by no article".
     let mut draft_refs: Vec<(usize, (PathBuf, Withheld))> = Vec::new();
-    for (format, shown, outcome) in outcomes {
+    let mut failed_files: Vec<(String, PathBuf)> = Vec::new();
+    for (format, shown, failed_folder, outcome) in outcomes {
+        if let Some(folder) = failed_folder {
+            failed_files.push((folder, shown.clone()));
+        }
         let produced = outcome.articles.len();
         let held: Vec<Option<Withheld>> = outcome
             .articles
@@ -680,6 +697,18 @@ pub fn load_listed(
     drop(asset_of);
     for (i, draft) in draft_refs {
         loaded.assets[i].draft_ref.get_or_insert(draft);
+    }
+    for asset in &mut loaded.assets {
+        asset.failed_near = failed_files
+            .iter()
+            .find(|(folder, _)| {
+                folder.is_empty()
+                    || asset
+                        .rel
+                        .strip_prefix(folder.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map(|(_, shown)| shown.clone());
     }
     let articles = std::mem::take(&mut loaded.articles);
     let (kept, folds) = if config.ingest.fold_duplicates {
