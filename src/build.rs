@@ -293,7 +293,6 @@ fn build_pass(
     report.mark("load", start);
     observer.stage("indexing");
     report.outcome.diagnostics.extend(loaded.diagnostics);
-    report.outcome.skipped.extend(loaded.skipped);
     // In whole seconds rounded up: a rebuild at that second or later has passed it.
     report.outcome.next_expiry = (!opts.expired)
         .then(|| {
@@ -305,8 +304,12 @@ fn build_pass(
         })
         .flatten();
 
-    // Index and plan every output file.
-    let mut index_report = IndexReport::default();
+    // Index and plan every output file. What load skipped goes in first: a link to one
+    // of those files is told why it is broken.
+    let mut index_report = IndexReport {
+        skipped: loaded.skipped,
+        ..IndexReport::default()
+    };
     let related = cache.memo("related");
     // The previous output's manifest is read while the archive is indexed.
     let ((archive, files), previous) = rayon::join(

@@ -167,8 +167,28 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
         })
         .collect();
     let mut broken = find_broken(&out, &base_path, &withheld);
+    // A link to a source file (`b.md`) whose article is left out stays as written: it
+    // names the article and how to build with it too.
+    let withheld_files: HashMap<&str, String> = report
+        .withheld
+        .iter()
+        .map(|w| {
+            (
+                w.place.as_str(),
+                format!("links to {}, which {}", w.place, w.why.explain()),
+            )
+        })
+        .collect();
     for link in &mut broken {
         link.source = sources.get(&link.page).map(|p| p.to_path_buf());
+        let note = link
+            .source
+            .as_deref()
+            .and_then(|from| source_link_target(&link.url, from))
+            .and_then(|file| withheld_files.get(file.as_str()));
+        if let Some(note) = note {
+            link.reason.clone_from(note);
+        }
     }
     CheckOutcome { report, broken }
 }
@@ -346,6 +366,23 @@ fn problem(
 }
 
 /// Resolves `.` and `..` in a site-relative path; `None` if it climbs above the root.
+/// The content file a link to a Markdown source file (`b.md#part`, `../world/b.md`,
+/// `/world/b.md`) names, from the article file `from` (`content/world/a.md`), as its
+/// place is shown (`content/world/b.md`).
+fn source_link_target(url: &str, from: &Path) -> Option<String> {
+    let path = url.split(['#', '?']).next()?;
+    let path = percent_decode_str(path).decode_utf8().ok()?;
+    if !path.ends_with(".md") {
+        return None;
+    }
+    let from = from.to_str()?.replace('\\', "/");
+    let joined = match path.strip_prefix('/') {
+        Some(rooted) => format!("content/{rooted}"),
+        None => format!("{}/{path}", from.rsplit_once('/')?.0),
+    };
+    normalize(&joined)
+}
+
 fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {

@@ -178,10 +178,11 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         },
     );
     let mut diagnostics = loaded.diagnostics;
-    let mut skipped = loaded.skipped;
-
     // Index exactly as a build does, so URLs and collisions are the build's.
-    let mut index_report = IndexReport::default();
+    let mut index_report = IndexReport {
+        skipped: loaded.skipped,
+        ..IndexReport::default()
+    };
     let (archive, _) = build::index(
         site_dir,
         config,
@@ -192,7 +193,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         &crate::cache::Memo::disabled(),
     );
     diagnostics.extend(index_report.diagnostics);
-    skipped.extend(index_report.skipped);
+    let skipped = index_report.skipped;
     assemble(Inputs {
         files: &loaded.files,
         files_read: loaded.files_read,

@@ -1036,10 +1036,11 @@ fn links_to_content_files_lead_to_their_articles() {
             "missing.md",
             "no article of this build comes from content/world/missing.md",
         ),
+        // A draft: its reason says so, and how to build with it.
         (
             8,
             "d.md",
-            "no article of this build comes from content/world/d.md",
+            "content/world/d.md is not published: draft (build with --drafts",
         ),
         (8, "../../x.md", "it leads out of content/"),
     ] {

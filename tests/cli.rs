@@ -244,7 +244,8 @@ fn check_says_why_a_linked_article_is_left_out() {
         &fm("Links", "2023-03-08"),
         "[a](/world/2023/03/07/wire-story/) [b](/world/2023/03/10/later/#top) \
          [c](/sport/2023/03/04/match-report/) [d](../../05/dump-story/) \
-         [e](/world/2020/01/01/nothing/) [f](/old/wire.html)",
+         [e](/world/2020/01/01/nothing/) [f](/old/wire.html) [g](old.md) \
+         [h](../sport/gone.md)",
     );
     let r = run(&["check", "--root", root(site.dir())]);
     assert!(!r.ok, "{}", r.stdout);
@@ -255,6 +256,11 @@ fn check_says_why_a_linked_article_is_left_out() {
         "'../../05/dump-story/': links to content/world/wires.jsonl:2, which expired on 2020-01-01",
         "'/world/2020/01/01/nothing/': no such file: world/2020/01/01/nothing/index.html",
         "'/old/wire.html': links to content/world/old.md, which expired on 2024-01-01",
+        // Links to the source files, left as written: the build's warning and the
+        // check's line both say why.
+        "'old.md': links to content/world/old.md, which expired on 2024-01-01",
+        "'../sport/gone.md': links to content/sport/gone.md, which expired on 2024-01-01",
+        "link to 'old.md' is left as written and will be broken: content/world/old.md is not published: expired: its expiryDate",
     ] {
         assert!(r.stderr.contains(said), "{said}\n{}", r.stderr);
     }
@@ -266,7 +272,7 @@ fn check_says_why_a_linked_article_is_left_out() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("6 broken links"), "{}", r.stderr);
+    assert!(r.stderr.contains("8 broken links"), "{}", r.stderr);
     // Built with them, only the link to nothing is broken.
     let r = run(&["check", "--drafts", "--expired", "--root", root(site.dir())]);
     let counted = r.stderr.split_whitespace().collect::<Vec<_>>();

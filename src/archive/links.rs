@@ -10,18 +10,25 @@
 //! all of a large archive, are not read.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::urls;
 use crate::article::Article;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::body::{beside_file, content_link, resolve_below, site_rooted};
 use crate::ingest::dedupe::Fold;
 
 /// Points the body links of `articles` (URLs given) at the articles their files became,
-/// or, for the files of `folds`, at the articles they were folded into.
-pub fn resolve(articles: &mut [Article], folds: &[Fold], diagnostics: &mut Vec<Diagnostic>) {
+/// or, for the files of `folds`, at the articles they were folded into. A link to a file
+/// of `skipped` is told why that file is not published.
+pub fn resolve(
+    articles: &mut [Article],
+    folds: &[Fold],
+    skipped: &[Skipped],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let linking: Vec<usize> = (0..articles.len())
         .filter(|&i| !articles[i].content_links.is_empty())
         .collect();
@@ -43,7 +50,7 @@ pub fn resolve(articles: &mut [Article], folds: &[Fold], diagnostics: &mut Vec<D
     let relinked: Vec<(usize, Option<String>, Vec<Diagnostic>)> = linking
         .par_iter()
         .map(|&i| {
-            let (html, warnings) = relink(&articles[i], articles, &by_file);
+            let (html, warnings) = relink(&articles[i], articles, &by_file, skipped);
             (i, html, warnings)
         })
         .collect();
@@ -73,6 +80,7 @@ fn relink(
     a: &Article,
     articles: &[Article],
     by_file: &HashMap<&str, usize>,
+    skipped: &[Skipped],
 ) -> (Option<String>, Vec<Diagnostic>) {
     let html = a.body_html.text();
     let html = html.as_ref();
@@ -109,17 +117,23 @@ fn relink(
                     continue;
                 }
                 let line = line_of_link(a, &file, path).or(a.source_line);
+                let remedy = "link the source file of a published article (its path from this file, or from content/ after a '/'), or its page's URL";
                 let why = match &file {
-                    Some(f) => format!("no article of this build comes from content/{f} (it does not exist, or it is a draft, expired or skipped)"),
-                    None => "it leads out of content/".to_string(),
+                    Some(f) => {
+                        let source = Path::new("content").join(f);
+                        match skipped.iter().find(|s| s.path == source) {
+                            // The reason says what to do.
+                            Some(s) => format!("content/{f} is not published: {}", s.reason),
+                            None => format!("no article of this build comes from content/{f} (it does not exist, or it is a draft, expired or skipped); {remedy}"),
+                        }
+                    }
+                    None => format!("it leads out of content/; {remedy}"),
                 };
                 warnings.push(
                     Diagnostic::warning(
                         &a.source_path,
                         line,
-                        format!(
-                            "link to '{path}' is left as written and will be broken: {why}; link the source file of a published article (its path from this file, or from content/ after a '/'), or its page's URL"
-                        ),
+                        format!("link to '{path}' is left as written and will be broken: {why}"),
                     )
                     .with_kind("broken-content-link"),
                 );

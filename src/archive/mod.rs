@@ -176,6 +176,8 @@ pub struct Redirect {
 #[derive(Debug, Default)]
 pub struct IndexReport {
     pub diagnostics: Vec<Diagnostic>,
+    /// Content files that became no article: those load skipped, given by the caller
+    /// (a link to one is told why it is broken), then those indexing skips.
     pub skipped: Vec<Skipped>,
 }
 
@@ -243,7 +245,12 @@ pub fn index(
             article.url = urls::permalink(article, section_slug(sections, i), config);
         });
     give_each_its_own_url(&mut articles, sections, config, &mut report.diagnostics);
-    links::resolve(&mut articles, folds, &mut report.diagnostics);
+    links::resolve(
+        &mut articles,
+        folds,
+        &report.skipped,
+        &mut report.diagnostics,
+    );
 
     let years = group_by_date(&articles[..dated]);
     let translations = translations::group(&articles, config, &mut report.diagnostics);
