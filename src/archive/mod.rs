@@ -340,7 +340,7 @@ fn give_each_its_own_url(
                     &a.source_path,
                     a.source_line,
                     format!(
-                        "{} already has the URL /{wanted}; this article is published at /{url} instead (give it a slug of its own to choose its URL)",
+                        "{} already has the URL /{wanted}; this article is published at /{url} instead (give one of the two another slug to choose its URL)",
                         place_of(kept)
                     ),
                 )

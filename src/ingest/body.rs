@@ -1085,7 +1085,13 @@ fn html_text_facts(html: &str) -> (String, usize) {
     let text = html_to_text(html);
     let words = count_words(&text);
     let mut first = String::new();
-    for block in html.split("</p>").flat_map(|b| b.split("<br><br>")) {
+    // A heading is no lede (`<h1>Big</h1><p>...`), as in a Markdown body: each ends a
+    // block and is left out.
+    let without_headings = without_headings(html);
+    for block in without_headings
+        .split("</p>")
+        .flat_map(|b| b.split("<br><br>"))
+    {
         let t = html_to_text(block);
         let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
         if !t.is_empty() {
@@ -1094,6 +1100,40 @@ fn html_text_facts(html: &str) -> (String, usize) {
         }
     }
     (first, words)
+}
+
+/// Sanitized HTML (lowercase tags) with each heading element replaced by `</p>`.
+fn without_headings(html: &str) -> std::borrow::Cow<'_, str> {
+    let opening = |s: &str| {
+        s.match_indices("<h")
+            .find(|(at, _)| {
+                s.as_bytes()
+                    .get(at + 2)
+                    .is_some_and(|b| (b'1'..=b'6').contains(b))
+            })
+            .map(|(at, _)| (at, s.as_bytes()[at + 2]))
+    };
+    if opening(html).is_none() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some((at, level)) = opening(rest) {
+        out.push_str(&rest[..at]);
+        let close = format!("</h{}>", level as char);
+        match rest[at..].find(&close) {
+            Some(end) => {
+                out.push_str("</p>");
+                rest = &rest[at + end + close.len()..];
+            }
+            None => {
+                rest = &rest[at..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Keeps web, mail and relative URLs; anything else (javascript:, data:...) becomes `#`.
@@ -1297,6 +1337,18 @@ mod tests {
         );
         assert_eq!(b.first_paragraph, "One");
         assert_eq!(b.word_count, 3);
+    }
+
+    /// A heading opening a dump's body is no lede, as in a Markdown body.
+    #[test]
+    fn a_heading_is_no_lede() {
+        for (html, first) in [
+            ("<h1>Big</h1><p>p</p>", "p"),
+            ("<h2>A</h2>intro<h3>B</h3><p>p</p>", "intro"),
+            ("<p>One</p><h2>Two</h2>", "One"),
+        ] {
+            assert_eq!(html_body(html, None).first_paragraph, first, "{html}");
+        }
     }
 
     #[test]
