@@ -144,8 +144,16 @@ pub fn new_article(
         ));
     }
     let mut path = site_dir.join("content");
+    // The section's name, when its folder does not read back as it (`Middle East/Iraq`
+    // gets the folder `middle-east-iraq`, which reads `Middle East Iraq`).
+    let mut named = None;
     if let Some(section) = section {
-        let folder = section_folder(&path, section, config.slugs)?;
+        let (folder, existing) = section_folder(&path, section, config.slugs)?;
+        let section = section.trim();
+        // An existing folder is the section as it is named already.
+        if !existing && crate::ingest::section_name(&folder) != section && !section.contains("..") {
+            named = Some(toml::Value::String(section.to_string()).to_string());
+        }
         path.push(folder);
     }
     path.push(format!("{slug}.md"));
@@ -155,6 +163,9 @@ pub fn new_article(
         "+++\ntitle = {title}\ndate = {}\n",
         now.format("%Y-%m-%dT%H:%M:%S%:z")
     );
+    if let Some(section) = named {
+        text.push_str(&format!("section = {section}\n"));
+    }
     text.push_str("authors = []\nsources = []\ntags = []\n+++\n\nWrite the story here.\n");
     write_new(&path, &text, false)?;
     Ok(path)
@@ -164,7 +175,12 @@ pub fn new_article(
 /// URL name (`--section Économie` finds `economie/`), else one named as the section is
 /// written (in lower case, words joined by hyphens), so that it reads back as that
 /// section's name (`سياسة/`, `économie/` -> "Économie"), as the folder is the section.
-fn section_folder(content: &Path, section: &str, slugs: SlugStyle) -> Result<String, String> {
+/// True with an existing folder.
+fn section_folder(
+    content: &Path,
+    section: &str,
+    slugs: SlugStyle,
+) -> Result<(String, bool), String> {
     let url_name = slugs.slugify(section);
     if url_name.is_empty() {
         return Err(format!(
@@ -182,7 +198,7 @@ fn section_folder(content: &Path, section: &str, slugs: SlugStyle) -> Result<Str
                 .then_some(name)
         });
     if let Some(name) = existing {
-        return Ok(name);
+        return Ok((name, true));
     }
     let written = section
         .split_whitespace()
@@ -192,7 +208,7 @@ fn section_folder(content: &Path, section: &str, slugs: SlugStyle) -> Result<Str
     let safe = !written.starts_with('.')
         && !written.contains(['/', '\\', ':'])
         && !written.chars().any(char::is_control);
-    Ok(if safe { written } else { url_name })
+    Ok((if safe { written } else { url_name }, false))
 }
 
 fn write_new(path: &Path, text: &str, replace: bool) -> Result<(), String> {

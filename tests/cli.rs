@@ -72,10 +72,24 @@ fn init_then_new_gives_a_site_that_builds() {
             "content/économie/les-taux-baissent.md",
         ),
         ("Escape", "../../x", "content/x/escape.md"),
+        (
+            "Talks resume",
+            "Middle East/Iraq",
+            "content/middle-east-iraq/talks-resume.md",
+        ),
     ] {
         let r = run(&["new", headline, "--section", section, "--root", root(&dir)]);
         assert!(r.ok, "{}\n{}", r.stdout, r.stderr);
         assert!(dir.join(file).is_file(), "{file}: {}", r.stdout);
+        // A name its folder does not read back as is written in the front matter.
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let named = section == "Middle East/Iraq";
+        assert_eq!(
+            text.contains("section = \"Middle East/Iraq\""),
+            named,
+            "{text}"
+        );
+        assert_eq!(text.contains("section ="), named, "{text}");
         std::fs::remove_file(dir.join(file)).unwrap();
     }
 
