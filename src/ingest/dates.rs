@@ -183,6 +183,20 @@ fn parse_any(text: &str, tz: Tz, order: Option<DateOrder>) -> Result<DateTime<Tz
         Some((rest, zone)) => (rest, Some(zone)),
         None => (collapsed.as_str(), None),
     };
+    // An ISO date and time with its zone named (`2023-03-07 10:00 EST`, as a front matter
+    // may write it): without the zone, `parse_date` above read those.
+    if zone.is_some() {
+        for format in [
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+        ] {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(named_date, format) {
+                return Ok(in_zone(naive, zone, tz));
+            }
+        }
+    }
     for format in NAMED_FORMATS {
         if let Ok(naive) = NaiveDateTime::parse_from_str(named_date, format) {
             return Ok(in_zone(naive, zone, tz));
@@ -729,6 +743,8 @@ mod tests {
         };
         assert_eq!(at("7 Mar 2023 10:30 UTC"), "2023-03-07 10:30");
         assert_eq!(at("March 8, 2023, 3:45 PM EST"), "2023-03-08 20:45");
+        assert_eq!(at("2023-03-07 10:00 EST"), "2023-03-07 15:00");
+        assert_eq!(at("2023-03-07T10:00:30 GMT"), "2023-03-07 10:00");
         assert_eq!(at("7 March 2023 - 10:30 AM"), "2023-03-07 10:30");
         assert_eq!(at("mercredi 8 mars 2023"), "2023-03-08 00:00");
         assert_eq!(at("8 de marzo de 2023"), "2023-03-08 00:00");
