@@ -147,3 +147,38 @@ impl Manifest {
         write_file(path, 0, &out);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The manifest reads back its files and what the pages were made from, or nothing
+    /// at all from a file of another layout (the cache's format is in every file's header).
+    #[test]
+    fn the_pages_basis_reads_back_with_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outputs.bin");
+        let entry = OutputEntry {
+            input: 1,
+            content: 2,
+            len: 3,
+            mtime: 4,
+        };
+        let basis = PagesBasis {
+            shared: 9,
+            articles: vec![(5, 6), (7, 8)],
+        };
+        for basis in [None, Some(&basis)] {
+            Manifest::save_sorted(&path, [("a.html", &entry)].into_iter(), basis);
+            let m = Manifest::load(&path).unwrap();
+            assert_eq!(m.get("a.html"), Some(&entry));
+            assert_eq!(m.basis.as_ref(), basis);
+        }
+        // A count of articles the file cannot hold: no manifest, not a short one.
+        let mut body = vec![1];
+        body.extend_from_slice(&9u128.to_le_bytes());
+        body.extend_from_slice(&u64::MAX.to_le_bytes());
+        crate::cache::write_file(&path, 0, &body);
+        assert!(Manifest::load(&path).is_none());
+    }
+}
