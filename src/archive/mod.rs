@@ -137,6 +137,13 @@ pub struct AssetCopy {
     pub to: String,
 }
 
+/// The hash of `value` (through [`HashBuffer`]).
+fn hashed<T: std::hash::Hash + ?Sized>(value: &T) -> Hash {
+    let mut h = HashBuffer::default();
+    value.hash(&mut h);
+    h.hash()
+}
+
 /// Seeds [`Archive::hash_layout`]; changed with what it hashes.
 const ARCHIVE_SEED: Hash = 0x6172_6368_6976_655f_6275_745f_626f_6401;
 
@@ -596,29 +603,9 @@ impl Archive {
             related: _,
             translations,
         } = self;
-        let (pages, taxonomies) = rayon::join(
-            || {
-                let runs: Vec<Hash> = pages
-                    .par_chunks(4096)
-                    .map(|run| {
-                        let mut h = HashBuffer::default();
-                        run.hash(&mut h);
-                        h.hash()
-                    })
-                    .collect();
-                runs
-            },
-            || {
-                let each: Vec<Hash> = taxonomies
-                    .par_iter()
-                    .map(|t| {
-                        let mut h = HashBuffer::default();
-                        t.hash(&mut h);
-                        h.hash()
-                    })
-                    .collect();
-                each
-            },
+        let (pages, taxonomies): (Vec<Hash>, Vec<Hash>) = rayon::join(
+            || pages.par_chunks(4096).map(hashed).collect(),
+            || taxonomies.par_iter().map(hashed).collect(),
         );
         let mut h = HashBuffer::default();
         (ARCHIVE_SEED, articles.len(), pages, taxonomies).hash(&mut h);

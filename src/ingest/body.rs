@@ -1014,16 +1014,22 @@ pub fn html_body(html: &str, origin: Option<&url::Url>) -> Body {
 /// `<style>` goes whole, as the sanitizer drops them from bodies.
 pub const HIDDEN_ELEMENTS: [&str; 3] = ["script", "style", "noscript"];
 
-/// Whether text after the raw HTML `tag` is inside a hidden element ([`HIDDEN_ELEMENTS`]),
-/// given whether the text before it was: `<script>` opens one, `</script>` closes it.
-pub fn hidden_after(hidden: Option<&'static str>, tag: &str) -> Option<&'static str> {
-    let closing = tag.starts_with("</");
-    let name: String = tag
+/// The element name of a raw HTML tag (`<Script src=x>` is `script`), lowercased, and
+/// whether the tag closes it (`</script>`).
+pub fn tag_name(tag: &str) -> (String, bool) {
+    let name = tag
         .trim_start_matches(['<', '/'])
         .chars()
         .take_while(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
+    (name, tag.starts_with("</"))
+}
+
+/// Whether text after the raw HTML `tag` is inside a hidden element ([`HIDDEN_ELEMENTS`]),
+/// given whether the text before it was: `<script>` opens one, `</script>` closes it.
+pub fn hidden_after(hidden: Option<&'static str>, tag: &str) -> Option<&'static str> {
+    let (name, closing) = tag_name(tag);
     let element = HIDDEN_ELEMENTS.into_iter().find(|h| *h == name);
     match (hidden, element) {
         (Some(open), Some(e)) if closing && open == e => None,

@@ -516,13 +516,7 @@ fn summary_text(summary: &str) -> String {
         match event {
             Event::Text(t) | Event::Code(t) if hidden.is_none() => text.push_str(&t),
             Event::InlineHtml(tag) | Event::Html(tag) => {
-                let closing = tag.starts_with("</");
-                let name: String = tag
-                    .trim_start_matches(['<', '/'])
-                    .chars()
-                    .take_while(char::is_ascii_alphanumeric)
-                    .map(|c| c.to_ascii_lowercase())
-                    .collect();
+                let (name, closing) = super::body::tag_name(&tag);
                 let hides = HIDDEN_ELEMENTS.contains(&name.as_str());
                 match &hidden {
                     Some(h) if closing && *h == name => hidden = None,
