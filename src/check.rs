@@ -365,16 +365,12 @@ fn problem(
     }
 }
 
-/// Resolves `.` and `..` in a site-relative path; `None` if it climbs above the root.
 /// The content file a link to a Markdown source file (`b.md#part`, `../world/b.md`,
-/// `/world/b.md`) names, from the article file `from` (`content/world/a.md`), as its
-/// place is shown (`content/world/b.md`).
+/// `/world/b.md`, as ingest tells them) names, from the article file `from`
+/// (`content/world/a.md`), as its place is shown (`content/world/b.md`).
 fn source_link_target(url: &str, from: &Path) -> Option<String> {
-    let path = url.split(['#', '?']).next()?;
+    let path = crate::ingest::body::content_link(url)?;
     let path = percent_decode_str(path).decode_utf8().ok()?;
-    if !path.ends_with(".md") {
-        return None;
-    }
     let from = from.to_str()?.replace('\\', "/");
     let joined = match path.strip_prefix('/') {
         Some(rooted) => format!("content/{rooted}"),
@@ -383,6 +379,7 @@ fn source_link_target(url: &str, from: &Path) -> Option<String> {
     normalize(&joined)
 }
 
+/// Resolves `.` and `..` in a site-relative path; `None` if it climbs above the root.
 fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for seg in path.split('/') {

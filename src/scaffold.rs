@@ -151,7 +151,9 @@ pub fn new_article(
         let (folder, existing) = section_folder(&path, section, config.slugs)?;
         let section = section.trim();
         // An existing folder is the section as it is named already.
-        if !existing && crate::ingest::section_name(&folder) != section && !section.contains("..") {
+        let reads_back =
+            crate::ingest::section_name(&folder).to_lowercase() == section.to_lowercase();
+        if !existing && !reads_back && !section.contains("..") {
             named = Some(toml::Value::String(section.to_string()).to_string());
         }
         path.push(folder);

@@ -871,3 +871,38 @@ fn a_translation_changing_language_updates_the_other_language() {
     let english = site.read("2023/02/02/story-1/index.html");
     assert!(english.contains("hreflang=\"de\""), "{english}");
 }
+
+/// What any page may show changes without any article's card changing: a translation
+/// leaving its group (the other language's page loses its link), and a site icon added
+/// under `static/` (every page links it). Each rebuild must still give a clean build's
+/// site.
+#[test]
+fn changes_every_page_may_show_match_a_clean_build() {
+    let site = fixture();
+    site.article(
+        "world/story-ar.md",
+        "title = \"Qissa\"\nslug = \"qissa\"\ndate = 2023-03-02\nlang = \"ar\"\ntranslationKey = \"s1\"",
+        "Nass.",
+    );
+    replace_in(
+        &site,
+        "content/business/story-01.md",
+        "+++\n\n",
+        "translationKey = \"s1\"\n+++\n\n",
+    );
+    check_change(&site, |s| {
+        replace_in(
+            s,
+            "content/world/story-ar.md",
+            "\ntranslationKey = \"s1\"",
+            "",
+        );
+    });
+    assert!(!site
+        .read("2023/02/02/story-1/index.html")
+        .contains("hreflang=\"ar\""));
+    check_change(&site, |s| {
+        s.write("static/favicon.ico", "icon");
+    });
+    assert!(site.read("index.html").contains("/favicon.ico"));
+}

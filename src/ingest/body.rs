@@ -316,7 +316,8 @@ pub fn render_markdown(
     // in-word state carries over between text events and resets at breaks.
     let mut in_word = false;
     // Inside an inline `<script>` or `<style>` ([`HIDDEN_ELEMENTS`]): its text is no
-    // words and no lede, as the sanitizer removes it from the page.
+    // words and no lede, as the sanitizer removes it from the page, up to its end tag or
+    // the body's end (an HTML parser reads the rest as the script's).
     let mut hidden: Option<&'static str> = None;
 
     // Offsets give the line of a refused link for its warning.
@@ -366,10 +367,6 @@ pub fn render_markdown(
         ) && !inline_end
         {
             in_word = false;
-        }
-        // Inline HTML ends with its block, closed or not.
-        if matches!(event, Event::End(_)) && !inline_end {
-            hidden = None;
         }
         let line = || Some(first_line - 1 + line_of(markdown, range.start));
         match event {
@@ -1033,8 +1030,8 @@ pub fn hidden_after(hidden: Option<&'static str>, tag: &str) -> Option<&'static 
     let element = HIDDEN_ELEMENTS.into_iter().find(|h| *h == name);
     match (hidden, element) {
         (Some(open), Some(e)) if closing && open == e => None,
-        // A self-closed tag (`<script src=x />`) opens nothing.
-        (None, Some(e)) if !closing && !tag.trim_end().ends_with("/>") => Some(e),
+        // HTML has no self-closed `<script />`: it opens one too.
+        (None, Some(e)) if !closing => Some(e),
         _ => hidden,
     }
 }
@@ -1336,13 +1333,17 @@ mod tests {
             "{}",
             b.html
         );
-        // A tag left open ends with its paragraph; a self-closed one opens nothing.
-        let b = render_markdown(
-            "One <script>two\n\nThree <script src=\"x.js\" /> four.\n",
-            1,
-        );
-        assert_eq!(b.first_paragraph, "One");
-        assert_eq!(b.word_count, 3);
+        // Left open, or written as if self-closed, it runs to the body's end, as the
+        // sanitizer reads it.
+        for text in [
+            "One <script>two\n\nThree four five.\n",
+            "One <script src=\"x.js\" /> two\n\nThree four five.\n",
+        ] {
+            let b = render_markdown(text, 1);
+            assert_eq!(b.first_paragraph, "One", "{text}");
+            assert_eq!(b.word_count, 1, "{text}");
+            assert!(!b.html.contains("Three"), "{}", b.html);
+        }
     }
 
     /// A heading opening a dump's body is no lede, as in a Markdown body.

@@ -483,11 +483,7 @@ fn plain_text(markdown: &str) -> String {
                 | TagEnd::BlockQuote(_)
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell,
-            ) => {
-                text.push(' ');
-                // Inline HTML ends with its block, closed or not.
-                hidden = None;
-            }
+            ) => text.push(' '),
             _ => {}
         }
     }

@@ -378,9 +378,10 @@ fn blocks(text: &str, config: &SiteConfig) -> Vec<Block> {
 }
 
 /// Adds a finished block to `blocks` without its clutter lines (and a bare URL right
-/// after one), but for a clutter line that continues a hard-wrapped paragraph: one in a
-/// block read as one paragraph, under a line of it that ends no sentence (`... spent on`
-/// / `Advertisement`), where the words are the paragraph's. Under the headline, in the
+/// after one), but for a clutter line that ends a hard-wrapped paragraph: one in a
+/// block read as one paragraph, under a line of it that ends no sentence and with no
+/// text after it (`... spent on` / `Advertisement`), where the words are the
+/// paragraph's. Under the headline, in the
 /// first block, clutter is always dropped: no paragraph starts there. True when the
 /// block's last line was dropped, so that a link opening the next block goes with it.
 fn push_block(block: Block, blocks: &mut Vec<Block>, config: &SiteConfig) -> bool {
@@ -394,14 +395,21 @@ fn push_block(block: Block, blocks: &mut Vec<Block>, config: &SiteConfig) -> boo
     let mut kept: Block = Vec::with_capacity(block.len());
     // The line above was dropped.
     let mut dropped = false;
-    for line in block {
+    // A wrapped line of one word ends its paragraph: a clutter line with text after it
+    // in the block is an ad slot inside the paragraph, not its last word.
+    let last_text = block.iter().rposition(|l| !l.clutter);
+    for (j, line) in block.into_iter().enumerate() {
         let continues = |above: &Line| {
             !ends_sentence(&above.text)
                 && bullet(&above.text).is_none()
                 && !is_header_line(&above.text, config)
         };
         let drop = if line.clutter {
-            headline || by_line || dropped || !kept.last().is_some_and(continues)
+            headline
+                || by_line
+                || dropped
+                || last_text.is_some_and(|t| j < t)
+                || !kept.last().is_some_and(continues)
         } else {
             dropped && is_bare_link(&line.text)
         };
@@ -426,6 +434,14 @@ fn is_bare_link(text: &str) -> bool {
 fn push_paragraphs(block: &[Line], out: &mut Vec<String>) {
     if block.is_empty() {
         return;
+    }
+    // A subheading right above its text (`Background` / `The talks began...`) is a
+    // paragraph of its own, not the start of a wrapped one.
+    if let [first, next, ..] = block {
+        if is_subheading(&first.text, &next.text) {
+            out.push(first.text.clone());
+            return push_paragraphs(&block[1..], out);
+        }
     }
     // Bullet points are paragraphs of their own (a list, once rendered); the lines
     // between them are read as any block is.
@@ -452,6 +468,18 @@ fn push_paragraphs(block: &[Line], out: &mut Vec<String>) {
                 .join(" "),
         );
     }
+}
+
+/// Whether `line` reads as a subheading over `next`: a few words that end no sentence,
+/// shorter than half the next line, both starting with a capital. A wrapped line is
+/// about as long as the next (`The minister met with` / `President Biden on Tuesday.`).
+fn is_subheading(line: &str, next: &str) -> bool {
+    let capital = |t: &str| t.chars().next().is_some_and(char::is_uppercase);
+    line.split_whitespace().count() <= 5
+        && !ends_sentence(line)
+        && line.chars().count() * 2 < next.chars().count()
+        && capital(line)
+        && capital(next)
 }
 
 /// Whether a block of these lines holds a paragraph a line rather than one hard-wrapped
@@ -814,22 +842,27 @@ fn trailing_agency<'a>(part: &'a str, config: &SiteConfig) -> Option<(&'a str, S
     // The agency's name is at most three words; the writer's at least two.
     starts.iter().rev().take(3).find_map(|&at| {
         let writer = part[..at].trim();
-        let agency = config.ingest.agency(&part[at..])?;
+        let named = &part[at..];
+        let agency = config.ingest.agency(named)?;
         // Words, not a dash (`Iraq Talks - Reuters` is a page title).
         let words = writer.split_whitespace();
         let wordy = words.clone().count() >= 2
             && words
                 .into_iter()
                 .all(|w| w.chars().any(char::is_alphabetic));
-        (wordy && is_name(writer)).then_some((writer, agency))
+        // An agency's name of one word may end a writer's own (`Michael R. Bloomberg`):
+        // split only from a writer in capitals, as AP writes them.
+        let apart = named.contains(' ') || !writer.chars().any(char::is_lowercase);
+        (wordy && apart && is_name(writer)).then_some((writer, agency))
     })
 }
 
 /// A byline whose parts a dash separates: `AFP - 07.03.2023` (agency, date), `القاهرة -
-/// أ ش أ` (place, agency: Arabic papers' dateline), `Jane Doe - Reuters - 7 March 2023`
-/// (writer, agency, date). It needs an agency, and holds nothing else but at most one
-/// date and one short name, the place or the writer; so a sentence with a dash (`AFP -
-/// the minister said...`) is none.
+/// أ ش أ` (place, agency: Arabic papers' dateline). It needs an agency, and holds
+/// nothing else but at most one date and one place, a short name that is no writer (in
+/// this form a name beside the agency is where the story was filed from: `Hong Kong -
+/// AFP` is as common as a writer's name would be); so a sentence with a dash (`AFP - the
+/// minister said...`) is none.
 fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
     const DASHES: [&str; 3] = [" - ", " \u{2013} ", " \u{2014} "];
     if !DASHES.iter().any(|d| line.contains(d)) {
@@ -840,7 +873,6 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
         parts = parts.iter().flat_map(|p| p.split(dash)).collect();
     }
     let mut b = Byline::default();
-    let mut place = None;
     for part in parts.iter().map(|p| p.trim()) {
         if let Some(agency) = config.ingest.agency(part) {
             if !b.sources.contains(&agency) {
@@ -860,26 +892,11 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
             // A second date.
             return None;
         }
-        // Otherwise the one place it was filed from, or its writer (below).
-        if place.is_some() || part.split_whitespace().count() > 3 || !is_name(part) || is_role(part)
-        {
+        // Otherwise the one place it was filed from.
+        if b.filed_from || part.split_whitespace().count() > 3 || !is_name(part) || is_role(part) {
             return None;
         }
-        place = Some(part);
-    }
-    // A dateline's place is written in capitals (`CAIRO - Reuters`) or in a script
-    // without them (`القاهرة - أ ش أ`); a name of two words or more in mixed case, in a
-    // byline with its date (`Jane Doe - Reuters - 7 March 2023`), is the writer.
-    match place {
-        Some(p)
-            if b.dated()
-                && p.split_whitespace().count() >= 2
-                && p.chars().any(char::is_lowercase) =>
-        {
-            b.authors.push(p.to_string())
-        }
-        Some(_) => b.filed_from = true,
-        None => {}
+        b.filed_from = true;
     }
     (!b.sources.is_empty()).then_some(b)
 }
@@ -1450,18 +1467,19 @@ mod tests {
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
     }
 
-    /// A writer in a dash byline with its date is the writer, not a place; an agency
-    /// spelt out is the agency's one source; AP's `JANE DOE Associated Press` is both.
+    /// A place in a dash byline is no writer; an agency spelt out is the agency's one
+    /// source; AP's `JANE DOE Associated Press` is a writer and an agency, but a writer
+    /// whose name ends as an agency's does (`Michael R. Bloomberg`) is one writer.
     #[test]
     fn writers_beside_agencies() {
         for (text, authors, sources) in [
-            (
-                "Jane Doe - Reuters - 7 March 2023",
-                vec!["Jane Doe"],
-                vec!["Reuters"],
-            ),
             ("CAIRO - Reuters - 7 March 2023", vec![], vec!["Reuters"]),
-            ("Cairo - Reuters - 7 March 2023", vec![], vec!["Reuters"]),
+            ("Hong Kong - AFP - 7 March 2023", vec![], vec!["AFP"]),
+            (
+                "By Michael R. Bloomberg\n7 March 2023",
+                vec!["Michael R. Bloomberg"],
+                vec![],
+            ),
             (
                 "By JANE DOE, Associated Press\n7 March 2023",
                 vec!["JANE DOE"],
@@ -1779,6 +1797,8 @@ mod tests {
             "Headline\nAdvertisement\nAFP, 7 Mar 2023\n\nThe lede.\n\nThe end.\n",
             "Headline\n\nAFP, 7 Mar 2023\nAdvertisement\n\nThe lede.\n\nThe end.\n",
             "Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\n- one\n- two\nAdvertisement\n\nThe end.\n",
+            // Inside a wrapped paragraph, text after it: an ad slot.
+            "Headline\n\nAFP, 7 Mar 2023\n\nThe lede.\n\nThe firm had spent\nAdvertisement\nmost of its budget.\n\nThe end.\n",
         ] {
             let out = parse_text(text);
             let a = &out.articles[0];
@@ -1828,6 +1848,16 @@ mod tests {
         assert_eq!(
             body(&format!("{head}First one.\nSecond one.\n")),
             "<p>The lede of this story.</p>\n<p>First one.</p>\n<p>Second one.</p>\n"
+        );
+        // A subheading over its text stays apart; a wrapped line as long as the next,
+        // over a capital, is joined.
+        assert_eq!(
+            body(&format!("{head}Background\nThe talks began in 2019 and\nwent on for years.\n")),
+            "<p>The lede of this story.</p>\n<p>Background</p>\n<p>The talks began in 2019 and went on for years.</p>\n"
+        );
+        assert_eq!(
+            body(&format!("{head}The minister met with\nPresident Biden on Tuesday.\n")),
+            "<p>The lede of this story.</p>\n<p>The minister met with President Biden on Tuesday.</p>\n"
         );
     }
 }

@@ -9,14 +9,13 @@ pub mod ui;
 pub mod views;
 
 use std::error::Error as _;
+use std::hash::Hash as _;
 use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::archive::{Archive, Page, PageKind};
-use std::hash::Hash as _;
-
 use crate::cache::{hash_value, Hash, HashBuffer, HashWriter};
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, line_of, Diagnostic};
