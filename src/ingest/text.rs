@@ -62,6 +62,9 @@ struct Byline {
     wrong_weekday: Option<(String, &'static str)>,
     /// The place of a dash byline (`القاهرة - أ ش أ`), where the story was filed from.
     filed_from: bool,
+    /// That place, when it could as well be a writer's name (`Jane Doe - Reuters`:
+    /// words in mixed case, where a dateline writes its place in capitals), to say so.
+    place_or_writer: Option<String>,
     /// The update time in parentheses after the date (`7 Mar 2023 (updated 8 Mar 2023)`).
     updated: Option<chrono::DateTime<chrono_tz::Tz>>,
 }
@@ -205,6 +208,16 @@ pub fn parse(file: &SourceFile, config: &SiteConfig) -> FileOutcome {
                     format!("could not place '{part}' from the byline (not a name, a known agency or a date); add agencies under [ingest] in site.toml if it is one"),
                 )
                 .with_kind("unplaced-line"),
+            );
+        }
+        if let Some(place) = &byline.place_or_writer {
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    Some(line.no),
+                    format!("'{place}' beside the agency is read as the place the story was filed from, as in 'CAIRO - Reuters'; if it is the writer, write the byline as 'By {place}, {}'", byline.sources.join(", ")),
+                )
+                .with_kind("place-or-writer"),
             );
         }
         if let Some((text, actual)) = &byline.wrong_weekday {
@@ -897,6 +910,9 @@ fn dash_byline(line: &str, config: &SiteConfig) -> Option<Byline> {
             return None;
         }
         b.filed_from = true;
+        if part.split_whitespace().count() >= 2 && part.chars().any(char::is_lowercase) {
+            b.place_or_writer = Some(part.to_string());
+        }
     }
     (!b.sources.is_empty()).then_some(b)
 }
@@ -1475,6 +1491,7 @@ mod tests {
         for (text, authors, sources) in [
             ("CAIRO - Reuters - 7 March 2023", vec![], vec!["Reuters"]),
             ("Hong Kong - AFP - 7 March 2023", vec![], vec!["AFP"]),
+            ("Jane Doe - Reuters - 7 March 2023", vec![], vec!["Reuters"]),
             (
                 "By Michael R. Bloomberg\n7 March 2023",
                 vec!["Michael R. Bloomberg"],
@@ -1502,6 +1519,17 @@ mod tests {
             assert_eq!(a.sources, sources, "{text}");
             assert!(a.date.is_some(), "{text}");
             assert_eq!(a.body_html, "<p>Body text here.</p>\n", "{text}");
+            // A place that could be a writer's name is read as the place, and said.
+            let said = out.diagnostics.iter().find(|d| d.kind == "place-or-writer");
+            let mixed = text.starts_with("Hong Kong") || text.starts_with("Jane");
+            assert_eq!(said.is_some(), mixed, "{text}");
+            if let Some(d) = said.filter(|_| text.starts_with("Jane")) {
+                assert!(
+                    d.message.contains("'By Jane Doe, Reuters'"),
+                    "{}",
+                    d.message
+                );
+            }
         }
     }
 
