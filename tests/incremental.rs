@@ -849,10 +849,8 @@ fn each_article_retitled_under_its_slug_matches_a_clean_build() {
     }
 }
 
-/// A translation's language changed, its URL kept: the page of its other language
-/// names the language (`hreflang`), and must build its context again.
-#[test]
-fn a_translation_changing_language_updates_the_other_language() {
+/// The fixture with Story 1 in Arabic too (`world/story-ar.md`, under its own slug).
+fn translated_fixture() -> Site {
     let site = fixture();
     site.article(
         "world/story-ar.md",
@@ -865,6 +863,14 @@ fn a_translation_changing_language_updates_the_other_language() {
         "+++\n\n",
         "translationKey = \"s1\"\n+++\n\n",
     );
+    site
+}
+
+/// A translation's language changed, its URL kept: the page of its other language
+/// names the language (`hreflang`), and must build its context again.
+#[test]
+fn a_translation_changing_language_updates_the_other_language() {
+    let site = translated_fixture();
     check_change(&site, |s| {
         replace_in(s, "content/world/story-ar.md", "\"ar\"", "\"de\"");
     });
@@ -878,18 +884,7 @@ fn a_translation_changing_language_updates_the_other_language() {
 /// site.
 #[test]
 fn changes_every_page_may_show_match_a_clean_build() {
-    let site = fixture();
-    site.article(
-        "world/story-ar.md",
-        "title = \"Qissa\"\nslug = \"qissa\"\ndate = 2023-03-02\nlang = \"ar\"\ntranslationKey = \"s1\"",
-        "Nass.",
-    );
-    replace_in(
-        &site,
-        "content/business/story-01.md",
-        "+++\n\n",
-        "translationKey = \"s1\"\n+++\n\n",
-    );
+    let site = translated_fixture();
     check_change(&site, |s| {
         replace_in(
             s,
