@@ -12,6 +12,7 @@ use std::error::Error as _;
 use std::hash::Hash as _;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
@@ -20,7 +21,6 @@ use crate::cache::{hash_value, Hash, HashBuffer, HashWriter};
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, line_of, Diagnostic};
 use crate::output::PagesBasis;
-use rayon::prelude::*;
 use views::{Card, PageContext, SiteView, Sites, Views};
 
 /// Templates compiled once, shared by every render.
