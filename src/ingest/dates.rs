@@ -664,11 +664,24 @@ pub fn basic_date(text: &str) -> Option<NaiveDate> {
 pub fn local_to_zone(naive: NaiveDateTime, tz: Tz) -> DateTime<Tz> {
     tz.from_local_datetime(&naive)
         .earliest()
-        .or_else(|| {
+        .unwrap_or_else(|| {
+            MOVED.with(|m| m.set(true));
             tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
                 .earliest()
+                .unwrap_or_else(|| tz.from_utc_datetime(&naive))
         })
-        .unwrap_or_else(|| tz.from_utc_datetime(&naive))
+}
+
+thread_local! {
+    /// Set when [`local_to_zone`] met a time its zone skips (see [`take_moved`]).
+    static MOVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a local time read on this thread since the last call did not exist in its
+/// zone (the hour the clocks skip when they go forward) and was moved an hour on; a
+/// caller clears it before reading a date and asks after, to say so.
+pub fn take_moved() -> bool {
+    MOVED.with(|m| m.replace(false))
 }
 
 #[cfg(test)]

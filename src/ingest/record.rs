@@ -621,8 +621,24 @@ impl<'a> Fields<'a> {
                 return None;
             }
         };
+        super::dates::take_moved();
         match parse_date_with(&text, self.config.tz, self.config.ingest.date_order) {
             Ok(d) => {
+                if super::dates::take_moved() {
+                    let line = self.line(&key);
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            self.shown,
+                            line,
+                            format!(
+                                "{key} '{text}' is a time the clocks skip in {} (they go forward that night); it is read as {}",
+                                self.config.tz.name(),
+                                d.format("%Y-%m-%d %H:%M %:z")
+                            ),
+                        )
+                        .with_kind("bad-date"),
+                    );
+                }
                 if let Some(actual) = wrong_weekday(&text, &d) {
                     let line = self.line(&key);
                     self.diagnostics.push(
@@ -1731,6 +1747,34 @@ mod tests {
         // An outlet is a source, as a text file's desk line makes it; an agency spelt out
         // is its one source.
         assert_eq!(draft.sources, ["Reuters", "BBC News", "AP"]);
+    }
+
+    /// A local time the clocks skip (02:30 on the night they go forward) is read an hour
+    /// on, and said; other times, and an hour that occurs twice, are read as written.
+    #[test]
+    fn a_time_the_clocks_skip_is_said() {
+        let config = SiteConfig {
+            tz: "America/New_York".parse().unwrap(),
+            ..SiteConfig::default()
+        };
+        let shown = Path::new("content/d.jsonl");
+        for (date, read, said) in [
+            ("2023-03-12 02:30", "2023-03-12 03:30", true),
+            ("2023-03-12 01:30", "2023-03-12 01:30", false),
+            ("2023-11-05 01:30", "2023-11-05 01:30", false),
+        ] {
+            let mut map = Map::new();
+            map.insert("date".into(), Value::String(date.into()));
+            let mut f = Fields::new(map, Mode::Dump, "", 1, shown, &config);
+            let draft = f.draft();
+            let local = draft.date.map(|d| d.format("%Y-%m-%d %H:%M").to_string());
+            assert_eq!(local.as_deref(), Some(read), "{date}");
+            let warned = f
+                .diagnostics
+                .iter()
+                .any(|d| d.message.contains("clocks skip"));
+            assert_eq!(warned, said, "{date}: {:?}", f.diagnostics);
+        }
     }
 
     #[test]
