@@ -288,6 +288,13 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A warning at `key`'s line, whatever the mode.
+    fn warn(&mut self, key: &str, kind: &'static str, msg: String) {
+        let line = self.line(key);
+        let d = Diagnostic::warning(self.shown, line, msg).with_kind(kind);
+        self.diagnostics.push(d);
+    }
+
     /// An error in front matter, a warning in a dump.
     fn problem(&mut self, key: &str, kind: &'static str, msg: String) {
         let line = self.line(key);
@@ -341,19 +348,12 @@ impl<'a> Fields<'a> {
                 self.shadowed.push(other);
                 continue;
             }
-            let line = self.line(&other);
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    self.shown,
-                    line,
-                    format!(
-                        "'{other}' is ignored: '{}' already gives the {}",
-                        first.0,
-                        field.names()[0]
-                    ),
-                )
-                .with_kind("duplicate-field"),
+            let msg = format!(
+                "'{other}' is ignored: '{}' already gives the {}",
+                first.0,
+                field.names()[0]
             );
+            self.warn(&other, "duplicate-field", msg);
         }
         Some(first)
     }
@@ -625,30 +625,16 @@ impl<'a> Fields<'a> {
         match parse_date_with(&text, self.config.tz, self.config.ingest.date_order) {
             Ok(d) => {
                 if super::dates::take_moved() {
-                    let line = self.line(&key);
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            self.shown,
-                            line,
-                            format!(
-                                "{key} '{text}' is a time the clocks skip in {} (they go forward that night); it is read as {}",
-                                self.config.tz.name(),
-                                d.format("%Y-%m-%d %H:%M %:z")
-                            ),
-                        )
-                        .with_kind("bad-date"),
+                    let msg = format!(
+                        "{key} '{text}' is a time the clocks skip in {} (they go forward that night); it is read as {}",
+                        self.config.tz.name(),
+                        d.format("%Y-%m-%d %H:%M %:z")
                     );
+                    self.warn(&key, "bad-date", msg);
                 }
                 if let Some(actual) = wrong_weekday(&text, &d) {
-                    let line = self.line(&key);
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            self.shown,
-                            line,
-                            format!("{key} {}", wrong_weekday_message(&text, actual)),
-                        )
-                        .with_kind("bad-date"),
-                    );
+                    let msg = format!("{key} {}", wrong_weekday_message(&text, actual));
+                    self.warn(&key, "bad-date", msg);
                 }
                 Some(d)
             }
@@ -867,18 +853,11 @@ impl<'a> Fields<'a> {
             match body::target(&src) {
                 body::Target::Beside { path, rest } => return Some(body::beside_link(&path, rest)),
                 body::Target::Outside { .. } => {
-                    let line = self.line("image");
                     let name = src.rsplit(['/', '\\']).next().unwrap_or_default();
-                    self.diagnostics.push(
-                        Diagnostic::warning(
-                            self.shown,
-                            line,
-                            format!(
-                                "image '{src}' leads out of the article's folder, and files are copied only from that folder and the folders under it; ignored: move the file beside the article and write image = \"{name}\""
-                            ),
-                        )
-                        .with_kind("outside-folder"),
+                    let msg = format!(
+                        "image '{src}' leads out of the article's folder, and files are copied only from that folder and the folders under it; ignored: move the file beside the article and write image = \"{name}\""
                     );
+                    self.warn("image", "outside-folder", msg);
                     refused_image = Some(src);
                     return None;
                 }
@@ -892,15 +871,8 @@ impl<'a> Fields<'a> {
             if local || matches!(scheme.as_deref(), Some("http" | "https")) {
                 Some(src)
             } else {
-                let line = self.line("image");
-                self.diagnostics.push(
-                    Diagnostic::warning(
-                        self.shown,
-                        line,
-                        format!("image '{src}' is neither a web address nor a file; ignored"),
-                    )
-                    .with_kind("bad-field"),
-                );
+                let msg = format!("image '{src}' is neither a web address nor a file; ignored");
+                self.warn("image", "bad-field", msg);
                 None
             }
         });
@@ -939,18 +911,11 @@ impl<'a> Fields<'a> {
         // anything else), and the field most likely holds a scraped link's href.
         if let Some(u) = url.as_deref().filter(|u| script_scheme(u)) {
             let key = url_key.unwrap_or_else(|| "url".into());
-            let line = self.line(&key);
             let shown: String = u.chars().take(60).collect();
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    self.shown,
-                    line,
-                    format!(
-                        "{key} '{shown}' is a script or inline data, not the address of a page; ignored (the slug comes from the title): give the page's address (https://...) or leave {key} out"
-                    ),
-                )
-                .with_kind("bad-field"),
+            let msg = format!(
+                "{key} '{shown}' is a script or inline data, not the address of a page; ignored (the slug comes from the title): give the page's address (https://...) or leave {key} out"
             );
+            self.warn(&key, "bad-field", msg);
             url = None;
         }
         // Hugo's `url` and Jekyll's `permalink` give the page's address on the old site:
@@ -1095,18 +1060,11 @@ impl<'a> Fields<'a> {
     /// Warns about each leftover key on its own line (front matter).
     pub fn warn_unknown(&mut self) {
         for key in self.leftover() {
-            let line = self.line(&key);
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    self.shown,
-                    line,
-                    format!(
-                        "unknown front-matter field '{key}' is ignored; known fields are {}",
-                        KNOWN_FIELDS.join(", ")
-                    ),
-                )
-                .with_kind("unknown-field"),
+            let msg = format!(
+                "unknown front-matter field '{key}' is ignored; known fields are {}",
+                KNOWN_FIELDS.join(", ")
             );
+            self.warn(&key, "unknown-field", msg);
         }
     }
 }
