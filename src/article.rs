@@ -131,7 +131,7 @@ impl Article {
 
     /// The folder of its source file under `content/` (`world`; empty at the top).
     pub fn folder(&self) -> &str {
-        self.id.rsplit_once('/').map_or("", |(d, _)| d)
+        folder_of(&self.id)
     }
 
     /// Each file the article refers to ([`Article::asset_refs`]), as its path under
@@ -147,6 +147,11 @@ impl Article {
             (rel, r.as_str())
         })
     }
+}
+
+/// The folder of a path under `content/` (`world` for `world/x.md`; empty at the top).
+pub fn folder_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 /// A photo and its caption; `src` is `None` when only the caption survived (scraped text).

@@ -151,11 +151,13 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
         .collect();
     // A link to an article left out of this build is broken for a reason worth giving:
     // it names the article and how to build with it.
+    let note =
+        |w: &crate::build::WithheldPage| format!("links to {}, which {}", w.place, w.why.explain());
     let withheld: HashMap<String, String> = report
         .withheld
         .iter()
         .flat_map(|w| {
-            let note = format!("links to {}, which {}", w.place, w.why.explain());
+            let note = note(w);
             // Its old addresses' redirect pages are left out with it.
             let redirects = w
                 .aliases
@@ -172,12 +174,7 @@ pub fn check_site(opts: &BuildOptions) -> CheckOutcome {
     let withheld_files: HashMap<&str, String> = report
         .withheld
         .iter()
-        .map(|w| {
-            (
-                w.place.as_str(),
-                format!("links to {}, which {}", w.place, w.why.explain()),
-            )
-        })
+        .map(|w| (w.place.as_str(), note(w)))
         .collect();
     for link in &mut broken {
         link.source = sources.get(&link.page).map(|p| p.to_path_buf());
@@ -366,17 +363,13 @@ fn problem(
 }
 
 /// The content file a link to a Markdown source file (`b.md#part`, `../world/b.md`,
-/// `/world/b.md`, as ingest tells them) names, from the article file `from`
-/// (`content/world/a.md`), as its place is shown (`content/world/b.md`).
+/// `/world/b.md`) names, from the article file `from` (`content/world/a.md`), as its
+/// place is shown (`content/world/b.md`): read as the build reads such links.
 fn source_link_target(url: &str, from: &Path) -> Option<String> {
     let path = crate::ingest::body::content_link(url)?;
-    let path = percent_decode_str(path).decode_utf8().ok()?;
-    let from = from.to_str()?.replace('\\', "/");
-    let joined = match path.strip_prefix('/') {
-        Some(rooted) => format!("content/{rooted}"),
-        None => format!("{}/{path}", from.rsplit_once('/')?.0),
-    };
-    normalize(&joined)
+    let rel = slash_path(from, Path::new("content"));
+    let file = crate::archive::links::content_file(crate::article::folder_of(&rel), path)?;
+    Some(format!("content/{file}"))
 }
 
 /// Resolves `.` and `..` in a site-relative path; `None` if it climbs above the root.

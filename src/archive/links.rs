@@ -65,7 +65,7 @@ pub fn resolve(
 /// The file under `content/` a link from an article in `folder` names (`../world/x.md`
 /// from `business` is `world/x.md`, and so is `/world/x.md` from anywhere), decoded as a
 /// browser asks for it; `None` when it climbs out of `content/`.
-fn content_file(folder: &str, path: &str) -> Option<String> {
+pub(crate) fn content_file(folder: &str, path: &str) -> Option<String> {
     let joined = match site_rooted(path) {
         Some(from_root) => from_root.to_string(),
         None => format!("{folder}/{path}"),

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::article::Article;
+use crate::article::{folder_of, Article};
 use crate::cache::parsed::ParseMemo;
 use crate::cache::stamp::recent;
 use crate::config::SiteConfig;
@@ -537,17 +537,14 @@ pub fn load_listed(
     loaded.files_read = inputs.len();
     let started = std::time::SystemTime::now();
 
-    // The folder of a file (`world`; empty at the top) when it failed, for what its
-    // neighbours' skip reasons say.
-    let folder_of = |rel: &str| rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-    let failed = |outcome: &FileOutcome| outcome.diagnostics.iter().any(Diagnostic::is_error);
-    let outcomes: Vec<(Format, PathBuf, Option<String>, FileOutcome)> = inputs
+    // Each file's path under `content/` comes along: a file that failed names itself in
+    // its neighbours' skip reasons.
+    let outcomes: Vec<(Format, PathBuf, String, FileOutcome)> = inputs
         .into_par_iter()
         .map(|(format, path, shown, rel, meta)| {
             let (remembered, key) = memo.recall(&rel, meta.as_ref(), config.tz);
             if let Some(outcome) = remembered {
-                let failed = failed(&outcome).then(|| folder_of(&rel));
-                return (format, shown, failed, outcome);
+                return (format, shown, rel, outcome);
             }
             // A file changed moments ago may change again within its timestamps'
             // resolution, keeping its key: its parse is not remembered until it settles.
@@ -592,8 +589,7 @@ pub fn load_listed(
             if let Some((rel, key)) = memo_rel {
                 memo.remember(&rel, key, &mut outcome);
             }
-            let failed = failed(&outcome).then(|| folder_of(&rel));
-            (format, shown, failed, outcome)
+            (format, shown, rel, outcome)
         })
         .collect();
     // Bodies are read from here on (to fold duplicates, to relink).
@@ -613,10 +609,7 @@ pub fn load_listed(
     // to is not "referred to by no article".
     let mut draft_refs: Vec<(usize, (PathBuf, Withheld))> = Vec::new();
     let mut failed_files: Vec<(String, PathBuf)> = Vec::new();
-    for (format, shown, failed_folder, outcome) in outcomes {
-        if let Some(folder) = failed_folder {
-            failed_files.push((folder, shown.clone()));
-        }
+    for (format, shown, rel, outcome) in outcomes {
         let produced = outcome.articles.len();
         let held: Vec<Option<Withheld>> = outcome
             .articles
@@ -661,6 +654,9 @@ pub fn load_listed(
             .iter()
             .find(|d| d.is_error())
             .map(|d| d.message.clone());
+        if failed.is_some() {
+            failed_files.push((folder_of(&rel).to_string(), shown.clone()));
+        }
         let refused = outcome
             .diagnostics
             .iter()
