@@ -821,6 +821,40 @@ fn an_edit_builds_only_the_contexts_of_the_pages_showing_the_article() {
     assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
 }
 
+/// An article added between others, then deleted: every index after it moves, but only
+/// the pages that show it or its neighbours, and the listing pages it shifts, build
+/// their contexts. Each rebuild gives a clean build's site.
+#[test]
+fn an_added_or_deleted_article_builds_only_the_contexts_of_the_pages_it_changes() {
+    let site = fixture();
+    site.write("site.toml", &format!("{CONFIG}page_numbers = \"oldest\"\n"));
+    let full = lib_build(&site, false);
+    assert!(full.success);
+    let added = "content/business/added.md";
+    site.article(
+        "business/added.md",
+        "title = \"Added\"\ndate = 2023-02-20T10:00:00Z\ntags = [\"Oil\"]\nsources = [\"AP\"]",
+        "Added text.",
+    );
+    for step in ["added", "deleted"] {
+        let r = lib_build(&site, false);
+        assert!(r.success);
+        assert!(
+            r.contexts_built > 0 && r.contexts_built * 2 < r.outcome.pages,
+            "{step}: {} of {}",
+            r.contexts_built,
+            r.outcome.pages
+        );
+        assert!(
+            snapshot(&site.out()) == clean_build(&site, "clean"),
+            "after the article was {step}"
+        );
+        if step == "added" {
+            fs::remove_file(site.dir().join(added)).unwrap();
+        }
+    }
+}
+
 /// Each article's card changed in turn, its URL kept (a new title under its slug): each
 /// rebuild builds the contexts of the pages showing that article only, and must give a
 /// clean build's site (its neighbours, listings and related lists show the new title).

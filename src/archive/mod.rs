@@ -9,7 +9,6 @@ pub mod translations;
 pub mod urls;
 
 use std::collections::HashMap;
-use std::hash::Hash as _;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -17,7 +16,7 @@ use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::article::Article;
-use crate::cache::{Hash, HashBuffer, Memo};
+use crate::cache::Memo;
 use crate::config::{PageNumbers, SiteConfig};
 use crate::diagnostics::{Diagnostic, Skipped};
 use crate::ingest::dedupe::Fold;
@@ -136,16 +135,6 @@ pub struct AssetCopy {
     /// Site-relative output file.
     pub to: String,
 }
-
-/// The hash of `value` (through [`HashBuffer`]).
-fn hashed<T: std::hash::Hash + ?Sized>(value: &T) -> Hash {
-    let mut h = HashBuffer::default();
-    value.hash(&mut h);
-    h.hash()
-}
-
-/// Seeds [`Archive::hash_layout`]; changed with what it hashes.
-const ARCHIVE_SEED: Hash = 0x6172_6368_6976_655f_6275_745f_626f_6401;
 
 /// Everything downstream needs: the ordered articles, their collections, and the page plan.
 #[derive(Debug)]
@@ -586,34 +575,6 @@ fn plan_pages(archive: &Archive, config: &SiteConfig) -> Vec<Page> {
 }
 
 impl Archive {
-    /// Hash of how the archive is laid out: everything it holds but its articles and
-    /// their related lists, which pages take one by one (see [`crate::render::pages`]).
-    /// Each field is named, so that a new one cannot be left out.
-    pub fn hash_layout(&self) -> Hash {
-        let Archive {
-            articles,
-            dated,
-            years,
-            taxonomies,
-            pages,
-            asset_copies,
-            redirects,
-            home,
-            undated,
-            related: _,
-            translations,
-        } = self;
-        let (pages, taxonomies): (Vec<Hash>, Vec<Hash>) = rayon::join(
-            || pages.par_chunks(4096).map(hashed).collect(),
-            || taxonomies.par_iter().map(hashed).collect(),
-        );
-        let mut h = HashBuffer::default();
-        (ARCHIVE_SEED, articles.len(), pages, taxonomies).hash(&mut h);
-        (dated, years, asset_copies, redirects, home, undated).hash(&mut h);
-        translations.hash_into(&mut h);
-        h.hash()
-    }
-
     /// The article indices a listing shows, in order.
     pub fn listing_items(&self, listing: Listing) -> &[usize] {
         match listing {

@@ -2,10 +2,8 @@
 //! languages, and their pages link each other (`hreflang`), as Hugo links translations.
 
 use std::collections::HashMap;
-use std::hash::Hash;
 
 use crate::article::Article;
-use crate::cache::HashBuffer;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 
@@ -33,16 +31,6 @@ impl Translations {
     /// The language `a` is written in: its own `lang`, else the site's.
     pub fn language<'a>(&'a self, a: &'a Article) -> &'a str {
         language(a, &self.site)
-    }
-
-    /// Feeds the groups and the site's language to `h` (`group_of` is made from them).
-    pub fn hash_into(&self, h: &mut HashBuffer) {
-        let Translations {
-            groups,
-            group_of: _,
-            site,
-        } = self;
-        (groups, site).hash(h);
     }
 
     /// Whether `tag` is the site's language.

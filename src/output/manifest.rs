@@ -45,28 +45,11 @@ fn mtime_nanos(meta: &Metadata) -> u128 {
         .unwrap_or(0)
 }
 
-/// What a build's pages were made from, in parts: what every page may show, what other
-/// pages show of each article, and what only its own page shows. A rebuild tells from
-/// them which pages are unchanged without building their contexts (see
-/// `render::pages`). Saved in the manifest, so that it always tells of the files the
-/// manifest lists.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PagesBasis {
-    /// Hash of what any page may show: the archive's layout, the site, the binary,
-    /// config and templates.
-    pub shared: Hash,
-    /// Per article, in archive order: the hash of what other pages show of it (its
-    /// card), and of what only its own page adds (its body, its related articles).
-    pub articles: Vec<(Hash, Hash)>,
-}
-
 /// Output files by site-relative path (hashbrown's default hasher: a rebuild looks up
 /// every page's record, and std's SipHash was most of that).
 #[derive(Debug, Default)]
 pub struct Manifest {
     files: hashbrown::HashMap<String, OutputEntry>,
-    /// What the pages were made from, when the build could tell.
-    pub basis: Option<PagesBasis>,
 }
 
 impl Manifest {
@@ -84,22 +67,6 @@ impl Manifest {
     pub fn load(path: &Path) -> Option<Manifest> {
         let bytes = read_file(path, 0)?;
         let mut r = Reader::new(&bytes);
-        let basis = match r.take(1)? {
-            [0] => None,
-            [1] => {
-                let shared = r.u128()?;
-                let n = usize::try_from(r.u64()?).ok()?;
-                // Bounds-checked before anything is allocated for a garbled length.
-                let raw = r.take(n.checked_mul(32)?)?;
-                let hash = |c: &[u8]| u128::from_le_bytes(c.try_into().expect("16 bytes"));
-                let articles = raw
-                    .chunks_exact(32)
-                    .map(|c| (hash(&c[..16]), hash(&c[16..])))
-                    .collect();
-                Some(PagesBasis { shared, articles })
-            }
-            _ => return None,
-        };
         let mut files = hashbrown::HashMap::new();
         while !r.done() {
             let rel = r.str()?.to_string();
@@ -111,32 +78,17 @@ impl Manifest {
             };
             files.insert(rel, entry);
         }
-        Some(Manifest { files, basis })
+        Some(Manifest { files })
     }
 
     /// Saves the records of `files`, given in path order (the same site gives the same
-    /// bytes), and the pages' `basis`; written from the caller's sorted list rather than
-    /// gathered into a manifest first, which at 150,000 files cost a hash map and a
-    /// second sort.
+    /// bytes); written from the caller's sorted list rather than gathered into a manifest
+    /// first, which at 150,000 files cost a hash map and a second sort.
     pub fn save_sorted<'e>(
         path: &Path,
         files: impl ExactSizeIterator<Item = (&'e str, &'e OutputEntry)>,
-        basis: Option<&PagesBasis>,
     ) {
-        let articles = basis.map_or(0, |b| b.articles.len());
-        let mut out = Vec::with_capacity(files.len() * 96 + articles * 32 + 32);
-        match basis {
-            None => out.push(0),
-            Some(b) => {
-                out.push(1);
-                out.extend_from_slice(&b.shared.to_le_bytes());
-                out.extend_from_slice(&(b.articles.len() as u64).to_le_bytes());
-                for (card, own) in &b.articles {
-                    out.extend_from_slice(&card.to_le_bytes());
-                    out.extend_from_slice(&own.to_le_bytes());
-                }
-            }
-        }
+        let mut out = Vec::with_capacity(files.len() * 96);
         for (rel, e) in files {
             put_bytes(&mut out, rel.as_bytes());
             out.extend_from_slice(&e.input.to_le_bytes());
@@ -152,10 +104,10 @@ impl Manifest {
 mod tests {
     use super::*;
 
-    /// The manifest reads back its files and what the pages were made from, or nothing
-    /// at all from a file of another layout (the cache's format is in every file's header).
+    /// The manifest reads back its files, or nothing at all from a file of another
+    /// layout (the cache's format is in every file's header).
     #[test]
-    fn the_pages_basis_reads_back_with_the_files() {
+    fn the_manifest_reads_back_its_files() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("outputs.bin");
         let entry = OutputEntry {
@@ -164,20 +116,14 @@ mod tests {
             len: 3,
             mtime: 4,
         };
-        let basis = PagesBasis {
-            shared: 9,
-            articles: vec![(5, 6), (7, 8)],
-        };
-        for basis in [None, Some(&basis)] {
-            Manifest::save_sorted(&path, [("a.html", &entry)].into_iter(), basis);
-            let m = Manifest::load(&path).unwrap();
-            assert_eq!(m.get("a.html"), Some(&entry));
-            assert_eq!(m.basis.as_ref(), basis);
-        }
-        // A count of articles the file cannot hold: no manifest, not a short one.
-        let mut body = vec![1];
+        Manifest::save_sorted(&path, [("a.html", &entry)].into_iter());
+        let m = Manifest::load(&path).unwrap();
+        assert_eq!(m.get("a.html"), Some(&entry));
+        assert_eq!(m.entries().count(), 1);
+        // A record cut short: no manifest, not a short one.
+        let mut body = Vec::new();
+        crate::cache::put_bytes(&mut body, b"a.html");
         body.extend_from_slice(&9u128.to_le_bytes());
-        body.extend_from_slice(&u64::MAX.to_le_bytes());
         crate::cache::write_file(&path, 0, &body);
         assert!(Manifest::load(&path).is_none());
     }

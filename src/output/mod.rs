@@ -33,7 +33,7 @@ use walkdir::WalkDir;
 
 use crate::cache::{hash_bytes, Hash};
 use crate::diagnostics::slash_path;
-pub use manifest::{Manifest, OutputEntry, PagesBasis};
+pub use manifest::{Manifest, OutputEntry};
 
 /// Marks a folder as broadsheet's output, so that it is never asked to replace a folder
 /// it did not make.
@@ -84,8 +84,6 @@ pub struct Staging {
     keep_files: Vec<String>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
-    /// What this build's pages are made from, saved with the manifest.
-    basis: std::sync::OnceLock<PagesBasis>,
 }
 
 /// Counts of what a build wrote.
@@ -163,7 +161,6 @@ impl Staging {
             keep_files: Vec::new(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
-            basis: std::sync::OnceLock::new(),
         })
     }
 
@@ -218,27 +215,6 @@ impl Staging {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
         true
-    }
-
-    /// Keeps the previous build's file at `rel` as [`Staging::keep`] does, whatever it
-    /// was made from: for a caller that knows its input is the same (see
-    /// [`Staging::previous_basis`]).
-    pub fn keep_as_before(&self, rel: &str) -> bool {
-        match self.old.as_ref().and_then(|m| m.get(rel)) {
-            Some(e) => self.keep(rel, e.input),
-            None => false,
-        }
-    }
-
-    /// What the previous build's pages were made from, if it said.
-    pub fn previous_basis(&self) -> Option<&PagesBasis> {
-        self.old.as_ref()?.basis.as_ref()
-    }
-
-    /// Records what this build's pages are made from, to be saved with the manifest;
-    /// only the first call counts.
-    pub fn set_basis(&self, basis: PagesBasis) {
-        let _ = self.basis.set(basis);
     }
 
     /// The length of the previous build's file at `rel` if that build made it from
@@ -425,11 +401,7 @@ impl Staging {
         }
         self.committed = true;
         if let Some(path) = &self.manifest_path {
-            Manifest::save_sorted(
-                path,
-                files.iter().map(|(rel, e, _)| (rel.as_str(), e)),
-                self.basis.get(),
-            );
+            Manifest::save_sorted(path, files.iter().map(|(rel, e, _)| (rel.as_str(), e)));
         }
         Ok(())
     }

@@ -9,18 +9,15 @@ pub mod ui;
 pub mod views;
 
 use std::error::Error as _;
-use std::hash::Hash as _;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
 use crate::archive::{Archive, Page, PageKind};
-use crate::cache::{hash_value, Hash, HashBuffer, HashWriter};
+use crate::cache::{Hash, HashWriter};
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, line_of, Diagnostic};
-use crate::output::PagesBasis;
 use views::{Card, PageContext, SiteView, Sites, Views};
 
 /// Templates compiled once, shared by every render.
@@ -67,12 +64,10 @@ const LEAN_TEMPLATES: [&str; 6] = [
 ];
 const LEAN_SHARED: [&str; 2] = ["base.html", "macros.html"];
 
-/// A page ready to render: its context, its template, and the hash of both.
+/// A page ready to render: its context and its template.
 pub struct Prepared<'a> {
     pub template: &'static str,
     pub context: PageContext<'a>,
-    /// Hash of everything the page is rendered from (0 when it cannot be known).
-    pub input: Hash,
 }
 
 impl Renderer {
@@ -170,15 +165,13 @@ impl Renderer {
         self.volatile
     }
 
-    /// Builds a page's context and hashes it with `seed` (the fingerprint of the binary
-    /// and config) and the templates: equal hashes mean equal pages. The meta tags and
-    /// JSON-LD, made from the rest of the context, are added by [`Renderer::render_prepared`].
+    /// Builds a page's context. The meta tags and JSON-LD, made from the rest of the
+    /// context, are added by [`Renderer::render_prepared`].
     pub fn prepare<'s>(
         &self,
         views: &'s Views<'_>,
         sites: &'s Sites<'s>,
         page: &Page,
-        seed: Hash,
     ) -> Prepared<'s> {
         let template = template_of(page);
         let lean = self.lean.contains(&template);
@@ -187,59 +180,7 @@ impl Renderer {
         if lean {
             context.make_lean();
         }
-        let input = if self.volatile || seed == 0 {
-            0
-        } else {
-            hash_value(seed ^ self.templates, &(template, &context))
-        };
-        Prepared {
-            template,
-            context,
-            input,
-        }
-    }
-
-    /// What this build's pages are made from, in parts (see [`PagesBasis`] and
-    /// [`pages`]): the archive's layout, the site, `seed` (the binary and config) and
-    /// the templates; each article's fields but its body (which its card and every
-    /// other page that shows it are made from); its body and related articles. `None`
-    /// when no page may be reused (see [`Renderer::volatile`]).
-    pub fn pages_basis(
-        &self,
-        views: &Views<'_>,
-        sites: &Sites<'_>,
-        seed: Hash,
-    ) -> Option<PagesBasis> {
-        if self.volatile || seed == 0 {
-            return None;
-        }
-        let archive = views.archive;
-        let (layout, articles) = rayon::join(
-            || archive.hash_layout(),
-            || {
-                archive
-                    .articles
-                    .par_iter()
-                    .zip(&archive.related)
-                    .map_init(HashBuffer::default, |h, (a, related)| {
-                        h.clear();
-                        a.hash_but_body(h);
-                        let card = h.hash();
-                        h.clear();
-                        (a.body_html.hash(), related).hash(h);
-                        (card, h.hash())
-                    })
-                    .collect()
-            },
-        );
-        let mut h = HashWriter::new(seed ^ self.templates);
-        for part in [layout, sites.full.hash, sites.lean.hash] {
-            h.update(&part.to_le_bytes());
-        }
-        Some(PagesBasis {
-            shared: h.finish(),
-            articles,
-        })
+        Prepared { template, context }
     }
 
     /// Renders a prepared page; `sites` as given to [`Renderer::prepare`].
@@ -598,7 +539,7 @@ fn subject(leaf: &str) -> Option<String> {
     })
 }
 
-fn template_of(page: &Page) -> &'static str {
+pub(super) fn template_of(page: &Page) -> &'static str {
     {
         match &page.kind {
             PageKind::Article(_) => "article.html",

@@ -41,7 +41,7 @@ pub struct TranslationView<'a> {
 /// A related article as the list under an article shows it: kept small because every
 /// article page carries several, and borrowed from the article's card, which has
 /// formatted its URL and date already.
-#[derive(Debug)]
+#[derive(Debug, Serialize)]
 pub struct RelatedView<'a> {
     /// Headline.
     pub title: &'a str,
@@ -51,33 +51,6 @@ pub struct RelatedView<'a> {
     pub date: Option<ShortDate<'a>>,
     /// Its text direction when not the site's.
     pub dir: Option<&'static str>,
-    /// The card's hash, which covers all of the above.
-    pub card_hash: crate::cache::Hash,
-}
-
-/// To templates, `title`, `url` and `date`; to the page-input hash (a binary serializer),
-/// the card's hash, as for listed cards (`views::CardRef`).
-impl Serialize for RelatedView<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        // Named one by one, so that a new field cannot be left out of either form.
-        let RelatedView {
-            title,
-            url,
-            date,
-            dir,
-            card_hash,
-        } = self;
-        if !s.is_human_readable() {
-            return s.serialize_u128(*card_hash);
-        }
-        let mut st = s.serialize_struct("RelatedView", 4)?;
-        st.serialize_field("title", title)?;
-        st.serialize_field("url", url)?;
-        st.serialize_field("date", date)?;
-        st.serialize_field("dir", dir)?;
-        st.end()
-    }
 }
 
 /// A date for a `<time>` element.
@@ -209,7 +182,6 @@ impl<'a> Views<'a> {
     fn related_view(&self, j: usize) -> RelatedView<'_> {
         let v = &self.card_of(j).view;
         RelatedView {
-            card_hash: self.card_of(j).hash,
             title: v.title,
             url: &v.url,
             dir: v.dir,
@@ -268,9 +240,9 @@ impl<'a> Views<'a> {
     }
 
     /// Fills the meta tags and JSON-LD, which restate the rest of the context for
-    /// machines. They are made from nothing but the context and the config, so a page's
-    /// input hash is taken before this (it is the costliest part of a context to build)
-    /// and it runs only for pages that are rendered (see [`Views::add_markup`]).
+    /// machines. They are made from nothing but the context and the config, so this (the
+    /// costliest part of a context to build) runs only for pages that are rendered (see
+    /// [`Views::add_markup`]).
     pub(super) fn add_meta<'s>(&'s self, ctx: &mut PageContext<'s>) {
         let description = match &ctx.article {
             Some(a) if !a.summary.is_empty() => a.summary,

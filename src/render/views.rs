@@ -83,16 +83,15 @@ pub struct SiteView<'a> {
     pub icons: Vec<IconLink>,
     /// `[extra]` of `site.toml`, as written.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
-    /// Hash of the fields above once [`Views::sites`] has taken it (0 before): pages hash
-    /// this instead of the same site again and again.
+    /// Hash of the fields above once [`Views::sites`] has taken it (0 before): what
+    /// every page's recipe takes of the site (see [`super::pages`]).
     pub hash: Hash,
     /// Lean pages' templates read no `nav` (they print `page.nav_html`): it is shown to
     /// them empty, and kept only to make each page's `nav_html`.
     pub lean: bool,
 }
 
-/// To templates, every field but `hash`; to the page-input hash (a binary serializer),
-/// `hash` once it is known.
+/// Every field but `hash`.
 impl Serialize for SiteView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
@@ -110,12 +109,9 @@ impl Serialize for SiteView<'_> {
             generator,
             icons,
             extra,
-            hash,
+            hash: _,
             lean,
         } = self;
-        if !s.is_human_readable() && *hash != 0 {
-            return s.serialize_u128(*hash);
-        }
         let mut st = s.serialize_struct("SiteView", 12)?;
         st.serialize_field("title", title)?;
         st.serialize_field("description", description)?;
@@ -258,6 +254,20 @@ pub struct PaginationView {
     pub dated: bool,
 }
 
+impl PaginationView {
+    /// Leaves out what the built-in templates do not read. They read `total` only as
+    /// "more than one page", and print each link's `label`: left out, the page count and
+    /// the number of an oldest-numbered listing's front, which grow with it, no longer
+    /// change the recipe of its full pages, which are then not rendered again each time
+    /// it gains one.
+    pub fn make_lean(&mut self) {
+        self.total = self.total.min(2);
+        for link in self.links.iter_mut().filter(|l| l.grows) {
+            link.number = None;
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct PageView {
     /// The `<title>` and main heading.
@@ -316,17 +326,13 @@ pub struct YearCount {
 /// that shows it (a 100,000-article site lists each article on about eight pages).
 pub struct Card<'a> {
     pub view: ArticleView<'a>,
-    /// Hash of `view`: pages hash this instead of the whole view (see [`CardRef`]).
-    pub hash: Hash,
     /// The rendered `card.html` for this article, made by the renderer on first use and
     /// shown to templates as the view's `card` field.
     pub html: OnceLock<String>,
 }
 
-/// A card as part of a page context. To templates (human-readable serializers such as
-/// Tera's) it is the article's view plus `card`, or only `title` and `url` when `lean`;
-/// to the page-input hash (a binary serializer) it is just the card's hash, which
-/// keeps hashing a listing page cheap.
+/// A card as part of a page context: to templates, the article's view plus `card`, or
+/// only `title` and `url` when `lean`.
 #[derive(Clone, Copy)]
 pub struct CardRef<'a> {
     pub card: &'a Card<'a>,
@@ -355,9 +361,6 @@ struct CardFields<'a> {
 
 impl Serialize for CardRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if !s.is_human_readable() {
-            return s.serialize_u128(self.card.hash);
-        }
         if self.lean {
             return LeanCard {
                 title: self.card.view.title,
@@ -377,8 +380,7 @@ impl Serialize for CardRef<'_> {
 /// The article of an article page: its card's fields plus `body`.
 pub struct FullArticle<'a> {
     pub card: CardRef<'a>,
-    /// Read (from the build cache, if stored there) only when the page is rendered: an
-    /// unchanged page is recognized by the body's hash.
+    /// Read (from the build cache, if stored there) only when the page is rendered.
     pub body: &'a Body,
 }
 
@@ -412,9 +414,6 @@ struct LeanArticle<'a> {
 
 impl Serialize for FullArticle<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if !s.is_human_readable() {
-            return (self.card, self.body.hash()).serialize(s);
-        }
         let body = self.body.text();
         let card = self.card.card;
         if self.card.lean {
@@ -511,15 +510,8 @@ impl PageContext<'_> {
         for card in self.articles.iter_mut().chain(neighbours).chain(own) {
             card.lean = true;
         }
-        // The built-in templates read `total` only as "more than one page", and print
-        // each link's `label`: left out, the page count and the number of an
-        // oldest-numbered listing's front, which grow with it, no longer change the hash
-        // of its full pages, which are then not rendered again each time it gains one.
         if let Some(p) = self.pagination.as_mut() {
-            p.total = p.total.min(2);
-            for link in p.links.iter_mut().filter(|l| l.grows) {
-                link.number = None;
-            }
+            p.make_lean();
         }
     }
 }
@@ -586,18 +578,14 @@ impl<'a> Views<'a> {
 
     /// Article `i`'s card, built on first use.
     pub fn card_of(&self, i: usize) -> &Card<'a> {
-        self.cards[i].get_or_init(|| {
-            let view = self.article(i);
-            Card {
-                hash: hash_value(0, &view),
-                view,
-                html: OnceLock::new(),
-            }
+        self.cards[i].get_or_init(|| Card {
+            view: self.article(i),
+            html: OnceLock::new(),
         })
     }
 
     /// Article `i` as a card, for page contexts that show other articles (listings,
-    /// neighbours, related articles): cheap to hash, rendered once.
+    /// neighbours, related articles): built and rendered once.
     pub fn card(&self, i: usize) -> CardRef<'_> {
         CardRef {
             card: self.card_of(i),
@@ -762,7 +750,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn pagination(&self, listing: Listing, p: &Pagination) -> PaginationView {
+    pub(super) fn pagination(&self, listing: Listing, p: &Pagination) -> PaginationView {
         let base = self.archive.listing_base(listing);
         let front = p.front();
         let at = |n: usize| self.url(&urls::paginated(&base, n, front, self.config.pretty_urls));
@@ -868,8 +856,7 @@ impl<'a> Views<'a> {
     /// Fills what a page's context restates as ready HTML for the built-in templates
     /// (meta tags, breadcrumbs, related articles, listed cards and, with `byline`, the
     /// article's byline) and its JSON-LD. All of it is made from the rest of the context,
-    /// so it is added after the page's input hash is taken, and only for pages that are
-    /// rendered. Tera looks up every `{{ c.url }}` in a loop afresh (splitting and copying
+    /// so it is added only for pages that are rendered. Tera looks up every `{{ c.url }}` in a loop afresh (splitting and copying
     /// the path); these loops were a fifth of rendering an article page.
     pub fn add_markup<'s>(&'s self, ctx: &mut PageContext<'s>, byline: bool) {
         use super::markup::{link_into, time_into};
