@@ -251,6 +251,11 @@ fn build_pass(
     if let Err(m) = output::check_target(&out_dir) {
         return report.fail(Diagnostic::error(&out_dir, None, m), start);
     }
+    // Held until the build returns.
+    let _lock = match output::OutputLock::take(&out_dir) {
+        Ok(lock) => lock,
+        Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
+    };
 
     observer.stage("checking for changes");
     let cache = cache.insert(BuildCache::open(&out_dir, &config, opts.drafts));

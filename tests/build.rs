@@ -276,6 +276,31 @@ fn bad_front_matter_fails_with_file_and_line() {
     );
 }
 
+/// Two builds into one output folder: while one holds it, another stops at once with a
+/// message saying why, touching nothing; once it is released, builds go on.
+#[test]
+fn a_build_refuses_an_output_folder_another_build_is_writing() {
+    let site = Site::new(CONFIG);
+    site.article("world/a.md", &fm("First", "2023-03-07"), "x");
+    site.build_ok();
+    let before = snapshot(&site.out());
+    site.article("world/b.md", &fm("Second", "2023-03-08"), "y");
+    // Another build, as the lock file sees it.
+    let lock = fs::File::open(site.dir().join(".broadsheet-cache/public.lock")).unwrap();
+    lock.lock().unwrap();
+    let r = site.build(&[]);
+    assert!(!r.ok);
+    assert!(
+        r.stderr.contains("another build is writing"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&site.out()), before);
+    lock.unlock().unwrap();
+    site.build_ok();
+    assert!(snapshot(&site.out()).len() > before.len());
+}
+
 #[test]
 fn failed_build_leaves_previous_site_byte_for_byte() {
     let site = Site::new(CONFIG);

@@ -194,6 +194,14 @@ pub fn dir_for(out_dir: &Path) -> PathBuf {
     parent.join(".broadsheet-cache").join(name)
 }
 
+/// The file a build locks while it writes the output folder `out_dir` and its cache:
+/// beside the cache's folder, which a build may remove and make again.
+pub fn lock_path(out_dir: &Path) -> PathBuf {
+    let mut name = dir_for(out_dir).into_os_string();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
 /// Reads a cache file made under `fingerprint`, returning its body; `None` if it is
 /// missing, was made by another format or fingerprint, or its body does not match the
 /// checksum that ends it (a damaged file is never decoded).

@@ -601,6 +601,45 @@ pub fn safe_join(root: &Path, rel: &str) -> io::Result<PathBuf> {
     Ok(path)
 }
 
+/// Held for the whole of a build, so that one build at a time writes an output folder
+/// and its cache: a second would remove the first's staging folder and interleave their
+/// records of what the folder holds. The system releases it when the process ends,
+/// however it ends, so a killed build leaves no stale lock.
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: Option<fs::File>,
+}
+
+impl OutputLock {
+    /// Locks the output folder `target`, or says which build holds it. Where the file
+    /// system cannot lock files, the build goes on unlocked.
+    pub fn take(target: &Path) -> Result<OutputLock, String> {
+        let path = crate::cache::lock_path(target);
+        let opened = path
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| {
+                fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .read(true)
+                    .write(true)
+                    .open(&path)
+            });
+        let Ok(file) = opened else {
+            return Ok(OutputLock { _file: None });
+        };
+        match file.try_lock() {
+            Ok(()) => Ok(OutputLock { _file: Some(file) }),
+            Err(fs::TryLockError::WouldBlock) => Err(format!(
+                "another build is writing this output folder (it holds {}): wait for it to finish, or stop it",
+                path.display()
+            )),
+            Err(fs::TryLockError::Error(_)) => Ok(OutputLock { _file: None }),
+        }
+    }
+}
+
 /// The number of files in the output folder `target` when it still holds exactly what
 /// the manifest at `manifest_path` records (each file's size and modification time) and
 /// is marked as broadsheet's; `None` when anything differs or cannot be told.
