@@ -280,6 +280,10 @@ fn build_pass(
         return report;
     }
     report.mark("stamp", start);
+    report
+        .outcome
+        .diagnostics
+        .extend(config.warnings.iter().cloned());
 
     observer.stage("reading content");
     // Load and normalize, reusing what the cache remembers of unchanged files.

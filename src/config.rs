@@ -76,6 +76,10 @@ pub struct SiteConfig {
     /// The path part of `base_url`, always starting and ending with `/`.
     #[serde(skip)]
     pub base_path: String,
+    /// What is allowed but most likely not meant (`timezone = "EST"`): shown with the
+    /// build's warnings.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Where each `[[defaults]]` table of `site.toml` stands (its header, or its inline
@@ -113,6 +117,16 @@ pub enum PageNumbers {
     Oldest,
 }
 
+/// For the old zone names that are fixed offsets (`EST` is UTC-5 all year), what to
+/// write instead: they are most often meant as the region's clock, which changes.
+fn fixed_zone(name: &str) -> Option<&'static str> {
+    match name {
+        "EST" => Some("for US Eastern time write \"America/New_York\", or \"Etc/GMT+5\" if the fixed offset is meant"),
+        "MST" => Some("for US Mountain time write \"America/Denver\" (\"America/Phoenix\" for Arizona), or \"Etc/GMT+7\" if the fixed offset is meant"),
+        _ => None,
+    }
+}
+
 /// `rtl` for a language tag written right to left (`ar`, `he`, `fa`...), else `ltr`.
 pub fn text_direction(tag: &str) -> &'static str {
     use unic_langid::{CharacterDirection, LanguageIdentifier};
@@ -148,6 +162,7 @@ impl Default for SiteConfig {
             extra: serde_json::Map::new(),
             tz: Tz::UTC,
             base_path: "/".into(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -211,6 +226,19 @@ impl SiteConfig {
                 ),
             )
         })?;
+        if let Some(instead) = fixed_zone(&config.timezone) {
+            config.warnings.push(
+                Diagnostic::warning(
+                    shown,
+                    line_of_key(text, "timezone"),
+                    format!(
+                        "timezone: '{}' is a fixed offset with no daylight saving time, so summer times are shown an hour off the local clock; {instead}",
+                        config.timezone
+                    ),
+                )
+                .with_kind("fixed-timezone"),
+            );
+        }
         let url = std::mem::take(&mut config.base_url);
         config.set_base_url(&url).map_err(|m| bad("base_url", m))?;
         validate_permalink(&config.permalink).map_err(|m| bad("permalink", m))?;
@@ -243,6 +271,30 @@ impl SiteConfig {
                     config.language
                 ),
             ));
+        }
+        // Up to its extensions and private use (`en-x-house`), which the parser does not
+        // take.
+        let core: Vec<&str> = config
+            .language
+            .split('-')
+            .take_while(|sub| sub.len() > 1)
+            .collect();
+        if core
+            .join("-")
+            .parse::<unic_langid::LanguageIdentifier>()
+            .is_err()
+        {
+            config.warnings.push(
+                Diagnostic::warning(
+                    shown,
+                    line_of_key(text, "language"),
+                    format!(
+                        "language: '{}' is not a well-formed language tag (a language, then a script, region or variant if any, as \"pt-BR\" or \"zh-Hant-TW\"): browsers, screen readers and search engines may not know it",
+                        config.language
+                    ),
+                )
+                .with_kind("language-tag"),
+            );
         }
         if config.title.trim().is_empty() {
             return Err(bad(
@@ -585,6 +637,39 @@ mod tests {
         assert!(message("language = \"en US\"\n").starts_with("language: 'en US' is not"));
         assert!(message("title = \"  \"\n").starts_with("title: must not be empty"));
         assert!(parse("language = \"pt-BR\"\n").is_ok());
+        // Well-formed in its letters, not in its parts: built, with a warning.
+        let warned = |text: &str| {
+            let c = parse(text).unwrap();
+            c.warnings
+                .iter()
+                .map(|w| w.message.to_string())
+                .collect::<Vec<_>>()
+        };
+        let w = warned("language = \"xx-yy-zz\"\n");
+        assert!(
+            w.len() == 1 && w[0].contains("not a well-formed language tag"),
+            "{w:?}"
+        );
+        for fine in ["pt-BR", "zh-Hant-TW", "en-x-house", "sr-Latn", "de-CH-1996"] {
+            assert!(
+                warned(&format!("language = {fine:?}\n")).is_empty(),
+                "{fine}"
+            );
+        }
+    }
+
+    /// `EST` is a zone of its own, UTC-5 all year: meant as New York's clock, summer
+    /// dates would be an hour off, so it is built with a warning naming the zone to use.
+    #[test]
+    fn a_fixed_offset_zone_is_warned_of() {
+        let c = parse("title = \"T\"\ntimezone = \"EST\"\n").unwrap();
+        assert_eq!(c.warnings.len(), 1);
+        assert_eq!(c.warnings[0].line, Some(2));
+        assert!(c.warnings[0].message.contains("America/New_York"));
+        for fine in ["America/New_York", "Etc/GMT+5", "UTC", "HST"] {
+            let c = parse(&format!("timezone = {fine:?}\n")).unwrap();
+            assert!(c.warnings.is_empty(), "{fine}");
+        }
     }
 
     #[test]

@@ -276,6 +276,27 @@ fn bad_front_matter_fails_with_file_and_line() {
     );
 }
 
+/// A setting allowed but most likely not meant is built with a warning at its line.
+#[test]
+fn a_fixed_offset_timezone_builds_with_a_warning() {
+    let site = Site::new(&CONFIG.replace("Africa/Cairo", "EST"));
+    site.article("world/a.md", &fm("First", "2023-07-07"), "x");
+    let r = site.build(&[]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("site.toml:") && r.stderr.contains("America/New_York"),
+        "{}",
+        r.stderr
+    );
+    // A rebuild with nothing to do says it again.
+    let again = site.build(&[]);
+    assert!(
+        again.stderr.contains("America/New_York"),
+        "{}",
+        again.stderr
+    );
+}
+
 /// Two builds into one output folder: while one holds it, another stops at once with a
 /// message saying why, touching nothing; once it is released, builds go on.
 #[test]
