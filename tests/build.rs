@@ -276,6 +276,22 @@ fn bad_front_matter_fails_with_file_and_line() {
     );
 }
 
+/// Markup a front matter's title keeps as text is shown as written, and is no word of
+/// the URL made from the title.
+#[test]
+fn markup_in_a_title_is_no_word_of_its_url() {
+    let site = Site::new(CONFIG);
+    site.article(
+        "world/a.md",
+        &fm("The <em>big</em> story", "2023-03-07"),
+        "x",
+    );
+    site.build_ok();
+    let page = site.html("2023/03/07/the-big-story/index.html");
+    let h1 = select(&page, "h1");
+    assert_eq!(h1[0].text().collect::<String>(), "The <em>big</em> story");
+}
+
 /// A setting allowed but most likely not meant is built with a warning at its line.
 #[test]
 fn a_fixed_offset_timezone_builds_with_a_warning() {

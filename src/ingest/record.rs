@@ -1442,8 +1442,10 @@ pub fn finish(
             .and_then(|url| slug_from_url(url, slugs))
             .unwrap_or_default(),
     };
+    // Markup a front-matter title keeps as text (`The <em>big</em> story`) is no word
+    // of its URL.
     let slug = if slug.is_empty() {
-        slugs.slugify(&title)
+        slugs.slugify(&plain_line(&title))
     } else {
         slug
     };
