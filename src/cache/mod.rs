@@ -108,6 +108,11 @@ impl HashBuffer {
     pub fn clear(&mut self) {
         self.0.clear();
     }
+
+    /// Adds bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
 }
 
 impl std::hash::Hasher for HashBuffer {
