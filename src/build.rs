@@ -68,9 +68,9 @@ pub struct BuildReport {
     /// The cache turned out to be damaged: it was removed and the site built from the
     /// sources alone.
     pub cache_damaged: bool,
-    /// Pages whose context was built, to render them or to tell whether they changed;
-    /// the others were known unchanged from what they are made of (see
-    /// [`render::pages`]), for profiling (`BROADSHEET_TIMINGS=1`).
+    /// Pages whose context was built, to render them; the others were known unchanged
+    /// from what they are made of (their recipes, see [`render::pages`]), for profiling
+    /// (`BROADSHEET_TIMINGS=1`).
     pub contexts_built: usize,
 }
 

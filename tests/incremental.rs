@@ -113,7 +113,7 @@ fn changing_an_article_matches_a_clean_build() {
 }
 
 /// Other article pages list the retitled article as related: their related lists (whose
-/// page-input hash is the cards' hashes) must show the new title.
+/// recipes hold the related articles' cards) must show the new title.
 #[test]
 fn retitling_an_article_updates_the_pages_relating_to_it() {
     let site = fixture();
@@ -934,4 +934,125 @@ fn changes_every_page_may_show_match_a_clean_build() {
         s.write("static/favicon.ico", "icon");
     });
     assert!(site.read("index.html").contains("/favicon.ico"));
+}
+
+/// Every page template replaced by a dump of its whole context (`{{ __tera_context }}`):
+/// a page kept by its recipe (see `render::pages`) while anything in its context changed
+/// would differ from a clean build. Templates of the site's own get full contexts, so
+/// this checks all a template may read, not only what the built-in ones print.
+fn dump_templates(site: &Site) {
+    for t in [
+        "article.html",
+        "list.html",
+        "index.html",
+        "terms.html",
+        "archive.html",
+        "search.html",
+    ] {
+        site.write(&format!("templates/{t}"), "{{ __tera_context }}");
+    }
+}
+
+/// A slug taken twice, a term's spelling outvoted, undated articles added and removed, an
+/// article made undated, a date moved across months, the oldest article deleted: each
+/// rebuilt incrementally must give a clean build's site.
+fn changes_of_every_kind(site: &Site) {
+    // a slug collision with an existing article on the same day
+    check_change(site, |s| {
+        s.article(
+            "business/dup.md",
+            "title = \"Story 4\"\ndate = 2023-02-05T12:00:00Z\ntags = [\"Oil\"]",
+            "Dup.",
+        );
+    });
+    // display-name choice: "oil" spelled lower case by more articles
+    check_change(site, |s| {
+        for n in 0..4 {
+            s.article(
+                &format!("world/lower-{n}.md"),
+                &format!("title = \"Lower {n}\"\ndate = 2023-01-2{n}T10:00:00Z\ntags = [\"oil\"]"),
+                "x",
+            );
+        }
+    });
+    // undated added, then removed
+    check_change(site, |s| {
+        s.write(
+            "content/world/undated-a.txt",
+            "Undated A\n\nIt has no date.\n",
+        );
+    });
+    check_change(site, |s| {
+        s.write(
+            "content/world/undated-b.txt",
+            "Undated B\n\nNo date either.\n",
+        );
+    });
+    check_change(site, |s| {
+        fs::remove_file(s.dir().join("content/world/undated-a.txt")).unwrap();
+    });
+    // an article made undated
+    check_change(site, |s| {
+        fs::remove_file(s.dir().join("content/world/story-10.md")).unwrap();
+        s.write("content/world/story-10.txt", "Story 10\n\nNow undated.\n");
+    });
+    // a date moved across months
+    check_change(site, |s| {
+        replace_in(s, "content/world/story-08.md", "2023-03-09", "2023-01-30");
+    });
+    // deleting the oldest dated
+    check_change(site, |s| {
+        fs::remove_file(s.dir().join("content/world/story-00.md")).unwrap();
+    });
+}
+
+#[test]
+fn whole_contexts_match_a_clean_build_after_changes_of_every_kind() {
+    for numbering in ["", "page_numbers = \"oldest\"\n"] {
+        for dumped in [false, true] {
+            let site = fixture();
+            site.write("site.toml", &format!("{CONFIG}{numbering}"));
+            if dumped {
+                dump_templates(&site);
+            }
+            changes_of_every_kind(&site);
+        }
+    }
+}
+
+/// A language joining a translation group, a newer copy taking a language's place and
+/// leaving, a translation's URL moving.
+fn translation_changes(site: &Site) {
+    // a third language joins
+    check_change(site, |s| {
+        s.article("world/story-fr.md", "title = \"Histoire\"\nslug = \"histoire\"\ndate = 2023-03-05\nlang = \"fr\"\ntranslationKey = \"s1\"", "Texte.");
+    });
+    // a newer Arabic copy takes the group's Arabic place
+    check_change(site, |s| {
+        s.article("world/story-ar2.md", "title = \"Qissa 2\"\nslug = \"qissa-2\"\ndate = 2023-03-06\nlang = \"ar\"\ntranslationKey = \"s1\"", "Nass 2.");
+    });
+    // and goes
+    check_change(site, |s| {
+        fs::remove_file(s.dir().join("content/world/story-ar2.md")).unwrap();
+    });
+    // the English one leaves its date (a new URL); a site-language copy made undated
+    check_change(site, |s| {
+        replace_in(
+            s,
+            "content/business/story-01.md",
+            "2023-02-02",
+            "2023-02-03",
+        );
+    });
+}
+
+#[test]
+fn whole_contexts_match_a_clean_build_after_translation_changes() {
+    for dumped in [false, true] {
+        let site = translated_fixture();
+        if dumped {
+            dump_templates(&site);
+        }
+        translation_changes(&site);
+    }
 }

@@ -24,14 +24,14 @@ use crate::ingest::{Asset, Withheld};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 /// Articles of one month, newest first.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Month {
     pub month: u32,
     pub articles: Vec<usize>,
 }
 
 /// Articles of one year, newest first, and its months, newest first.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Year {
     pub year: i32,
     pub articles: Vec<usize>,
@@ -39,7 +39,7 @@ pub struct Year {
 }
 
 /// A paginated list of articles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
     Home,
     /// Index into `Archive::years`.
@@ -52,7 +52,7 @@ pub enum Listing {
 }
 
 /// Which page of a listing, and which slice of its articles it shows.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
     /// 1-based, counted from the end the site's `page_numbers` says.
     pub number: usize,
@@ -108,7 +108,7 @@ fn page_ranges(len: usize, per_page: usize, numbering: PageNumbers) -> Vec<(usiz
 }
 
 /// What a planned page shows.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageKind {
     Article(usize),
     Listing(Listing, Pagination),
@@ -121,7 +121,7 @@ pub enum PageKind {
 }
 
 /// One page of the output site.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Page {
     /// Site-relative URL, e.g. `tags/iraq/page/2/`; the file is `{url}index.html`.
     pub url: String,
@@ -129,7 +129,7 @@ pub struct Page {
 }
 
 /// A file under `content/` copied beside an article page.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct AssetCopy {
     pub from: PathBuf,
     /// Site-relative output file.
@@ -160,7 +160,7 @@ pub struct Archive {
 }
 
 /// An old URL of an article, written as a small page that sends readers on to it.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Redirect {
     /// Site-relative file (`old/story/index.html`).
     pub file: String,

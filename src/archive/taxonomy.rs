@@ -7,7 +7,7 @@ use crate::diagnostics::Diagnostic;
 use crate::slug::{fallback_slug, term_display, term_key, SlugStyle};
 
 /// The four ways to browse besides dates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaxonomyKind {
     Section,
     Tag,
@@ -61,7 +61,7 @@ impl TaxonomyKind {
 }
 
 /// One term and its articles, newest first (indices into the archive's articles).
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Term {
     pub name: String,
     pub slug: String,
@@ -69,7 +69,7 @@ pub struct Term {
 }
 
 /// All terms of one kind, sorted by name.
-#[derive(Debug, Clone, Hash)]
+#[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub kind: TaxonomyKind,
     pub terms: Vec<Term>,

@@ -145,15 +145,17 @@ impl Write for HashWriter {
 }
 
 /// Hashes a value through its compact binary (postcard) serialization, seeded.
-/// Binary serializers say they are not human-readable, which views use to hash a
-/// memoized hash in place of a large nested value (see `render::views::Card`).
 pub fn hash_value<T: Serialize + ?Sized>(seed: Hash, value: &T) -> Hash {
     let mut w = HashWriter::new(seed);
     // Writing to a HashWriter cannot fail; a value that cannot be serialized gets a
-    // hash of its own that matches nothing, so it is simply re-rendered.
+    // hash of this moment, which no other build's matches: what is made from it is
+    // made again.
     match postcard::to_io(value, &mut w) {
         Ok(_) => w.finish(),
-        Err(_) => hash_bytes(b"unserializable") ^ seed ^ 1,
+        Err(_) => {
+            let now = std::time::SystemTime::now();
+            hash_bytes(format!("{now:?} {}", std::process::id()).as_bytes()) ^ seed
+        }
     }
 }
 

@@ -268,9 +268,9 @@ pub fn describe(views: &Views<'_>, page: &Page) -> String {
 
 /// Renders and writes `pages` in parallel. `seed` fingerprints the binary and config
 /// (0: never reuse a previous build's page). Returns how many pages had their context
-/// built (to be rendered, or hashed and found unchanged).
-/// Pages that fail go to the renderer's `failures`; once one has, the others are still rendered (to
-/// count them) but nothing more is written.
+/// built, to be rendered (the others were kept by their recipes). Pages that fail go
+/// to the renderer's `failures`; once one has, the others are still rendered (to count
+/// them) but nothing more is written.
 pub fn render_pages(
     renderer: &Renderer,
     views: &Views<'_>,

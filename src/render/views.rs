@@ -95,7 +95,7 @@ pub struct SiteView<'a> {
 impl Serialize for SiteView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        // Named one by one, so that a new field cannot be left out of either form.
+        // Named one by one, so that a new field cannot be left out.
         let SiteView {
             title,
             description,
