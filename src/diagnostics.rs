@@ -122,10 +122,66 @@ pub fn display_path(path: &Path, base: &Path) -> PathBuf {
 /// `path` under `base` as a `/`-separated relative string (`content/world/x.md` under
 /// `content` -> `world/x.md`), the same on every platform.
 pub fn slash_path(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .components()
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    // Already `/`-separated on Unix: taken as is when no component would be dropped or
+    // merged (`.`, an empty one), rather than split and joined again (a rebuild does
+    // this for each of its 150,000 output files).
+    #[cfg(unix)]
+    if let Some(text) = rel.to_str() {
+        let clean = !text.is_empty()
+            && !text.starts_with('/')
+            && !text.starts_with("./")
+            && !text.ends_with('/')
+            && text != "."
+            && !text.contains("//")
+            && !text.contains("/./")
+            && !text.ends_with("/.");
+        if clean {
+            return text.to_string();
+        }
+    }
+    rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path gives what splitting and joining the components gives.
+    #[test]
+    fn slash_paths_are_their_components_joined() {
+        let slow = |path: &Path, base: &Path| {
+            path.strip_prefix(base)
+                .unwrap_or(path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        let base = Path::new("out");
+        for path in [
+            "out/a/b.html",
+            "out/a//b.html",
+            "out/./a/b",
+            "out/a/./b",
+            "out/a/",
+            "out/a/.",
+            "out",
+            "/elsewhere/x",
+            "other/x",
+            "./x/y",
+            "out/ä/ü.html",
+        ] {
+            let path = Path::new(path);
+            assert_eq!(
+                slash_path(path, base),
+                slow(path, base),
+                "{}",
+                path.display()
+            );
+        }
+    }
 }

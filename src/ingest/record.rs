@@ -1443,9 +1443,11 @@ pub fn finish(
             .unwrap_or_default(),
     };
     // Markup a front-matter title keeps as text (`The <em>big</em> story`) is no word
-    // of its URL.
+    // of its URL, unless the title is nothing else.
     let slug = if slug.is_empty() {
-        slugs.slugify(&plain_line(&title))
+        Some(slugs.slugify(&plain_line(&title)))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| slugs.slugify(&title))
     } else {
         slug
     };
