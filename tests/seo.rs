@@ -120,7 +120,7 @@ fn feeds_are_valid_atom_with_the_newest_entries() {
     );
     assert_eq!(
         e.links[0].href,
-        "https://example.org/2023/03/05/story-5-b-b/"
+        "https://example.org/2023/03/05/story-5/"
     );
     assert_eq!(e.authors[0].name, "Jane Doe");
     let summary = &e.summary.as_ref().unwrap().value;
@@ -527,7 +527,7 @@ fn sitemap_lists_every_page_and_robots_points_at_it() {
     assert_eq!(lastmods.len(), locs.len());
     let article = locs
         .iter()
-        .position(|l| l.ends_with("/2023/03/02/story-2-b-b/"))
+        .position(|l| l.ends_with("/2023/03/02/story-2/"))
         .unwrap();
     assert_eq!(lastmods[article], "2023-03-02T10:00:00+02:00");
     let home = locs
@@ -679,7 +679,7 @@ fn article_metadata_matches_the_visible_page() {
     );
     site.write("content/world/photo.jpg", "not really a jpeg");
     site.build_ok();
-    let rel = "2023/03/07/talks-script-script-alert-1-script-more/index.html";
+    let rel = "2023/03/07/talks-more/index.html";
     let raw = site.read(rel);
     assert!(
         !raw.contains("<script>alert"),
@@ -716,7 +716,7 @@ fn article_metadata_matches_the_visible_page() {
     assert_eq!(ld["publisher"]["name"], "Test Archive");
     assert_eq!(
         ld["image"][0],
-        "https://example.org/2023/03/07/talks-script-script-alert-1-script-more/photo.jpg"
+        "https://example.org/2023/03/07/talks-more/photo.jpg"
     );
     assert_eq!(ld["articleSection"], "World");
     assert_eq!(ld["keywords"], serde_json::json!(["Iraq", "Water & Power"]));
@@ -747,7 +747,7 @@ fn article_metadata_matches_the_visible_page() {
     assert_eq!(meta("meta[property='og:type']"), ["article"]);
     assert_eq!(
         meta("meta[property='og:url']"),
-        ["https://example.org/2023/03/07/talks-script-script-alert-1-script-more/"]
+        ["https://example.org/2023/03/07/talks-more/"]
     );
     assert_eq!(
         meta("meta[property='og:image']"),

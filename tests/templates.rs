@@ -193,7 +193,7 @@ fn lean_and_full_contexts_agree(settings: &str) {
         undated.contains("<span class=\"undated\">Undated</span>"),
         "{undated}"
     );
-    let page = String::from_utf8_lossy(&lean["2023/03/07/talks-b-b-quotes-n-script/index.html"]);
+    let page = String::from_utf8_lossy(&lean["2023/03/07/talks-quotes-n/index.html"]);
     assert!(page.contains("og:title"), "{page}");
     assert!(page.contains("Talks &lt;b&gt;&amp;&lt;/b&gt;"), "{page}");
     assert_same_site(&lean, &build(full.path()));
