@@ -118,10 +118,7 @@ fn feeds_are_valid_atom_with_the_newest_entries() {
         e.published.unwrap().to_rfc3339(),
         "2023-03-05T10:00:00+02:00"
     );
-    assert_eq!(
-        e.links[0].href,
-        "https://example.org/2023/03/05/story-5/"
-    );
+    assert_eq!(e.links[0].href, "https://example.org/2023/03/05/story-5/");
     assert_eq!(e.authors[0].name, "Jane Doe");
     let summary = &e.summary.as_ref().unwrap().value;
     assert!(

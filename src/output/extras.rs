@@ -32,18 +32,25 @@ impl Extras<'_> {
     /// Writes every extra file; returns how many.
     pub fn write(&self, staging: &Staging) -> Result<usize, Diagnostic> {
         let replaced = |rel: &str| self.static_files.replaces(rel);
-        let mut count = feeds::write(
-            staging,
-            self.archive,
-            self.config,
-            self.ui,
-            &replaced,
-            self.seed,
-        )?;
-
-        let entries = sitemap::entries(self.archive, self.config);
-        let limit = self.sitemap_limit.unwrap_or(sitemap::MAX_URLS);
-        let mut files = sitemap::files(&entries, self.config, limit);
+        // The feeds and the sitemap, side by side: each is a few steps on one core.
+        let (feeds, mut files) = rayon::join(
+            || {
+                feeds::write(
+                    staging,
+                    self.archive,
+                    self.config,
+                    self.ui,
+                    &replaced,
+                    self.seed,
+                )
+            },
+            || {
+                let entries = sitemap::entries(self.archive, self.config);
+                let limit = self.sitemap_limit.unwrap_or(sitemap::MAX_URLS);
+                sitemap::files(&entries, self.config, limit)
+            },
+        );
+        let mut count = feeds?;
         files.push((sitemap::ROBOTS.into(), sitemap::robots(self.config)));
         files.push((NOT_FOUND.into(), self.not_found_html.to_string()));
         for redirect in &self.archive.redirects {

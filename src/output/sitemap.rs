@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, SecondsFormat};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 
 use crate::archive::{Archive, PageKind};
 use crate::config::SiteConfig;
@@ -41,12 +42,16 @@ fn changed(archive: &Archive, i: usize) -> Option<DateTime<Tz>> {
 /// Every page of the site in plan order: an article changed when it did; a listing page
 /// when the newest change among the articles it shows; an index page when the site did.
 pub fn entries(archive: &Archive, config: &SiteConfig) -> Vec<UrlEntry> {
+    // Of equal instants in different zones, the last article's, as a sequential `max`
+    // gives: the order of a parallel reduction decides nothing.
     let newest = (0..archive.articles.len())
-        .filter_map(|i| changed(archive, i))
-        .max();
+        .into_par_iter()
+        .filter_map(|i| Some((changed(archive, i)?, i)))
+        .max()
+        .map(|(d, _)| d);
     archive
         .pages
-        .iter()
+        .par_iter()
         .map(|page| UrlEntry {
             loc: super::uri(config.absolute_url(&page.url)),
             lastmod: match &page.kind {
@@ -67,19 +72,22 @@ pub fn files(entries: &[UrlEntry], config: &SiteConfig, limit: usize) -> Vec<(St
     if entries.len() <= limit {
         return vec![(SITEMAP.into(), urlset(entries))];
     }
-    let mut files = Vec::new();
+    // Each file's text is made on a core of its own.
+    let mut files: Vec<(String, String)> = entries
+        .par_chunks(limit)
+        .enumerate()
+        .map(|(n, chunk)| (format!("sitemap-{}.xml", n + 1), urlset(chunk)))
+        .collect();
     let mut index =
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"{XMLNS}\">\n");
-    for (n, chunk) in entries.chunks(limit).enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
+    for ((name, _), chunk) in files.iter().zip(entries.chunks(limit)) {
         index.push_str("<sitemap><loc>");
-        escape_html_into(&super::uri(config.absolute_url(&name)), &mut index);
+        escape_html_into(&super::uri(config.absolute_url(name)), &mut index);
         index.push_str("</loc>");
         if let Some(d) = chunk.iter().filter_map(|e| e.lastmod).max() {
             push_lastmod(&mut index, &d);
         }
         index.push_str("</sitemap>\n");
-        files.push((name, urlset(chunk)));
     }
     index.push_str("</sitemapindex>\n");
     files.insert(0, (SITEMAP.into(), index));
