@@ -280,6 +280,8 @@ fn build_pass(
         return report;
     }
     report.mark("stamp", start);
+    // The output's files are looked at while the content loads and is indexed.
+    let survey = output::Survey::start(&out_dir);
     report
         .outcome
         .diagnostics
@@ -392,7 +394,7 @@ fn build_pass(
     if report.outcome.blocked(opts.strict) {
         return report.fail_all(start);
     }
-    let mut staging = match Staging::begin(&out_dir, Some(previous)) {
+    let mut staging = match Staging::begin(&out_dir, Some(previous), survey) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };

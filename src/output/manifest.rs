@@ -37,7 +37,8 @@ impl OutputEntry {
     }
 }
 
-fn mtime_nanos(meta: &Metadata) -> u128 {
+/// Modification time, nanoseconds since the epoch (0 when it cannot be told).
+pub(super) fn mtime_nanos(meta: &Metadata) -> u128 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
