@@ -104,6 +104,12 @@ impl HashBuffer {
         hash_bytes(&self.0)
     }
 
+    /// An empty buffer with room for `bytes`: one that grows by doubling copies what it
+    /// holds each time, and a fresh page of memory costs as much as the copy.
+    pub fn with_capacity(bytes: usize) -> HashBuffer {
+        HashBuffer(Vec::with_capacity(bytes))
+    }
+
     /// Empties the buffer, keeping its memory.
     pub fn clear(&mut self) {
         self.0.clear();

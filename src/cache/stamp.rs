@@ -91,8 +91,12 @@ impl Stamp {
             Some(seen) => {
                 // Gathered, then hashed at once: 100,000 names and keys are 400,000
                 // small updates of a streaming hash.
-                let mut check = HashBuffer::default();
-                let mut now = HashBuffer::default();
+                let size = files.iter().map(|(name, _)| name.len()).sum::<usize>()
+                    + files.len() * 48
+                    + options.len()
+                    + 16;
+                let mut check = HashBuffer::with_capacity(size);
+                let mut now = HashBuffer::with_capacity(size);
                 for h in [&mut check, &mut now] {
                     h.update(&fingerprint.to_le_bytes());
                 }

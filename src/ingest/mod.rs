@@ -595,10 +595,6 @@ pub fn load_listed(
     // Bodies are read from here on (to fold duplicates, to relink).
     memo.flush();
 
-    // One entry per content file, looked up once per article: hashbrown's default hasher
-    // (foldhash) rather than std's SipHash, which this sequential step spent its time in.
-    let mut entry_of: hashbrown::HashMap<PathBuf, usize> =
-        hashbrown::HashMap::with_capacity(outcomes.len());
     let asset_of: hashbrown::HashMap<&str, usize> = loaded
         .assets
         .iter()
@@ -682,7 +678,6 @@ pub fn load_listed(
         } else {
             None
         };
-        entry_of.insert(shown.clone(), loaded.files.len());
         loaded.files.push(FileEntry {
             path: shown,
             format,
@@ -720,9 +715,25 @@ pub fn load_listed(
     } else {
         (articles, Vec::new())
     };
+    // One entry per content file, looked up once per article (in parallel): by the
+    // path's bytes, as a `Path` hashes each of its components apart, with hashbrown's
+    // default hasher (foldhash) rather than std's SipHash.
+    fn key(path: &Path) -> &[u8] {
+        path.as_os_str().as_encoded_bytes()
+    }
+    let entry_of: hashbrown::HashMap<&[u8], usize> = loaded
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (key(&f.path), i))
+        .collect();
+    let lookup = |path: &Path| entry_of.get(key(path)).copied();
+    let listed: Vec<Option<usize>> = kept.par_iter().map(|a| lookup(&a.source_path)).collect();
+    let folded: Vec<Option<usize>> = folds.iter().map(|f| lookup(&f.path)).collect();
+    drop(entry_of);
     // Where each folded file's story was kept, for its skip reason (first fold wins).
     let mut kept_for: HashMap<PathBuf, PathBuf> = HashMap::new();
-    for fold in &folds {
+    for (fold, entry) in folds.iter().zip(folded) {
         kept_for
             .entry(fold.path.clone())
             .or_insert_with(|| fold.kept_path.clone());
@@ -743,12 +754,12 @@ pub fn load_listed(
             )
             .with_kind("duplicate"),
         );
-        if let Some(&e) = entry_of.get(&fold.path) {
+        if let Some(e) = entry {
             loaded.files[e].duplicates += 1;
         }
     }
-    for article in &kept {
-        if let Some(&e) = entry_of.get(&article.source_path) {
+    for (article, entry) in kept.iter().zip(listed) {
+        if let Some(e) = entry {
             loaded.files[e].articles.push(article.id.clone());
         }
     }
