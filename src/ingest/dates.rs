@@ -253,6 +253,21 @@ enum Zone {
     Region(Tz),
 }
 
+/// The zone abbreviation `word` as the date reader knows it (`GMT`, `EST`; the German
+/// `MEZ` and `MESZ` as `CET` and `CEST`), if it is one. Only a word in capitals is
+/// taken: French `et` ("and") is no US Eastern time.
+pub(crate) fn zone_abbreviation(word: &str) -> Option<String> {
+    if word.is_empty() || !word.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let known = match word {
+        "MEZ" => "CET",
+        "MESZ" => "CEST",
+        other => other,
+    };
+    zone_named(known).map(|_| known.to_string())
+}
+
 fn zone_named(zone: &str) -> Option<Zone> {
     if let Some(hours) = zone_offset(zone) {
         return Some(Zone::Hours(hours));

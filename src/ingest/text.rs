@@ -676,7 +676,8 @@ fn date_line(text: &str, config: &SiteConfig) -> Option<chrono::DateTime<chrono_
 /// `text` without a leading `Published`, `Posted`, `Updated`... (or their French,
 /// Spanish, German and Arabic counterparts) and its colon; a time given in words after
 /// the date (`1er mars 2023 à 14h30`, `7. März 2023 um 14:30 Uhr`) is written as a
-/// clock time after it (`1er mars 2023 14:30`), anything else after such a word dropped.
+/// clock time after it (`1er mars 2023 14:30`), with the zone named after it if any
+/// (`à 10h30 GMT`, `um 14:30 Uhr MEZ`), anything else after such a word dropped.
 fn date_text(text: &str) -> Cow<'_, str> {
     let mut text = text;
     for prefix in [
@@ -706,7 +707,18 @@ fn date_text(text: &str) -> Cow<'_, str> {
         if let Some((date, after)) = text.split_once(at) {
             let date = date.trim_end_matches([',', ' ']);
             return match clock_time(after) {
-                Some((h, m)) => Cow::Owned(format!("{date} {h:02}:{m:02}")),
+                Some(((h, m), rest)) => {
+                    // The first word after the time (past `Uhr`, in brackets or not).
+                    let zone = rest
+                        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ','))
+                        .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("uhr"))
+                        .next()
+                        .and_then(super::dates::zone_abbreviation);
+                    match zone {
+                        Some(zone) => Cow::Owned(format!("{date} {h:02}:{m:02} {zone}")),
+                        None => Cow::Owned(format!("{date} {h:02}:{m:02}")),
+                    }
+                }
                 None => Cow::Borrowed(date),
             };
         }
@@ -714,8 +726,9 @@ fn date_text(text: &str) -> Cow<'_, str> {
     Cow::Borrowed(text)
 }
 
-/// The hour and minute a time in words starts with: `14h30`, `14h`, `14:30`, `10.30`.
-fn clock_time(text: &str) -> Option<(u32, u32)> {
+/// The hour and minute a time in words starts with (`14h30`, `14h`, `14:30`, `10.30`),
+/// and the text after it.
+fn clock_time(text: &str) -> Option<((u32, u32), String)> {
     let text = super::dates::western_digits(text.trim_start());
     let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
     let h_len = digits(&text);
@@ -732,7 +745,7 @@ fn clock_time(text: &str) -> Option<(u32, u32)> {
         2 => rest[..2].parse().ok()?,
         _ => return None,
     };
-    (h_len <= 2 && hour < 24 && minute < 60).then_some((hour, minute))
+    (h_len <= 2 && hour < 24 && minute < 60).then(|| ((hour, minute), rest[m_len..].to_string()))
 }
 
 /// Reads `text` as a byline: comma- or bar-separated agencies, names and one date. A line
@@ -1204,6 +1217,19 @@ mod tests {
             "7. März 2023 14:30"
         );
         assert_eq!(date_text("1er mars 2023 à Paris"), "1er mars 2023");
+        // A zone after the time is kept for the date reader; other words are not.
+        assert_eq!(
+            date_text("Publié le 1er mars 2023 à 10h30 GMT"),
+            "1er mars 2023 10:30 GMT"
+        );
+        assert_eq!(
+            date_text("Veröffentlicht am 7. März 2023 um 14:30 Uhr (MEZ)"),
+            "7. März 2023 14:30 CET"
+        );
+        assert_eq!(
+            date_text("Publié le 1er mars 2023 à 10h30 à Paris"),
+            "1er mars 2023 10:30"
+        );
         assert_eq!(
             split_credit(
                 "File photo: bases which host coalition troops. AFP",
@@ -1473,6 +1499,13 @@ mod tests {
         assert_eq!(
             (a.authors.as_slice(), a.sources.as_slice()),
             (&["Jean Dupont".to_string()][..], &["AFP".to_string()][..])
+        );
+        // With its zone, the time is that zone's (the site's is UTC here).
+        let out =
+            parse_text("Titre\n\nPar Jean Dupont\nPublié le 1er mars 2023 à 10h30 EST\n\nTexte.\n");
+        assert_eq!(
+            iso(out.articles[0].date).as_deref(),
+            Some("2023-03-01 15:30:00")
         );
         let out = parse_text("Headline\n\nAhram Online, Tuesday 7 Mar 2023 (updated Wednesday 8 Mar 2023)\n\nBody text here.\n");
         let a = &out.articles[0];
