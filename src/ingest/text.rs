@@ -711,8 +711,7 @@ fn date_text(text: &str) -> Cow<'_, str> {
                     // The first word after the time (past `Uhr`, in brackets or not).
                     let zone = rest
                         .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ','))
-                        .filter(|w| !w.is_empty() && !w.eq_ignore_ascii_case("uhr"))
-                        .next()
+                        .find(|w| !w.is_empty() && !w.eq_ignore_ascii_case("uhr"))
                         .and_then(super::dates::zone_abbreviation);
                     match zone {
                         Some(zone) => Cow::Owned(format!("{date} {h:02}:{m:02} {zone}")),
