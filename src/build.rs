@@ -214,7 +214,9 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
 /// [`build`], telling `observer` how it goes.
 pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildReport {
     let mut cache = None;
-    let report = build_pass(opts, observer, true, &mut cache);
+    // Held across both passes, so that no other build starts between them.
+    let mut lock = None;
+    let report = build_pass(opts, observer, true, &mut cache, &mut lock);
     let Some(cache) = cache.filter(BuildCache::damaged) else {
         return report;
     };
@@ -223,20 +225,22 @@ pub fn build_observed(opts: &BuildOptions, observer: &dyn Observer) -> BuildRepo
     // This pass reads everything from the sources and keeps the bodies in memory (should
     // the cache's folder be unwritable, its bodies could not be read back either).
     cache.clear();
-    let mut again = build_pass(opts, observer, false, &mut None);
+    let mut again = build_pass(opts, observer, false, &mut None, &mut lock);
     again.elapsed += report.elapsed;
     again.cache_damaged = true;
     again
 }
 
 /// One attempt at [`build_observed`], with or without the parse memo, leaving the cache
-/// it used in `cache`. Stops before the new site is put in place if the cache turned out
-/// to be damaged ([`BuildCache::damaged`]), which the caller checks whatever the outcome.
+/// it used in `cache`, and the output's lock in `lock` (taken unless held already).
+/// Stops before the new site is put in place if the cache turned out to be damaged
+/// ([`BuildCache::damaged`]), which the caller checks whatever the outcome.
 fn build_pass(
     opts: &BuildOptions,
     observer: &dyn Observer,
     memo: bool,
     cache: &mut Option<BuildCache>,
+    lock: &mut Option<output::OutputLock>,
 ) -> BuildReport {
     let start = Instant::now();
     let mut report = BuildReport::default();
@@ -251,11 +255,12 @@ fn build_pass(
     if let Err(m) = output::check_target(&out_dir) {
         return report.fail(Diagnostic::error(&out_dir, None, m), start);
     }
-    // Held until the build returns.
-    let _lock = match output::OutputLock::take(&out_dir) {
-        Ok(lock) => lock,
-        Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
-    };
+    if lock.is_none() {
+        match output::OutputLock::take(&out_dir) {
+            Ok(taken) => *lock = Some(taken),
+            Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
+        }
+    }
 
     observer.stage("checking for changes");
     let cache = cache.insert(BuildCache::open(&out_dir, &config, opts.drafts));

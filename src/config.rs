@@ -79,7 +79,26 @@ pub struct SiteConfig {
     /// What is allowed but most likely not meant (`timezone = "EST"`): shown with the
     /// build's warnings.
     #[serde(skip)]
-    pub warnings: Vec<Diagnostic>,
+    pub warnings: ConfigWarnings,
+}
+
+/// A config's warnings. Their `Debug` form is empty: the cache's fingerprint is the
+/// config's `Debug` form, and a warning's line moving (a comment added above it) must
+/// not throw the cache away.
+#[derive(Clone, Default)]
+pub struct ConfigWarnings(pub Vec<Diagnostic>);
+
+impl std::fmt::Debug for ConfigWarnings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("..")
+    }
+}
+
+impl std::ops::Deref for ConfigWarnings {
+    type Target = Vec<Diagnostic>;
+    fn deref(&self) -> &Vec<Diagnostic> {
+        &self.0
+    }
 }
 
 /// Where each `[[defaults]]` table of `site.toml` stands (its header, or its inline
@@ -162,7 +181,7 @@ impl Default for SiteConfig {
             extra: serde_json::Map::new(),
             tz: Tz::UTC,
             base_path: "/".into(),
-            warnings: Vec::new(),
+            warnings: ConfigWarnings::default(),
         }
     }
 }
@@ -227,7 +246,7 @@ impl SiteConfig {
             )
         })?;
         if let Some(instead) = fixed_zone(&config.timezone) {
-            config.warnings.push(
+            config.warnings.0.push(
                 Diagnostic::warning(
                     shown,
                     line_of_key(text, "timezone"),
@@ -272,19 +291,10 @@ impl SiteConfig {
                 ),
             ));
         }
-        // Up to its extensions and private use (`en-x-house`), which the parser does not
-        // take.
-        let core: Vec<&str> = config
-            .language
-            .split('-')
-            .take_while(|sub| sub.len() > 1)
-            .collect();
-        if core
-            .join("-")
-            .parse::<unic_langid::LanguageIdentifier>()
-            .is_err()
-        {
-            config.warnings.push(
+        // Well formed as RFC 5646 has it (the `language-tags` crate checks the grammar,
+        // extlangs, extensions, private use and the grandfathered tags).
+        if language_tags::LanguageTag::parse(&config.language).is_err() {
+            config.warnings.0.push(
                 Diagnostic::warning(
                     shown,
                     line_of_key(text, "language"),
@@ -650,7 +660,20 @@ mod tests {
             w.len() == 1 && w[0].contains("not a well-formed language tag"),
             "{w:?}"
         );
-        for fine in ["pt-BR", "zh-Hant-TW", "en-x-house", "sr-Latn", "de-CH-1996"] {
+        for fine in [
+            "pt-BR",
+            "zh-Hant-TW",
+            "en-x-house",
+            "sr-Latn",
+            "de-CH-1996",
+            "de-DE-u-co-phonebk",
+            "es-419",
+            "zh-yue-HK",
+            "i-klingon",
+            "en-GB-oed",
+            "sgn-BE-FR",
+            "x-private",
+        ] {
             assert!(
                 warned(&format!("language = {fine:?}\n")).is_empty(),
                 "{fine}"

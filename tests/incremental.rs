@@ -1056,3 +1056,58 @@ fn whole_contexts_match_a_clean_build_after_translation_changes() {
         translation_changes(&site);
     }
 }
+
+/// Edits an output file by hand once the build has looked at the output (as rendering
+/// starts).
+struct HandEdit<'a>(&'a Path);
+
+impl broadsheet::build::Observer for HandEdit<'_> {
+    fn pages(&self, _total: usize) {
+        fs::write(self.0, "defaced by hand, longer than before\n").unwrap();
+    }
+}
+
+/// A file edited by hand while a build runs (after the build looked at the output,
+/// before it found the file's bytes unchanged) is still noticed by the next build: it
+/// is recorded as the build found it, not as it is after the edit.
+#[test]
+fn a_file_edited_by_hand_during_a_build_is_restored_by_a_later_one() {
+    let site = fixture();
+    site.write("static/extra.txt", "original\n");
+    site.build_ok();
+    site.article("world/b.md", "title = \"B\"\ndate = 2023-03-08", "y");
+    let target = site.out().join("extra.txt");
+    let r = broadsheet::build::build_observed(
+        &broadsheet::build::BuildOptions {
+            site_dir: site.dir().to_path_buf(),
+            ..Default::default()
+        },
+        &HandEdit(&target),
+    );
+    assert!(r.success);
+    site.article("world/c.md", "title = \"C\"\ndate = 2023-03-09", "z");
+    assert!(lib_build(&site, false).success);
+    assert_eq!(fs::read_to_string(&target).unwrap(), "original\n");
+}
+
+/// A config warning (`timezone = "EST"`) moving to another line, as a comment is added
+/// above it, keeps the cache: warnings are no part of its fingerprint.
+#[test]
+fn a_config_warning_moving_line_keeps_the_cache() {
+    let site = fixture();
+    site.write("site.toml", &format!("{CONFIG}timezone = \"EST\"\n"));
+    assert!(lib_build(&site, false).success);
+    site.write(
+        "site.toml",
+        &format!("# a comment\n{CONFIG}timezone = \"EST\"\n"),
+    );
+    replace_in(
+        &site,
+        "content/world/story-04.md",
+        "with *emphasis*",
+        "with *stress*",
+    );
+    let r = lib_build(&site, false);
+    assert!(r.success);
+    assert_eq!(r.contexts_built, 1, "of {}", r.outcome.pages);
+}

@@ -294,8 +294,22 @@ impl Staging {
                 None => fs::read(&old_path).is_ok_and(|b| b == *bytes),
             };
             if same {
-                if let Ok(meta) = fs::metadata(&old_path) {
-                    self.record(rel, OutputEntry::of(input, content, &meta), false);
+                // Recorded as found when the build began (what `as_found` checked), not
+                // as it is now: a file edited by hand since is then noticed next time.
+                let found = match &self.old {
+                    Some(old) => old.get(rel).map(|e| (e.len, e.mtime)),
+                    None => fs::metadata(&old_path)
+                        .ok()
+                        .map(|m| (m.len(), manifest::mtime_nanos(&m))),
+                };
+                if let Some((len, mtime)) = found {
+                    let entry = OutputEntry {
+                        input,
+                        content,
+                        len,
+                        mtime,
+                    };
+                    self.record(rel, entry, false);
                     self.unchanged.fetch_add(1, Ordering::Relaxed);
                     return Ok(false);
                 }
@@ -683,7 +697,8 @@ pub struct OutputLock {
 
 impl OutputLock {
     /// Locks the output folder `target`, or says which build holds it. Where the file
-    /// system cannot lock files, the build goes on unlocked.
+    /// system cannot lock files, or the lock file can be neither made nor read, the
+    /// build goes on unlocked.
     pub fn take(target: &Path) -> Result<OutputLock, String> {
         let path = crate::cache::lock_path(target);
         let opened = path
@@ -696,7 +711,10 @@ impl OutputLock {
                     .read(true)
                     .write(true)
                     .open(&path)
-            });
+            })
+            // Another user's lock file, which this one may read but not write: a lock
+            // needs only reading.
+            .or_else(|_| fs::File::open(&path));
         let Ok(file) = opened else {
             return Ok(OutputLock { _file: None });
         };
@@ -764,9 +782,9 @@ impl StaticFiles {
 /// switch for serving files as they are.
 const PUBLISHED_HIDDEN: [&str; 3] = [".well-known", ".htaccess", ".nojekyll"];
 
-/// Whether a walk of `static/` or of the output takes `e` (and what is under it): the
-/// walk's root, and any name not hidden or hidden but read by hosts
-/// ([`PUBLISHED_HIDDEN`]).
+/// Whether a walk of `static/` takes `e` (and what is under it): the walk's root, and
+/// any name not hidden or hidden but read by hosts ([`PUBLISHED_HIDDEN`]); [`Survey`]
+/// leaves the same names out of the output.
 fn published(e: &walkdir::DirEntry) -> bool {
     let name = e.file_name().to_string_lossy();
     e.depth() == 0 || !name.starts_with('.') || PUBLISHED_HIDDEN.contains(&&*name)
