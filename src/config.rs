@@ -123,7 +123,7 @@ fn extra_table<'de, D: serde::Deserializer<'de>>(
 }
 
 /// Which end of a listing its page numbers count from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PageNumbers {
     /// Page 1 is the newest articles, as Hugo and Zola number them: every page takes

@@ -10,9 +10,9 @@
 //! Every line is cleaned the same way: non-breaking and other odd spaces folded, HTML
 //! entities decoded, whitespace-only lines dropped, trailers removed, quotes kept.
 
-use super::body::{bullet, decode_entities, fold_spaces, paragraphs_body};
 use std::borrow::Cow;
 
+use super::body::{bullet, decode_entities, fold_spaces, paragraphs_body};
 use super::dates::{
     is_missing_day, local_to_zone, missing_day_message, parse_date_with, wrong_weekday,
     wrong_weekday_message, DateError,

@@ -31,14 +31,25 @@ impl OutputEntry {
         }
     }
 
+    /// The size and modification time recorded (see [`file_stamp`]).
+    pub fn stamp(&self) -> (u64, u128) {
+        (self.len, self.mtime)
+    }
+
     /// True when a file with this metadata is still the one recorded.
     pub fn matches(&self, meta: &Metadata) -> bool {
-        meta.is_file() && meta.len() == self.len && mtime_nanos(meta) == self.mtime
+        file_stamp(meta) == Some(self.stamp())
     }
 }
 
+/// What tells one version of an output file from another without reading it: its size
+/// and modification time; `None` for what is no regular file.
+pub(super) fn file_stamp(meta: &Metadata) -> Option<(u64, u128)> {
+    meta.is_file().then(|| (meta.len(), mtime_nanos(meta)))
+}
+
 /// Modification time, nanoseconds since the epoch (0 when it cannot be told).
-pub(super) fn mtime_nanos(meta: &Metadata) -> u128 {
+fn mtime_nanos(meta: &Metadata) -> u128 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())

@@ -286,33 +286,32 @@ impl Staging {
         let old_path = safe_join(&self.target, rel)?;
         let content = hash_bytes(&bytes);
         if !self.fresh {
+            // The old file, when its bytes are these: recorded as found when the build
+            // began (what `as_found` checked), not as it is now, so that a file edited by
+            // hand since is noticed next time.
             let same = match self.old.as_ref() {
                 Some(old) => old
                     .get(rel)
-                    .is_some_and(|e| e.content == content && self.as_found(rel, e)),
+                    .filter(|e| e.content == content && self.as_found(rel, e))
+                    .map(OutputEntry::stamp),
                 // No record: compare with the old file itself.
-                None => fs::read(&old_path).is_ok_and(|b| b == *bytes),
+                None => fs::read(&old_path)
+                    .is_ok_and(|b| b == *bytes)
+                    .then(|| fs::metadata(&old_path).ok())
+                    .flatten()
+                    .as_ref()
+                    .and_then(manifest::file_stamp),
             };
-            if same {
-                // Recorded as found when the build began (what `as_found` checked), not
-                // as it is now: a file edited by hand since is then noticed next time.
-                let found = match &self.old {
-                    Some(old) => old.get(rel).map(|e| (e.len, e.mtime)),
-                    None => fs::metadata(&old_path)
-                        .ok()
-                        .map(|m| (m.len(), manifest::mtime_nanos(&m))),
+            if let Some((len, mtime)) = same {
+                let entry = OutputEntry {
+                    input,
+                    content,
+                    len,
+                    mtime,
                 };
-                if let Some((len, mtime)) = found {
-                    let entry = OutputEntry {
-                        input,
-                        content,
-                        len,
-                        mtime,
-                    };
-                    self.record(rel, entry, false);
-                    self.unchanged.fetch_add(1, Ordering::Relaxed);
-                    return Ok(false);
-                }
+                self.record(rel, entry, false);
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(false);
             }
         }
         let job = WriteJob {
@@ -430,11 +429,11 @@ impl Staging {
         if let Some(path) = &self.manifest_path {
             Manifest::save_sorted(path, files.iter().map(|(rel, e, _)| (rel.as_str(), e)));
         }
-        // Freeing 150,000 records three times over (the new ones, the old manifest, the
-        // survey) takes a few hundredths of a second: a thread does it while the caller
-        // reports (a CLI process simply exits).
-        let (old, survey) = (self.old.take(), self.survey.take());
-        std::thread::spawn(move || drop((files, old, survey)));
+        // Freeing 150,000 records twice over (the new ones, the old manifest) takes a few
+        // hundredths of a second: a thread does it while the caller reports (a CLI
+        // process simply exits). The survey went with the removal of strays.
+        let old = self.old.take();
+        std::thread::spawn(move || drop((files, old)));
         Ok(())
     }
 }
@@ -653,12 +652,12 @@ impl Survey {
                     folders.push((entry.path(), rel));
                     continue;
                 }
-                let stat = entry
+                let stamp = entry
                     .metadata()
                     .ok()
-                    .filter(fs::Metadata::is_file)
-                    .map(|m| (m.len(), manifest::mtime_nanos(&m)));
-                files.insert(rel, stat);
+                    .as_ref()
+                    .and_then(manifest::file_stamp);
+                files.insert(rel, stamp);
             }
         }
         Survey { files }
@@ -668,7 +667,7 @@ impl Survey {
     fn holds(&self, rel: &str, e: &OutputEntry) -> bool {
         self.files
             .get(rel)
-            .is_some_and(|found| *found == Some((e.len, e.mtime)))
+            .is_some_and(|found| *found == Some(e.stamp()))
     }
 }
 

@@ -165,6 +165,12 @@ impl Renderer {
         self.volatile
     }
 
+    /// True when `page`'s template is a built-in one that reads only the lean parts of
+    /// its context (see [`PageContext::make_lean`]).
+    fn is_lean(&self, page: &Page) -> bool {
+        self.lean.contains(&template_of(page))
+    }
+
     /// Builds a page's context. The meta tags and JSON-LD, made from the rest of the
     /// context, are added by [`Renderer::render_prepared`].
     pub fn prepare<'s>(
@@ -174,7 +180,7 @@ impl Renderer {
         page: &Page,
     ) -> Prepared<'s> {
         let template = template_of(page);
-        let lean = self.lean.contains(&template);
+        let lean = self.is_lean(page);
         let site = if lean { &sites.lean } else { &sites.full };
         let mut context = views.page(site, &page.kind, &page.url);
         if lean {
@@ -539,7 +545,7 @@ fn subject(leaf: &str) -> Option<String> {
     })
 }
 
-pub(super) fn template_of(page: &Page) -> &'static str {
+fn template_of(page: &Page) -> &'static str {
     {
         match &page.kind {
             PageKind::Article(_) => "article.html",

@@ -87,8 +87,7 @@ impl Failures {
 /// The hashes a page's recipe is made of (see the module's notes).
 struct Recipes<'v, 'a> {
     views: &'v Views<'a>,
-    /// The page templates that get lean contexts (see [`Renderer::prepare`]).
-    lean: &'v [&'static str],
+    renderer: &'v Renderer,
     /// What any page may show: the binary, config, templates, site, undated count.
     shared: Hash,
     /// Per article: what a card shows of it.
@@ -182,7 +181,7 @@ impl<'v, 'a> Recipes<'v, 'a> {
         h.update(&(archive.undated.len() as u64).to_le_bytes());
         Some(Recipes {
             views,
-            lean: &renderer.lean,
+            renderer,
             shared: h.finish(),
             card,
             body,
@@ -227,7 +226,7 @@ impl<'v, 'a> Recipes<'v, 'a> {
                 1u8.hash(h);
                 // Its links to the listing's other pages, as the page shows them.
                 let mut pagination = self.views.pagination(*listing, p);
-                if self.lean.contains(&super::template_of(page)) {
+                if self.renderer.is_lean(page) {
                     pagination.make_lean();
                 }
                 if postcard::to_io(&pagination, &mut *h).is_err() {

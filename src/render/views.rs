@@ -856,8 +856,9 @@ impl<'a> Views<'a> {
     /// Fills what a page's context restates as ready HTML for the built-in templates
     /// (meta tags, breadcrumbs, related articles, listed cards and, with `byline`, the
     /// article's byline) and its JSON-LD. All of it is made from the rest of the context,
-    /// so it is added only for pages that are rendered. Tera looks up every `{{ c.url }}` in a loop afresh (splitting and copying
-    /// the path); these loops were a fifth of rendering an article page.
+    /// so it is added only for pages that are rendered. Tera looks up every `{{ c.url }}`
+    /// in a loop afresh (splitting and copying the path); these loops were a fifth of
+    /// rendering an article page.
     pub fn add_markup<'s>(&'s self, ctx: &mut PageContext<'s>, byline: bool) {
         use super::markup::{link_into, time_into};
         self.add_meta(ctx);
