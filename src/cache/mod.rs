@@ -20,9 +20,10 @@
 //! Every cache file starts with a header holding a format tag and the fingerprint it
 //! was made under; a missing, foreign, stale or corrupt file is silently ignored, which
 //! simply means a full build. Correctness never depends on the cache being there. The
-//! bodies files are the exception: they are read a body at a time, each checked against
-//! its hash, so damage shows only when a body is read; the build then starts again
-//! without the cache (see [`BuildCache::damaged`]).
+//! bodies files and the memos' side files (the search postings, see [`Memo::put_side`])
+//! are the exception: they are read a part at a time, each checked against its hash, so
+//! damage shows only when a part is read; the build then starts again without the cache
+//! (see [`BuildCache::damaged`]).
 
 pub mod parsed;
 pub mod stamp;
@@ -30,6 +31,8 @@ pub mod stamp;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde::Serialize;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64, Xxh3};
@@ -320,22 +323,22 @@ impl<'a> Reader<'a> {
         let n = usize::try_from(self.u64()?).ok()?;
         // Bounds-checked before anything is allocated for a garbled length.
         let raw = self.take(n.checked_mul(4)?)?;
-        Some(
-            raw.chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-        )
+        // Copied whole (a batch of postings holds hundreds of thousands), then put in
+        // native order.
+        let mut list = vec![0u32; n];
+        bytemuck::cast_slice_mut(&mut list).copy_from_slice(raw);
+        list.iter_mut().for_each(|x| *x = u32::from_le(*x));
+        Some(list)
     }
 
     /// A length-prefixed list of little-endian u64s (see [`put_u64s`]).
     pub fn u64s(&mut self) -> Option<Vec<u64>> {
         let n = usize::try_from(self.u64()?).ok()?;
         let raw = self.take(n.checked_mul(8)?)?;
-        Some(
-            raw.chunks_exact(8)
-                .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
-                .collect(),
-        )
+        let mut list = vec![0u64; n];
+        bytemuck::cast_slice_mut(&mut list).copy_from_slice(raw);
+        list.iter_mut().for_each(|x| *x = u64::from_le(*x));
+        Some(list)
     }
 }
 
@@ -371,6 +374,9 @@ pub struct Memo {
     fingerprint: Hash,
     used: std::sync::Mutex<Vec<String>>,
     recalled: std::sync::atomic::AtomicUsize,
+    /// Set when a side file read back wrong (see [`Memo::flag_damaged`]); shared with
+    /// the [`BuildCache`] the memo belongs to.
+    damage: Arc<AtomicBool>,
 }
 
 impl Memo {
@@ -381,6 +387,7 @@ impl Memo {
             fingerprint,
             used: std::sync::Mutex::new(Vec::new()),
             recalled: Default::default(),
+            damage: Arc::default(),
         }
     }
 
@@ -394,6 +401,48 @@ impl Memo {
 
     fn name(input: Hash) -> String {
         format!("{input:032x}.bin")
+    }
+
+    /// Named under the fingerprint too: a side file has no header to tell which binary
+    /// and config it was made under.
+    fn side_name(&self, input: Hash) -> String {
+        format!("{:032x}.raw", input ^ self.fingerprint)
+    }
+
+    /// Files `bytes` beside the result of `input` (call it from the result's `encode`):
+    /// a side file is for a large part of a result that a build mostly reads a little
+    /// of, at the offsets the result gives. It has no checksum, as it is not read whole:
+    /// its reader checks what it reads, and calls [`Memo::flag_damaged`] on a mismatch.
+    pub fn put_side(&self, input: Hash, bytes: &[u8]) {
+        let Some(dir) = &self.dir else {
+            return;
+        };
+        let name = self.side_name(input);
+        let _ = (|| -> io::Result<()> {
+            fs::create_dir_all(dir)?;
+            let path = dir.join(&name);
+            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+            fs::write(&tmp, bytes)?;
+            fs::rename(&tmp, &path)
+        })();
+        self.touch(name);
+    }
+
+    /// The side file beside the result of `input` (see [`Memo::put_side`]), open for
+    /// reading, if it is there.
+    pub fn open_side(&self, input: Hash) -> Option<fs::File> {
+        let dir = self.dir.as_ref()?;
+        let name = self.side_name(input);
+        let file = fs::File::open(dir.join(&name)).ok()?;
+        self.touch(name);
+        Some(file)
+    }
+
+    /// Records that something read from this memo's side files was not what was filed:
+    /// the build that read it cannot be trusted, and starts again without the cache
+    /// (see [`BuildCache::damaged`]).
+    pub fn flag_damaged(&self) {
+        self.damage.store(true, Ordering::Relaxed);
     }
 
     fn touch(&self, name: String) {
@@ -592,7 +641,9 @@ pub struct BuildCache {
     /// Parse outcomes of unchanged content files (empty until [`BuildCache::read_parsed`]).
     pub parsed: parsed::ParseMemo,
     /// The files the articles' stored bodies are read from (once the memo is saved).
-    texts: Vec<std::sync::Arc<crate::article::body::TextFile>>,
+    texts: Vec<Arc<crate::article::body::TextFile>>,
+    /// Set by a memo whose side file read back wrong ([`Memo::flag_damaged`]).
+    damage: Arc<AtomicBool>,
 }
 
 impl BuildCache {
@@ -603,6 +654,7 @@ impl BuildCache {
             fingerprint: fingerprint(config, drafts),
             parsed: parsed::ParseMemo::disabled(),
             texts: Vec::new(),
+            damage: Arc::default(),
         }
     }
 
@@ -624,7 +676,10 @@ impl BuildCache {
 
     /// The memo named `name` (a folder of the cache).
     pub fn memo(&self, name: &str) -> Memo {
-        Memo::open(self.dir.join(name), self.fingerprint)
+        Memo {
+            damage: self.damage.clone(),
+            ..Memo::open(self.dir.join(name), self.fingerprint)
+        }
     }
 
     /// Reads the parse memo.
@@ -647,10 +702,11 @@ impl BuildCache {
         self.texts = std::mem::replace(&mut self.parsed, parsed::ParseMemo::disabled()).save();
     }
 
-    /// True when an article body stored in the cache did not read back as it was written
-    /// (the cache was damaged under the build): what was made from it cannot be trusted.
+    /// True when an article body or a memo's side file stored in the cache did not read
+    /// back as it was written (the cache was damaged under the build): what was made
+    /// from it cannot be trusted.
     pub fn damaged(&self) -> bool {
-        self.texts.iter().any(|t| t.unreadable())
+        self.damage.load(Ordering::Relaxed) || self.texts.iter().any(|t| t.unreadable())
     }
 
     /// Removes the whole cache, so that the next build starts from nothing (articles

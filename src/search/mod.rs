@@ -34,15 +34,15 @@
 pub mod plan;
 pub mod tokenize;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use rayon::prelude::*;
 use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::archive::Archive;
 use crate::article::Article;
-use crate::cache::{cut_runs, put_bytes, put_u32s, Hash, HashWriter, Memo, Reader};
+use crate::cache::{cut_runs, put_bytes, put_u32s, put_u64s, Hash, HashWriter, Memo, Reader};
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::output::Staging;
@@ -211,13 +211,20 @@ fn index_files(
     // Id -> archive position, and back: the archive is newest first, ids oldest first.
     let flip = |i: usize| n - 1 - i;
     let by_id: Vec<&Article> = articles.iter().rev().collect();
-    let (batches, terms) = postings(&by_id, memo);
+    let (mut batches, terms) = postings(&by_id, memo);
     let mut stats = IndexStats {
         terms: terms.len(),
-        postings: batches.iter().map(|b| b.postings.len()).sum(),
+        postings: batches
+            .iter()
+            .map(|b| *b.starts.last().unwrap_or(&0) as usize)
+            .sum(),
         ..IndexStats::default()
     };
-    let (mut files, first_terms) = term_shards(&terms, &batches, previous, SHARD_TARGET);
+    let (mut files, first_terms, unreadable) =
+        term_shards(&terms, &mut batches, previous, SHARD_TARGET);
+    if unreadable {
+        memo.flag_damaged();
+    }
     drop(batches);
     stats.shards = first_terms.len();
 
@@ -302,30 +309,25 @@ fn index_files(
 
 /// Cuts the sorted `terms` into shards, greedily: a shard takes entries while it stays
 /// within `target` bytes ([`SHARD_TARGET`]) (its first entry however large). With `previous`, a
-/// shard whose terms and postings are those the previous build's shard of the same
-/// number was made from, and whose next entry still does not fit after it, is the same
-/// shard byte for byte: its file is kept and its entries are not encoded. Returns the
-/// shard files and each shard's first term.
+/// shard whose terms and postings, and the entry after it, are those the previous
+/// build's shard of the same number was made from is the same shard byte for byte (its
+/// next entry still does not fit after it): its file is kept and its entries are neither
+/// read nor encoded. Returns the shard files, each shard's first term, and whether
+/// postings read from the memo came back wrong (the shards are then not to be trusted).
 fn term_shards<'t>(
     terms: &'t Vocabulary,
-    batches: &[Batch],
+    batches: &mut [Batch],
     previous: Option<&Previous<'_>>,
     target: usize,
-) -> (Vec<IndexFile>, Vec<&'t str>) {
+) -> (Vec<IndexFile>, Vec<&'t str>, bool) {
     let rel = |n: usize| format!("{DIR}t/{n}.bin");
-    let encode = |i: usize| {
-        let (term, parts) = &terms[i];
-        let list = parts
-            .iter()
-            .flat_map(|&(b, t)| batches[b as usize].list(t as usize));
-        encode_entry(term, list)
-    };
     // The previous build's shards that may be kept, by number: (terms, input, length).
     let position = |term: &str| terms.binary_search_by(|(t, _)| t.as_str().cmp(term)).ok();
-    let candidates: Vec<Option<(std::ops::Range<usize>, Hash, u64)>> = match previous {
+    let candidates: Vec<Option<(std::ops::Range<usize>, Hash)>> = match previous {
         None => Vec::new(),
         Some(p) => {
             let old = &p.first_terms;
+            let batches = &*batches;
             (0..old.len())
                 .into_par_iter()
                 .map(|n| {
@@ -341,18 +343,49 @@ fn term_shards<'t>(
                     }
                     let range = start..end;
                     let input = shard_input(p.seed, terms, batches, range.clone());
-                    let len = p.files.len_if_made_from(&rel(n), input)?;
-                    Some((range, input, len))
+                    p.files.len_if_made_from(&rel(n), input)?;
+                    Some((range, input))
                 })
                 .collect()
         }
     };
     // Entries are encoded in parallel up front, but for those inside a shard that may
-    // be kept (the entry after it is needed, to tell whether it still ends there).
+    // be kept.
     let mut inside = vec![false; terms.len()];
-    for (range, _, _) in candidates.iter().flatten() {
+    for (range, _) in candidates.iter().flatten() {
         inside[range.start..range.end].fill(true);
     }
+    // A filed batch many of whose terms are wanted is read whole: one read, not
+    // hundreds (a batch of 1,000 articles is about a megabyte).
+    let mut wanted = vec![0usize; batches.len()];
+    for (i, (_, parts)) in terms.iter().enumerate() {
+        if !inside[i] {
+            for &(b, _) in parts {
+                wanted[b as usize] += 1;
+            }
+        }
+    }
+    let mut failed = !batches
+        .par_iter_mut()
+        .zip(&wanted)
+        .filter(|(batch, &wanted)| wanted > 256 || wanted * 4 > batch.len())
+        .all(|(batch, _)| batch.hold());
+    drop(wanted);
+    let batches = &*batches;
+    let unreadable = std::sync::atomic::AtomicBool::new(false);
+    let encode = |i: usize| {
+        let (term, parts) = &terms[i];
+        let (mut list, mut part) = (Vec::new(), Vec::new());
+        for &(b, t) in parts {
+            let batch = &batches[b as usize];
+            if !batch.postings_into(t as usize, &mut part) {
+                unreadable.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            let offset = batch.first * 4;
+            list.extend(part.iter().map(|p| p + offset));
+        }
+        encode_entry(term, list.into_iter())
+    };
     let mut entries: Vec<Option<Vec<u8>>> = (0..terms.len())
         .into_par_iter()
         .map(|i| (!inside[i]).then(|| encode(i)))
@@ -370,21 +403,15 @@ fn term_shards<'t>(
     while i < terms.len() {
         let n = first_terms.len();
         first_terms.push(&terms[i].0);
-        if let (Some(Some((range, input, len))), Some(p)) = (candidates.get(n), previous) {
-            if range.start == i {
-                let ends_here = range.end == terms.len() || {
-                    let next = entries[range.end].get_or_insert_with(|| encode(range.end));
-                    *len as usize + next.len() > target
-                };
-                if ends_here && p.files.keep(&rel(n), *input) {
-                    kept.push(IndexFile {
-                        rel: rel(n),
-                        input: *input,
-                        bytes: None,
-                    });
-                    i = range.end;
-                    continue;
-                }
+        if let (Some(Some((range, input))), Some(p)) = (candidates.get(n), previous) {
+            if range.start == i && p.files.keep(&rel(n), *input) {
+                kept.push(IndexFile {
+                    rel: rel(n),
+                    input: *input,
+                    bytes: None,
+                });
+                i = range.end;
+                continue;
             }
         }
         let start = i;
@@ -402,6 +429,7 @@ fn term_shards<'t>(
         made.push((n, start..i, shard));
     }
     drop(entries);
+    failed |= unreadable.into_inner();
     let made = made.into_par_iter().map(|(n, range, bytes)| IndexFile {
         rel: rel(n),
         input: previous.map_or(0, |p| shard_input(p.seed, terms, batches, range)),
@@ -409,37 +437,41 @@ fn term_shards<'t>(
     });
     let mut files: Vec<IndexFile> = made.collect();
     files.extend(kept);
-    (files, first_terms)
+    (files, first_terms, failed)
 }
 
 /// Seeds the hash of a shard's input; changed whenever the shard format or what
 /// [`encode_entry`] makes of postings changes.
-const SHARD_INPUT: Hash = 0x7465_726d_5f73_6861_7264_5f69_6e70_7501;
+const SHARD_INPUT: Hash = 0x7465_726d_5f73_6861_7264_5f69_6e70_7502;
 
-/// Hash of everything the shard holding `range` of `terms` is encoded from: each term
-/// and its postings in each batch, with the batch's first id.
+/// Hash of everything the shard holding `range` of `terms` is encoded from, and of the
+/// entry after it (which decides where it ends): each term, and for each batch holding
+/// it, the batch's first id and the sum and count of its postings there.
 fn shard_input(
     seed: Hash,
     terms: &Vocabulary,
     batches: &[Batch],
     range: std::ops::Range<usize>,
 ) -> Hash {
-    // Gathered and hashed at once: millions of small updates of a streaming hash
-    // would cost more than the encoding this spares.
-    let mut raw: Vec<u8> = Vec::new();
-    for (term, parts) in &terms[range] {
+    let end = (range.end + 1).min(terms.len());
+    let entries = &terms[range.start..end];
+    // Gathered and hashed at once: many small updates of a streaming hash cost more.
+    let parts: usize = entries.iter().map(|(_, parts)| parts.len()).sum();
+    let mut raw: Vec<u8> = Vec::with_capacity(entries.len() * 24 + parts * 16 + 1);
+    for (term, parts) in entries {
         raw.extend_from_slice(&(term.len() as u32).to_le_bytes());
         raw.extend_from_slice(term.as_bytes());
         raw.extend_from_slice(&(parts.len() as u32).to_le_bytes());
         for &(b, t) in parts {
-            let batch = &batches[b as usize];
-            let postings = batch.raw(t as usize);
+            let (batch, t) = (&batches[b as usize], t as usize);
+            let count = batch.span(t).len() as u32;
             raw.extend_from_slice(&batch.first.to_le_bytes());
-            raw.extend_from_slice(&(postings.len() as u32).to_le_bytes());
-            // In native byte order: the hash is only ever compared on this machine.
-            raw.extend_from_slice(bytemuck::cast_slice(postings));
+            raw.extend_from_slice(&count.to_le_bytes());
+            raw.extend_from_slice(&batch.sums[t].to_le_bytes());
         }
     }
+    // The last shard: no entry after it.
+    raw.push(u8::from(range.end == terms.len()));
     let mut h = HashWriter::new(seed ^ SHARD_INPUT);
     h.update(&raw);
     h.finish()
@@ -580,11 +612,13 @@ fn excerpt(summary: &str) -> String {
 /// Articles per batch of postings, on average. Batches are collected in parallel and
 /// remembered between builds; their cuts follow the articles (see
 /// [`crate::cache::cut_runs`]), so an added or deleted article changes only its own batch.
+/// A remembered batch is read back but for its postings, which stay in the memo's side
+/// file until a shard that must be encoded again asks for them ([`Postings::Filed`]).
 const BATCH: usize = 1024;
 
 /// Seeds the hash of a batch's input; changed whenever the memo layout of a batch or what
 /// [`collect_batch`] makes of its articles changes.
-const BATCH_MEMO: u128 = 0x7365_6172_6368_5f70_6f73_7469_6e67_7301;
+const BATCH_MEMO: u128 = 0x7365_6172_6368_5f70_6f73_7469_6e67_7303;
 
 /// Hash of everything [`collect_batch`] reads of these articles.
 fn batch_input(chunk: &[&Article]) -> crate::cache::Hash {
@@ -629,19 +663,37 @@ impl Hasher for FxHasher {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
 /// The postings of one batch of articles.
 struct Batch {
     /// Id of the batch's first article: postings hold ids within the batch, so a batch
     /// is the same wherever it sits in the archive.
     first: u32,
+    /// Articles in the batch: every id within it is below.
+    len: u32,
     /// The terms, one after another; term `t` ends at `ends[t]`.
     text: String,
     ends: Vec<u32>,
-    /// `postings[starts[t]..starts[t + 1]]` are term `t`'s: `id * 4 + weight`, ids ascending.
+    /// The terms of group `g` ([`term_group`]) are `groups[g]..groups[g + 1]`.
+    groups: Vec<u32>,
+    /// Term `t`'s postings are `starts[t]..starts[t + 1]` of the batch's:
+    /// `id * 4 + weight`, ids ascending.
     starts: Vec<u32>,
-    postings: Vec<u32>,
+    /// Per term: the xxh3-64 of its postings' bytes. A shard's input is made of these, so
+    /// whether a shard changed is known without reading its postings; and postings read
+    /// from a side file are checked against them. 64 bits: one list is compared with
+    /// its own previous version, never searched for among others.
+    sums: Vec<u64>,
+    postings: Postings,
+}
+
+/// Where a batch's postings are.
+enum Postings {
+    /// In memory: collected by this build, or read whole.
+    Held(Vec<u32>),
+    /// In the memo's side file, read a term at a time: after one article changed, a
+    /// rebuild encodes a shard or two, and needs a few hundred bytes of each batch, not
+    /// the hundred megabytes of them all.
+    Filed(std::fs::File),
 }
 
 impl Batch {
@@ -654,36 +706,93 @@ impl Batch {
         &self.text[from..self.ends[t] as usize]
     }
 
-    /// Term `t`'s postings as stored, with ids within the batch.
-    fn raw(&self, t: usize) -> &[u32] {
-        &self.postings[self.starts[t] as usize..self.starts[t + 1] as usize]
+    /// The terms of group `g`.
+    fn group(&self, g: usize) -> std::ops::Range<usize> {
+        self.groups[g] as usize..self.groups[g + 1] as usize
     }
 
-    /// Term `t`'s postings, with archive-wide ids.
-    fn list(&self, t: usize) -> impl Iterator<Item = u32> + '_ {
-        let offset = self.first * 4;
-        self.raw(t).iter().map(move |p| p + offset)
+    /// Where term `t`'s postings are among the batch's.
+    fn span(&self, t: usize) -> std::ops::Range<usize> {
+        self.starts[t] as usize..self.starts[t + 1] as usize
     }
 
-    /// The batch as memo bytes.
-    fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(
-            self.text.len() + 4 * (self.ends.len() + self.starts.len() + self.postings.len()) + 32,
-        );
-        put_bytes(&mut out, self.text.as_bytes());
-        for list in [&self.ends, &self.starts, &self.postings] {
-            put_u32s(&mut out, list);
+    /// Puts term `t`'s postings as stored (ids within the batch) in `out`; `false` if
+    /// they did not read back as filed (`out` is then empty).
+    fn postings_into(&self, t: usize, out: &mut Vec<u32>) -> bool {
+        out.clear();
+        let span = self.span(t);
+        match &self.postings {
+            Postings::Held(all) => {
+                out.extend_from_slice(&all[span]);
+                true
+            }
+            Postings::Filed(file) => {
+                out.resize(span.len(), 0);
+                let ok = read_at(file, bytemuck::cast_slice_mut(out), span.start as u64 * 4)
+                    && self.sound(t, out);
+                if !ok {
+                    out.clear();
+                }
+                ok
+            }
         }
+    }
+
+    /// Whether `postings` are term `t`'s as filed: their sum, ids rising within the batch.
+    fn sound(&self, t: usize, postings: &[u32]) -> bool {
+        xxh3_64(bytemuck::cast_slice(postings)) == self.sums[t]
+            && postings.windows(2).all(|w| w[0] / 4 < w[1] / 4)
+            && postings.last().is_none_or(|&p| p / 4 < self.len)
+    }
+
+    /// Reads a filed batch's postings whole (for a rebuild that encodes many of its
+    /// terms: one read, not one per term); `false` if they did not read back as filed.
+    fn hold(&mut self) -> bool {
+        let Postings::Filed(file) = &self.postings else {
+            return true;
+        };
+        let mut all = vec![0u32; *self.starts.last().unwrap_or(&0) as usize];
+        if !read_at(file, bytemuck::cast_slice_mut(&mut all), 0)
+            || !(0..self.len()).all(|t| self.sound(t, &all[self.span(t)]))
+        {
+            return false;
+        }
+        self.postings = Postings::Held(all);
+        true
+    }
+
+    /// The batch as memo bytes: all but its postings, which go to the side file
+    /// ([`Batch::side`]).
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.text.len() + 16 * self.ends.len() + 32);
+        put_bytes(&mut out, self.text.as_bytes());
+        put_u32s(&mut out, &self.ends);
+        put_u32s(&mut out, &self.groups);
+        put_u32s(&mut out, &self.starts);
+        put_u64s(&mut out, &self.sums);
         out
     }
 
-    /// A batch of `len` articles from memo bytes; `None` unless every part is consistent
-    /// (the memo's checksum already refuses damaged files; this refuses what would make
-    /// the encoder misbehave, whatever the bytes).
-    fn decode(bytes: &[u8], len: usize) -> Option<Batch> {
+    /// The postings as the side file holds them: in native byte order (a cache is read
+    /// only by the binary that made it, see [`crate::cache::fingerprint`]), so that a
+    /// term's are read straight into place.
+    fn side(&self) -> &[u8] {
+        match &self.postings {
+            Postings::Held(all) => bytemuck::cast_slice(all),
+            Postings::Filed(_) => &[],
+        }
+    }
+
+    /// A batch of `len` articles from memo bytes, its postings in `side`; `None` unless
+    /// every part is consistent (the memo's checksum already refuses damaged files; this
+    /// refuses what would make the encoder misbehave, whatever the bytes). Postings are
+    /// checked as they are read ([`Batch::sound`]).
+    fn decode(bytes: &[u8], len: usize, side: Option<std::fs::File>) -> Option<Batch> {
         let mut r = Reader::new(bytes);
         let text = r.str()?.to_string();
-        let (ends, starts, postings) = (r.u32s()?, r.u32s()?, r.u32s()?);
+        let (ends, groups, starts, sums) = (r.u32s()?, r.u32s()?, r.u32s()?, r.u64s()?);
+        let side = side?;
+        let filed = side.metadata().ok()?.len();
         let sorted = |v: &[u32]| v.windows(2).all(|w| w[0] <= w[1]);
         let shaped = r.done()
             && sorted(&ends)
@@ -692,67 +801,134 @@ impl Batch {
                 .map_or(text.is_empty(), |&e| e as usize == text.len())
             && ends.iter().all(|&e| text.is_char_boundary(e as usize))
             && starts.len() == ends.len() + 1
+            && sums.len() == ends.len()
+            && groups.len() == GROUPS + 1
+            && groups[0] == 0
+            && sorted(&groups)
+            && groups[GROUPS] as usize == ends.len()
             && starts[0] == 0
             && sorted(&starts)
-            && starts.last().is_some_and(|&e| e as usize == postings.len());
+            && starts.last().is_some_and(|&e| u64::from(e) * 4 == filed);
         if !shaped {
             return None;
         }
         let batch = Batch {
             first: 0,
+            len: u32::try_from(len).ok()?,
             text,
             ends,
+            groups,
             starts,
-            postings,
+            sums,
+            postings: Postings::Filed(side),
         };
-        // Each term 1 to 160 bytes (40 characters), its article ids rising.
-        let sound = (0..batch.len()).all(|t| {
-            let ids = &batch.postings[batch.starts[t] as usize..batch.starts[t + 1] as usize];
-            (1..=160).contains(&batch.term(t).len())
-                && ids.windows(2).all(|w| w[0] / 4 < w[1] / 4)
-                && ids.last().is_none_or(|&p| ((p / 4) as usize) < len)
+        // Each term 1 to 160 bytes (40 characters), in its group.
+        let sound = (0..GROUPS).all(|g| {
+            batch.group(g).all(|t| {
+                let term = batch.term(t);
+                (1..=160).contains(&term.len()) && term_group(hash_term(term)) == g
+            })
         });
         sound.then_some(batch)
     }
 }
 
-/// Every word, sorted, with where its postings sit: (batch, index in batch), in batch
-/// order, which is id order.
-type Vocabulary = Vec<(String, Vec<(u32, u32)>)>;
+/// Fills `buf` from `file` at `offset`; `false` if the file ends first or cannot be read.
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> bool {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek};
+        // No positional read: a handle of its own, so that threads do not share a cursor.
+        file.try_clone()
+            .and_then(|mut f| {
+                f.seek(std::io::SeekFrom::Start(offset))?;
+                f.read_exact(buf)
+            })
+            .is_ok()
+    }
+}
+
+/// Where a word's postings sit: (batch, index in batch), in batch order, which is id
+/// order.
+type Parts = Vec<(u32, u32)>;
+
+/// Every word, sorted, with where its postings sit.
+type Vocabulary = Vec<(String, Parts)>;
 
 /// Collects postings in parallel batches (or recalls them from `memo`), then joins the
 /// batches' vocabularies.
 fn postings(articles: &[&Article], memo: &Memo) -> (Vec<Batch>, Vocabulary) {
-    let batches: Vec<Batch> = cut_runs(articles.iter().map(|a| a.id.as_str()), BATCH)
+    postings_in(articles, memo, BATCH)
+}
+
+/// [`postings`] in batches of `batch` articles on average.
+fn postings_in(articles: &[&Article], memo: &Memo, batch: usize) -> (Vec<Batch>, Vocabulary) {
+    let batches: Vec<Batch> = cut_runs(articles.iter().map(|a| a.id.as_str()), batch)
         .into_par_iter()
         .map(|range| {
             let chunk = &articles[range.clone()];
             let input = batch_input(chunk);
             let mut batch = memo.recall_or(
                 input,
-                |bytes| Batch::decode(bytes, chunk.len()),
+                |bytes| Batch::decode(bytes, chunk.len(), memo.open_side(input)),
                 || collect_batch(chunk),
-                Batch::encode,
+                |batch| {
+                    memo.put_side(input, batch.side());
+                    batch.encode()
+                },
             );
             batch.first = range.start as u32;
             batch
         })
         .collect();
-    let mut index: FastMap<&str, usize> = FastMap::default();
-    let mut vocab: Vocabulary = Vec::new();
-    for (b, batch) in batches.iter().enumerate() {
-        for t in 0..batch.len() {
-            let term = batch.term(t);
-            let g = *index.entry(term).or_insert_with(|| {
-                vocab.push((term.to_string(), Vec::new()));
-                vocab.len() - 1
-            });
-            vocab[g].1.push((b as u32, t as u32));
-        }
-    }
-    drop(index);
-    vocab.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let vocab = vocabulary(&batches);
     (batches, vocab)
+}
+
+/// Groups of terms, by their hash ([`term_group`]): each batch numbers its terms group
+/// by group, and the batches' vocabularies are joined a group at a time, in parallel
+/// (one table for all the terms of 100 batches would be filled on one core).
+const GROUPS: usize = 64;
+
+/// The group of a term of hash `hash` ([`hash_term`]).
+fn term_group(hash: u64) -> usize {
+    (hash >> (64 - GROUPS.trailing_zeros())) as usize
+}
+
+/// Joins the batches' vocabularies, a group of terms at a time.
+fn vocabulary(batches: &[Batch]) -> Vocabulary {
+    let groups: Vec<Vocabulary> = (0..GROUPS)
+        .into_par_iter()
+        .map(|g| {
+            // (hash, term, where it is) of the group's terms, in order of first sight.
+            let mut seen: Vec<(u64, &str, Parts)> = Vec::new();
+            let mut table: hashbrown::HashTable<u32> = hashbrown::HashTable::new();
+            for (b, batch) in batches.iter().enumerate() {
+                for t in batch.group(g) {
+                    let term = batch.term(t);
+                    let hash = hash_term(term);
+                    let part = (b as u32, t as u32);
+                    match table.find(hash, |&i| seen[i as usize].1 == term) {
+                        Some(&i) => seen[i as usize].2.push(part),
+                        None => {
+                            table.insert_unique(hash, seen.len() as u32, |&i| seen[i as usize].0);
+                            seen.push((hash, term, vec![part]));
+                        }
+                    }
+                }
+            }
+            seen.into_iter()
+                .map(|(_, term, parts)| (term.to_string(), parts))
+                .collect()
+        })
+        .collect();
+    let mut vocab: Vocabulary = groups.into_iter().flatten().collect();
+    vocab.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    vocab
 }
 
 /// Postings of a batch of articles, with ids counted from the batch's first.
@@ -783,11 +959,40 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
         }
         tokenize::for_each_indexed_word(&body, true, &mut word, &mut rest);
     }
+    // Terms numbered by their group (see `vocabulary`), then by first appearance.
+    let Terms {
+        text: seen_text,
+        ends: seen_ends,
+        ..
+    } = terms;
+    let seen = |t: usize| {
+        let from = if t == 0 { 0 } else { seen_ends[t - 1] as usize };
+        &seen_text[from..seen_ends[t] as usize]
+    };
+    let group_of: Vec<usize> = (0..seen_ends.len())
+        .map(|t| term_group(hash_term(seen(t))))
+        .collect();
+    let mut order: Vec<u32> = (0..seen_ends.len() as u32).collect();
+    order.sort_by_key(|&t| group_of[t as usize]);
+    let mut groups = vec![0u32; GROUPS + 1];
+    for &g in &group_of {
+        groups[g + 1] += 1;
+    }
+    for g in 1..groups.len() {
+        groups[g] += groups[g - 1];
+    }
+    let mut rank = vec![0u32; order.len()];
+    let mut text = String::with_capacity(seen_text.len());
+    let mut ends = Vec::with_capacity(order.len());
+    for (new, &old) in order.iter().enumerate() {
+        rank[old as usize] = new as u32;
+        text.push_str(seen(old as usize));
+        ends.push(text.len() as u32);
+    }
     // Group by term, keeping article order (a counting sort).
-    let Terms { text, ends, .. } = terms;
     let mut starts = vec![0u32; ends.len() + 1];
     for &(t, _) in &flat {
-        starts[t as usize + 1] += 1;
+        starts[rank[t as usize] as usize + 1] += 1;
     }
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
@@ -795,16 +1000,27 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
     let mut fill = starts.clone();
     let mut postings = vec![0u32; flat.len()];
     for &(t, p) in &flat {
-        let slot = &mut fill[t as usize];
+        let slot = &mut fill[rank[t as usize] as usize];
         postings[*slot as usize] = p;
         *slot += 1;
     }
+    let sums = starts
+        .windows(2)
+        .map(|w| {
+            xxh3_64(bytemuck::cast_slice(
+                &postings[w[0] as usize..w[1] as usize],
+            ))
+        })
+        .collect();
     Batch {
         first: 0,
+        len: chunk.len() as u32,
         text,
         ends,
+        groups,
         starts,
-        postings,
+        sums,
+        postings: Postings::Held(postings),
     }
 }
 
@@ -956,7 +1172,7 @@ mod tests {
 
     /// Stands in for the staging folder: one run's files, by path.
     #[derive(Default)]
-    struct Files(HashMap<String, (Hash, Vec<u8>)>);
+    struct Files(std::collections::HashMap<String, (Hash, Vec<u8>)>);
 
     impl PreviousFiles for Files {
         fn len_if_made_from(&self, rel: &str, input: Hash) -> Option<u64> {
@@ -974,11 +1190,163 @@ mod tests {
         articles: &[Article],
         previous: Option<&Previous<'_>>,
     ) -> (Vec<IndexFile>, Vec<String>) {
+        shards_with(articles, previous, &Memo::disabled())
+    }
+
+    /// [`shards_of`], with the postings of batches of four articles filed in `memo`.
+    fn shards_with(
+        articles: &[Article],
+        previous: Option<&Previous<'_>>,
+        memo: &Memo,
+    ) -> (Vec<IndexFile>, Vec<String>) {
         let by_id: Vec<&Article> = articles.iter().collect();
-        let (batches, terms) = postings(&by_id, &Memo::disabled());
+        let (mut batches, terms) = postings_in(&by_id, memo, 4);
         // Small shards, so that edits move, grow and shrink them.
-        let (files, first) = term_shards(&terms, &batches, previous, 40);
+        let (files, first, unreadable) = term_shards(&terms, &mut batches, previous, 40);
+        assert!(!unreadable);
         (files, first.into_iter().map(String::from).collect())
+    }
+
+    /// Articles with a body of made-up words each.
+    fn wordy(n: usize, next: &mut dyn FnMut(u64) -> u64) -> Vec<Article> {
+        (0..n)
+            .map(|i| Article {
+                id: format!("a{i:03}"),
+                title: format!("t{i}"),
+                body_html: format!(
+                    "<p>{}</p>",
+                    (0..8)
+                        .map(|_| format!("w{}", next(80)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+                .into(),
+                ..Article::default()
+            })
+            .collect()
+    }
+
+    /// Postings recalled from the memo are read from its side files, a term at a time or
+    /// a batch at a time: the shards made from them are the shards made from postings
+    /// collected afresh, after an edit, and with no previous shards at all.
+    #[test]
+    fn postings_read_back_from_the_memo_make_the_same_shards() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let old = wordy(120, &mut next);
+        let memo = Memo::open(dir.path().to_path_buf(), 1);
+        let none = Files::default();
+        let first_run = Previous {
+            files: &none,
+            seed: 7,
+            first_terms: Vec::new(),
+        };
+        let (files, first_terms) = shards_with(&old, Some(&first_run), &memo);
+        memo.finish();
+        let raw = fs_names(dir.path(), ".raw");
+        assert!(raw > 10, "{raw} side files");
+        let recorded = Files(
+            files
+                .into_iter()
+                .map(|f| (f.rel, (f.input, f.bytes.expect("nothing to keep"))))
+                .collect(),
+        );
+        let mut new = old.clone();
+        new[50].body_html = "<p>w3 w3 w90 w91</p>".into();
+        let previous = Previous {
+            files: &recorded,
+            seed: 7,
+            first_terms,
+        };
+        let memo = Memo::open(dir.path().to_path_buf(), 1);
+        let (rebuilt, _) = shards_with(&new, Some(&previous), &memo);
+        assert!(memo.recalled() > 10);
+        let kept = rebuilt.iter().filter(|f| f.bytes.is_none()).count();
+        assert!(
+            kept > 0 && kept < rebuilt.len(),
+            "{kept} of {}",
+            rebuilt.len()
+        );
+        let mut rebuilt: Vec<(String, Vec<u8>)> = rebuilt
+            .into_iter()
+            .map(|f| {
+                let bytes = f.bytes.unwrap_or_else(|| recorded.0[&f.rel].1.clone());
+                (f.rel, bytes)
+            })
+            .collect();
+        let (fresh, _) = shards_of(&new, None);
+        let mut fresh: Vec<(String, Vec<u8>)> = fresh
+            .into_iter()
+            .map(|f| (f.rel, f.bytes.unwrap()))
+            .collect();
+        rebuilt.sort();
+        fresh.sort();
+        assert!(rebuilt == fresh, "shards from filed postings differ");
+        // Every shard made again from filed postings (most batches read whole).
+        let (again, _) = shards_with(&new, None, &memo);
+        let mut again: Vec<(String, Vec<u8>)> = again
+            .into_iter()
+            .map(|f| (f.rel, f.bytes.unwrap()))
+            .collect();
+        again.sort();
+        assert!(again == fresh, "shards from filed postings differ");
+    }
+
+    fn fs_names(dir: &std::path::Path, ending: &str) -> usize {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(ending))
+            .count()
+    }
+
+    /// A side file damaged in the memo is noticed when the postings are read: the shards
+    /// are flagged as not to be trusted (the build then starts again without the cache).
+    /// One cut short is refused when its batch is recalled, and the batch collected again.
+    #[test]
+    fn damaged_side_files_are_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let articles = wordy(40, &mut next);
+        let by_id: Vec<&Article> = articles.iter().collect();
+        let shards = |memo: &Memo| {
+            let (mut batches, terms) = postings_in(&by_id, memo, 4);
+            let (files, _, unreadable) = term_shards(&terms, &mut batches, None, 40);
+            let files: Vec<Vec<u8>> = files.into_iter().map(|f| f.bytes.unwrap()).collect();
+            (files, unreadable)
+        };
+        let memo = Memo::open(dir.path().to_path_buf(), 1);
+        let (fresh, _) = shards(&memo);
+        memo.finish();
+        let sides: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "raw"))
+            .collect();
+        // Same length, other bytes.
+        let mut bytes = std::fs::read(&sides[0]).unwrap();
+        bytes.iter_mut().for_each(|b| *b ^= 0x10);
+        std::fs::write(&sides[0], bytes).unwrap();
+        let (_, unreadable) = shards(&Memo::open(dir.path().to_path_buf(), 1));
+        assert!(unreadable, "a damaged side file went unnoticed");
+        // Cut short: the batch is collected again, and all is well.
+        std::fs::write(&sides[0], b"short").unwrap();
+        let (files, unreadable) = shards(&Memo::open(dir.path().to_path_buf(), 1));
+        assert!(!unreadable);
+        assert!(files == fresh);
     }
 
     /// A rebuild keeps a previous shard only where a fresh cut makes the same bytes: after
