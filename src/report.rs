@@ -49,7 +49,8 @@ pub struct FileReport {
     pub format: &'static str,
     /// `published`, `skipped`, `error` or `copied`.
     pub outcome: &'static str,
-    /// Site-relative URLs of the articles it became, in record order.
+    /// The URLs of the articles it became, in record order, as paths on the site's
+    /// host (`/2023/03/07/slug/`, under the base URL's path if it has one).
     pub urls: Vec<String>,
     /// Articles folded into another file's copy of the same story.
     pub duplicates: usize,
@@ -202,6 +203,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         skipped: &skipped,
         diagnostics,
         archive: &archive,
+        base_path: &config.base_path,
         seconds: start.elapsed().as_secs_f64(),
     })
 }
@@ -219,6 +221,8 @@ pub struct Inputs<'a> {
     /// Load's and index's diagnostics.
     pub diagnostics: Vec<Diagnostic>,
     pub archive: &'a Archive,
+    /// The base URL's path (`/`, `/archive/`), which the URLs are shown under.
+    pub base_path: &'a str,
     /// Time the load and index took.
     pub seconds: f64,
 }
@@ -233,6 +237,7 @@ pub fn assemble(inputs: Inputs<'_>) -> IngestReport {
         skipped,
         diagnostics,
         archive,
+        base_path,
         seconds,
     } = inputs;
     let url_of: HashMap<&str, &str> = archive
@@ -282,7 +287,7 @@ pub fn assemble(inputs: Inputs<'_>) -> IngestReport {
         let urls: Vec<String> = entry
             .articles
             .iter()
-            .filter_map(|id| url_of.get(id.as_str()).map(|u| u.to_string()))
+            .filter_map(|id| url_of.get(id.as_str()).map(|u| format!("{base_path}{u}")))
             .collect();
         let outcome = if errors > 0 && urls.is_empty() {
             "error"

@@ -826,7 +826,7 @@ fn mixed_formats_make_one_archive_and_check_accounts_for_every_file() {
     assert_eq!(row("content/egypt/ferry.txt")["format"], "text");
     assert_eq!(
         row("content/business/export.jsonl")["urls"][0],
-        "2023/02/14/cotton-exports-rebound/"
+        "/2023/02/14/cotton-exports-rebound/"
     );
     assert_eq!(row("content/culture/festival.md")["outcome"], "published");
     assert_eq!(row("content/world/notes.pdf")["outcome"], "skipped");
@@ -1477,4 +1477,18 @@ fn body_headings_fall_under_the_headline() {
         page.contains("<h2 id=\"background\">Background</h2>"),
         "{page}"
     );
+}
+
+/// The ingest report gives each article's URL as the path a browser asks the host for,
+/// under the base URL's path: what a user pastes after the host name.
+#[test]
+fn report_urls_are_paths_on_the_host() {
+    let site = Site::new("title = \"M\"\nbase_url = \"https://example.org/archive/\"\n");
+    site.article(
+        "world/story.md",
+        "title = \"A story\"\ndate = 2023-03-07",
+        "Text.",
+    );
+    let r = report::ingest_report(site.dir(), false).unwrap();
+    assert_eq!(r.files[0].urls, ["/archive/2023/03/07/a-story/"]);
 }
