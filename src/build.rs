@@ -639,6 +639,7 @@ pub fn index(
         file: None,
     }));
     let archive = archive::index(articles, folds, assets, &reserved, config, report, memo);
+    ingest::place_at_fields(site, config, &mut report.diagnostics);
     (
         archive,
         SiteFiles {

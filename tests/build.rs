@@ -223,7 +223,8 @@ fn articles_wanting_one_url_are_both_published_but_a_static_file_in_the_way_fail
     // Same day: the first by file keeps the URL, the other gets the next free slug.
     let r = site.build_ok();
     assert!(
-        r.stderr.contains("warning: content/world/one.md: content/business/two.md already has the URL /2023/03/07/same-story/; this article is published at /2023/03/07/same-story-2/ instead"),
+        // At the title's line: the slug is made from it.
+        r.stderr.contains("warning: content/world/one.md:2: content/business/two.md already has the URL /2023/03/07/same-story/; this article is published at /2023/03/07/same-story-2/ instead"),
         "{}",
         r.stderr
     );
@@ -1765,14 +1766,19 @@ fn a_future_date_is_a_warning() {
     let site = Site::new(CONFIG);
     site.article("world/a.md", &fm("Typo", "2203-03-07"), "x");
     site.article("world/b.md", &fm("Fine", "2023-03-07"), "x");
-    let r = site.build_ok();
-    assert_eq!(r.stderr.matches("in the future").count(), 1, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("content/world/a.md: dated 2203-03-07, in the future"),
-        "{}",
-        r.stderr
+    site.write(
+        "content/world/c.md",
+        "---\ntitle: Also\nslug: also\npublishDate: 2204-01-01\n---\nx\n",
     );
+    let r = site.build_ok();
+    assert_eq!(r.stderr.matches("in the future").count(), 2, "{}", r.stderr);
+    // At the date's line, whatever the date is called.
+    for place in [
+        "content/world/a.md:3: dated 2203-03-07, in the future",
+        "content/world/c.md:4: dated 2204-01-01, in the future",
+    ] {
+        assert!(r.stderr.contains(place), "{}", r.stderr);
+    }
     assert!(site.out().join("2203/03/07/typo/index.html").is_file());
 }
 

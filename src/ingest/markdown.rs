@@ -55,6 +55,14 @@ fn fenced<'a>(text: &'a str, fence: &str, syntax: Syntax) -> Result<Split<'a>, (
     ))
 }
 
+/// The line of the first of `keys` set in the front matter of `text`, a Markdown file.
+pub fn key_line(text: &str, keys: &[&str]) -> Option<usize> {
+    let split = split_front_matter(text).ok()?;
+    keys.iter()
+        .find_map(|k| crate::diagnostics::line_of_key(split.front, k))
+        .map(|l| l + split.first_line - 1)
+}
+
 /// Finds the front matter: `+++` TOML, `---` YAML or a leading `{` JSON object, after
 /// any blank lines (an editor or an export may leave some).
 fn split_front_matter(text: &str) -> Result<Split<'_>, (usize, String)> {

@@ -23,6 +23,7 @@ use crate::cache::parsed::ParseMemo;
 use crate::cache::stamp::recent;
 use crate::config::SiteConfig;
 use crate::diagnostics::{display_path, slash_path, Diagnostic, Skipped};
+use record::Field;
 
 /// What the load stage may include.
 #[derive(Debug, Clone, Copy, Default)]
@@ -223,6 +224,40 @@ impl Format {
 }
 
 /// The format of a file, from its extension; `None` for assets.
+/// Puts the warnings the index stage gives about an article's date (`future-date`) or
+/// URL (`url-taken`) at the line of the field they are about, where the file has one
+/// (front matter, a JSON object; a text file's headline): the index stage knows the
+/// article, not its file's layout. Such warnings are few, so each reads its file again.
+pub fn place_at_fields(site: &Path, config: &SiteConfig, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics.iter_mut().filter(|d| d.line.is_none()) {
+        let fields: &[Field] = match d.kind.as_ref() {
+            "future-date" => &[Field::Date],
+            // The URL is made from the slug, and that from the title when not given.
+            "url-taken" => &[Field::Slug, Field::Title],
+            _ => continue,
+        };
+        let Ok(text) = std::fs::read_to_string(site.join(&d.path)) else {
+            continue;
+        };
+        let names = |f: &Field| f.all_names(config);
+        d.line = match format_of(&d.path) {
+            Some(Format::Markdown) => fields
+                .iter()
+                .find_map(|f| markdown::key_line(&text, &names(f))),
+            Some(Format::Json) => fields.iter().find_map(|f| {
+                names(f)
+                    .iter()
+                    .find_map(|k| crate::diagnostics::line_of_key(&text, k))
+            }),
+            Some(Format::Text) if fields.contains(&Field::Title) => text
+                .lines()
+                .position(|l| !l.trim().is_empty())
+                .map(|i| i + 1),
+            _ => None,
+        };
+    }
+}
+
 pub fn format_of(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {

@@ -105,6 +105,15 @@ impl Field {
         }
     }
 
+    /// Every name of the field: those from `[ingest.fields]`, then the built-in ones.
+    pub fn all_names(self, config: &SiteConfig) -> Vec<&str> {
+        let configured = self.configured(&config.ingest.fields).iter();
+        configured
+            .map(String::as_str)
+            .chain(self.names().iter().copied())
+            .collect()
+    }
+
     /// Names from `[ingest.fields]`, tried first.
     fn configured(self, names: &FieldNames) -> &[String] {
         match self {
