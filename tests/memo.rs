@@ -103,6 +103,7 @@ fn derive(articles: Vec<Article>, memo: &Memo) -> Derived {
 fn check(dir: &std::path::Path, articles: Vec<Article>) -> usize {
     let memo = Memo::open(dir.to_path_buf(), 42);
     let with = derive(articles.clone(), &memo);
+    assert!(!memo.damaged(), "the memo read back wrong");
     let recalled = memo.recalled();
     memo.finish();
     let without = derive(articles, &Memo::disabled());

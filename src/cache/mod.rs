@@ -428,14 +428,16 @@ impl Memo {
         self.touch(name);
     }
 
-    /// The side file beside the result of `input` (see [`Memo::put_side`]), open for
-    /// reading, if it is there.
-    pub fn open_side(&self, input: Hash) -> Option<fs::File> {
+    /// The side file beside the result of `input` (see [`Memo::put_side`]) and its
+    /// length, if it is there. Its reader opens it when it reads: a build may recall
+    /// thousands of results, more than it may hold files open.
+    pub fn side(&self, input: Hash) -> Option<(PathBuf, u64)> {
         let dir = self.dir.as_ref()?;
         let name = self.side_name(input);
-        let file = fs::File::open(dir.join(&name)).ok()?;
+        let path = dir.join(&name);
+        let len = fs::metadata(&path).ok()?.len();
         self.touch(name);
-        Some(file)
+        Some((path, len))
     }
 
     /// Records that something read from this memo's side files was not what was filed:
@@ -443,6 +445,12 @@ impl Memo {
     /// (see [`BuildCache::damaged`]).
     pub fn flag_damaged(&self) {
         self.damage.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Memo::flag_damaged`] was called (on this memo, or on another of its
+    /// [`BuildCache`]).
+    pub fn damaged(&self) -> bool {
+        self.damage.load(Ordering::Relaxed)
     }
 
     fn touch(&self, name: String) {

@@ -35,6 +35,7 @@ pub mod plan;
 pub mod tokenize;
 
 use std::hash::Hasher;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -116,7 +117,8 @@ pub fn write_index(
 }
 
 /// Every file of the index (site-relative path, bytes), and what it holds. The postings
-/// of batches of articles already seen are taken from `memo`.
+/// of batches of articles already seen are taken from `memo`; if they read back wrong,
+/// the memo says so ([`Memo::damaged`]) and the files are not to be trusted.
 pub fn build_files(
     archive: &Archive,
     ui: &Ui,
@@ -693,7 +695,7 @@ enum Postings {
     /// In the memo's side file, read a term at a time: after one article changed, a
     /// rebuild encodes a shard or two, and needs a few hundred bytes of each batch, not
     /// the hundred megabytes of them all.
-    Filed(std::fs::File),
+    Filed(std::path::PathBuf),
 }
 
 impl Batch {
@@ -726,9 +728,9 @@ impl Batch {
                 out.extend_from_slice(&all[span]);
                 true
             }
-            Postings::Filed(file) => {
+            Postings::Filed(path) => {
                 out.resize(span.len(), 0);
-                let ok = read_at(file, bytemuck::cast_slice_mut(out), span.start as u64 * 4)
+                let ok = read_at(path, bytemuck::cast_slice_mut(out), span.start as u64 * 4)
                     && self.sound(t, out);
                 if !ok {
                     out.clear();
@@ -748,11 +750,11 @@ impl Batch {
     /// Reads a filed batch's postings whole (for a rebuild that encodes many of its
     /// terms: one read, not one per term); `false` if they did not read back as filed.
     fn hold(&mut self) -> bool {
-        let Postings::Filed(file) = &self.postings else {
+        let Postings::Filed(path) = &self.postings else {
             return true;
         };
         let mut all = vec![0u32; *self.starts.last().unwrap_or(&0) as usize];
-        if !read_at(file, bytemuck::cast_slice_mut(&mut all), 0)
+        if !read_at(path, bytemuck::cast_slice_mut(&mut all), 0)
             || !(0..self.len()).all(|t| self.sound(t, &all[self.span(t)]))
         {
             return false;
@@ -787,12 +789,11 @@ impl Batch {
     /// every part is consistent (the memo's checksum already refuses damaged files; this
     /// refuses what would make the encoder misbehave, whatever the bytes). Postings are
     /// checked as they are read ([`Batch::sound`]).
-    fn decode(bytes: &[u8], len: usize, side: Option<std::fs::File>) -> Option<Batch> {
+    fn decode(bytes: &[u8], len: usize, side: Option<(PathBuf, u64)>) -> Option<Batch> {
         let mut r = Reader::new(bytes);
         let text = r.str()?.to_string();
         let (ends, groups, starts, sums) = (r.u32s()?, r.u32s()?, r.u32s()?, r.u64s()?);
-        let side = side?;
-        let filed = side.metadata().ok()?.len();
+        let (side, filed) = side?;
         let sorted = |v: &[u32]| v.windows(2).all(|w| w[0] <= w[1]);
         let shaped = r.done()
             && sorted(&ends)
@@ -833,23 +834,16 @@ impl Batch {
     }
 }
 
-/// Fills `buf` from `file` at `offset`; `false` if the file ends first or cannot be read.
-fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> bool {
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset).is_ok()
-    }
-    #[cfg(not(unix))]
-    {
-        use std::io::{Read, Seek};
-        // No positional read: a handle of its own, so that threads do not share a cursor.
-        file.try_clone()
-            .and_then(|mut f| {
-                f.seek(std::io::SeekFrom::Start(offset))?;
-                f.read_exact(buf)
-            })
-            .is_ok()
-    }
+/// Fills `buf` from the file at `path`, from `offset`; `false` if the file ends first or
+/// cannot be read. The file is opened for each read (each its own handle and cursor).
+fn read_at(path: &Path, buf: &mut [u8], offset: u64) -> bool {
+    use std::io::{Read, Seek};
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            f.seek(std::io::SeekFrom::Start(offset))?;
+            f.read_exact(buf)
+        })
+        .is_ok()
 }
 
 /// Where a word's postings sit: (batch, index in batch), in batch order, which is id
@@ -874,7 +868,7 @@ fn postings_in(articles: &[&Article], memo: &Memo, batch: usize) -> (Vec<Batch>,
             let input = batch_input(chunk);
             let mut batch = memo.recall_or(
                 input,
-                |bytes| Batch::decode(bytes, chunk.len(), memo.open_side(input)),
+                |bytes| Batch::decode(bytes, chunk.len(), memo.side(input)),
                 || collect_batch(chunk),
                 |batch| {
                     memo.put_side(input, batch.side());
@@ -1208,7 +1202,7 @@ mod tests {
     }
 
     /// Articles with a body of made-up words each.
-    fn wordy(n: usize, next: &mut dyn FnMut(u64) -> u64) -> Vec<Article> {
+    fn wordy(n: usize, words: u64, next: &mut dyn FnMut(u64) -> u64) -> Vec<Article> {
         (0..n)
             .map(|i| Article {
                 id: format!("a{i:03}"),
@@ -1216,7 +1210,7 @@ mod tests {
                 body_html: format!(
                     "<p>{}</p>",
                     (0..8)
-                        .map(|_| format!("w{}", next(80)))
+                        .map(|_| format!("w{}", next(words)))
                         .collect::<Vec<_>>()
                         .join(" ")
                 )
@@ -1239,7 +1233,7 @@ mod tests {
             seed ^= seed << 17;
             seed % n
         };
-        let old = wordy(120, &mut next);
+        let old = wordy(120, 80, &mut next);
         let memo = Memo::open(dir.path().to_path_buf(), 1);
         let none = Files::default();
         let first_run = Previous {
@@ -1306,9 +1300,10 @@ mod tests {
             .count()
     }
 
-    /// A side file damaged in the memo is noticed when the postings are read: the shards
-    /// are flagged as not to be trusted (the build then starts again without the cache).
-    /// One cut short is refused when its batch is recalled, and the batch collected again.
+    /// A side file damaged in the memo is noticed when the postings are read, a term at a
+    /// time or a batch at a time: the shards are flagged as not to be trusted (the build
+    /// then starts again without the cache). One cut short is refused when its batch is
+    /// recalled, and the batch collected again.
     #[test]
     fn damaged_side_files_are_noticed() {
         let dir = tempfile::tempdir().unwrap();
@@ -1319,33 +1314,96 @@ mod tests {
             seed ^= seed << 17;
             seed % n
         };
-        let articles = wordy(40, &mut next);
-        let by_id: Vec<&Article> = articles.iter().collect();
-        let shards = |memo: &Memo| {
-            let (mut batches, terms) = postings_in(&by_id, memo, 4);
-            let (files, _, unreadable) = term_shards(&terms, &mut batches, None, 40);
-            let files: Vec<Vec<u8>> = files.into_iter().map(|f| f.bytes.unwrap()).collect();
-            (files, unreadable)
+        let articles = wordy(400, 4000, &mut next);
+        let mut edited = articles.clone();
+        edited[20].body_html = "<p>w3 w90</p>".into();
+        // Batches of some 400 terms, an edit remaking a few dozen.
+        let batch = 48;
+        // Shards of `articles` (after a build of `before`, when given), whether postings
+        // read back wrong, how many batches were recalled, and the side files of those
+        // read a term at a time (if at all), not whole.
+        let shards = |articles: &[Article], before: Option<&[Article]>| {
+            let none = Files::default();
+            let recorded;
+            let previous = match before {
+                None => None,
+                Some(before) => {
+                    // Its postings collected afresh: the memo is read by the rebuild alone.
+                    let by_id: Vec<&Article> = before.iter().collect();
+                    let (mut batches, terms) = postings_in(&by_id, &Memo::disabled(), batch);
+                    let first_run = Previous {
+                        files: &none,
+                        seed: 7,
+                        first_terms: Vec::new(),
+                    };
+                    let (files, first, _) = term_shards(&terms, &mut batches, Some(&first_run), 40);
+                    recorded = Files(
+                        files
+                            .into_iter()
+                            .map(|f| (f.rel, (f.input, f.bytes.unwrap())))
+                            .collect(),
+                    );
+                    Some(Previous {
+                        files: &recorded,
+                        seed: 7,
+                        first_terms: first.into_iter().map(String::from).collect(),
+                    })
+                }
+            };
+            let by_id: Vec<&Article> = articles.iter().collect();
+            let memo = Memo::open(dir.path().to_path_buf(), 1);
+            let (mut batches, terms) = postings_in(&by_id, &memo, batch);
+            let filed = |batches: &[Batch]| -> Vec<PathBuf> {
+                batches
+                    .iter()
+                    .filter_map(|b| match &b.postings {
+                        Postings::Filed(path) => Some(path.clone()),
+                        Postings::Held(_) => None,
+                    })
+                    .collect()
+            };
+            let recalled = filed(&batches).len();
+            let (files, _, unreadable) = term_shards(&terms, &mut batches, previous.as_ref(), 40);
+            let by_term = filed(&batches);
+            let files: Vec<Option<Vec<u8>>> = files.into_iter().map(|f| f.bytes).collect();
+            (files, unreadable, recalled, by_term)
         };
-        let memo = Memo::open(dir.path().to_path_buf(), 1);
-        let (fresh, _) = shards(&memo);
-        memo.finish();
-        let sides: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())
+        let (fresh, ..) = shards(&articles, None);
+        // Every weight changed, every id as it was (ids stay rising): only the sums tell.
+        let garble = |path: &Path| {
+            let mut bytes = std::fs::read(path).unwrap();
+            let low = if cfg!(target_endian = "little") { 0 } else { 3 };
+            bytes.iter_mut().skip(low).step_by(4).for_each(|b| *b ^= 1);
+            std::fs::write(path, bytes).unwrap();
+        };
+        // A term at a time: one edit, a few shards made again. Only the side files of
+        // batches not read whole are damaged.
+        let (_, unreadable, recalled, by_term) = shards(&edited, Some(&articles));
+        assert!(!unreadable && recalled > 1, "{recalled} batches recalled");
+        assert!(!by_term.is_empty(), "every batch read whole");
+        by_term.iter().for_each(|p| garble(p));
+        let (made, unreadable, ..) = shards(&edited, Some(&articles));
+        assert!(made.iter().any(Option::is_some) && made.iter().any(Option::is_none));
+        assert!(
+            unreadable,
+            "a side file read a term at a time went unnoticed"
+        );
+        // A batch at a time: every shard made again.
+        let sides: Vec<PathBuf> = std::fs::read_dir(dir.path())
             .unwrap()
             .flatten()
             .map(|e| e.path())
             .filter(|p| p.extension().is_some_and(|e| e == "raw"))
             .collect();
-        // Same length, other bytes.
-        let mut bytes = std::fs::read(&sides[0]).unwrap();
-        bytes.iter_mut().for_each(|b| *b ^= 0x10);
-        std::fs::write(&sides[0], bytes).unwrap();
-        let (_, unreadable) = shards(&Memo::open(dir.path().to_path_buf(), 1));
-        assert!(unreadable, "a damaged side file went unnoticed");
-        // Cut short: the batch is collected again, and all is well.
-        std::fs::write(&sides[0], b"short").unwrap();
-        let (files, unreadable) = shards(&Memo::open(dir.path().to_path_buf(), 1));
-        assert!(!unreadable);
+        sides.iter().for_each(|p| garble(p));
+        let (_, unreadable, ..) = shards(&edited, None);
+        assert!(unreadable, "a side file read whole went unnoticed");
+        // Cut short: the batches are collected again, and all is well.
+        sides
+            .iter()
+            .for_each(|p| std::fs::write(p, b"short").unwrap());
+        let (files, unreadable, recalled, _) = shards(&articles, None);
+        assert!(!unreadable && recalled == 0);
         assert!(files == fresh);
     }
 
