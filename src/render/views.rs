@@ -538,7 +538,9 @@ pub struct Views<'a> {
     pub config: &'a SiteConfig,
     /// One card per article, in archive order, built the first time a page shows it: a
     /// rebuild that keeps most pages as they were needs few (see [`Views::card`]).
-    cards: Vec<OnceLock<Card<'a>>>,
+    /// Boxed: a rebuild after one edit builds a few dozen of 100,000 cards, and a slot
+    /// the size of a card for each was 80 MB to allocate and fill.
+    cards: Vec<OnceLock<Box<Card<'a>>>>,
     /// The site's text direction, `ltr` or `rtl`.
     site_dir: &'static str,
     /// The theme's words in the site's language.
@@ -578,9 +580,11 @@ impl<'a> Views<'a> {
 
     /// Article `i`'s card, built on first use.
     pub fn card_of(&self, i: usize) -> &Card<'a> {
-        self.cards[i].get_or_init(|| Card {
-            view: self.article(i),
-            html: OnceLock::new(),
+        self.cards[i].get_or_init(|| {
+            Box::new(Card {
+                view: self.article(i),
+                html: OnceLock::new(),
+            })
         })
     }
 
