@@ -1201,6 +1201,16 @@ mod tests {
         (files, first.into_iter().map(String::from).collect())
     }
 
+    /// A deterministic stream of numbers below `n`, from `seed`.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        }
+    }
+
     /// Articles with a body of made-up words each.
     fn wordy(n: usize, words: u64, next: &mut dyn FnMut(u64) -> u64) -> Vec<Article> {
         (0..n)
@@ -1226,13 +1236,7 @@ mod tests {
     #[test]
     fn postings_read_back_from_the_memo_make_the_same_shards() {
         let dir = tempfile::tempdir().unwrap();
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d_u64);
         let old = wordy(120, 80, &mut next);
         let memo = Memo::open(dir.path().to_path_buf(), 1);
         let none = Files::default();
@@ -1307,13 +1311,7 @@ mod tests {
     #[test]
     fn damaged_side_files_are_noticed() {
         let dir = tempfile::tempdir().unwrap();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let articles = wordy(400, 4000, &mut next);
         let mut edited = articles.clone();
         edited[20].body_html = "<p>w3 w90</p>".into();
@@ -1413,13 +1411,7 @@ mod tests {
     /// shards made afresh.
     #[test]
     fn kept_shards_are_those_a_fresh_cut_makes() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15_u64);
         let word = |next: &mut dyn FnMut(u64) -> u64| format!("w{}", next(80));
         let article = |i: usize, words: Vec<String>| Article {
             id: format!("a{i:03}"),
