@@ -380,10 +380,14 @@ fn term_shards<'t>(
         let (mut list, mut part) = (Vec::new(), Vec::new());
         for &(b, t) in parts {
             let batch = &batches[b as usize];
-            if !batch.postings_into(t as usize, &mut part) {
-                unreadable.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
             let offset = batch.first * 4;
+            // Ids rise across batches too, unless a remembered batch listed a word
+            // twice (a record no build writes): told like postings that read back wrong.
+            let rising = |p: &u32| list.last().is_none_or(|last| last / 4 < (p + offset) / 4);
+            if !batch.postings_into(t as usize, &mut part) || !part.first().is_none_or(rising) {
+                unreadable.store(true, std::sync::atomic::Ordering::Relaxed);
+                continue;
+            }
             list.extend(part.iter().map(|p| p + offset));
         }
         encode_entry(term, list.into_iter())
@@ -1403,6 +1407,31 @@ mod tests {
         let (files, unreadable, recalled, _) = shards(&articles, None);
         assert!(!unreadable && recalled == 0);
         assert!(files == fresh);
+    }
+
+    /// A remembered batch that lists a word twice (no build writes one, but a record
+    /// passing its checksum could) makes ids that do not rise: told as damage, no panic.
+    #[test]
+    fn a_word_listed_twice_in_a_batch_is_damage() {
+        let g = term_group(hash_term("a"));
+        let groups = (0..=GROUPS).map(|k| if k > g { 2 } else { 0 }).collect();
+        // Each copy of the word in article 0.
+        let postings = vec![0u32, 0];
+        let sums = vec![xxh3_64(bytemuck::cast_slice(&postings[..1])); 2];
+        let mut batches = vec![Batch {
+            first: 0,
+            len: 2,
+            text: "aa".into(),
+            ends: vec![1, 2],
+            groups,
+            starts: vec![0, 1, 2],
+            sums,
+            postings: Postings::Held(postings),
+        }];
+        let terms = vocabulary(&batches);
+        assert_eq!(terms.len(), 1);
+        let (_, _, unreadable) = term_shards(&terms, &mut batches, None, 40);
+        assert!(unreadable);
     }
 
     /// A rebuild keeps a previous shard only where a fresh cut makes the same bytes: after
