@@ -223,7 +223,6 @@ impl Format {
     }
 }
 
-/// The format of a file, from its extension; `None` for assets.
 /// Puts the warnings the index stage gives about an article's date (`future-date`) or
 /// URL (`url-taken`) at the line of the field they are about, where the file has one
 /// (front matter, a JSON object; a text file's headline): the index stage knows the
@@ -258,6 +257,7 @@ pub fn place_at_fields(site: &Path, config: &SiteConfig, diagnostics: &mut [Diag
     }
 }
 
+/// The format of a file, from its extension; `None` for assets.
 pub fn format_of(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {

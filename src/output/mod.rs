@@ -229,11 +229,11 @@ impl Staging {
         }
     }
 
-    /// The length of the previous build's file at `rel` if that build made it from
-    /// `input` (not 0): a caller can then decide whether to [`Staging::keep`] it, which
-    /// also checks that the file is still as that build left it.
-    pub fn previous_len(&self, rel: &str, input: Hash) -> Option<u64> {
-        self.made_from(rel, input).map(|e| e.len)
+    /// Whether the previous build made its file at `rel` from `input` (not 0): a caller
+    /// can then decide whether to [`Staging::keep`] it, which also checks that the file
+    /// is still as that build left it.
+    pub fn previously_made_from(&self, rel: &str, input: Hash) -> bool {
+        self.made_from(rel, input).is_some()
     }
 
     /// The previous build's record of `rel`, if that build made it from `input` (not 0).

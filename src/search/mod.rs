@@ -186,15 +186,15 @@ impl<'a> Previous<'a> {
 /// What the index asks of the previous build's files (the staging folder's record of
 /// them; a stand-in in tests).
 trait PreviousFiles: Sync {
-    /// The length of the previous file at `rel` if it was made from `input`.
-    fn len_if_made_from(&self, rel: &str, input: Hash) -> Option<u64>;
+    /// Whether the previous file at `rel` was made from `input`.
+    fn made_from(&self, rel: &str, input: Hash) -> bool;
     /// Keeps the previous file at `rel` if it was made from `input` and is still there.
     fn keep(&self, rel: &str, input: Hash) -> bool;
 }
 
 impl PreviousFiles for Staging {
-    fn len_if_made_from(&self, rel: &str, input: Hash) -> Option<u64> {
-        self.previous_len(rel, input)
+    fn made_from(&self, rel: &str, input: Hash) -> bool {
+        self.previously_made_from(rel, input)
     }
 
     fn keep(&self, rel: &str, input: Hash) -> bool {
@@ -323,7 +323,7 @@ fn term_shards<'t>(
     target: usize,
 ) -> (Vec<IndexFile>, Vec<&'t str>, bool) {
     let rel = |n: usize| format!("{DIR}t/{n}.bin");
-    // The previous build's shards that may be kept, by number: (terms, input, length).
+    // The previous build's shards that may be kept, by number: (terms, input).
     let position = |term: &str| terms.binary_search_by(|(t, _)| t.as_str().cmp(term)).ok();
     let candidates: Vec<Option<(std::ops::Range<usize>, Hash)>> = match previous {
         None => Vec::new(),
@@ -345,8 +345,7 @@ fn term_shards<'t>(
                     }
                     let range = start..end;
                     let input = shard_input(p.seed, terms, batches, range.clone());
-                    p.files.len_if_made_from(&rel(n), input)?;
-                    Some((range, input))
+                    p.files.made_from(&rel(n), input).then_some((range, input))
                 })
                 .collect()
         }
@@ -1173,13 +1172,14 @@ mod tests {
     struct Files(std::collections::HashMap<String, (Hash, Vec<u8>)>);
 
     impl PreviousFiles for Files {
-        fn len_if_made_from(&self, rel: &str, input: Hash) -> Option<u64> {
-            let (made_from, bytes) = self.0.get(rel)?;
-            (input != 0 && *made_from == input).then_some(bytes.len() as u64)
+        fn made_from(&self, rel: &str, input: Hash) -> bool {
+            self.0
+                .get(rel)
+                .is_some_and(|(made_from, _)| input != 0 && *made_from == input)
         }
 
         fn keep(&self, rel: &str, input: Hash) -> bool {
-            self.len_if_made_from(rel, input).is_some()
+            self.made_from(rel, input)
         }
     }
 
