@@ -71,7 +71,7 @@ impl Manifest {
     }
 
     /// Every record.
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &OutputEntry)> {
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (&str, &OutputEntry)> {
         self.files.iter().map(|(rel, e)| (rel.as_str(), e))
     }
 

@@ -150,13 +150,16 @@ impl Staging {
             Some(p) => (Some(p.path), p.manifest.filter(|_| !fresh)),
             None => (None, None),
         };
+        // Room for about as many files as last time: growing a list of 150,000 records
+        // copied it over and over while both cores pushed to it.
+        let files = Vec::with_capacity(old.as_ref().map_or(0, |m| m.entries().len() * 17 / 16));
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
             fresh,
             old,
             manifest_path,
-            files: Mutex::new(Vec::new()),
+            files: Mutex::new(files),
             committed: false,
             writer: Some(Writer::spawn()),
             compress: false,
