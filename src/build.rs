@@ -359,7 +359,7 @@ fn build_pass(
             skipped: &report.outcome.skipped,
             diagnostics: report.outcome.diagnostics.clone(),
             archive: &archive,
-            base_path: &config.base_path,
+            config: &config,
             seconds: start.elapsed().as_secs_f64(),
         }));
     }

@@ -203,7 +203,7 @@ pub fn report_with(site_dir: &Path, config: &SiteConfig, drafts: bool) -> Ingest
         skipped: &skipped,
         diagnostics,
         archive: &archive,
-        base_path: &config.base_path,
+        config,
         seconds: start.elapsed().as_secs_f64(),
     })
 }
@@ -221,8 +221,9 @@ pub struct Inputs<'a> {
     /// Load's and index's diagnostics.
     pub diagnostics: Vec<Diagnostic>,
     pub archive: &'a Archive,
-    /// The base URL's path (`/`, `/archive/`), which the URLs are shown under.
-    pub base_path: &'a str,
+    /// The site's config, whose base URL's path (`/`, `/archive/`) the URLs are shown
+    /// under.
+    pub config: &'a SiteConfig,
     /// Time the load and index took.
     pub seconds: f64,
 }
@@ -237,7 +238,7 @@ pub fn assemble(inputs: Inputs<'_>) -> IngestReport {
         skipped,
         diagnostics,
         archive,
-        base_path,
+        config,
         seconds,
     } = inputs;
     let url_of: HashMap<&str, &str> = archive
@@ -287,7 +288,7 @@ pub fn assemble(inputs: Inputs<'_>) -> IngestReport {
         let urls: Vec<String> = entry
             .articles
             .iter()
-            .filter_map(|id| url_of.get(id.as_str()).map(|u| format!("{base_path}{u}")))
+            .filter_map(|id| url_of.get(id.as_str()).map(|u| config.path_url(u)))
             .collect();
         let outcome = if errors > 0 && urls.is_empty() {
             "error"

@@ -240,15 +240,22 @@ pub fn read_file(path: &Path, fingerprint: Hash) -> Option<Vec<u8>> {
 /// Writes a cache file atomically (temporary file, then rename), so a killed build
 /// never leaves half a file behind. Errors are ignored: the cache is an optimization.
 pub fn write_file(path: &Path, fingerprint: Hash, body: &[u8]) {
+    let sum = hash_bytes(body).to_le_bytes();
+    write_atomically(path, &[&header(fingerprint), body, &sum]);
+}
+
+/// Writes `parts` one after another to `path` through a temporary file renamed over it,
+/// ignoring errors (see [`write_file`]).
+fn write_atomically(path: &Path, parts: &[&[u8]]) {
     let _ = (|| -> io::Result<()> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let mut f = io::BufWriter::new(fs::File::create(&tmp)?);
-        f.write_all(&header(fingerprint))?;
-        f.write_all(body)?;
-        f.write_all(&hash_bytes(body).to_le_bytes())?;
+        for part in parts {
+            f.write_all(part)?;
+        }
         f.into_inner().map_err(|e| e.into_error())?;
         fs::rename(&tmp, path)
     })();
@@ -418,13 +425,7 @@ impl Memo {
             return;
         };
         let name = self.side_name(input);
-        let _ = (|| -> io::Result<()> {
-            fs::create_dir_all(dir)?;
-            let path = dir.join(&name);
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            fs::write(&tmp, bytes)?;
-            fs::rename(&tmp, &path)
-        })();
+        write_atomically(&dir.join(&name), &[bytes]);
         self.touch(name);
     }
 

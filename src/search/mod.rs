@@ -707,8 +707,7 @@ impl Batch {
     }
 
     fn term(&self, t: usize) -> &str {
-        let from = if t == 0 { 0 } else { self.ends[t - 1] as usize };
-        &self.text[from..self.ends[t] as usize]
+        nth_term(&self.text, &self.ends, t)
     }
 
     /// The terms of group `g`.
@@ -837,6 +836,12 @@ impl Batch {
     }
 }
 
+/// Term `t` of terms stored one after another in `text`, term `t` ending at `ends[t]`.
+fn nth_term<'t>(text: &'t str, ends: &[u32], t: usize) -> &'t str {
+    let from = if t == 0 { 0 } else { ends[t - 1] as usize };
+    &text[from..ends[t] as usize]
+}
+
 /// Fills `buf` from the file at `path`, from `offset`; `false` if the file ends first or
 /// cannot be read. The file is opened for each read (each its own handle and cursor).
 fn read_at(path: &Path, buf: &mut [u8], offset: u64) -> bool {
@@ -962,10 +967,7 @@ fn collect_batch(chunk: &[&Article]) -> Batch {
         ends: seen_ends,
         ..
     } = terms;
-    let seen = |t: usize| {
-        let from = if t == 0 { 0 } else { seen_ends[t - 1] as usize };
-        &seen_text[from..seen_ends[t] as usize]
-    };
+    let seen = |t: usize| nth_term(&seen_text, &seen_ends, t);
     let group_of: Vec<usize> = (0..seen_ends.len())
         .map(|t| term_group(hash_term(seen(t))))
         .collect();
