@@ -3,7 +3,19 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay`. Option numbers are part of mimalloc's stable
+/// interface (mimalloc.h keeps retired numbers rather than reusing them), and
+/// libmimalloc-sys names only some of them.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() -> std::process::ExitCode {
+    // Memory the build frees is kept for reuse, never given back to the system before the
+    // process ends. Each page the kernel hands a process costs a fault and zeroing, dear
+    // on a virtual machine; mimalloc gave freed memory back after a second and then
+    // faulted it in again.
+    // SAFETY: mi_option_set stores an integer in mimalloc's option table, which mimalloc
+    // reads each time it considers giving memory back; -1 means never.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     // mimalloc asks for transparent huge pages, and then each reuse of memory it gave
     // back costs the kernel zeroing 2 MiB: a third of the system time of a 100,000-article
     // build (4-8 % of its wall time). Small pages it is.

@@ -92,7 +92,7 @@ impl FileKey {
 /// One shard: the file as read, an index into it, its bodies file, and what this build saw.
 #[derive(Default)]
 struct Shard {
-    buf: Vec<u8>,
+    buf: super::FileBody,
     old: HashMap<String, OldRecord>,
     /// The bodies of `old`'s records.
     texts: Option<Arc<TextFile>>,
