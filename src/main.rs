@@ -9,13 +9,15 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> std::process::ExitCode {
-    // Memory the build frees is kept for reuse, never given back to the system before the
-    // process ends. Each page the kernel hands a process costs a fault and zeroing, dear
-    // on a virtual machine; mimalloc gave freed memory back after a second and then
-    // faulted it in again.
-    // SAFETY: mi_option_set stores an integer in mimalloc's option table, which mimalloc
-    // reads each time it considers giving memory back; -1 means never.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // Memory the build frees is kept for reuse for a minute, longer than a build of
+    // 100,000 articles takes, rather than a second. Each page the kernel hands a process
+    // costs a fault and zeroing, dear on a virtual machine; mimalloc gave freed memory
+    // back after a second and then faulted it in again. `serve` still gets memory back
+    // a minute after a rebuild. A delay set in the environment (`MIMALLOC_PURGE_DELAY`)
+    // goes first.
+    // SAFETY: mi_option_set_default stores an integer in mimalloc's option table unless
+    // the environment set it; mimalloc reads it each time it considers giving memory back.
+    unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_PURGE_DELAY, 60_000) };
     // mimalloc asks for transparent huge pages, and then each reuse of memory it gave
     // back costs the kernel zeroing 2 MiB: a third of the system time of a 100,000-article
     // build (4-8 % of its wall time). Small pages it is.
