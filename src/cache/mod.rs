@@ -248,8 +248,8 @@ pub fn read_file(path: &Path, fingerprint: Hash) -> Option<FileBody> {
 /// bytes while the build runs (the build holds the output's lock). A file cut short by
 /// hand meanwhile, or a read error on a network disk, would stop the build with SIGBUS
 /// where reading would have meant a full build: a cost of the same kind as a damaged
-/// disk, for a tenth of a rebuild's time. Elsewhere a mapped file cannot be renamed over,
-/// so files are read.
+/// disk, for up to a tenth of a rebuild's time. Elsewhere a mapped file cannot be renamed
+/// over, so files are read.
 #[derive(Default)]
 pub struct FileBody {
     bytes: Bytes,
