@@ -1185,6 +1185,37 @@ mod tests {
         }
     }
 
+    impl Files {
+        /// What a run wrote: every file of `files`, all made (none kept).
+        fn written(files: Vec<IndexFile>) -> Files {
+            let made = |f: IndexFile| (f.rel, (f.input, f.bytes.expect("nothing to keep")));
+            Files(files.into_iter().map(made).collect())
+        }
+
+        /// Each of `files` by path with its bytes, a kept one's from this run's, sorted.
+        fn bytes_of(&self, files: Vec<IndexFile>) -> Vec<(String, Vec<u8>)> {
+            let mut all: Vec<(String, Vec<u8>)> = files
+                .into_iter()
+                .map(|f| {
+                    let bytes = f.bytes.unwrap_or_else(|| self.0[&f.rel].1.clone());
+                    (f.rel, bytes)
+                })
+                .collect();
+            all.sort();
+            all
+        }
+    }
+
+    /// A later run's view of the run that wrote `files`, whose shards began with
+    /// `first_terms`.
+    fn after(files: &Files, first_terms: Vec<String>) -> Previous<'_> {
+        Previous {
+            files,
+            seed: 7,
+            first_terms,
+        }
+    }
+
     /// Term shards of `articles` (ids in order) and their first terms.
     fn shards_of(
         articles: &[Article],
@@ -1246,28 +1277,14 @@ mod tests {
         let old = wordy(120, 80, &mut next);
         let memo = Memo::open(dir.path().to_path_buf(), 1);
         let none = Files::default();
-        let first_run = Previous {
-            files: &none,
-            seed: 7,
-            first_terms: Vec::new(),
-        };
-        let (files, first_terms) = shards_with(&old, Some(&first_run), &memo);
+        let (files, first_terms) = shards_with(&old, Some(&after(&none, Vec::new())), &memo);
         memo.finish();
         let raw = fs_names(dir.path(), ".raw");
         assert!(raw > 10, "{raw} side files");
-        let recorded = Files(
-            files
-                .into_iter()
-                .map(|f| (f.rel, (f.input, f.bytes.expect("nothing to keep"))))
-                .collect(),
-        );
+        let recorded = Files::written(files);
         let mut new = old.clone();
         new[50].body_html = "<p>w3 w3 w90 w91</p>".into();
-        let previous = Previous {
-            files: &recorded,
-            seed: 7,
-            first_terms,
-        };
+        let previous = after(&recorded, first_terms);
         let memo = Memo::open(dir.path().to_path_buf(), 1);
         let (rebuilt, _) = shards_with(&new, Some(&previous), &memo);
         assert!(memo.recalled() > 10);
@@ -1277,29 +1294,16 @@ mod tests {
             "{kept} of {}",
             rebuilt.len()
         );
-        let mut rebuilt: Vec<(String, Vec<u8>)> = rebuilt
-            .into_iter()
-            .map(|f| {
-                let bytes = f.bytes.unwrap_or_else(|| recorded.0[&f.rel].1.clone());
-                (f.rel, bytes)
-            })
-            .collect();
+        let rebuilt = recorded.bytes_of(rebuilt);
         let (fresh, _) = shards_of(&new, None);
-        let mut fresh: Vec<(String, Vec<u8>)> = fresh
-            .into_iter()
-            .map(|f| (f.rel, f.bytes.unwrap()))
-            .collect();
-        rebuilt.sort();
-        fresh.sort();
+        let fresh = Files::default().bytes_of(fresh);
         assert!(rebuilt == fresh, "shards from filed postings differ");
         // Every shard made again from filed postings (most batches read whole).
         let (again, _) = shards_with(&new, None, &memo);
-        let mut again: Vec<(String, Vec<u8>)> = again
-            .into_iter()
-            .map(|f| (f.rel, f.bytes.unwrap()))
-            .collect();
-        again.sort();
-        assert!(again == fresh, "shards from filed postings differ");
+        assert!(
+            Files::default().bytes_of(again) == fresh,
+            "shards from filed postings differ"
+        );
     }
 
     fn fs_names(dir: &std::path::Path, ending: &str) -> usize {
@@ -1335,23 +1339,11 @@ mod tests {
                     // Its postings collected afresh: the memo is read by the rebuild alone.
                     let by_id: Vec<&Article> = before.iter().collect();
                     let (mut batches, terms) = postings_in(&by_id, &Memo::disabled(), batch);
-                    let first_run = Previous {
-                        files: &none,
-                        seed: 7,
-                        first_terms: Vec::new(),
-                    };
+                    let first_run = after(&none, Vec::new());
                     let (files, first, _) = term_shards(&terms, &mut batches, Some(&first_run), 40);
-                    recorded = Files(
-                        files
-                            .into_iter()
-                            .map(|f| (f.rel, (f.input, f.bytes.unwrap())))
-                            .collect(),
-                    );
-                    Some(Previous {
-                        files: &recorded,
-                        seed: 7,
-                        first_terms: first.into_iter().map(String::from).collect(),
-                    })
+                    recorded = Files::written(files);
+                    let first_terms = first.into_iter().map(String::from).collect();
+                    Some(after(&recorded, first_terms))
                 }
             };
             let by_id: Vec<&Article> = articles.iter().collect();
@@ -1472,46 +1464,17 @@ mod tests {
                 }
             }
             let none = Files::default();
-            let first_run = Previous {
-                files: &none,
-                seed: 7,
-                first_terms: Vec::new(),
-            };
-            let (files, first_terms) = shards_of(&old, Some(&first_run));
-            let recorded = Files(
-                files
-                    .into_iter()
-                    .map(|f| (f.rel, (f.input, f.bytes.expect("nothing to keep"))))
-                    .collect(),
-            );
-            let previous = Previous {
-                files: &recorded,
-                seed: 7,
-                first_terms,
-            };
+            let (files, first_terms) = shards_of(&old, Some(&after(&none, Vec::new())));
+            let recorded = Files::written(files);
+            let previous = after(&recorded, first_terms);
             let (rebuilt, rebuilt_first) = shards_of(&new, Some(&previous));
             let (fresh, fresh_first) = shards_of(&new, None);
             assert_eq!(rebuilt_first, fresh_first);
-            let mut rebuilt: Vec<(String, Vec<u8>)> = rebuilt
-                .into_iter()
-                .map(|f| match f.bytes {
-                    Some(bytes) => {
-                        made += 1;
-                        (f.rel, bytes)
-                    }
-                    None => {
-                        kept += 1;
-                        let bytes = recorded.0[&f.rel].1.clone();
-                        (f.rel, bytes)
-                    }
-                })
-                .collect();
-            let mut fresh: Vec<(String, Vec<u8>)> = fresh
-                .into_iter()
-                .map(|f| (f.rel, f.bytes.unwrap()))
-                .collect();
-            rebuilt.sort();
-            fresh.sort();
+            let kept_now = rebuilt.iter().filter(|f| f.bytes.is_none()).count();
+            kept += kept_now;
+            made += rebuilt.len() - kept_now;
+            let rebuilt = recorded.bytes_of(rebuilt);
+            let fresh = none.bytes_of(fresh);
             assert!(
                 rebuilt == fresh,
                 "a kept shard is not the one a fresh cut makes"
@@ -1537,11 +1500,7 @@ mod tests {
         ];
         let none = Files::default();
         for first_terms in [vec!["zeta", "beta"], vec!["beta", "beta"]] {
-            let previous = Previous {
-                files: &none,
-                seed: 7,
-                first_terms: first_terms.into_iter().map(String::from).collect(),
-            };
+            let previous = after(&none, first_terms.into_iter().map(String::from).collect());
             let (files, first) = shards_of(&articles, Some(&previous));
             let (fresh, fresh_first) = shards_of(&articles, None);
             assert_eq!(first, fresh_first);
