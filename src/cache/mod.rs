@@ -256,13 +256,26 @@ pub struct FileBody {
     range: std::ops::Range<usize>,
 }
 
-#[derive(Default)]
 enum Bytes {
-    #[default]
-    Empty,
     Read(Vec<u8>),
     #[cfg(unix)]
     Mapped(memmap2::Mmap),
+}
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes::Read(Vec::new())
+    }
+}
+
+impl Bytes {
+    fn all(&self) -> &[u8] {
+        match self {
+            Bytes::Read(v) => v,
+            #[cfg(unix)]
+            Bytes::Mapped(m) => m,
+        }
+    }
 }
 
 impl FileBody {
@@ -273,43 +286,25 @@ impl FileBody {
     /// The whole of the file at `path`.
     fn whole(path: &Path) -> Option<FileBody> {
         let bytes = FileBody::bytes(path)?;
-        let len = match &bytes {
-            Bytes::Empty => 0,
-            Bytes::Read(v) => v.len(),
-            #[cfg(unix)]
-            Bytes::Mapped(m) => m.len(),
-        };
-        Some(FileBody {
-            bytes,
-            range: 0..len,
-        })
+        let range = 0..bytes.all().len();
+        Some(FileBody { bytes, range })
     }
 
-    #[cfg(unix)]
     fn bytes(path: &Path) -> Option<Bytes> {
         let mut file = fs::File::open(path).ok()?;
         let len = file.metadata().ok()?.len();
-        if len < FileBody::MAP_FROM {
-            let mut bytes = Vec::with_capacity(len as usize);
-            io::Read::read_to_end(&mut file, &mut bytes).ok()?;
-            return Some(Bytes::Read(bytes));
-        }
-        // SAFETY: the map is read only and the file is never written in place (see
-        // above). The mapping is as long as the file was when mapped.
-        match unsafe { memmap2::Mmap::map(&file) } {
-            Ok(map) => Some(Bytes::Mapped(map)),
-            // Some file systems cannot map files: read it then.
-            Err(_) => {
-                let mut bytes = Vec::with_capacity(len as usize);
-                io::Read::read_to_end(&mut file, &mut bytes).ok()?;
-                Some(Bytes::Read(bytes))
+        #[cfg(unix)]
+        if len >= FileBody::MAP_FROM {
+            // Some file systems cannot map files: those are read.
+            // SAFETY: the map is read only and the file is never written in place (see
+            // above). The mapping is as long as the file was when mapped.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+                return Some(Bytes::Mapped(map));
             }
         }
-    }
-
-    #[cfg(not(unix))]
-    fn bytes(path: &Path) -> Option<Bytes> {
-        fs::read(path).ok().map(Bytes::Read)
+        let mut bytes = Vec::with_capacity(len as usize);
+        io::Read::read_to_end(&mut file, &mut bytes).ok()?;
+        Some(Bytes::Read(bytes))
     }
 }
 
@@ -317,13 +312,7 @@ impl std::ops::Deref for FileBody {
     type Target = [u8];
 
     fn deref(&self) -> &[u8] {
-        let all: &[u8] = match &self.bytes {
-            Bytes::Empty => &[],
-            Bytes::Read(v) => v,
-            #[cfg(unix)]
-            Bytes::Mapped(m) => m,
-        };
-        &all[self.range.clone()]
+        &self.bytes.all()[self.range.clone()]
     }
 }
 
