@@ -183,7 +183,9 @@ impl TextFile {
     }
 }
 
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+/// Fills `buf` from `offset` of `file`, without moving a cursor (so threads may share
+/// the file).
+pub fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
 }
 

@@ -845,12 +845,8 @@ fn nth_term<'t>(text: &'t str, ends: &[u32], t: usize) -> &'t str {
 /// Fills `buf` from the file at `path`, from `offset`; `false` if the file ends first or
 /// cannot be read. The file is opened for each read (each its own handle and cursor).
 fn read_at(path: &Path, buf: &mut [u8], offset: u64) -> bool {
-    use std::io::{Read, Seek};
     std::fs::File::open(path)
-        .and_then(|mut f| {
-            f.seek(std::io::SeekFrom::Start(offset))?;
-            f.read_exact(buf)
-        })
+        .and_then(|f| crate::article::body::read_at(&f, buf, offset))
         .is_ok()
 }
 
