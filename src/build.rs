@@ -135,8 +135,11 @@ pub struct StageMark {
     pub stage: &'static str,
     /// Since the build started.
     pub at: Duration,
-    /// Resident memory then and its peak so far, in MiB (Linux only).
-    pub memory: Option<(u64, u64)>,
+    /// Memory then (Linux only).
+    pub memory: Option<Memory>,
+    /// Minor page faults so far (Linux only): on a virtual machine that hands free
+    /// memory back to its host, each costs several microseconds.
+    pub faults: Option<u64>,
     /// CPU time (user and system, all threads) used so far, in seconds (Linux only):
     /// against `at`, how well a stage kept the cores busy.
     pub cpu: Option<f64>,
@@ -160,8 +163,20 @@ impl BuildReport {
             at: start.elapsed(),
             memory: resident_mib(),
             cpu: cpu_seconds(),
+            faults: proc_stat_field(0).and_then(|f| f.parse().ok()),
         });
     }
+}
+
+/// The process's memory at a [`StageMark`], in MiB.
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    pub resident: u64,
+    /// The most resident so far.
+    pub peak: u64,
+    /// The part of `resident` that is the process's own (not files it maps): each page
+    /// of it was faulted in and zeroed once.
+    pub anonymous: u64,
 }
 
 /// Watches a build as it goes (progress bars, verbose listings). Every method has a
@@ -657,24 +672,33 @@ pub fn site_dir_or_current(dir: Option<&Path>) -> PathBuf {
 
 /// The CPU time the process has used so far (user and system, all threads), in seconds.
 fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may hold spaces) start at the last ')'.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let mut fields = rest.split_whitespace().skip(11);
-    let utime: u64 = fields.next()?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
+    let utime: u64 = proc_stat_field(4)?.parse().ok()?;
+    let stime: u64 = proc_stat_field(5)?.parse().ok()?;
     // SAFETY: sysconf has no preconditions.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     (ticks > 0).then(|| (utime + stime) as f64 / ticks as f64)
 }
 
-/// The process's resident memory and its peak so far, in MiB, where `/proc` tells them.
-fn resident_mib() -> Option<(u64, u64)> {
+/// Field `minflt + n` of `/proc/self/stat` (`n` = 0: minor faults; 4, 5: user and
+/// system CPU ticks).
+fn proc_stat_field(n: usize) -> Option<String> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(7 + n).map(str::to_string)
+}
+
+/// The process's memory, where `/proc` tells it.
+fn resident_mib() -> Option<Memory> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let mib = |key: &str| -> Option<u64> {
         let line = status.lines().find(|l| l.starts_with(key))?;
         let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
         Some(kib / 1024)
     };
-    Some((mib("VmRSS:")?, mib("VmHWM:")?))
+    Some(Memory {
+        resident: mib("VmRSS:")?,
+        peak: mib("VmHWM:")?,
+        anonymous: mib("RssAnon:")?,
+    })
 }

@@ -522,10 +522,15 @@ fn print_report(report: &BuildReport, opts: &BuildOptions, say: Verbosity) {
             .map(|m| {
                 let at = m.at.as_secs_f64();
                 let cpu = m.cpu.map(|c| format!(", cpu {c:.2}")).unwrap_or_default();
+                let faults = m
+                    .faults
+                    .map(|f| format!(", {f} faults"))
+                    .unwrap_or_default();
                 match m.memory {
-                    Some((mib, peak)) => {
-                        format!("{} {at:.3} ({mib} MiB, peak {peak}{cpu})", m.stage)
-                    }
+                    Some(mem) => format!(
+                        "{} {at:.3} ({} MiB, {} anonymous, peak {}{cpu}{faults})",
+                        m.stage, mem.resident, mem.anonymous, mem.peak
+                    ),
                     None => format!("{} {at:.3}", m.stage),
                 }
             })
