@@ -27,7 +27,6 @@
 //! same random tag, so a shard never trusts a bodies file written for another version of
 //! it; each body is checked against its hash when read (see [`TextFile::unreadable`]).
 
-use std::collections::HashMap;
 use std::fs::{File, Metadata};
 use std::io::{BufWriter, Write};
 use std::ops::Range;
@@ -89,15 +88,67 @@ impl FileKey {
     }
 }
 
+/// What a build needs of a content file's metadata: its [`FileKey`], and its times to
+/// tell whether it changed moments ago ([`FileStat::recent`]). A listing holds one per
+/// file, and `Metadata` is 176 bytes: at 100,000 files the listing's copies and sort
+/// moved that many bytes each, and faulted them in.
+#[derive(Debug, Clone, Copy)]
+pub struct FileStat {
+    pub key: FileKey,
+    /// Its modification time, if the system tells it.
+    pub modified: Option<std::time::SystemTime>,
+    /// Its status-change time (its modification time outside Unix).
+    pub changed: Option<std::time::SystemTime>,
+}
+
+impl FileStat {
+    /// The facts of a file from its metadata.
+    pub fn of(meta: &Metadata) -> FileStat {
+        let modified = meta.modified().ok();
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            std::time::SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::new(
+                meta.ctime().max(0) as u64,
+                meta.ctime_nsec().clamp(0, 999_999_999) as u32,
+            ))
+        };
+        #[cfg(not(unix))]
+        let changed = modified;
+        FileStat {
+            key: FileKey::of(meta),
+            modified,
+            changed,
+        }
+    }
+
+    /// True when the file's content or metadata changed within
+    /// [`RACY`](super::stamp::RACY) of `taken` (or its times cannot be told): its times
+    /// cannot yet tell a later same-size edit from this version.
+    pub fn recent(&self, taken: std::time::SystemTime) -> bool {
+        let limit = taken
+            .checked_sub(super::stamp::RACY)
+            .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+        [self.modified, self.changed]
+            .iter()
+            .any(|t| t.is_none_or(|t| t >= limit))
+    }
+}
+
 /// One shard: the file as read, an index into it, its bodies file, and what this build saw.
 #[derive(Default)]
 struct Shard {
     buf: super::FileBody,
-    old: HashMap<String, OldRecord>,
+    /// The shard's records, where they are in `buf`.
+    old: Vec<OldRecord>,
+    /// Positions in `old`, by the file's path: the paths stay in `buf`, rather than a
+    /// copy of each of 100,000 in a map of their own.
+    by_path: hashbrown::HashTable<u32>,
     /// The bodies of `old`'s records.
     texts: Option<Arc<TextFile>>,
-    /// Files of this shard whose remembered outcome was used by this build.
-    reused: Mutex<Vec<(String, FileKey)>>,
+    /// Files of this shard (positions in `old`) whose remembered outcome was used by
+    /// this build.
+    reused: Mutex<Vec<u32>>,
     /// Fresh outcomes go straight to the shard's next file, so a first build of a
     /// 100,000-article site does not hold a second copy of every article in memory.
     fresh: Mutex<Option<FreshFile>>,
@@ -105,11 +156,46 @@ struct Shard {
 
 /// Where a remembered outcome is in its shard file.
 struct OldRecord {
+    /// The file's path under `content/`.
+    rel: Range<usize>,
     key: FileKey,
     /// Its postcard blob.
     blob: Range<usize>,
-    /// Where its articles' bodies are in the bodies file.
-    bodies: Vec<TextRef>,
+    /// Where its articles' bodies are in the bodies file: [`TextRef`]s as written
+    /// ([`TextRef::read_all`]).
+    bodies: Range<usize>,
+}
+
+impl Shard {
+    /// The record of `rel`, and its position in `old`.
+    fn find(&self, rel: &str) -> Option<(u32, &OldRecord)> {
+        let i = *self.by_path.find(path_hash(rel.as_bytes()), |&i| {
+            self.buf[self.old[i as usize].rel.clone()] == *rel.as_bytes()
+        })?;
+        Some((i, &self.old[i as usize]))
+    }
+}
+
+/// [`Shard::by_path`] for the records `old` of the shard file `buf`: of two records of
+/// one path, the later one counts (as it would have replaced the first in a map).
+fn index_paths(buf: &[u8], old: &[OldRecord]) -> hashbrown::HashTable<u32> {
+    let rel = |n: u32| &buf[old[n as usize].rel.clone()];
+    let mut by_path = hashbrown::HashTable::with_capacity(old.len());
+    for (n, r) in old.iter().enumerate() {
+        let path = &buf[r.rel.clone()];
+        match by_path.entry(path_hash(path), |&m| rel(m) == path, |&m| path_hash(rel(m))) {
+            hashbrown::hash_table::Entry::Occupied(mut e) => *e.get_mut() = n as u32,
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(n as u32);
+            }
+        }
+    }
+    by_path
+}
+
+/// The hash [`Shard::by_path`] files paths under.
+fn path_hash(rel: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(rel)
 }
 
 /// Where one body is in a bodies file, and its [`hash_text`].
@@ -118,6 +204,27 @@ struct TextRef {
     offset: u64,
     len: u32,
     hash: Hash,
+}
+
+impl TextRef {
+    /// Bytes of one as a shard file holds it (offset, length, hash).
+    const STORED: usize = 32;
+
+    /// The refs stored back to back in `bytes` (checked as the shard was indexed).
+    fn read_all(bytes: &[u8]) -> Vec<TextRef> {
+        bytes
+            .chunks_exact(TextRef::STORED)
+            .map(|b| {
+                let u64_at =
+                    |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+                TextRef {
+                    offset: u64_at(0),
+                    len: u64_at(8) as u32,
+                    hash: u128::from_le_bytes(b[16..32].try_into().unwrap_or_default()),
+                }
+            })
+            .collect()
+    }
 }
 
 /// A shard file being written, and its bodies file: temporary files renamed over the
@@ -265,9 +372,11 @@ impl ParseMemo {
                 read_file(&shard_path(dir, i), fingerprint)
                     .and_then(|buf| {
                         let (texts, old) = index_shard(&buf, &texts_path(dir, i))?;
+                        let by_path = index_paths(&buf, &old);
                         Some(Shard {
                             buf,
                             old,
+                            by_path,
                             texts: Some(texts),
                             ..Shard::default()
                         })
@@ -298,26 +407,27 @@ impl ParseMemo {
     }
 
     /// The outcome remembered for `rel` if the file, whose metadata (as listed) is
-    /// `meta`, is unchanged. Returns the file's key too (to pass to
+    /// `stat`, is unchanged. Returns the file's key too (to pass to
     /// [`ParseMemo::remember`] after a fresh parse), or `None` when the memo is disabled
     /// or the file could not be stat'ed.
     pub fn recall(
         &self,
         rel: &str,
-        meta: Option<&Metadata>,
+        stat: Option<&FileStat>,
         tz: Tz,
     ) -> (Option<FileOutcome>, Option<FileKey>) {
-        let (Some(shard), Some(meta)) = (self.shard(rel), meta) else {
+        let (Some(shard), Some(stat)) = (self.shard(rel), stat) else {
             return (None, None);
         };
-        let key = FileKey::of(meta);
-        if let (Some(old), Some(texts)) = (shard.old.get(rel), &shard.texts) {
+        let key = stat.key;
+        if let (Some((at, old)), Some(texts)) = (shard.find(rel), &shard.texts) {
             if old.key == key {
+                let bodies = TextRef::read_all(&shard.buf[old.bodies.clone()]);
                 let outcome = postcard::from_bytes::<CachedOutcome>(&shard.buf[old.blob.clone()])
                     .ok()
-                    .and_then(|c| c.restore(tz, texts, &old.bodies));
+                    .and_then(|c| c.restore(tz, texts, &bodies));
                 if let Some(outcome) = outcome {
-                    lock(&shard.reused).push((rel.to_string(), key));
+                    lock(&shard.reused).push(at);
                     return (Some(outcome), Some(key));
                 }
             }
@@ -395,21 +505,21 @@ impl ParseMemo {
                 };
                 lock(&texts).push(file.texts.clone());
                 let old_texts = shard.texts.as_deref();
-                for (rel, key) in &reused {
-                    let Some(old) = shard.old.get(rel) else {
-                        continue;
-                    };
+                for &at in &reused {
+                    let old = &shard.old[at as usize];
                     // A body that no longer reads back leaves its file out: parsed again.
-                    let bodies: Option<Vec<TextRef>> = old
-                        .bodies
-                        .iter()
-                        .map(|b| {
-                            let text = old_texts?.read_raw(b.offset, b.len, b.hash)?;
-                            file.store(&text)
-                        })
-                        .collect();
-                    if let Some(bodies) = bodies {
-                        file.record(rel, *key, &shard.buf[old.blob.clone()], &bodies);
+                    let bodies: Option<Vec<TextRef>> =
+                        TextRef::read_all(&shard.buf[old.bodies.clone()])
+                            .iter()
+                            .map(|b| {
+                                let text = old_texts?.read_raw(b.offset, b.len, b.hash)?;
+                                file.store(&text)
+                            })
+                            .collect();
+                    if let (Some(bodies), Ok(rel)) =
+                        (bodies, std::str::from_utf8(&shard.buf[old.rel.clone()]))
+                    {
+                        file.record(rel, old.key, &shard.buf[old.blob.clone()], &bodies);
                     }
                 }
                 file.finish(&dir, i);
@@ -432,48 +542,51 @@ fn texts_path(dir: &Path, i: usize) -> PathBuf {
 
 /// The records of a shard file's body `buf`, and its bodies file at `texts` (`None` if
 /// that is missing or tagged for another version of the shard).
-fn index_shard(buf: &[u8], texts: &Path) -> Option<(Arc<TextFile>, HashMap<String, OldRecord>)> {
+fn index_shard(buf: &[u8], texts: &Path) -> Option<(Arc<TextFile>, Vec<OldRecord>)> {
     let mut r = Reader::new(buf);
     let tag = r.take(16)?;
     let texts = TextFile::new(File::open(texts).ok()?);
     if texts.read_raw_unchecked(0, 16)? != tag {
         return None;
     }
-    let mut map = HashMap::new();
+    let mut records = Vec::new();
     while !r.done() {
-        let rel = r.str()?.to_string();
+        let rel_len = r.str()?.len();
+        let rel = r.pos - rel_len..r.pos;
         let key = FileKey::read(&mut r)?;
         let len = usize::try_from(r.u64()?).ok()?;
         let start = r.pos;
         r.take(len)?;
         let n = usize::try_from(r.u64()?).ok()?;
-        let mut bodies = Vec::with_capacity(n.min(r.remaining() / 32));
+        let bodies_at = r.pos;
         for _ in 0..n {
-            bodies.push(TextRef {
-                offset: r.u64()?,
-                len: u32::try_from(r.u64()?).ok()?,
-                hash: r.u128()?,
-            });
+            r.u64()?;
+            u32::try_from(r.u64()?).ok()?;
+            r.u128()?;
         }
-        map.insert(
+        records.push(OldRecord {
             rel,
-            OldRecord {
-                key,
-                blob: start..start + len,
-                bodies,
-            },
-        );
+            key,
+            blob: start..start + len,
+            bodies: bodies_at..r.pos,
+        });
     }
-    Some((texts, map))
+    Some((texts, records))
 }
 
-/// A date as stored: seconds, nanoseconds and the zone's name.
+/// A date as stored: seconds, nanoseconds and the zone's name (borrowed from the shard:
+/// a rebuild reads 100,000 of them).
 #[derive(Deserialize)]
-struct CachedDate(i64, u32, String);
+struct CachedDate<'a>(i64, u32, &'a str);
 
-impl CachedDate {
+impl CachedDate<'_> {
     fn restore(&self, fallback: Tz) -> Option<DateTime<Tz>> {
-        let tz: Tz = self.2.parse().unwrap_or(fallback);
+        // Most dates are in the site's zone: no need to look the name up.
+        let tz: Tz = if self.2 == fallback.name() {
+            fallback
+        } else {
+            self.2.parse().unwrap_or(fallback)
+        };
         tz.timestamp_opt(self.0, self.1).single()
     }
 }
@@ -522,13 +635,15 @@ struct ArticleOut<'a> {
 /// [`Article`] as read back. A field added to `Article` must be added here and to
 /// [`ArticleOut`] (the conversions name every field, so forgetting it does not compile).
 #[derive(Deserialize)]
-struct CachedArticle {
+struct CachedArticle<'a> {
     id: String,
     title: String,
     slug: String,
     url: String,
-    date: Option<CachedDate>,
-    updated: Option<CachedDate>,
+    #[serde(borrow)]
+    date: Option<CachedDate<'a>>,
+    #[serde(borrow)]
+    updated: Option<CachedDate<'a>>,
     authors: Vec<String>,
     sources: Vec<String>,
     tags: Vec<String>,
@@ -548,7 +663,8 @@ struct CachedArticle {
     extra: String,
     lang: Option<String>,
     translation_key: Option<String>,
-    expires: Option<CachedDate>,
+    #[serde(borrow)]
+    expires: Option<CachedDate<'a>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -567,8 +683,9 @@ struct OutcomeOut<'a> {
 }
 
 #[derive(Deserialize)]
-struct CachedOutcome {
-    articles: Vec<CachedArticle>,
+struct CachedOutcome<'a> {
+    #[serde(borrow)]
+    articles: Vec<CachedArticle<'a>>,
     diagnostics: Vec<CachedDiagnostic<String>>,
 }
 
@@ -663,7 +780,7 @@ impl<'a> OutcomeOut<'a> {
     }
 }
 
-impl CachedOutcome {
+impl CachedOutcome<'_> {
     /// Back to an outcome, its articles' bodies in `texts` at `bodies`; `None` if a
     /// stored date no longer exists.
     fn restore(self, tz: Tz, texts: &Arc<TextFile>, bodies: &[TextRef]) -> Option<FileOutcome> {
@@ -771,7 +888,7 @@ mod tests {
         assert!(texts.iter().all(|t| !t.unreadable()));
 
         let memo = ParseMemo::open(dir.path(), 7);
-        let (recalled, _) = memo.recall("story.md", Some(&meta), chrono_tz::UTC);
+        let (recalled, _) = memo.recall("story.md", Some(&FileStat::of(&meta)), chrono_tz::UTC);
         let recalled = recalled.expect("remembered");
         assert_eq!(recalled.articles[0].title, "Story");
         assert_eq!(recalled.articles[0].body_html.text(), body);
@@ -782,7 +899,7 @@ mod tests {
         // Another fingerprint's memo is not read.
         let other = ParseMemo::open(dir.path(), 8);
         assert!(other
-            .recall("story.md", Some(&meta), chrono_tz::UTC)
+            .recall("story.md", Some(&FileStat::of(&meta)), chrono_tz::UTC)
             .0
             .is_none());
     }

@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::fs::{self, Metadata};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
-use super::parsed::FileKey;
+use super::parsed::FileStat;
 use super::{read_file, remove_file, write_file, Hash, HashBuffer};
 use crate::build::Outcome;
 use crate::diagnostics::Diagnostic;
@@ -193,7 +193,7 @@ enum Entry<'a> {
     /// A file yet to be stat'ed.
     File(PathBuf),
     /// A file of the content listing, with its metadata (`None`: could not be read).
-    Listed(&'a Path, Option<&'a Metadata>),
+    Listed(&'a Path, Option<&'a FileStat>),
 }
 
 /// How an entry looks; `None` if it cannot be read.
@@ -214,19 +214,19 @@ fn seen(
         }
         Entry::File(path) => {
             // Followed, as ingest and the static copy read through links.
-            stat = fs::metadata(path).ok()?;
+            stat = FileStat::of(&fs::metadata(path).ok()?);
             (path.as_path(), &stat)
         }
         Entry::Listed(path, meta) => (*path, (*meta)?),
     };
-    let racy = recent(meta, taken);
+    let racy = meta.recent(taken);
     let content = if racy || was_racy.contains(name) {
         Some(super::hash_bytes(&fs::read(path).ok()?))
     } else {
         None
     };
     let mut key = Vec::with_capacity(32);
-    FileKey::of(meta).write(&mut key);
+    meta.key.write(&mut key);
     Some(Seen { key, racy, content })
 }
 
@@ -273,24 +273,4 @@ fn list_folder(root: &Path, label: &str, out: &mut Vec<(String, Entry<'_>)>) -> 
         out.push((name, entry));
     }
     true
-}
-
-/// True when the file's content or metadata changed within [`RACY`] of `taken`: its times
-/// cannot yet tell a later same-size edit from this version.
-pub fn recent(meta: &Metadata, taken: SystemTime) -> bool {
-    let limit = taken.checked_sub(RACY).unwrap_or(SystemTime::UNIX_EPOCH);
-    let modified = meta.modified().unwrap_or(taken);
-    #[cfg(unix)]
-    let changed = {
-        use std::os::unix::fs::MetadataExt;
-        SystemTime::UNIX_EPOCH
-            .checked_add(Duration::new(
-                meta.ctime().max(0) as u64,
-                meta.ctime_nsec().clamp(0, 999_999_999) as u32,
-            ))
-            .unwrap_or(taken)
-    };
-    #[cfg(not(unix))]
-    let changed = modified;
-    modified >= limit || changed >= limit
 }
