@@ -399,6 +399,11 @@ impl<'a> Reader<'a> {
         self.take(n)
     }
 
+    /// How many bytes were read so far.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
     /// A length-prefixed UTF-8 string.
     pub fn str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.bytes()?).ok()

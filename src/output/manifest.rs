@@ -6,7 +6,7 @@
 use std::fs::Metadata;
 use std::path::Path;
 
-use crate::cache::{put_bytes, read_file, write_file, Hash, Reader};
+use crate::cache::{put_bytes, read_file, write_file, FileBody, Hash, Reader};
 
 /// One output file as the previous build left it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +48,18 @@ pub(super) fn file_stamp(meta: &Metadata) -> Option<(u64, u128)> {
     meta.is_file().then(|| (meta.len(), mtime_nanos(meta)))
 }
 
+/// The path of the record at `at` in a manifest's bytes (checked as they were read).
+fn path_in(bytes: &[u8], at: u32) -> &[u8] {
+    Reader::new(&bytes[at as usize..])
+        .bytes()
+        .unwrap_or_default()
+}
+
+/// The hash [`Manifest`] files paths under.
+fn path_hash(rel: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(rel)
+}
+
 /// Modification time, nanoseconds since the epoch (0 when it cannot be told).
 fn mtime_nanos(meta: &Metadata) -> u128 {
     meta.modified()
@@ -57,40 +69,102 @@ fn mtime_nanos(meta: &Metadata) -> u128 {
         .unwrap_or(0)
 }
 
-/// Output files by site-relative path (hashbrown's default hasher: a rebuild looks up
-/// every page's record, and std's SipHash was most of that).
-#[derive(Debug, Default)]
+/// Output files by site-relative path. The records stay in the manifest file's bytes as
+/// read (mapped, when large): a table of where each record starts, by path, finds them.
+/// A rebuild looks up 150,000 records and keeps most; copying each path into a map of
+/// its own was most of reading the manifest, and freeing it a part of the commit.
+#[derive(Default)]
 pub struct Manifest {
-    files: hashbrown::HashMap<String, OutputEntry>,
+    bytes: FileBody,
+    /// Offsets of the records in `bytes`, by the hash of their paths.
+    records: hashbrown::HashTable<u32>,
+}
+
+/// Bytes of a record after its path: input, content, length, time.
+const ENTRY_BYTES: usize = 16 + 16 + 8 + 16;
+
+impl std::fmt::Debug for Manifest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Manifest of {} files", self.records.len())
+    }
 }
 
 impl Manifest {
     /// The record of one file.
-    pub fn get(&self, rel: &str) -> Option<&OutputEntry> {
-        self.files.get(rel)
+    pub fn get(&self, rel: &str) -> Option<OutputEntry> {
+        let at = self.records.find(path_hash(rel.as_bytes()), |&at| {
+            self.path_at(at) == rel.as_bytes()
+        })?;
+        Some(self.entry_at(*at))
     }
 
-    /// Every record.
-    pub fn entries(&self) -> impl ExactSizeIterator<Item = (&str, &OutputEntry)> {
-        self.files.iter().map(|(rel, e)| (rel.as_str(), e))
+    /// Every record, in the order they were saved (path order).
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (&str, OutputEntry)> {
+        let mut offsets: Vec<u32> = self.records.iter().copied().collect();
+        offsets.sort_unstable();
+        offsets.into_iter().map(|at| {
+            // Checked to be UTF-8 when the manifest was read.
+            let rel = std::str::from_utf8(self.path_at(at)).unwrap_or_default();
+            (rel, self.entry_at(at))
+        })
+    }
+
+    /// How many files it records.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// True when it records no file.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The path of the record at `at`.
+    fn path_at(&self, at: u32) -> &[u8] {
+        path_in(&self.bytes, at)
+    }
+
+    /// The entry of the record at `at` (checked when the manifest was read).
+    fn entry_at(&self, at: u32) -> OutputEntry {
+        let mut r = Reader::new(&self.bytes[at as usize..]);
+        let entry = r.bytes().and_then(|_| {
+            Some(OutputEntry {
+                input: r.u128()?,
+                content: r.u128()?,
+                len: r.u64()?,
+                mtime: r.u128()?,
+            })
+        });
+        entry.unwrap_or(OutputEntry {
+            input: 0,
+            content: 0,
+            len: 0,
+            mtime: 0,
+        })
     }
 
     /// Reads a saved manifest; `None` if missing or unreadable.
     pub fn load(path: &Path) -> Option<Manifest> {
         let bytes = read_file(path, 0)?;
+        // Offsets are 32-bit: a manifest of 4 GiB would be 40 million files.
+        u32::try_from(bytes.len()).ok()?;
+        let mut records = hashbrown::HashTable::new();
         let mut r = Reader::new(&bytes);
-        let mut files = hashbrown::HashMap::new();
+        let path_of = |at: &u32| path_hash(path_in(&bytes, *at));
         while !r.done() {
-            let rel = r.str()?.to_string();
-            let entry = OutputEntry {
-                input: r.u128()?,
-                content: r.u128()?,
-                len: r.u64()?,
-                mtime: r.u128()?,
-            };
-            files.insert(rel, entry);
+            let at = r.pos() as u32;
+            let rel = r.str()?.as_bytes();
+            r.take(ENTRY_BYTES)?;
+            let same = |o: &u32| path_in(&bytes, *o) == rel;
+            match records.entry(path_hash(rel), same, path_of) {
+                hashbrown::hash_table::Entry::Vacant(v) => {
+                    v.insert(at);
+                }
+                // Two records of one path: not a manifest a build saved.
+                hashbrown::hash_table::Entry::Occupied(_) => return None,
+            }
         }
-        Some(Manifest { files })
+        Some(Manifest { bytes, records })
     }
 
     /// Saves the records of `files`, given in path order (the same site gives the same
@@ -128,10 +202,21 @@ mod tests {
             len: 3,
             mtime: 4,
         };
-        Manifest::save_sorted(&path, [("a.html", &entry)].into_iter());
+        let other = OutputEntry {
+            input: 5,
+            ..entry.clone()
+        };
+        let files = [("a.html", &entry), ("b/index.html", &other)];
+        Manifest::save_sorted(&path, files.into_iter());
         let m = Manifest::load(&path).unwrap();
-        assert_eq!(m.get("a.html"), Some(&entry));
-        assert_eq!(m.entries().count(), 1);
+        assert_eq!(m.get("a.html"), Some(entry.clone()));
+        assert_eq!(m.get("b/index.html"), Some(other.clone()));
+        assert_eq!(m.get("b"), None);
+        let read: Vec<(&str, OutputEntry)> = m.entries().collect();
+        assert_eq!(read, [("a.html", entry.clone()), ("b/index.html", other)]);
+        // Two records of one path: no build saves that, so it is no manifest.
+        Manifest::save_sorted(&path, [("a.html", &entry), ("a.html", &entry)].into_iter());
+        assert!(Manifest::load(&path).is_none());
         // A record cut short: no manifest, not a short one.
         let mut body = Vec::new();
         crate::cache::put_bytes(&mut body, b"a.html");

@@ -152,7 +152,7 @@ impl Staging {
         };
         // Room for about as many files as last time: growing a list of 150,000 records
         // copied it over and over while both cores pushed to it.
-        let files = Vec::with_capacity(old.as_ref().map_or(0, |m| m.entries().len() * 17 / 16));
+        let files = Vec::with_capacity(old.as_ref().map_or(0, |m| m.len() * 17 / 16));
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -215,10 +215,10 @@ impl Staging {
         let Some(entry) = keepable(rel) else {
             return false;
         };
-        self.record(rel, entry.clone(), false);
+        self.record(rel, entry, false);
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         if let (Some(gz), Some(e)) = (gz, gz_entry) {
-            self.record(&gz, e.clone(), false);
+            self.record(&gz, e, false);
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
         true
@@ -240,7 +240,7 @@ impl Staging {
     }
 
     /// The previous build's record of `rel`, if that build made it from `input` (not 0).
-    fn made_from(&self, rel: &str, input: Hash) -> Option<&OutputEntry> {
+    fn made_from(&self, rel: &str, input: Hash) -> Option<OutputEntry> {
         let e = self.old.as_ref()?.get(rel)?;
         (input != 0 && e.input == input).then_some(e)
     }
@@ -296,7 +296,7 @@ impl Staging {
                 Some(old) => old
                     .get(rel)
                     .filter(|e| e.content == content && self.as_found(rel, e))
-                    .map(OutputEntry::stamp),
+                    .map(|e| e.stamp()),
                 // No record: compare with the old file itself.
                 None => fs::read(&old_path)
                     .is_ok_and(|b| b == *bytes)
@@ -739,7 +739,7 @@ pub fn intact(target: &Path, manifest_path: &Path) -> Option<usize> {
         return None;
     }
     let manifest = Manifest::load(manifest_path)?;
-    let files: Vec<(&str, &OutputEntry)> = manifest.entries().collect();
+    let files: Vec<(&str, OutputEntry)> = manifest.entries().collect();
     let all = files
         .par_iter()
         .all(|(rel, entry)| on_disk(target, rel, entry));
