@@ -224,15 +224,15 @@ impl<'v, 'a> Recipes<'v, 'a> {
             }
             PageKind::Listing(listing, p) => {
                 1u8.hash(h);
-                // Its links to the listing's other pages, as the page shows them.
-                let mut pagination = self.views.pagination(*listing, p);
-                if self.renderer.is_lean(page) {
-                    pagination.make_lean();
-                }
-                if postcard::to_io(&pagination, &mut *h).is_err() {
-                    // No recipe (it cannot fail for strings and numbers): rendered anew.
-                    return 0;
-                }
+                // Its links to the listing's other pages ([`Views::pagination`]) are
+                // made from these, the listing's address (hashed below), whether its
+                // articles are dated (their cards, hashed below) and the config
+                // (`shared`): hashed as such, rather than made for each of 40,000
+                // listing pages. Not its slice's place in the listing, which an added
+                // article shifts on pages that do not change.
+                let oldest = p.numbering == crate::config::PageNumbers::Oldest;
+                let lean = self.renderer.is_lean(page);
+                (p.number, p.total, oldest, lean).hash(h);
                 match *listing {
                     Listing::Home => 0u8.hash(h),
                     Listing::Year(y) => (1u8, archive.years[y].year).hash(h),

@@ -754,6 +754,9 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The links of page `p` of `listing` to its other pages. Page recipes
+    /// ([`crate::render::pages`]) hash what this reads rather than its result: whatever
+    /// it comes to read must be added there.
     pub(super) fn pagination(&self, listing: Listing, p: &Pagination) -> PaginationView {
         let base = self.archive.listing_base(listing);
         let front = p.front();
