@@ -143,7 +143,7 @@ struct Shard {
     old: Vec<OldRecord>,
     /// Positions in `old`, by the file's path: the paths stay in `buf`, rather than a
     /// copy of each of 100,000 in a map of their own.
-    by_path: hashbrown::HashTable<u32>,
+    by_path: super::ByPath,
     /// The bodies of `old`'s records.
     texts: Option<Arc<TextFile>>,
     /// Files of this shard (positions in `old`) whose remembered outcome was used by
@@ -169,8 +169,8 @@ struct OldRecord {
 impl Shard {
     /// The record of `rel`, and its position in `old`.
     fn find(&self, rel: &str) -> Option<(u32, &OldRecord)> {
-        let i = *self.by_path.find(path_hash(rel.as_bytes()), |&i| {
-            self.buf[self.old[i as usize].rel.clone()] == *rel.as_bytes()
+        let i = self.by_path.find(rel.as_bytes(), |i| {
+            &self.buf[self.old[i as usize].rel.clone()]
         })?;
         Some((i, &self.old[i as usize]))
     }
@@ -178,24 +178,13 @@ impl Shard {
 
 /// [`Shard::by_path`] for the records `old` of the shard file `buf`: of two records of
 /// one path, the later one counts (as it would have replaced the first in a map).
-fn index_paths(buf: &[u8], old: &[OldRecord]) -> hashbrown::HashTable<u32> {
+fn index_paths(buf: &[u8], old: &[OldRecord]) -> super::ByPath {
     let rel = |n: u32| &buf[old[n as usize].rel.clone()];
-    let mut by_path = hashbrown::HashTable::with_capacity(old.len());
-    for (n, r) in old.iter().enumerate() {
-        let path = &buf[r.rel.clone()];
-        match by_path.entry(path_hash(path), |&m| rel(m) == path, |&m| path_hash(rel(m))) {
-            hashbrown::hash_table::Entry::Occupied(mut e) => *e.get_mut() = n as u32,
-            hashbrown::hash_table::Entry::Vacant(e) => {
-                e.insert(n as u32);
-            }
-        }
+    let mut by_path = super::ByPath::with_capacity(old.len());
+    for n in 0..old.len() as u32 {
+        by_path.insert(rel(n), n, rel);
     }
     by_path
-}
-
-/// The hash [`Shard::by_path`] files paths under.
-fn path_hash(rel: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(rel)
 }
 
 /// Where one body is in a bodies file, and its [`hash_text`].

@@ -6,7 +6,7 @@
 use std::fs::Metadata;
 use std::path::Path;
 
-use crate::cache::{put_bytes, read_file, write_file, FileBody, Hash, Reader};
+use crate::cache::{put_bytes, read_file, write_file, ByPath, FileBody, Hash, Reader};
 
 /// One output file as the previous build left it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,11 +55,6 @@ fn path_in(bytes: &[u8], at: u32) -> &[u8] {
         .unwrap_or_default()
 }
 
-/// The hash [`Manifest`] files paths under.
-fn path_hash(rel: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(rel)
-}
-
 /// Modification time, nanoseconds since the epoch (0 when it cannot be told).
 fn mtime_nanos(meta: &Metadata) -> u128 {
     meta.modified()
@@ -76,8 +71,8 @@ fn mtime_nanos(meta: &Metadata) -> u128 {
 #[derive(Default)]
 pub struct Manifest {
     bytes: FileBody,
-    /// Offsets of the records in `bytes`, by the hash of their paths.
-    records: hashbrown::HashTable<u32>,
+    /// Offsets of the records in `bytes`, by their paths.
+    records: ByPath,
 }
 
 /// Bytes of a record after its path: input, content, length, time.
@@ -92,15 +87,13 @@ impl std::fmt::Debug for Manifest {
 impl Manifest {
     /// The record of one file.
     pub fn get(&self, rel: &str) -> Option<OutputEntry> {
-        let at = self.records.find(path_hash(rel.as_bytes()), |&at| {
-            self.path_at(at) == rel.as_bytes()
-        })?;
-        Some(self.entry_at(*at))
+        let at = self.records.find(rel.as_bytes(), |at| self.path_at(at))?;
+        Some(self.entry_at(at))
     }
 
     /// Every record, in the order they were saved (path order).
     pub fn entries(&self) -> impl ExactSizeIterator<Item = (&str, OutputEntry)> {
-        let mut offsets: Vec<u32> = self.records.iter().copied().collect();
+        let mut offsets: Vec<u32> = self.records.records().collect();
         offsets.sort_unstable();
         offsets.into_iter().map(|at| {
             // Checked to be UTF-8 when the manifest was read.
@@ -148,20 +141,15 @@ impl Manifest {
         let bytes = read_file(path, 0)?;
         // Offsets are 32-bit: a manifest of 4 GiB would be 40 million files.
         u32::try_from(bytes.len()).ok()?;
-        let mut records = hashbrown::HashTable::new();
+        let mut records = ByPath::default();
         let mut r = Reader::new(&bytes);
-        let path_of = |at: &u32| path_hash(path_in(&bytes, *at));
         while !r.done() {
             let at = r.pos() as u32;
             let rel = r.str()?.as_bytes();
             r.take(ENTRY_BYTES)?;
-            let same = |o: &u32| path_in(&bytes, *o) == rel;
-            match records.entry(path_hash(rel), same, path_of) {
-                hashbrown::hash_table::Entry::Vacant(v) => {
-                    v.insert(at);
-                }
+            if records.insert(rel, at, |o| path_in(&bytes, o)).is_some() {
                 // Two records of one path: not a manifest a build saved.
-                hashbrown::hash_table::Entry::Occupied(_) => return None,
+                return None;
             }
         }
         Some(Manifest { bytes, records })
