@@ -4,11 +4,13 @@
 //! 100,000 articles cost one pass, never a comparison of every pair; bodies are compared
 //! only between articles whose titles match.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 use chrono::Datelike;
+// Keyed by hashes of titles and bodies, looked up 100,000 times a build: hashbrown's
+// hasher rather than std's SipHash.
+use hashbrown::HashMap;
 use rayon::prelude::*;
 
 use super::body::html_to_text;
@@ -239,8 +241,7 @@ pub fn fold(
 ) -> (Vec<Article>, Vec<Fold>) {
     let titles: Vec<u128> = articles.par_iter().map(title_key).collect();
     // Bodies are compared only under a title that more than one article has.
-    let mut per_title: hashbrown::HashMap<u128, usize> =
-        hashbrown::HashMap::with_capacity(articles.len());
+    let mut per_title: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
     for &t in &titles {
         *per_title.entry(t).or_insert(0) += 1;
     }
@@ -257,7 +258,7 @@ pub fn fold(
     // Word runs only under a shared title whose bodies differ (their bodies are read
     // again for them): copies of one long body under one title and day fold by its key
     // (they are near each other) before any runs are looked at.
-    let mut one_body: hashbrown::HashMap<u128, Option<u128>> = hashbrown::HashMap::new();
+    let mut one_body: HashMap<u128, Option<u128>> = HashMap::new();
     for (t, f) in titles.iter().zip(&facts) {
         if per_title[t] > 1 {
             one_body
@@ -294,8 +295,7 @@ pub fn fold(
     });
     // Each body's kept copies: the same text under another headline months away is
     // another publication (a story re-run a year on), not a copy.
-    let mut by_body: hashbrown::HashMap<u128, Vec<usize>> =
-        hashbrown::HashMap::with_capacity(articles.len());
+    let mut by_body: HashMap<u128, Vec<usize>> = HashMap::with_capacity(articles.len());
     // Worked out once each: a body copied under many headlines is checked against each
     // kept copy.
     let headlines: Vec<u128> = articles
@@ -313,7 +313,7 @@ pub fn fold(
     };
     // The stories kept under each title: a title shared by stories that differ (a daily
     // "Market report") keeps each, and a later copy folds into the one it repeats.
-    let mut by_title: hashbrown::HashMap<u128, TitleGroup> = hashbrown::HashMap::new();
+    let mut by_title: HashMap<u128, TitleGroup> = HashMap::new();
     let mut folded_into: Vec<Option<(usize, &'static str)>> = vec![None; articles.len()];
     for i in order {
         let (body, title, _) = keys[i];
