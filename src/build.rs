@@ -300,8 +300,9 @@ fn build_pass(
         return report;
     }
     report.mark("stamp", start);
-    // The output's files are looked at while the content loads and is indexed.
-    let survey = output::Survey::start(&out_dir);
+    // The previous output's manifest is read and its files looked at while the content
+    // loads and is indexed.
+    let previous = PreviousOutput::start(&out_dir, cache.manifest_path());
     report
         .outcome
         .diagnostics
@@ -342,20 +343,14 @@ fn build_pass(
         ..IndexReport::default()
     };
     let related = cache.memo("related");
-    // The previous output's manifest is read while the archive is indexed.
-    let ((archive, files), previous) = rayon::join(
-        || {
-            index(
-                site,
-                &config,
-                loaded.articles,
-                &loaded.folds,
-                &loaded.assets,
-                &mut index_report,
-                &related,
-            )
-        },
-        || PreviousOutput::read(cache.manifest_path()),
+    let (archive, files) = index(
+        site,
+        &config,
+        loaded.articles,
+        &loaded.folds,
+        &loaded.assets,
+        &mut index_report,
+        &related,
     );
     related.finish();
     let SiteFiles {
@@ -415,7 +410,7 @@ fn build_pass(
     if report.outcome.blocked(opts.strict) {
         return report.fail_all(start);
     }
-    let mut staging = match Staging::begin(&out_dir, Some(previous), survey) {
+    let mut staging = match Staging::begin(&out_dir, Some(previous)) {
         Ok(s) => s,
         Err(m) => return report.fail(Diagnostic::error(&out_dir, None, m), start),
     };

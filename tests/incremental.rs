@@ -1057,6 +1057,46 @@ fn whole_contexts_match_a_clean_build_after_translation_changes() {
     }
 }
 
+/// Once the output's folders have settled (changed longer ago than a clock tick could
+/// hide), a rebuild reads only the folders whose stamps changed and trusts the others to
+/// hold what they held: a stray put in any folder (one with its times set back too), a
+/// file edited in place or removed by hand, are all still noticed.
+#[test]
+fn hand_changes_are_noticed_in_folders_trusted_by_their_stamps() {
+    let site = fixture();
+    site.build_ok();
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    settle();
+    let change = |body: &str| {
+        site.article(
+            "world/story-03.md",
+            "title = \"Changed\"\ndate = 2023-01-04",
+            body,
+        )
+    };
+    // This rebuild reads every folder and records their stamps.
+    change("y");
+    site.build_ok();
+    settle();
+    let out = site.out();
+    fs::write(out.join("2023/01/10/story-9/stray.html"), "stray").unwrap();
+    fs::write(out.join("2023/01/07/story-6/index.html"), "edited in place").unwrap();
+    fs::remove_file(out.join("2023/03/06/story-5/index.html")).unwrap();
+    let day = out.join("2023/01/10");
+    let times = fs::metadata(&day).unwrap();
+    fs::write(day.join("old.html"), "stray").unwrap();
+    fs::File::open(&day)
+        .unwrap()
+        .set_times(fs::FileTimes::new().set_modified(times.modified().unwrap()))
+        .unwrap();
+    change("z");
+    site.build_ok();
+    for stray in ["2023/01/10/story-9/stray.html", "2023/01/10/old.html"] {
+        assert!(!out.join(stray).exists(), "{stray} stayed");
+    }
+    assert!(snapshot(&out) == clean_build(&site, "clean"));
+}
+
 /// Edits an output file by hand once the build has looked at the output (as rendering
 /// starts).
 struct HandEdit<'a>(&'a Path);

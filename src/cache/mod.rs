@@ -44,7 +44,7 @@ use crate::config::SiteConfig;
 pub type Hash = u128;
 
 /// Bumped whenever the layout of a cache file changes.
-const FORMAT: &[u8; 8] = b"BSCACHE7";
+const FORMAT: &[u8; 8] = b"BSCACHE8";
 
 /// Hashes bytes.
 pub fn hash_bytes(bytes: &[u8]) -> Hash {

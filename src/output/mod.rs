@@ -17,6 +17,7 @@ pub mod extras;
 pub mod feeds;
 pub mod manifest;
 pub mod sitemap;
+pub mod survey;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -33,7 +34,8 @@ use walkdir::WalkDir;
 
 use crate::cache::{hash_bytes, Hash};
 use crate::diagnostics::slash_path;
-pub use manifest::{Manifest, OutputEntry};
+pub use manifest::{FolderStamp, Manifest, OutputEntry};
+use survey::{Previous, Survey};
 
 /// Marks a folder as broadsheet's output, so that it is never asked to replace a folder
 /// it did not make.
@@ -96,32 +98,29 @@ pub struct WriteStats {
     pub unchanged: usize,
 }
 
-/// The record of the previous build's output files (its manifest), read ahead of
-/// [`Staging::begin`]: at 100,000 articles it takes a tenth of a second, which a build
-/// spends while it indexes.
+/// The previous build's output: the record of its files (its manifest) and the files as
+/// found, read on a thread of its own ahead of [`Staging::begin`] (see [`Survey`]): at
+/// 100,000 articles this takes a few tenths of a second, which a build spends while the
+/// content loads and is indexed.
 pub struct PreviousOutput {
     /// Where the manifest is kept between builds.
     path: PathBuf,
-    manifest: Option<Manifest>,
+    found: JoinHandle<Previous>,
 }
 
 impl PreviousOutput {
-    /// Reads the manifest at `path` (none if it is missing or unusable).
-    pub fn read(path: PathBuf) -> PreviousOutput {
-        let manifest = Manifest::load(&path);
-        PreviousOutput { path, manifest }
+    /// Starts reading the manifest at `path` and surveying `target` against it.
+    pub fn start(target: &Path, path: PathBuf) -> PreviousOutput {
+        let found = Survey::start(target, &path);
+        PreviousOutput { path, found }
     }
 }
 
 impl Staging {
     /// Prepares a staging folder beside `target`. `previous` is the record of the
-    /// output's files kept between builds (`None`: compare with old files); `survey`,
-    /// the output's files as found (see [`Survey::start`]; `None`: surveyed here).
-    pub fn begin(
-        target: &Path,
-        previous: Option<PreviousOutput>,
-        survey: Option<JoinHandle<Survey>>,
-    ) -> Result<Staging, String> {
+    /// output's files kept between builds and the files as found (`None`: compare with
+    /// old files).
+    pub fn begin(target: &Path, previous: Option<PreviousOutput>) -> Result<Staging, String> {
         let name = target
             .file_name()
             .ok_or_else(|| "not a usable output folder".to_string())?
@@ -146,10 +145,16 @@ impl Staging {
         }
         let dir = parent.join(format!("{prefix}{}", std::process::id()));
         fs::create_dir_all(&dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-        let (manifest_path, old) = match previous {
-            Some(p) => (Some(p.path), p.manifest.filter(|_| !fresh)),
+        let (manifest_path, found) = match previous {
+            Some(p) => (Some(p.path), p.found.join().ok()),
             None => (None, None),
         };
+        let (old, survey) = match found.filter(|_| !fresh) {
+            Some(Previous { manifest, survey }) => (manifest, survey),
+            None => (None, None),
+        };
+        // The survey was made against `old`, whose record numbers it keeps.
+        let survey = (!fresh).then(|| survey.unwrap_or_else(|| Survey::take(target, old.as_ref())));
         // Room for about as many files as last time: growing a list of 150,000 records
         // copied it over and over while both cores pushed to it.
         let files = Vec::with_capacity(old.as_ref().map_or(0, |m| m.len() * 17 / 16));
@@ -163,11 +168,7 @@ impl Staging {
             committed: false,
             writer: Some(Writer::spawn()),
             compress: false,
-            survey: (!fresh).then(|| {
-                survey
-                    .and_then(|s| s.join().ok())
-                    .unwrap_or_else(|| Survey::take(target))
-            }),
+            survey,
             keep_files: Vec::new(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
@@ -203,7 +204,10 @@ impl Staging {
     /// build left it. Returns false when the caller must produce the file and
     /// [`Staging::write_page`] it.
     pub fn keep(&self, rel: &str, input: Hash) -> bool {
-        let keepable = |rel: &str| self.made_from(rel, input).filter(|e| self.as_found(rel, e));
+        let keepable = |rel: &str| {
+            let (n, e) = self.made_from(rel, input)?;
+            self.as_found(n, rel, &e).then_some(e)
+        };
         let gz = self.gz_of(rel);
         let gz_entry = match &gz {
             Some(gz) => match keepable(gz) {
@@ -224,10 +228,11 @@ impl Staging {
         true
     }
 
-    /// True when the file at `rel` was, when the build began, as `e` records it.
-    fn as_found(&self, rel: &str, e: &OutputEntry) -> bool {
+    /// True when the file at `rel` (record number `n` of the manifest) was, when the
+    /// build began, as `e` records it.
+    fn as_found(&self, n: usize, rel: &str, e: &OutputEntry) -> bool {
         match &self.survey {
-            Some(survey) => survey.holds(rel, e),
+            Some(survey) => survey.holds(n),
             None => on_disk(&self.target, rel, e),
         }
     }
@@ -239,10 +244,11 @@ impl Staging {
         self.made_from(rel, input).is_some()
     }
 
-    /// The previous build's record of `rel`, if that build made it from `input` (not 0).
-    fn made_from(&self, rel: &str, input: Hash) -> Option<OutputEntry> {
-        let e = self.old.as_ref()?.get(rel)?;
-        (input != 0 && e.input == input).then_some(e)
+    /// The previous build's record of `rel` and its number, if that build made it from
+    /// `input` (not 0).
+    fn made_from(&self, rel: &str, input: Hash) -> Option<(usize, OutputEntry)> {
+        let (n, e) = self.old.as_ref()?.find(rel)?;
+        (input != 0 && e.input == input).then_some((n, e))
     }
 
     /// The bytes of the previous build's file at `rel`, if they are still those it wrote.
@@ -294,9 +300,9 @@ impl Staging {
             // hand since is noticed next time.
             let same = match self.old.as_ref() {
                 Some(old) => old
-                    .get(rel)
-                    .filter(|e| e.content == content && self.as_found(rel, e))
-                    .map(|e| e.stamp()),
+                    .find(rel)
+                    .filter(|(n, e)| e.content == content && self.as_found(*n, rel, e))
+                    .map(|(_, e)| e.stamp()),
                 // No record: compare with the old file itself.
                 None => fs::read(&old_path)
                     .is_ok_and(|b| b == *bytes)
@@ -384,9 +390,13 @@ impl Staging {
         // It is deployed with the site: it says what the folder is, not which version made
         // it (a version is a fact about the server an attacker would like to know).
         let marker = "Made by broadsheet: a build replaces this folder's contents.\n";
-        if self.fresh {
+        let folders = if self.fresh {
             fs::write(self.dir.join(MARKER), marker)?;
             fs::rename(&self.dir, &self.target)?;
+            // No other program knew the staging folder: the folders are as this build
+            // made them, unless changed since the rename (then their stamps are racy).
+            let all = ancestors(files.iter().map(|(rel, _, _)| rel.as_str()));
+            stamp_folders(&self.target, all)
         } else {
             // The manifest is about to go stale: remove it first, so that a build
             // killed halfway through leaves none and the next build compares files.
@@ -394,19 +404,25 @@ impl Staging {
                 crate::cache::remove_file(path);
             }
             // Removals first, so that a folder can take the place of a file and back.
-            // Everything found in the output goes unless the new site holds it: files of
+            // Everything in the output goes unless the new site holds it: files of
             // older builds and files put there by other means alike, so the folder is the
             // site and nothing else (a host would serve a stray page).
             let keep: hashbrown::HashSet<&str> =
                 files.iter().map(|(rel, _, _)| rel.as_str()).collect();
-            let present = self
+            let survey = self
                 .survey
                 .take()
-                .unwrap_or_else(|| Survey::take(&self.target));
-            let gone: Vec<String> = present
-                .files
-                .into_keys()
-                .filter(|p| !keep.contains(p.as_str()) && !self.kept(p))
+                .unwrap_or_else(|| Survey::take(&self.target, self.old.as_ref()));
+            let recorded = self
+                .old
+                .iter()
+                .flat_map(|m| m.entries().map(|(rel, _)| rel));
+            let gone: Vec<&str> = survey
+                .strays
+                .iter()
+                .map(String::as_str)
+                .chain(recorded)
+                .filter(|p| !keep.contains(p) && !self.kept(p))
                 .collect();
             for rel in &gone {
                 if let Ok(path) = safe_join(&self.target, rel) {
@@ -427,10 +443,30 @@ impl Staging {
                 fs::write(self.target.join(MARKER), marker)?;
             }
             fs::remove_dir_all(&self.dir)?;
-        }
+            // The folders this commit changed are read by the next build; the others are
+            // as the survey found them, before their entries were read or trusted (a
+            // stamp taken now would take in a file put there while this build ran).
+            // Every folder is listed (those it made too), as a trusted folder's subfolders
+            // are known from the list alone.
+            let staged = files
+                .iter()
+                .filter(|(_, _, s)| *s)
+                .map(|(rel, _, _)| rel.as_str());
+            let mut changed = ancestors(staged.chain(gone.iter().copied()));
+            let mut folders = survey.folders;
+            for (rel, stamp) in &mut folders {
+                if changed.remove(rel.as_str()) {
+                    *stamp = None;
+                }
+            }
+            folders.extend(changed.into_iter().map(|rel| (rel.to_string(), None)));
+            folders.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            folders
+        };
         self.committed = true;
         if let Some(path) = &self.manifest_path {
-            Manifest::save_sorted(path, files.iter().map(|(rel, e, _)| (rel.as_str(), e)));
+            let records = files.iter().map(|(rel, e, _)| (rel.as_str(), e));
+            Manifest::save_sorted(path, records, &folders);
         }
         // Freeing 150,000 records twice over (the new ones, the old manifest) takes a few
         // hundredths of a second: a thread does it while the caller reports (a CLI
@@ -597,6 +633,49 @@ fn move_into_place(from: &Path, to: &Path) -> io::Result<()> {
 }
 
 /// Removes the folders above `path` that became empty, up to `root`.
+/// Every folder holding one of `files` (site-relative), at any depth, and the output
+/// folder itself (`""`).
+fn ancestors<'a>(files: impl Iterator<Item = &'a str>) -> hashbrown::HashSet<&'a str> {
+    let mut folders = hashbrown::HashSet::new();
+    folders.insert("");
+    for rel in files {
+        let mut rest = rel;
+        while let Some((folder, _)) = rest.rsplit_once('/') {
+            if !folders.insert(folder) {
+                // Its own folders are in already.
+                break;
+            }
+            rest = folder;
+        }
+    }
+    folders
+}
+
+/// The stamps of `folders` under `root` as they are now, in path order (`None` for those
+/// too recent to trust, see [`FolderStamp::racy`]).
+fn stamp_folders(
+    root: &Path,
+    folders: hashbrown::HashSet<&str>,
+) -> Vec<(String, Option<FolderStamp>)> {
+    let taken = std::time::SystemTime::now();
+    let mut stamps: Vec<(String, Option<FolderStamp>)> = folders
+        .into_iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&rel| {
+            let path = match rel {
+                "" => Ok(root.to_path_buf()),
+                _ => safe_join(root, rel),
+            };
+            let meta = path.and_then(fs::symlink_metadata).ok();
+            let stamp = meta.as_ref().and_then(FolderStamp::of);
+            (rel.to_string(), stamp.filter(|s| !s.racy(taken)))
+        })
+        .collect();
+    stamps.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    stamps
+}
+
 fn remove_empty_parents(path: &Path, root: &Path) {
     let mut dir = path.parent();
     while let Some(d) = dir {
@@ -604,73 +683,6 @@ fn remove_empty_parents(path: &Path, root: &Path) {
             break;
         }
         dir = d.parent();
-    }
-}
-
-/// The files of an output folder as a build finds them, site-relative, each with its
-/// size and modification time (`None` for what is no regular file, or cannot be read).
-/// Hidden files and folders (the build's marker, a `.git/` of the deployed site) and all
-/// under them are left out: a build makes none but those `static/` may publish
-/// ([`PUBLISHED_HIDDEN`]), so no other is ever taken for a stray.
-///
-/// A rebuild must know that each of 150,000 files it keeps is still as it left it. Each
-/// is looked at by its name in its folder as the folder is read, on a thread of its own
-/// while the content loads: stating each by its full path while the pages render cost
-/// that stage a fifth of its time.
-#[derive(Debug, Default)]
-pub struct Survey {
-    files: hashbrown::HashMap<String, Option<(u64, u128)>>,
-}
-
-impl Survey {
-    /// Surveys `target` on a thread of its own; `None` when there is no output yet.
-    pub fn start(target: &Path) -> Option<JoinHandle<Survey>> {
-        target.is_dir().then(|| {
-            let target = target.to_path_buf();
-            std::thread::spawn(move || Survey::take(&target))
-        })
-    }
-
-    /// Surveys `root` now.
-    fn take(root: &Path) -> Survey {
-        let mut files = hashbrown::HashMap::new();
-        let mut folders = vec![(root.to_path_buf(), String::new())];
-        while let Some((dir, prefix)) = folders.pop() {
-            let Ok(entries) = fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                if name.starts_with('.') && !PUBLISHED_HIDDEN.contains(&&*name) {
-                    continue;
-                }
-                let rel = if prefix.is_empty() {
-                    name.into_owned()
-                } else {
-                    format!("{prefix}/{name}")
-                };
-                // Links are not followed, as a walk of the output never follows them.
-                if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    folders.push((entry.path(), rel));
-                    continue;
-                }
-                let stamp = entry
-                    .metadata()
-                    .ok()
-                    .as_ref()
-                    .and_then(manifest::file_stamp);
-                files.insert(rel, stamp);
-            }
-        }
-        Survey { files }
-    }
-
-    /// True when the file at `rel` was found as `e` records it.
-    fn holds(&self, rel: &str, e: &OutputEntry) -> bool {
-        self.files
-            .get(rel)
-            .is_some_and(|found| *found == Some(e.stamp()))
     }
 }
 
