@@ -805,12 +805,14 @@ impl CachedOutcome<'_> {
                 body_html: Body::stored(texts.clone(), at.offset, at.len, at.hash),
                 word_count: a.word_count,
                 reading_minutes: a.reading_minutes,
-                image: a.image.map(|[src, title, caption, credit, alt]| Image {
-                    src,
-                    title,
-                    caption,
-                    credit,
-                    alt,
+                image: a.image.map(|[src, title, caption, credit, alt]| {
+                    Box::new(Image {
+                        src,
+                        title,
+                        caption,
+                        credit,
+                        alt,
+                    })
                 }),
                 draft: a.draft,
                 source_path: a.source_path,

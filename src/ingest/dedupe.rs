@@ -295,7 +295,9 @@ pub fn fold(
     });
     // Each body's kept copies: the same text under another headline months away is
     // another publication (a story re-run a year on), not a copy.
-    let mut by_body: HashMap<u128, Vec<usize>> = HashMap::with_capacity(articles.len());
+    // Most bodies have one: the first is kept beside the list, which then allocates
+    // nothing (100,000 small lists were a good part of folding's time).
+    let mut by_body: HashMap<u128, (usize, Vec<usize>)> = HashMap::with_capacity(articles.len());
     // Worked out once each: a body copied under many headlines is checked against each
     // kept copy.
     let headlines: Vec<u128> = articles
@@ -323,7 +325,10 @@ pub fn fold(
             "same title and section, undated"
         };
         let hit = body
-            .and_then(|k| by_body.get(&k)?.iter().find(|&&j| near(i, j)))
+            .and_then(|k| {
+                let (first, more) = by_body.get(&k)?;
+                std::iter::once(first).chain(more).find(|&&j| near(i, j))
+            })
             .map(|&j| (j, "same body"))
             .or_else(|| {
                 let runs = runs[i].as_deref().unwrap_or_default();
@@ -334,7 +339,10 @@ pub fn fold(
             Some(h) => folded_into[i] = Some(h),
             None => {
                 if let Some(k) = body {
-                    by_body.entry(k).or_default().push(i);
+                    by_body
+                        .entry(k)
+                        .and_modify(|(_, more)| more.push(i))
+                        .or_insert((i, Vec::new()));
                 }
                 if per_title[&title] > 1 {
                     let runs = runs[i].take().unwrap_or_default();

@@ -1588,7 +1588,7 @@ pub fn finish(
         word_count: body.word_count,
         reading_minutes: reading_minutes(body.word_count),
         body_html: body.html.into(),
-        image,
+        image: image.map(Box::new),
         draft: draft.draft,
         source_path: file.shown.clone(),
         source_line: line,
