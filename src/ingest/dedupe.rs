@@ -288,7 +288,17 @@ pub fn fold(
         .collect();
     // The copy kept is the most complete: a dated one before an undated one, then the
     // longest body (a re-issue often adds to the story), then the first.
-    let mut order: Vec<usize> = (0..articles.len()).collect();
+    // Only an article sharing its title or its body with another can fold or take
+    // another in; the rest (most of an archive) are left out of the pass below.
+    let mut per_body: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
+    for k in facts.iter().filter_map(|f| f.key) {
+        *per_body.entry(k).or_insert(0) += 1;
+    }
+    let shared = |i: &usize| {
+        let (body, title, _) = keys[*i];
+        per_title[&title] > 1 || body.is_some_and(|k| per_body[&k] > 1)
+    };
+    let mut order: Vec<usize> = (0..articles.len()).filter(shared).collect();
     order.sort_by_key(|&i| {
         let undated = articles[i].date.is_none();
         (keys[i].2, undated, std::cmp::Reverse(words[i]), i)
