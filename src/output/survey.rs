@@ -66,8 +66,12 @@ impl Survey {
             found: vec![false; manifest.map_or(0, Manifest::len)],
             ..Survey::default()
         };
-        let recorded: HashMap<&str, Option<FolderStamp>> =
-            manifest.into_iter().flat_map(Manifest::folders).collect();
+        // Only folders inside the output (a damaged cache could name others).
+        let recorded: HashMap<&str, Option<FolderStamp>> = manifest
+            .into_iter()
+            .flat_map(Manifest::folders)
+            .filter(|(rel, _)| rel.is_empty() || crate::config::is_plain_path(rel))
+            .collect();
         // The subfolders of each recorded folder: those of a trusted folder are still
         // there, and walked without reading it.
         let mut subfolders: HashMap<&str, Vec<&str>> = HashMap::new();
