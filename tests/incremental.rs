@@ -1097,6 +1097,62 @@ fn hand_changes_are_noticed_in_folders_trusted_by_their_stamps() {
     assert!(snapshot(&out) == clean_build(&site, "clean"));
 }
 
+/// An output folder that is a link to the site's real place is surveyed through the
+/// link: strays go, and unchanged files are kept, not rewritten.
+#[cfg(unix)]
+#[test]
+fn an_output_folder_reached_through_a_link_is_surveyed() {
+    let site = fixture();
+    let real = site.dir().join("real");
+    fs::create_dir_all(&real).unwrap();
+    std::os::unix::fs::symlink(&real, site.out()).unwrap();
+    site.build_ok();
+    for stray in ["stray.html", "2023/stray.html"] {
+        fs::write(real.join(stray), "stray").unwrap();
+    }
+    check_change(&site, |s| {
+        s.article(
+            "world/story-03.md",
+            "title = \"Changed\"\ndate = 2023-01-04",
+            "y",
+        );
+    });
+    for stray in ["stray.html", "2023/stray.html"] {
+        assert!(!real.join(stray).exists(), "{stray} stayed");
+    }
+}
+
+/// A file kept by `keep_files` in a folder of its own goes once `keep_files` no longer
+/// names it, however long its folder stayed as it was.
+#[test]
+fn a_kept_file_goes_once_no_longer_kept_though_its_folder_settled() {
+    let site = fixture();
+    let config = fs::read_to_string(site.dir().join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        &format!("{config}keep_files = [\"verify/\"]\n"),
+    );
+    site.build_ok();
+    let kept = site.out().join("verify/sub/v.html");
+    fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    fs::write(&kept, "kept").unwrap();
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    for body in ["y", "z"] {
+        settle();
+        site.article(
+            "world/story-03.md",
+            "title = \"Changed\"\ndate = 2023-01-04",
+            body,
+        );
+        site.build_ok();
+        assert!(kept.exists());
+    }
+    site.write("site.toml", &config);
+    site.build_ok();
+    assert!(!site.out().join("verify").exists());
+    assert!(snapshot(&site.out()) == clean_build(&site, "clean"));
+}
+
 /// Edits an output file by hand once the build has looked at the output (as rendering
 /// starts).
 struct HandEdit<'a>(&'a Path);

@@ -454,7 +454,14 @@ impl Staging {
                 .iter()
                 .filter(|(_, _, s)| *s)
                 .map(|(rel, _, _)| rel.as_str());
-            let mut changed = ancestors(staged.chain(gone.iter().copied()));
+            // Strays kept (`keep_files`) keep their folders read, so that they go once
+            // no longer kept.
+            let kept = survey
+                .strays
+                .iter()
+                .map(String::as_str)
+                .filter(|p| !keep.contains(p) && self.kept(p));
+            let mut changed = ancestors(staged.chain(gone.iter().copied()).chain(kept));
             let mut folders = survey.folders;
             for (rel, stamp) in &mut folders {
                 if changed.remove(rel.as_str()) {

@@ -87,15 +87,18 @@ impl Survey {
             } else {
                 root.join(&rel)
             };
-            // Not following links: the stamp is of the folder itself.
-            let Some(stamp) = fs::symlink_metadata(&path)
-                .ok()
-                .as_ref()
-                .and_then(FolderStamp::of)
-            else {
+            // The output folder may be a link to the site's real place; no link below
+            // it is followed, as a walk of the output never follows them.
+            let meta = match rel.is_empty() {
+                true => fs::metadata(&path),
+                false => fs::symlink_metadata(&path),
+            };
+            let Some(meta) = meta.ok().filter(fs::Metadata::is_dir) else {
                 continue;
             };
-            let same = |(_, s): &(&&str, &Option<FolderStamp>)| **s == Some(stamp);
+            // No stamp (outside Unix): the folder is read.
+            let stamp = FolderStamp::of(&meta);
+            let same = |(_, s): &(&&str, &Option<FolderStamp>)| s.is_some() && **s == stamp;
             if let Some((&name, _)) = recorded.get_key_value(rel.as_str()).filter(same) {
                 folders.extend(
                     subfolders
@@ -108,9 +111,7 @@ impl Survey {
             } else {
                 survey.read_folder(&path, &rel, manifest, &mut folders);
             }
-            survey
-                .folders
-                .push((rel, (!stamp.racy(taken)).then_some(stamp)));
+            survey.folders.push((rel, stamp.filter(|s| !s.racy(taken))));
         }
         // The files of the trusted folders: recorded, so looked at by name.
         if let Some(manifest) = manifest {
