@@ -47,6 +47,15 @@ fn mtimes(dir: &Path) -> BTreeMap<String, SystemTime> {
     common::files_with(dir, |e| e.metadata().unwrap().modified().unwrap())
 }
 
+/// Gives story 3 a new title and the body `body`: a change to one article.
+fn change_story_03(site: &Site, body: &str) {
+    site.article(
+        "world/story-03.md",
+        "title = \"Changed\"\ndate = 2023-01-04",
+        body,
+    );
+}
+
 /// Builds `site` into a fresh folder with no cache and returns its files.
 fn clean_build(site: &Site, name: &str) -> BTreeMap<String, Vec<u8>> {
     let out = site.dir().join(name);
@@ -415,11 +424,7 @@ fn a_corrupt_or_missing_cache_means_a_full_build() {
             garbled.extend(std::iter::repeat_n(0xFF, 50));
             fs::write(entry.path(), garbled).unwrap();
         }
-        s.article(
-            "world/story-03.md",
-            "title = \"Changed\"\ndate = 2023-01-04",
-            "y",
-        );
+        change_story_03(s, "y");
     });
     check_change(&site, |s| {
         fs::remove_dir_all(&cache).unwrap();
@@ -654,11 +659,7 @@ fn stray_files_go_but_hidden_and_kept_ones_stay() {
         if without_cache {
             fs::remove_dir_all(&cache).unwrap();
         }
-        site.article(
-            "world/story-03.md",
-            "title = \"Changed\"\ndate = 2023-01-04",
-            "y",
-        );
+        change_story_03(&site, "y");
         site.build_ok();
         for rel in strays {
             assert!(!site.out().join(rel).exists(), "{rel} stayed");
@@ -1067,15 +1068,8 @@ fn hand_changes_are_noticed_in_folders_trusted_by_their_stamps() {
     site.build_ok();
     let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
     settle();
-    let change = |body: &str| {
-        site.article(
-            "world/story-03.md",
-            "title = \"Changed\"\ndate = 2023-01-04",
-            body,
-        )
-    };
     // This rebuild reads every folder and records their stamps.
-    change("y");
+    change_story_03(&site, "y");
     site.build_ok();
     settle();
     let out = site.out();
@@ -1089,7 +1083,7 @@ fn hand_changes_are_noticed_in_folders_trusted_by_their_stamps() {
         .unwrap()
         .set_times(fs::FileTimes::new().set_modified(times.modified().unwrap()))
         .unwrap();
-    change("z");
+    change_story_03(&site, "z");
     site.build_ok();
     for stray in ["2023/01/10/story-9/stray.html", "2023/01/10/old.html"] {
         assert!(!out.join(stray).exists(), "{stray} stayed");
@@ -1111,11 +1105,7 @@ fn an_output_folder_reached_through_a_link_is_surveyed() {
         fs::write(real.join(stray), "stray").unwrap();
     }
     check_change(&site, |s| {
-        s.article(
-            "world/story-03.md",
-            "title = \"Changed\"\ndate = 2023-01-04",
-            "y",
-        );
+        change_story_03(s, "y");
     });
     for stray in ["stray.html", "2023/stray.html"] {
         assert!(!real.join(stray).exists(), "{stray} stayed");
@@ -1139,11 +1129,7 @@ fn a_kept_file_goes_once_no_longer_kept_though_its_folder_settled() {
     let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
     for body in ["y", "z"] {
         settle();
-        site.article(
-            "world/story-03.md",
-            "title = \"Changed\"\ndate = 2023-01-04",
-            body,
-        );
+        change_story_03(&site, body);
         site.build_ok();
         assert!(kept.exists());
     }
