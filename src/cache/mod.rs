@@ -357,11 +357,6 @@ impl ByPath {
             .copied()
     }
 
-    /// Every record filed, in no particular order.
-    pub fn records(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.iter().copied()
-    }
-
     /// How many records are filed.
     pub fn len(&self) -> usize {
         self.0.len()

@@ -196,24 +196,27 @@ impl TitleGroup {
     }
 }
 
-/// Title (case and spacing folded) and the day in the site's zone; an undated article
+/// The article's two title keys, from its title with case and spacing folded: its
+/// headline alone, and its headline with the day in the site's zone. An undated article
 /// matches an undated one of the same title in the same section (datasets that carry no
 /// dates hold lightly edited re-issues of a story under one headline).
-fn title_key(article: &Article) -> u128 {
+fn title_keys(article: &Article) -> (u128, u128) {
     let title = lowercase_words(&article.title);
-    key128(|h| {
+    let headline = key128(|h| title.hash(h));
+    let dated = key128(|h| {
         title.hash(h);
         match article.date {
             Some(date) => (date.year(), date.ordinal()).hash(h),
             None => article.section.as_deref().map(str::to_lowercase).hash(h),
         }
-    })
+    });
+    (headline, dated)
 }
 
 /// The words of `text` lowercased (as `str::to_lowercase` does), one space apart: a
-/// title's words to compare, in one string rather than one per word (two per word for
-/// the headline keys): at 100,000 titles those allocations were much of what folding
-/// cost a rebuild.
+/// title's words to compare, in one string rather than one per word, made once for both
+/// title keys: at 100,000 titles those allocations were much of what folding cost a
+/// rebuild.
 fn lowercase_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
@@ -239,7 +242,8 @@ pub fn fold(
     rank: impl Fn(&Article) -> u8 + Sync,
     memo: &Table,
 ) -> (Vec<Article>, Vec<Fold>) {
-    let titles: Vec<u128> = articles.par_iter().map(title_key).collect();
+    // Headlines decide whether copies of one body far apart in time are one story.
+    let (headlines, titles): (Vec<u128>, Vec<u128>) = articles.par_iter().map(title_keys).unzip();
     // Bodies are compared only under a title that more than one article has.
     let mut per_title: HashMap<u128, usize> = HashMap::with_capacity(articles.len());
     for &t in &titles {
@@ -308,15 +312,6 @@ pub fn fold(
     // Most bodies have one: the first is kept beside the list, which then allocates
     // nothing (100,000 small lists were a good part of folding's time).
     let mut by_body: HashMap<u128, (usize, Vec<usize>)> = HashMap::with_capacity(articles.len());
-    // Worked out once each: a body copied under many headlines is checked against each
-    // kept copy.
-    let headlines: Vec<u128> = articles
-        .par_iter()
-        .map(|a| {
-            let words = lowercase_words(&a.title);
-            key128(|h| words.hash(h))
-        })
-        .collect();
     let near = |i: usize, j: usize| match (&articles[i].date, &articles[j].date) {
         (Some(a), Some(b)) => {
             (*a - *b).num_days().abs() <= SAME_BODY_DAYS || headlines[i] == headlines[j]
